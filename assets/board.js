@@ -1,0 +1,72 @@
+// borasen board: load the snapshot, then follow /ws/board from its seq.
+// On a dropped connection (a tablet that slept, a flaky access point) reconnect
+// with exponential backoff and jitter, resuming from the last seq applied, so
+// the board never misses or repeats an event.
+"use strict";
+(function () {
+  const root = document.getElementById("board");
+  const feed = document.getElementById("feed");
+  const notices = document.getElementById("notices");
+  const seqLabel = document.getElementById("seq");
+  const linkState = document.getElementById("link-state");
+  const FEED_MAX = 200;
+  let lastSeq = 0;
+  let attempt = 0;
+
+  function setLink(live) {
+    linkState.textContent = live ? root.dataset.live : root.dataset.reconnecting;
+    linkState.className = "link-state " + (live ? "live" : "down");
+  }
+
+  function timeOf(at) {
+    return (at || "").slice(11, 16); // HH:MM of the RFC 3339 stamp, center time
+  }
+
+  function addLine(list, at, text, max) {
+    const li = document.createElement("li");
+    const time = document.createElement("time");
+    time.textContent = timeOf(at);
+    li.appendChild(time);
+    li.appendChild(document.createTextNode(text));
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > max) list.removeChild(list.lastChild);
+  }
+
+  function apply(event) {
+    if (event.seq <= lastSeq) return;
+    lastSeq = event.seq;
+    seqLabel.textContent = String(lastSeq);
+    if (event.kind === "board.notice_posted") {
+      addLine(notices, event.at, event.data.text, 20);
+    }
+    addLine(feed, event.at, " " + event.kind + (event.subject ? " (" + event.subject + ")" : "") + " — " + event.actor, FEED_MAX);
+  }
+
+  async function loadSnapshot() {
+    const response = await fetch("/api/board", { headers: { "Accept-Language": root.dataset.lang } });
+    if (response.status === 401) { location.href = "/login"; return false; }
+    if (!response.ok) throw new Error("snapshot " + response.status);
+    const snapshot = await response.json();
+    notices.textContent = "";
+    for (const n of snapshot.notices.slice().reverse()) addLine(notices, n.posted_at, n.text, 20);
+    lastSeq = snapshot.seq;
+    seqLabel.textContent = String(lastSeq);
+    return true;
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
+    socket.onopen = function () { attempt = 0; setLink(true); };
+    socket.onmessage = function (message) { apply(JSON.parse(message.data)); };
+    socket.onclose = function () {
+      setLink(false);
+      attempt += 1;
+      const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
+      setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
+    };
+  }
+
+  setLink(false);
+  loadSnapshot().then(function (ok) { if (ok) connect(); }).catch(function () { setTimeout(function () { location.reload(); }, 5000); });
+})();

@@ -1,0 +1,51 @@
+//! `AppState`, handed to every handler, and the router that joins the
+//! domains' own routers.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::middleware;
+use tokio::sync::watch;
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::{auth, board, error, openapi, web};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub config: Arc<Config>,
+    pub throttle: Arc<LoginThrottle>,
+    /// Flips to `true` once, when the server begins to shut down; long-lived
+    /// tasks (websockets) watch it.
+    pub shutdown: watch::Receiver<bool>,
+    /// The OpenAPI document, rendered once the router is assembled.
+    pub openapi_json: Arc<OnceLock<String>>,
+}
+
+/// Every `/api` route is registered here through a domain's `OpenApiRouter`,
+/// so the OpenAPI document cannot miss one.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
+        .merge(auth::http::router())
+        .merge(board::http::router())
+        .merge(openapi::router())
+        .split_for_parts();
+    let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
+    let _ = state.openapi_json.set(rendered);
+
+    Router::new()
+        .merge(api)
+        .merge(board::http::ws_router())
+        .merge(web::router())
+        .fallback(web::not_found)
+        .layer(middleware::from_fn(auth::csrf::same_origin_only))
+        .layer(middleware::from_fn(error::localize))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,93 @@
+//! HTTP edge of auth: `/api/session` and `/api/users`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::{AdminUser, CurrentUser, SessionToken};
+use super::users::{self, NewUser};
+use super::{User, sessions};
+use crate::app::AppState;
+use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::events::Actor;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(log_in, current_session, log_out)).routes(routes!(list_users, create_user))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// Log in; sets the HttpOnly, SameSite=Strict session cookie.
+#[utoipa::path(post, path = "/api/session", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<Credentials>) -> Result<Response, AppError> {
+    let logged_in = sessions::login(
+        &state.db,
+        &state.clock,
+        &state.throttle,
+        state.config.session_ttl,
+        &body.username,
+        &body.password,
+    )
+    .await?;
+    let cookie = session_cookie(&logged_in.token, state.config.session_ttl);
+    Ok(([(header::SET_COOKIE, cookie)], Json(logged_in.user)).into_response())
+}
+
+/// Who is logged in.
+#[utoipa::path(get, path = "/api/session", tag = "auth",
+    responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
+async fn current_session(CurrentUser(user): CurrentUser) -> Json<User> {
+    Json(user)
+}
+
+/// Log out; the session ends at once.
+#[utoipa::path(delete, path = "/api/session", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn log_out(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    SessionToken(token): SessionToken,
+) -> Result<Response, AppError> {
+    sessions::logout(&state.db, &state.clock, &user, &token).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
+}
+
+/// Staff accounts (admin).
+#[utoipa::path(get, path = "/api/users", tag = "auth",
+    responses((status = 200, body = Vec<User>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_users(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<Vec<User>>, AppError> {
+    Ok(Json(users::list(&state.db.read).await?))
+}
+
+/// Create a staff account (admin).
+#[utoipa::path(post, path = "/api/users", tag = "auth", request_body = NewUser,
+    responses((status = 201, body = User), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_user(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(body): ApiJson<NewUser>,
+) -> Result<(StatusCode, Json<User>), AppError> {
+    let user = users::create(&state.db, &state.clock, &Actor::user(&admin.username), body).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// No `Secure`: the center runs plain HTTP on its own local network.
+pub fn session_cookie(token: &str, ttl: std::time::Duration) -> HeaderValue {
+    let value =
+        format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", sessions::COOKIE_NAME, ttl.as_secs());
+    HeaderValue::from_str(&value).expect("token is hex")
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_str(&format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", sessions::COOKIE_NAME))
+        .expect("static cookie")
+}

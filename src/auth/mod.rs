@@ -1,0 +1,64 @@
+//! Users, roles, passwords, sessions and login throttling.
+//!
+//! Handlers state who may call them by the extractor they take
+//! ([`extract::CoordinatorUser`] and friends): a missing session is 401, a
+//! wrong role 403, and a handler cannot forget the check.
+
+pub mod csrf;
+pub mod extract;
+pub mod http;
+pub mod password;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+use serde::{Deserialize, Serialize};
+
+/// What a user may do. `admin` may do everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Users, settings, backups — and every other role's work.
+    Admin,
+    /// Needs, dispatch, equipment, the board.
+    Coordinator,
+    /// Volunteers, check-in, badges.
+    Reception,
+    /// Drills and after-action reports.
+    Trainer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Coordinator, Role::Reception, Role::Trainer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Reception => "reception",
+            Role::Trainer => "trainer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Role::Admin => "管理者",
+            Role::Coordinator => "コーディネーター",
+            Role::Reception => "受付",
+            Role::Trainer => "訓練担当",
+        }
+    }
+}
+
+/// A user as the rest of the system sees it (never with the password hash).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}

@@ -1,0 +1,130 @@
+//! Login and logout: the `sessions` table. The browser holds a random token in
+//! an HttpOnly, SameSite=Strict cookie; the table holds only its SHA-256.
+
+use std::time::Instant;
+
+use axum::http::StatusCode;
+use chrono::{SecondsFormat, Utc};
+use rand::RngCore;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteExecutor;
+
+use super::throttle::LoginThrottle;
+use super::{User, password, users};
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::events::Actor;
+use crate::i18n::Text;
+
+pub const COOKIE_NAME: &str = "borasen_session";
+
+pub struct LoggedIn {
+    pub user: User,
+    /// The raw token for the cookie; never stored.
+    pub token: String,
+}
+
+/// Checks the throttle and the password, then opens a session (event `auth.login`).
+pub async fn login(
+    db: &Db,
+    clock: &Clock,
+    throttle: &LoginThrottle,
+    ttl: std::time::Duration,
+    username: &str,
+    password: &str,
+) -> Result<LoggedIn, AppError> {
+    if let Err(wait) = throttle.check(username, Instant::now()) {
+        let mut error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            Text::new(
+                format!("ログインの失敗が続いたため、{}分ほど待ってからお試しください。", wait.div_ceil(60)),
+                format!("Too many failed logins. Try again in about {} minutes.", wait.div_ceil(60)),
+            ),
+        );
+        error.retry_after = Some(wait);
+        return Err(error);
+    }
+    let found = users::find_for_login(&db.read, username).await?;
+    // Verify against a dummy hash for unknown users too, so timing does not tell
+    // which usernames exist.
+    let (user, stored) = match found {
+        Some((user, stored)) => (Some(user), stored),
+        None => (None, dummy_hash().to_string()),
+    };
+    let ok = password::verify_blocking(password.to_string(), stored).await;
+    let Some(user) = user.filter(|_| ok) else {
+        throttle.record_failure(username, Instant::now());
+        tracing::warn!(username, "failed login");
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            Text::new("ユーザー名またはパスワードが違います。", "Wrong username or password."),
+        ));
+    };
+    throttle.record_success(username);
+
+    let token = new_token();
+    let now = Utc::now();
+    let expires = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
+    let mut tx = db.begin_write().await?;
+    // Expired sessions are swept here, where a write is happening anyway.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(utc(now)).execute(tx.conn()).await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(user.id)
+        .bind(utc(now))
+        .bind(utc(expires))
+        .execute(tx.conn())
+        .await?;
+    tx.append(
+        clock,
+        &Actor::user(&user.username),
+        "auth.login",
+        Some(format!("user:{}", user.id)),
+        json!({ "role": user.role }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LoggedIn { user, token })
+}
+
+/// Ends the session (event `auth.logout`).
+pub async fn logout(db: &Db, clock: &Clock, user: &User, token: &str) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash(token)).execute(tx.conn()).await?;
+    tx.append(clock, &Actor::user(&user.username), "auth.logout", Some(format!("user:{}", user.id)), json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The user of a live session, if the token is one.
+pub async fn user_for_token(conn: impl SqliteExecutor<'_>, token: &str) -> Result<Option<User>, sqlx::Error> {
+    users::find_by_session(conn, &token_hash(token), &utc(Utc::now())).await
+}
+
+/// Session expiry follows the wall clock, not the center's (possibly virtual) clock.
+fn utc(t: chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| password::hash("borasen-dummy-password"))
+}

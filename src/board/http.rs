@@ -1,0 +1,75 @@
+//! HTTP edge of the board: the snapshot, notices, and the websocket upgrade.
+
+use axum::extract::{Path, Query, State, WebSocketUpgrade};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::notices::{self, NewNotice, Notice};
+use super::snapshot::{self, BoardSnapshot};
+use crate::app::AppState;
+use crate::auth::extract::CoordinatorUser;
+use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::events::Actor;
+use crate::i18n::Text;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(board)).routes(routes!(post_notice)).routes(routes!(get_notice))
+}
+
+/// Websocket routes live outside `/api`: they are not JSON request/response.
+pub fn ws_router() -> Router<AppState> {
+    Router::new().route("/ws/board", get(board_socket))
+}
+
+/// The coordinator board's snapshot, stamped with its `seq`.
+#[utoipa::path(get, path = "/api/board", tag = "board",
+    responses((status = 200, body = BoardSnapshot), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn board(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<BoardSnapshot>, AppError> {
+    Ok(Json(snapshot::read(&state.db.read, &state.clock, state.db.is_drill()).await?))
+}
+
+/// Post a notice to the board (本部からのお知らせ).
+#[utoipa::path(post, path = "/api/board/notices", tag = "board", request_body = NewNotice,
+    responses((status = 201, body = Notice), (status = 422, body = ErrorBody)))]
+async fn post_notice(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+    ApiJson(body): ApiJson<NewNotice>,
+) -> Result<(StatusCode, Json<Notice>), AppError> {
+    let notice = notices::post(&state.db, &state.clock, &Actor::user(&user.username), body).await?;
+    Ok((StatusCode::CREATED, Json(notice)))
+}
+
+/// One notice.
+#[utoipa::path(get, path = "/api/board/notices/{id}", tag = "board", params(("id" = i64, Path)),
+    responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
+async fn get_notice(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Notice>, AppError> {
+    notices::find(&state.db.read, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| AppError::not_found(Text::new("お知らせが見つかりません。", "No such notice.")))
+}
+
+#[derive(Deserialize)]
+struct Since {
+    since: Option<i64>,
+}
+
+/// `GET /ws/board?since=N`: events after `N`, then live (coordinator role).
+async fn board_socket(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(Since { since }): Query<Since>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade.on_upgrade(move |socket| super::ws::follow(socket, state, since))
+}

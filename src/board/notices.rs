@@ -1,0 +1,70 @@
+//! 本部からのお知らせ: short notices a coordinator posts to the board
+//! ("12時に昼休憩、熱中症に注意"). The `board_notices` table.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::SqliteExecutor;
+
+use crate::clock::{Clock, stamp};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::events::Actor;
+use crate::i18n::Text;
+
+pub const MAX_CHARS: usize = 500;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewNotice {
+    /// 1–500 characters.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Notice {
+    pub id: i64,
+    pub text: String,
+    pub posted_at: String,
+    pub posted_by: String,
+}
+
+/// Posts a notice (event `board.notice_posted`).
+pub async fn post(db: &Db, clock: &Clock, actor: &Actor, new: NewNotice) -> Result<Notice, AppError> {
+    let text = new.text.trim().to_string();
+    if text.is_empty() || text.chars().count() > MAX_CHARS {
+        return Err(AppError::validation(
+            "text",
+            Text::new(
+                format!("お知らせは1〜{MAX_CHARS}文字で入力してください。"),
+                format!("A notice has 1–{MAX_CHARS} characters."),
+            ),
+        ));
+    }
+    let posted_at = stamp(clock.now());
+    let mut tx = db.begin_write().await?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO board_notices (text, posted_at, posted_by) VALUES (?, ?, ?) RETURNING id")
+            .bind(&text)
+            .bind(&posted_at)
+            .bind(&actor.0)
+            .fetch_one(tx.conn())
+            .await?;
+    tx.append(clock, actor, "board.notice_posted", Some(format!("notice:{id}")), json!({ "id": id, "text": text }))
+        .await?;
+    tx.commit().await?;
+    Ok(Notice { id, text, posted_at, posted_by: actor.0.clone() })
+}
+
+/// The newest notices first.
+pub async fn recent(conn: impl SqliteExecutor<'_>, limit: i64) -> Result<Vec<Notice>, sqlx::Error> {
+    sqlx::query_as("SELECT id, text, posted_at, posted_by FROM board_notices ORDER BY id DESC LIMIT ?")
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn find(conn: impl SqliteExecutor<'_>, id: i64) -> Result<Option<Notice>, sqlx::Error> {
+    sqlx::query_as("SELECT id, text, posted_at, posted_by FROM board_notices WHERE id = ?")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}

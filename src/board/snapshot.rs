@@ -1,0 +1,51 @@
+//! The coordinator board's snapshot: everything read in one read transaction,
+//! so the counts and the `seq` describe the same moment.
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use super::notices::{self, Notice};
+use crate::auth::users;
+use crate::clock::{Clock, stamp};
+use crate::events;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BoardSnapshot {
+    /// The last event this snapshot includes; follow `/ws/board?since=seq`.
+    pub seq: i64,
+    pub center_time: String,
+    /// 活動日, `YYYY-MM-DD`.
+    pub activity_day: String,
+    pub drill: bool,
+    pub counts: Counts,
+    /// Newest first, at most 20.
+    pub notices: Vec<Notice>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub events: i64,
+    pub users: i64,
+    pub zones: i64,
+    pub items: i64,
+}
+
+pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<BoardSnapshot, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let seq = events::last_seq(&mut *tx).await?;
+    let event_count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(&mut *tx).await?;
+    let users = users::count(&mut *tx).await?;
+    let zones = crate::zones::count(&mut *tx).await?;
+    let items = crate::inventory::count(&mut *tx).await?;
+    let notices = notices::recent(&mut *tx, 20).await?;
+    tx.commit().await?;
+    let now = clock.now();
+    Ok(BoardSnapshot {
+        seq,
+        center_time: stamp(now),
+        activity_day: now.date_naive().to_string(),
+        drill,
+        counts: Counts { events: event_count, users, zones, items },
+        notices,
+    })
+}

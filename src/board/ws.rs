@@ -1,0 +1,117 @@
+//! Following the event log over a websocket, without ever missing an event.
+//!
+//! The stream subscribes to the bus *before* it reads the table, replays every
+//! event after the client's `since` from the table, then forwards live events
+//! with `seq` above the last one sent. Whenever the live side cannot vouch for
+//! continuity — the receiver lagged, or a `seq` skipped ahead — it goes back to
+//! the table from the last `seq` sent. So a client sees every event exactly
+//! once, in order.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use bytes::Bytes;
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{Instant, MissedTickBehavior, timeout};
+
+use crate::app::AppState;
+use crate::events;
+
+/// Events read from the table per query while catching up.
+const REPLAY_PAGE: i64 = 500;
+/// A client that does not take a message within this is gone.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+type Sink = SplitSink<WebSocket, Message>;
+
+#[derive(Debug)]
+struct Gone;
+
+/// Streams the log after `since` (or from now, without it) until the client
+/// leaves, stops answering pings, or the server shuts down.
+pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>) {
+    let mut live = state.db.bus().subscribe();
+    let mut shutdown = state.shutdown.clone();
+    let (mut sink, mut incoming) = socket.split();
+    let mut last = match since {
+        Some(seq) => seq,
+        None => match events::last_seq(&state.db.read).await {
+            Ok(seq) => seq,
+            Err(error) => return tracing::error!(%error, "websocket could not read the log"),
+        },
+    };
+    if catch_up(&mut sink, &state, &mut last).await.is_err() {
+        return;
+    }
+    let ping_every = state.config.ws_ping_interval;
+    let mut ping = tokio::time::interval_at(Instant::now() + ping_every, ping_every);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
+
+    loop {
+        let step = tokio::select! {
+            received = live.recv() => match received {
+                Ok(event) if event.seq <= last => Ok(()),
+                Ok(event) if event.seq == last + 1 => {
+                    last = event.seq;
+                    send(&mut sink, text(event.json.clone())).await
+                }
+                // Skipped ahead or fell behind: the table is the truth.
+                Ok(_) | Err(RecvError::Lagged(_)) => catch_up(&mut sink, &state, &mut last).await,
+                Err(RecvError::Closed) => Err(Gone),
+            },
+            message = incoming.next() => match message {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => Err(Gone),
+                Some(Ok(_)) => {
+                    last_heard = Instant::now();
+                    Ok(())
+                }
+            },
+            _ = ping.tick() => {
+                // Nothing heard for three pings: the tablet slept or the network dropped.
+                if last_heard.elapsed() > ping_every * 3 {
+                    Err(Gone)
+                } else {
+                    send(&mut sink, Message::Ping(Bytes::from_static(b"borasen"))).await
+                }
+            }
+            _ = shutdown.changed() => {
+                let _ = timeout(WRITE_TIMEOUT, sink.send(Message::Close(None))).await;
+                Err(Gone)
+            }
+        };
+        if step.is_err() {
+            break;
+        }
+    }
+}
+
+/// Sends every event after `last` from the table, page by page, advancing `last`.
+async fn catch_up(sink: &mut Sink, state: &AppState, last: &mut i64) -> Result<(), Gone> {
+    loop {
+        let page = events::since(&state.db.read, *last, REPLAY_PAGE).await.map_err(|error| {
+            tracing::error!(%error, "websocket replay failed");
+            Gone
+        })?;
+        for event in &page {
+            send(sink, text(event.to_json())).await?;
+            *last = event.seq;
+        }
+        if (page.len() as i64) < REPLAY_PAGE {
+            return Ok(());
+        }
+    }
+}
+
+async fn send(sink: &mut Sink, message: Message) -> Result<(), Gone> {
+    match timeout(WRITE_TIMEOUT, sink.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(Gone),
+    }
+}
+
+fn text(json: Bytes) -> Message {
+    Message::Text(Utf8Bytes::try_from(json).expect("serde_json writes UTF-8"))
+}

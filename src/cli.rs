@@ -1,0 +1,199 @@
+//! The command line: `serve`, `users add`, `backup`. Each setting comes from its
+//! flag, else its `BORASEN_*` environment variable, else the default.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::auth::{Role, password, users};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::events::{Actor, EventBus};
+use crate::i18n::Lang;
+use crate::startup::{Application, shutdown_signal};
+
+#[derive(Parser)]
+#[command(
+    name = "borasen",
+    version,
+    about = "災害ボランティアセンター運営システム / disaster volunteer center operations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// センターを起動する / run the center
+    Serve(ServeArgs),
+    /// 利用者の管理 / staff accounts
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// データベースのバックアップを作る / write a consistent copy of the database
+    Backup(BackupArgs),
+}
+
+#[derive(Args)]
+struct DataArg {
+    /// データフォルダ / data folder (holds borasen.sqlite)
+    #[arg(long, env = "BORASEN_DATA", default_value = "./borasen-data")]
+    data: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// 待ち受けアドレス / address to listen on
+    #[arg(long, env = "BORASEN_ADDR", default_value = "0.0.0.0:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    data: DataArg,
+    /// デモ用のセンターを用意する / seed a demo center into an empty data folder
+    #[arg(long, env = "BORASEN_DEMO")]
+    demo: bool,
+    /// ログインの有効時間（時間）/ session lifetime in hours
+    #[arg(long, env = "BORASEN_SESSION_HOURS", default_value_t = 12)]
+    session_hours: u64,
+    /// 自動バックアップの間隔（分、0で無効）/ scheduled backup every N minutes, 0 = off
+    #[arg(long, env = "BORASEN_BACKUP_MINUTES", default_value_t = 60)]
+    backup_minutes: u64,
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// 利用者を追加する（パスワードは表示されます）/ add a user (a password is generated and printed)
+    Add {
+        /// ユーザー名 / username
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// 表示名 / display name
+        #[arg(long)]
+        display_name: Option<String>,
+        /// パスワードを標準入力の1行目から読む / read the password from the first line of stdin
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// 保存先フォルダ / folder to write into (default: DATA/backups)
+    #[arg(long)]
+    to: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Coordinator,
+    Reception,
+    Trainer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Reception => Role::Reception,
+            RoleArg::Trainer => Role::Trainer,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("エラー / error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BORASEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Users { command: UsersCommand::Add { name, role, display_name, password_stdin, data } } => {
+            add_user(data.data, name, role.into(), display_name, password_stdin).await
+        }
+        Command::Backup(args) => {
+            let config = Config::new(args.data.data);
+            let dir = args.to.unwrap_or_else(|| config.backup_dir());
+            let clock = Clock::system(config.utc_offset);
+            let path = crate::backup::write(&config.database_path(), &dir, &clock).await.map_err(|e| e.to_string())?;
+            println!("{}", path.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let mut config = Config::new(args.data.data);
+    config.addr = args.addr;
+    config.demo = args.demo;
+    config.session_ttl = Duration::from_secs(args.session_hours.max(1) * 3600);
+    config.backup_every = (args.backup_minutes > 0).then(|| Duration::from_secs(args.backup_minutes * 60));
+    // Passwords come only from the environment, never flags: flags show in `ps`.
+    config.admin_password = std::env::var("BORASEN_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+    config.demo_password = std::env::var("BORASEN_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
+    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    // Tests and scripts read this line to find the port.
+    println!("borasen: listening on http://{}", app.local_addr());
+    app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
+}
+
+async fn add_user(
+    data: PathBuf,
+    username: String,
+    role: Role,
+    display_name: Option<String>,
+    password_stdin: bool,
+) -> Result<(), String> {
+    let config = Config::new(data);
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
+    let db = Db::open(&config.database_path(), EventBus::new(16), false).await.map_err(|e| e.to_string())?;
+    let clock = Clock::system(config.utc_offset);
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (password::generate(), true)
+    };
+    let new = users::NewUser { username, display_name, role, password: password.clone() };
+    let user = users::create(&db, &clock, &Actor::cli(), new).await.map_err(|e| e.message.get(Lang::Ja).to_string())?;
+    db.close().await;
+    println!(
+        "利用者「{}」（{}）を作成しました / created user '{}' ({})",
+        user.username,
+        role.label_ja(),
+        user.username,
+        role.as_str()
+    );
+    if generated {
+        println!("パスワード / password: {password}");
+    }
+    Ok(())
+}

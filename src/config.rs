@@ -1,0 +1,56 @@
+//! Settings of one running center. The CLI fills them from flags, then `BORASEN_*`
+//! environment variables, then these defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::FixedOffset;
+
+use crate::clock::JST_SECONDS;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// Holds `borasen.sqlite` and `backups/`.
+    pub data_dir: PathBuf,
+    /// Seed a demo center (map, equipment, users) into an empty data dir.
+    pub demo: bool,
+    /// Password for the first `admin`; a random one is printed when absent.
+    pub admin_password: Option<String>,
+    /// Password given to the demo users; random ones are printed when absent.
+    pub demo_password: Option<String>,
+    pub session_ttl: Duration,
+    pub ws_ping_interval: Duration,
+    /// `None` turns the scheduled backup off.
+    pub backup_every: Option<Duration>,
+    pub utc_offset: FixedOffset,
+    /// Live events buffered per subscriber before it counts as lagged and
+    /// resumes from the table.
+    pub event_buffer: usize,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            addr: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            data_dir: data_dir.into(),
+            demo: false,
+            admin_password: None,
+            demo_password: None,
+            session_ttl: Duration::from_secs(12 * 3600),
+            ws_ping_interval: Duration::from_secs(20),
+            backup_every: Some(Duration::from_secs(3600)),
+            utc_offset: FixedOffset::east_opt(JST_SECONDS).expect("valid offset"),
+            event_buffer: 1024,
+        }
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("borasen.sqlite")
+    }
+
+    pub fn backup_dir(&self) -> PathBuf {
+        self.data_dir.join("backups")
+    }
+}

@@ -1,0 +1,212 @@
+//! The one error type of the HTTP edge: `{"error":{"code","message","field"}}`
+//! with the right status, the message in the caller's language.
+//!
+//! Handlers return [`AppError`]; its response carries both languages and the
+//! [`localize`] middleware picks one from `Accept-Language`. Database errors are
+//! logged and become a bare 500.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::events::CommitError;
+use crate::i18n::{Lang, Text};
+
+#[derive(Clone, Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: Text,
+    pub field: Option<String>,
+    /// Seconds, for 429.
+    pub retry_after: Option<u64>,
+}
+
+/// The body of every 4xx/5xx answer of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: e.g. `unauthenticated`, `validation`, `conflict`.
+    code: String,
+    /// For people, in Japanese or English.
+    message: String,
+    /// The input field at fault, when there is one.
+    field: Option<String>,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, code: &'static str, message: Text) -> AppError {
+        AppError { status, code, message, field: None, retry_after: None }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> AppError {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn unauthenticated() -> AppError {
+        AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            Text::new("ログインしてください。", "Please log in."),
+        )
+    }
+
+    pub fn forbidden() -> AppError {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            Text::new("この操作を行う権限がありません。", "Your role may not do this."),
+        )
+    }
+
+    pub fn not_found(what: Text) -> AppError {
+        AppError::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+
+    pub fn conflict(message: Text) -> AppError {
+        AppError::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// 422: the request was well-formed but a field's value is not acceptable.
+    pub fn validation(field: &str, message: Text) -> AppError {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", message).with_field(field)
+    }
+
+    pub fn internal() -> AppError {
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            Text::new(
+                "サーバー内部でエラーが発生しました。もう一度お試しください。",
+                "Something went wrong on the server. Please try again.",
+            ),
+        )
+    }
+
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message.get(lang).to_string(),
+                field: self.field.clone(),
+            },
+        }
+    }
+
+    fn render(&self, lang: Lang) -> Response {
+        let mut response = (self.status, axum::Json(self.body(lang))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        // English until `localize` knows the caller's language.
+        let mut response = self.render(Lang::En);
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> AppError {
+        tracing::error!(%error, "database error");
+        AppError::internal()
+    }
+}
+
+impl From<CommitError> for AppError {
+    fn from(error: CommitError) -> AppError {
+        tracing::error!(%error, "commit failed");
+        AppError::internal()
+    }
+}
+
+/// Middleware: re-renders an [`AppError`] response in the caller's language.
+pub async fn localize(request: Request, next: Next) -> Response {
+    let lang = Lang::for_api(request.headers());
+    let response = next.run(request).await;
+    match (lang, response.extensions().get::<AppError>()) {
+        (Lang::Ja, Some(error)) => error.render(Lang::Ja),
+        _ => response,
+    }
+}
+
+/// Maps a unique-constraint violation to a chosen error, instead of a
+/// check-then-insert race.
+pub trait OnUnique<T> {
+    fn on_unique(self, error: impl FnOnce() -> AppError) -> Result<T, AppError>;
+}
+
+impl<T> OnUnique<T> for Result<T, sqlx::Error> {
+    fn on_unique(self, error: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        match self {
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Err(error()),
+            other => Ok(other?),
+        }
+    }
+}
+
+/// A JSON body whose faults are answered in our error format, naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Text::new(
+                    "Content-Type: application/json で送信してください。",
+                    "Send the body as Content-Type: application/json.",
+                ),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|_| {
+            AppError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                Text::new("リクエスト本文を読み取れませんでした。", "The request body could not be read."),
+            )
+        })?;
+        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(deserializer).map(ApiJson).map_err(|error| {
+            let mut path = error.path().to_string();
+            let detail = error.into_inner().to_string();
+            // serde names a missing field only in its message.
+            if let Some(name) = detail.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+                path = if path == "." { name.to_string() } else { format!("{path}.{name}") };
+            }
+            let mut error = AppError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                Text::new(
+                    format!("リクエストの形式が正しくありません（{detail}）。"),
+                    format!("The request body is not valid: {detail}."),
+                ),
+            );
+            if path != "." {
+                error = error.with_field(path);
+            }
+            error
+        })
+    }
+}

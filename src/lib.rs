@@ -1,0 +1,24 @@
+//! borasen (ボラセン): field operations of a disaster volunteer center, in one binary.
+//!
+//! The shape: every change of state is a domain command that runs in one write
+//! transaction, updates its tables and appends one row to the event log
+//! ([`events`]); after the commit the event is published to live boards
+//! ([`board`]). See `ARCHITECTURE.md` for the map and the invariants.
+
+pub mod app;
+pub mod auth;
+pub mod backup;
+pub mod board;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod i18n;
+pub mod inventory;
+pub mod openapi;
+pub mod startup;
+pub mod web;
+pub mod zones;

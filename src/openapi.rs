@@ -1,0 +1,41 @@
+//! The OpenAPI document at `/api/openapi.json`. Paths come from the domains'
+//! `#[utoipa::path]` handlers as they are routed (see `app::router`).
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "borasen API",
+        description = "災害ボランティアセンター運営システム borasen の API。エラーは `{\"error\":{\"code\",\"message\",\"field\"}}`、`Accept-Language: ja` で日本語。",
+    ),
+    components(schemas(crate::error::ErrorBody, crate::events::Event)),
+    tags(
+        (name = "auth", description = "ログインと利用者 / login and staff accounts"),
+        (name = "board", description = "ボード / live board"),
+        (name = "meta", description = "API の説明 / this document"),
+    )
+)]
+struct ApiDoc;
+
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(openapi_json))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1")))]
+async fn openapi_json(State(state): State<AppState>) -> impl IntoResponse {
+    let body = state.openapi_json.get().cloned().unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body)
+}

@@ -1,0 +1,30 @@
+//! Static files, embedded in the binary (read from disk in debug builds), with
+//! their SHA-256 as ETag so tablets revalidate cheaply.
+
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::Embed;
+
+use crate::auth::sessions::hex;
+
+#[derive(Embed)]
+#[folder = "assets/"]
+struct Assets;
+
+pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let Some(file) = Assets::get(&path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()));
+    let fresh = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);
+    let etag = HeaderValue::from_str(&etag).expect("hex etag");
+    let cache = HeaderValue::from_static("no-cache");
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache)]).into_response();
+    }
+    let mime =
+        HeaderValue::from_str(file.metadata.mimetype()).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    ([(header::CONTENT_TYPE, mime), (header::ETAG, etag), (header::CACHE_CONTROL, cache)], file.data.into_owned())
+        .into_response()
+}

@@ -1,0 +1,29 @@
+//! Server-rendered pages (askama), the embedded static assets, and the words
+//! in both languages. Pages are Japanese unless the user switched to English.
+
+pub mod assets;
+pub mod pages;
+pub mod strings;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub use pages::not_found;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{code}", get(pages::switch_language))
+        .route("/board", get(pages::board))
+        .route("/reception", get(pages::coming_soon))
+        .route("/needs", get(pages::coming_soon))
+        .route("/matching", get(pages::coming_soon))
+        .route("/inventory", get(pages::coming_soon))
+        .route("/drill", get(pages::coming_soon))
+        .route("/assets/{*path}", get(assets::serve))
+        .route("/healthz", get(pages::healthz))
+}

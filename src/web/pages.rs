@@ -1,0 +1,204 @@
+//! Page handlers: parse, call one domain function, render.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::strings::{Strings, strings};
+use crate::app::AppState;
+use crate::auth::http::{clear_session_cookie, session_cookie};
+use crate::auth::{Role, User, sessions};
+use crate::error::AppError;
+use crate::i18n::{LANG_COOKIE, Lang, cookie};
+
+/// What every page's layout needs.
+pub struct PageContext {
+    pub lang: Lang,
+    pub t: &'static Strings,
+    /// Switches on the red 「訓練」 banner.
+    pub drill: bool,
+    pub user: Option<User>,
+}
+
+impl PageContext {
+    fn new(state: &AppState, headers: &HeaderMap, user: Option<User>) -> PageContext {
+        let lang = Lang::for_page(headers);
+        PageContext { lang, t: strings(lang), drill: state.db.is_drill(), user }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: PageContext,
+    error: Option<String>,
+    username: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: PageContext,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    page: PageContext,
+    heading: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    page: PageContext,
+}
+
+fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The logged-in user, or a redirect to the login page.
+async fn page_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+    let token = cookie(headers, sessions::COOKIE_NAME);
+    let user = match token {
+        Some(token) => sessions::user_for_token(&state.db.read, token).await.ok().flatten(),
+        None => None,
+    };
+    user.ok_or_else(|| Redirect::to("/login").into_response())
+}
+
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match page_user(&state, &headers).await {
+        Ok(user) => render(StatusCode::OK, &HomePage { page: PageContext::new(&state, &headers, Some(user)) }),
+        Err(redirect) => redirect,
+    }
+}
+
+pub async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let page = PageContext::new(&state, &headers, None);
+    render(StatusCode::OK, &LoginPage { page, error: None, username: String::new() })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login_submit(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    let result = sessions::login(
+        &state.db,
+        &state.clock,
+        &state.throttle,
+        state.config.session_ttl,
+        &form.username,
+        &form.password,
+    )
+    .await;
+    match result {
+        Ok(logged_in) => {
+            ([(header::SET_COOKIE, session_cookie(&logged_in.token, state.config.session_ttl))], Redirect::to("/"))
+                .into_response()
+        }
+        Err(error) => {
+            let page = PageContext::new(&state, &headers, None);
+            let message = error.message.get(page.lang).to_string();
+            render(error.status, &LoginPage { page, error: Some(message), username: form.username })
+        }
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, sessions::COOKIE_NAME)
+        && let Ok(Some(user)) = sessions::user_for_token(&state.db.read, token).await
+        && let Err(error) = sessions::logout(&state.db, &state.clock, &user, token).await
+    {
+        return error.into_response();
+    }
+    ([(header::SET_COOKIE, clear_session_cookie())], Redirect::to("/login")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+/// The English switch: remembers the choice in a cookie and goes back.
+pub async fn switch_language(
+    Path(code): Path<String>,
+    Query(Back { back }): Query<Back>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = if code == "en" { "en" } else { "ja" };
+    // Only paths on this server, so the switch cannot be used to redirect elsewhere.
+    let from_referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<Uri>().ok())
+        .map(|uri| uri.path().to_string());
+    let target = back.or(from_referer).filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or("/".into());
+    let set = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+    ([(header::SET_COOKIE, set)], Redirect::to(&target)).into_response()
+}
+
+pub async fn board(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = match page_user(&state, &headers).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
+    };
+    if !matches!(user.role, Role::Coordinator | Role::Admin) {
+        let page = PageContext::new(&state, &headers, Some(user));
+        let (heading, message) = (page.t.board_title.to_string(), page.t.forbidden.to_string());
+        return render(StatusCode::FORBIDDEN, &MessagePage { page, heading, message });
+    }
+    render(StatusCode::OK, &BoardPage { page: PageContext::new(&state, &headers, Some(user)) })
+}
+
+/// Sections whose issues are still open.
+pub async fn coming_soon(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let user = match page_user(&state, &headers).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
+    };
+    let page = PageContext::new(&state, &headers, Some(user));
+    let heading =
+        page.t.sections.iter().find(|s| s.path == uri.path()).map_or(page.t.app_name, |s| s.label).to_string();
+    let message = page.t.coming_soon.to_string();
+    render(StatusCode::OK, &MessagePage { page, heading, message })
+}
+
+/// 200 when the database answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db.read).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// JSON for `/api/…`, a page for everything else.
+pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        return AppError::new(
+            StatusCode::NOT_FOUND,
+            "no_route",
+            crate::i18n::Text::new("そのAPIはありません。", "There is no such API route."),
+        )
+        .into_response();
+    }
+    let page = PageContext::new(&state, &headers, None);
+    let (heading, message) = (page.t.app_name.to_string(), page.t.not_found.to_string());
+    render(StatusCode::NOT_FOUND, &MessagePage { page, heading, message })
+}
