@@ -1,6 +1,7 @@
 //! `AppState`, handed to every handler, and the router that joins the
 //! domains' own routers.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, OnceLock};
 
 use axum::Router;
@@ -26,6 +27,14 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The OpenAPI document, rendered once the router is assembled.
     pub openapi_json: Arc<OnceLock<String>>,
+    pub stats: Arc<Stats>,
+}
+
+/// Counters for operators and tests.
+#[derive(Default)]
+pub struct Stats {
+    /// Times a websocket subscriber lagged behind the bus and resumed from the table.
+    pub ws_lag_recoveries: AtomicU64,
 }
 
 /// Every `/api` route is registered here through a domain's `OpenApiRouter`,

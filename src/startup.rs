@@ -59,6 +59,7 @@ impl Application {
             throttle: Arc::new(LoginThrottle::default()),
             shutdown: shutdown_rx,
             openapi_json: Arc::new(OnceLock::new()),
+            stats: Arc::default(),
         };
         Ok(Application { listener, state, shutdown })
     }

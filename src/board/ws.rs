@@ -7,6 +7,7 @@
 //! the table from the last `seq` sent. So a client sees every event exactly
 //! once, in order.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
@@ -58,8 +59,13 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>) {
                     last = event.seq;
                     send(&mut sink, text(event.json.clone())).await
                 }
-                // Skipped ahead or fell behind: the table is the truth.
-                Ok(_) | Err(RecvError::Lagged(_)) => catch_up(&mut sink, &state, &mut last).await,
+                // Skipped ahead: the table is the truth.
+                Ok(_) => catch_up(&mut sink, &state, &mut last).await,
+                // Fell behind and the bus dropped some: resume from the table.
+                Err(RecvError::Lagged(_)) => {
+                    state.stats.ws_lag_recoveries.fetch_add(1, Ordering::Relaxed);
+                    catch_up(&mut sink, &state, &mut last).await
+                }
                 Err(RecvError::Closed) => Err(Gone),
             },
             message = incoming.next() => match message {

@@ -1,0 +1,63 @@
+//! `borasen users add` through the real binary.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+#[tokio::test]
+async fn users_add_creates_a_user_who_can_log_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_borasen"))
+        .args(["users", "add", "nakamura", "--role", "coordinator", "--password-stdin", "--data"])
+        .arg(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"nakamura-secret\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("nakamura"));
+
+    let generated = Command::new(env!("CARGO_BIN_EXE_borasen"))
+        .args(["users", "add", "ogawa", "--role", "reception", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(generated.status.success());
+    let printed = String::from_utf8(generated.stdout).unwrap();
+    let password = printed.lines().find_map(|l| l.strip_prefix("パスワード / password: ")).expect("password printed");
+
+    let twin = Command::new(env!("CARGO_BIN_EXE_borasen"))
+        .args(["users", "add", "ogawa", "--role", "reception", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!twin.status.success());
+    assert!(String::from_utf8_lossy(&twin.stderr).contains("既に使われています"));
+
+    let mut config = crate::helpers::test_config(&dir);
+    config.admin_password = None; // users exist: no admin is made
+    let app = borasen::startup::Application::build(config).await.unwrap();
+    let addr = app.local_addr();
+    tokio::spawn(app.run_until(std::future::pending()));
+    for (user, pass) in [("nakamura", "nakamura-secret"), ("ogawa", password)] {
+        let response = reqwest::Client::new()
+            .post(format!("http://{addr}/api/session"))
+            .json(&json!({ "username": user, "password": pass }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{user} logs in");
+    }
+}
+
+#[test]
+fn serve_refuses_a_bad_address_with_a_clear_message() {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_borasen")).args(["serve", "--addr", "not-an-address"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--addr"));
+}

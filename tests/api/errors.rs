@@ -1,0 +1,94 @@
+//! The error format: `{"error":{"code","message","field"}}`, Japanese for `ja`.
+
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn errors_speak_japanese_when_asked_and_english_otherwise() {
+    let app = spawn_app().await;
+    let ja: Value = reqwest::Client::new()
+        .get(app.url("/api/board"))
+        .header("accept-language", "ja-JP,ja;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ja["error"]["code"], "unauthenticated");
+    assert_eq!(ja["error"]["message"], "ログインしてください。");
+    assert!(ja["error"]["field"].is_null());
+
+    let en: Value = reqwest::get(app.url("/api/board")).await.unwrap().json().await.unwrap();
+    assert_eq!(en["error"]["message"], "Please log in.");
+}
+
+#[tokio::test]
+async fn malformed_bodies_name_the_field_and_change_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let before = app.last_seq().await;
+    let client = reqwest::Client::new();
+
+    let missing: Value = client
+        .post(app.url("/api/board/notices"))
+        .header("cookie", admin.cookie())
+        .header("accept-language", "ja")
+        .json(&json!({ "body": "fieldname typo" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(missing["error"]["code"], "invalid_json");
+    assert_eq!(missing["error"]["field"], "text");
+    assert!(missing["error"]["message"].as_str().unwrap().contains("形式"));
+
+    let not_json = client
+        .post(app.url("/api/board/notices"))
+        .header("cookie", admin.cookie())
+        .header("content-type", "application/json")
+        .body("{\"text\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+
+    let wrong_type = client
+        .post(app.url("/api/board/notices"))
+        .header("cookie", admin.cookie())
+        .body("text=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), 415);
+
+    let blank = admin.post("/api/board/notices", &json!({ "text": "   " })).await;
+    assert_eq!(blank.status(), 422);
+    let body: Value = blank.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "text");
+
+    assert_eq!(app.last_seq().await, before, "no bad request wrote anything");
+}
+
+#[tokio::test]
+async fn database_failures_are_a_bare_500() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    // Break the table under the running server: the error must not leak SQL.
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("ALTER TABLE board_notices RENAME TO board_notices_gone").execute(tx.conn()).await.unwrap();
+    tx.append(&app.state.clock, &borasen::events::Actor::system(), "test.table_renamed", None, json!({}))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let response = admin.post("/api/board/notices", &json!({ "text": "届かない" })).await;
+    assert_eq!(response.status(), 500);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "internal");
+    let text = body.to_string();
+    assert!(!text.contains("board_notices") && !text.to_lowercase().contains("sql"), "{text}");
+}

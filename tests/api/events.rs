@@ -1,0 +1,110 @@
+//! The event log: committed changes are published once with the next `seq`;
+//! rolled-back ones are neither stored nor published.
+
+use borasen::events::{Actor, CommitError};
+use serde_json::json;
+use tokio::sync::broadcast::error::TryRecvError;
+
+use crate::helpers::spawn_app;
+
+async fn notice_rows(app: &crate::helpers::TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM board_notices").fetch_one(&app.state.db.read).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_committed_change_is_published_once_with_the_next_seq() {
+    let app = spawn_app().await;
+    let mut bus = app.state.db.bus().subscribe();
+    let before = app.last_seq().await;
+
+    let admin = app.admin().await; // logging in is itself an event
+    let login = bus.recv().await.unwrap();
+    assert_eq!(login.seq, before + 1);
+    let response = admin.post("/api/board/notices", &json!({ "text": "13時 休憩" })).await;
+    assert_eq!(response.status(), 201);
+
+    let published = bus.recv().await.unwrap();
+    assert_eq!(published.seq, before + 2);
+    let event: serde_json::Value = serde_json::from_slice(&published.json).unwrap();
+    assert_eq!(event["kind"], "board.notice_posted");
+    assert_eq!(event["actor"], "admin");
+    assert_eq!(event["data"]["text"], "13時 休憩");
+    assert_eq!(event["drill"], false);
+    assert!(event["at"].as_str().unwrap().ends_with("+09:00"));
+    assert!(matches!(bus.try_recv(), Err(TryRecvError::Empty)), "published exactly once");
+
+    // The stored row is the published one.
+    let stored = borasen::events::since(&app.state.db.read, before + 1, 10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].to_json(), published.json);
+}
+
+#[tokio::test]
+async fn a_rolled_back_change_publishes_nothing_and_leaves_nothing() {
+    let app = spawn_app().await;
+    let mut bus = app.state.db.bus().subscribe();
+    let before = app.last_seq().await;
+
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('消える', 'x', 'admin')")
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    tx.append(&app.state.clock, &Actor::system(), "board.notice_posted", None, json!({})).await.unwrap();
+    drop(tx); // rolled back
+
+    assert!(matches!(bus.try_recv(), Err(TryRecvError::Empty)));
+    assert_eq!(app.last_seq().await, before);
+    assert_eq!(notice_rows(&app).await, 0);
+
+    // The writer is free again and the next event takes the next seq.
+    app.post_notices(1, "次").await;
+    assert_eq!(bus.recv().await.unwrap().seq, before + 1);
+}
+
+#[tokio::test]
+async fn a_write_without_an_event_is_refused_and_rolled_back() {
+    let app = spawn_app().await;
+    let before = app.last_seq().await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('記録なし', 'x', 'admin')")
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    assert!(matches!(tx.commit().await, Err(CommitError::NoEvent)));
+    assert_eq!(notice_rows(&app).await, 0);
+    assert_eq!(app.last_seq().await, before);
+}
+
+#[tokio::test]
+async fn the_read_pool_cannot_write() {
+    let app = spawn_app().await;
+    let result = sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('裏口', 'x', 'admin')")
+        .execute(&app.state.db.read)
+        .await;
+    assert!(result.is_err(), "reads pool is read-only, so no write can bypass the event log");
+}
+
+#[tokio::test]
+async fn concurrent_writers_publish_in_seq_order() {
+    let app = spawn_app().await;
+    let mut bus = app.state.db.bus().subscribe();
+    let before = app.last_seq().await;
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let state = app.state.clone();
+            tokio::spawn(async move {
+                for i in 0..25 {
+                    let new = borasen::board::notices::NewNotice { text: format!("writer {w} #{i}") };
+                    borasen::board::notices::post(&state.db, &state.clock, &Actor::system(), new).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    for expected in before + 1..=before + 200 {
+        assert_eq!(bus.recv().await.unwrap().seq, expected);
+    }
+}

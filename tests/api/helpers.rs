@@ -1,0 +1,163 @@
+//! `spawn_app()`: a fresh center in a temp dir, served on 127.0.0.1:0.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use borasen::app::AppState;
+use borasen::config::Config;
+use borasen::startup::Application;
+use futures_util::StreamExt;
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub const ADMIN_PASSWORD: &str = "admin-pass-2026";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    pub server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+pub fn test_config(dir: &TempDir) -> Config {
+    let mut config = Config::new(dir.path());
+    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.admin_password = Some(ADMIN_PASSWORD.into());
+    config.backup_every = None;
+    config
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(&dir);
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("server builds");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    TestApp { addr, state, dir, stop: Some(stop), server: Some(server) }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Asks the server to shut down and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(Duration::from_secs(10), server)
+                .await
+                .expect("server stops within 10 s")
+                .expect("server task")
+                .expect("server result");
+        }
+    }
+
+    /// Logs in and returns the raw session token.
+    pub async fn login_token(&self, username: &str, password: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(self.url("/api/session"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login of {username}");
+        let cookie = response.headers().get(SET_COOKIE).unwrap().to_str().unwrap().to_string();
+        cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
+    }
+
+    /// A client that sends the session cookie of `username`.
+    pub async fn client_for(&self, username: &str, password: &str) -> Session {
+        Session { token: self.login_token(username, password).await, http: reqwest::Client::new(), base: self.url("") }
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.client_for("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user of `role` through the API and logs them in.
+    pub async fn user_with_role(&self, username: &str, role: &str) -> Session {
+        let password = format!("{username}-password");
+        let response = self
+            .admin()
+            .await
+            .post("/api/users", &json!({ "username": username, "role": role, "password": password }))
+            .await;
+        assert_eq!(response.status(), 201);
+        self.client_for(username, &password).await
+    }
+
+    pub async fn last_seq(&self) -> i64 {
+        borasen::events::last_seq(&self.state.db.read).await.unwrap()
+    }
+
+    /// Posts `n` notices in-process, through the same domain command the API uses.
+    pub async fn post_notices(&self, n: usize, text: &str) {
+        let actor = borasen::events::Actor::user("admin");
+        for i in 0..n {
+            let new = borasen::board::notices::NewNotice { text: format!("{text} {i}") };
+            borasen::board::notices::post(&self.state.db, &self.state.clock, &actor, new).await.unwrap();
+        }
+    }
+}
+
+pub struct Session {
+    pub token: String,
+    pub http: reqwest::Client,
+    base: String,
+}
+
+impl Session {
+    pub fn cookie(&self) -> String {
+        format!("borasen_session={}", self.token)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).json(body).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.http.delete(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap()
+    }
+}
+
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `/ws/board?since=…` with the session's cookie.
+pub async fn connect_board(app: &TestApp, session: &Session, since: i64) -> Socket {
+    let mut request = format!("ws://{}/ws/board?since={since}", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("cookie", session.cookie().parse().unwrap());
+    let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket connects");
+    socket
+}
+
+/// The next event message (pings and pongs skipped), or None on close or after `wait`.
+pub async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(wait, socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            _ => return None,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real server on an ephemeral port, a real SQLite file
+//! in a temp dir, real HTTP and websocket clients. One binary keeps link time down.
+
+mod auth;
+mod backup;
+mod board_ws;
+mod cli;
+mod demo;
+mod durability;
+mod errors;
+mod events;
+mod helpers;
+mod openapi;
+mod web;
