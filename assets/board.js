@@ -32,6 +32,19 @@
     while (list.children.length > max) list.removeChild(list.lastChild);
   }
 
+  // Plain words for the feed; unknown kinds show as they are.
+  const KIND_LABELS = {
+    ja: {
+      "auth.login": "ログイン", "auth.logout": "ログアウト", "user.created": "利用者の追加",
+      "board.notice_posted": "お知らせ", "zones.imported": "地区の取り込み", "item.added": "資機材の登録",
+    },
+    en: {
+      "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
+      "board.notice_posted": "notice", "zones.imported": "zones imported", "item.added": "equipment added",
+    },
+  };
+  const labels = KIND_LABELS[root.dataset.lang] || KIND_LABELS.ja;
+
   function apply(event) {
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
@@ -39,7 +52,8 @@
     if (event.kind === "board.notice_posted") {
       addLine(notices, event.at, event.data.text, 20);
     }
-    addLine(feed, event.at, " " + event.kind + (event.subject ? " (" + event.subject + ")" : "") + " — " + event.actor, FEED_MAX);
+    const label = labels[event.kind] || event.kind;
+    addLine(feed, event.at, label + (event.subject ? " (" + event.subject + ")" : "") + " — " + event.actor, FEED_MAX);
   }
 
   async function loadSnapshot() {
@@ -60,12 +74,52 @@
     socket.onopen = function () { attempt = 0; setLink(true); };
     socket.onmessage = function (message) { apply(JSON.parse(message.data)); };
     socket.onclose = function () {
-      setLink(false);
+      const form = document.getElementById("notice-form");
+  const formError = document.getElementById("notice-error");
+  form.addEventListener("submit", async function (e) {
+    e.preventDefault();
+    const input = form.elements.text;
+    const response = await fetch("/api/board/notices", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept-Language": root.dataset.lang },
+      body: JSON.stringify({ text: input.value }),
+    });
+    if (response.ok) {
+      input.value = ""; // the notice itself arrives over the websocket
+      formError.hidden = true;
+    } else {
+      const body = await response.json().catch(function () { return null; });
+      formError.textContent = body && body.error ? body.error.message : String(response.status);
+      formError.hidden = false;
+    }
+  });
+
+  setLink(false);
       attempt += 1;
       const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
       setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
     };
   }
+
+  const form = document.getElementById("notice-form");
+  const formError = document.getElementById("notice-error");
+  form.addEventListener("submit", async function (e) {
+    e.preventDefault();
+    const input = form.elements.text;
+    const response = await fetch("/api/board/notices", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept-Language": root.dataset.lang },
+      body: JSON.stringify({ text: input.value }),
+    });
+    if (response.ok) {
+      input.value = ""; // the notice itself arrives over the websocket
+      formError.hidden = true;
+    } else {
+      const body = await response.json().catch(function () { return null; });
+      formError.textContent = body && body.error ? body.error.message : String(response.status);
+      formError.hidden = false;
+    }
+  });
 
   setLink(false);
   loadSnapshot().then(function (ok) { if (ok) connect(); }).catch(function () { setTimeout(function () { location.reload(); }, 5000); });

@@ -29,6 +29,8 @@ pub struct Strings {
     pub reconnecting: &'static str,
     pub latest_events: &'static str,
     pub notices: &'static str,
+    pub notice_placeholder: &'static str,
+    pub post_notice: &'static str,
     pub sections: [Section; 6],
 }
 
@@ -60,6 +62,8 @@ static JA: Strings = Strings {
     reconnecting: "再接続中…",
     latest_events: "最新の出来事",
     notices: "本部からのお知らせ",
+    notice_placeholder: "例：12時から昼休憩。水分補給を忘れずに",
+    post_notice: "掲示する",
     sections: [
         Section {
             path: "/reception", label: "受付", description: "ボランティアの受付・事前登録・名札"
@@ -97,6 +101,8 @@ static EN: Strings = Strings {
     reconnecting: "Reconnecting…",
     latest_events: "Latest events",
     notices: "Notices from headquarters",
+    notice_placeholder: "e.g. Lunch break at 12:00 — drink water",
+    post_notice: "Post",
     sections: [
         Section { path: "/reception", label: "Reception", description: "Volunteer check-in, pre-registration, badges" },
         Section { path: "/needs", label: "Needs", description: "Household requests and the map" },

@@ -40,6 +40,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = test_config(&dir);
     adjust(&mut config);
+    start(config, dir).await
+}
+
+/// A server on an existing data folder and a fixed address (a restart).
+/// The returned app does not own the folder.
+pub async fn spawn_app_in(data: &std::path::Path, addr: SocketAddr) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(&dir);
+    config.data_dir = data.to_path_buf();
+    config.addr = addr;
+    start(config, dir).await
+}
+
+async fn start(config: Config, dir: TempDir) -> TestApp {
     let app = Application::build(config).await.expect("server builds");
     let addr = app.local_addr();
     let state = app.state().clone();

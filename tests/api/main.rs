@@ -4,6 +4,7 @@
 mod auth;
 mod backup;
 mod board_ws;
+mod browser;
 mod cli;
 mod demo;
 mod durability;
