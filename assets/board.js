@@ -74,27 +74,7 @@
     socket.onopen = function () { attempt = 0; setLink(true); };
     socket.onmessage = function (message) { apply(JSON.parse(message.data)); };
     socket.onclose = function () {
-      const form = document.getElementById("notice-form");
-  const formError = document.getElementById("notice-error");
-  form.addEventListener("submit", async function (e) {
-    e.preventDefault();
-    const input = form.elements.text;
-    const response = await fetch("/api/board/notices", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Accept-Language": root.dataset.lang },
-      body: JSON.stringify({ text: input.value }),
-    });
-    if (response.ok) {
-      input.value = ""; // the notice itself arrives over the websocket
-      formError.hidden = true;
-    } else {
-      const body = await response.json().catch(function () { return null; });
-      formError.textContent = body && body.error ? body.error.message : String(response.status);
-      formError.hidden = false;
-    }
-  });
-
-  setLink(false);
+      setLink(false);
       attempt += 1;
       const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
       setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);

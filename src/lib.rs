@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod hex;
 pub mod i18n;
 pub mod inventory;
 pub mod openapi;

@@ -113,15 +113,11 @@ fn utc(t: chrono::DateTime<Utc>) -> String {
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    hex(&bytes)
+    crate::hex::encode(&bytes)
 }
 
 fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 fn dummy_hash() -> &'static str {

@@ -6,8 +6,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::Embed;
 
-use crate::auth::sessions::hex;
-
 #[derive(Embed)]
 #[folder = "assets/"]
 struct Assets;
@@ -16,7 +14,7 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
     let Some(file) = Assets::get(&path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()));
+    let etag = format!("\"{}\"", crate::hex::encode(&file.metadata.sha256_hash()));
     let fresh = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);
     let etag = HeaderValue::from_str(&etag).expect("hex etag");
     let cache = HeaderValue::from_static("no-cache");

@@ -222,6 +222,14 @@ async fn the_board_page_goes_live_follows_events_and_resumes_after_the_server_re
     let admin = app.admin().await;
     admin.post("/api/board/notices", &json!({ "text": "再開後のお知らせ" })).await;
     browser.wait_for("document.getElementById('notices').textContent.includes('再開後のお知らせ')").await;
+    // The form still posts exactly once after the reconnect.
+    browser.eval("{ const f = document.getElementById('notice-form'); f.elements.text.value = '午後の部'; f.requestSubmit(); }").await;
+    browser.wait_for("document.getElementById('notices').textContent.includes('午後の部')").await;
+    let posted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM board_notices WHERE text = '午後の部'")
+        .fetch_one(&app.state.db.read)
+        .await
+        .unwrap();
+    assert_eq!(posted, 1);
     // Resumed from its last seq: every event applied once, none missed (the login in between too).
     assert_eq!(browser.eval("Number(document.getElementById('seq').textContent)").await, json!(app.last_seq().await));
     let feed_len = browser.eval("document.getElementById('feed').children.length").await.as_i64().unwrap();

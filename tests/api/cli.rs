@@ -61,3 +61,62 @@ fn serve_refuses_a_bad_address_with_a_clear_message() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--addr"));
 }
+
+/// First start prints the generated admin password once; SIGTERM stops the
+/// server cleanly (exit 0); the second start prints no password.
+#[tokio::test]
+async fn first_start_prints_the_admin_password_once_and_sigterm_stops_cleanly() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_borasen"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(dir.path())
+            .env_remove("BORASEN_ADMIN_PASSWORD")
+            .env("BORASEN_BACKUP_MINUTES", "0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let read_until_listening = |child: &mut std::process::Child| {
+        let mut printed = Vec::new();
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.unwrap();
+            let done = line.starts_with("borasen: listening on ");
+            printed.push(line);
+            if done {
+                break;
+            }
+        }
+        printed
+    };
+
+    let mut first = start();
+    let printed = read_until_listening(&mut first);
+    let password = printed
+        .iter()
+        .find_map(|l| l.strip_prefix("First start: created user 'admin' with password: "))
+        .expect("the generated password is printed")
+        .to_string();
+    let base = printed.last().unwrap().strip_prefix("borasen: listening on ").unwrap().to_string();
+    let login = reqwest::Client::new()
+        .post(format!("{base}/api/session"))
+        .json(&json!({ "username": "admin", "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+
+    let term = Command::new("kill").args(["-TERM", &first.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let status = first.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+
+    let mut second = start();
+    let printed = read_until_listening(&mut second);
+    assert!(!printed.iter().any(|l| l.contains("password")), "{printed:?}");
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
