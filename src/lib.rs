@@ -20,6 +20,7 @@ pub mod hex;
 pub mod i18n;
 pub mod inventory;
 pub mod openapi;
+pub mod pdf;
 pub mod startup;
 pub mod web;
 pub mod zones;

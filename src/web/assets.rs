@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use rust_embed::Embed;
 
 #[derive(Embed)]
-#[folder = "assets/"]
+#[folder = "assets/web/"]
 struct Assets;
 
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {

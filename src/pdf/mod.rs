@@ -1,0 +1,1 @@
+//! Shared A4 PDF layout (in progress).
