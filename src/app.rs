@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use axum::Router;
 use axum::middleware;
 use tokio::sync::watch;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::router())
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
+        .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(error::localize))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -19,9 +19,9 @@ pub async fn write(database: &Path, dir: &Path, clock: &Clock) -> Result<PathBuf
     }
     std::fs::create_dir_all(dir).map_err(|e| BackupError::Io(dir.to_path_buf(), e))?;
     let target = free_name(dir, &clock.now().format("borasen-%Y%m%d-%H%M%S").to_string());
-    // Its own connection: VACUUM INTO reads a consistent snapshot and does not
-    // hold the writer.
-    let mut conn = SqliteConnection::connect_with(&connect_options(database)?).await?;
+    // Its own read-only connection: VACUUM INTO reads a consistent snapshot,
+    // never holds the writer, and cannot change the live file.
+    let mut conn = SqliteConnection::connect_with(&connect_options(database)?.read_only(true)).await?;
     sqlx::query("VACUUM INTO ?").bind(target.to_string_lossy().as_ref()).execute(&mut conn).await?;
     conn.close().await?;
     Ok(target)

@@ -133,14 +133,57 @@ impl From<CommitError> for AppError {
     }
 }
 
-/// Middleware: re-renders an [`AppError`] response in the caller's language.
+/// Middleware: re-renders an [`AppError`] response in the caller's language,
+/// and turns any other `/api` failure (an extractor's or the router's own
+/// plain-text rejection) into the same JSON format.
 pub async fn localize(request: Request, next: Next) -> Response {
     let lang = Lang::for_api(request.headers());
+    let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    match (lang, response.extensions().get::<AppError>()) {
-        (Lang::Ja, Some(error)) => error.render(Lang::Ja),
-        _ => response,
+    if let Some(error) = response.extensions().get::<AppError>() {
+        return if lang == Lang::Ja { error.render(Lang::Ja) } else { response };
     }
+    let status = response.status();
+    if !is_api || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let detail = axum::body::to_bytes(response.into_body(), 2048)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
+        .unwrap_or_default();
+    AppError::from_status(status, &detail).render(lang)
+}
+
+impl AppError {
+    /// A generic error for a status, with the original text as detail.
+    pub fn from_status(status: StatusCode, detail: &str) -> AppError {
+        let (code, ja, en) = match status {
+            StatusCode::BAD_REQUEST => ("bad_request", "リクエストが正しくありません。", "The request is not valid."),
+            StatusCode::NOT_FOUND => ("not_found", "見つかりません。", "Not found."),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("method_not_allowed", "この操作はこのURLでは使えません。", "This method is not allowed here.")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("payload_too_large", "送信データが大きすぎます。", "The request body is too large.")
+            }
+            s if s.is_server_error() => return AppError::internal(),
+            _ => ("request_failed", "リクエストを処理できませんでした。", "The request could not be processed."),
+        };
+        let (ja, en) = if detail.is_empty() {
+            (ja.to_string(), en.to_string())
+        } else {
+            (format!("{ja}（{detail}）"), format!("{en} ({detail})"))
+        };
+        let mut error = AppError::new(status, code, Text::new(ja, en));
+        error.status = status;
+        error
+    }
+}
+
+/// For `CatchPanicLayer`: a panicking handler answers a plain 500, not a dropped connection.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    AppError::internal().into_response()
 }
 
 /// Maps a unique-constraint violation to a chosen error, instead of a
@@ -180,24 +223,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 ),
             ));
         }
-        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|_| {
-            AppError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                Text::new("リクエスト本文を読み取れませんでした。", "The request body could not be read."),
-            )
-        })?;
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::from_status(rejection.status(), ""))?;
         let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(deserializer).map(ApiJson).map_err(|error| {
             let mut path = error.path().to_string();
-            let detail = error.into_inner().to_string();
+            let inner = error.into_inner();
+            // Well-formed JSON with a wrong value is 422, like any other invalid field;
+            // broken JSON is 400.
+            let (status, code) = match inner.classify() {
+                serde_json::error::Category::Data => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+                _ => (StatusCode::BAD_REQUEST, "invalid_json"),
+            };
+            let detail = inner.to_string();
             // serde names a missing field only in its message.
             if let Some(name) = detail.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
                 path = if path == "." { name.to_string() } else { format!("{path}.{name}") };
             }
             let mut error = AppError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
+                status,
+                code,
                 Text::new(
                     format!("リクエストの形式が正しくありません（{detail}）。"),
                     format!("The request body is not valid: {detail}."),

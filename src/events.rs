@@ -149,17 +149,26 @@ impl WriteTx {
 
     /// Commits, then publishes the appended events in order. Refuses (and rolls
     /// back) a transaction that appended no event.
+    ///
+    /// Commit and publish run in their own task: a caller that is cancelled
+    /// mid-commit (a client hung up) cannot leave a committed event unpublished.
     pub async fn commit(self) -> Result<Vec<Event>, CommitError> {
         if self.appended.is_empty() {
             return Err(CommitError::NoEvent);
         }
-        self.tx.commit().await?;
-        for event in &self.appended {
-            self.bus.publish(event);
-        }
-        // `_order` is released only now, after publishing, so the next writer's
-        // events cannot overtake these on the bus.
-        Ok(self.appended)
+        let WriteTx { tx, appended, bus, _order: order, .. } = self;
+        tokio::spawn(async move {
+            tx.commit().await?;
+            for event in &appended {
+                bus.publish(event);
+            }
+            // The order guard goes only now, after publishing, so the next
+            // writer's events cannot overtake these on the bus.
+            drop(order);
+            Ok(appended)
+        })
+        .await
+        .expect("the commit task does not panic")
     }
 }
 

@@ -73,11 +73,14 @@
     const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
     socket.onopen = function () { attempt = 0; setLink(true); };
     socket.onmessage = function (message) { apply(JSON.parse(message.data)); };
-    socket.onclose = function () {
+    socket.onclose = function (closed) {
       setLink(false);
+      if (closed.code === 4001) { location.href = "/login"; return; } // session ended
       attempt += 1;
       const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
-      setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
+      // 4000: our seq is ahead of the server's log (a restored backup): start over from a snapshot.
+      const next = closed.code === 4000 ? function () { loadSnapshot().then(connect, connect); } : connect;
+      setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
     };
   }
 

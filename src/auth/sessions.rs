@@ -35,18 +35,10 @@ pub async fn login(
     username: &str,
     password: &str,
 ) -> Result<LoggedIn, AppError> {
-    if let Err(wait) = throttle.check(username, Instant::now()) {
-        let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            Text::new(
-                format!("ログインの失敗が続いたため、{}分ほど待ってからお試しください。", wait.div_ceil(60)),
-                format!("Too many failed logins. Try again in about {} minutes.", wait.div_ceil(60)),
-            ),
-        );
-        error.retry_after = Some(wait);
-        return Err(error);
-    }
+    let attempt = match throttle.begin(username, Instant::now()) {
+        Ok(attempt) => attempt,
+        Err(wait) => return Err(too_many_attempts(wait)),
+    };
     let found = users::find_for_login(&db.read, username).await?;
     // Verify against a dummy hash for unknown users too, so timing does not tell
     // which usernames exist.
@@ -56,7 +48,7 @@ pub async fn login(
     };
     let ok = password::verify_blocking(password.to_string(), stored).await;
     let Some(user) = user.filter(|_| ok) else {
-        throttle.record_failure(username, Instant::now());
+        attempt.failed(Instant::now());
         tracing::warn!(username, "failed login");
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
@@ -64,7 +56,7 @@ pub async fn login(
             Text::new("ユーザー名またはパスワードが違います。", "Wrong username or password."),
         ));
     };
-    throttle.record_success(username);
+    attempt.succeeded();
 
     let token = new_token();
     let now = Utc::now();
@@ -89,6 +81,20 @@ pub async fn login(
     .await?;
     tx.commit().await?;
     Ok(LoggedIn { user, token })
+}
+
+fn too_many_attempts(wait: u64) -> AppError {
+    let minutes = wait.div_ceil(60);
+    let mut error = AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        Text::new(
+            format!("ログインの失敗が続いたため、{minutes}分ほど待ってからお試しください。"),
+            format!("Too many failed logins. Try again in about {minutes} minutes."),
+        ),
+    );
+    error.retry_after = Some(wait);
+    error
 }
 
 /// Ends the session (event `auth.logout`).

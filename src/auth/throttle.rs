@@ -22,41 +22,81 @@ pub struct LoginThrottle {
 #[derive(Default)]
 struct Record {
     failures: Vec<Instant>,
+    /// Attempts whose password check is still running: counted up front, so
+    /// parallel guesses cannot all slip past the limit.
+    in_flight: usize,
     locked_until: Option<Instant>,
 }
 
-impl LoginThrottle {
-    /// `Err(seconds to wait)` while the username is locked out.
-    pub fn check(&self, username: &str, now: Instant) -> Result<(), u64> {
-        let map = self.by_username.lock().expect("throttle lock");
-        match map.get(&key(username)).and_then(|r| r.locked_until) {
-            Some(until) if until > now => Err((until - now).as_secs().max(1)),
-            _ => Ok(()),
-        }
-    }
+/// One login attempt that holds its place in the count until it ends.
+pub struct Attempt<'a> {
+    throttle: &'a LoginThrottle,
+    key: String,
+    ended: bool,
+}
 
-    pub fn record_failure(&self, username: &str, now: Instant) {
+impl LoginThrottle {
+    /// Starts an attempt, or `Err(seconds to wait)` while the username is
+    /// locked out or already has its allowance of attempts running.
+    pub fn begin(&self, username: &str, now: Instant) -> Result<Attempt<'_>, u64> {
+        let key = key(username);
         let mut map = self.by_username.lock().expect("throttle lock");
         if map.len() >= MAX_TRACKED {
             map.retain(|_, r| r.is_live(now));
         }
-        let record = map.entry(key(username)).or_default();
-        record.failures.retain(|t| now.duration_since(*t) < WINDOW);
-        record.failures.push(now);
-        if record.failures.len() >= MAX_FAILURES {
-            record.locked_until = Some(now + LOCKOUT);
-            record.failures.clear();
+        let record = map.entry(key.clone()).or_default();
+        if let Some(until) = record.locked_until.filter(|until| *until > now) {
+            return Err((until - now).as_secs().max(1));
         }
+        record.failures.retain(|t| now.duration_since(*t) < WINDOW);
+        if record.failures.len() + record.in_flight >= MAX_FAILURES {
+            // Attempts still running may yet fail; wait for them.
+            return Err(1);
+        }
+        record.in_flight += 1;
+        Ok(Attempt { throttle: self, key, ended: false })
+    }
+}
+
+impl Attempt<'_> {
+    pub fn failed(mut self, now: Instant) {
+        self.end(|record| {
+            record.failures.push(now);
+            if record.failures.len() >= MAX_FAILURES {
+                record.locked_until = Some(now + LOCKOUT);
+                record.failures.clear();
+            }
+        });
     }
 
-    pub fn record_success(&self, username: &str) {
-        self.by_username.lock().expect("throttle lock").remove(&key(username));
+    pub fn succeeded(mut self) {
+        self.end(|record| record.failures.clear());
+    }
+
+    fn end(&mut self, update: impl FnOnce(&mut Record)) {
+        self.ended = true;
+        let mut map = self.throttle.by_username.lock().expect("throttle lock");
+        if let Some(record) = map.get_mut(&self.key) {
+            record.in_flight = record.in_flight.saturating_sub(1);
+            update(record);
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    /// An attempt abandoned midway (the client hung up) frees its place.
+    fn drop(&mut self) {
+        if !self.ended {
+            self.end(|_| {});
+        }
     }
 }
 
 impl Record {
     fn is_live(&self, now: Instant) -> bool {
-        self.locked_until.is_some_and(|t| t > now) || self.failures.iter().any(|t| now.duration_since(*t) < WINDOW)
+        self.in_flight > 0
+            || self.locked_until.is_some_and(|t| t > now)
+            || self.failures.iter().any(|t| now.duration_since(*t) < WINDOW)
     }
 }
 
@@ -69,17 +109,20 @@ fn key(username: &str) -> String {
 mod tests {
     use super::*;
 
+    fn fail(throttle: &LoginThrottle, username: &str, at: Instant) {
+        throttle.begin(username, at).expect("not locked yet").failed(at);
+    }
+
     #[test]
     fn five_failures_in_the_window_lock_out_for_five_minutes() {
         let throttle = LoginThrottle::default();
         let t0 = Instant::now();
         for i in 0..4 {
-            throttle.record_failure("Yamada", t0 + Duration::from_secs(i));
+            fail(&throttle, "Yamada", t0 + Duration::from_secs(i));
         }
-        assert!(throttle.check("yamada", t0 + Duration::from_secs(5)).is_ok());
-        throttle.record_failure("yamada", t0 + Duration::from_secs(5));
-        assert!(throttle.check("YAMADA", t0 + Duration::from_secs(6)).is_err());
-        assert!(throttle.check("yamada", t0 + Duration::from_secs(5) + LOCKOUT).is_ok());
+        throttle.begin("yamada", t0 + Duration::from_secs(5)).unwrap().failed(t0 + Duration::from_secs(5));
+        assert!(throttle.begin("YAMADA", t0 + Duration::from_secs(6)).is_err());
+        assert!(throttle.begin("yamada", t0 + Duration::from_secs(5) + LOCKOUT).is_ok());
     }
 
     #[test]
@@ -87,9 +130,19 @@ mod tests {
         let throttle = LoginThrottle::default();
         let t0 = Instant::now();
         for i in 0..4 {
-            throttle.record_failure("sato", t0 + Duration::from_secs(i));
+            fail(&throttle, "sato", t0 + Duration::from_secs(i));
         }
-        throttle.record_failure("sato", t0 + WINDOW + Duration::from_secs(10));
-        assert!(throttle.check("sato", t0 + WINDOW + Duration::from_secs(11)).is_ok());
+        fail(&throttle, "sato", t0 + WINDOW + Duration::from_secs(10));
+        assert!(throttle.begin("sato", t0 + WINDOW + Duration::from_secs(11)).is_ok());
+    }
+
+    #[test]
+    fn parallel_attempts_count_before_their_password_checks_finish() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        let running: Vec<_> = (0..MAX_FAILURES).map(|_| throttle.begin("kato", now).unwrap()).collect();
+        assert!(throttle.begin("kato", now).is_err(), "a sixth parallel guess waits");
+        drop(running); // abandoned attempts free their places
+        assert!(throttle.begin("kato", now).is_ok());
     }
 }

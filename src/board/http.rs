@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use super::notices::{self, NewNotice, Notice};
 use super::snapshot::{self, BoardSnapshot};
 use crate::app::AppState;
-use crate::auth::extract::CoordinatorUser;
+use crate::auth::extract::{CoordinatorUser, SessionToken};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
@@ -68,8 +68,9 @@ struct Since {
 async fn board_socket(
     State(state): State<AppState>,
     _who: CoordinatorUser,
+    SessionToken(token): SessionToken,
     Query(Since { since }): Query<Since>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade.on_upgrade(move |socket| super::ws::follow(socket, state, since))
+    upgrade.on_upgrade(move |socket| super::ws::follow(socket, state, since, token))
 }

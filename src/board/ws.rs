@@ -10,7 +10,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use bytes::Bytes;
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
@@ -18,6 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, MissedTickBehavior, timeout};
 
 use crate::app::AppState;
+use crate::auth::sessions;
 use crate::events;
 
 /// Events read from the table per query while catching up.
@@ -30,19 +31,26 @@ type Sink = SplitSink<WebSocket, Message>;
 #[derive(Debug)]
 struct Gone;
 
+/// Close code: the client's `since` is ahead of this log (a restored backup,
+/// another database). Reload the snapshot, then follow again.
+pub const CLOSE_RESYNC: u16 = 4000;
+/// Close code: the session behind the socket ended (logout, expiry).
+pub const CLOSE_SESSION_ENDED: u16 = 4001;
+
 /// Streams the log after `since` (or from now, without it) until the client
-/// leaves, stops answering pings, or the server shuts down.
-pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>) {
+/// leaves, stops answering pings, its session ends, or the server shuts down.
+pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, session_token: String) {
     let mut live = state.db.bus().subscribe();
     let mut shutdown = state.shutdown.clone();
     let (mut sink, mut incoming) = socket.split();
-    let mut last = match since {
-        Some(seq) => seq,
-        None => match events::last_seq(&state.db.read).await {
-            Ok(seq) => seq,
-            Err(error) => return tracing::error!(%error, "websocket could not read the log"),
-        },
+    let newest = match events::last_seq(&state.db.read).await {
+        Ok(seq) => seq,
+        Err(error) => return tracing::error!(%error, "websocket could not read the log"),
     };
+    let mut last = since.unwrap_or(newest);
+    if last > newest {
+        return close(&mut sink, CLOSE_RESYNC, "resync").await;
+    }
     if catch_up(&mut sink, &state, &mut last).await.is_err() {
         return;
     }
@@ -60,11 +68,12 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>) {
                     send(&mut sink, text(event.json.clone())).await
                 }
                 // Skipped ahead: the table is the truth.
-                Ok(_) => catch_up(&mut sink, &state, &mut last).await,
+                Ok(_) => catch_up(&mut sink, &state, &mut last).await.map(|()| last_heard = Instant::now()),
                 // Fell behind and the bus dropped some: resume from the table.
                 Err(RecvError::Lagged(_)) => {
                     state.stats.ws_lag_recoveries.fetch_add(1, Ordering::Relaxed);
-                    catch_up(&mut sink, &state, &mut last).await
+                    // While replaying we read nothing from the client; that silence is ours.
+                    catch_up(&mut sink, &state, &mut last).await.map(|()| last_heard = Instant::now())
                 }
                 Err(RecvError::Closed) => Err(Gone),
             },
@@ -79,8 +88,16 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>) {
                 // Nothing heard for three pings: the tablet slept or the network dropped.
                 if last_heard.elapsed() > ping_every * 3 {
                     Err(Gone)
+                } else if !session_alive(&state, &session_token).await {
+                    close(&mut sink, CLOSE_SESSION_ENDED, "session ended").await;
+                    Err(Gone)
                 } else {
-                    send(&mut sink, Message::Ping(Bytes::from_static(b"borasen"))).await
+                    // Also picks up events written by another process (`borasen users add`),
+                    // which never reach this process's bus.
+                    match catch_up(&mut sink, &state, &mut last).await {
+                        Ok(()) => send(&mut sink, Message::Ping(Bytes::from_static(b"borasen"))).await,
+                        Err(gone) => Err(gone),
+                    }
                 }
             }
             _ = shutdown.changed() => {
@@ -92,6 +109,16 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>) {
             break;
         }
     }
+}
+
+async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
+    let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
+    let _ = timeout(WRITE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+}
+
+async fn session_alive(state: &AppState, token: &str) -> bool {
+    // A database hiccup is not a logout.
+    !matches!(sessions::user_for_token(&state.db.read, token).await, Ok(None))
 }
 
 /// Sends every event after `last` from the table, page by page, advancing `last`.

@@ -146,9 +146,14 @@ pub async fn switch_language(
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.parse::<Uri>().ok())
         .map(|uri| uri.path().to_string());
-    let target = back.or(from_referer).filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or("/".into());
+    let target = back.or(from_referer).filter(|p| is_local_path(p)).unwrap_or("/".into());
     let set = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
     ([(header::SET_COOKIE, set)], Redirect::to(&target)).into_response()
+}
+
+/// A path on this server: `/x`, never `//host` or `/\\host` (browsers read both as another site).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 
 pub async fn board(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -148,7 +148,7 @@ async fn admins_create_users_with_valid_names_and_passwords_only() {
 
     let bad_role =
         admin.post("/api/users", &json!({ "username": "sato", "role": "chief", "password": "long-enough" })).await;
-    assert_eq!(bad_role.status(), 400);
+    assert_eq!(bad_role.status(), 422);
     let body: Value = bad_role.json().await.unwrap();
     assert_eq!(body["error"]["field"], "role");
 
@@ -160,4 +160,32 @@ async fn admins_create_users_with_valid_names_and_passwords_only() {
     assert_eq!(twin.status(), 409, "usernames are case-insensitive");
     let users: Value = admin.get("/api/users").await.json().await.unwrap();
     assert_eq!(users.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn parallel_guesses_get_no_more_than_five_password_checks() {
+    let app = spawn_app().await;
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let url = app.url("/api/session");
+            tokio::spawn(async move {
+                reqwest::Client::new()
+                    .post(url)
+                    .json(&json!({ "username": "admin", "password": format!("guess-{i}") }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(checked <= 5, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+    assert_eq!(try_login(&app, "admin", ADMIN_PASSWORD).await.status(), 429, "locked after five failures");
 }

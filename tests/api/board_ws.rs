@@ -171,7 +171,7 @@ async fn shutdown_closes_open_sockets_and_finishes() {
     let mut app = spawn_app().await;
     let admin = app.admin().await;
     let mut socket = connect_board(&app, &admin, app.last_seq().await).await;
-    app.stop().await; // would hang if the socket kept the server alive
+    app.stop().await;
     let ended = tokio::time::timeout(WAIT, async {
         loop {
             match socket.next().await {
@@ -182,4 +182,52 @@ async fn shutdown_closes_open_sockets_and_finishes() {
     })
     .await;
     assert!(ended.is_ok(), "the socket was closed by the shutdown");
+}
+
+async fn close_code(socket: &mut crate::helpers::Socket) -> Option<u16> {
+    let wait = tokio::time::timeout(WAIT, async {
+        while let Some(message) = socket.next().await {
+            match message {
+                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+        None
+    });
+    wait.await.expect("the server closed the socket")
+}
+
+#[tokio::test]
+async fn a_since_ahead_of_the_log_is_told_to_resync() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut socket = connect_board(&app, &admin, app.last_seq().await + 100).await;
+    assert_eq!(close_code(&mut socket).await, Some(borasen::board::ws::CLOSE_RESYNC));
+}
+
+#[tokio::test]
+async fn a_socket_closes_when_its_session_ends() {
+    let app = spawn_app_with(|c| c.ws_ping_interval = Duration::from_millis(100)).await;
+    let admin = app.admin().await;
+    let mut socket = connect_board(&app, &admin, app.last_seq().await).await;
+    assert_eq!(admin.delete("/api/session").await.status(), 204);
+    // The logout event itself may arrive first; then the close.
+    assert_eq!(close_code(&mut socket).await, Some(borasen::board::ws::CLOSE_SESSION_ENDED));
+}
+
+#[tokio::test]
+async fn events_written_by_another_process_reach_the_socket() {
+    let app = spawn_app_with(|c| c.ws_ping_interval = Duration::from_millis(200)).await;
+    let admin = app.admin().await;
+    let mut socket = connect_board(&app, &admin, app.last_seq().await).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_borasen"))
+        .args(["users", "add", "takahashi", "--role", "reception", "--data"])
+        .arg(app.dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let event = next_event(&mut socket, WAIT).await.expect("the CLI's event arrives");
+    assert_eq!(event["kind"], "user.created");
+    assert_eq!(event["actor"], "cli");
 }

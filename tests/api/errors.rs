@@ -42,7 +42,7 @@ async fn malformed_bodies_name_the_field_and_change_nothing() {
         .json()
         .await
         .unwrap();
-    assert_eq!(missing["error"]["code"], "invalid_json");
+    assert_eq!(missing["error"]["code"], "validation");
     assert_eq!(missing["error"]["field"], "text");
     assert!(missing["error"]["message"].as_str().unwrap().contains("形式"));
 
@@ -91,4 +91,41 @@ async fn database_failures_are_a_bare_500() {
     assert_eq!(body["error"]["code"], "internal");
     let text = body.to_string();
     assert!(!text.contains("board_notices") && !text.to_lowercase().contains("sql"), "{text}");
+}
+
+#[tokio::test]
+async fn the_routers_own_rejections_speak_json_too() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let client = reqwest::Client::new();
+
+    let bad_path = client
+        .get(app.url("/api/board/notices/abc"))
+        .header("cookie", admin.cookie())
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_path.status(), 400);
+    let body: Value = bad_path.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("リクエストが正しくありません"));
+
+    let wrong_method = client.put(app.url("/api/session")).send().await.unwrap();
+    assert_eq!(wrong_method.status(), 405);
+    let body: Value = wrong_method.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+
+    let huge = format!("{{\"text\": \"{}\"}}", "あ".repeat(1_000_000));
+    let too_large = client
+        .post(app.url("/api/board/notices"))
+        .header("cookie", admin.cookie())
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), 413);
+    let body: Value = too_large.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
 }

@@ -82,7 +82,48 @@ async fn the_read_pool_cannot_write() {
     let result = sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('裏口', 'x', 'admin')")
         .execute(&app.state.db.read)
         .await;
-    assert!(result.is_err(), "reads pool is read-only, so no write can bypass the event log");
+    let error = result.expect_err("the read pool is read-only, so no write can bypass the event log");
+    assert!(error.to_string().contains("readonly"), "{error}");
+}
+
+#[tokio::test]
+async fn both_pools_run_wal_with_full_sync_and_foreign_keys() {
+    let app = spawn_app().await;
+    let read = &app.state.db.read;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(read).await.unwrap();
+    assert_eq!(mode, "wal");
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(read).await.unwrap();
+    assert_eq!(synchronous, 2, "FULL");
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(tx.conn()).await.unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(tx.conn()).await.unwrap();
+    let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(tx.conn()).await.unwrap();
+    assert_eq!((synchronous, foreign_keys), (2, 1));
+    assert!(busy_timeout >= 1000);
+}
+
+#[tokio::test]
+async fn a_commit_whose_caller_gives_up_still_publishes_what_it_committed() {
+    let app = spawn_app().await;
+    let mut bus = app.state.db.bus().subscribe();
+    let before = app.last_seq().await;
+    for i in 0..100 {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        tx.append(&app.state.clock, &Actor::system(), "test.abandoned", Some(format!("n:{i}")), json!({}))
+            .await
+            .unwrap();
+        // The caller is cancelled right after the commit starts (a client hung up).
+        let _ = tokio::time::timeout(std::time::Duration::from_nanos(1), tx.commit()).await;
+    }
+    // Let any commit still running finish: the next writer waits for it.
+    app.post_notices(1, "後").await;
+    let committed = app.last_seq().await - before;
+    let mut published = 0;
+    while let Ok(event) = bus.try_recv() {
+        published += 1;
+        assert_eq!(event.seq, before + published, "in order");
+    }
+    assert_eq!(published, committed, "every committed event was published");
 }
 
 #[tokio::test]

@@ -71,8 +71,12 @@ fn no_api_route_is_added_around_the_openapi_router() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                if text.contains(".route(\"/api") {
-                    offenders.push(path.display().to_string());
+                for line in text.lines() {
+                    let adds_routes =
+                        [".route(", ".nest(", ".route_service(", ".nest_service("].iter().any(|m| line.contains(m));
+                    if adds_routes && line.contains("/api") {
+                        offenders.push(format!("{}: {}", path.display(), line.trim()));
+                    }
                 }
             }
         }

@@ -32,8 +32,10 @@ async fn the_login_page_is_japanese_by_default_and_english_on_request() {
         .unwrap();
     assert!(english.contains("<html lang=\"en\">") && english.contains("Username"));
 
-    let offsite = no_redirects().get(app.url("/lang/en?back=//evil.example/")).send().await.unwrap();
-    assert_eq!(offsite.headers()["location"], "/", "the switch never redirects off-site");
+    for offsite in ["//evil.example/", "/%5Cevil.example/", "https://evil.example/"] {
+        let response = no_redirects().get(app.url(&format!("/lang/en?back={offsite}"))).send().await.unwrap();
+        assert_eq!(response.headers()["location"], "/", "the switch never redirects off-site: {offsite}");
+    }
 }
 
 #[tokio::test]
