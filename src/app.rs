@@ -15,7 +15,8 @@ use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
-use crate::{auth, board, error, openapi, web};
+use crate::rate_limit::RateLimiter;
+use crate::{auth, board, error, openapi, reception, web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -29,6 +30,8 @@ pub struct AppState {
     /// The OpenAPI document, rendered once the router is assembled.
     pub openapi_json: Arc<OnceLock<String>>,
     pub stats: Arc<Stats>,
+    /// Per-address limit on the public pre-registration endpoints.
+    pub public_limiter: Arc<RateLimiter>,
 }
 
 /// Counters for operators and tests.
@@ -44,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(auth::http::router())
         .merge(board::http::router())
+        .merge(reception::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
@@ -53,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(board::http::ws_router())
         .merge(web::router())
+        .merge(reception::pages::router())
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
         .layer(CatchPanicLayer::custom(error::panic_response))

@@ -28,6 +28,9 @@ pub struct Config {
     /// Live events buffered per subscriber before it counts as lagged and
     /// resumes from the table.
     pub event_buffer: usize,
+    /// Public endpoints (pre-registration): requests per client address per window.
+    pub public_rate_limit: usize,
+    pub public_rate_window: Duration,
 }
 
 impl Config {
@@ -43,6 +46,8 @@ impl Config {
             backup_every: Some(Duration::from_secs(3600)),
             utc_offset: FixedOffset::east_opt(JST_SECONDS).expect("valid offset"),
             event_buffer: 1024,
+            public_rate_limit: 30,
+            public_rate_window: Duration::from_secs(600),
         }
     }
 

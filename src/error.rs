@@ -23,6 +23,8 @@ pub struct AppError {
     pub field: Option<String>,
     /// Seconds, for 429.
     pub retry_after: Option<u64>,
+    /// Structured help for the caller, e.g. the existing record on a duplicate.
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 /// The body of every 4xx/5xx answer of the API.
@@ -39,11 +41,25 @@ pub struct ErrorDetail {
     message: String,
     /// The input field at fault, when there is one.
     field: Option<String>,
+    /// More for programs, e.g. `{"existing": {…}}` on a duplicate registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<serde_json::Value>,
 }
 
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, message: Text) -> AppError {
-        AppError { status, code, message, field: None, retry_after: None }
+        AppError { status, code, message, field: None, retry_after: None, details: None }
+    }
+
+    /// Replaces the code, for a more specific one (`duplicate` rather than `conflict`).
+    pub fn coded(mut self, code: &'static str) -> AppError {
+        self.code = code;
+        self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> AppError {
+        self.details = Some(Box::new(details));
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> AppError {
@@ -97,6 +113,7 @@ impl AppError {
                 code: self.code.to_string(),
                 message: self.message.get(lang).to_string(),
                 field: self.field.clone(),
+                details: self.details.as_deref().cloned(),
             },
         }
     }

@@ -29,6 +29,10 @@ impl Actor {
     pub fn system() -> Actor {
         Actor("system".into())
     }
+    /// Somebody on a public page (pre-registration), not logged in.
+    pub fn public() -> Actor {
+        Actor("public".into())
+    }
     /// Somebody at the laptop's terminal (`borasen users add`).
     pub fn cli() -> Actor {
         Actor("cli".into())

@@ -69,3 +69,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
 }
+
+/// `7月12日（日）`: a date as people say it.
+pub fn date_ja(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+    format!("{}月{}日（{}）", day.month(), day.day(), WEEKDAYS[day.weekday().num_days_from_monday() as usize])
+}

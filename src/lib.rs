@@ -21,6 +21,8 @@ pub mod i18n;
 pub mod inventory;
 pub mod openapi;
 pub mod pdf;
+pub mod rate_limit;
+pub mod reception;
 pub mod startup;
 pub mod web;
 pub mod zones;

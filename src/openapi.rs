@@ -20,6 +20,7 @@ use crate::app::AppState;
     tags(
         (name = "auth", description = "ログインと利用者 / login and staff accounts"),
         (name = "board", description = "ボード / live board"),
+        (name = "reception", description = "ボランティア受付 / volunteer reception"),
         (name = "meta", description = "API の説明 / this document"),
     )
 )]

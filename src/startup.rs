@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::{Actor, EventBus};
+use crate::rate_limit::RateLimiter;
 use crate::{backup, demo};
 
 pub struct Application {
@@ -39,10 +40,15 @@ impl Application {
     /// Opens the data, makes the first admin if there are no users, seeds the
     /// demo if asked, and binds the port. Serving starts with [`Application::run_until`].
     pub async fn build(config: Config) -> Result<Application, StartError> {
+        let clock = Clock::system(config.utc_offset);
+        Application::build_with_clock(config, clock).await
+    }
+
+    /// As [`Application::build`], on a given clock (tests move a manual one).
+    pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Application, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
         let db = Db::open(&config.database_path(), EventBus::new(config.event_buffer), false).await?;
-        let clock = Clock::system(config.utc_offset);
         ensure_first_admin(&db, &clock, &config).await?;
         if config.demo {
             demo::seed_if_empty(&db, &clock, config.demo_password.as_deref())
@@ -55,11 +61,12 @@ impl Application {
         let state = AppState {
             db,
             clock,
-            config: Arc::new(config),
             throttle: Arc::new(LoginThrottle::default()),
             shutdown: shutdown_rx,
             openapi_json: Arc::new(OnceLock::new()),
             stats: Arc::default(),
+            public_limiter: Arc::new(RateLimiter::new(config.public_rate_limit, config.public_rate_window)),
+            config: Arc::new(config),
         };
         Ok(Application { listener, state, shutdown })
     }
@@ -86,7 +93,7 @@ impl Application {
         });
         let db = state.db.clone();
         let router = app::router(state);
-        let result = axum::serve(listener, router)
+        let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 stop.await;
                 tracing::info!("shutting down");

@@ -8,6 +8,7 @@ use super::notices::{self, Notice};
 use crate::auth::users;
 use crate::clock::{Clock, stamp};
 use crate::events;
+use crate::reception::{self, stats::ReceptionCounts};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BoardSnapshot {
@@ -18,6 +19,8 @@ pub struct BoardSnapshot {
     pub activity_day: String,
     pub drill: bool,
     pub counts: Counts,
+    /// Today's reception: people checked in, waiting, by insurance and by type.
+    pub reception: ReceptionCounts,
     /// Newest first, at most 20.
     pub notices: Vec<Notice>,
 }
@@ -38,14 +41,16 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let zones = crate::zones::count(&mut *tx).await?;
     let items = crate::inventory::count(&mut *tx).await?;
     let notices = notices::recent(&mut *tx, 20).await?;
-    tx.commit().await?;
     let now = clock.now();
+    let reception = reception::stats::for_day(&mut *tx, now.date_naive()).await?;
+    tx.commit().await?;
     Ok(BoardSnapshot {
         seq,
         center_time: stamp(now),
         activity_day: now.date_naive().to_string(),
         drill,
         counts: Counts { events: event_count, users, zones, items },
+        reception,
         notices,
     })
 }

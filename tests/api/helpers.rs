@@ -29,6 +29,8 @@ pub fn test_config(dir: &TempDir) -> Config {
     config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
     config.admin_password = Some(ADMIN_PASSWORD.into());
     config.backup_every = None;
+    // Tests register many volunteers from 127.0.0.1; the limit has its own test.
+    config.public_rate_limit = 100_000;
     config
 }
 
@@ -53,8 +55,22 @@ pub async fn spawn_app_in(data: &std::path::Path, addr: SocketAddr) -> TestApp {
     start(config, dir).await
 }
 
+/// A server whose clock stands still at `start` until the test moves it.
+pub async fn spawn_app_at(start: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = test_config(&dir);
+    adjust(&mut config);
+    let clock = borasen::clock::Clock::manual(chrono::DateTime::parse_from_rfc3339(start).expect("RFC 3339 start"));
+    start_on(config, dir, clock).await
+}
+
 async fn start(config: Config, dir: TempDir) -> TestApp {
-    let app = Application::build(config).await.expect("server builds");
+    let clock = borasen::clock::Clock::system(config.utc_offset);
+    start_on(config, dir, clock).await
+}
+
+async fn start_on(config: Config, dir: TempDir, clock: borasen::clock::Clock) -> TestApp {
+    let app = Application::build_with_clock(config, clock).await.expect("server builds");
     let addr = app.local_addr();
     let state = app.state().clone();
     let (stop, stopped) = oneshot::channel::<()>();

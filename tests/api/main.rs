@@ -12,4 +12,5 @@ mod errors;
 mod events;
 mod helpers;
 mod openapi;
+mod reception;
 mod web;

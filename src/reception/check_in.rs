@@ -1,0 +1,390 @@
+//! 受付 and 退所: checking a volunteer in for the activity day (by QR, number
+//! or search), checking out with hours, and insurance enrolled at the desk.
+//! Events `volunteer.checked_in`, `volunteer.checked_out`, `volunteer.insurance_changed`.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, VolunteerKind, parse_volunteer_no};
+use super::store;
+use crate::clock::{Clock, stamp};
+use crate::db::Db;
+use crate::error::{AppError, OnUnique};
+use crate::events::{Actor, WriteTx};
+use crate::i18n::Text;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CheckInInput {
+    /// From the badge's QR code (a scanner types it).
+    pub qr_token: Option<String>,
+    /// From a search result.
+    pub volunteer_id: Option<i64>,
+    /// Said aloud or read from paper: `V-0012`.
+    pub volunteer_no: Option<String>,
+    /// 体調確認: the volunteer says they are fit to work today. Required.
+    pub health_ok: bool,
+    pub health_note: Option<String>,
+    /// Today's insurance; defaults to what the volunteer registered.
+    pub insurance: Option<DayInsurance>,
+    /// For `enrolled_at_desk`: the plan (基本タイプ, 天災タイプ …) and the fee paid.
+    pub insurance_plan: Option<String>,
+    pub insurance_fee_yen: Option<i64>,
+    /// For a group: how many arrived under the representative (default: the
+    /// group's head count less its members registered by name).
+    pub arrived_count: Option<i64>,
+    /// 保護者同意, recorded now for a minor who had none.
+    pub guardian_consent: bool,
+    pub guardian_name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct InsuranceInput {
+    pub insurance: Option<DayInsurance>,
+    pub insurance_plan: Option<String>,
+    pub insurance_fee_yen: Option<i64>,
+}
+
+fn invalid(field: &str, ja: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::validation(field, Text::new(ja.into(), en.into()))
+}
+
+fn unknown_volunteer(method: CheckInMethod) -> AppError {
+    let (ja, en) = match method {
+        CheckInMethod::Qr => (
+            "このQRコードは登録されていません。事前登録の控えを確認するか、当日受付で登録してください。",
+            "This QR code is not registered. Check the registration receipt, or register at the desk.",
+        ),
+        _ => ("該当するボランティアが見つかりません。", "No such volunteer."),
+    };
+    AppError::not_found(Text::new(ja, en))
+}
+
+/// Finds the volunteer the input names, and how.
+async fn identify(tx: &mut WriteTx, input: &CheckInInput) -> Result<(i64, CheckInMethod), AppError> {
+    let given = [input.qr_token.is_some(), input.volunteer_id.is_some(), input.volunteer_no.is_some()];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(invalid(
+            "qr_token",
+            "QRコード、ボランティア番号、検索結果のいずれか一つで受付してください。",
+            "Give exactly one of qr_token, volunteer_no, volunteer_id.",
+        ));
+    }
+    let (found, method): (Option<i64>, CheckInMethod) = if let Some(token) = &input.qr_token {
+        let token = super::normalize::nfkc(token.trim()).to_ascii_uppercase();
+        let id = sqlx::query_scalar("SELECT id FROM volunteers WHERE qr_token = ?")
+            .bind(token)
+            .fetch_optional(tx.conn())
+            .await?;
+        (id, CheckInMethod::Qr)
+    } else if let Some(text) = &input.volunteer_no {
+        let number = parse_volunteer_no(text).ok_or_else(|| {
+            invalid(
+                "volunteer_no",
+                "ボランティア番号は V-0012 のように入力してください。",
+                "volunteer_no looks like V-0012.",
+            )
+        })?;
+        let id = sqlx::query_scalar("SELECT id FROM volunteers WHERE number = ?")
+            .bind(number)
+            .fetch_optional(tx.conn())
+            .await?;
+        (id, CheckInMethod::Number)
+    } else {
+        let id = sqlx::query_scalar("SELECT id FROM volunteers WHERE id = ?")
+            .bind(input.volunteer_id)
+            .fetch_optional(tx.conn())
+            .await?;
+        (id, CheckInMethod::Search)
+    };
+    found.map(|id| (id, method)).ok_or_else(|| unknown_volunteer(method))
+}
+
+/// Checks insurance fields: `enrolled_at_desk` needs its plan and fee.
+fn desk_enrolment(
+    insurance: DayInsurance,
+    plan: Option<&str>,
+    fee: Option<i64>,
+) -> Result<(Option<String>, Option<i64>), AppError> {
+    if insurance != DayInsurance::EnrolledAtDesk {
+        return Ok((None, None));
+    }
+    let plan = plan.map(str::trim).filter(|p| !p.is_empty()).ok_or_else(|| {
+        invalid(
+            "insurance_plan",
+            "当日加入の場合は保険のプランを入力してください。",
+            "insurance_plan is required for enrolled_at_desk.",
+        )
+    })?;
+    let fee = fee.filter(|f| (0..=100_000).contains(f)).ok_or_else(|| {
+        invalid(
+            "insurance_fee_yen",
+            "当日加入の場合は保険料（円）を入力してください。",
+            "insurance_fee_yen is required for enrolled_at_desk.",
+        )
+    })?;
+    Ok((Some(plan.chars().take(50).collect()), Some(fee)))
+}
+
+pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput) -> Result<Volunteer, AppError> {
+    let now = clock.now();
+    let day = now.date_naive();
+    let mut tx = db.begin_write().await?;
+    let (id, method) = identify(&mut tx, &input).await?;
+    let volunteer = store::volunteer(tx.conn(), id, day).await?.expect("identified");
+    if let Some(earlier) = &volunteer.today {
+        return Err(already_checked_in(&volunteer, earlier));
+    }
+    if !input.health_ok {
+        return Err(invalid(
+            "health_ok",
+            "体調確認ができていません。体調がすぐれない方は今日の活動をお控えいただくようお伝えください。",
+            "The health check is not confirmed; a volunteer who is unwell should not work today.",
+        ));
+    }
+    let guardian_name = input.guardian_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let consent_now = input.guardian_consent && guardian_name.is_some();
+    if volunteer.minor && !volunteer.guardian_consent && !consent_now {
+        return Err(invalid(
+            "guardian_consent",
+            format!(
+                "{}さんは18歳未満です。保護者の同意（保護者の氏名）を記録してから受付してください。",
+                volunteer.name
+            ),
+            format!("{} is under 18: record a guardian's consent (and name) first.", volunteer.name),
+        ));
+    }
+    let insurance = input.insurance.unwrap_or(match volunteer.insurance {
+        Insurance::Enrolled => DayInsurance::Enrolled,
+        Insurance::None => DayInsurance::None,
+    });
+    let (plan, fee) = desk_enrolment(insurance, input.insurance_plan.as_deref(), input.insurance_fee_yen)?;
+    let headcount = headcount(&mut tx, &volunteer, input.arrived_count).await?;
+    let health_note = input
+        .health_note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.chars().take(200).collect::<String>());
+
+    sqlx::query(
+        "INSERT INTO checkins (volunteer_id, day, checked_in_at, headcount, insurance, insurance_plan, insurance_fee_yen,
+             health_note, method)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(day.to_string())
+    .bind(stamp(now))
+    .bind(headcount)
+    .bind(insurance.as_str())
+    .bind(&plan)
+    .bind(fee)
+    .bind(&health_note)
+    .bind(method.as_str())
+    .execute(tx.conn())
+    .await
+    // The writer is serialised, so the check above catches twins; the constraint is the backstop.
+    .on_unique(|| AppError::conflict(Text::new("本日は受付済みです。", "Already checked in today.")))?;
+    if insurance == DayInsurance::EnrolledAtDesk {
+        sqlx::query("UPDATE volunteers SET insurance = 'enrolled', version = version + 1 WHERE id = ?")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
+    if consent_now && !volunteer.guardian_consent {
+        sqlx::query(
+            "UPDATE volunteers SET guardian_consent = 1, guardian_name = ?, version = version + 1 WHERE id = ?",
+        )
+        .bind(guardian_name)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    }
+    tx.append(
+        clock,
+        actor,
+        "volunteer.checked_in",
+        Some(volunteer.volunteer_no.clone()),
+        json!({
+            "volunteer_id": id,
+            "volunteer_no": volunteer.volunteer_no,
+            "day": day,
+            "kind": volunteer.kind,
+            "headcount": headcount,
+            "insurance": insurance,
+            "method": method,
+            "guardian_consent_recorded": consent_now && !volunteer.guardian_consent,
+        }),
+    )
+    .await?;
+    let checked_in = store::volunteer(tx.conn(), id, day).await?.expect("exists");
+    tx.commit().await?;
+    Ok(checked_in)
+}
+
+fn already_checked_in(volunteer: &Volunteer, earlier: &CheckIn) -> AppError {
+    let time =
+        DateTime::parse_from_rfc3339(&earlier.checked_in_at).map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
+    AppError::new(
+        StatusCode::CONFLICT,
+        "already_checked_in",
+        Text::new(
+            format!("{}さん（{}）は本日 {time} に受付済みです。", volunteer.name, volunteer.volunteer_no),
+            format!("{} ({}) already checked in today at {time}.", volunteer.name, volunteer.volunteer_no),
+        ),
+    )
+}
+
+/// 1 for a person; for a group representative, the arrived count.
+async fn headcount(tx: &mut WriteTx, volunteer: &Volunteer, arrived: Option<i64>) -> Result<i64, AppError> {
+    if volunteer.kind != VolunteerKind::Group {
+        return match arrived {
+            None | Some(1) => Ok(1),
+            Some(_) => {
+                Err(invalid("arrived_count", "人数は団体の受付でのみ入力できます。", "arrived_count is for groups."))
+            }
+        };
+    }
+    let named_members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM volunteers WHERE group_id = ?")
+        .bind(volunteer.id)
+        .fetch_one(tx.conn())
+        .await?;
+    let expected = (volunteer.group_size.unwrap_or(1) - named_members).max(1);
+    let count = arrived.unwrap_or(expected);
+    if !(1..=500).contains(&count) {
+        return Err(invalid("arrived_count", "到着人数は1〜500人で入力してください。", "arrived_count is 1–500."));
+    }
+    Ok(count)
+}
+
+/// 退所: records the time out and the minutes worked (event `volunteer.checked_out`).
+pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64) -> Result<CheckIn, AppError> {
+    let now = clock.now();
+    let day = now.date_naive();
+    let mut tx = db.begin_write().await?;
+    let volunteer = store::volunteer(tx.conn(), volunteer_id, day)
+        .await?
+        .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
+    let Some(today) = volunteer.today else {
+        return Err(AppError::conflict(Text::new(
+            format!("{}さんは本日まだ受付していません。", volunteer.name),
+            format!("{} has not checked in today.", volunteer.name),
+        )));
+    };
+    if today.checked_out_at.is_some() {
+        return Err(AppError::conflict(Text::new(
+            format!("{}さんは本日すでに退所済みです。", volunteer.name),
+            format!("{} has already checked out today.", volunteer.name),
+        )));
+    }
+    let since = DateTime::parse_from_rfc3339(&today.checked_in_at).map_err(|_| AppError::internal())?;
+    let minutes = (now - since).num_minutes().max(0);
+    sqlx::query("UPDATE checkins SET checked_out_at = ?, minutes = ? WHERE id = ?")
+        .bind(stamp(now))
+        .bind(minutes)
+        .bind(today.id)
+        .execute(tx.conn())
+        .await?;
+    tx.append(
+        clock,
+        actor,
+        "volunteer.checked_out",
+        Some(volunteer.volunteer_no.clone()),
+        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "minutes": minutes, "headcount": today.headcount }),
+    )
+    .await?;
+    let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.and_then(|v| v.today).expect("checked in");
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Changes today's insurance, e.g. a 未加入 volunteer enrolls at the desk
+/// (event `volunteer.insurance_changed`).
+pub async fn change_insurance(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    volunteer_id: i64,
+    input: InsuranceInput,
+) -> Result<Volunteer, AppError> {
+    let day = clock.activity_day();
+    let insurance = input
+        .insurance
+        .ok_or_else(|| invalid("insurance", "保険の加入状況を選んでください。", "insurance is required."))?;
+    let (plan, fee) = desk_enrolment(insurance, input.insurance_plan.as_deref(), input.insurance_fee_yen)?;
+    let mut tx = db.begin_write().await?;
+    let volunteer = store::volunteer(tx.conn(), volunteer_id, day)
+        .await?
+        .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
+    let Some(today) = &volunteer.today else {
+        return Err(AppError::conflict(Text::new(
+            "本日の受付後に保険の状況を変更してください。",
+            "Check the volunteer in first, then change today's insurance.",
+        )));
+    };
+    sqlx::query("UPDATE checkins SET insurance = ?, insurance_plan = ?, insurance_fee_yen = ? WHERE id = ?")
+        .bind(insurance.as_str())
+        .bind(&plan)
+        .bind(fee)
+        .bind(today.id)
+        .execute(tx.conn())
+        .await?;
+    let base = if insurance == DayInsurance::None { Insurance::None } else { Insurance::Enrolled };
+    sqlx::query("UPDATE volunteers SET insurance = ?, version = version + 1 WHERE id = ?")
+        .bind(base.as_str())
+        .bind(volunteer_id)
+        .execute(tx.conn())
+        .await?;
+    tx.append(
+        clock,
+        actor,
+        "volunteer.insurance_changed",
+        Some(volunteer.volunteer_no.clone()),
+        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "from": today.insurance, "to": insurance }),
+    )
+    .await?;
+    let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.expect("exists");
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Why a volunteer may not be put on a team on `day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DispatchBlock {
+    NotCheckedIn,
+    CheckedOut,
+    /// 未加入: the insurance gate.
+    Uninsured,
+}
+
+/// The gate the dispatch desk relies on: checked in on `day`, not yet gone,
+/// and insured. `None` means the volunteer may go.
+pub async fn dispatch_block(
+    conn: impl sqlx::SqliteExecutor<'_>,
+    volunteer_id: i64,
+    day: NaiveDate,
+) -> Result<Option<DispatchBlock>, sqlx::Error> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT insurance, checked_out_at FROM checkins WHERE volunteer_id = ? AND day = ?")
+            .bind(volunteer_id)
+            .bind(day.to_string())
+            .fetch_optional(conn)
+            .await?;
+    Ok(match row {
+        None => Some(DispatchBlock::NotCheckedIn),
+        Some((_, Some(_))) => Some(DispatchBlock::CheckedOut),
+        Some((insurance, None)) if insurance == DayInsurance::None.as_str() => Some(DispatchBlock::Uninsured),
+        Some(_) => None,
+    })
+}
+
+/// `can_dispatch(volunteer, day)`: true only for an insured volunteer checked in and still here.
+pub async fn can_dispatch(
+    conn: impl sqlx::SqliteExecutor<'_>,
+    volunteer_id: i64,
+    day: NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    Ok(dispatch_block(conn, volunteer_id, day).await?.is_none())
+}

@@ -1,0 +1,293 @@
+//! HTTP edge of reception.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::capacity::{self, CapacityInput, DayCapacity};
+use super::check_in::{self, CheckInInput, InsuranceInput};
+use super::form::{Channel, RegistrationForm};
+use super::model::{CheckIn, Volunteer};
+use super::register::{self, PublicReceipt, Registered};
+use super::{badge, export, search, store};
+use crate::app::AppState;
+use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
+use crate::clock::stamp;
+use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::events::Actor;
+use crate::i18n::Text;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(pre_register))
+        .routes(routes!(public_badge))
+        .routes(routes!(public_days))
+        .routes(routes!(register_walk_in, search_volunteers))
+        .routes(routes!(get_volunteer))
+        .routes(routes!(check_in_volunteer))
+        .routes(routes!(check_out_volunteer))
+        .routes(routes!(change_insurance))
+        .routes(routes!(volunteer_badge))
+        .routes(routes!(volunteers_csv))
+        .routes(routes!(set_capacity))
+        .routes(routes!(list_capacity))
+}
+
+fn volunteer_not_found() -> AppError {
+    AppError::not_found(Text::new("該当するボランティアが見つかりません。", "No such volunteer."))
+}
+
+/// 事前登録 (public, no login; limited per client address).
+#[utoipa::path(post, path = "/api/public/registrations", tag = "reception", request_body = RegistrationForm,
+    responses((status = 201, body = PublicReceipt), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+async fn pre_register(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ApiJson(form): ApiJson<RegistrationForm>,
+) -> Result<(StatusCode, Json<PublicReceipt>), AppError> {
+    public_rate_limit(&state, client)?;
+    match register::register(&state.db, &state.clock, &Actor::public(), form, Channel::Public).await? {
+        Registered::Created { volunteer, qr_token } => {
+            Ok((StatusCode::CREATED, Json(PublicReceipt { volunteer_no: volunteer.volunteer_no, qr_token })))
+        }
+        Registered::Existing(_) => Err(register::already_registered()),
+    }
+}
+
+pub fn public_rate_limit(state: &AppState, client: SocketAddr) -> Result<(), AppError> {
+    state.public_limiter.check(client.ip(), Instant::now()).map_err(|wait| {
+        let mut error = AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            Text::new(
+                "短い時間に多くの登録がありました。しばらく待ってからもう一度お試しください。",
+                "Too many registrations from this device. Please wait a little and try again.",
+            ),
+        );
+        error.retry_after = Some(wait);
+        error
+    })
+}
+
+/// The badge of a pre-registration, by its QR token (public: the token is the secret).
+#[utoipa::path(get, path = "/api/public/registrations/{token}/badge.pdf", tag = "reception",
+    params(("token" = String, Path)), responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
+async fn public_badge(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+    let day = state.clock.activity_day();
+    let volunteer = register::by_token(&state.db, &token, day).await?.ok_or_else(volunteer_not_found)?;
+    // A pre-registration's badge shows the first day booked from today on.
+    let booked = register::next_booked_day(&state.db, volunteer.id, day).await?.unwrap_or(day);
+    let drill = state.db.is_drill();
+    let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, booked, drill))
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(pdf_response(pdf))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct DaysQuery {
+    /// First day (default: today).
+    from: Option<NaiveDate>,
+    /// How many days (default 14, at most 60).
+    days: Option<i64>,
+}
+
+/// Which days are open for pre-registration (public; counts only).
+#[utoipa::path(get, path = "/api/public/days", tag = "reception", params(DaysQuery),
+    responses((status = 200, body = Vec<DayCapacity>)))]
+async fn public_days(
+    State(state): State<AppState>,
+    Query(q): Query<DaysQuery>,
+) -> Result<Json<Vec<DayCapacity>>, AppError> {
+    days(&state, q).await.map(Json)
+}
+
+async fn days(state: &AppState, q: DaysQuery) -> Result<Vec<DayCapacity>, AppError> {
+    let from = q.from.unwrap_or_else(|| state.clock.activity_day());
+    let mut out = Vec::new();
+    for offset in 0..q.days.unwrap_or(14).clamp(1, 60) {
+        out.push(capacity::for_day(&state.db.read, from + Duration::days(offset)).await?);
+    }
+    Ok(out)
+}
+
+/// 当日受付: a walk-in registration. A phone-and-name twin is offered (409
+/// `duplicate`, `details.existing`) unless `force_new` is set.
+#[utoipa::path(post, path = "/api/volunteers", tag = "reception", request_body = RegistrationForm,
+    responses((status = 201, body = Volunteer), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn register_walk_in(
+    State(state): State<AppState>,
+    ReceptionUser(user): ReceptionUser,
+    ApiJson(form): ApiJson<RegistrationForm>,
+) -> Result<(StatusCode, Json<Volunteer>), AppError> {
+    match register::register(&state.db, &state.clock, &Actor::user(&user.username), form, Channel::WalkIn).await? {
+        Registered::Created { volunteer, .. } => Ok((StatusCode::CREATED, Json(*volunteer))),
+        Registered::Existing(existing) => Err(AppError::conflict(Text::new(
+            format!(
+                "同じ電話番号とお名前の方が登録済みです（{} {}）。この方ではありませんか？",
+                existing.volunteer_no, existing.name
+            ),
+            format!(
+                "A volunteer with this phone and name exists ({} {}). Is it them?",
+                existing.volunteer_no, existing.name
+            ),
+        ))
+        .with_field("phone")
+        .with_details(json!({ "existing": existing }))
+        .coded("duplicate")),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct SearchQuery {
+    /// Furigana or name (prefix), phone (any form, or its last digits), or number (`V-0012`).
+    q: Option<String>,
+}
+
+/// Search volunteers, each with today's check-in.
+#[utoipa::path(get, path = "/api/volunteers", tag = "reception", params(SearchQuery),
+    responses((status = 200, body = Vec<Volunteer>)))]
+async fn search_volunteers(
+    State(state): State<AppState>,
+    _who: ReceptionUser,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<Vec<Volunteer>>, AppError> {
+    let day = state.clock.activity_day();
+    Ok(Json(search::search(&state.db.read, q.q.as_deref().unwrap_or(""), day).await?))
+}
+
+/// One volunteer, with today's check-in.
+#[utoipa::path(get, path = "/api/volunteers/{id}", tag = "reception", params(("id" = i64, Path)),
+    responses((status = 200, body = Volunteer), (status = 404, body = ErrorBody)))]
+async fn get_volunteer(
+    State(state): State<AppState>,
+    _who: ReceptionUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Volunteer>, AppError> {
+    let day = state.clock.activity_day();
+    store::volunteer(&state.db.read, id, day).await?.map(Json).ok_or_else(volunteer_not_found)
+}
+
+/// 受付: check in for today by `qr_token`, `volunteer_no` or `volunteer_id`.
+#[utoipa::path(post, path = "/api/checkins", tag = "reception", request_body = CheckInInput,
+    responses((status = 201, body = Volunteer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn check_in_volunteer(
+    State(state): State<AppState>,
+    ReceptionUser(user): ReceptionUser,
+    ApiJson(input): ApiJson<CheckInInput>,
+) -> Result<(StatusCode, Json<Volunteer>), AppError> {
+    let volunteer = check_in::check_in(&state.db, &state.clock, &Actor::user(&user.username), input).await?;
+    Ok((StatusCode::CREATED, Json(volunteer)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct CheckOutInput {
+    volunteer_id: i64,
+}
+
+/// 退所: check out; records the minutes worked.
+#[utoipa::path(post, path = "/api/checkouts", tag = "reception", request_body = CheckOutInput,
+    responses((status = 200, body = CheckIn), (status = 409, body = ErrorBody)))]
+async fn check_out_volunteer(
+    State(state): State<AppState>,
+    ReceptionUser(user): ReceptionUser,
+    ApiJson(input): ApiJson<CheckOutInput>,
+) -> Result<Json<CheckIn>, AppError> {
+    Ok(Json(check_in::check_out(&state.db, &state.clock, &Actor::user(&user.username), input.volunteer_id).await?))
+}
+
+/// Change today's insurance (e.g. 当日加入 at the desk).
+#[utoipa::path(post, path = "/api/volunteers/{id}/insurance", tag = "reception", params(("id" = i64, Path)),
+    request_body = InsuranceInput, responses((status = 200, body = Volunteer), (status = 409, body = ErrorBody)))]
+async fn change_insurance(
+    State(state): State<AppState>,
+    ReceptionUser(user): ReceptionUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<InsuranceInput>,
+) -> Result<Json<Volunteer>, AppError> {
+    Ok(Json(check_in::change_insurance(&state.db, &state.clock, &Actor::user(&user.username), id, input).await?))
+}
+
+/// Name badge (名札) with the QR code, A4 to cut out.
+#[utoipa::path(get, path = "/api/volunteers/{id}/badge.pdf", tag = "reception", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
+async fn volunteer_badge(
+    State(state): State<AppState>,
+    _who: ReceptionUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let day = state.clock.activity_day();
+    let volunteer = store::volunteer(&state.db.read, id, day).await?.ok_or_else(volunteer_not_found)?;
+    let token: String =
+        sqlx::query_scalar("SELECT qr_token FROM volunteers WHERE id = ?").bind(id).fetch_one(&state.db.read).await?;
+    let drill = state.db.is_drill();
+    let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, day, drill))
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(pdf_response(pdf))
+}
+
+/// Rendering (font subsetting) takes tens of milliseconds of CPU: off the async workers.
+fn pdf_response((volunteer_no, bytes): (String, Vec<u8>)) -> Response {
+    let disposition = format!("inline; filename=\"badge-{volunteer_no}.pdf\"");
+    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct DateQuery {
+    /// Activity day, `YYYY-MM-DD` (default: today).
+    date: Option<NaiveDate>,
+}
+
+/// The day's checked-in volunteers as CSV (UTF-8 with BOM; personal data).
+#[utoipa::path(get, path = "/api/volunteers.csv", tag = "reception", params(DateQuery),
+    responses((status = 200, content_type = "text/csv")))]
+async fn volunteers_csv(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<DateQuery>,
+) -> Result<Response, AppError> {
+    let day = q.date.unwrap_or_else(|| state.clock.activity_day());
+    let bytes = export::day_csv(&state.db.read, day, &stamp(state.clock.now())).await?;
+    let disposition = format!("attachment; filename=\"volunteers-{day}.csv\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Set a day's 受入上限 (admin).
+#[utoipa::path(put, path = "/api/capacity/{day}", tag = "reception", params(("day" = NaiveDate, Path)),
+    request_body = CapacityInput, responses((status = 200, body = DayCapacity), (status = 422, body = ErrorBody)))]
+async fn set_capacity(
+    State(state): State<AppState>,
+    AdminUser(user): AdminUser,
+    Path(day): Path<NaiveDate>,
+    ApiJson(input): ApiJson<CapacityInput>,
+) -> Result<Json<DayCapacity>, AppError> {
+    Ok(Json(capacity::set(&state.db, &state.clock, &Actor::user(&user.username), day, input.capacity).await?))
+}
+
+/// Capacity and bookings by day.
+#[utoipa::path(get, path = "/api/capacity", tag = "reception", params(DaysQuery),
+    responses((status = 200, body = Vec<DayCapacity>)))]
+async fn list_capacity(
+    State(state): State<AppState>,
+    _who: ReceptionUser,
+    Query(q): Query<DaysQuery>,
+) -> Result<Json<Vec<DayCapacity>>, AppError> {
+    days(&state, q).await.map(Json)
+}
