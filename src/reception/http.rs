@@ -18,6 +18,7 @@ use super::check_in::{self, CheckInInput, InsuranceInput};
 use super::form::{Channel, RegistrationForm};
 use super::model::{CheckIn, Volunteer};
 use super::register::{self, PublicReceipt, Registered};
+use super::stats::{self, ReceptionCounts};
 use super::{badge, export, search, store};
 use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(volunteers_csv))
         .routes(routes!(set_capacity))
         .routes(routes!(list_capacity))
+        .routes(routes!(today_counts))
 }
 
 fn volunteer_not_found() -> AppError {
@@ -290,4 +292,11 @@ async fn list_capacity(
     Query(q): Query<DaysQuery>,
 ) -> Result<Json<Vec<DayCapacity>>, AppError> {
     days(&state, q).await.map(Json)
+}
+
+/// Today's reception figures, for the desk screen.
+#[utoipa::path(get, path = "/api/reception/today", tag = "reception",
+    responses((status = 200, body = ReceptionCounts)))]
+async fn today_counts(State(state): State<AppState>, _who: ReceptionUser) -> Result<Json<ReceptionCounts>, AppError> {
+    Ok(Json(stats::for_day(&state.db.read, state.clock.activity_day()).await?))
 }

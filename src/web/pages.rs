@@ -23,7 +23,7 @@ pub struct PageContext {
 }
 
 impl PageContext {
-    fn new(state: &AppState, headers: &HeaderMap, user: Option<User>) -> PageContext {
+    pub fn new(state: &AppState, headers: &HeaderMap, user: Option<User>) -> PageContext {
         let lang = Lang::for_page(headers);
         PageContext { lang, t: strings(lang), drill: state.db.is_drill(), user }
     }
@@ -57,7 +57,7 @@ struct BoardPage {
     page: PageContext,
 }
 
-fn render(status: StatusCode, template: &impl Template) -> Response {
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(error) => {
@@ -68,7 +68,7 @@ fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 /// The logged-in user, or a redirect to the login page.
-async fn page_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+pub async fn page_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
     let token = cookie(headers, sessions::COOKIE_NAME);
     let user = match token {
         Some(token) => sessions::user_for_token(&state.db.read, token).await.ok().flatten(),
@@ -167,6 +167,11 @@ pub async fn board(State(state): State<AppState>, headers: HeaderMap) -> Respons
         return render(StatusCode::FORBIDDEN, &MessagePage { page, heading, message });
     }
     render(StatusCode::OK, &BoardPage { page: PageContext::new(&state, &headers, Some(user)) })
+}
+
+/// A page with a heading and one message.
+pub fn message_page(page: PageContext, status: StatusCode, heading: &str, message: &str) -> Response {
+    render(status, &MessagePage { page, heading: heading.to_string(), message: message.to_string() })
 }
 
 /// Sections whose issues are still open.

@@ -29,6 +29,7 @@ pub struct Strings {
     pub reconnecting: &'static str,
     pub latest_events: &'static str,
     pub notices: &'static str,
+    pub pre_register_link: &'static str,
     pub notice_placeholder: &'static str,
     pub post_notice: &'static str,
     pub sections: [Section; 6],
@@ -62,6 +63,7 @@ static JA: Strings = Strings {
     reconnecting: "再接続中…",
     latest_events: "最新の出来事",
     notices: "本部からのお知らせ",
+    pre_register_link: "ボランティアとして参加される方の事前登録はこちら",
     notice_placeholder: "例：12時から昼休憩。水分補給を忘れずに",
     post_notice: "掲示する",
     sections: [
@@ -101,6 +103,7 @@ static EN: Strings = Strings {
     reconnecting: "Reconnecting…",
     latest_events: "Latest events",
     notices: "Notices from headquarters",
+    pre_register_link: "Volunteers: pre-register here",
     notice_placeholder: "e.g. Lunch break at 12:00 — drink water",
     post_notice: "Post",
     sections: [

@@ -138,12 +138,17 @@ impl Browser {
         }
     }
 
-    /// Saves a PNG of the page (for people looking at what the tests saw).
-    pub async fn screenshot(&mut self, path: &std::path::Path) {
+    /// Saves a PNG of the page under `target/tmp/artefacts/`, kept for people
+    /// to look at what the test saw.
+    pub async fn screenshot(&mut self, name: &str) {
         use base64::Engine;
-        let shot = self.command("Page.captureScreenshot", json!({ "format": "png" }), true).await;
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("artefacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let shot = self
+            .command("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": true }), true)
+            .await;
         let png = base64::engine::general_purpose::STANDARD.decode(shot["data"].as_str().unwrap()).unwrap();
-        std::fs::write(path, png).unwrap();
+        std::fs::write(dir.join(name), png).unwrap();
     }
 
     pub async fn log_in(&mut self, app: &TestApp, username: &str, password: &str) {
@@ -174,9 +179,7 @@ async fn a_coordinator_logs_in_in_japanese_and_sees_every_section() {
     browser.log_in(&app, "admin", ADMIN_PASSWORD).await;
     let sections = browser.eval("[...document.querySelectorAll('.section strong')].map(e => e.textContent)").await;
     assert_eq!(sections, json!(["受付", "ニーズ", "マッチング", "資機材", "ボード", "訓練"]));
-    if let Ok(dir) = std::env::var("BORASEN_SCREENSHOTS") {
-        browser.screenshot(&std::path::Path::new(&dir).join("home.png")).await;
-    }
+    browser.screenshot("home.png").await;
 
     // The English switch, then back.
     browser.eval("document.querySelector('a[hreflang=en]').click()").await;
@@ -234,7 +237,110 @@ async fn the_board_page_goes_live_follows_events_and_resumes_after_the_server_re
     assert_eq!(browser.eval("Number(document.getElementById('seq').textContent)").await, json!(app.last_seq().await));
     let feed_len = browser.eval("document.getElementById('feed').children.length").await.as_i64().unwrap();
     assert_eq!(feed_len, app.last_seq().await - snapshot_seq, "one line per event since the snapshot");
-    if let Ok(dir) = std::env::var("BORASEN_SCREENSHOTS") {
-        browser.screenshot(&std::path::Path::new(&dir).join("board.png")).await;
-    }
+    browser.screenshot("board.png").await;
+}
+
+/// Fills the ボランティア受付票 form on the page (public or desk).
+async fn fill_registration(browser: &mut Browser, name: &str, furigana: &str, phone: &str, insurance: &str) {
+    browser
+        .eval(&format!(
+            "{{ const f = document.getElementById('registration');
+               f.elements.name.value = {name}; f.elements.furigana.value = {furigana};
+               f.elements.birth_date.value = '1988-10-10'; f.elements.phone.value = {phone};
+               f.elements.address.value = '石川県金沢市'; f.elements.emergency_name.value = '家族 連絡';
+               f.elements.emergency_phone.value = '076-220-2111';
+               f.querySelector('input[name=insurance][value={insurance}]').checked = true;
+               f.querySelector('input[name=skills][value=チェーンソー]').checked = true; }}",
+            name = json!(name),
+            furigana = json!(furigana),
+            phone = json!(phone),
+        ))
+        .await;
+}
+
+#[tokio::test]
+async fn a_reception_volunteer_registers_a_walk_in_checks_them_in_and_sees_the_count() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let app = spawn_app().await;
+    app.user_with_role("uketsuke", "reception").await;
+    browser.log_in(&app, "uketsuke", "uketsuke-password").await;
+    browser.goto(&app.url("/reception")).await;
+    assert_eq!(browser.eval("document.getElementById('count-checked-in').textContent").await, "0");
+    assert_eq!(browser.eval("document.activeElement.id").await, "scan-input", "ready for the scanner");
+
+    // A field left out is named beside the field, in Japanese.
+    fill_registration(&mut browser, "", "ヤマダ タロウ", "090-1111-2222", "enrolled").await;
+    browser.eval("document.getElementById('registration').requestSubmit()").await;
+    browser
+        .wait_for(
+            "document.querySelector('.field-error[data-for=name]').textContent.includes('氏名を入力してください')",
+        )
+        .await;
+
+    fill_registration(&mut browser, "山田 太郎", "やまだ たろう", "０９０－１１１１－２２２２", "enrolled").await;
+    browser.eval("document.getElementById('registration').requestSubmit()").await;
+    browser.wait_for("document.getElementById('result').textContent.includes('受付しました')").await;
+    browser.wait_for("document.getElementById('count-checked-in').textContent === '1'").await;
+    let result = browser.eval("document.getElementById('result').textContent").await;
+    assert!(result.as_str().unwrap().contains("V-0001 山田 太郎"), "{result}");
+
+    // Registering the same person again offers the existing record.
+    fill_registration(&mut browser, "山田太郎", "ヤマダタロウ", "09011112222", "enrolled").await;
+    browser.eval("document.getElementById('registration').requestSubmit()").await;
+    browser.wait_for("!document.getElementById('duplicate').hidden").await;
+    assert!(
+        browser.eval("document.getElementById('duplicate').textContent").await.as_str().unwrap().contains("V-0001")
+    );
+    assert_eq!(
+        browser.eval("getComputedStyle(document.querySelector('.group-only')).display").await,
+        "none",
+        "group fields stay hidden for an individual"
+    );
+
+    // An uninsured walk-in is flagged and enrolled at the desk.
+    fill_registration(&mut browser, "鈴木 花子", "スズキ ハナコ", "080-3333-4444", "none").await;
+    browser.eval("document.getElementById('registration').requestSubmit()").await;
+    browser.wait_for("document.getElementById('result').classList.contains('warn')").await;
+    assert_eq!(
+        browser.eval("document.getElementById('duplicate').hidden").await,
+        true,
+        "the offer goes with the next registration"
+    );
+    browser.wait_for("document.getElementById('count-uninsured').textContent === '1'").await;
+    browser.screenshot("reception-uninsured.png").await;
+    browser
+        .eval("{ const f = document.querySelector('#result form'); f.querySelector('input').value = '350'; f.requestSubmit(); }")
+        .await;
+    browser.wait_for("document.getElementById('result').textContent.includes('当日加入')").await;
+    browser.wait_for("document.getElementById('count-uninsured').textContent === '0'").await;
+    assert_eq!(browser.eval("document.getElementById('count-checked-in').textContent").await, "2");
+    browser.screenshot("reception-desk.png").await;
+}
+
+#[tokio::test]
+async fn a_volunteer_pre_registers_on_a_phone_and_the_desk_scans_the_code() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let app = spawn_app().await;
+    browser.goto(&app.url("/register")).await;
+    assert_eq!(browser.eval("document.querySelector('h1').textContent").await, "ボランティア事前登録");
+    fill_registration(&mut browser, "佐藤 一郎", "サトウ イチロウ", "070-5555-6666", "enrolled").await;
+    browser.eval("document.querySelector('input[name=preferred_dates]').checked = true").await;
+    browser.eval("document.getElementById('registration').requestSubmit()").await;
+    browser.wait_for("location.pathname.startsWith('/register/done/')").await;
+    browser.wait_for("document.readyState === 'complete'").await;
+    assert_eq!(browser.eval("document.querySelector('.huge').textContent").await, "V-0001");
+    assert_eq!(browser.eval("document.querySelectorAll('.qr svg').length").await, 1, "the QR code is drawn inline");
+    browser.screenshot("registered.png").await;
+    let token = browser.eval("location.pathname.split('/').pop()").await.as_str().unwrap().to_string();
+
+    // The desk: a scanner types the token and Enter into the focused field.
+    app.user_with_role("uketsuke", "reception").await;
+    browser.log_in(&app, "uketsuke", "uketsuke-password").await;
+    browser.goto(&app.url("/reception")).await;
+    browser
+        .eval(&format!("{{ const i = document.activeElement; i.value = {}; i.form.requestSubmit(); }}", json!(token)))
+        .await;
+    browser.wait_for("document.getElementById('result').textContent.includes('V-0001 佐藤 一郎')").await;
+    browser.wait_for("document.getElementById('count-checked-in').textContent === '1'").await;
+    assert_eq!(browser.eval("document.activeElement.id").await, "scan-input", "ready for the next person");
 }

@@ -1,0 +1,196 @@
+// The reception desk: check in by QR (a scanner types the token and Enter), by
+// number, or from a search; insurance at the desk; check-out; today's counts.
+"use strict";
+(function () {
+  const scanForm = document.getElementById("scan");
+  const scanInput = document.getElementById("scan-input");
+  const healthOk = document.getElementById("health-ok");
+  const result = document.getElementById("result");
+  const searchForm = document.getElementById("search");
+  const searchInput = document.getElementById("search-input");
+  const results = document.getElementById("search-results");
+
+  async function api(method, path, payload) {
+    const response = await fetch(path, {
+      method: method,
+      headers: { "Content-Type": "application/json", "Accept-Language": "ja" },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    if (response.status === 401) { location.href = "/login"; }
+    const answer = await response.json().catch(function () { return {}; });
+    return { ok: response.ok, status: response.status, body: answer };
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const INSURANCE = { enrolled: "加入済", enrolled_at_desk: "当日加入", none: "未加入" };
+
+  async function refreshCounts() {
+    const answer = await api("GET", "/api/reception/today");
+    if (!answer.ok) return;
+    document.getElementById("count-checked-in").textContent = answer.body.checked_in;
+    document.getElementById("count-waiting").textContent = answer.body.waiting;
+    document.getElementById("count-uninsured").textContent = answer.body.insurance_none;
+    document.getElementById("count-checked-out").textContent = answer.body.checked_out;
+  }
+
+  function show(kind, lines, extra) {
+    result.className = "result " + kind;
+    result.textContent = "";
+    lines.forEach(function (line, i) { result.appendChild(el(i === 0 ? "strong" : "p", "", line)); });
+    if (extra) result.appendChild(extra);
+    result.hidden = false;
+  }
+
+  function enrolForm(volunteer) {
+    const box = el("form", "inline-form");
+    box.innerHTML = "";
+    const plan = el("select");
+    ["基本タイプ", "天災タイプ"].forEach(function (p) { const o = el("option", "", p); o.value = p; plan.appendChild(o); });
+    const fee = el("input");
+    fee.type = "number";
+    fee.inputMode = "numeric";
+    fee.placeholder = "保険料（円）";
+    fee.setAttribute("aria-label", "保険料（円）");
+    const go = el("button", "", "当日加入を記録");
+    go.type = "submit";
+    box.append(plan, fee, go);
+    box.addEventListener("submit", async function (e) {
+      e.preventDefault();
+      const answer = await api("POST", "/api/volunteers/" + volunteer.id + "/insurance",
+        { insurance: "enrolled_at_desk", insurance_plan: plan.value, insurance_fee_yen: Number(fee.value) });
+      if (answer.ok) checkedIn(answer.body, "当日加入を記録しました");
+      else show("err", [answer.body.error.message]);
+      refreshCounts();
+    });
+    return box;
+  }
+
+  function guardianForm(payload) {
+    const box = el("form", "inline-form");
+    const name = el("input");
+    name.placeholder = "保護者の氏名";
+    name.setAttribute("aria-label", "保護者の氏名");
+    const go = el("button", "", "同意を記録して受付");
+    go.type = "submit";
+    box.append(name, go);
+    box.addEventListener("submit", function (e) {
+      e.preventDefault();
+      checkIn(Object.assign({}, payload, { guardian_consent: true, guardian_name: name.value }));
+    });
+    return box;
+  }
+
+  function checkedIn(volunteer, headline) {
+    const today = volunteer.today;
+    const lines = [
+      headline + "：" + volunteer.volunteer_no + " " + volunteer.name + " さん",
+      (volunteer.group_name ? "団体：" + volunteer.group_name + "（" + today.headcount + "名）／" : "") +
+        "保険：" + INSURANCE[today.insurance],
+    ];
+    if (today.insurance === "none") {
+      lines.push("保険が未加入です。加入するまで活動に送り出せません。");
+      show("warn", lines, enrolForm(volunteer));
+    } else {
+      show("ok", lines);
+    }
+  }
+
+  async function checkIn(payload) {
+    payload.health_ok = healthOk.checked;
+    const answer = await api("POST", "/api/checkins", payload);
+    if (answer.ok) {
+      checkedIn(answer.body, "受付しました");
+    } else if (answer.body.error && answer.body.error.field === "guardian_consent") {
+      show("warn", [answer.body.error.message], guardianForm(payload));
+    } else {
+      show(answer.status === 409 ? "warn" : "err", [answer.body.error ? answer.body.error.message : "受付できませんでした"]);
+    }
+    refreshCounts();
+    scanInput.focus();
+  }
+  window.borasenCheckIn = checkIn;
+  window.borasenRegistered = function (volunteer) { checkIn({ volunteer_id: volunteer.id }); };
+
+  // V-0012, v12, Ｖ１２ or plain digits are numbers; anything else is a QR token.
+  function payloadFor(code) {
+    const folded = code.normalize("NFKC").trim();
+    if (/^[vV][-\s]?\d+$/.test(folded) || /^\d{1,6}$/.test(folded)) {
+      return { volunteer_no: /^\d/.test(folded) ? "V-" + folded : folded };
+    }
+    return { qr_token: folded };
+  }
+
+  scanForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    const code = scanInput.value;
+    scanInput.value = "";
+    if (code.trim() !== "") checkIn(payloadFor(code));
+  });
+
+  async function search() {
+    const q = searchInput.value.trim();
+    results.textContent = "";
+    if (q === "") return;
+    const answer = await api("GET", "/api/volunteers?q=" + encodeURIComponent(q));
+    if (!answer.ok) return;
+    if (answer.body.length === 0) results.appendChild(el("li", "", "該当する方はいません。当日受付で登録してください。"));
+    answer.body.forEach(function (v) {
+      const li = el("li");
+      li.appendChild(el("strong", "", v.volunteer_no + " " + v.name));
+      li.appendChild(el("span", "", " " + v.furigana + "・" + v.phone + (v.minor ? "・18歳未満" : "")));
+      const status = v.today ? (v.today.checked_out_at ? "退所済み" : "受付済み") : "未受付";
+      li.appendChild(el("span", "tag", status));
+      if (!v.today) {
+        const button = el("button", "", "受付");
+        button.addEventListener("click", function () { checkIn({ volunteer_id: v.id }); search(); });
+        li.appendChild(button);
+      } else if (!v.today.checked_out_at) {
+        const button = el("button", "secondary", "退所");
+        button.addEventListener("click", async function () {
+          const out = await api("POST", "/api/checkouts", { volunteer_id: v.id });
+          show(out.ok ? "ok" : "err", [out.ok ? v.name + " さんが退所しました（" + out.body.minutes + "分）" : out.body.error.message]);
+          refreshCounts();
+          search();
+        });
+        li.appendChild(button);
+      }
+      const badge = el("a", "button secondary", "名札");
+      badge.href = "/api/volunteers/" + v.id + "/badge.pdf";
+      badge.target = "_blank";
+      li.appendChild(badge);
+      results.appendChild(li);
+    });
+  }
+  searchForm.addEventListener("submit", function (e) { e.preventDefault(); search(); });
+
+  // Camera scanning where the browser can read QR codes itself; no library needed.
+  const cameraButton = document.getElementById("camera");
+  if ("BarcodeDetector" in window && navigator.mediaDevices) {
+    cameraButton.hidden = false;
+    cameraButton.addEventListener("click", async function () {
+      const video = document.getElementById("camera-view");
+      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      const tick = async function () {
+        const codes = await detector.detect(video).catch(function () { return []; });
+        if (codes.length > 0) {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          video.hidden = true;
+          checkIn(payloadFor(codes[0].rawValue));
+          return;
+        }
+        requestAnimationFrame(tick);
+      };
+      tick();
+    });
+  }
+})();

@@ -1,0 +1,274 @@
+//! Load on the reception desk: N pre-registered volunteers checked in by C desk
+//! clients at once, over HTTP against the real server, measured against how many
+//! durable SQLite commits this machine manages at all.
+//!
+//! `cargo bench --bench reception_load`; BORASEN_BENCH_N and BORASEN_BENCH_CLIENTS
+//! override the volunteer count (5000) and the number of desk clients (20).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use borasen::auth::Role;
+use borasen::auth::users::{self, NewUser};
+use borasen::config::Config;
+use borasen::events::Actor;
+use borasen::reception::form::{Channel, RegistrationForm};
+use borasen::reception::model::Insurance;
+use borasen::reception::register::{Registered, register};
+use borasen::startup::Application;
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
+use serde_json::json;
+use sqlx::Connection;
+use tokio::sync::oneshot;
+
+const DESK_USER: &str = "desk";
+const DESK_PASSWORD: &str = "desk-password-2026";
+/// Goals: the server's check-in rate against raw commits, and the desk's worst felt wait.
+const GOAL_RATIO: f64 = 0.5;
+const GOAL_P99_MS: f64 = 20.0;
+
+fn main() {
+    let n = env_or("BORASEN_BENCH_N", 5_000);
+    let clients = env_or("BORASEN_BENCH_CLIENTS", 20);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    runtime.block_on(run(n, clients));
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(text) => match text.trim().parse() {
+            Ok(value) if value > 0 => value,
+            _ => panic!("{name} must be a positive whole number, not {text:?}"),
+        },
+        Err(_) => default,
+    }
+}
+
+async fn run(n: usize, clients: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::new(dir.path());
+    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.admin_password = Some("admin-password-2026".into());
+    // A backup in the middle of the run would be measured as check-in latency.
+    config.backup_every = None;
+    config.public_rate_limit = usize::MAX / 2;
+    let app = Application::build(config).await.expect("server builds");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    // Pre-registration runs in-process: the same write path as the public form, minus HTTP.
+    let started = Instant::now();
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let form = volunteer_form(i, state.clock.activity_day());
+        match register(&state.db, &state.clock, &Actor::public(), form, Channel::Public).await {
+            Ok(Registered::Created { qr_token, .. }) => tokens.push(qr_token),
+            Ok(Registered::Existing(v)) => panic!("volunteer {i} taken for a twin of {}", v.volunteer_no),
+            Err(e) => panic!("registering volunteer {i}: {e:?}"),
+        }
+    }
+    let registering = started.elapsed();
+
+    let desk = NewUser {
+        username: DESK_USER.into(),
+        display_name: Some("受付".into()),
+        role: Role::Reception,
+        password: DESK_PASSWORD.into(),
+    };
+    users::create(&state.db, &state.clock, &Actor::system(), desk).await.expect("desk user");
+    // One session per client, as at a real desk. Logins go one at a time: the
+    // throttle admits only a few concurrent attempts per username.
+    let mut http = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        http.push(logged_in_client(addr).await);
+    }
+
+    let url = format!("http://{addr}/api/checkins");
+    let tokens = Arc::new(tokens);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = http
+        .into_iter()
+        .map(|client| tokio::spawn(desk_client(client, url.clone(), tokens.clone(), next.clone())))
+        .collect();
+    let mut latencies = Vec::with_capacity(n);
+    let mut failures = Vec::new();
+    for task in tasks {
+        let (lat, failed) = task.await.expect("client task");
+        latencies.extend(lat);
+        failures.extend(failed);
+    }
+    let checking_in = started.elapsed();
+
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM checkins").fetch_one(&state.db.read).await.expect("count check-ins");
+    let _ = stop.send(());
+    server.await.expect("server task").expect("server stops cleanly");
+    drop(state);
+
+    let raw = raw_inserts(n).await;
+
+    // Report.
+    latencies.sort();
+    let ms = |p: f64| percentile(&latencies, p).as_secs_f64() * 1e3;
+    let registrations_per_s = n as f64 / registering.as_secs_f64();
+    let checkins_per_s = latencies.len() as f64 / checking_in.as_secs_f64();
+    let inserts_per_s = n as f64 / raw.as_secs_f64();
+    let ratio = checkins_per_s / inserts_per_s;
+    let p99 = ms(0.99);
+    let met = |ok: bool| if ok { "met" } else { "NOT met" };
+
+    println!();
+    println!("borasen reception load: {n} volunteers, {clients} desk clients, data in {}", dir.path().display());
+    println!("{:<34} {:>7} {:>9} {:>9}", "phase", "count", "wall s", "per s");
+    println!(
+        "{:<34} {:>7} {:>9.2} {:>9.1}",
+        "pre-registration (in-process)",
+        n,
+        registering.as_secs_f64(),
+        registrations_per_s
+    );
+    println!(
+        "{:<34} {:>7} {:>9.2} {:>9.1}",
+        "check-in (POST /api/checkins)",
+        latencies.len(),
+        checking_in.as_secs_f64(),
+        checkins_per_s
+    );
+    println!("{:<34} {:>7} {:>9.2} {:>9.1}", "raw SQLite insert + commit", n, raw.as_secs_f64(), inserts_per_s);
+    println!("check-in latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}", ms(0.50), ms(0.90), p99, ms(1.0));
+    println!("failed check-ins: {}   check-in rows stored: {stored}", failures.len());
+    println!("ratio check-ins/s / raw inserts/s: {ratio:.2}  (goal >= {GOAL_RATIO}: {})", met(ratio >= GOAL_RATIO));
+    println!("p99 latency: {p99:.2} ms  (goal < {GOAL_P99_MS} ms: {})", met(p99 < GOAL_P99_MS));
+
+    // Timing goals are only reported; a wrong answer is a bug and fails the run.
+    if let Some(first) = failures.first() {
+        panic!("{} of {n} check-ins failed; the first: {first}", failures.len());
+    }
+    assert_eq!(stored, n as i64, "every check-in stored once");
+}
+
+/// A valid individual pre-registration, unique by name, furigana and phone.
+fn volunteer_form(i: usize, today: chrono::NaiveDate) -> RegistrationForm {
+    const FAMILIES: [(&str, &str); 8] = [
+        ("山田", "ヤマダ"),
+        ("佐藤", "サトウ"),
+        ("鈴木", "スズキ"),
+        ("高橋", "タカハシ"),
+        ("田中", "タナカ"),
+        ("伊藤", "イトウ"),
+        ("中村", "ナカムラ"),
+        ("小林", "コバヤシ"),
+    ];
+    const GIVEN: [(&str, &str); 5] =
+        [("太郎", "タロウ"), ("花子", "ハナコ"), ("健", "ケン"), ("美咲", "ミサキ"), ("翔", "ショウ")];
+    // The index spelt in katakana keeps the furigana unique and still katakana.
+    const DIGITS: [char; 10] = ['ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ'];
+    let (family, family_kana) = FAMILIES[i % FAMILIES.len()];
+    let (given, given_kana) = GIVEN[(i / FAMILIES.len()) % GIVEN.len()];
+    let suffix: String = i.to_string().bytes().map(|d| DIGITS[usize::from(d - b'0')]).collect();
+    RegistrationForm {
+        name: format!("{family} {given}{i}"),
+        furigana: format!("{family_kana} {given_kana}{suffix}"),
+        birth_date: "1985-04-01".into(),
+        phone: format!("090-{:04}-{:04}", i / 10_000 % 10_000, i % 10_000),
+        address: "石川県輪島市".into(),
+        emergency_name: "緊急 連絡".into(),
+        emergency_phone: "076-220-2111".into(),
+        insurance: Some(Insurance::Enrolled),
+        preferred_dates: vec![today.to_string()],
+        skills: vec!["チェーンソー".into()],
+        ..RegistrationForm::default()
+    }
+}
+
+/// Logs the desk user in and returns a client that sends that session's cookie.
+async fn logged_in_client(addr: SocketAddr) -> reqwest::Client {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/api/session"))
+        .json(&json!({ "username": DESK_USER, "password": DESK_PASSWORD }))
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(response.status(), 200, "desk login");
+    let set_cookie = response.headers().get(SET_COOKIE).expect("session cookie").to_str().expect("ASCII cookie");
+    let pair = set_cookie.split(';').next().expect("cookie pair");
+    let mut headers = HeaderMap::new();
+    headers.insert(COOKIE, HeaderValue::from_str(pair).expect("cookie header"));
+    reqwest::Client::builder().default_headers(headers).build().expect("http client")
+}
+
+/// One desk: scans the next badge from the shared queue until it is empty.
+/// Returns each request's latency and a line for each failure.
+async fn desk_client(
+    client: reqwest::Client,
+    url: String,
+    tokens: Arc<Vec<String>>,
+    next: Arc<AtomicUsize>,
+) -> (Vec<Duration>, Vec<String>) {
+    let mut latencies = Vec::new();
+    let mut failures = Vec::new();
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(token) = tokens.get(i) else { break };
+        let body = json!({ "qr_token": token, "health_ok": true });
+        // Send to the last byte of the body: what the desk waits for.
+        let sent = Instant::now();
+        let outcome = match client.post(&url).json(&body).send().await {
+            Ok(response) => {
+                let status = response.status();
+                response.bytes().await.map(|body| (status, body))
+            }
+            Err(e) => Err(e),
+        };
+        latencies.push(sent.elapsed());
+        match outcome {
+            Ok((status, _)) if status == 201 => {}
+            Ok((status, body)) => failures.push(format!("volunteer {i}: {status} {}", String::from_utf8_lossy(&body))),
+            Err(e) => failures.push(format!("volunteer {i}: {e}")),
+        }
+    }
+    (latencies, failures)
+}
+
+/// The yardstick: `n` one-row transactions, one after another, on a single
+/// connection with the server's own durability settings (WAL, synchronous=FULL).
+async fn raw_inserts(n: usize) -> Duration {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options =
+        borasen::db::connect_options(&dir.path().join("raw.sqlite")).expect("connect options").create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options).await.expect("raw connection");
+    sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER)")
+        .execute(&mut conn)
+        .await
+        .expect("create table");
+    let started = Instant::now();
+    for i in 0..n {
+        let mut tx = conn.begin().await.expect("begin");
+        sqlx::query("INSERT INTO t (a, b) VALUES (?, ?)")
+            .bind(format!("row {i}"))
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+    }
+    let elapsed = started.elapsed();
+    conn.close().await.expect("close");
+    elapsed
+}
+
+/// Nearest-rank percentile of sorted samples; `p` = 1.0 is the maximum.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
