@@ -38,7 +38,7 @@ CREATE INDEX volunteers_group ON volunteers(group_id);
 CREATE TABLE volunteer_days (
     volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
     day          TEXT    NOT NULL,
-    headcount    INTEGER NOT NULL CHECK (headcount >= 1),
+    headcount    INTEGER NOT NULL CHECK (headcount >= 0),  -- 0 for a named member: the group booked them
     PRIMARY KEY (volunteer_id, day)
 );
 CREATE INDEX volunteer_days_day ON volunteer_days(day);

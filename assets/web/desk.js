@@ -62,10 +62,18 @@
     box.append(plan, fee, go);
     box.addEventListener("submit", async function (e) {
       e.preventDefault();
+      // An empty fee is sent as missing, never as ¥0.
+      const yen = fee.value.trim() === "" ? null : Number(fee.value);
       const answer = await api("POST", "/api/volunteers/" + volunteer.id + "/insurance",
-        { insurance: "enrolled_at_desk", insurance_plan: plan.value, insurance_fee_yen: Number(fee.value) });
-      if (answer.ok) checkedIn(answer.body, "当日加入を記録しました");
-      else show("err", [answer.body.error.message]);
+        { insurance: "enrolled_at_desk", insurance_plan: plan.value, insurance_fee_yen: yen });
+      if (answer.ok) {
+        checkedIn(answer.body, "当日加入を記録しました");
+        scanInput.focus();
+      } else {
+        const p = box.querySelector(".field-error") || box.appendChild(el("span", "field-error"));
+        p.textContent = answer.body.error.message;
+        fee.focus();
+      }
       refreshCounts();
     });
     return box;
@@ -83,6 +91,7 @@
       e.preventDefault();
       checkIn(Object.assign({}, payload, { guardian_consent: true, guardian_name: name.value }));
     });
+    setTimeout(function () { name.focus(); }, 0);
     return box;
   }
 
@@ -91,7 +100,7 @@
     const lines = [
       headline + "：" + volunteer.volunteer_no + " " + volunteer.name + " さん",
       (volunteer.group_name ? "団体：" + volunteer.group_name + "（" + today.headcount + "名）／" : "") +
-        "保険：" + INSURANCE[today.insurance],
+        "保険：" + INSURANCE[today.insurance] + (volunteer.minor ? "／18歳未満（保護者同意あり）" : ""),
     ];
     if (today.insurance === "none") {
       lines.push("保険が未加入です。加入するまで活動に送り出せません。");
@@ -104,15 +113,20 @@
   async function checkIn(payload) {
     payload.health_ok = healthOk.checked;
     const answer = await api("POST", "/api/checkins", payload);
+    let keepFocus = false;
     if (answer.ok) {
       checkedIn(answer.body, "受付しました");
     } else if (answer.body.error && answer.body.error.field === "guardian_consent") {
       show("warn", [answer.body.error.message], guardianForm(payload));
+      keepFocus = true; // the guardian's name field has it
+    } else if (answer.body.error && answer.body.error.field === "health_ok" && !healthOk.checked) {
+      show("warn", ["体調を確認して「体調を口頭で確認してから受付する」にチェックを入れてください。"]);
     } else {
       show(answer.status === 409 ? "warn" : "err", [answer.body.error ? answer.body.error.message : "受付できませんでした"]);
     }
     refreshCounts();
-    scanInput.focus();
+    if (!keepFocus) scanInput.focus();
+    return answer.ok;
   }
   window.borasenCheckIn = checkIn;
   window.borasenRegistered = function (volunteer) { checkIn({ volunteer_id: volunteer.id }); };
@@ -147,18 +161,49 @@
       const status = v.today ? (v.today.checked_out_at ? "退所済み" : "受付済み") : "未受付";
       li.appendChild(el("span", "tag", status));
       if (!v.today) {
+        let arrived = null;
+        if (v.kind === "group") {
+          // The representative says how many came (named members check in on their own).
+          arrived = el("input");
+          arrived.type = "number";
+          arrived.inputMode = "numeric";
+          arrived.min = "1";
+          arrived.placeholder = "到着人数";
+          arrived.setAttribute("aria-label", "到着人数");
+          arrived.className = "narrow-input";
+          li.appendChild(arrived);
+        }
         const button = el("button", "", "受付");
-        button.addEventListener("click", function () { checkIn({ volunteer_id: v.id }); search(); });
-        li.appendChild(button);
-      } else if (!v.today.checked_out_at) {
-        const button = el("button", "secondary", "退所");
         button.addEventListener("click", async function () {
-          const out = await api("POST", "/api/checkouts", { volunteer_id: v.id });
-          show(out.ok ? "ok" : "err", [out.ok ? v.name + " さんが退所しました（" + out.body.minutes + "分）" : out.body.error.message]);
-          refreshCounts();
+          const payload = { volunteer_id: v.id };
+          if (arrived && arrived.value.trim() !== "") payload.arrived_count = Number(arrived.value);
+          await checkIn(payload);
           search();
         });
         li.appendChild(button);
+      } else {
+        if (!v.today.checked_out_at) {
+          const out = el("button", "secondary", "退所");
+          out.addEventListener("click", async function () {
+            if (!confirm(v.name + " さんを退所にしますか？")) return;
+            const answer = await api("POST", "/api/checkouts", { volunteer_id: v.id });
+            show(answer.ok ? "ok" : "err", [answer.ok ? v.name + " さんが退所しました（" + answer.body.minutes + "分）" : answer.body.error.message]);
+            await refreshCounts();
+            await search();
+            scanInput.focus();
+          });
+          li.appendChild(out);
+        }
+        const cancel = el("button", "secondary", "受付取消");
+        cancel.addEventListener("click", async function () {
+          if (!confirm(v.name + " さんの本日の受付を取り消しますか？")) return;
+          const answer = await api("POST", "/api/checkins/cancel", { volunteer_id: v.id });
+          show(answer.ok ? "ok" : "err", [answer.ok ? v.name + " さんの受付を取り消しました" : answer.body.error.message]);
+          await refreshCounts();
+          await search();
+          scanInput.focus();
+        });
+        li.appendChild(cancel);
       }
       const badge = el("a", "button secondary", "名札");
       badge.href = "/api/volunteers/" + v.id + "/badge.pdf";
@@ -173,10 +218,19 @@
   const cameraButton = document.getElementById("camera");
   if ("BarcodeDetector" in window && navigator.mediaDevices) {
     cameraButton.hidden = false;
+    let scanning = false;
     cameraButton.addEventListener("click", async function () {
+      if (scanning) return; // one camera stream at a time
       const video = document.getElementById("camera-view");
       const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      } catch (e) {
+        show("err", ["カメラを使えません。QRコードリーダーか番号で受付してください。"]);
+        return;
+      }
+      scanning = true;
       video.srcObject = stream;
       video.hidden = false;
       await video.play();
@@ -185,6 +239,7 @@
         if (codes.length > 0) {
           stream.getTracks().forEach(function (t) { t.stop(); });
           video.hidden = true;
+          scanning = false;
           checkIn(payloadFor(codes[0].rawValue));
           return;
         }

@@ -47,7 +47,7 @@
       kind: kind,
       group_name: kind === "group" ? text("group_name") : null,
       group_size: kind === "group" ? number("group_size") : null,
-      group_no: kind === "group" ? null : text("group_no"),
+      group_no: kind === "group" || !form.elements.group_no ? null : text("group_no"),
       skills: skills,
       vehicle: text("vehicle"),
       insurance: form.querySelector("input[name=insurance]:checked") ? form.elements.insurance.value : null,
@@ -137,8 +137,13 @@
     same.focus();
   }
 
+  const submitButton = form.querySelector("button[type=submit]");
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    submit(false).catch(function () { showError({ message: "通信できませんでした。もう一度お試しください。" }); });
+    if (submitButton.disabled) return; // a double tap registers once
+    submitButton.disabled = true;
+    submit(false)
+      .catch(function () { showError({ message: "通信できませんでした。もう一度お試しください。" }); })
+      .finally(function () { submitButton.disabled = false; });
   });
 })();

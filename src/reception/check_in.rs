@@ -193,6 +193,7 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
             .execute(tx.conn())
             .await?;
     }
+    let took_from_group = take_from_group_count(&mut tx, &volunteer, day).await?;
     if consent_now && !volunteer.guardian_consent {
         sqlx::query(
             "UPDATE volunteers SET guardian_consent = 1, guardian_name = ?, version = version + 1 WHERE id = ?",
@@ -216,6 +217,7 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
             "insurance": insurance,
             "method": method,
             "guardian_consent_recorded": consent_now && !volunteer.guardian_consent,
+            "taken_from_group_count": took_from_group,
         }),
     )
     .await?;
@@ -235,6 +237,33 @@ fn already_checked_in(volunteer: &Volunteer, earlier: &CheckIn) -> AppError {
             format!("{} ({}) already checked in today at {time}.", volunteer.name, volunteer.volunteer_no),
         ),
     )
+}
+
+/// A named member registered after their representative checked in was among
+/// the representative's arrived count: moving them to their own check-in must
+/// not count them twice. Returns whether the representative's count went down.
+async fn take_from_group_count(tx: &mut WriteTx, member: &Volunteer, day: NaiveDate) -> Result<bool, AppError> {
+    let Some(group_id) = member.group_id else { return Ok(false) };
+    let representative: Option<(i64, i64, String)> =
+        sqlx::query_as("SELECT id, headcount, checked_in_at FROM checkins WHERE volunteer_id = ? AND day = ?")
+            .bind(group_id)
+            .bind(day.to_string())
+            .fetch_optional(tx.conn())
+            .await?;
+    let Some((checkin_id, headcount, checked_in_at)) = representative else { return Ok(false) };
+    let registered_after =
+        match (DateTime::parse_from_rfc3339(&member.created_at), DateTime::parse_from_rfc3339(&checked_in_at)) {
+            (Ok(created), Ok(checked_in)) => created > checked_in,
+            _ => false,
+        };
+    if !registered_after || headcount <= 1 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE checkins SET headcount = headcount - 1 WHERE id = ?")
+        .bind(checkin_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(true)
 }
 
 /// 1 for a person; for a group representative, the arrived count.
@@ -260,31 +289,39 @@ async fn headcount(tx: &mut WriteTx, volunteer: &Volunteer, arrived: Option<i64>
 }
 
 /// 退所: records the time out and the minutes worked (event `volunteer.checked_out`).
+/// Closes the volunteer's open check-in even when it began before midnight.
 pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64) -> Result<CheckIn, AppError> {
     let now = clock.now();
-    let day = now.date_naive();
     let mut tx = db.begin_write().await?;
-    let volunteer = store::volunteer(tx.conn(), volunteer_id, day)
+    let volunteer = store::volunteer(tx.conn(), volunteer_id, now.date_naive())
         .await?
         .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
-    let Some(today) = volunteer.today else {
-        return Err(AppError::conflict(Text::new(
-            format!("{}さんは本日まだ受付していません。", volunteer.name),
-            format!("{} has not checked in today.", volunteer.name),
-        )));
+    let open: Option<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, day, checked_in_at, headcount FROM checkins
+         WHERE volunteer_id = ? AND checked_out_at IS NULL ORDER BY day DESC LIMIT 1",
+    )
+    .bind(volunteer_id)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some((checkin_id, day, checked_in_at, headcount)) = open else {
+        return Err(if volunteer.today.is_some() {
+            AppError::conflict(Text::new(
+                format!("{}さんは本日すでに退所済みです。", volunteer.name),
+                format!("{} has already checked out today.", volunteer.name),
+            ))
+        } else {
+            AppError::conflict(Text::new(
+                format!("{}さんは本日まだ受付していません。", volunteer.name),
+                format!("{} has not checked in today.", volunteer.name),
+            ))
+        });
     };
-    if today.checked_out_at.is_some() {
-        return Err(AppError::conflict(Text::new(
-            format!("{}さんは本日すでに退所済みです。", volunteer.name),
-            format!("{} has already checked out today.", volunteer.name),
-        )));
-    }
-    let since = DateTime::parse_from_rfc3339(&today.checked_in_at).map_err(|_| AppError::internal())?;
+    let since = DateTime::parse_from_rfc3339(&checked_in_at).map_err(|_| AppError::internal())?;
     let minutes = (now - since).num_minutes().max(0);
     sqlx::query("UPDATE checkins SET checked_out_at = ?, minutes = ? WHERE id = ?")
         .bind(stamp(now))
         .bind(minutes)
-        .bind(today.id)
+        .bind(checkin_id)
         .execute(tx.conn())
         .await?;
     tx.append(
@@ -292,10 +329,39 @@ pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64)
         actor,
         "volunteer.checked_out",
         Some(volunteer.volunteer_no.clone()),
-        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "minutes": minutes, "headcount": today.headcount }),
+        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "minutes": minutes, "headcount": headcount }),
     )
     .await?;
+    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::internal())?;
     let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.and_then(|v| v.today).expect("checked in");
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// 受付の取消: undoes today's check-in of the wrong person, or a mistaken
+/// check-out (event `volunteer.check_in_cancelled`). The log keeps both.
+pub async fn cancel_check_in(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64) -> Result<Volunteer, AppError> {
+    let day = clock.activity_day();
+    let mut tx = db.begin_write().await?;
+    let volunteer = store::volunteer(tx.conn(), volunteer_id, day)
+        .await?
+        .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
+    let Some(today) = &volunteer.today else {
+        return Err(AppError::conflict(Text::new(
+            format!("{}さんの本日の受付はありません。", volunteer.name),
+            format!("{} has no check-in today.", volunteer.name),
+        )));
+    };
+    sqlx::query("DELETE FROM checkins WHERE id = ?").bind(today.id).execute(tx.conn()).await?;
+    tx.append(
+        clock,
+        actor,
+        "volunteer.check_in_cancelled",
+        Some(volunteer.volunteer_no.clone()),
+        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "headcount": today.headcount, "was_checked_out": today.checked_out_at.is_some() }),
+    )
+    .await?;
+    let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.expect("exists");
     tx.commit().await?;
     Ok(updated)
 }

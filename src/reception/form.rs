@@ -100,6 +100,12 @@ impl Registration {
     pub fn headcount(&self) -> i64 {
         self.group_size.unwrap_or(1)
     }
+
+    /// Places this registration takes from a day's capacity: a named member
+    /// of a group was booked with the group.
+    pub fn places(&self) -> i64 {
+        if self.group_no.is_some() { 0 } else { self.headcount() }
+    }
 }
 
 fn invalid(field: &str, ja: impl Into<String>, en: impl Into<String>) -> AppError {
@@ -196,6 +202,14 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
             invalid("group_no", "団体の代表者番号は V-0001 のように入力してください。", "group_no looks like V-0001.")
         })?),
     };
+    if group_no.is_some() && channel == Channel::Public {
+        // Joining a group by a guessable number is for the desk, where the representative is present.
+        return Err(invalid(
+            "group_no",
+            "団体への参加は、当日受付で代表者と一緒にお申し出ください。",
+            "Joining a group is done at the desk, with the representative.",
+        ));
+    }
     if group_no.is_some() && kind == VolunteerKind::Group {
         return Err(invalid(
             "group_no",
@@ -273,6 +287,7 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
         preferred_dates,
         guardian_consent: form.guardian_consent,
         guardian_name,
-        force_new: form.force_new,
+        // Only staff, who can see the existing record, may insist on a second one.
+        force_new: form.force_new && channel == Channel::WalkIn,
     })
 }

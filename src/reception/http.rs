@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_volunteer))
         .routes(routes!(check_in_volunteer))
         .routes(routes!(check_out_volunteer))
+        .routes(routes!(cancel_check_in))
         .routes(routes!(change_insurance))
         .routes(routes!(volunteer_badge))
         .routes(routes!(volunteers_csv))
@@ -207,6 +208,19 @@ async fn check_out_volunteer(
     ApiJson(input): ApiJson<CheckOutInput>,
 ) -> Result<Json<CheckIn>, AppError> {
     Ok(Json(check_in::check_out(&state.db, &state.clock, &Actor::user(&user.username), input.volunteer_id).await?))
+}
+
+/// 受付の取消: undo today's check-in (the wrong person, or a mistaken check-out).
+#[utoipa::path(post, path = "/api/checkins/cancel", tag = "reception", request_body = CheckOutInput,
+    responses((status = 200, body = Volunteer), (status = 409, body = ErrorBody)))]
+async fn cancel_check_in(
+    State(state): State<AppState>,
+    ReceptionUser(user): ReceptionUser,
+    ApiJson(input): ApiJson<CheckOutInput>,
+) -> Result<Json<Volunteer>, AppError> {
+    Ok(Json(
+        check_in::cancel_check_in(&state.db, &state.clock, &Actor::user(&user.username), input.volunteer_id).await?,
+    ))
 }
 
 /// Change today's insurance (e.g. 当日加入 at the desk).

@@ -55,7 +55,7 @@ pub async fn register(
         None => None,
     };
     if channel == Channel::Public {
-        capacity::ensure_room(&mut tx, &registration.preferred_dates, registration.headcount()).await?;
+        capacity::ensure_room(&mut tx, &registration.preferred_dates, registration.places()).await?;
     }
     let source = match channel {
         Channel::Public => Source::PreRegistration,
@@ -165,7 +165,7 @@ async fn insert(
         sqlx::query("INSERT INTO volunteer_days (volunteer_id, day, headcount) VALUES (?, ?, ?)")
             .bind(id)
             .bind(day.to_string())
-            .bind(r.headcount())
+            .bind(r.places())
             .execute(tx.conn())
             .await?;
     }

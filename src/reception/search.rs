@@ -26,7 +26,8 @@ fn classify(q: &str) -> Option<Query> {
     if let Some(number) = parse_volunteer_no(&q) {
         return Some(Query::Number(number));
     }
-    let looks_like_phone = q.chars().all(|c| c.is_ascii_digit() || "-+() ".contains(c));
+    // Tablets' Japanese keyboards type ー (long vowel) or − (minus sign) for a hyphen.
+    let looks_like_phone = q.chars().all(|c| c.is_ascii_digit() || "-+() ー−‐―".contains(c));
     let digits = phone_key(&q);
     if looks_like_phone && digits.len() >= 3 {
         return Some(Query::Phone(digits));
@@ -89,6 +90,7 @@ mod tests {
         assert_eq!(classify("V-0012"), Some(Query::Number(12)));
         assert_eq!(classify("０９０－１２３４"), Some(Query::Phone("0901234".into())));
         assert_eq!(classify("+81 90 1234 5678"), Some(Query::Phone("09012345678".into())));
+        assert_eq!(classify("090ー1234−5678"), Some(Query::Phone("09012345678".into())));
         assert_eq!(classify("やまだ"), Some(Query::Text { furigana: "ヤマダ".into(), name: "やまだ".into() }));
         assert_eq!(classify("山田 太"), Some(Query::Text { furigana: "山田太".into(), name: "山田太".into() }));
         assert_eq!(classify("  "), None);

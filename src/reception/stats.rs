@@ -17,7 +17,7 @@ pub struct ReceptionCounts {
     /// 未加入: never dispatched.
     pub insurance_none: i64,
     pub individuals: i64,
-    /// People who came as groups.
+    /// People who came as groups (representatives' counts and named members).
     pub group_members: i64,
     /// Check-in records (a group is one).
     pub records: i64,
@@ -31,8 +31,8 @@ pub async fn for_day(conn: impl SqliteExecutor<'_>, day: NaiveDate) -> Result<Re
                 COALESCE(SUM(CASE WHEN c.insurance = 'enrolled' THEN c.headcount END), 0) AS insurance_enrolled,
                 COALESCE(SUM(CASE WHEN c.insurance = 'enrolled_at_desk' THEN c.headcount END), 0) AS insurance_enrolled_at_desk,
                 COALESCE(SUM(CASE WHEN c.insurance = 'none' THEN c.headcount END), 0) AS insurance_none,
-                COALESCE(SUM(CASE WHEN v.kind = 'individual' THEN c.headcount END), 0) AS individuals,
-                COALESCE(SUM(CASE WHEN v.kind = 'group' THEN c.headcount END), 0) AS group_members,
+                COALESCE(SUM(CASE WHEN v.kind = 'individual' AND v.group_id IS NULL THEN c.headcount END), 0) AS individuals,
+                COALESCE(SUM(CASE WHEN v.kind = 'group' OR v.group_id IS NOT NULL THEN c.headcount END), 0) AS group_members,
                 COUNT(c.id) AS records
          FROM checkins c JOIN volunteers v ON v.id = c.volunteer_id
          WHERE c.day = ?",

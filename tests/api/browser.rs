@@ -267,6 +267,11 @@ async fn a_reception_volunteer_registers_a_walk_in_checks_them_in_and_sees_the_c
     browser.goto(&app.url("/reception")).await;
     assert_eq!(browser.eval("document.getElementById('count-checked-in').textContent").await, "0");
     assert_eq!(browser.eval("document.activeElement.id").await, "scan-input", "ready for the scanner");
+    assert_eq!(
+        browser.eval("document.getElementById('health-ok').checked").await,
+        false,
+        "the health check is a deliberate act"
+    );
 
     // A field left out is named beside the field, in Japanese.
     fill_registration(&mut browser, "", "ヤマダ タロウ", "090-1111-2222", "enrolled").await;
@@ -277,8 +282,15 @@ async fn a_reception_volunteer_registers_a_walk_in_checks_them_in_and_sees_the_c
         )
         .await;
 
+    // Registered, but not checked in until the health check is confirmed.
     fill_registration(&mut browser, "山田 太郎", "やまだ たろう", "０９０－１１１１－２２２２", "enrolled").await;
     browser.eval("document.getElementById('registration').requestSubmit()").await;
+    browser.wait_for("document.getElementById('result').textContent.includes('体調を口頭で確認')").await;
+    assert_eq!(browser.eval("document.getElementById('count-checked-in').textContent").await, "0");
+    browser.eval("document.getElementById('health-ok').checked = true").await;
+    browser
+        .eval("{ const i = document.getElementById('scan-input'); i.value = 'V-0001'; i.form.requestSubmit(); }")
+        .await;
     browser.wait_for("document.getElementById('result').textContent.includes('受付しました')").await;
     browser.wait_for("document.getElementById('count-checked-in').textContent === '1'").await;
     let result = browser.eval("document.getElementById('result').textContent").await;
@@ -313,6 +325,7 @@ async fn a_reception_volunteer_registers_a_walk_in_checks_them_in_and_sees_the_c
         .await;
     browser.wait_for("document.getElementById('result').textContent.includes('当日加入')").await;
     browser.wait_for("document.getElementById('count-uninsured').textContent === '0'").await;
+    assert_eq!(browser.eval("document.activeElement.id").await, "scan-input", "back to the scanner after enrolment");
     assert_eq!(browser.eval("document.getElementById('count-checked-in').textContent").await, "2");
     browser.screenshot("reception-desk.png").await;
 }
@@ -337,6 +350,7 @@ async fn a_volunteer_pre_registers_on_a_phone_and_the_desk_scans_the_code() {
     app.user_with_role("uketsuke", "reception").await;
     browser.log_in(&app, "uketsuke", "uketsuke-password").await;
     browser.goto(&app.url("/reception")).await;
+    browser.eval("document.getElementById('health-ok').checked = true").await;
     browser
         .eval(&format!("{{ const i = document.activeElement; i.value = {}; i.form.requestSubmit(); }}", json!(token)))
         .await;

@@ -355,8 +355,22 @@ async fn groups_register_once_and_check_in_their_arrived_count() {
     check_in(&desk, json!({ "volunteer_id": member["id"], "health_ok": true })).await;
     let board: Value = coordinator.get("/api/board").await.json().await.unwrap();
     assert_eq!(board["reception"]["checked_in"], 6);
-    assert_eq!(board["reception"]["group_members"], 5);
+    assert_eq!(board["reception"]["group_members"], 6, "named members count with their group");
+    assert_eq!(board["reception"]["individuals"], 0);
     assert_eq!(board["reception"]["records"], 2);
+
+    // A member named only after the representative checked in was in the
+    // representative's count: checking them in moves them, it does not add one.
+    app.state.clock.advance(chrono::Duration::minutes(5));
+    let mut late = person("遅れ 五郎", "オクレ ゴロウ", "080-7070-8080");
+    late["group_no"] = json!("V-0001");
+    let late = walk_in(&desk, &late).await;
+    let body: Value =
+        check_in(&desk, json!({ "volunteer_id": late["id"], "health_ok": true })).await.json().await.unwrap();
+    assert_eq!(body["today"]["headcount"], 1);
+    let board: Value = coordinator.get("/api/board").await.json().await.unwrap();
+    assert_eq!(board["reception"]["checked_in"], 6, "still six people");
+    assert_eq!(board["reception"]["records"], 3);
 
     let individual = walk_in(&desk, &person("個人 四郎", "コジン シロウ", "080-5050-6060")).await;
     let not_a_group =
@@ -463,15 +477,18 @@ async fn the_board_counts_today_by_insurance_and_type_and_check_out_records_hour
     assert_eq!(reception["insurance_none"], 1);
     assert_eq!(reception["individuals"], 3);
 
-    // The log holds numbers, never names.
-    let events: Vec<String> = sqlx::query_scalar("SELECT data FROM events WHERE kind LIKE 'volunteer.%'")
-        .fetch_all(&app.state.db.read)
-        .await
-        .unwrap();
+    // The log holds numbers, never names, phones, addresses or emergency contacts.
+    let events: Vec<String> =
+        sqlx::query_scalar("SELECT actor || subject || data FROM events WHERE kind LIKE 'volunteer.%'")
+            .fetch_all(&app.state.db.read)
+            .await
+            .unwrap();
     assert_eq!(events.len(), 3 + 3 + 1);
     for data in events {
-        for name in ["甲", "乙", "丙", "090-0000"] {
-            assert!(!data.contains(name), "{data}");
+        for personal in
+            ["甲", "乙", "丙", "090-0000", "0900000", "金沢市", "緊急 連絡", "076-220", "0762202111", "1985-04-01"]
+        {
+            assert!(!data.contains(personal), "{personal} in {data}");
         }
     }
 }
@@ -549,4 +566,86 @@ async fn only_reception_staff_and_above_work_the_desk() {
         201
     );
     assert_eq!(reqwest::get(app.url("/api/volunteers?q=a")).await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn the_public_form_cannot_force_a_twin_or_join_a_group_by_number() {
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    assert_eq!(public_register(&app, &person("山田 太郎", "ヤマダ タロウ", "090-1111-2222")).await.status(), 201);
+    let mut forced = person("山田 太郎", "ヤマダ タロウ", "090-1111-2222");
+    forced["force_new"] = json!(true);
+    let twin = public_register(&app, &forced).await;
+    assert_eq!(twin.status(), 409, "force_new is for staff only");
+    let mut joining = person("参加 希望", "サンカ キボウ", "080-1234-0000");
+    joining["group_no"] = json!("V-0001");
+    let refused = public_register(&app, &joining).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(refused.json::<Value>().await.unwrap()["error"]["field"], "group_no");
+    assert_eq!(count(&app, "volunteers").await, 1);
+}
+
+#[tokio::test]
+async fn a_named_member_takes_no_extra_place_from_the_days_capacity() {
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    let desk = app.user_with_role("uketsuke", "reception").await;
+    let mut group = person("代表 一郎", "ダイヒョウ イチロウ", "090-5656-7878");
+    group["kind"] = json!("group");
+    group["group_name"] = json!("三人組");
+    group["group_size"] = json!(3);
+    walk_in(&desk, &group).await;
+    let mut member = person("隊員 二郎", "タイイン ジロウ", "080-1010-2020");
+    member["group_no"] = json!("V-0001");
+    walk_in(&desk, &member).await;
+    let days: Value = reqwest::get(app.url("/api/public/days?days=1")).await.unwrap().json().await.unwrap();
+    assert_eq!(days[0]["booked"], 3, "the group's three, the member among them");
+}
+
+#[tokio::test]
+async fn check_out_after_midnight_closes_yesterdays_check_in() {
+    let app = spawn_app_at("2026-07-12T22:00:00+09:00", |_| {}).await;
+    let desk = app.user_with_role("uketsuke", "reception").await;
+    let volunteer = walk_in(&desk, &person("夜勤 太郎", "ヤキン タロウ", "090-2323-4545")).await;
+    check_in(&desk, json!({ "volunteer_id": volunteer["id"], "health_ok": true })).await;
+    app.state.clock.advance(chrono::Duration::hours(3));
+    let out = desk.post("/api/checkouts", &json!({ "volunteer_id": volunteer["id"] })).await;
+    assert_eq!(out.status(), 200);
+    let body: Value = out.json().await.unwrap();
+    assert_eq!(body["day"], "2026-07-12");
+    assert_eq!(body["minutes"], 180);
+}
+
+#[tokio::test]
+async fn a_mistaken_check_in_or_check_out_can_be_cancelled() {
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    let desk = app.user_with_role("uketsuke", "reception").await;
+    let volunteer = walk_in(&desk, &person("間違 太郎", "マチガイ タロウ", "090-8787-6565")).await;
+    let id = volunteer["id"].as_i64().unwrap();
+    check_in(&desk, json!({ "volunteer_id": id, "health_ok": true })).await;
+    desk.post("/api/checkouts", &json!({ "volunteer_id": id })).await;
+
+    let cancelled = desk.post("/api/checkins/cancel", &json!({ "volunteer_id": id })).await;
+    assert_eq!(cancelled.status(), 200);
+    assert!(cancelled.json::<Value>().await.unwrap()["today"].is_null());
+    assert_eq!(count(&app, "checkins").await, 0);
+    let again = desk.post("/api/checkins/cancel", &json!({ "volunteer_id": id })).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(
+        check_in(&desk, json!({ "volunteer_id": id, "health_ok": true })).await.status(),
+        201,
+        "checks in afresh"
+    );
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM events WHERE kind LIKE 'volunteer.%' ORDER BY seq")
+        .fetch_all(&app.state.db.read)
+        .await
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            "volunteer.registered",
+            "volunteer.checked_in",
+            "volunteer.checked_out",
+            "volunteer.check_in_cancelled",
+            "volunteer.checked_in"
+        ]
+    );
 }
