@@ -214,6 +214,19 @@
   }
   searchForm.addEventListener("submit", function (e) { e.preventDefault(); search(); });
 
+  // Admins: the days' 受入上限.
+  document.querySelectorAll("#capacity .save-capacity").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      const row = button.closest("tr");
+      const input = row.querySelector("input");
+      const value = input.value.trim();
+      if (value === "") return;
+      const answer = await api("PUT", "/api/capacity/" + row.dataset.day, { capacity: Number(value) });
+      button.textContent = answer.ok ? "保存しました" : answer.body.error.message;
+      if (answer.ok) row.children[1].textContent = answer.body.booked + "人" + (answer.body.open ? "" : "（締切）");
+    });
+  });
+
   // Camera scanning where the browser can read QR codes itself; no library needed.
   const cameraButton = document.getElementById("camera");
   if ("BarcodeDetector" in window && navigator.mediaDevices) {

@@ -62,6 +62,17 @@ struct DeskPage {
     days: Vec<DayOption>,
     today: String,
     counts: ReceptionCounts,
+    /// Admins also see and set the days' capacity.
+    is_admin: bool,
+    capacity: Vec<CapacityRow>,
+}
+
+pub struct CapacityRow {
+    pub day: String,
+    pub label: String,
+    pub booked: i64,
+    pub capacity: Option<i64>,
+    pub open: bool,
 }
 
 /// Days offered for pre-registration: the next two weeks.
@@ -146,6 +157,26 @@ async fn desk(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Ok(counts) => counts,
         Err(error) => return crate::error::AppError::from(error).into_response(),
     };
+    let is_admin = user.role == Role::Admin;
+    let mut capacity = Vec::new();
+    if is_admin {
+        for offset in 0..DAYS_OFFERED {
+            let day = today + Duration::days(offset);
+            match capacity::for_day(&state.db.read, day).await {
+                Ok(c) => capacity.push(CapacityRow {
+                    day: c.day,
+                    label: date_ja(day),
+                    booked: c.booked,
+                    capacity: c.capacity,
+                    open: c.open,
+                }),
+                Err(error) => return crate::error::AppError::from(error).into_response(),
+            }
+        }
+    }
     let page = PageContext::new(&state, &headers, Some(user));
-    render(StatusCode::OK, &DeskPage { page, public: false, days: Vec::new(), today: date_ja(today), counts })
+    render(
+        StatusCode::OK,
+        &DeskPage { page, public: false, days: Vec::new(), today: date_ja(today), counts, is_admin, capacity },
+    )
 }

@@ -358,3 +358,21 @@ async fn a_volunteer_pre_registers_on_a_phone_and_the_desk_scans_the_code() {
     browser.wait_for("document.getElementById('count-checked-in').textContent === '1'").await;
     assert_eq!(browser.eval("document.activeElement.id").await, "scan-input", "ready for the next person");
 }
+
+#[tokio::test]
+async fn an_admin_sets_a_days_capacity_from_the_desk() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let app = spawn_app().await;
+    browser.log_in(&app, "admin", ADMIN_PASSWORD).await;
+    browser.goto(&app.url("/reception")).await;
+    browser
+        .eval("{ const row = document.querySelector('#capacity tbody tr'); row.querySelector('input').value = '0'; row.querySelector('button').click(); }")
+        .await;
+    browser.wait_for("document.querySelector('#capacity tbody tr').textContent.includes('締切')").await;
+    let days: Value = reqwest::get(app.url("/api/public/days?days=1")).await.unwrap().json().await.unwrap();
+    assert_eq!(days[0]["capacity"], 0);
+    assert_eq!(days[0]["open"], false);
+    // The public form now shows the day closed.
+    browser.goto(&app.url("/register")).await;
+    assert_eq!(browser.eval("document.querySelector('input[name=preferred_dates]').disabled").await, true);
+}
