@@ -1,16 +1,18 @@
 //! Opening the SQLite file. Durability settings live here and nowhere else:
 //! WAL with `synchronous=FULL` makes a commit that returned survive kill -9 and
-//! power loss. Writes are serialised through [`Db::begin_write`]; reads use a pool.
+//! power loss. Writes go through the one writer ([`Db::begin_write`], with group
+//! commit: see `events::write`); reads use a read-only pool.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 use tokio::sync::Mutex;
 
-use crate::events::{EventBus, WriteTx};
+use crate::events::write::SharedWriter;
+use crate::events::{EventBus, WriteTx, Writer};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -18,12 +20,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Db {
     /// Many connections, for reads only.
     pub read: SqlitePool,
-    /// Exactly one connection: SQLite has one writer anyway, and one connection
-    /// means no `SQLITE_BUSY` on lock upgrades.
-    writer: SqlitePool,
-    /// Held from `BEGIN` until the commit's events are published, so events reach
-    /// subscribers in `seq` order.
-    write_order: Arc<Mutex<()>>,
+    /// Exactly one writable connection: SQLite has one writer anyway, and one
+    /// connection means no `SQLITE_BUSY` on lock upgrades.
+    writer: SharedWriter,
     bus: EventBus,
     drill: bool,
 }
@@ -32,24 +31,17 @@ impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations.
     pub async fn open(path: &Path, bus: EventBus, drill: bool) -> Result<Db, sqlx::Error> {
         let options = connect_options(path)?.create_if_missing(true);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options.clone())
-            .await?;
-        MIGRATOR.run(&writer).await?;
+        let mut conn = SqliteConnection::connect_with(&options).await?;
+        MIGRATOR.run(&mut conn).await?;
         let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
-        Ok(Db { read, writer, write_order: Arc::new(Mutex::new(())), bus, drill })
+        let writer = Arc::new(Mutex::new(Writer::new(conn, bus.clone(), drill)));
+        Ok(Db { read, writer, bus, drill })
     }
 
-    /// Starts the one write transaction that may run at a time. Every domain
-    /// command runs inside one; see [`WriteTx`].
+    /// Starts a command's write transaction; commands run one at a time.
+    /// Every domain command runs inside one; see [`WriteTx`].
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let order = self.write_order.clone().lock_owned().await;
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(WriteTx::new(tx, order, self.bus.clone(), self.drill))
+        Writer::begin(self.writer.clone().lock_owned().await).await
     }
 
     pub fn bus(&self) -> &EventBus {
@@ -60,9 +52,11 @@ impl Db {
         self.drill
     }
 
+    /// Commits anything pending and closes both the writer and the readers.
     pub async fn close(&self) {
         self.read.close().await;
-        self.writer.close().await;
+        let mut writer = self.writer.lock().await;
+        writer.shutdown().await;
     }
 }
 

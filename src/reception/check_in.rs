@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, VolunteerKind, parse_volunteer_no};
-use super::store;
+use super::store::{self, Key};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::{AppError, OnUnique};
@@ -62,8 +62,12 @@ fn unknown_volunteer(method: CheckInMethod) -> AppError {
     AppError::not_found(Text::new(ja, en))
 }
 
-/// Finds the volunteer the input names, and how.
-async fn identify(tx: &mut WriteTx, input: &CheckInInput) -> Result<(i64, CheckInMethod), AppError> {
+/// Finds the volunteer the input names (with today's check-in), and how.
+async fn identify(
+    tx: &mut WriteTx,
+    input: &CheckInInput,
+    day: NaiveDate,
+) -> Result<(Volunteer, CheckInMethod), AppError> {
     let given = [input.qr_token.is_some(), input.volunteer_id.is_some(), input.volunteer_no.is_some()];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(invalid(
@@ -72,13 +76,10 @@ async fn identify(tx: &mut WriteTx, input: &CheckInInput) -> Result<(i64, CheckI
             "Give exactly one of qr_token, volunteer_no, volunteer_id.",
         ));
     }
-    let (found, method): (Option<i64>, CheckInMethod) = if let Some(token) = &input.qr_token {
-        let token = super::normalize::nfkc(token.trim()).to_ascii_uppercase();
-        let id = sqlx::query_scalar("SELECT id FROM volunteers WHERE qr_token = ?")
-            .bind(token)
-            .fetch_optional(tx.conn())
-            .await?;
-        (id, CheckInMethod::Qr)
+    let token;
+    let (key, method) = if let Some(text) = &input.qr_token {
+        token = super::normalize::nfkc(text.trim()).to_ascii_uppercase();
+        (Key::Token(&token), CheckInMethod::Qr)
     } else if let Some(text) = &input.volunteer_no {
         let number = parse_volunteer_no(text).ok_or_else(|| {
             invalid(
@@ -87,19 +88,12 @@ async fn identify(tx: &mut WriteTx, input: &CheckInInput) -> Result<(i64, CheckI
                 "volunteer_no looks like V-0012.",
             )
         })?;
-        let id = sqlx::query_scalar("SELECT id FROM volunteers WHERE number = ?")
-            .bind(number)
-            .fetch_optional(tx.conn())
-            .await?;
-        (id, CheckInMethod::Number)
+        (Key::Number(number), CheckInMethod::Number)
     } else {
-        let id = sqlx::query_scalar("SELECT id FROM volunteers WHERE id = ?")
-            .bind(input.volunteer_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        (id, CheckInMethod::Search)
+        (Key::Id(input.volunteer_id.unwrap_or_default()), CheckInMethod::Search)
     };
-    found.map(|id| (id, method)).ok_or_else(|| unknown_volunteer(method))
+    let found = store::volunteer_by(tx.conn(), key, day).await?;
+    found.map(|v| (v, method)).ok_or_else(|| unknown_volunteer(method))
 }
 
 /// Checks insurance fields: `enrolled_at_desk` needs its plan and fee.
@@ -131,12 +125,7 @@ fn desk_enrolment(
 pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput) -> Result<Volunteer, AppError> {
     let now = clock.now();
     let day = now.date_naive();
-    let mut tx = db.begin_write().await?;
-    let (id, method) = identify(&mut tx, &input).await?;
-    let volunteer = store::volunteer(tx.conn(), id, day).await?.expect("identified");
-    if let Some(earlier) = &volunteer.today {
-        return Err(already_checked_in(&volunteer, earlier));
-    }
+    // What needs no database is checked before taking the writer.
     if !input.health_ok {
         return Err(invalid(
             "health_ok",
@@ -146,6 +135,18 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
     }
     let guardian_name = input.guardian_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let consent_now = input.guardian_consent && guardian_name.is_some();
+    let health_note = input
+        .health_note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.chars().take(200).collect::<String>());
+
+    let mut tx = db.begin_write().await?;
+    let (mut volunteer, method) = identify(&mut tx, &input, day).await?;
+    if let Some(earlier) = &volunteer.today {
+        return Err(already_checked_in(&volunteer, earlier));
+    }
     if volunteer.minor && !volunteer.guardian_consent && !consent_now {
         return Err(invalid(
             "guardian_consent",
@@ -162,39 +163,38 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
     });
     let (plan, fee) = desk_enrolment(insurance, input.insurance_plan.as_deref(), input.insurance_fee_yen)?;
     let headcount = headcount(&mut tx, &volunteer, input.arrived_count).await?;
-    let health_note = input
-        .health_note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(|n| n.chars().take(200).collect::<String>());
+    let id = volunteer.id;
+    let checked_in_at = stamp(now);
 
-    sqlx::query(
+    let checkin_id: i64 = sqlx::query_scalar(
         "INSERT INTO checkins (volunteer_id, day, checked_in_at, headcount, insurance, insurance_plan, insurance_fee_yen,
              health_note, method)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(id)
     .bind(day.to_string())
-    .bind(stamp(now))
+    .bind(&checked_in_at)
     .bind(headcount)
     .bind(insurance.as_str())
     .bind(&plan)
     .bind(fee)
     .bind(&health_note)
     .bind(method.as_str())
-    .execute(tx.conn())
+    .fetch_one(tx.conn())
     .await
     // The writer is serialised, so the check above catches twins; the constraint is the backstop.
     .on_unique(|| AppError::conflict(Text::new("本日は受付済みです。", "Already checked in today.")))?;
-    if insurance == DayInsurance::EnrolledAtDesk {
+    if insurance == DayInsurance::EnrolledAtDesk && volunteer.insurance != Insurance::Enrolled {
         sqlx::query("UPDATE volunteers SET insurance = 'enrolled', version = version + 1 WHERE id = ?")
             .bind(id)
             .execute(tx.conn())
             .await?;
+        volunteer.insurance = Insurance::Enrolled;
+        volunteer.version += 1;
     }
     let took_from_group = take_from_group_count(&mut tx, &volunteer, day).await?;
-    if consent_now && !volunteer.guardian_consent {
+    let consent_recorded = consent_now && !volunteer.guardian_consent;
+    if consent_recorded {
         sqlx::query(
             "UPDATE volunteers SET guardian_consent = 1, guardian_name = ?, version = version + 1 WHERE id = ?",
         )
@@ -202,6 +202,8 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
         .bind(id)
         .execute(tx.conn())
         .await?;
+        volunteer.guardian_consent = true;
+        volunteer.version += 1;
     }
     tx.append(
         clock,
@@ -216,14 +218,29 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
             "headcount": headcount,
             "insurance": insurance,
             "method": method,
-            "guardian_consent_recorded": consent_now && !volunteer.guardian_consent,
+            "guardian_consent_recorded": consent_recorded,
             "taken_from_group_count": took_from_group,
         }),
     )
     .await?;
-    let checked_in = store::volunteer(tx.conn(), id, day).await?.expect("exists");
     tx.commit().await?;
-    Ok(checked_in)
+    volunteer.today = Some(CheckIn {
+        id: checkin_id,
+        volunteer_id: id,
+        volunteer_no: volunteer.volunteer_no.clone(),
+        day: day.to_string(),
+        checked_in_at,
+        checked_out_at: None,
+        minutes: None,
+        headcount,
+        insurance,
+        insurance_plan: plan,
+        insurance_fee_yen: fee,
+        health_note,
+        method,
+        dispatchable: insurance != DayInsurance::None,
+    });
+    Ok(volunteer)
 }
 
 fn already_checked_in(volunteer: &Volunteer, earlier: &CheckIn) -> AppError {

@@ -130,8 +130,33 @@ pub async fn volunteer(
     id: i64,
     day: NaiveDate,
 ) -> Result<Option<Volunteer>, sqlx::Error> {
-    let sql = format!("{SELECT_VOLUNTEER} WHERE v.id = ?2");
-    let row: Option<VolunteerRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(day.to_string()).bind(id).fetch_optional(conn).await?;
-    Ok(row.map(|r| r.into_volunteer(day)))
+    volunteer_by(conn, Key::Id(id), day).await
+}
+
+/// How a volunteer is named: internal id, `V-` number, or QR token.
+#[derive(Clone, Copy, Debug)]
+pub enum Key<'a> {
+    Id(i64),
+    Number(i64),
+    Token(&'a str),
+}
+
+/// One volunteer by any key, with their check-in on `day`, in one query.
+pub async fn volunteer_by(
+    conn: impl SqliteExecutor<'_>,
+    key: Key<'_>,
+    day: NaiveDate,
+) -> Result<Option<Volunteer>, sqlx::Error> {
+    let column = match key {
+        Key::Id(_) => "v.id",
+        Key::Number(_) => "v.number",
+        Key::Token(_) => "v.qr_token",
+    };
+    let sql = format!("{SELECT_VOLUNTEER} WHERE {column} = ?2");
+    let query = sqlx::query_as::<_, VolunteerRow>(sqlx::AssertSqlSafe(sql)).bind(day.to_string());
+    let query = match key {
+        Key::Id(n) | Key::Number(n) => query.bind(n),
+        Key::Token(token) => query.bind(token.to_string()),
+    };
+    Ok(query.fetch_optional(conn).await?.map(|r| r.into_volunteer(day)))
 }

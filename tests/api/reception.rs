@@ -247,7 +247,7 @@ async fn check_in_by_token_and_by_number_once_a_day() {
     assert_eq!(body["today"]["method"], "number");
 
     let unwell = check_in(&desk, json!({ "volunteer_id": 1, "health_ok": false })).await;
-    assert_eq!(unwell.status(), 409, "already in, checked before health");
+    assert_eq!(unwell.status(), 422, "the health check comes first");
     let ambiguous = check_in(&desk, json!({ "volunteer_id": 2, "volunteer_no": "V-0002", "health_ok": true })).await;
     assert_eq!(ambiguous.status(), 422);
     assert_eq!(count(&app, "checkins").await, 2);

@@ -1,0 +1,109 @@
+//! The event log: the spine of borasen.
+//!
+//! Every change of state runs in a [`WriteTx`] and appends its event there with
+//! [`WriteTx::append`]. [`WriteTx::commit`] makes the domain rows and the event
+//! rows durable together, then publishes the events on the [`EventBus`], each
+//! serialised once. A transaction dropped without commit rolls back and
+//! publishes nothing. Live boards follow the bus; a client that connects late or
+//! falls behind is replayed from the table with [`since`].
+
+pub(crate) mod write;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::SqlitePool;
+use tokio::sync::broadcast;
+
+pub use write::{CommitError, WriteTx, Writer};
+
+/// Who did it: a username, or one of the fixed non-human actors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    pub fn user(username: &str) -> Actor {
+        Actor(username.to_string())
+    }
+    /// The server itself (first-start admin, scheduled jobs).
+    pub fn system() -> Actor {
+        Actor("system".into())
+    }
+    /// Somebody on a public page (pre-registration), not logged in.
+    pub fn public() -> Actor {
+        Actor("public".into())
+    }
+    /// Somebody at the laptop's terminal (`borasen users add`).
+    pub fn cli() -> Actor {
+        Actor("cli".into())
+    }
+}
+
+/// One row of the log, as stored and as sent to boards.
+#[derive(Clone, Debug, Serialize, PartialEq, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Event {
+    pub seq: i64,
+    /// RFC 3339 with the center's offset.
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub subject: Option<String>,
+    #[sqlx(json)]
+    pub data: Value,
+    pub drill: bool,
+}
+
+/// An event as published: its `seq` and its JSON, serialised once for every subscriber.
+#[derive(Debug)]
+pub struct Published {
+    pub seq: i64,
+    pub json: Bytes,
+}
+
+impl Event {
+    pub fn to_json(&self) -> Bytes {
+        Bytes::from(serde_json::to_vec(self).expect("an event always serialises"))
+    }
+}
+
+/// The in-process broadcast of committed events.
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Arc<Published>>,
+}
+
+impl EventBus {
+    /// `buffer` events may queue per subscriber before it is told it lagged.
+    pub fn new(buffer: usize) -> EventBus {
+        EventBus { sender: broadcast::channel(buffer).0 }
+    }
+
+    /// Subscribe *before* reading a snapshot or replaying, so nothing falls between.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.sender.subscribe()
+    }
+
+    pub(crate) fn publish(&self, event: &Event) {
+        let published = Arc::new(Published { seq: event.seq, json: event.to_json() });
+        // No subscribers is fine: the table has it.
+        let _ = self.sender.send(published);
+    }
+}
+
+/// Events after `seq`, oldest first, at most `limit` of them.
+pub async fn since(pool: &SqlitePool, seq: i64, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
+    sqlx::query_as::<_, Event>(
+        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// The newest `seq`, 0 for an empty log.
+pub async fn last_seq(conn: impl sqlx::SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(conn).await
+}

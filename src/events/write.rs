@@ -1,0 +1,250 @@
+//! The one writer, with group commit.
+//!
+//! Every command runs inside a `SAVEPOINT` of an outer transaction on the one
+//! writable connection, one command at a time. Committing a command releases
+//! its savepoint into the current *batch*; the batch is made durable by one
+//! `COMMIT` (one fsync with `synchronous=FULL`) for every command in it, and
+//! only then are its events published and its commands answered. So a write
+//! that returned is on disk, and a busy desk pays one fsync per batch rather
+//! than one per check-in.
+//!
+//! Who commits a batch: every committing command, after releasing the writer,
+//! queues for it once more (the lock is fair, first come first served) and
+//! commits the batch unless a command ahead of it already has. Commands that
+//! began meanwhile are ahead in the queue, so they join the batch first. A
+//! command that is dropped without committing rolls back to its savepoint and
+//! leaves the batch as it was.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use serde_json::Value;
+use sqlx::SqliteConnection;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::{Actor, Event, EventBus};
+use crate::clock::{Clock, stamp};
+
+/// A batch this large is committed at once, to bound everybody's wait.
+const MAX_BATCH: usize = 64;
+/// Outcomes of recent batches, kept for commands still to collect theirs.
+const RESULTS_KEPT: usize = 1024;
+
+/// The writable connection and the batch not yet committed.
+pub struct Writer {
+    conn: SqliteConnection,
+    /// An outer `BEGIN IMMEDIATE` is open.
+    open: bool,
+    /// The number of the batch being filled.
+    batch: u64,
+    /// Events of the commands released into the batch, in `seq` order.
+    pending: Vec<Event>,
+    /// Commands in the batch.
+    members: usize,
+    /// `(batch, outcome)` of committed or failed batches, newest last.
+    results: VecDeque<(u64, Result<(), String>)>,
+    bus: EventBus,
+    drill: bool,
+}
+
+impl Writer {
+    pub fn new(conn: SqliteConnection, bus: EventBus, drill: bool) -> Writer {
+        Writer { conn, open: false, batch: 0, pending: Vec::new(), members: 0, results: VecDeque::new(), bus, drill }
+    }
+
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Starts a command: opens the outer transaction if needed, then its savepoint.
+    pub async fn begin(mut writer: OwnedMutexGuard<Writer>) -> Result<WriteTx, sqlx::Error> {
+        if !writer.open {
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
+            writer.open = true;
+        }
+        if let Err(error) = sqlx::query("SAVEPOINT command").execute(&mut writer.conn).await {
+            writer.close_if_idle().await;
+            return Err(error);
+        }
+        Ok(WriteTx { writer: Some(writer), appended: Vec::new() })
+    }
+
+    /// Commits the batch, publishes its events in order, and records the outcome.
+    async fn commit_batch(&mut self) {
+        let outcome = match sqlx::query("COMMIT").execute(&mut self.conn).await {
+            Ok(_) => {
+                for event in &self.pending {
+                    self.bus.publish(event);
+                }
+                Ok(())
+            }
+            Err(error) => {
+                tracing::error!(%error, "group commit failed; the batch is rolled back");
+                let _ = sqlx::query("ROLLBACK").execute(&mut self.conn).await;
+                Err(error.to_string())
+            }
+        };
+        self.open = false;
+        self.pending.clear();
+        self.members = 0;
+        self.results.push_back((self.batch, outcome));
+        if self.results.len() > RESULTS_KEPT {
+            self.results.pop_front();
+        }
+        self.batch += 1;
+    }
+
+    /// Ends an outer transaction that holds nothing, so other processes
+    /// (`borasen users add`) are not kept waiting for the write lock.
+    async fn close_if_idle(&mut self) {
+        if self.open && self.members == 0 {
+            let _ = sqlx::query("ROLLBACK").execute(&mut self.conn).await;
+            self.open = false;
+        }
+    }
+
+    fn outcome(&self, batch: u64) -> Result<(), CommitError> {
+        match self.results.iter().rev().find(|(b, _)| *b == batch) {
+            Some((_, Ok(()))) => Ok(()),
+            Some((_, Err(message))) => Err(CommitError::Batch(message.clone())),
+            None => Err(CommitError::Batch("the batch's outcome was forgotten".into())),
+        }
+    }
+
+    /// Commits whatever is pending and ends the outer transaction; used at
+    /// shutdown. The connection closes when the last `Db` clone goes.
+    pub async fn shutdown(&mut self) {
+        if self.members > 0 {
+            self.commit_batch().await;
+        } else {
+            self.close_if_idle().await;
+        }
+    }
+}
+
+/// One command's write transaction. Domain commands take `&mut WriteTx`, write
+/// their tables through [`WriteTx::conn`] and record what happened with
+/// [`WriteTx::append`]; then [`WriteTx::commit`].
+pub struct WriteTx {
+    /// `None` once committed or handed to the rollback task.
+    writer: Option<OwnedMutexGuard<Writer>>,
+    appended: Vec<Event>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A write without its event would be invisible to boards, audit and reports.
+    #[error("a write transaction was committed without appending an event")]
+    NoEvent,
+    #[error("the batch this write belonged to failed to commit: {0}")]
+    Batch(String),
+}
+
+impl WriteTx {
+    fn writer(&mut self) -> &mut Writer {
+        self.writer.as_mut().expect("a live write transaction holds the writer")
+    }
+
+    /// The connection, for the domain's own SQL.
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.writer().conn
+    }
+
+    /// Appends one event to the log inside this transaction and returns it with its `seq`.
+    pub async fn append(
+        &mut self,
+        clock: &Clock,
+        actor: &Actor,
+        kind: &str,
+        subject: Option<String>,
+        data: Value,
+    ) -> Result<Event, sqlx::Error> {
+        let at = stamp(clock.now());
+        let drill = self.writer().drill;
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO events (at, actor, kind, subject, data, drill) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+        )
+        .bind(&at)
+        .bind(&actor.0)
+        .bind(kind)
+        .bind(&subject)
+        .bind(data.to_string())
+        .bind(drill)
+        .fetch_one(self.conn())
+        .await?;
+        let event = Event { seq, at, actor: actor.0.clone(), kind: kind.to_string(), subject, data, drill };
+        self.appended.push(event.clone());
+        Ok(event)
+    }
+
+    /// Makes the command durable with its batch, then returns its events once
+    /// they are published. Refuses (and rolls back) a transaction that appended
+    /// no event.
+    ///
+    /// The work runs in its own task: a caller cancelled mid-commit (a client
+    /// hung up) cannot leave a committed event unpublished or a batch uncommitted.
+    pub async fn commit(mut self) -> Result<Vec<Event>, CommitError> {
+        if self.appended.is_empty() {
+            return Err(CommitError::NoEvent); // dropping `self` rolls back
+        }
+        let mut writer = self.writer.take().expect("a live write transaction holds the writer");
+        let appended = std::mem::take(&mut self.appended);
+        tokio::spawn(async move {
+            if let Err(error) = sqlx::query("RELEASE command").execute(&mut writer.conn).await {
+                rollback_command(&mut writer).await;
+                return Err(CommitError::Database(error));
+            }
+            writer.pending.extend(appended.iter().cloned());
+            writer.members += 1;
+            let batch = writer.batch;
+            if writer.members >= MAX_BATCH {
+                writer.commit_batch().await;
+                return writer.outcome(batch).map(|()| appended);
+            }
+            // Let commands already waiting join the batch, then come back for it.
+            let lock = OwnedMutexGuard::mutex(&writer).clone();
+            drop(writer);
+            let mut writer = lock.lock_owned().await;
+            if writer.batch == batch {
+                writer.commit_batch().await;
+            }
+            writer.outcome(batch).map(|()| appended)
+        })
+        .await
+        .expect("the commit task does not panic")
+    }
+}
+
+impl Drop for WriteTx {
+    /// Not committed: undo this command's savepoint, keep the batch. Async work
+    /// cannot run in `drop`, so a task takes the writer (and its lock) to do it.
+    fn drop(&mut self) {
+        if let Some(mut writer) = self.writer.take() {
+            tokio::spawn(async move { rollback_command(&mut writer).await });
+        }
+    }
+}
+
+async fn rollback_command(writer: &mut Writer) {
+    let undone = sqlx::query("ROLLBACK TO command").execute(&mut writer.conn).await;
+    let released = sqlx::query("RELEASE command").execute(&mut writer.conn).await;
+    if let Err(error) = undone.and(released) {
+        // The connection is in an unknown state: give up the whole batch
+        // rather than commit a half-undone command.
+        tracing::error!(%error, "rolling back a command failed; the batch is rolled back");
+        let _ = sqlx::query("ROLLBACK").execute(&mut writer.conn).await;
+        writer.open = false;
+        writer.pending.clear();
+        writer.members = 0;
+        let batch = writer.batch;
+        writer.results.push_back((batch, Err(error.to_string())));
+        writer.batch += 1;
+        return;
+    }
+    writer.close_if_idle().await;
+}
+
+/// The lock around the writer, shared by every [`crate::db::Db`] clone.
+pub type SharedWriter = Arc<Mutex<Writer>>;
