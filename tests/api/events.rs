@@ -149,3 +149,57 @@ async fn concurrent_writers_publish_in_seq_order() {
         assert_eq!(bus.recv().await.unwrap().seq, expected);
     }
 }
+
+#[tokio::test]
+async fn in_a_busy_batch_a_failed_command_rolls_back_alone() {
+    let app = spawn_app().await;
+    let mut bus = app.state.db.bus().subscribe();
+    let before = app.last_seq().await;
+    let writers: Vec<_> = (0..12)
+        .map(|w| {
+            let state = app.state.clone();
+            tokio::spawn(async move {
+                let mut kept = Vec::new();
+                for i in 0..10 {
+                    let text = format!("w{w}-{i}");
+                    let mut tx = state.db.begin_write().await.unwrap();
+                    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES (?, 'x', 'test')")
+                        .bind(&text)
+                        .execute(tx.conn())
+                        .await
+                        .unwrap();
+                    tx.append(&state.clock, &Actor::system(), "test.batched", Some(text.clone()), json!({}))
+                        .await
+                        .unwrap();
+                    if (w + i) % 3 == 0 {
+                        drop(tx); // this one fails; its neighbours in the batch must not
+                    } else {
+                        tx.commit().await.unwrap();
+                        kept.push(text);
+                    }
+                }
+                kept
+            })
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for writer in writers {
+        kept.extend(writer.await.unwrap());
+    }
+    app.post_notices(1, "last").await; // after every rollback task has run
+    let stored: Vec<String> = sqlx::query_scalar("SELECT text FROM board_notices WHERE posted_by = 'test' ORDER BY id")
+        .fetch_all(&app.state.db.read)
+        .await
+        .unwrap();
+    let mut expected = kept.clone();
+    expected.sort();
+    let mut got = stored.clone();
+    got.sort();
+    assert_eq!(got, expected, "exactly the committed commands are stored");
+    let events = borasen::events::since(&app.state.db.read, before, 1000).await.unwrap();
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (before + 1..=before + kept.len() as i64 + 1).collect::<Vec<_>>(), "contiguous");
+    for event in &events {
+        assert_eq!(bus.recv().await.unwrap().seq, event.seq, "published once each, in order");
+    }
+}
