@@ -3,7 +3,7 @@
 //! power loss. Writes go through the one writer ([`Db::begin_write`], with group
 //! commit: see `events::write`); reads use a read-only pool.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +16,9 @@ use crate::events::{EventBus, WriteTx, Writer};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// How often the background task checkpoints the WAL into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct Db {
     /// Many connections, for reads only.
@@ -25,6 +28,7 @@ pub struct Db {
     writer: SharedWriter,
     bus: EventBus,
     drill: bool,
+    path: PathBuf,
 }
 
 impl Db {
@@ -35,13 +39,31 @@ impl Db {
         MIGRATOR.run(&mut conn).await?;
         let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
         let writer = Arc::new(Mutex::new(Writer::new(conn, bus.clone(), drill)));
-        Ok(Db { read, writer, bus, drill })
+        Ok(Db { read, writer, bus, drill, path: path.to_path_buf() })
     }
 
     /// Starts a command's write transaction; commands run one at a time.
     /// Every domain command runs inside one; see [`WriteTx`].
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         Writer::begin(self.writer.clone().lock_owned().await).await
+    }
+
+    /// Moves WAL checkpoints off the commit path: the writer stops doing them
+    /// (each one would stall the batch that triggered it) and a task does a
+    /// passive checkpoint every second on its own connection. For the server;
+    /// short-lived commands keep SQLite's automatic checkpoints.
+    pub async fn checkpoint_in_background(&self) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
+        let mut conn = SqliteConnection::connect_with(&connect_options(&self.path)?).await?;
+        self.writer.lock().await.stop_automatic_checkpoints().await?;
+        Ok(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut conn).await {
+                    tracing::warn!(%error, "WAL checkpoint failed; will retry");
+                }
+            }
+        }))
     }
 
     pub fn bus(&self) -> &EventBus {

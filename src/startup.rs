@@ -92,6 +92,13 @@ impl Application {
             ))
         });
         let db = state.db.clone();
+        let checkpoints = match db.checkpoint_in_background().await {
+            Ok(task) => Some(task),
+            Err(error) => {
+                tracing::warn!(%error, "background checkpoints unavailable; SQLite checkpoints on commit instead");
+                None
+            }
+        };
         let router = app::router(state);
         let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
@@ -100,7 +107,7 @@ impl Application {
                 let _ = shutdown.send(true);
             })
             .await;
-        if let Some(task) = backups {
+        for task in [backups, checkpoints].into_iter().flatten() {
             task.abort();
         }
         db.close().await;

@@ -111,6 +111,10 @@ impl Writer {
         }
     }
 
+    pub async fn stop_automatic_checkpoints(&mut self) -> Result<(), sqlx::Error> {
+        sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut self.conn).await.map(|_| ())
+    }
+
     /// Commits whatever is pending and ends the outer transaction; used at
     /// shutdown. The connection closes when the last `Db` clone goes.
     pub async fn shutdown(&mut self) {

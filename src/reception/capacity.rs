@@ -69,6 +69,14 @@ pub async fn for_day(conn: impl SqliteExecutor<'_>, day: NaiveDate) -> Result<Da
 pub async fn ensure_room(tx: &mut WriteTx, days: &[NaiveDate], headcount: i64) -> Result<(), AppError> {
     let mut full = Vec::new();
     for day in days {
+        // Most days have no limit: then there is nothing to sum.
+        let limited: Option<i64> = sqlx::query_scalar("SELECT capacity FROM daily_capacity WHERE day = ?")
+            .bind(day.to_string())
+            .fetch_optional(tx.conn())
+            .await?;
+        if limited.is_none() {
+            continue;
+        }
         let state = for_day(tx.conn(), *day).await?;
         if state.capacity.is_some_and(|c| state.booked + headcount > c) {
             full.push(*day);
