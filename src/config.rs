@@ -22,6 +22,8 @@ pub struct Config {
     pub demo_password: Option<String>,
     pub session_ttl: Duration,
     pub ws_ping_interval: Duration,
+    /// A websocket client that takes no message for this long is gone.
+    pub ws_write_timeout: Duration,
     /// `None` turns the scheduled backup off.
     pub backup_every: Option<Duration>,
     pub utc_offset: FixedOffset,
@@ -43,6 +45,7 @@ impl Config {
             demo_password: None,
             session_ttl: Duration::from_secs(12 * 3600),
             ws_ping_interval: Duration::from_secs(20),
+            ws_write_timeout: Duration::from_secs(10),
             backup_every: Some(Duration::from_secs(3600)),
             utc_offset: FixedOffset::east_opt(JST_SECONDS).expect("valid offset"),
             event_buffer: 1024,

@@ -23,10 +23,14 @@ use crate::events;
 
 /// Events read from the table per query while catching up.
 const REPLAY_PAGE: i64 = 500;
-/// A client that does not take a message within this is gone.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Closing politely never waits longer than this.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
-type Sink = SplitSink<WebSocket, Message>;
+/// The socket's sending half, with how long a write may take before the client counts as gone.
+struct Sink {
+    half: SplitSink<WebSocket, Message>,
+    within: Duration,
+}
 
 #[derive(Debug)]
 struct Gone;
@@ -42,7 +46,8 @@ pub const CLOSE_SESSION_ENDED: u16 = 4001;
 pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, session_token: String) {
     let mut live = state.db.bus().subscribe();
     let mut shutdown = state.shutdown.clone();
-    let (mut sink, mut incoming) = socket.split();
+    let (half, mut incoming) = socket.split();
+    let mut sink = Sink { half, within: state.config.ws_write_timeout };
     let newest = match events::last_seq(&state.db.read).await {
         Ok(seq) => seq,
         Err(error) => return tracing::error!(%error, "websocket could not read the log"),
@@ -101,7 +106,7 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, sess
                 }
             }
             _ = shutdown.changed() => {
-                let _ = timeout(WRITE_TIMEOUT, sink.send(Message::Close(None))).await;
+                let _ = timeout(CLOSE_TIMEOUT, sink.half.send(Message::Close(None))).await;
                 Err(Gone)
             }
         };
@@ -113,7 +118,7 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, sess
 
 async fn close(sink: &mut Sink, code: u16, reason: &'static str) {
     let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
-    let _ = timeout(WRITE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+    let _ = timeout(CLOSE_TIMEOUT, sink.half.send(Message::Close(Some(frame)))).await;
 }
 
 async fn session_alive(state: &AppState, token: &str) -> bool {
@@ -139,7 +144,7 @@ async fn catch_up(sink: &mut Sink, state: &AppState, last: &mut i64) -> Result<(
 }
 
 async fn send(sink: &mut Sink, message: Message) -> Result<(), Gone> {
-    match timeout(WRITE_TIMEOUT, sink.send(message)).await {
+    match timeout(sink.within, sink.half.send(message)).await {
         Ok(Ok(())) => Ok(()),
         _ => Err(Gone),
     }

@@ -71,7 +71,13 @@ async fn replays_from_since_then_resumes_after_a_disconnect_with_exactly_the_mis
 #[tokio::test]
 async fn a_slow_client_gets_all_5000_events_in_order_through_the_lagged_path() {
     // A tiny bus buffer and large events make the subscriber lag for sure.
-    let app = spawn_app_with(|c| c.event_buffer = 8).await;
+    let app = spawn_app_with(|c| {
+        c.event_buffer = 8;
+        // This client reads nothing until all 5,000 exist, however long a busy
+        // machine takes to write them; it is slow, not gone.
+        c.ws_write_timeout = Duration::from_secs(300);
+    })
+    .await;
     let admin = app.admin().await;
     let base = app.last_seq().await;
     // A small receive window: the server's writes block once the kernel's buffers fill.
