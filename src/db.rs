@@ -45,7 +45,12 @@ impl Db {
     /// Starts a command's write transaction; commands run one at a time.
     /// Every domain command runs inside one; see [`WriteTx`].
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        Writer::begin(self.writer.clone().lock_owned().await).await
+        let writer = self.writer.clone();
+        // Its own task: a caller cancelled midway gets its WriteTx dropped
+        // (rolled back) instead of leaving the writer half-begun.
+        tokio::spawn(async move { Writer::begin(writer.lock_owned().await).await }).await.unwrap_or_else(|error| {
+            Err(sqlx::Error::WorkerCrashed).inspect_err(|_| tracing::error!(%error, "begin task failed"))
+        })
     }
 
     /// Moves WAL checkpoints off the commit path: the writer stops doing them
@@ -76,9 +81,9 @@ impl Db {
 
     /// Commits anything pending and closes both the writer and the readers.
     pub async fn close(&self) {
+        // The writer first: a reader held elsewhere must not delay committing.
+        self.writer.lock().await.shutdown().await;
         self.read.close().await;
-        let mut writer = self.writer.lock().await;
-        writer.shutdown().await;
     }
 }
 

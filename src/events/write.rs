@@ -43,13 +43,27 @@ pub struct Writer {
     members: usize,
     /// `(batch, outcome)` of committed or failed batches, newest last.
     results: VecDeque<(u64, Result<(), String>)>,
+    /// A dropped command's savepoint still awaits its rollback (set in `drop`,
+    /// synchronously, so the next holder of the writer undoes it even if the
+    /// rollback task never ran).
+    rollback_owed: bool,
     bus: EventBus,
     drill: bool,
 }
 
 impl Writer {
     pub fn new(conn: SqliteConnection, bus: EventBus, drill: bool) -> Writer {
-        Writer { conn, open: false, batch: 0, pending: Vec::new(), members: 0, results: VecDeque::new(), bus, drill }
+        Writer {
+            conn,
+            open: false,
+            batch: 0,
+            pending: Vec::new(),
+            members: 0,
+            results: VecDeque::new(),
+            rollback_owed: false,
+            bus,
+            drill,
+        }
     }
 
     pub fn bus(&self) -> &EventBus {
@@ -57,16 +71,36 @@ impl Writer {
     }
 
     /// Starts a command: opens the outer transaction if needed, then its savepoint.
+    /// Runs in its own task (see `Db::begin_write`): a caller cancelled midway
+    /// cannot leave a `BEGIN` executed but unrecorded.
     pub async fn begin(mut writer: OwnedMutexGuard<Writer>) -> Result<WriteTx, sqlx::Error> {
+        writer.settle().await;
         if !writer.open {
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
+            if let Err(error) = sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await {
+                // A transaction the flag does not know of is empty (nothing is
+                // committed outside a batch): drop it and start afresh once.
+                let text = error.to_string();
+                if !text.contains("within a transaction") {
+                    return Err(error);
+                }
+                tracing::warn!("an unrecorded transaction was open on the writer; rolled back");
+                let _ = sqlx::query("ROLLBACK").execute(&mut writer.conn).await;
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
+            }
             writer.open = true;
         }
         if let Err(error) = sqlx::query("SAVEPOINT command").execute(&mut writer.conn).await {
             writer.close_if_idle().await;
             return Err(error);
         }
-        Ok(WriteTx { writer: Some(writer), appended: Vec::new() })
+        Ok(WriteTx { writer: Some(writer), appended: Vec::new(), runtime: tokio::runtime::Handle::current() })
+    }
+
+    /// Undoes a dropped command whose rollback task did not get to run.
+    async fn settle(&mut self) {
+        if self.rollback_owed {
+            rollback_command(self).await;
+        }
     }
 
     /// Commits the batch, publishes its events in order, and records the outcome.
@@ -118,6 +152,7 @@ impl Writer {
     /// Commits whatever is pending and ends the outer transaction; used at
     /// shutdown. The connection closes when the last `Db` clone goes.
     pub async fn shutdown(&mut self) {
+        self.settle().await;
         if self.members > 0 {
             self.commit_batch().await;
         } else {
@@ -133,6 +168,8 @@ pub struct WriteTx {
     /// `None` once committed or handed to the rollback task.
     writer: Option<OwnedMutexGuard<Writer>>,
     appended: Vec<Event>,
+    /// Where `drop` sends the rollback, even from outside a runtime.
+    runtime: tokio::runtime::Handle,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,7 +232,7 @@ impl WriteTx {
         }
         let mut writer = self.writer.take().expect("a live write transaction holds the writer");
         let appended = std::mem::take(&mut self.appended);
-        tokio::spawn(async move {
+        let task = self.runtime.spawn(async move {
             if let Err(error) = sqlx::query("RELEASE command").execute(&mut writer.conn).await {
                 rollback_command(&mut writer).await;
                 return Err(CommitError::Database(error));
@@ -211,13 +248,13 @@ impl WriteTx {
             let lock = OwnedMutexGuard::mutex(&writer).clone();
             drop(writer);
             let mut writer = lock.lock_owned().await;
+            writer.settle().await;
             if writer.batch == batch {
                 writer.commit_batch().await;
             }
             writer.outcome(batch).map(|()| appended)
-        })
-        .await
-        .expect("the commit task does not panic")
+        });
+        task.await.unwrap_or_else(|error| Err(CommitError::Batch(format!("the commit task ended early: {error}"))))
     }
 }
 
@@ -226,12 +263,14 @@ impl Drop for WriteTx {
     /// cannot run in `drop`, so a task takes the writer (and its lock) to do it.
     fn drop(&mut self) {
         if let Some(mut writer) = self.writer.take() {
-            tokio::spawn(async move { rollback_command(&mut writer).await });
+            writer.rollback_owed = true;
+            self.runtime.spawn(async move { writer.settle().await });
         }
     }
 }
 
 async fn rollback_command(writer: &mut Writer) {
+    writer.rollback_owed = false;
     let undone = sqlx::query("ROLLBACK TO command").execute(&mut writer.conn).await;
     let released = sqlx::query("RELEASE command").execute(&mut writer.conn).await;
     if let Err(error) = undone.and(released) {

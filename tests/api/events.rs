@@ -203,3 +203,47 @@ async fn in_a_busy_batch_a_failed_command_rolls_back_alone() {
         assert_eq!(bus.recv().await.unwrap().seq, event.seq, "published once each, in order");
     }
 }
+
+#[tokio::test]
+async fn a_caller_cancelled_while_waiting_for_the_write_lock_leaves_the_writer_usable() {
+    let app = spawn_app().await;
+    // Another process holds the database's write lock for a moment.
+    let options = borasen::db::connect_options(&app.state.config.database_path()).unwrap();
+    let mut other = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.unwrap();
+    let cancelled = tokio::time::timeout(std::time::Duration::from_millis(200), app.state.db.begin_write()).await;
+    assert!(cancelled.is_err(), "the begin was still waiting, and is dropped");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+
+    app.post_notices(1, "その後").await;
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM board_notices").fetch_one(&app.state.db.read).await.unwrap();
+    assert_eq!(stored, 1);
+    // And the writer is idle again: another process can take the lock.
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.expect("no transaction left open on the writer");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_write_dropped_outside_the_runtime_is_still_rolled_back() {
+    let app = spawn_app().await;
+    let before = app.last_seq().await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('捨てる', 'x', 'test')")
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    tx.append(&app.state.clock, &Actor::system(), "test.dropped", None, json!({})).await.unwrap();
+    std::thread::spawn(move || drop(tx)).join().expect("dropping outside a runtime does not panic");
+
+    app.post_notices(1, "残る").await;
+    let texts: Vec<String> =
+        sqlx::query_scalar("SELECT text FROM board_notices ORDER BY id").fetch_all(&app.state.db.read).await.unwrap();
+    assert_eq!(texts, ["残る 0"]);
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM events WHERE seq > ? ORDER BY seq")
+        .bind(before)
+        .fetch_all(&app.state.db.read)
+        .await
+        .unwrap();
+    assert_eq!(kinds, ["board.notice_posted"]);
+}
