@@ -245,8 +245,7 @@ async fn volunteer_badge(
 ) -> Result<Response, AppError> {
     let day = state.clock.activity_day();
     let volunteer = store::volunteer(&state.db.read, id, day).await?.ok_or_else(volunteer_not_found)?;
-    let token: String =
-        sqlx::query_scalar("SELECT qr_token FROM volunteers WHERE id = ?").bind(id).fetch_one(&state.db.read).await?;
+    let token = store::qr_token(&state.db.read, id).await?;
     let drill = state.db.is_drill();
     let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, day, drill))
         .await

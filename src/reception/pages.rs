@@ -107,17 +107,10 @@ async fn registered(State(state): State<AppState>, headers: HeaderMap, Path(toke
         }
         Err(error) => return crate::error::AppError::from(error).into_response(),
     };
-    let booked: Vec<String> = sqlx::query_scalar("SELECT day FROM volunteer_days WHERE volunteer_id = ? ORDER BY day")
-        .bind(volunteer.id)
-        .fetch_all(&state.db.read)
-        .await
-        .unwrap_or_default();
-    let booked = booked
-        .iter()
-        .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(date_ja)
-        .collect::<Vec<_>>()
-        .join("、");
+    let booked = match register::booked_days(&state.db, volunteer.id).await {
+        Ok(days) => days.into_iter().map(date_ja).collect::<Vec<_>>().join("、"),
+        Err(error) => return crate::error::AppError::from(error).into_response(),
+    };
     render(
         StatusCode::OK,
         &RegisteredPage {

@@ -214,3 +214,12 @@ pub async fn next_booked_day(db: &Db, volunteer_id: i64, from: NaiveDate) -> Res
             .await?;
     Ok(day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
+
+/// Every day the volunteer booked, in order.
+pub async fn booked_days(db: &Db, volunteer_id: i64) -> Result<Vec<NaiveDate>, sqlx::Error> {
+    let days: Vec<String> = sqlx::query_scalar("SELECT day FROM volunteer_days WHERE volunteer_id = ? ORDER BY day")
+        .bind(volunteer_id)
+        .fetch_all(&db.read)
+        .await?;
+    Ok(days.iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).collect())
+}

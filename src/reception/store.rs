@@ -160,3 +160,8 @@ pub async fn volunteer_by(
     };
     Ok(query.fetch_optional(conn).await?.map(|r| r.into_volunteer(day)))
 }
+
+/// The volunteer's QR token, for printing their badge (never sent in staff views).
+pub async fn qr_token(conn: impl SqliteExecutor<'_>, id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT qr_token FROM volunteers WHERE id = ?").bind(id).fetch_one(conn).await
+}
