@@ -16,7 +16,8 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
-use crate::{auth, board, error, openapi, reception, web};
+use crate::zones::ZoneSet;
+use crate::{auth, board, error, openapi, reception, web, zones};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -32,6 +33,8 @@ pub struct AppState {
     pub stats: Arc<Stats>,
     /// Per-address limit on the public pre-registration endpoints.
     pub public_limiter: Arc<RateLimiter>,
+    /// The zones, indexed for point lookups.
+    pub zones: Arc<ZoneSet>,
 }
 
 /// Counters for operators and tests.
@@ -48,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::http::router())
         .merge(board::http::router())
         .merge(reception::http::router())
+        .merge(zones::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");

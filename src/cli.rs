@@ -39,6 +39,26 @@ enum Command {
     },
     /// データベースのバックアップを作る / write a consistent copy of the database
     Backup(BackupArgs),
+    /// 地区（GeoJSON）の確認と取り込み / check and import zone files
+    Zones {
+        #[command(subcommand)]
+        command: ZonesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ZonesCommand {
+    /// 地区ファイルを確認する（何も変更しません）/ check a zone file; changes nothing
+    Check {
+        /// GeoJSON FeatureCollection
+        file: PathBuf,
+    },
+    /// 地区ファイルを確認し、問題がなければ地区を置き換える / check, then replace the zone set
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArg,
+    },
 }
 
 #[derive(Args)]
@@ -138,6 +158,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Users { command: UsersCommand::Add { name, role, display_name, password_stdin, data } } => {
             add_user(data.data, name, role.into(), display_name, password_stdin).await
         }
+        Command::Zones { command } => zones(command).await,
         Command::Backup(args) => {
             let config = Config::new(args.data.data);
             let dir = args.to.unwrap_or_else(|| config.backup_dir());
@@ -147,6 +168,33 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn zones(command: ZonesCommand) -> Result<(), String> {
+    let (file, data) = match command {
+        ZonesCommand::Check { file } => (file, None),
+        ZonesCommand::Import { file, data } => (file, Some(data.data)),
+    };
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let zones = crate::zones::parse(&text).map_err(|e| format!("{}:\n{}", file.display(), e.text().ja))?;
+    let Some(data) = data else {
+        println!("{}: 問題ありません（地区 {} 件）/ OK, {} zones", file.display(), zones.len(), zones.len());
+        return Ok(());
+    };
+    let config = Config::new(data);
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
+    let db = Db::open(&config.database_path(), EventBus::new(16), false).await.map_err(|e| e.to_string())?;
+    let clock = Clock::system(config.utc_offset);
+    let set = crate::zones::ZoneSet::default();
+    let source = file.display().to_string();
+    let count = crate::zones::import(&db, &clock, &set, &Actor::cli(), &text, &source)
+        .await
+        .map_err(|e| e.message.get(Lang::Ja).to_string())?;
+    db.close().await;
+    println!(
+        "地区 {count} 件を取り込みました（起動中のサーバーは再起動で反映）/ imported {count} zones (restart a running server to use them)"
+    );
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {

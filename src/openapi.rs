@@ -21,6 +21,7 @@ use crate::app::AppState;
         (name = "auth", description = "ログインと利用者 / login and staff accounts"),
         (name = "board", description = "ボード / live board"),
         (name = "reception", description = "ボランティア受付 / volunteer reception"),
+        (name = "zones", description = "地区 / map zones"),
         (name = "meta", description = "API の説明 / this document"),
     )
 )]

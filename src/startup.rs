@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
+use crate::zones::ZoneSet;
 use crate::{backup, demo};
 
 pub struct Application {
@@ -55,6 +56,7 @@ impl Application {
                 .await
                 .map_err(|e| StartError::Setup(format!("{e:?}")))?;
         }
+        let zones = ZoneSet::load(&db).await?;
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -66,6 +68,7 @@ impl Application {
             openapi_json: Arc::new(OnceLock::new()),
             stats: Arc::default(),
             public_limiter: Arc::new(RateLimiter::new(config.public_rate_limit, config.public_rate_window)),
+            zones: Arc::new(zones),
             config: Arc::new(config),
         };
         Ok(Application { listener, state, shutdown })

@@ -14,3 +14,4 @@ mod helpers;
 mod openapi;
 mod reception;
 mod web;
+mod zones;
