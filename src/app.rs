@@ -35,6 +35,8 @@ pub struct AppState {
     pub public_limiter: Arc<RateLimiter>,
     /// The zones, indexed for point lookups.
     pub zones: Arc<ZoneSet>,
+    /// The MBTiles base map, when the admin configured one.
+    pub tiles: Option<sqlx::SqlitePool>,
 }
 
 /// Counters for operators and tests.
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(board::http::ws_router())
         .merge(web::router())
         .merge(reception::pages::router())
+        .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
         .layer(CatchPanicLayer::custom(error::panic_response))

@@ -81,6 +81,9 @@ struct ServeArgs {
     /// ログインの有効時間（時間）/ session lifetime in hours
     #[arg(long, env = "BORASEN_SESSION_HOURS", default_value_t = 12)]
     session_hours: u64,
+    /// 背景地図のMBTilesファイル / MBTiles file of raster base-map tiles
+    #[arg(long, env = "BORASEN_TILES")]
+    tiles: Option<PathBuf>,
     /// 自動バックアップの間隔（分、0で無効）/ scheduled backup every N minutes, 0 = off
     #[arg(long, env = "BORASEN_BACKUP_MINUTES", default_value_t = 60)]
     backup_minutes: u64,
@@ -201,6 +204,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let mut config = Config::new(args.data.data);
     config.addr = args.addr;
     config.demo = args.demo;
+    config.tiles = args.tiles;
     config.session_ttl = Duration::from_secs(args.session_hours.max(1) * 3600);
     config.backup_every = (args.backup_minutes > 0).then(|| Duration::from_secs(args.backup_minutes * 60));
     // Passwords come only from the environment, never flags: flags show in `ps`.

@@ -30,6 +30,8 @@ pub struct Config {
     /// Live events buffered per subscriber before it counts as lagged and
     /// resumes from the table.
     pub event_buffer: usize,
+    /// An MBTiles file of raster base-map tiles, served at `/tiles/{z}/{x}/{y}.png`.
+    pub tiles: Option<PathBuf>,
     /// Public endpoints (pre-registration): requests per client address per window.
     pub public_rate_limit: usize,
     pub public_rate_window: Duration,
@@ -49,6 +51,7 @@ impl Config {
             backup_every: Some(Duration::from_secs(3600)),
             utc_offset: FixedOffset::east_opt(JST_SECONDS).expect("valid offset"),
             event_buffer: 1024,
+            tiles: None,
             public_rate_limit: 30,
             public_rate_window: Duration::from_secs(600),
         }

@@ -57,6 +57,15 @@ impl Application {
                 .map_err(|e| StartError::Setup(format!("{e:?}")))?;
         }
         let zones = ZoneSet::load(&db).await?;
+        let tiles = match &config.tiles {
+            Some(path) => Some(crate::zones::tiles::open(path).await.map_err(|e| {
+                StartError::Setup(format!(
+                    "地図タイル {} を開けません / cannot open the tile file: {e}",
+                    path.display()
+                ))
+            })?),
+            None => None,
+        };
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -69,6 +78,7 @@ impl Application {
             stats: Arc::default(),
             public_limiter: Arc::new(RateLimiter::new(config.public_rate_limit, config.public_rate_window)),
             zones: Arc::new(zones),
+            tiles,
             config: Arc::new(config),
         };
         Ok(Application { listener, state, shutdown })

@@ -6,6 +6,7 @@ pub mod file;
 pub mod http;
 pub mod index;
 pub mod store;
+pub mod tiles;
 
 pub use file::{Zone, ZoneFileError, parse};
 pub use index::ZoneIndex;
