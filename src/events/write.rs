@@ -66,10 +66,6 @@ impl Writer {
         }
     }
 
-    pub fn bus(&self) -> &EventBus {
-        &self.bus
-    }
-
     /// Starts a command: opens the outer transaction if needed, then its savepoint.
     /// Runs in its own task (see `Db::begin_write`): a caller cancelled midway
     /// cannot leave a `BEGIN` executed but unrecorded.
