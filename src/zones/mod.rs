@@ -2,6 +2,7 @@
 //! ([`file`]), the stored zone set ([`store`]), and point-in-zone lookup behind
 //! an R-tree ([`index`]).
 
+pub mod address;
 pub mod file;
 pub mod http;
 pub mod index;
