@@ -96,6 +96,11 @@ async fn identify(
     found.map(|v| (v, method)).ok_or_else(|| unknown_volunteer(method))
 }
 
+/// A volunteer named by id (from a search result), with their check-in on `day`.
+async fn load(tx: &mut WriteTx, volunteer_id: i64, day: NaiveDate) -> Result<Volunteer, AppError> {
+    store::volunteer(tx.conn(), volunteer_id, day).await?.ok_or_else(|| unknown_volunteer(CheckInMethod::Search))
+}
+
 /// Checks insurance fields: `enrolled_at_desk` needs its plan and fee.
 fn desk_enrolment(
     insurance: DayInsurance,
@@ -310,9 +315,7 @@ async fn headcount(tx: &mut WriteTx, volunteer: &Volunteer, arrived: Option<i64>
 pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64) -> Result<CheckIn, AppError> {
     let now = clock.now();
     let mut tx = db.begin_write().await?;
-    let volunteer = store::volunteer(tx.conn(), volunteer_id, now.date_naive())
-        .await?
-        .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
+    let volunteer = load(&mut tx, volunteer_id, now.date_naive()).await?;
     let open: Option<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT id, day, checked_in_at, headcount FROM checkins
          WHERE volunteer_id = ? AND checked_out_at IS NULL ORDER BY day DESC LIMIT 1",
@@ -360,9 +363,7 @@ pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64)
 pub async fn cancel_check_in(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64) -> Result<Volunteer, AppError> {
     let day = clock.activity_day();
     let mut tx = db.begin_write().await?;
-    let volunteer = store::volunteer(tx.conn(), volunteer_id, day)
-        .await?
-        .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
+    let volunteer = load(&mut tx, volunteer_id, day).await?;
     let Some(today) = &volunteer.today else {
         return Err(AppError::conflict(Text::new(
             format!("{}さんの本日の受付はありません。", volunteer.name),
@@ -398,9 +399,7 @@ pub async fn change_insurance(
         .ok_or_else(|| invalid("insurance", "保険の加入状況を選んでください。", "insurance is required."))?;
     let (plan, fee) = desk_enrolment(insurance, input.insurance_plan.as_deref(), input.insurance_fee_yen)?;
     let mut tx = db.begin_write().await?;
-    let volunteer = store::volunteer(tx.conn(), volunteer_id, day)
-        .await?
-        .ok_or_else(|| unknown_volunteer(CheckInMethod::Search))?;
+    let volunteer = load(&mut tx, volunteer_id, day).await?;
     let Some(today) = &volunteer.today else {
         return Err(AppError::conflict(Text::new(
             "本日の受付後に保険の状況を変更してください。",
