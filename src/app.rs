@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{auth, board, error, openapi, reception, web, zones};
+use crate::{auth, board, error, needs, openapi, reception, web, zones};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -54,6 +54,9 @@ pub fn router(state: AppState) -> Router {
         .merge(board::http::router())
         .merge(reception::http::router())
         .merge(zones::http::router())
+        .merge(zones::address_http::router())
+        .merge(zones::map_http::router())
+        .merge(needs::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
@@ -64,6 +67,8 @@ pub fn router(state: AppState) -> Router {
         .merge(board::http::ws_router())
         .merge(web::router())
         .merge(reception::pages::router())
+        .merge(zones::map_http::pages())
+        .merge(needs::pages::router())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))

@@ -3,6 +3,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::db_text::db_text;
+
 /// ボランティア活動保険 as declared at registration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -58,19 +60,6 @@ pub enum CheckInMethod {
     Qr,
     Number,
     Search,
-}
-
-macro_rules! db_text {
-    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some(Self::$variant),)+ _ => None }
-            }
-        }
-    };
 }
 
 db_text!(Insurance { Enrolled => "enrolled", None => "none" });

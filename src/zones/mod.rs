@@ -3,9 +3,11 @@
 //! an R-tree ([`index`]).
 
 pub mod address;
+pub mod address_http;
 pub mod file;
 pub mod http;
 pub mod index;
+pub mod map_http;
 pub mod store;
 pub mod tiles;
 

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on an ephemeral port, a real SQLite file
 //! in a temp dir, real HTTP and websocket clients. One binary keeps link time down.
 
+mod addresses;
 mod auth;
 mod backup;
 mod board_ws;
@@ -11,6 +12,8 @@ mod durability;
 mod errors;
 mod events;
 mod helpers;
+mod map;
+mod needs;
 mod openapi;
 mod reception;
 mod web;
