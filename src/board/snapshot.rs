@@ -8,6 +8,7 @@ use super::notices::{self, Notice};
 use crate::auth::users;
 use crate::clock::{Clock, stamp};
 use crate::events;
+use crate::needs::stats::NeedCounts;
 use crate::reception::{self, stats::ReceptionCounts};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -21,6 +22,8 @@ pub struct BoardSnapshot {
     pub counts: Counts,
     /// Today's reception: people checked in, waiting, by insurance and by type.
     pub reception: ReceptionCounts,
+    /// Needs by status and by zone (counts only).
+    pub needs: NeedCounts,
     /// Newest first, at most 20.
     pub notices: Vec<Notice>,
 }
@@ -43,6 +46,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let notices = notices::recent(&mut *tx, 20).await?;
     let now = clock.now();
     let reception = reception::stats::for_day(&mut *tx, now.date_naive()).await?;
+    let needs = crate::needs::stats::counts(&mut tx).await?;
     tx.commit().await?;
     Ok(BoardSnapshot {
         seq,
@@ -51,6 +55,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
         drill,
         counts: Counts { events: event_count, users, zones, items },
         reception,
+        needs,
         notices,
     })
 }

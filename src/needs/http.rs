@@ -1,9 +1,191 @@
-//! HTTP edge of needs.
+//! HTTP edge of needs. Coordinators and admins see whole need cards; any other
+//! signed-in role sees [`NeedSummary`]s, without name, phone or address.
 
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::edit::{self, NeedPatch};
+use super::export;
+use super::form::NeedForm;
+use super::intake::{self, Intake};
+use super::model::{Category, Need, NeedSummary, Status};
+use super::store::{self, Filter};
 use crate::app::AppState;
+use crate::auth::User;
+use crate::auth::extract::{CoordinatorUser, CurrentUser};
+use crate::clock::stamp;
+use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::events::Actor;
+use crate::fields::invalid;
+use crate::i18n::Text;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(receive_need, list_needs))
+        .routes(routes!(get_need, edit_need))
+        .routes(routes!(needs_csv))
+}
+
+/// Name, phone and address are for coordinators and admins only.
+pub fn sees_personal_data(user: &User) -> bool {
+    CoordinatorUser::ROLES.contains(&user.role)
+}
+
+/// ニーズ受付: a new need card. Likely duplicates (same phone, same address,
+/// a pin within 30 m of an open need) are answered with 409 `possible_duplicate`
+/// and `details.candidates`, nothing saved; send again with `force_new` or
+/// with `duplicate_of`.
+#[utoipa::path(post, path = "/api/needs", tag = "needs", request_body = NeedForm,
+    responses((status = 201, body = Need), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn receive_need(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+    ApiJson(form): ApiJson<NeedForm>,
+) -> Result<(StatusCode, Json<Need>), AppError> {
+    let zones = state.zones.current();
+    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), form).await? {
+        Intake::Saved(need) => Ok((StatusCode::CREATED, Json(*need))),
+        Intake::LikelyDuplicates(candidates) => Err(intake::duplicates_found(candidates)),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+struct ListQuery {
+    /// Comma-separated statuses, or `open` (all but 完了 and 取消).
+    status: Option<String>,
+    /// A zone's name; `-` for needs whose zone is unknown.
+    zone: Option<String>,
+    /// 1–3
+    priority: Option<i64>,
+    category: Option<Category>,
+    /// Number, phone, or part of the name, furigana or address (coordinators).
+    q: Option<String>,
+    /// At most 2,000 (default 500).
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(self, personal: bool) -> Result<Filter, AppError> {
+        let mut statuses = Vec::new();
+        for word in self.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            if word == "open" {
+                statuses.extend(Status::ALL.into_iter().filter(|s| s.is_open()));
+            } else {
+                statuses.push(Status::parse(word).ok_or_else(|| {
+                    invalid("status", format!("状態「{word}」はありません。"), format!("Unknown status {word}."))
+                })?);
+            }
+        }
+        if let Some(p) = self.priority
+            && !(1..=3).contains(&p)
+        {
+            return Err(invalid("priority", "優先度は1〜3です。", "priority is 1–3."));
+        }
+        Ok(Filter {
+            statuses,
+            zone: self.zone.filter(|z| !z.trim().is_empty()).map(|z| if z == "-" { None } else { Some(z) }),
+            priority: self.priority,
+            category: self.category,
+            // Searching by name or phone is itself a look at personal data.
+            text: if personal { self.q } else { None },
+            limit: self.limit.unwrap_or(500).clamp(1, 2000),
+            offset: self.offset.unwrap_or(0).max(0),
+        })
+    }
+}
+
+/// Whole cards for coordinators, summaries for everybody else.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+enum NeedList {
+    Cards(Vec<Need>),
+    Summaries(Vec<NeedSummary>),
+}
+
+/// Needs by priority (1 first), then oldest first. `X-Total-Count` gives the
+/// number matching before `limit`.
+#[utoipa::path(get, path = "/api/needs", tag = "needs", params(ListQuery),
+    responses((status = 200, body = NeedList), (status = 422, body = ErrorBody)))]
+async fn list_needs(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let personal = sees_personal_data(&user);
+    let filter = query.filter(personal)?;
+    let mut conn = state.db.read.acquire().await?;
+    let (needs, total) = store::list(&mut conn, &filter).await?;
+    let list = if personal {
+        NeedList::Cards(needs)
+    } else {
+        NeedList::Summaries(needs.iter().map(NeedSummary::from).collect())
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert("x-total-count", HeaderValue::from(total));
+    Ok((headers, Json(list)).into_response())
+}
+
+fn not_found() -> AppError {
+    AppError::not_found(Text::new("該当するニーズが見つかりません。", "No such need."))
+}
+
+/// One need: the whole card for coordinators, a summary for everybody else.
+#[utoipa::path(get, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = Need), (status = 404, body = ErrorBody)))]
+async fn get_need(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let need = store::need(&state.db.read, id).await?.ok_or_else(not_found)?;
+    Ok(if sees_personal_data(&user) {
+        Json(need).into_response()
+    } else {
+        Json(NeedSummary::from(&need)).into_response()
+    })
+}
+
+/// Change a need: any card field, `status` (allowed moves only; `reason` to
+/// cancel; `reopen` + `reason` for a closed need), `survey`, or `duplicate_of`.
+/// Takes the `version` read: 409 `stale_version` when somebody saved first.
+#[utoipa::path(patch, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)), request_body = NeedPatch,
+    responses((status = 200, body = Need), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn edit_need(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<NeedPatch>,
+) -> Result<Json<Need>, AppError> {
+    let zones = state.zones.current();
+    Ok(Json(edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), id, patch).await?))
+}
+
+/// The need cards as CSV (UTF-8 with BOM; personal data), with the list's filters.
+#[utoipa::path(get, path = "/api/needs.csv", tag = "needs", params(ListQuery),
+    responses((status = 200, content_type = "text/csv")))]
+async fn needs_csv(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let mut filter = query.filter(true)?;
+    filter.limit = i64::MAX;
+    let mut conn = state.db.read.acquire().await?;
+    let (needs, _) = store::list(&mut conn, &filter).await?;
+    let now = state.clock.now();
+    let bytes = export::csv(&needs, &stamp(now));
+    let disposition = format!("attachment; filename=\"needs-{}.csv\"", now.format("%Y%m%d-%H%M"));
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
 }

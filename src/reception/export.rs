@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 
 use super::model::{DayInsurance, Gender, VolunteerKind};
 use super::store::{SELECT_VOLUNTEER, VolunteerRow};
+use crate::csv_cells::{defuse, personal_data_warning};
 
 const HEADER: [&str; 24] = [
     "番号",
@@ -43,9 +44,7 @@ pub async fn day_csv(pool: &SqlitePool, day: NaiveDate, exported_at: &str) -> Re
     let mut out = Vec::from("\u{FEFF}".as_bytes());
     {
         let mut csv = csv::WriterBuilder::new().flexible(true).from_writer(&mut out);
-        let warning = format!(
-            "【個人情報】このファイルには個人情報が含まれます。センター外への持ち出し・共有は禁止です。（{day} 受付分、{exported_at} 出力）"
-        );
+        let warning = personal_data_warning(&format!("{day} 受付分、{exported_at} 出力"));
         csv.write_record([warning.as_str()]).expect("in-memory write");
         csv.write_record(HEADER).expect("in-memory write");
         for row in rows {
@@ -100,19 +99,4 @@ pub async fn day_csv(pool: &SqlitePool, day: NaiveDate, exported_at: &str) -> Re
 
 fn time_of(stamp: &str) -> String {
     stamp.get(11..16).unwrap_or(stamp).to_string()
-}
-
-/// A cell that starts like a formula is opened by Excel as one: quote it.
-fn defuse(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn formula_like_cells_are_defused() {
-        assert_eq!(super::defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::defuse("+81 90"), "'+81 90");
-        assert_eq!(super::defuse("山田"), "山田");
-    }
 }

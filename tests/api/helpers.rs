@@ -166,6 +166,10 @@ impl Session {
         self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).json(body).send().await.unwrap()
     }
 
+    pub async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http.patch(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).json(body).send().await.unwrap()
+    }
+
     pub async fn delete(&self, path: &str) -> reqwest::Response {
         self.http.delete(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap()
     }

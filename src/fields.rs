@@ -1,0 +1,50 @@
+//! Checks shared by every form: a required text with its length, an optional
+//! one, a phone number. Each fault is a 422 naming the field, in both languages.
+
+use crate::error::AppError;
+use crate::i18n::Text;
+use crate::reception::normalize::{is_valid_phone_key, phone_key};
+
+pub fn invalid(field: &str, ja: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::validation(field, Text::new(ja.into(), en.into()))
+}
+
+pub fn required(field: &str, value: &str, label_ja: &str, max_chars: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid(field, format!("{label_ja}を入力してください。"), format!("{field} is required.")));
+    }
+    if value.chars().count() > max_chars {
+        return Err(invalid(
+            field,
+            format!("{label_ja}は{max_chars}文字以内で入力してください。"),
+            format!("{field} has at most {max_chars} characters."),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+pub fn optional(
+    field: &str,
+    value: Option<&str>,
+    label_ja: &str,
+    max_chars: usize,
+) -> Result<Option<String>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => required(field, v, label_ja, max_chars).map(Some),
+    }
+}
+
+pub fn phone_number(field: &str, value: &str, label_ja: &str) -> Result<(String, String), AppError> {
+    let written = required(field, value, label_ja, 30)?;
+    let key = phone_key(&written);
+    if !is_valid_phone_key(&key) {
+        return Err(invalid(
+            field,
+            format!("{label_ja}は 090-1234-5678 のように市外局番から入力してください。"),
+            format!("{field} must be a Japanese phone number such as 090-1234-5678."),
+        ));
+    }
+    Ok((written, key))
+}

@@ -1,0 +1,111 @@
+//! ニーズ受付: writing a need card. Likely duplicates are shown before saving;
+//! the coordinator links the call to one of them (saved as 取消, "duplicate of
+//! N-xxxx") or saves it as a new need. Event `need.received`.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::form::{NeedCard, NeedForm, validate};
+use super::model::{Need, Status, need_no, parse_need_no};
+use super::store::{self, Candidate};
+use super::{event_data, zone_of};
+use crate::clock::{Clock, stamp};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::events::{Actor, WriteTx};
+use crate::i18n::Text;
+use crate::zones::ZoneIndex;
+
+/// How near a pin must be to an open need's to be shown as a likely duplicate.
+pub const DUPLICATE_RADIUS_M: f64 = 30.0;
+
+pub enum Intake {
+    Saved(Box<Need>),
+    /// Not saved: these needs look like the same request.
+    LikelyDuplicates(Vec<Candidate>),
+}
+
+pub async fn receive(
+    db: &Db,
+    clock: &Clock,
+    zones: &ZoneIndex,
+    actor: &Actor,
+    form: NeedForm,
+) -> Result<Intake, AppError> {
+    let force_new = form.force_new;
+    let duplicate_of = form.duplicate_of.clone();
+    let mut card = validate(form, clock.now())?;
+    let mut tx = db.begin_write().await?;
+    let chosen = card.zone.is_some();
+    let zone_source = zone_of(tx.conn(), zones, &mut card, chosen).await?;
+    let (status, linked, reason) = match duplicate_of.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(text) => {
+            let (id, number) = original(&mut tx, text, None).await?;
+            (Status::Cancelled, Some(id), duplicate_reason(number))
+        }
+        None => {
+            if !force_new {
+                let candidates = likely_duplicates(&mut tx, &card, None).await?;
+                if !candidates.is_empty() {
+                    return Ok(Intake::LikelyDuplicates(candidates));
+                }
+            }
+            (Status::Received, None, String::new())
+        }
+    };
+    let now = stamp(clock.now());
+    let (id, _) = store::insert(tx.conn(), &card, status, zone_source, linked, &reason, &now).await?;
+    let need = store::need(tx.conn(), id).await?.expect("just inserted");
+    tx.append(clock, actor, "need.received", Some(need.need_no.clone()), event_data(&need, json!({}))).await?;
+    tx.commit().await?;
+    Ok(Intake::Saved(Box::new(need)))
+}
+
+pub async fn likely_duplicates(
+    tx: &mut WriteTx,
+    card: &NeedCard,
+    except: Option<i64>,
+) -> Result<Vec<Candidate>, sqlx::Error> {
+    store::duplicate_candidates(tx.conn(), &card.phone_key, &card.address_key, card.pin, DUPLICATE_RADIUS_M, except)
+        .await
+}
+
+/// The need a duplicate points at: it must exist, be another need, and not be cancelled.
+pub async fn original(tx: &mut WriteTx, text: &str, this: Option<i64>) -> Result<(i64, i64), AppError> {
+    let invalid = |ja: String, en: String| AppError::validation("duplicate_of", Text::new(ja, en));
+    let number = parse_need_no(text).ok_or_else(|| {
+        invalid("重複先は N-0012 のように入力してください。".into(), "duplicate_of looks like N-0012.".into())
+    })?;
+    let id = store::id_by_number(tx.conn(), number).await?.ok_or_else(|| {
+        invalid(format!("{} は登録されていません。", need_no(number)), format!("{} does not exist.", need_no(number)))
+    })?;
+    let target = store::need(tx.conn(), id).await?.expect("exists");
+    if Some(id) == this {
+        return Err(invalid("自分自身とは重複にできません。".into(), "A need cannot duplicate itself.".into()));
+    }
+    if target.status == Status::Cancelled {
+        return Err(invalid(
+            format!("{} は取消済みです。元のニーズを選んでください。", target.need_no),
+            format!("{} is cancelled: link to the original need.", target.need_no),
+        ));
+    }
+    Ok((id, number))
+}
+
+pub fn duplicate_reason(number: i64) -> String {
+    format!("{} と重複 / duplicate of {}", need_no(number), need_no(number))
+}
+
+/// The 409 that shows likely duplicates, with enough to recognise them.
+pub fn duplicates_found(candidates: Vec<Candidate>) -> AppError {
+    let numbers: Vec<&str> = candidates.iter().map(|c| c.need_no.as_str()).collect();
+    AppError::new(
+        StatusCode::CONFLICT,
+        "possible_duplicate",
+        Text::new(
+            format!("同じ依頼の可能性があるニーズがあります（{}）。重複として記録するか、新しいニーズとして登録してください。", numbers.join("、")),
+            format!("This may repeat {}: link it as a duplicate, or save it as a new need.", numbers.join(", ")),
+        ),
+    )
+    .with_details(json!({ "candidates": candidates }))
+}
