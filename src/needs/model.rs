@@ -321,6 +321,10 @@ pub struct Need {
     /// Why it was last cancelled or reopened.
     pub status_reason: String,
     pub updated_at: String,
+    /// Where it may move next (ordinary moves).
+    pub moves: Vec<Status>,
+    /// Where it may go if reopened (closed needs only).
+    pub reopen_to: Vec<Status>,
 }
 
 /// A need without anything personal: what reception, trainers and boards see.

@@ -4,6 +4,7 @@ use geo::{Distance, Haversine, Point};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor};
 
 use super::form::NeedCard;
+use super::lifecycle;
 use super::model::{Category, Need, Parking, ReceivedVia, Status, Survey, ZoneSource, need_no, parse_need_no};
 use crate::clock::stamp;
 use crate::reception::normalize::{katakana, phone_key, search_key};
@@ -92,10 +93,11 @@ impl NeedRow {
     /// The table's CHECK constraints hold the enum texts; a row that breaks
     /// them was not written by this program, so it falls back, never panics.
     fn into_need(self) -> Need {
+        let status = Status::parse(&self.status).unwrap_or(Status::Received);
         Need {
             id: self.id,
             need_no: need_no(self.number),
-            status: Status::parse(&self.status).unwrap_or(Status::Received),
+            status,
             version: self.version,
             received_via: ReceivedVia::parse(&self.received_via).unwrap_or(ReceivedVia::Phone),
             received_at: self.received_at,
@@ -124,6 +126,8 @@ impl NeedRow {
             duplicate_of: self.duplicate_of.map(need_no),
             status_reason: self.status_reason,
             updated_at: self.updated_at,
+            moves: lifecycle::next(status).to_vec(),
+            reopen_to: lifecycle::reopen_targets(status).to_vec(),
         }
     }
 }

@@ -456,3 +456,31 @@ async fn the_csv_export_is_excel_ready_and_says_it_holds_personal_data() {
     assert_eq!(&rows[2][11], "香林坊");
     assert_eq!(&rows[2][16], "泥出し、家財搬出");
 }
+
+#[tokio::test]
+async fn the_needs_page_lists_open_needs_for_coordinators_only() {
+    let (app, coordinator) = demo_app().await;
+    let mut urgent = card("山田 花子", "076-220-2111", "金沢市広坂1-2-3", Some(KORINBO));
+    urgent["priority"] = json!(1);
+    receive(&coordinator, &urgent).await;
+    let mut done =
+        receive(&coordinator, &card("佐藤 一郎", "090-1111-2222", "金沢市東山1-1-1", Some(HIGASHIYAMA))).await;
+    for status in ["waiting", "active", "done"] {
+        done = move_to(&coordinator, &done, status).await;
+    }
+    let page = coordinator.get("/needs").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("N-0001") && html.contains("山田 花子"), "open needs are listed with the requester");
+    assert!(!html.contains("N-0002"), "a done need is not in the default (open) list");
+    assert!(html.contains("class=\"prio p1\""), "priority 1 is marked");
+    let all = coordinator.get("/needs?status=all&zone=%E6%9D%B1%E5%B1%B1").await.text().await.unwrap();
+    assert!(all.contains("N-0002") && !all.contains("N-0001"), "filters by zone, all statuses");
+
+    let reception = app.client_for("reception", DEMO_PASSWORD).await;
+    assert_eq!(reception.get("/needs").await.status(), 403);
+    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = anonymous.get(app.url("/needs")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/login");
+}
