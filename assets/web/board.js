@@ -37,10 +37,14 @@
     ja: {
       "auth.login": "ログイン", "auth.logout": "ログアウト", "user.created": "利用者の追加",
       "board.notice_posted": "お知らせ", "zones.imported": "地区の取り込み", "item.added": "資機材の登録",
+      "need.received": "ニーズ受付", "need.updated": "ニーズの更新", "need.status_changed": "ニーズの状態変更",
+      "need.reopened": "ニーズの再開", "need.surveyed": "現地調査の記録", "addresses.imported": "住所表の取り込み",
     },
     en: {
       "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
       "board.notice_posted": "notice", "zones.imported": "zones imported", "item.added": "equipment added",
+      "need.received": "need received", "need.updated": "need updated", "need.status_changed": "need status changed",
+      "need.reopened": "need reopened", "need.surveyed": "survey recorded", "addresses.imported": "addresses imported",
     },
   };
   const labels = KIND_LABELS[root.dataset.lang] || KIND_LABELS.ja;
