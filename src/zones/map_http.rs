@@ -32,7 +32,11 @@ pub fn pages() -> Router<AppState> {
 /// data). Coordinates are Web Mercator world pixels; see the root's `data-*`.
 #[utoipa::path(get, path = "/api/map.svg", tag = "zones",
     responses((status = 200, content_type = "image/svg+xml", description = "the map"), (status = 401, body = ErrorBody)))]
-async fn map(State(state): State<AppState>, CurrentUser(user): CurrentUser, headers: HeaderMap) -> Result<Response, AppError> {
+async fn map(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let sees_pins = CoordinatorUser::ROLES.contains(&user.role);
     let open = open_by_zone(&state.db.read).await?;
     let pins = if sees_pins { Some(map_pins(&state.db.read).await?) } else { None };

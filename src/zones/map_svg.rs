@@ -308,7 +308,10 @@ fn legend(svg: &mut String, frame: Frame, unit: f64, data: &MapData) {
     for (i, (label, colour, is_pin)) in rows.iter().enumerate() {
         let y = 26 + i * 20;
         if *is_pin {
-            let _ = write!(svg, r##"<circle cx="24" cy="{y}" r="6" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>"##);
+            let _ = write!(
+                svg,
+                r##"<circle cx="24" cy="{y}" r="6" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>"##
+            );
         } else {
             let _ = write!(
                 svg,
@@ -366,9 +369,7 @@ mod tests {
     }
 
     fn with_class<'a>(node: roxmltree::Node<'a, 'a>, class: &str) -> Vec<roxmltree::Node<'a, 'a>> {
-        node.descendants()
-            .filter(|n| n.attribute("class").is_some_and(|c| c.split(' ').any(|c| c == class)))
-            .collect()
+        node.descendants().filter(|n| n.attribute("class").is_some_and(|c| c.split(' ').any(|c| c == class))).collect()
     }
 
     #[test]

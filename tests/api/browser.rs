@@ -397,14 +397,23 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
         c.demo_password = Some("demo-pass-2026".into());
     })
     .await;
+    crate::map::insert_need(&app, 1, "received", 36.577, 136.652, "此花町").await;
+    crate::map::insert_need(&app, 2, "active", 36.5650, 136.6600, "兼六町").await;
+    crate::map::insert_need(&app, 3, "done", 36.5560, 136.6440, "野町").await;
     browser.log_in(&app, "coordinator", "demo-pass-2026").await;
     browser.goto(&app.url("/map")).await;
     browser.wait_for("document.querySelectorAll('#map svg path.zone').length === 12").await;
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg .need-pin').length").await, json!(3));
+    let pin_px = browser.eval("document.querySelector('#map svg .need-pin').getBoundingClientRect().width").await;
+    assert!((14.0..20.0).contains(&pin_px.as_f64().unwrap()), "pins keep their screen size: {pin_px}");
     browser.wait_for("document.getElementById('link-state').classList.contains('live')").await;
     let view = "document.querySelector('#map svg').getAttribute('viewBox')";
     let width = "Number(document.querySelector('#map svg').getAttribute('viewBox').split(' ')[2])";
     let map_box = browser.eval("(() => { const r = document.getElementById('map').getBoundingClientRect(); return [r.width, r.height]; })()").await;
-    assert!(map_box[0].as_f64().unwrap() > 800.0 && map_box[1].as_f64().unwrap() > 500.0, "the map fills a laptop screen: {map_box}");
+    assert!(
+        map_box[0].as_f64().unwrap() > 800.0 && map_box[1].as_f64().unwrap() > 500.0,
+        "the map fills a laptop screen: {map_box}"
+    );
 
     // A tap inside 香林坊 places a pin and names the zone.
     let centre = "(() => { const r = document.querySelector('#map path.zone[data-zone=\"香林坊\"]').getBoundingClientRect(); \
@@ -428,10 +437,18 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
     }
     mouse(&mut browser, "mouseReleased", 450.0, 450.0, 0).await;
     assert_ne!(browser.eval(view).await, before, "dragged");
-    assert_eq!(browser.eval("document.getElementById('placed-zone').textContent").await, "香林坊", "a drag is not a tap");
+    assert_eq!(
+        browser.eval("document.getElementById('placed-zone').textContent").await,
+        "香林坊",
+        "a drag is not a tap"
+    );
     let wide = browser.eval(width).await.as_f64().unwrap();
     browser
-        .command("Input.dispatchMouseEvent", json!({ "type": "mouseWheel", "x": 500, "y": 400, "deltaX": 0, "deltaY": -400 }), true)
+        .command(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseWheel", "x": 500, "y": 400, "deltaX": 0, "deltaY": -400 }),
+            true,
+        )
         .await;
     browser.wait_for(&format!("{width} < {wide} * 0.8")).await;
     let zoomed = browser.eval(width).await.as_f64().unwrap();
@@ -443,8 +460,14 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
     let loaded = browser.eval("Number(document.getElementById('map-page').dataset.loaded)").await.as_i64().unwrap();
     let admin = app.admin().await;
     let one_zone = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"新しい地区"},"geometry":{"type":"Polygon","coordinates":[[[136.64,36.55],[136.68,36.55],[136.68,36.59],[136.64,36.59],[136.64,36.55]]]}}]}"#;
-    let response =
-        admin.http.post(app.url("/api/zones/import")).header("cookie", admin.cookie()).body(one_zone).send().await.unwrap();
+    let response = admin
+        .http
+        .post(app.url("/api/zones/import"))
+        .header("cookie", admin.cookie())
+        .body(one_zone)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     browser.wait_for(&format!("Number(document.getElementById('map-page').dataset.loaded) > {loaded}")).await;
     assert_eq!(browser.eval("document.querySelectorAll('#map svg path.zone').length").await, json!(1));

@@ -17,20 +17,21 @@ async fn demo_app() -> TestApp {
 
 /// A need row written straight into the table: `POST /api/needs` is not there
 /// yet on this branch. Test fixture only; the real intake writes an event.
-async fn insert_need(app: &TestApp, number: i64, status: &str, lat: f64, lon: f64, zone: &str) {
+pub async fn insert_need(app: &TestApp, number: i64, status: &str, lat: f64, lon: f64, zone: &str) {
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(app.state.config.database_path());
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
     sqlx::query(
         "INSERT INTO needs (number, status, received_via, received_at, requester_name, address, address_key,
                             lat, lon, zone, categories, people_needed, days_estimated, parking, priority, updated_at)
          VALUES (?, ?, 'phone', '2026-07-12T09:00:00+09:00', '金沢 花子', '石川県金沢市香林坊1-1', '香林坊1-1',
-                 ?, ?, ?, '[\"mud\"]', 3, 1, 'unknown', 2, '2026-07-12T09:00:00+09:00')",
+                 ?, ?, ?, '[\"mud\"]', 3, 1, 'unknown', ?, '2026-07-12T09:00:00+09:00')",
     )
     .bind(number)
     .bind(status)
     .bind(lat)
     .bind(lon)
     .bind(zone)
+    .bind(if status == "received" { 1 } else { 2 })
     .execute(&mut conn)
     .await
     .unwrap();
@@ -65,12 +66,15 @@ async fn the_map_is_svg_with_one_path_per_zone_and_a_pin_per_need_for_a_coordina
     assert!(paths.iter().all(|p| p.tag_name().name() == "path"));
     let drawn: Vec<&str> = paths.iter().map(|p| p.attribute("data-zone").unwrap()).collect();
     assert_eq!(drawn, names, "one path per zone, in the zone set's order");
-    let open = |zone: &str| paths.iter().find(|p| p.attribute("data-zone") == Some(zone)).unwrap().attribute("data-open");
+    let open =
+        |zone: &str| paths.iter().find(|p| p.attribute("data-zone") == Some(zone)).unwrap().attribute("data-open");
     assert_eq!(open("香林坊"), Some("1"));
     assert_eq!(open("野町"), Some("0"), "a done need is not open");
 
-    let pins: Vec<(&str, &str)> =
-        classes(&doc, "need-pin").iter().map(|p| (p.attribute("data-need").unwrap(), p.attribute("data-status").unwrap())).collect();
+    let pins: Vec<(&str, &str)> = classes(&doc, "need-pin")
+        .iter()
+        .map(|p| (p.attribute("data-need").unwrap(), p.attribute("data-status").unwrap()))
+        .collect();
     assert_eq!(pins, [("N-0001", "received"), ("N-0002", "done")], "cancelled needs are off the map");
     assert!(!text.contains("金沢 花子") && !text.contains("香林坊1-1"), "no requester details in the map");
 }
