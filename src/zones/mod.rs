@@ -8,6 +8,7 @@ pub mod file;
 pub mod http;
 pub mod index;
 pub mod map_http;
+pub mod map_svg;
 pub mod store;
 pub mod tiles;
 

@@ -376,3 +376,101 @@ async fn an_admin_sets_a_days_capacity_from_the_desk() {
     browser.goto(&app.url("/register")).await;
     assert_eq!(browser.eval("document.querySelector('input[name=preferred_dates]').disabled").await, true);
 }
+
+/// A mouse event at page coordinates, as a real mouse would send it.
+async fn mouse(browser: &mut Browser, kind: &str, x: f64, y: f64, buttons: u32) {
+    let mut params = json!({ "type": kind, "x": x, "y": y, "buttons": buttons });
+    if kind != "mouseMoved" {
+        params["button"] = json!("left");
+        params["clickCount"] = json!(1);
+    } else if buttons == 1 {
+        params["button"] = json!("left");
+    }
+    browser.command("Input.dispatchMouseEvent", params, true).await;
+}
+
+#[tokio::test]
+async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws_live() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.demo = true;
+        c.demo_password = Some("demo-pass-2026".into());
+    })
+    .await;
+    crate::map::insert_need(&app, 1, "received", 36.577, 136.652, "此花町").await;
+    crate::map::insert_need(&app, 2, "active", 36.5650, 136.6600, "兼六町").await;
+    crate::map::insert_need(&app, 3, "done", 36.5560, 136.6440, "野町").await;
+    browser.log_in(&app, "coordinator", "demo-pass-2026").await;
+    browser.goto(&app.url("/map")).await;
+    browser.wait_for("document.querySelectorAll('#map svg path.zone').length === 12").await;
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg .need-pin').length").await, json!(3));
+    let pin_px = browser.eval("document.querySelector('#map svg .need-pin').getBoundingClientRect().width").await;
+    assert!((14.0..20.0).contains(&pin_px.as_f64().unwrap()), "pins keep their screen size: {pin_px}");
+    browser.wait_for("document.getElementById('link-state').classList.contains('live')").await;
+    let view = "document.querySelector('#map svg').getAttribute('viewBox')";
+    let width = "Number(document.querySelector('#map svg').getAttribute('viewBox').split(' ')[2])";
+    let map_box = browser.eval("(() => { const r = document.getElementById('map').getBoundingClientRect(); return [r.width, r.height]; })()").await;
+    assert!(
+        map_box[0].as_f64().unwrap() > 800.0 && map_box[1].as_f64().unwrap() > 500.0,
+        "the map fills a laptop screen: {map_box}"
+    );
+
+    // A tap inside 香林坊 places a pin and names the zone.
+    let centre = "(() => { const r = document.querySelector('#map path.zone[data-zone=\"香林坊\"]').getBoundingClientRect(); \
+                  return [r.left + r.width / 2, r.top + r.height / 2]; })()";
+    let point = browser.eval(centre).await;
+    let (x, y) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+    mouse(&mut browser, "mousePressed", x, y, 1).await;
+    mouse(&mut browser, "mouseReleased", x, y, 0).await;
+    browser.wait_for("document.getElementById('placed-zone').textContent === '香林坊'").await;
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg #placed').length").await, json!(1));
+    let href = browser.eval("document.getElementById('placed-link').getAttribute('href')").await;
+    assert!(href.as_str().unwrap().starts_with("/needs?new=1&lat=36.5"), "{href}");
+    assert!(href.as_str().unwrap().contains("&lon=136.6"), "{href}");
+    browser.screenshot("map.png").await;
+
+    // A drag pans and places nothing; the wheel zooms in.
+    let before = browser.eval(view).await;
+    mouse(&mut browser, "mousePressed", 300.0, 400.0, 1).await;
+    for step in 1..=5 {
+        mouse(&mut browser, "mouseMoved", 300.0 + step as f64 * 30.0, 400.0 + step as f64 * 10.0, 1).await;
+    }
+    mouse(&mut browser, "mouseReleased", 450.0, 450.0, 0).await;
+    assert_ne!(browser.eval(view).await, before, "dragged");
+    assert_eq!(
+        browser.eval("document.getElementById('placed-zone').textContent").await,
+        "香林坊",
+        "a drag is not a tap"
+    );
+    let wide = browser.eval(width).await.as_f64().unwrap();
+    browser
+        .command(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseWheel", "x": 500, "y": 400, "deltaX": 0, "deltaY": -400 }),
+            true,
+        )
+        .await;
+    browser.wait_for(&format!("{width} < {wide} * 0.8")).await;
+    let zoomed = browser.eval(width).await.as_f64().unwrap();
+    browser.eval("document.getElementById('zoom-out').click()").await;
+    browser.wait_for(&format!("{width} > {zoomed} * 1.5")).await;
+
+    // A new zone set arrives over the websocket: redrawn, the view and the pin kept.
+    let kept = browser.eval(view).await;
+    let loaded = browser.eval("Number(document.getElementById('map-page').dataset.loaded)").await.as_i64().unwrap();
+    let admin = app.admin().await;
+    let one_zone = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"新しい地区"},"geometry":{"type":"Polygon","coordinates":[[[136.64,36.55],[136.68,36.55],[136.68,36.59],[136.64,36.59],[136.64,36.55]]]}}]}"#;
+    let response = admin
+        .http
+        .post(app.url("/api/zones/import"))
+        .header("cookie", admin.cookie())
+        .body(one_zone)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    browser.wait_for(&format!("Number(document.getElementById('map-page').dataset.loaded) > {loaded}")).await;
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg path.zone').length").await, json!(1));
+    assert_eq!(browser.eval(view).await, kept, "the user's view survives a redraw");
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg #placed').length").await, json!(1));
+}
