@@ -1,7 +1,7 @@
 //! The map over HTTP: `/api/map.svg` is well-formed SVG with a path per zone,
 //! need pins only for those allowed to see where needs are, and the map page.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
@@ -15,27 +15,38 @@ async fn demo_app() -> TestApp {
     .await
 }
 
-/// A need row written straight into the table: `POST /api/needs` is not there
-/// yet on this branch. Test fixture only; the real intake writes an event.
+/// A need taken in through `POST /api/needs` and moved along its lifecycle to
+/// `status`; it must get `number` and fall in `zone`.
 pub async fn insert_need(app: &TestApp, number: i64, status: &str, lat: f64, lon: f64, zone: &str) {
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(app.state.config.database_path());
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
-    sqlx::query(
-        "INSERT INTO needs (number, status, received_via, received_at, requester_name, address, address_key,
-                            lat, lon, zone, categories, people_needed, days_estimated, parking, priority, updated_at)
-         VALUES (?, ?, 'phone', '2026-07-12T09:00:00+09:00', '金沢 花子', '石川県金沢市香林坊1-1', '香林坊1-1',
-                 ?, ?, ?, '[\"mud\"]', 3, 1, 'unknown', ?, '2026-07-12T09:00:00+09:00')",
-    )
-    .bind(number)
-    .bind(status)
-    .bind(lat)
-    .bind(lon)
-    .bind(zone)
-    .bind(if status == "received" { 1 } else { 2 })
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    <sqlx::SqliteConnection as sqlx::Connection>::close(conn).await.unwrap();
+    let coordinator = app.client_for("coordinator", DEMO_PASSWORD).await;
+    let body = json!({
+        "received_via": "phone", "requester_name": "金沢 花子", "phone": format!("090-0000-{number:04}"),
+        "address": format!("石川県金沢市香林坊1-{number}"), "categories": ["mud"], "people_needed": 3,
+        "priority": if status == "received" { 1 } else { 2 }, "lat": lat, "lon": lon, "force_new": true,
+    });
+    let response = coordinator.post("/api/needs", &body).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let mut need: Value = response.json().await.unwrap();
+    assert_eq!(need["need_no"], format!("N-{number:04}"));
+    assert_eq!(need["zone"], zone);
+    let path: &[&str] = match status {
+        "received" => &[],
+        "waiting" => &["waiting"],
+        "active" => &["waiting", "active"],
+        "done" => &["waiting", "active", "done"],
+        "cancelled" => &["cancelled"],
+        other => panic!("no path to {other}"),
+    };
+    for to in path {
+        let response = coordinator
+            .patch(
+                &format!("/api/needs/{}", need["id"]),
+                &json!({ "version": need["version"], "status": to, "reason": "テスト" }),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        need = response.json().await.unwrap();
+    }
 }
 
 fn classes<'a>(doc: &'a roxmltree::Document, class: &str) -> Vec<roxmltree::Node<'a, 'a>> {
