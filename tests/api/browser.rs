@@ -474,3 +474,81 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
     assert_eq!(browser.eval(view).await, kept, "the user's view survives a redraw");
     assert_eq!(browser.eval("document.querySelectorAll('#map svg #placed').length").await, json!(1));
 }
+
+/// Fills the ニーズ票 on the needs page.
+async fn fill_need(browser: &mut Browser, name: &str, phone: &str, address: &str) {
+    browser
+        .eval(&format!(
+            "{{ const f = document.getElementById('need-form');
+               f.elements.requester_name.value = {name}; f.elements.phone.value = {phone};
+               f.elements.address.value = {address}; f.elements.people_needed.value = '4';
+               f.querySelector('input[name=categories][value=mud]').checked = true;
+               f.querySelector('input[name=needs_care]').checked = true; }}",
+            name = json!(name),
+            phone = json!(phone),
+            address = json!(address),
+        ))
+        .await;
+}
+
+#[tokio::test]
+async fn a_coordinator_takes_a_need_by_phone_sees_a_duplicate_and_moves_the_card() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.demo = true;
+        c.demo_password = Some("demo-pass-2026".into());
+    })
+    .await;
+    browser.log_in(&app, "coordinator", "demo-pass-2026").await;
+    // Arriving from a tap on the map: the pin is already filled in.
+    browser.goto(&app.url("/needs?new=1&lat=36.567&lon=136.652")).await;
+    assert_eq!(browser.eval("document.getElementById('need-form').elements.lat.value").await, "36.567");
+
+    // A missing field is named beside it.
+    fill_need(&mut browser, "", "076-220-2111", "金沢市広坂1-2-3").await;
+    browser.eval("document.getElementById('need-form').requestSubmit()").await;
+    browser
+        .wait_for("document.querySelector('.field-error[data-for=requester_name]').textContent.includes('氏名')")
+        .await;
+
+    fill_need(&mut browser, "山田 花子", "076-220-2111", "金沢市広坂1-2-3").await;
+    browser.eval("document.getElementById('need-form').requestSubmit()").await;
+    browser.wait_for("document.body.textContent.includes('N-0001 を受け付けました')").await;
+    let row = "document.querySelector('#needs-list tr[data-id]')";
+    assert!(browser.eval(&format!("{row}.textContent")).await.as_str().unwrap().contains("香林坊"));
+
+    // The same household calls again: the page shows N-0001 and links the call to it.
+    fill_need(&mut browser, "山田 太郎", "0762202111", "金沢市広坂一丁目2番3号").await;
+    browser.eval("document.getElementById('need-form').requestSubmit()").await;
+    browser.wait_for("!document.getElementById('duplicates').hidden").await;
+    let offer = browser.eval("document.getElementById('duplicates').textContent").await;
+    assert!(
+        offer.as_str().unwrap().contains("N-0001") && offer.as_str().unwrap().contains("電話番号が同じ"),
+        "{offer}"
+    );
+    browser.screenshot("needs-duplicate.png").await;
+    browser.eval("document.querySelector('#duplicates button').click()").await;
+    browser.wait_for("document.body.textContent.includes('N-0002 を受け付けました')").await;
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#needs-list tr[data-id]').length").await,
+        1,
+        "the linked duplicate is cancelled: off the open list"
+    );
+
+    // Open the card and move it to 調査中.
+    browser.eval("document.querySelector('.open-need').click()").await;
+    browser.wait_for("!document.getElementById('detail').hidden").await;
+    assert!(
+        browser
+            .eval("document.getElementById('detail-facts').textContent")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("076-220-2111")
+    );
+    browser
+        .eval("Array.from(document.querySelectorAll('#detail-moves button')).find(b => b.textContent.includes('調査中')).click()")
+        .await;
+    browser.wait_for("document.querySelector('#needs-list tr[data-id]').dataset.status === 'surveying'").await;
+    browser.screenshot("needs.png").await;
+}
