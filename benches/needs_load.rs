@@ -45,7 +45,7 @@ fn need_form(i: usize) -> NeedForm {
         categories: vec![Category::ALL[i % 6]],
         people_needed: Some(1 + (i % 10) as i64),
         priority: Some(1 + (i % 3) as i64),
-        force_new: i % 2 == 0, // half skip the check, as a coordinator who has seen it would
+        force_new: i.is_multiple_of(2), // half skip the check, as a coordinator who has seen it would
         ..NeedForm::default()
     }
 }

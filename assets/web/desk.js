@@ -10,23 +10,8 @@
   const searchInput = document.getElementById("search-input");
   const results = document.getElementById("search-results");
 
-  async function api(method, path, payload) {
-    const response = await fetch(path, {
-      method: method,
-      headers: { "Content-Type": "application/json", "Accept-Language": "ja" },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    if (response.status === 401) { location.href = "/login"; }
-    const answer = await response.json().catch(function () { return {}; });
-    return { ok: response.ok, status: response.status, body: answer };
-  }
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  const api = window.Borasen.api;
+  const el = window.Borasen.el;
 
   const INSURANCE = { enrolled: "加入済", enrolled_at_desk: "当日加入", none: "未加入" };
 

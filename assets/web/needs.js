@@ -18,23 +18,8 @@
   let current = null; // the need open in the detail panel
   let editing = null; // the need being edited in the form
 
-  async function api(method, path, payload) {
-    const response = await fetch(path, {
-      method: method,
-      headers: { "Content-Type": "application/json", "Accept-Language": "ja" },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    if (response.status === 401) { location.href = "/login"; }
-    const answer = await response.json().catch(function () { return {}; });
-    return { ok: response.ok, status: response.status, body: answer };
-  }
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  const api = window.Borasen.api;
+  const el = window.Borasen.el;
 
   // ---- the form ----
   function values() {

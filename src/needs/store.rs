@@ -228,7 +228,7 @@ pub async fn insert(
 ) -> Result<(i64, i64), sqlx::Error> {
     let number: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM needs").fetch_one(&mut *conn).await?;
-    let id = sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO needs (number, status, received_via, received_at, requester_name, requester_furigana, phone,
             phone_key, address, address_key, town, lat, lon, zone, zone_source, elderly_only, needs_care,
             household_notes, damage, categories, people_needed, days_estimated, equipment, parking, photos_allowed,
@@ -236,38 +236,14 @@ pub async fn insert(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(number)
-    .bind(status.as_str())
-    .bind(card.received_via.as_str())
-    .bind(stamp(card.received_at))
-    .bind(&card.requester_name)
-    .bind(&card.requester_furigana)
-    .bind(&card.phone)
-    .bind(&card.phone_key)
-    .bind(&card.address)
-    .bind(&card.address_key)
-    .bind(&card.town)
-    .bind(card.lat())
-    .bind(card.lon())
-    .bind(&card.zone)
-    .bind(zone_source.map(ZoneSource::as_str))
-    .bind(card.elderly_only)
-    .bind(card.needs_care)
-    .bind(&card.household_notes)
-    .bind(json_text(&card.damage))
-    .bind(json_text(&card.categories))
-    .bind(card.people_needed)
-    .bind(card.days_estimated)
-    .bind(json_text(&card.equipment))
-    .bind(card.parking.as_str())
-    .bind(card.photos_allowed)
-    .bind(card.priority)
-    .bind(&card.notes)
-    .bind(duplicate_of)
-    .bind(status_reason)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    .bind(status.as_str());
+    let id = bind_card(insert, card, zone_source)
+        .bind(duplicate_of)
+        .bind(status_reason)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .last_insert_rowid();
     Ok((id, number))
 }
 
@@ -291,7 +267,7 @@ pub async fn update(
     now: &str,
 ) -> Result<bool, sqlx::Error> {
     let card = r.card;
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE needs SET version = version + 1, status = ?, received_via = ?, received_at = ?, requester_name = ?,
             requester_furigana = ?, phone = ?, phone_key = ?, address = ?, address_key = ?, town = ?, lat = ?, lon = ?,
             zone = ?, zone_source = ?, elderly_only = ?, needs_care = ?, household_notes = ?, damage = ?,
@@ -299,41 +275,49 @@ pub async fn update(
             priority = ?, notes = ?, survey = ?, duplicate_of = ?, status_reason = ?, updated_at = ?
          WHERE id = ? AND version = ?",
     )
-    .bind(r.status.as_str())
-    .bind(card.received_via.as_str())
-    .bind(stamp(card.received_at))
-    .bind(&card.requester_name)
-    .bind(&card.requester_furigana)
-    .bind(&card.phone)
-    .bind(&card.phone_key)
-    .bind(&card.address)
-    .bind(&card.address_key)
-    .bind(&card.town)
-    .bind(card.lat())
-    .bind(card.lon())
-    .bind(&card.zone)
-    .bind(r.zone_source.map(ZoneSource::as_str))
-    .bind(card.elderly_only)
-    .bind(card.needs_care)
-    .bind(&card.household_notes)
-    .bind(json_text(&card.damage))
-    .bind(json_text(&card.categories))
-    .bind(card.people_needed)
-    .bind(card.days_estimated)
-    .bind(json_text(&card.equipment))
-    .bind(card.parking.as_str())
-    .bind(card.photos_allowed)
-    .bind(card.priority)
-    .bind(&card.notes)
-    .bind(r.survey.map(json_text))
-    .bind(r.duplicate_of)
-    .bind(r.status_reason)
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .execute(&mut *conn)
-    .await?;
+    .bind(r.status.as_str());
+    let done = bind_card(update, card, r.zone_source)
+        .bind(r.survey.map(json_text))
+        .bind(r.duplicate_of)
+        .bind(r.status_reason)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() == 1)
+}
+
+type Statement<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// Binds the card's columns, from `received_via` to `notes`, in table order.
+fn bind_card<'q>(statement: Statement<'q>, card: &'q NeedCard, zone_source: Option<ZoneSource>) -> Statement<'q> {
+    statement
+        .bind(card.received_via.as_str())
+        .bind(stamp(card.received_at))
+        .bind(&card.requester_name)
+        .bind(&card.requester_furigana)
+        .bind(&card.phone)
+        .bind(&card.phone_key)
+        .bind(&card.address)
+        .bind(&card.address_key)
+        .bind(&card.town)
+        .bind(card.lat())
+        .bind(card.lon())
+        .bind(&card.zone)
+        .bind(zone_source.map(ZoneSource::as_str))
+        .bind(card.elderly_only)
+        .bind(card.needs_care)
+        .bind(&card.household_notes)
+        .bind(json_text(&card.damage))
+        .bind(json_text(&card.categories))
+        .bind(card.people_needed)
+        .bind(card.days_estimated)
+        .bind(json_text(&card.equipment))
+        .bind(card.parking.as_str())
+        .bind(card.photos_allowed)
+        .bind(card.priority)
+        .bind(&card.notes)
 }
 
 fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
