@@ -309,6 +309,7 @@ pub fn read_mlit_csv(text: &str) -> Read<AddressPoint> {
     };
     let mut points = Vec::new();
     let mut errors = Vec::new();
+    let (mut cached_pref, mut cached_city) = ((String::new(), String::new()), (String::new(), String::new()));
     for (i, record) in reader.records().enumerate() {
         let record = match record {
             Ok(record) => record,
@@ -335,14 +336,22 @@ pub fn read_mlit_csv(text: &str) -> Read<AddressPoint> {
             errors.push(row_error(line, "大字・町丁目名が空です", "no town (大字・町丁目名)"));
             continue;
         }
-        let town_part = format!("{}{}", field(town), field(block));
-        let city_part = format!("{}{town_part}", field(city));
-        let address = format!("{}{city_part}", field(pref));
+        // Prefecture and city names end in 県/市/区/町/村: normalised apart and
+        // joined, they give what the whole would; a file repeats them on every
+        // row, so each is normalised once per run of rows.
+        if cached_pref.0 != field(pref) {
+            cached_pref = (field(pref).to_string(), normalize(field(pref)));
+        }
+        if cached_city.0 != field(city) {
+            cached_city = (field(city).to_string(), normalize(field(city)));
+        }
+        let town_key = normalize(&format!("{}{}", field(town), field(block)));
+        let city_key = format!("{}{town_key}", cached_city.1);
         points.push(AddressPoint {
-            key: normalize(&address),
-            city_key: normalize(&city_part),
-            town_key: normalize(&town_part),
-            address,
+            address: format!("{}{}{}{}", field(pref), field(city), field(town), field(block)),
+            key: format!("{}{city_key}", cached_pref.1),
+            city_key,
+            town_key,
             lat: la,
             lon: lo,
         });
@@ -599,6 +608,9 @@ mod tests {
         assert_eq!(points[1].key, "石川県金沢市広坂1-2");
         assert_eq!(points[1].city_key, "金沢市広坂1-2");
         assert_eq!(points[1].town_key, "広坂1-2");
+        for p in &points {
+            assert_eq!(p.key, normalize(&p.address), "keys built from parts are the whole's key");
+        }
 
         let header_only = settle(read_mlit_csv("a,b\n1,2\n"), true).unwrap_err();
         assert!(matches!(header_only, AddressFileError::NoGoodRows(_)), "a file without the columns is refused whole");

@@ -177,6 +177,15 @@ async fn addresses_a_bad_row_is_refused_by_line_and_changes_nothing_unless_skipp
     assert_eq!(body["error"]["details"]["problems"][0]["line"], 4, "{body}");
     assert_eq!(app.last_seq().await, before, "no event");
     assert_eq!(suggest(&admin, &app, "片町2").await.as_array().unwrap().len(), 1);
+
+    // A prefecture is tens of megabytes: more than the default body limit gets read.
+    let junk = "石川県,金沢市,片町一丁目,,1,7,0,0,北緯,東経,1,1,0,0";
+    let large = mlit(&vec![junk; 3 * 1024 * 1024 / junk.len()]);
+    let response = import(&admin, &app, "kind=mlit", large).await;
+    assert_eq!(response.status(), 422, "read, not refused as too large");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["details"]["problems"].as_array().unwrap().len(), 100, "listed: the first 100");
+    assert!(body["error"]["details"]["total"].as_u64().unwrap() > 40_000);
 }
 
 #[tokio::test]
