@@ -1,4 +1,4 @@
-//! The command line: `serve`, `users add`, `backup`. Each setting comes from its
+//! The command line: `serve`, `users add`, `backup`, `zones`, `addresses`. Each setting comes from its
 //! flag, else its `BORASEN_*` environment variable, else the default.
 
 use std::io::BufRead;
@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::i18n::Lang;
 use crate::startup::{Application, shutdown_signal};
+use crate::zones::address::{self, AddressKind, Imported};
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +45,61 @@ enum Command {
         #[command(subcommand)]
         command: ZonesCommand,
     },
+    /// 住所データ（位置参照情報・町丁目→地区）の確認と取り込み / check and import address tables
+    Addresses {
+        #[command(subcommand)]
+        command: AddressesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AddressesCommand {
+    /// 住所ファイルを確認する（何も変更しません）/ check an address file; changes nothing
+    Check {
+        /// CSV (UTF-8 または Shift_JIS) / CSV, UTF-8 or Shift_JIS
+        file: PathBuf,
+        #[command(flatten)]
+        kind: AddressKindArg,
+        /// 問題の行を飛ばした場合の結果を示す / report as if bad rows were skipped
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// 町丁目→地区の地区名をこのデータフォルダの地区と照合する / check towns' zones against this data folder
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// 住所ファイルを確認し、問題がなければ表を置き換える / check, then replace the table
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        kind: AddressKindArg,
+        /// 問題の行を飛ばして残りを取り込む / import the good rows, report and skip the bad ones
+        #[arg(long)]
+        skip_bad_rows: bool,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Args)]
+struct AddressKindArg {
+    /// mlit: 位置参照情報（街区レベル）/ towns: 町丁目,地区
+    #[arg(long, value_enum)]
+    kind: KindArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Mlit,
+    Towns,
+}
+
+impl From<KindArg> for AddressKind {
+    fn from(k: KindArg) -> AddressKind {
+        match k {
+            KindArg::Mlit => AddressKind::Mlit,
+            KindArg::Towns => AddressKind::Towns,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -162,6 +218,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             add_user(data.data, name, role.into(), display_name, password_stdin).await
         }
         Command::Zones { command } => zones(command).await,
+        Command::Addresses { command } => addresses(command).await,
         Command::Backup(args) => {
             let config = Config::new(args.data.data);
             let dir = args.to.unwrap_or_else(|| config.backup_dir());
@@ -198,6 +255,85 @@ async fn zones(command: ZonesCommand) -> Result<(), String> {
         "地区 {count} 件を取り込みました（起動中のサーバーは再起動で反映）/ imported {count} zones (restart a running server to use them)"
     );
     Ok(())
+}
+
+async fn addresses(command: AddressesCommand) -> Result<(), String> {
+    let (file, kind, skip_bad_rows) = match &command {
+        AddressesCommand::Check { file, kind, skip_bad_rows, .. }
+        | AddressesCommand::Import { file, kind, skip_bad_rows, .. } => {
+            (file.clone(), kind.kind.into(), *skip_bad_rows)
+        }
+    };
+    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let what = |kind: AddressKind| match kind {
+        AddressKind::Mlit => ("街区", "blocks"),
+        AddressKind::Towns => ("町丁目", "towns"),
+    };
+    let skipped_lines = |imported: &Imported| {
+        for skipped in imported.skipped.iter().take(address::LISTED_PROBLEMS) {
+            println!("  飛ばした行 / skipped: {} / {}", skipped.reason.ja, skipped.reason.en);
+        }
+        if imported.skipped.len() > address::LISTED_PROBLEMS {
+            println!(
+                "  …ほか {} 行 / … and {} more",
+                imported.skipped.len() - address::LISTED_PROBLEMS,
+                imported.skipped.len() - address::LISTED_PROBLEMS
+            );
+        }
+    };
+    let data = match command {
+        AddressesCommand::Check { data, .. } => {
+            let zones = match data {
+                Some(data) => Some(zone_names_in(&Config::new(data)).await?),
+                None => None,
+            };
+            let checked = address::check(&bytes, kind, skip_bad_rows, zones.as_ref())
+                .map_err(|e| format!("{}:\n{}", file.display(), e.text().ja))?;
+            let (ja, en) = what(kind);
+            let n = checked.count;
+            println!(
+                "{}: 問題ありません（{ja} {n} 件、飛ばす行 {} 行）/ OK, {n} {en}, {} line(s) to skip",
+                file.display(),
+                checked.skipped.len(),
+                checked.skipped.len()
+            );
+            if zones.is_none() && kind == AddressKind::Towns {
+                println!("  地区名は照合していません（--data で照合）/ zone names not checked (give --data)");
+            }
+            skipped_lines(&checked);
+            return Ok(());
+        }
+        AddressesCommand::Import { data, .. } => data.data,
+    };
+    let config = Config::new(data);
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
+    let db = Db::open(&config.database_path(), EventBus::new(16), false).await.map_err(|e| e.to_string())?;
+    let clock = Clock::system(config.utc_offset);
+    let source = file.display().to_string();
+    let imported = address::import(&db, &clock, &Actor::cli(), &bytes, kind, &source, skip_bad_rows)
+        .await
+        .map_err(|e| format!("{}:\n{}", file.display(), e.message.get(Lang::Ja)));
+    db.close().await;
+    let imported = imported?;
+    let (ja, en) = what(kind);
+    let (n, skipped) = (imported.count, imported.skipped.len());
+    println!("{ja} {n} 件を取り込みました（飛ばした行 {skipped} 行）/ imported {n} {en}, skipped {skipped} line(s)");
+    skipped_lines(&imported);
+    Ok(())
+}
+
+/// The zone names of a data folder, read without changing it.
+async fn zone_names_in(config: &Config) -> Result<std::collections::HashSet<String>, String> {
+    let path = config.database_path();
+    if !path.exists() {
+        return Err(format!("{}: データベースがありません / no database", path.display()));
+    }
+    let options = crate::db::connect_options(&path).map_err(|e| e.to_string())?.read_only(true);
+    let mut conn =
+        <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.map_err(|e| e.to_string())?;
+    let names = crate::zones::address_store::zone_names(&mut conn).await.map_err(|e| e.to_string());
+    let _ = sqlx::Connection::close(conn).await;
+    names
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {

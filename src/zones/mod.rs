@@ -4,6 +4,7 @@
 
 pub mod address;
 pub mod address_http;
+pub mod address_store;
 pub mod file;
 pub mod http;
 pub mod index;
