@@ -9,9 +9,13 @@ use crate::error::AppError;
 use crate::events::Actor;
 use crate::inventory::{self, ItemKind, NewItem, Source};
 use crate::zones;
+use crate::zones::address::AddressKind;
 
 /// The binary carries its demo map: no files are needed beside it.
 pub const DEMO_MAP: &str = include_str!("../maps/demo-kanazawa.geojson");
+/// Illustrative 位置参照情報 rows and a town→zone table for the demo map (not official data).
+pub const DEMO_ADDRESSES: &str = include_str!("../maps/demo-kanazawa-addresses.csv");
+pub const DEMO_TOWNS: &str = include_str!("../maps/demo-kanazawa-towns.csv");
 
 const OWNER_BORROWED: &str = "金沢市社会福祉協議会（借用）";
 const OWNER_RENTED: &str = "北陸レンタル（デモ）";
@@ -72,6 +76,12 @@ pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) 
         inventory::add_item(&mut tx, clock, &actor, &item).await?;
     }
     tx.commit().await?;
+    for (text, kind, source) in [
+        (DEMO_ADDRESSES, AddressKind::Mlit, "maps/demo-kanazawa-addresses.csv"),
+        (DEMO_TOWNS, AddressKind::Towns, "maps/demo-kanazawa-towns.csv"),
+    ] {
+        zones::address::import(db, clock, &actor, text.as_bytes(), kind, source, false).await?;
+    }
     println!(
         "デモ: 地区 {} 件、資機材 {} 品目を用意しました / demo: {} zones, {} equipment items",
         zones.len(),

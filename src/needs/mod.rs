@@ -63,12 +63,19 @@ async fn zone_of(
             Text::new(format!("地区「{name}」はありません。"), format!("There is no zone named {name}.")),
         ));
     }
-    let _ = conn;
     if let Some((lat, lon)) = card.pin
         && let Some(zone) = zones.locate(lon, lat)
     {
         card.zone = Some(zone.name.clone());
         return Ok(Some(ZoneSource::Pin));
+    }
+    for text in [&card.address, &card.town] {
+        if !text.is_empty()
+            && let Some(zone) = crate::zones::address_store::zone_for_address(&mut *conn, text).await?
+        {
+            card.zone = Some(zone);
+            return Ok(Some(ZoneSource::Address));
+        }
     }
     card.zone = None;
     Ok(None)

@@ -550,5 +550,17 @@ async fn a_coordinator_takes_a_need_by_phone_sees_a_duplicate_and_moves_the_card
         .eval("Array.from(document.querySelectorAll('#detail-moves button')).find(b => b.textContent.includes('調査中')).click()")
         .await;
     browser.wait_for("document.querySelector('#needs-list tr[data-id]').dataset.status === 'surveying'").await;
+
+    // Typing an address offers blocks from the offline address table; picking one sets the pin.
+    browser
+        .eval("{ const a = document.getElementById('need-form').elements.address; a.value = '広坂１丁目'; a.dispatchEvent(new Event('input')); }")
+        .await;
+    browser.wait_for("document.querySelectorAll('#address-suggestions-list button').length > 0").await;
+    let offered = browser.eval("document.getElementById('address-suggestions-list').textContent").await;
+    assert!(offered.as_str().unwrap().contains("広坂一丁目"), "{offered}");
     browser.screenshot("needs.png").await;
+    browser.eval("document.querySelector('#address-suggestions-list button').click()").await;
+    let lat = browser.eval("document.getElementById('need-form').elements.lat.value").await;
+    assert!(lat.as_str().unwrap().starts_with("36.5"), "the pin comes from the table: {lat}");
+    assert_eq!(browser.eval("document.getElementById('address-suggestions-list').hidden").await, true);
 }

@@ -29,7 +29,9 @@ async fn the_demo_center_has_a_map_equipment_and_staff_and_seeds_only_once() {
         .fetch_all(&app.state.db.read)
         .await
         .unwrap();
-    assert!(kinds.contains(&"zones.imported".to_string()) && kinds.contains(&"item.added".to_string()));
+    for kind in ["zones.imported", "item.added", "addresses.imported"] {
+        assert!(kinds.contains(&kind.to_string()), "{kind} in {kinds:?}");
+    }
 
     // Restarting with --demo on the same folder changes nothing.
     app.stop().await;

@@ -86,15 +86,24 @@ async fn a_need_card_is_numbered_zoned_from_its_pin_and_logged_without_personal_
     assert_eq!(first["categories"], json!(["mud", "belongings"]));
     let second = receive(&coordinator, &card("佐藤 一郎", "090-1111-2222", "金沢市東山1-1-1", None)).await;
     assert_eq!(second["need_no"], "N-0002");
-    assert!(second["zone"].is_null(), "no pin, no address table: zone unknown");
+    assert_eq!(
+        (second["zone"].as_str(), second["zone_source"].as_str()),
+        (Some("東山"), Some("address")),
+        "no pin: the zone of the town in the address (the demo's town table has 東山一丁目)"
+    );
+    let mut nowhere = card("高橋 三郎", "090-2222-3333", "白山市鶴来本町1-1", None);
+    nowhere["town"] = json!("");
+    let nowhere = receive(&coordinator, &nowhere).await;
+    assert!(nowhere["zone"].is_null() && nowhere["zone_source"].is_null(), "unknown everywhere: zone unknown");
     let mut body = card("鈴木 次郎", "090-3333-4444", "金沢市東山2-2-2", None);
     body["zone"] = json!("東山");
     let third = receive(&coordinator, &body).await;
+    assert_eq!(third["need_no"], "N-0004");
     assert_eq!((third["zone"].as_str(), third["zone_source"].as_str()), (Some("東山"), Some("chosen")));
 
     let events = borasen::events::since(&app.state.db.read, before, 100).await.unwrap();
     let received: Vec<&borasen::events::Event> = events.iter().filter(|e| e.kind == "need.received").collect();
-    assert_eq!(received.len(), 3);
+    assert_eq!(received.len(), 4);
     assert_eq!(received[0].subject.as_deref(), Some("N-0001"));
     let logged = serde_json::to_string(&received.iter().map(|e| &e.data).collect::<Vec<_>>()).unwrap();
     for personal in ["山田", "花子", "076", "2202111", "広坂", "午前中", "高齢"] {
@@ -293,7 +302,12 @@ async fn a_stale_version_is_409_and_changes_nothing() {
     assert_eq!((moved["zone"].as_str(), moved["zone_source"].as_str()), (Some("東山"), Some("pin")));
     let cleared = patch(&coordinator, &moved, json!({ "version": 3, "lat": null, "lon": null })).await;
     let cleared: Value = cleared.json().await.unwrap();
-    assert!(cleared["zone"].is_null() && cleared["lat"].is_null(), "{cleared}");
+    assert!(cleared["lat"].is_null(), "{cleared}");
+    assert_eq!(
+        (cleared["zone"].as_str(), cleared["zone_source"].as_str()),
+        (Some("兼六町"), Some("address")),
+        "without a pin the zone comes from the address again"
+    );
 }
 
 #[tokio::test]
