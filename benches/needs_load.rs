@@ -82,7 +82,15 @@ async fn run(n: usize) {
                 let zones = state.zones.current();
                 let t = Instant::now();
                 match receive(&state.db, &state.clock, &zones, &actor, need_form(i)).await {
-                    Ok(Intake::Saved(_)) | Ok(Intake::LikelyDuplicates(_)) => latencies.push(t.elapsed()),
+                    Ok(Intake::Saved(_)) => latencies.push(t.elapsed()),
+                    // Shown likely duplicates, the coordinator looks and saves it as new.
+                    Ok(Intake::LikelyDuplicates(_)) => {
+                        let again = NeedForm { force_new: true, ..need_form(i) };
+                        match receive(&state.db, &state.clock, &zones, &actor, again).await {
+                            Ok(Intake::Saved(_)) => latencies.push(t.elapsed()),
+                            other => panic!("need {i} forced: {:?}", other.err()),
+                        }
+                    }
                     Err(e) => panic!("need {i}: {e:?}"),
                 }
             }
@@ -137,7 +145,7 @@ async fn run(n: usize) {
         dir.path().display()
     );
     println!(
-        "intake (in-process, duplicate check on half)  {:.1} s  = {:.0} needs/s   p50 {:.2} ms  p99 {:.2} ms",
+        "intake (in-process; half checked for duplicates, then saved)  {:.1} s  = {:.0} needs/s   p50 {:.2} ms  p99 {:.2} ms",
         intake_wall.as_secs_f64(),
         n as f64 / intake_wall.as_secs_f64(),
         ms(intake[intake.len() / 2]),

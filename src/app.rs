@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{auth, board, error, needs, openapi, reception, web, zones};
+use crate::{auth, board, error, inventory, needs, openapi, reception, web, zones};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(zones::address_http::router())
         .merge(zones::map_http::router())
         .merge(needs::http::router())
+        .merge(inventory::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reception::pages::router())
         .merge(zones::map_http::pages())
         .merge(needs::pages::router())
+        .merge(inventory::http::pages())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))

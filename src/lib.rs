@@ -16,6 +16,7 @@ mod csv_cells;
 pub mod db;
 mod db_text;
 pub mod demo;
+pub mod dispatch;
 pub mod error;
 pub mod events;
 pub mod fields;

@@ -159,21 +159,23 @@ pub struct Filter {
 /// Needs by priority (1 first), then oldest first; and how many match in all.
 pub async fn list(conn: &mut SqliteConnection, filter: &Filter) -> Result<(Vec<Need>, i64), sqlx::Error> {
     let mut rows = QueryBuilder::<Sqlite>::new(format!("{SELECT_NEED} WHERE 1 = 1"));
-    push_conditions(&mut rows, filter);
+    // `+status`: the planner walks `needs_order` and stops at the page size,
+    // rather than collecting every open need by status and sorting them all.
+    push_conditions(&mut rows, filter, "+n.status");
     rows.push(" ORDER BY n.priority, n.received_at, n.number LIMIT ")
         .push_bind(filter.limit)
         .push(" OFFSET ")
         .push_bind(filter.offset);
     let needs: Vec<NeedRow> = rows.build_query_as().fetch_all(&mut *conn).await?;
     let mut total = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM needs n WHERE 1 = 1");
-    push_conditions(&mut total, filter);
+    push_conditions(&mut total, filter, "n.status");
     let total: i64 = total.build_query_scalar().fetch_one(&mut *conn).await?;
     Ok((needs.into_iter().map(NeedRow::into_need).collect(), total))
 }
 
-fn push_conditions(sql: &mut QueryBuilder<Sqlite>, filter: &Filter) {
+fn push_conditions(sql: &mut QueryBuilder<Sqlite>, filter: &Filter, status_column: &str) {
     if !filter.statuses.is_empty() {
-        sql.push(" AND n.status IN (");
+        sql.push(format!(" AND {status_column} IN ("));
         let mut list = sql.separated(", ");
         for status in &filter.statuses {
             list.push_bind(status.as_str());

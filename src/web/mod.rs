@@ -20,7 +20,6 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{code}", get(pages::switch_language))
         .route("/board", get(pages::board))
         .route("/matching", get(pages::coming_soon))
-        .route("/inventory", get(pages::coming_soon))
         .route("/drill", get(pages::coming_soon))
         .route("/assets/{*path}", get(assets::serve))
         .route("/healthz", get(pages::healthz))

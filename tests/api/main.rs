@@ -12,6 +12,7 @@ mod durability;
 mod errors;
 mod events;
 mod helpers;
+mod inventory;
 mod map;
 mod needs;
 mod openapi;

@@ -1,0 +1,1 @@
+//! 活動指示書: the dispatch sheet PDF.

@@ -1,0 +1,1 @@
+//! Team suggestions for waiting needs: pure domain code.

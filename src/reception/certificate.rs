@@ -1,0 +1,1 @@
+//! 活動証明書: the activity certificate PDF.
