@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{auth, board, error, inventory, needs, openapi, reception, web, zones};
+use crate::{auth, board, dispatch, error, inventory, needs, openapi, reception, web, zones};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(zones::map_http::router())
         .merge(needs::http::router())
         .merge(inventory::http::router())
+        .merge(dispatch::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");

@@ -112,6 +112,7 @@ impl Application {
                 None
             }
         };
+        let overdue = Some(crate::dispatch::overdue::run_in_background(db.clone(), state.clock.clone()));
         let router = app::router(state);
         let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
@@ -120,7 +121,7 @@ impl Application {
                 let _ = shutdown.send(true);
             })
             .await;
-        for task in [backups, checkpoints].into_iter().flatten() {
+        for task in [backups, checkpoints, overdue].into_iter().flatten() {
             task.abort();
         }
         db.close().await;

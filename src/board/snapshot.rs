@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use super::notices::{self, Notice};
 use crate::auth::users;
 use crate::clock::{Clock, stamp};
+use crate::dispatch::store::{CenterState, TeamsOut};
 use crate::events;
 use crate::needs::stats::NeedCounts;
 use crate::reception::{self, stats::ReceptionCounts};
@@ -24,6 +25,10 @@ pub struct BoardSnapshot {
     pub reception: ReceptionCounts,
     /// Needs by status and by zone (counts only).
     pub needs: NeedCounts,
+    /// Teams out, and the overdue ones (a safety flag).
+    pub teams: TeamsOut,
+    /// 活動中止, when set.
+    pub center: CenterState,
     /// Newest first, at most 20.
     pub notices: Vec<Notice>,
 }
@@ -47,6 +52,8 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let now = clock.now();
     let reception = reception::stats::for_day(&mut *tx, now.date_naive()).await?;
     let needs = crate::needs::stats::counts(&mut tx).await?;
+    let teams = crate::dispatch::store::teams_out(&mut tx, now).await?;
+    let center = crate::dispatch::store::center_state(&mut *tx).await?;
     tx.commit().await?;
     Ok(BoardSnapshot {
         seq,
@@ -56,6 +63,8 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
         counts: Counts { events: event_count, users, zones, items },
         reception,
         needs,
+        teams,
+        center,
         notices,
     })
 }

@@ -2,5 +2,13 @@
 //! with its loans, its return with the leader's report, the center-wide
 //! suspension, the suggestion of teams, and the dispatch sheet.
 
+pub mod center;
+pub mod http;
+mod loans;
+pub mod model;
+pub mod overdue;
+pub mod report;
+pub mod send_out;
 pub mod sheet;
+pub mod store;
 pub mod suggest;

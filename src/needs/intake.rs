@@ -32,20 +32,36 @@ pub async fn receive(
     actor: &Actor,
     form: NeedForm,
 ) -> Result<Intake, AppError> {
+    let mut tx = db.begin_write().await?;
+    let intake = receive_in(&mut tx, clock, zones, actor, form).await?;
+    if matches!(intake, Intake::Saved(_)) {
+        tx.commit().await?;
+    }
+    Ok(intake)
+}
+
+/// The same, inside a command that is already writing (a team's return
+/// reporting new needs found on site).
+pub async fn receive_in(
+    tx: &mut WriteTx,
+    clock: &Clock,
+    zones: &ZoneIndex,
+    actor: &Actor,
+    form: NeedForm,
+) -> Result<Intake, AppError> {
     let force_new = form.force_new;
     let duplicate_of = form.duplicate_of.clone();
     let mut card = validate(form, clock.now())?;
-    let mut tx = db.begin_write().await?;
     let chosen = card.zone.is_some();
     let zone_source = zone_of(tx.conn(), zones, &mut card, chosen).await?;
     let (status, linked, reason) = match duplicate_of.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(text) => {
-            let (id, number) = original(&mut tx, text, None).await?;
+            let (id, number) = original(tx, text, None).await?;
             (Status::Cancelled, Some(id), duplicate_reason(number))
         }
         None => {
             if !force_new {
-                let candidates = likely_duplicates(&mut tx, &card, None).await?;
+                let candidates = likely_duplicates(tx, &card, None).await?;
                 if !candidates.is_empty() {
                     return Ok(Intake::LikelyDuplicates(candidates));
                 }
@@ -57,7 +73,6 @@ pub async fn receive(
     let (id, _) = store::insert(tx.conn(), &card, status, zone_source, linked, &reason, &now).await?;
     let need = store::need(tx.conn(), id).await?.expect("just inserted");
     tx.append(clock, actor, "need.received", Some(need.need_no.clone()), event_data(&need, json!({}))).await?;
-    tx.commit().await?;
     Ok(Intake::Saved(Box::new(need)))
 }
 

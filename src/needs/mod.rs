@@ -11,6 +11,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod model;
 pub mod pages;
+pub mod progress;
 pub mod stats;
 pub mod store;
 

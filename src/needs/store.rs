@@ -290,6 +290,17 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
+/// A move made by a team's departure or return (the card itself unchanged).
+pub async fn set_status(conn: &mut SqliteConnection, id: i64, status: Status, now: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE needs SET status = ?, version = version + 1, updated_at = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 type Statement<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
 
 /// Binds the card's columns, from `received_via` to `notes`, in table order.

@@ -8,6 +8,7 @@ mod board_ws;
 mod browser;
 mod cli;
 mod demo;
+mod dispatch;
 mod durability;
 mod errors;
 mod events;

@@ -1,0 +1,185 @@
+//! HTTP edge of dispatch: teams, the waiting pool, the center's suspension.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::center::{self, Center, SuspendForm};
+use super::model::{Team, TeamStatus};
+use super::report::{self, ReturnForm};
+use super::send_out::{self, TeamForm};
+use super::store::{self, Waiting};
+use crate::app::AppState;
+use crate::auth::extract::CoordinatorUser;
+use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::events::Actor;
+use crate::i18n::Text;
+use crate::reception::model::parse_volunteer_no;
+use crate::reception::store::{Key, volunteer_by};
+use crate::reception::{DispatchBlock, dispatch_block};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(dispatch_team, list_teams))
+        .routes(routes!(get_team))
+        .routes(routes!(return_team))
+        .routes(routes!(waiting_pool))
+        .routes(routes!(scan))
+        .routes(routes!(center_state))
+        .routes(routes!(suspend))
+        .routes(routes!(resume))
+}
+
+fn team_not_found() -> AppError {
+    AppError::not_found(Text::new("該当する班が見つかりません。", "No such team."))
+}
+
+/// 送り出し: form a team for a need (or a zone) and send it with its loans.
+/// 409 names the reason (`member_busy`, `not_checked_in`, `uninsured`,
+/// `checked_out`, `need_taken`, `need_closed`, `short_stock`, `suspended`); nothing changes.
+#[utoipa::path(post, path = "/api/teams", tag = "dispatch", request_body = TeamForm,
+    responses((status = 201, body = Team), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn dispatch_team(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+    ApiJson(form): ApiJson<TeamForm>,
+) -> Result<(StatusCode, Json<Team>), AppError> {
+    let zone_names: Vec<String> = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
+    let actor = Actor::user(&user.username);
+    let team = send_out::send_out(&state.db, &state.clock, &state.config, &zone_names, &actor, form).await?;
+    Ok((StatusCode::CREATED, Json(team)))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+struct TeamsQuery {
+    /// `dispatched` (out) or `returned`.
+    status: Option<TeamStatus>,
+    /// Activity day (default: all days for teams out, today otherwise).
+    day: Option<NaiveDate>,
+}
+
+/// Teams, newest first, each with its members and whether it is overdue.
+#[utoipa::path(get, path = "/api/teams", tag = "dispatch", params(TeamsQuery), responses((status = 200, body = Vec<Team>)))]
+async fn list_teams(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<TeamsQuery>,
+) -> Result<Json<Vec<Team>>, AppError> {
+    let day = match (q.status, q.day) {
+        (_, Some(day)) => Some(day),
+        (Some(TeamStatus::Dispatched), None) => None,
+        _ => Some(state.clock.activity_day()),
+    };
+    let mut conn = state.db.read.acquire().await?;
+    Ok(Json(store::list(&mut conn, q.status, day, state.clock.now()).await?))
+}
+
+#[utoipa::path(get, path = "/api/teams/{id}", tag = "dispatch", params(("id" = i64, Path)),
+    responses((status = 200, body = Team), (status = 404, body = ErrorBody)))]
+async fn get_team(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Team>, AppError> {
+    let mut conn = state.db.read.acquire().await?;
+    store::team(&mut conn, id, state.clock.now()).await?.map(Json).ok_or_else(team_not_found)
+}
+
+/// 帰着: the leader's report and the equipment counted back.
+#[utoipa::path(post, path = "/api/teams/{id}/return", tag = "dispatch", params(("id" = i64, Path)),
+    request_body = ReturnForm, responses((status = 200, body = Team), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn return_team(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+    Path(id): Path<i64>,
+    ApiJson(form): ApiJson<ReturnForm>,
+) -> Result<Json<Team>, AppError> {
+    let zones = state.zones.current();
+    let actor = Actor::user(&user.username);
+    Ok(Json(report::return_team(&state.db, &state.clock, &zones, &actor, id, form).await?))
+}
+
+/// 待機中: checked in today, still here, on no team out (earliest arrivals first).
+#[utoipa::path(get, path = "/api/waiting", tag = "dispatch", responses((status = 200, body = Vec<Waiting>)))]
+async fn waiting_pool(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<Vec<Waiting>>, AppError> {
+    Ok(Json(store::waiting(&state.db.read, state.clock.activity_day()).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct ScanQuery {
+    /// A badge's QR token, or a number said aloud (`V-0012`).
+    code: String,
+}
+
+/// A scanned badge on the matching desk: the volunteer if they can join a
+/// team now, else 409 saying why (not checked in, uninsured, on team T-003).
+#[utoipa::path(get, path = "/api/waiting/scan", tag = "dispatch", params(ScanQuery),
+    responses((status = 200, body = Waiting), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn scan(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<ScanQuery>,
+) -> Result<Json<Waiting>, AppError> {
+    let day = state.clock.activity_day();
+    let code = q.code.trim();
+    let key = match parse_volunteer_no(code) {
+        Some(number) => Key::Number(number),
+        None => Key::Token(code),
+    };
+    let volunteer = volunteer_by(&state.db.read, key, day).await?.ok_or_else(|| {
+        AppError::not_found(Text::new("このコードのボランティアは登録されていません。", "No volunteer has this code."))
+    })?;
+    let who = format!("{} {}", volunteer.volunteer_no, volunteer.name);
+    if let Some(block) = dispatch_block(&state.db.read, volunteer.id, day).await? {
+        let (ja, en) = match block {
+            DispatchBlock::NotCheckedIn => ("本日受付していません", "is not checked in today"),
+            DispatchBlock::CheckedOut => ("すでに退所しています", "has checked out"),
+            DispatchBlock::Uninsured => ("ボランティア活動保険に未加入です", "is not insured"),
+        };
+        return Err(AppError::conflict(Text::new(format!("{who} さんは{ja}。"), format!("{who} {en}."))));
+    }
+    if let Some(team) = store::team_of(&state.db.read, volunteer.id).await? {
+        return Err(AppError::conflict(Text::new(
+            format!("{who} さんは {team} で活動中です。"),
+            format!("{who} is out with {team}."),
+        ))
+        .coded("member_busy"));
+    }
+    let pool = store::waiting(&state.db.read, day).await?;
+    pool.into_iter().find(|w| w.volunteer_id == volunteer.id).map(Json).ok_or_else(|| {
+        AppError::conflict(Text::new(format!("{who} さんは待機中ではありません。"), format!("{who} is not waiting.")))
+    })
+}
+
+/// 活動中止 or not, with the teams to recall.
+#[utoipa::path(get, path = "/api/center", tag = "dispatch", responses((status = 200, body = Center)))]
+async fn center_state(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<Center>, AppError> {
+    Ok(Json(center::read(&state.db, &state.clock).await?))
+}
+
+/// 活動中止: no team is sent until resumed; the teams out are to be recalled.
+#[utoipa::path(post, path = "/api/center/suspend", tag = "dispatch", request_body = SuspendForm,
+    responses((status = 200, body = Center), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn suspend(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+    ApiJson(form): ApiJson<SuspendForm>,
+) -> Result<Json<Center>, AppError> {
+    Ok(Json(center::suspend(&state.db, &state.clock, &Actor::user(&user.username), form).await?))
+}
+
+/// 活動再開.
+#[utoipa::path(post, path = "/api/center/resume", tag = "dispatch",
+    responses((status = 200, body = Center), (status = 409, body = ErrorBody)))]
+async fn resume(
+    State(state): State<AppState>,
+    CoordinatorUser(user): CoordinatorUser,
+) -> Result<Json<Center>, AppError> {
+    Ok(Json(center::resume(&state.db, &state.clock, &Actor::user(&user.username)).await?))
+}

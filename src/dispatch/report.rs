@@ -1,0 +1,154 @@
+//! 帰着と活動報告: a team comes back. The leader's report (完了 / 継続 / 中止,
+//! time, what was done, new needs found, any injury) and the equipment counted
+//! back against what was lent — a durable tool not returned must be recorded
+//! as lost or damaged first. The need moves on; members are free again.
+//! Events `team.returned`, `incident.reported`, and the need's and the ledger's.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::loans::{self as ledger, ReturnLine};
+use super::model::{Outcome, Team, TeamStatus};
+use super::store::{self, Returned};
+use crate::clock::{Clock, stamp};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::events::Actor;
+use crate::fields::{invalid, optional};
+use crate::i18n::Text;
+use crate::needs::form::NeedForm;
+use crate::needs::intake::{Intake, receive_in};
+use crate::needs::model::{ReceivedVia, Status};
+use crate::zones::ZoneIndex;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReturnForm {
+    /// The team's version, as read.
+    pub version: Option<i64>,
+    /// `done` 完了, `continue` 継続, `cancelled` 中止
+    pub outcome: Option<Outcome>,
+    /// 作業時間 in minutes (default: from departure until now).
+    pub minutes: Option<i64>,
+    /// 活動報告: what was done, what is left.
+    pub report: String,
+    /// けが・事故: empty when none.
+    pub injury: String,
+    /// 新たなニーズ found on site: need cards (received via 訪問 unless said).
+    pub new_needs: Vec<NeedForm>,
+    /// 資機材の返却: per item lent, how many came back, lost and damaged.
+    pub returns: Vec<ReturnLine>,
+}
+
+fn not_found() -> AppError {
+    AppError::not_found(Text::new("該当する班が見つかりません。", "No such team."))
+}
+
+pub async fn return_team(
+    db: &Db,
+    clock: &Clock,
+    zones: &ZoneIndex,
+    actor: &Actor,
+    team_id: i64,
+    form: ReturnForm,
+) -> Result<Team, AppError> {
+    let version = form
+        .version
+        .ok_or_else(|| invalid("version", "版（version）が必要です。", "version is required: the version you read."))?;
+    let outcome = form.outcome.ok_or_else(|| {
+        invalid(
+            "outcome",
+            "活動結果（完了・継続・中止）を選んでください。",
+            "outcome is required: done, continue or cancelled.",
+        )
+    })?;
+    let report = optional("report", Some(&form.report), "活動報告", 2000)?.unwrap_or_default();
+    let injury = optional("injury", Some(&form.injury), "けが・事故", 1000)?.unwrap_or_default();
+    let now = clock.now();
+    let mut tx = db.begin_write().await?;
+    let team = store::team(tx.conn(), team_id, now).await?.ok_or_else(not_found)?;
+    if team.status == TeamStatus::Returned {
+        return Err(AppError::conflict(Text::new(
+            format!("{} はすでに帰着しています。", team.team_no),
+            format!("{} has already returned.", team.team_no),
+        ))
+        .coded("already_returned"));
+    }
+    if team.version != version {
+        return Err(AppError::conflict(Text::new(
+            format!("{} は他の人が先に更新しました。読み込み直してください。", team.team_no),
+            format!("{} was changed by somebody else. Reload it.", team.team_no),
+        ))
+        .coded("stale_version")
+        .with_details(json!({ "current_version": team.version })));
+    }
+    let minutes = match form.minutes {
+        Some(m) if (0..=24 * 60).contains(&m) => m,
+        Some(_) => return Err(invalid("minutes", "作業時間は0〜1440分です。", "minutes is 0–1440.")),
+        None => chrono::DateTime::parse_from_rfc3339(&team.departed_at)
+            .map(|left| (now - left).num_minutes().max(0))
+            .unwrap_or(0),
+    };
+
+    ledger::settle(&mut tx, clock, actor, team.id, &team.team_no, &form.returns).await?;
+    let returned_at = stamp(now);
+    let returned = Returned { outcome, returned_at: &returned_at, minutes, report: &report, injury: &injury };
+    if !store::mark_returned(tx.conn(), team.id, version, &returned).await? {
+        return Err(AppError::conflict(Text::new("班の状態が変わりました。", "The team changed meanwhile.")));
+    }
+    if let Some(need_id) = team.need_id {
+        let to = match outcome {
+            Outcome::Done => Status::Done,
+            Outcome::Continue => Status::Continuing,
+            Outcome::Cancelled => Status::Waiting,
+        };
+        crate::needs::progress::team_back(&mut tx, clock, actor, need_id, &team.team_no, to).await?;
+    }
+    let mut found = Vec::new();
+    for (i, mut need) in form.new_needs.into_iter().enumerate() {
+        // Found on site: written as a visit, saved even when it looks like a known
+        // one (the coordinator links duplicates later, from the needs page).
+        need.received_via = need.received_via.or(Some(ReceivedVia::Visit));
+        need.force_new = true;
+        match receive_in(&mut tx, clock, zones, actor, need).await {
+            Ok(Intake::Saved(saved)) => found.push(saved.need_no.clone()),
+            Ok(Intake::LikelyDuplicates(_)) => unreachable!("forced"),
+            Err(mut error) => {
+                error.field = error.field.map(|f| format!("new_needs[{i}].{f}"));
+                return Err(error);
+            }
+        }
+    }
+    tx.append(
+        clock,
+        actor,
+        "team.returned",
+        Some(team.team_no.clone()),
+        json!({
+            "team_id": team.id,
+            "team_no": team.team_no,
+            "need_no": team.need_no,
+            "zone": team.zone,
+            "outcome": outcome,
+            "minutes": minutes,
+            "headcount": team.headcount,
+            "new_needs": found,
+            "injury": !injury.is_empty(),
+        }),
+    )
+    .await?;
+    if !injury.is_empty() {
+        // The description stays on the team; the log says that it happened and where.
+        tx.append(
+            clock,
+            actor,
+            "incident.reported",
+            Some(team.team_no.clone()),
+            json!({ "team_id": team.id, "team_no": team.team_no, "need_no": team.need_no, "zone": team.zone }),
+        )
+        .await?;
+    }
+    let back = store::team(tx.conn(), team.id, now).await?.expect("exists");
+    tx.commit().await?;
+    Ok(back)
+}

@@ -1,0 +1,295 @@
+//! 送り出し: forming a team and sending it out, in one transaction — members
+//! checked in, insured, on no other team; the need not taken; the center not
+//! suspended; the loans in stock. Any refusal is a 409 naming the reason, and
+//! nothing changes. Event `team.dispatched` (and the need's and the loans').
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::loans::{self as ledger, Loan};
+use super::model::{Team, team_no};
+use super::store::{self, NewTeam};
+use crate::clock::{Clock, stamp};
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::events::{Actor, WriteTx};
+use crate::fields::{invalid, optional};
+use crate::i18n::Text;
+use crate::needs::model::parse_need_no;
+use crate::reception::model::volunteer_no;
+use crate::reception::{DispatchBlock, dispatch_block};
+
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TeamForm {
+    /// The need the team goes to…
+    pub need_id: Option<i64>,
+    /// …or its number, as scanned from the printed need card (`N-0045`).
+    pub need_no: Option<String>,
+    /// 地区派遣: send the team to a zone instead of one need…
+    pub zone: Option<String>,
+    /// …asking for this many people.
+    pub headcount: Option<i64>,
+    /// リーダー (one of the members; added if missing).
+    pub leader_id: Option<i64>,
+    pub member_ids: Vec<i64>,
+    /// 車両 (軽トラ …)
+    pub vehicle: Option<String>,
+    /// 資機材 lent to the team.
+    pub loans: Vec<Loan>,
+    /// 帰着期限: `14:00` today, or RFC 3339. Default: the heat rule (config).
+    pub return_by: Option<String>,
+}
+
+/// Where a team goes.
+enum Target {
+    Need(i64),
+    Zone { zone: String, headcount: i64 },
+}
+
+pub async fn send_out(
+    db: &Db,
+    clock: &Clock,
+    config: &Config,
+    zone_names: &[String],
+    actor: &Actor,
+    form: TeamForm,
+) -> Result<Team, AppError> {
+    let now = clock.now();
+    let day = clock.activity_day();
+    let mut tx = db.begin_write().await?;
+    let target = target(&mut tx, &form, zone_names).await?;
+    let (leader, members) = members(&form)?;
+    let vehicle = optional("vehicle", form.vehicle.as_deref(), "車両", 30)?.unwrap_or_default();
+    let return_by = deadline(form.return_by.as_deref(), now, config)?;
+
+    let center = store::center_state(tx.conn()).await?;
+    if center.suspended {
+        return Err(AppError::conflict(Text::new(
+            format!("活動中止中のため送り出しできません（{}）。", center.reason),
+            format!("Activities are suspended ({}): no team can be sent.", center.reason),
+        ))
+        .coded("suspended"));
+    }
+    let mut headcounts = Vec::with_capacity(members.len());
+    for &id in &members {
+        headcounts.push(member_ready(&mut tx, id, day).await?);
+    }
+
+    let number = store::next_number(tx.conn(), day).await?;
+    let team_no = team_no(number);
+    let need = match &target {
+        Target::Need(id) => Some(crate::needs::progress::team_left(&mut tx, clock, actor, *id, &team_no).await?),
+        Target::Zone { .. } => None,
+    };
+    let (zone, requested_headcount) = match &target {
+        Target::Need(_) => (need.as_ref().and_then(|n| n.zone.clone()), None),
+        Target::Zone { zone, headcount } => (Some(zone.clone()), Some(*headcount)),
+    };
+    let departed_at = stamp(now);
+    let return_by = stamp(return_by);
+    let new = NewTeam {
+        day,
+        number,
+        need_id: need.as_ref().map(|n| n.id),
+        zone: zone.as_deref(),
+        requested_headcount,
+        leader_id: leader,
+        vehicle: &vehicle,
+        departed_at: &departed_at,
+        return_by: &return_by,
+    };
+    let id = store::insert(tx.conn(), &new).await?;
+    let mut numbers = Vec::with_capacity(members.len());
+    for (&member, &headcount) in members.iter().zip(&headcounts) {
+        store::insert_member(tx.conn(), id, member, member == leader, headcount).await?;
+        numbers.push(member_no(&mut tx, member).await?);
+    }
+    tx.append(
+        clock,
+        actor,
+        "team.dispatched",
+        Some(team_no.clone()),
+        json!({
+            "team_id": id,
+            "team_no": team_no,
+            "need_no": need.as_ref().map(|n| n.need_no.clone()),
+            "zone": zone,
+            "headcount": headcounts.iter().sum::<i64>(),
+            "members": numbers,
+            "leader": numbers[0],
+            "return_by": return_by,
+        }),
+    )
+    .await?;
+    if !form.loans.is_empty() {
+        ledger::lend(&mut tx, clock, actor, id, &team_no, &form.loans).await?;
+    }
+    let team = store::team(tx.conn(), id, now).await?.expect("just inserted");
+    tx.commit().await?;
+    Ok(team)
+}
+
+async fn target(tx: &mut WriteTx, form: &TeamForm, zone_names: &[String]) -> Result<Target, AppError> {
+    let need_id = match (form.need_id, form.need_no.as_deref().map(str::trim).filter(|n| !n.is_empty())) {
+        (Some(id), _) => Some(id),
+        (None, Some(text)) => {
+            let number = parse_need_no(text).ok_or_else(|| {
+                invalid("need_no", "ニーズ番号は N-0045 のように入力してください。", "need_no looks like N-0045.")
+            })?;
+            let id = crate::needs::store::id_by_number(tx.conn(), number).await?;
+            Some(id.ok_or_else(|| {
+                AppError::not_found(Text::new(
+                    format!("{text} は登録されていません。"),
+                    format!("{text} does not exist."),
+                ))
+                .with_field("need_no")
+            })?)
+        }
+        (None, None) => None,
+    };
+    let zone = form.zone.as_deref().map(str::trim).filter(|z| !z.is_empty());
+    match (need_id, zone) {
+        (Some(id), None) => Ok(Target::Need(id)),
+        (None, Some(zone)) => {
+            if !zone_names.iter().any(|z| z == zone) {
+                return Err(invalid(
+                    "zone",
+                    format!("地区「{zone}」はありません。"),
+                    format!("There is no zone {zone}."),
+                ));
+            }
+            let headcount = form.headcount.ok_or_else(|| {
+                invalid(
+                    "headcount",
+                    "地区派遣の必要人数を入力してください。",
+                    "headcount is required for a zone dispatch.",
+                )
+            })?;
+            if !(1..=500).contains(&headcount) {
+                return Err(invalid("headcount", "必要人数は1〜500人です。", "headcount is 1–500."));
+            }
+            Ok(Target::Zone { zone: zone.to_string(), headcount })
+        }
+        (Some(_), Some(_)) => {
+            Err(invalid("zone", "ニーズか地区のどちらか一方を選んでください。", "Give a need or a zone, not both."))
+        }
+        (None, None) => {
+            Err(invalid("need_id", "送り先のニーズ（または地区）を選んでください。", "need_id (or zone) is required."))
+        }
+    }
+}
+
+/// The leader and the members (leader first, no repeats).
+fn members(form: &TeamForm) -> Result<(i64, Vec<i64>), AppError> {
+    let mut members = Vec::new();
+    let leader = form.leader_id.or(form.member_ids.first().copied()).ok_or_else(|| {
+        invalid("member_ids", "班のメンバーを1人以上選んでください。", "A team needs at least one member.")
+    })?;
+    members.push(leader);
+    for &id in &form.member_ids {
+        if !members.contains(&id) {
+            members.push(id);
+        }
+    }
+    if members.len() > 50 {
+        return Err(invalid("member_ids", "1つの班は50人までです。", "A team has at most 50 members."));
+    }
+    Ok((leader, members))
+}
+
+/// A member may go: checked in today, still here, insured, on no team out.
+/// Returns how many people they bring (a group's representative: the group).
+async fn member_ready(tx: &mut WriteTx, id: i64, day: chrono::NaiveDate) -> Result<i64, AppError> {
+    let number = member_no(tx, id).await?;
+    if let Some(block) = dispatch_block(tx.conn(), id, day).await? {
+        let (code, ja, en) = match block {
+            DispatchBlock::NotCheckedIn => ("not_checked_in", "本日受付していません", "is not checked in today"),
+            DispatchBlock::CheckedOut => ("checked_out", "すでに退所しています", "has checked out"),
+            DispatchBlock::Uninsured => ("uninsured", "ボランティア活動保険に未加入です", "is not insured"),
+        };
+        return Err(AppError::conflict(Text::new(format!("{number} は{ja}。"), format!("{number} {en}.")))
+            .coded(code)
+            .with_field("member_ids")
+            .with_details(json!({ "volunteer_id": id, "volunteer_no": number })));
+    }
+    if let Some(team) = store::team_of(tx.conn(), id).await? {
+        return Err(AppError::conflict(Text::new(
+            format!("{number} は {team} で活動中です。"),
+            format!("{number} is out with {team}."),
+        ))
+        .coded("member_busy")
+        .with_field("member_ids")
+        .with_details(json!({ "volunteer_id": id, "volunteer_no": number, "team_no": team })));
+    }
+    Ok(store::headcount_today(tx.conn(), id, day).await?)
+}
+
+async fn member_no(tx: &mut WriteTx, id: i64) -> Result<String, AppError> {
+    let number: Option<i64> =
+        sqlx::query_scalar("SELECT number FROM volunteers WHERE id = ?").bind(id).fetch_optional(tx.conn()).await?;
+    number.map(volunteer_no).ok_or_else(|| {
+        AppError::validation(
+            "member_ids",
+            Text::new(format!("ボランティア（ID {id}）は登録されていません。"), format!("No volunteer with id {id}.")),
+        )
+    })
+}
+
+/// 帰着期限: as given (`14:00` today or RFC 3339, in the future), else the heat
+/// rule — within `return_within`, and by `return_by` o'clock when that comes first.
+fn deadline(
+    given: Option<&str>,
+    now: DateTime<FixedOffset>,
+    config: &Config,
+) -> Result<DateTime<FixedOffset>, AppError> {
+    let bad = || {
+        invalid(
+            "return_by",
+            "帰着期限は 14:00 のように、今より後の時刻で入力してください。",
+            "return_by is a later time today such as 14:00, or RFC 3339.",
+        )
+    };
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(text) => {
+            let at = match NaiveTime::parse_from_str(text, "%H:%M") {
+                Ok(time) => now.date_naive().and_time(time).and_local_timezone(now.timezone()).single(),
+                Err(_) => DateTime::parse_from_rfc3339(text).ok(),
+            };
+            at.filter(|at| *at > now).ok_or_else(bad)
+        }
+        None => {
+            let within = now + config.return_within;
+            let by_clock = config
+                .return_by
+                .and_then(|time| now.date_naive().and_time(time).and_local_timezone(now.timezone()).single())
+                .filter(|at| *at > now + Duration::minutes(30));
+            Ok(by_clock.map_or(within, |at| at.min(within)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn the_heat_rule_gives_the_earlier_of_three_hours_and_three_oclock() {
+        let config = Config::new("/tmp");
+        let morning = at("2026-07-12T09:00:00+09:00");
+        assert_eq!(deadline(None, morning, &config).unwrap(), at("2026-07-12T12:00:00+09:00"));
+        let noon = at("2026-07-12T13:00:00+09:00");
+        assert_eq!(deadline(None, noon, &config).unwrap(), at("2026-07-12T15:00:00+09:00"));
+        let late = at("2026-07-12T14:45:00+09:00");
+        assert_eq!(deadline(None, late, &config).unwrap(), at("2026-07-12T17:45:00+09:00"), "no deadline in the past");
+        assert_eq!(deadline(Some("14:00"), morning, &config).unwrap(), at("2026-07-12T14:00:00+09:00"));
+        assert!(deadline(Some("08:00"), morning, &config).is_err());
+        assert!(deadline(Some("夕方"), morning, &config).is_err());
+    }
+}
