@@ -9,8 +9,10 @@ use sqlx::SqliteExecutor;
 pub struct ReceptionCounts {
     /// Checked in today (people).
     pub checked_in: i64,
-    /// Checked in and not yet checked out (people). Later also: not out on a team.
+    /// Checked in, not checked out, and not out on a team (people): the waiting pool.
     pub waiting: i64,
+    /// Out with a team now (people).
+    pub on_teams: i64,
     pub checked_out: i64,
     pub insurance_enrolled: i64,
     pub insurance_enrolled_at_desk: i64,
@@ -26,7 +28,12 @@ pub struct ReceptionCounts {
 pub async fn for_day(conn: impl SqliteExecutor<'_>, day: NaiveDate) -> Result<ReceptionCounts, sqlx::Error> {
     sqlx::query_as(
         "SELECT COALESCE(SUM(c.headcount), 0) AS checked_in,
-                COALESCE(SUM(CASE WHEN c.checked_out_at IS NULL THEN c.headcount END), 0) AS waiting,
+                COALESCE(SUM(CASE WHEN c.checked_out_at IS NULL AND NOT EXISTS
+                    (SELECT 1 FROM team_members m WHERE m.volunteer_id = c.volunteer_id AND m.out = 1)
+                    THEN c.headcount END), 0) AS waiting,
+                COALESCE(SUM(CASE WHEN EXISTS
+                    (SELECT 1 FROM team_members m WHERE m.volunteer_id = c.volunteer_id AND m.out = 1)
+                    THEN c.headcount END), 0) AS on_teams,
                 COALESCE(SUM(CASE WHEN c.checked_out_at IS NOT NULL THEN c.headcount END), 0) AS checked_out,
                 COALESCE(SUM(CASE WHEN c.insurance = 'enrolled' THEN c.headcount END), 0) AS insurance_enrolled,
                 COALESCE(SUM(CASE WHEN c.insurance = 'enrolled_at_desk' THEN c.headcount END), 0) AS insurance_enrolled_at_desk,

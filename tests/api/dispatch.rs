@@ -98,6 +98,8 @@ async fn a_team_goes_out_for_a_need_and_comes_back_with_its_report() {
     assert_eq!(team["overdue"], false);
     assert_eq!(need_status(&c, &n).await, "active");
     assert_eq!(waiting_ids(&c).await, [ids[4]], "the team is out of the waiting pool");
+    let desk: Value = c.desk.get("/api/reception/today").await.json().await.unwrap();
+    assert_eq!((desk["waiting"].as_i64(), desk["on_teams"].as_i64()), (Some(1), Some(4)), "{desk}");
 
     let mut kinds = Vec::new();
     while let Some(event) = next_event(&mut board, Duration::from_secs(2)).await {
