@@ -12,6 +12,45 @@ window.Borasen = {
     const answer = await response.json().catch(function () { return {}; });
     return { ok: response.ok, status: response.status, body: answer };
   },
+  // Follows /ws/board from the snapshot's seq: `onEvent(event)` for each event
+  // once, in order; `onLink(live)` as the connection comes and goes;
+  // `onReset()` after the snapshot is taken again (the log was restored from a
+  // backup, close code 4000). A dropped connection resumes with backoff and jitter.
+  follow: function (handlers) {
+    let lastSeq = 0;
+    let attempt = 0;
+    const link = handlers.onLink || function () {};
+    async function snapshot() {
+      const response = await fetch("/api/board", { headers: { "Accept-Language": "ja" } });
+      if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
+      if (!response.ok) throw new Error("snapshot " + response.status);
+      lastSeq = (await response.json()).seq;
+    }
+    function connect() {
+      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
+      socket.onopen = function () { attempt = 0; link(true); };
+      socket.onmessage = function (message) {
+        const event = JSON.parse(message.data);
+        if (event.seq <= lastSeq) return;
+        lastSeq = event.seq;
+        handlers.onEvent(event);
+      };
+      socket.onclose = function (closed) {
+        link(false);
+        if (closed.code === 4001) { location.href = "/login"; return; } // session ended
+        attempt += 1;
+        const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
+        const next = closed.code === 4000
+          ? function () { snapshot().then(function () { if (handlers.onReset) handlers.onReset(); connect(); }, connect); }
+          : connect;
+        setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
+      };
+    }
+    link(false);
+    // `ready()`: load what the page draws, as new as the snapshot's seq or newer, before events flow.
+    return snapshot().then(function () { return handlers.ready ? handlers.ready() : null; }).then(connect);
+  },
   el: function (tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;

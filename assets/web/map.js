@@ -27,7 +27,7 @@
   let vb = null; // the current view, world pixels, same aspect as the container
   let placed = null; // {x, y, lon, lat}
   let placeTicket = 0;
-  let lastSeq = 0, attempt = 0, reloadTimer = 0, tileFrame = 0;
+  let reloadTimer = 0, tileFrame = 0;
 
   // ---- coordinates -------------------------------------------------------
   function lonLat(x, y) {
@@ -312,44 +312,14 @@
   }
 
   function onEvent(event) {
-    if (event.seq <= lastSeq) return;
-    lastSeq = event.seq;
     if (event.kind.startsWith("need.") || event.kind.startsWith("zones.")) reloadSoon();
   }
 
-  async function loadSnapshot() {
-    const response = await fetch("/api/board", { headers: { "Accept-Language": lang } });
-    if (response.status === 401) { location.href = "/login"; return false; }
-    if (!response.ok) throw new Error("snapshot " + response.status);
-    lastSeq = (await response.json()).seq;
-    return true;
-  }
-
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
-    socket.onopen = function () { attempt = 0; setLink(true); };
-    socket.onmessage = function (message) { onEvent(JSON.parse(message.data)); };
-    socket.onclose = function (closed) {
-      setLink(false);
-      if (closed.code === 4001) { location.href = "/login"; return; } // session ended
-      attempt += 1;
-      const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
-      // 4000: our seq is ahead of the server's log (a restored backup): start over, map included.
-      const next = closed.code === 4000
-        ? function () { loadSnapshot().then(function () { reloadSoon(); connect(); }, connect); }
-        : connect;
-      setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
-    };
-  }
-
-  setLink(false);
   view.dataset.width = String(size().w);
   // The snapshot's seq first, then the map (as new as that seq or newer), then events after the seq.
-  loadSnapshot()
-    .then(function (ok) {
-      if (!ok) return;
-      return loadMap().then(connect, function () { reloadSoon(); connect(); });
-    })
+  window.Borasen.follow({
+    onEvent: onEvent, onLink: setLink, onReset: reloadSoon,
+    ready: function () { return loadMap().catch(reloadSoon); },
+  })
     .catch(function () { setTimeout(function () { location.reload(); }, 5000); });
 })();
