@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(zones::map_http::pages())
         .merge(needs::pages::router())
         .merge(inventory::http::pages())
+        .merge(dispatch::pages::router())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))

@@ -39,20 +39,58 @@
       "board.notice_posted": "お知らせ", "zones.imported": "地区の取り込み", "item.added": "資機材の登録",
       "need.received": "ニーズ受付", "need.updated": "ニーズの更新", "need.status_changed": "ニーズの状態変更",
       "need.reopened": "ニーズの再開", "need.surveyed": "現地調査の記録", "addresses.imported": "住所表の取り込み",
+      "team.dispatched": "班の送り出し", "team.returned": "班の帰着", "team.overdue": "帰着期限の超過",
+      "incident.reported": "けが・事故の報告", "center.suspended": "活動中止", "center.resumed": "活動再開",
+      "items.lent": "資機材の貸出", "items.returned": "資機材の返却", "item.low_stock": "在庫が少なくなりました",
     },
     en: {
       "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
       "board.notice_posted": "notice", "zones.imported": "zones imported", "item.added": "equipment added",
       "need.received": "need received", "need.updated": "need updated", "need.status_changed": "need status changed",
       "need.reopened": "need reopened", "need.surveyed": "survey recorded", "addresses.imported": "addresses imported",
+      "team.dispatched": "team sent out", "team.returned": "team back", "team.overdue": "team overdue",
+      "incident.reported": "injury reported", "center.suspended": "activities suspended", "center.resumed": "activities resumed",
+      "items.lent": "equipment lent", "items.returned": "equipment returned", "item.low_stock": "low stock",
     },
   };
   const labels = KIND_LABELS[root.dataset.lang] || KIND_LABELS.ja;
 
+  // Teams out (with the overdue ones marked) and the suspension: read again on their events.
+  async function loadTeams() {
+    const response = await fetch("/api/teams?status=dispatched", { headers: { "Accept-Language": root.dataset.lang } });
+    if (!response.ok) return;
+    const teams = await response.json();
+    const list = document.getElementById("teams-out");
+    list.textContent = "";
+    document.getElementById("out-count").textContent = String(teams.length);
+    for (const t of teams) {
+      const li = document.createElement("li");
+      li.dataset.team = t.team_no;
+      if (t.overdue) li.className = "overdue-team";
+      const where = t.need_no ? t.need_no + " " + (t.zone || "") : (t.zone || "");
+      li.textContent = t.team_no + "　" + where + "　" + t.headcount + "　" + t.return_by.slice(11, 16) +
+        (t.overdue ? "　" + root.dataset.overdue : "");
+      list.appendChild(li);
+    }
+  }
+
+  function showCenter(center) {
+    document.getElementById("suspended").hidden = !center.suspended;
+    document.getElementById("suspended-reason").textContent = center.reason || "";
+  }
+
+  let teamsTimer = 0;
   function apply(event) {
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
     seqLabel.textContent = String(lastSeq);
+    if (event.kind.startsWith("team.") || event.kind.startsWith("center.")) {
+      clearTimeout(teamsTimer);
+      teamsTimer = setTimeout(function () {
+        loadTeams();
+        fetch("/api/board").then(function (r) { return r.ok ? r.json() : null; }).then(function (s) { if (s) showCenter(s.center); });
+      }, 200);
+    }
     if (event.kind === "board.notice_posted") {
       addLine(notices, event.at, event.data.text, 20);
     }
@@ -69,6 +107,8 @@
     for (const n of snapshot.notices.slice().reverse()) addLine(notices, n.posted_at, n.text, 20);
     lastSeq = snapshot.seq;
     seqLabel.textContent = String(lastSeq);
+    showCenter(snapshot.center);
+    loadTeams();
     return true;
   }
 

@@ -7,6 +7,7 @@ pub mod http;
 mod loans;
 pub mod model;
 pub mod overdue;
+pub mod pages;
 pub mod report;
 pub mod send_out;
 pub mod sheet;

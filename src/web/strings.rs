@@ -32,6 +32,9 @@ pub struct Strings {
     pub pre_register_link: &'static str,
     pub notice_placeholder: &'static str,
     pub post_notice: &'static str,
+    pub teams_out: &'static str,
+    pub suspended: &'static str,
+    pub overdue: &'static str,
     pub sections: [Section; 6],
 }
 
@@ -66,6 +69,9 @@ static JA: Strings = Strings {
     pre_register_link: "ボランティアとして参加される方の事前登録はこちら",
     notice_placeholder: "例：12時から昼休憩。水分補給を忘れずに",
     post_notice: "掲示する",
+    teams_out: "活動中の班",
+    suspended: "活動中止中",
+    overdue: "期限超過",
     sections: [
         Section {
             path: "/reception", label: "受付", description: "ボランティアの受付・事前登録・名札"
@@ -106,6 +112,9 @@ static EN: Strings = Strings {
     pre_register_link: "Volunteers: pre-register here",
     notice_placeholder: "e.g. Lunch break at 12:00 — drink water",
     post_notice: "Post",
+    teams_out: "Teams out",
+    suspended: "Activities suspended",
+    overdue: "overdue",
     sections: [
         Section { path: "/reception", label: "Reception", description: "Volunteer check-in, pre-registration, badges" },
         Section { path: "/needs", label: "Needs", description: "Household requests and the map" },

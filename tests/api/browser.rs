@@ -564,3 +564,53 @@ async fn a_coordinator_takes_a_need_by_phone_sees_a_duplicate_and_moves_the_card
     assert!(lat.as_str().unwrap().starts_with("36.5"), "the pin comes from the table: {lat}");
     assert_eq!(browser.eval("document.getElementById('address-suggestions-list').hidden").await, true);
 }
+
+#[tokio::test]
+async fn a_coordinator_forms_a_team_on_the_matching_desk_by_scanning_and_the_board_shows_it() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let c = crate::dispatch::center().await;
+    for i in 0..5 {
+        crate::dispatch::volunteer(&c, i, if i == 4 { "none" } else { "enrolled" }, true).await;
+    }
+    crate::dispatch::need(&c, 1).await;
+    browser.log_in(&c.app, "coordinator", "demo-pass-2026").await;
+    browser.goto(&c.app.url("/matching")).await;
+    browser.wait_for("document.querySelectorAll('#pool button').length === 5").await;
+    browser.wait_for("document.querySelectorAll('#needs button').length === 1").await;
+    assert_eq!(
+        browser.eval("document.querySelector('#pool button[data-volunteer=\"V-0005\"]').disabled").await,
+        true,
+        "an uninsured volunteer cannot be picked"
+    );
+    assert_eq!(browser.eval("document.activeElement.id").await, "scan", "ready for the scanner");
+
+    // A practised user: scan the need card, four badges, Enter.
+    let scanned = "(code => { const i = document.getElementById('scan'); i.value = code; i.form.requestSubmit(); })";
+    let started = std::time::Instant::now();
+    for code in ["N-0001", "V-0002", "V-0001", "V-0003", "V-0004"] {
+        browser.eval(&format!("{scanned}({})", json!(code))).await;
+    }
+    browser.wait_for("document.querySelectorAll('#members li').length === 4").await;
+    assert!(
+        browser
+            .eval("document.querySelector('#members li.leader').textContent")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("V-0002"),
+        "the first badge scanned leads"
+    );
+    browser.eval(&format!("{scanned}('')")).await;
+    browser.wait_for("!document.getElementById('dispatched').hidden").await;
+    println!("matching desk: need + 4 badges + Enter → dispatched in {:?} (browser time, no human)", started.elapsed());
+    assert!(
+        browser.eval("document.getElementById('dispatched').textContent").await.as_str().unwrap().contains("T-001")
+    );
+    browser.wait_for("document.querySelectorAll('#teams-out li').length === 1").await;
+    browser.wait_for("document.querySelectorAll('#pool button').length === 1").await;
+    browser.screenshot("matching.png").await;
+
+    browser.goto(&c.app.url("/board")).await;
+    browser.wait_for("document.querySelector('#teams-out li[data-team=\"T-001\"]') !== null").await;
+    browser.screenshot("board-teams.png").await;
+}

@@ -1,0 +1,402 @@
+// The matching desk, built for speed: one scan box takes need cards (N-0001)
+// and badges (QR token or V-0012); Enter on an empty box dispatches. The
+// waiting needs and the waiting pool follow the board websocket.
+"use strict";
+(function () {
+  const api = window.Borasen.api;
+  const el = window.Borasen.el;
+  const $ = function (id) { return document.getElementById(id); };
+  const scan = $("scan");
+  const scanResult = $("scan-result");
+  const teamError = $("team-error");
+  const CATEGORY = { mud: "泥出し", belongings: "家財搬出", debris: "災害ごみ運搬", cleaning: "清掃", under_floor: "床下", other: "その他" };
+  const OPEN_FOR_TEAMS = "received,surveying,waiting,continuing";
+
+  let needs = [];
+  let pool = [];
+  let items = [];
+  let team = { need: null, members: [], leader: null, loans: [] };
+  let returning = null;
+
+  function say(kind, text) {
+    scanResult.className = "result " + kind;
+    scanResult.textContent = text;
+    scanResult.hidden = false;
+  }
+
+  // ---- data ----
+  async function loadNeeds() {
+    const answer = await api("GET", "/api/needs?status=" + OPEN_FOR_TEAMS + "&limit=200");
+    if (answer.ok) needs = answer.body;
+    drawNeeds();
+  }
+
+  async function loadPool() {
+    const answer = await api("GET", "/api/waiting");
+    if (answer.ok) pool = answer.body;
+    // Somebody sent elsewhere meanwhile leaves the team being formed.
+    team.members = team.members.filter(function (m) { return pool.some(function (p) { return p.volunteer_id === m.volunteer_id; }); });
+    if (!team.members.some(function (m) { return m.volunteer_id === team.leader; })) {
+      team.leader = team.members.length ? team.members[0].volunteer_id : null;
+    }
+    drawPool();
+    drawTeam();
+  }
+
+  async function loadTeamsOut() {
+    const answer = await api("GET", "/api/teams?status=dispatched");
+    if (!answer.ok) return;
+    const list = $("teams-out");
+    list.textContent = "";
+    $("out-count").textContent = answer.body.length + "班";
+    answer.body.forEach(function (t) {
+      const li = el("li", t.overdue ? "overdue-team" : "");
+      li.dataset.team = t.team_no;
+      const where = t.need_no ? t.need_no + "（" + (t.zone || "地区不明") + "）" : "地区派遣 " + (t.zone || "");
+      li.appendChild(el("strong", "", t.team_no));
+      li.appendChild(el("span", "", where + "　" + t.headcount + "人　帰着期限 " + t.return_by.slice(11, 16)));
+      if (t.overdue) li.appendChild(el("span", "overdue", "期限超過"));
+      const back = el("button", "secondary", "帰着");
+      back.type = "button";
+      back.addEventListener("click", function () { openReturn(t); });
+      li.appendChild(back);
+      list.appendChild(li);
+    });
+  }
+
+  async function loadCenter() {
+    const answer = await api("GET", "/api/center");
+    if (!answer.ok) return;
+    $("suspended").hidden = !answer.body.suspended;
+    $("suspended-reason").textContent = answer.body.reason || "";
+    $("dispatch").disabled = answer.body.suspended;
+  }
+
+  async function loadItems() {
+    const answer = await api("GET", "/api/items");
+    if (!answer.ok || !Array.isArray(answer.body)) return;
+    items = answer.body;
+    const select = $("loan-item");
+    select.textContent = "";
+    items.forEach(function (item) {
+      const option = el("option", "", item.name + "（在庫 " + item.stock + item.unit + "）");
+      option.value = item.id;
+      select.appendChild(option);
+    });
+    $("loans-box").hidden = items.length === 0;
+  }
+
+  async function loadSuggestions() {
+    const answer = await api("GET", "/api/teams/suggestions");
+    const card = $("suggestions-card");
+    if (!answer.ok || !Array.isArray(answer.body) || answer.body.length === 0) { card.hidden = true; return; }
+    const list = $("suggestions");
+    list.textContent = "";
+    answer.body.slice(0, 8).forEach(function (s) {
+      const need = needs.find(function (n) { return n.id === s.need_id; });
+      const names = s.member_ids.map(function (id) {
+        const p = pool.find(function (w) { return w.volunteer_id === id; });
+        return p ? p.name : String(id);
+      });
+      const li = el("li");
+      li.appendChild(el("strong", "", need ? need.need_no : "N-?"));
+      li.appendChild(el("span", "", names.join("・") + (s.missing > 0 ? "（あと" + s.missing + "人）" : "") + "　" + (s.reasons || []).join("、")));
+      const take = el("button", "secondary", "この編成にする");
+      take.type = "button";
+      take.addEventListener("click", function () {
+        team.need = need || null;
+        team.members = s.member_ids.map(function (id) { return pool.find(function (w) { return w.volunteer_id === id; }); }).filter(Boolean);
+        team.leader = s.leader_id;
+        drawNeeds(); drawPool(); drawTeam();
+        scan.focus();
+      });
+      li.appendChild(take);
+      list.appendChild(li);
+    });
+    card.hidden = false;
+  }
+
+  function refreshAll() {
+    return Promise.all([loadNeeds(), loadPool(), loadTeamsOut(), loadCenter()]).then(loadSuggestions);
+  }
+
+  // ---- drawing ----
+  function needLabel(n) {
+    return n.need_no + "　優先" + n.priority + "　" + (n.zone || "地区不明") + "　" +
+      n.categories.map(function (c) { return CATEGORY[c]; }).join("・") + "　" + n.people_needed + "人";
+  }
+
+  function drawNeeds() {
+    const list = $("needs");
+    list.textContent = "";
+    $("need-count").textContent = needs.length + "件";
+    needs.forEach(function (n) {
+      const li = el("li");
+      const pick = el("button", team.need && team.need.id === n.id ? "chosen" : "", needLabel(n));
+      pick.type = "button";
+      pick.dataset.need = n.need_no;
+      pick.addEventListener("click", function () { chooseNeed(n); });
+      li.appendChild(pick);
+      list.appendChild(li);
+    });
+  }
+
+  function drawPool() {
+    const list = $("pool");
+    list.textContent = "";
+    $("pool-count").textContent = pool.reduce(function (sum, p) { return sum + p.headcount; }, 0) + "人";
+    pool.forEach(function (p) {
+      const li = el("li");
+      const taken = team.members.some(function (m) { return m.volunteer_id === p.volunteer_id; });
+      const extra = (p.headcount > 1 ? "（" + p.headcount + "人）" : "") + (p.vehicle ? " 🚚" : "") +
+        (p.skills.length ? " ［" + p.skills.join("・") + "］" : "");
+      const chip = el("button", taken ? "chosen" : "", p.volunteer_no + " " + p.name + extra);
+      chip.type = "button";
+      chip.dataset.volunteer = p.volunteer_no;
+      chip.disabled = !p.dispatchable;
+      chip.title = p.dispatchable ? "" : "保険未加入のため送り出しできません";
+      chip.addEventListener("click", function () { toggleMember(p); });
+      li.appendChild(chip);
+      list.appendChild(li);
+    });
+  }
+
+  function drawTeam() {
+    const zone = $("zone-target").value;
+    $("team-target").textContent = team.need ? "送り先: " + needLabel(team.need)
+      : zone ? "送り先: 地区派遣 " + zone : "ニーズを選ぶか読み取ってください。";
+    const list = $("members");
+    list.textContent = "";
+    team.members.forEach(function (m) {
+      const li = el("li", m.volunteer_id === team.leader ? "leader" : "");
+      const name = el("button", "who-name", m.volunteer_no + " " + m.name + (m.headcount > 1 ? "（" + m.headcount + "人）" : ""));
+      name.type = "button";
+      name.title = "リーダーにする";
+      name.addEventListener("click", function () { team.leader = m.volunteer_id; drawTeam(); scan.focus(); });
+      const remove = el("button", "secondary", "×");
+      remove.type = "button";
+      remove.setAttribute("aria-label", m.name + "を外す");
+      remove.addEventListener("click", function () { toggleMember(m); });
+      li.appendChild(name);
+      li.appendChild(remove);
+      list.appendChild(li);
+    });
+    const people = team.members.reduce(function (sum, m) { return sum + m.headcount; }, 0);
+    const wanted = team.need ? team.need.people_needed : Number($("zone-headcount").value || 0);
+    const line = $("headcount");
+    line.textContent = people + "人" + (wanted ? " ／ 必要 " + wanted + "人" : "");
+    line.className = "headcount" + (wanted && people < wanted ? " short" : "");
+    const loans = $("loans");
+    loans.textContent = "";
+    team.loans.forEach(function (loan, i) {
+      const item = items.find(function (it) { return it.id === loan.item_id; });
+      const li = el("li", "", (item ? item.name : loan.item_id) + " × " + loan.qty);
+      const remove = el("button", "secondary", "×");
+      remove.type = "button";
+      remove.addEventListener("click", function () { team.loans.splice(i, 1); drawTeam(); });
+      li.appendChild(remove);
+      loans.appendChild(li);
+    });
+  }
+
+  // ---- forming ----
+  function chooseNeed(n) {
+    team.need = team.need && team.need.id === n.id ? null : n;
+    $("zone-target").value = "";
+    drawNeeds();
+    drawTeam();
+    scan.focus();
+  }
+
+  function toggleMember(p) {
+    const at = team.members.findIndex(function (m) { return m.volunteer_id === p.volunteer_id; });
+    if (at >= 0) team.members.splice(at, 1);
+    else team.members.push(p);
+    if (!team.members.some(function (m) { return m.volunteer_id === team.leader; })) {
+      team.leader = team.members.length ? team.members[0].volunteer_id : null;
+    }
+    drawPool();
+    drawTeam();
+    scan.focus();
+  }
+
+  function clearTeam() {
+    team = { need: null, members: [], leader: null, loans: [] };
+    $("vehicle").value = "";
+    $("return-by").value = "";
+    $("zone-target").value = "";
+    $("zone-headcount").value = "";
+    teamError.hidden = true;
+    drawNeeds(); drawPool(); drawTeam();
+  }
+
+  async function onScan(code) {
+    const text = code.trim();
+    if (text === "") { dispatch(); return; }
+    if (/^[nNＮ][-－]?\d+$/.test(text)) {
+      const number = Number(text.replace(/\D/g, ""));
+      const n = needs.find(function (x) { return Number(x.need_no.slice(2)) === number; });
+      if (n) { team.need = n; drawNeeds(); drawTeam(); say("ok", n.need_no + " を選びました。"); }
+      else say("err", text + " は送り出しできるニーズの中にありません。");
+      return;
+    }
+    const known = pool.find(function (p) { return p.volunteer_no.toLowerCase() === text.toLowerCase(); });
+    if (known) { addMember(known); return; }
+    const answer = await api("GET", "/api/waiting/scan?code=" + encodeURIComponent(text));
+    if (answer.ok) {
+      if (!pool.some(function (p) { return p.volunteer_id === answer.body.volunteer_id; })) pool.push(answer.body);
+      addMember(answer.body);
+    } else {
+      say("err", (answer.body.error || {}).message || "読み取れませんでした。");
+    }
+  }
+
+  function addMember(p) {
+    if (!p.dispatchable) { say("err", p.volunteer_no + " " + p.name + " さんは保険未加入のため送り出しできません。"); return; }
+    if (team.members.some(function (m) { return m.volunteer_id === p.volunteer_id; })) {
+      say("warn", p.volunteer_no + " " + p.name + " さんはすでに班に入っています。");
+      return;
+    }
+    toggleMember(p);
+    say("ok", p.volunteer_no + " " + p.name + " さんを加えました。");
+  }
+
+  async function dispatch() {
+    teamError.hidden = true;
+    const zone = $("zone-target").value;
+    const body = {
+      need_id: team.need ? team.need.id : null,
+      zone: team.need ? null : (zone || null),
+      headcount: team.need || !zone ? null : Number($("zone-headcount").value || 0) || null,
+      leader_id: team.leader,
+      member_ids: team.members.map(function (m) { return m.volunteer_id; }),
+      vehicle: $("vehicle").value || null,
+      loans: team.loans,
+      return_by: $("return-by").value || null,
+    };
+    $("dispatch").disabled = true;
+    const answer = await api("POST", "/api/teams", body);
+    $("dispatch").disabled = false;
+    if (!answer.ok) {
+      teamError.textContent = (answer.body.error || {}).message || "送り出しできませんでした（" + answer.status + "）。";
+      teamError.hidden = false;
+      return;
+    }
+    const t = answer.body;
+    const done = $("dispatched");
+    done.textContent = "";
+    done.appendChild(el("p", "huge", t.team_no));
+    done.appendChild(el("p", "", (t.need_no || "地区派遣 " + t.zone) + "　" + t.headcount + "人　帰着期限 " + t.return_by.slice(11, 16)));
+    const sheet = el("a", "button secondary", "活動指示書（PDF）");
+    sheet.href = "/api/teams/" + t.id + "/sheet.pdf";
+    sheet.target = "_blank";
+    done.appendChild(sheet);
+    done.hidden = false;
+    clearTeam();
+    refreshAll();
+    scan.focus();
+  }
+
+  // ---- return ----
+  async function openReturn(t) {
+    returning = t;
+    const form = $("return-form");
+    form.reset();
+    $("return-title").textContent = t.team_no + " の帰着" + (t.need_no ? "（" + t.need_no + "）" : "");
+    const box = $("return-items");
+    box.textContent = "";
+    const out = await api("GET", "/api/teams/" + t.id + "/equipment");
+    (out.ok && Array.isArray(out.body) ? out.body : []).forEach(function (line) {
+      const row = el("div", "inline-form");
+      row.dataset.item = line.item_id;
+      row.appendChild(el("span", "", line.name + "（貸出 " + line.qty + line.unit + "）"));
+      [["returned", "返却", line.qty], ["lost", "紛失", 0], ["damaged", "破損", 0]].forEach(function (f) {
+        const input = el("input", "narrow-input");
+        input.type = "number"; input.min = "0"; input.inputMode = "numeric"; input.value = f[2];
+        input.name = f[0]; input.setAttribute("aria-label", line.name + " " + f[1]);
+        row.appendChild(el("span", "", f[1]));
+        row.appendChild(input);
+      });
+      box.appendChild(row);
+    });
+    $("return-error").hidden = true;
+    form.hidden = false;
+    form.scrollIntoView({ block: "center" });
+  }
+
+  $("return-form").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const form = event.target;
+    const outcome = form.querySelector("input[name=outcome]:checked");
+    const returns = Array.prototype.map.call(form.querySelectorAll("#return-items [data-item]"), function (row) {
+      const n = function (name) { return Number(row.querySelector("input[name=" + name + "]").value || 0); };
+      return { item_id: Number(row.dataset.item), returned: n("returned"), lost: n("lost"), damaged: n("damaged") };
+    });
+    const answer = await api("POST", "/api/teams/" + returning.id + "/return", {
+      version: returning.version,
+      outcome: outcome ? outcome.value : null,
+      report: form.elements.report.value,
+      injury: form.elements.injury.value,
+      returns: returns,
+    });
+    if (!answer.ok) {
+      $("return-error").textContent = (answer.body.error || {}).message || "記録できませんでした。";
+      $("return-error").hidden = false;
+      return;
+    }
+    form.hidden = true;
+    say("ok", answer.body.team_no + " の帰着を記録しました。");
+    refreshAll();
+  });
+  $("return-cancel").addEventListener("click", function () { $("return-form").hidden = true; });
+
+  // ---- controls ----
+  $("scan-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    const code = scan.value;
+    scan.value = "";
+    onScan(code);
+  });
+  $("dispatch").addEventListener("click", dispatch);
+  $("clear-team").addEventListener("click", function () { clearTeam(); scan.focus(); });
+  $("zone-target").addEventListener("change", function () { team.need = null; drawNeeds(); drawTeam(); });
+  $("zone-headcount").addEventListener("input", drawTeam);
+  $("loan-add").addEventListener("click", function () {
+    const id = Number($("loan-item").value);
+    const qty = Number($("loan-qty").value || 0);
+    if (!id || qty < 1) return;
+    const line = team.loans.find(function (l) { return l.item_id === id; });
+    if (line) line.qty += qty; else team.loans.push({ item_id: id, qty: qty });
+    drawTeam();
+  });
+  $("suspend-form").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const answer = await api("POST", "/api/center/suspend", { reason: event.target.elements.reason.value });
+    if (!answer.ok) { say("err", (answer.body.error || {}).message || "中止できませんでした。"); return; }
+    event.target.reset();
+    loadCenter();
+  });
+  $("resume").addEventListener("click", async function () {
+    await api("POST", "/api/center/resume", {});
+    loadCenter();
+  });
+
+  // ---- live ----
+  let timer = 0;
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(refreshAll, 300);
+  }
+  function setLink(live) {
+    const state = $("link-state");
+    state.textContent = live ? "接続中" : "再接続中…";
+    state.className = "link-state " + (live ? "live" : "down");
+  }
+  const LIVE = /^(need\.|team\.|volunteer\.|center\.|items?\.)/;
+  window.Borasen.follow({
+    onEvent: function (event) { if (LIVE.test(event.kind)) soon(); },
+    onLink: setLink,
+    onReset: soon,
+    ready: function () { return Promise.all([refreshAll(), loadItems()]); },
+  }).catch(function () { setTimeout(function () { location.reload(); }, 5000); });
+})();
