@@ -292,6 +292,7 @@
     sheet.target = "_blank";
     done.appendChild(sheet);
     done.hidden = false;
+    say("ok", t.team_no + " を送り出しました。");
     clearTeam();
     refreshAll();
     scan.focus();
