@@ -14,14 +14,16 @@ use borasen::auth::Role;
 use borasen::auth::users::{self, NewUser};
 use borasen::config::Config;
 use borasen::events::Actor;
-use borasen::reception::form::{Channel, RegistrationForm};
-use borasen::reception::model::Insurance;
+use borasen::reception::form::Channel;
 use borasen::reception::register::{Registered, register};
 use borasen::startup::Application;
-use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use serde_json::json;
 use sqlx::Connection;
 use tokio::sync::oneshot;
+
+mod common;
+
+use common::{env_or, logged_in_client, percentile, volunteer_form};
 
 const DESK_USER: &str = "desk";
 const DESK_PASSWORD: &str = "desk-password-2026";
@@ -34,16 +36,6 @@ fn main() {
     let clients = env_or("BORASEN_BENCH_CLIENTS", 20);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     runtime.block_on(run(n, clients));
-}
-
-fn env_or(name: &str, default: usize) -> usize {
-    match std::env::var(name) {
-        Ok(text) => match text.trim().parse() {
-            Ok(value) if value > 0 => value,
-            _ => panic!("{name} must be a positive whole number, not {text:?}"),
-        },
-        Err(_) => default,
-    }
 }
 
 async fn run(n: usize, clients: usize) {
@@ -86,7 +78,7 @@ async fn run(n: usize, clients: usize) {
     // throttle admits only a few concurrent attempts per username.
     let mut http = Vec::with_capacity(clients);
     for _ in 0..clients {
-        http.push(logged_in_client(addr).await);
+        http.push(logged_in_client(addr, DESK_USER, DESK_PASSWORD).await);
     }
 
     let url = format!("http://{addr}/api/checkins");
@@ -160,56 +152,6 @@ async fn run(n: usize, clients: usize) {
     assert_eq!(stored, n as i64, "every check-in stored once");
 }
 
-/// A valid individual pre-registration, unique by name, furigana and phone.
-fn volunteer_form(i: usize, today: chrono::NaiveDate) -> RegistrationForm {
-    const FAMILIES: [(&str, &str); 8] = [
-        ("山田", "ヤマダ"),
-        ("佐藤", "サトウ"),
-        ("鈴木", "スズキ"),
-        ("高橋", "タカハシ"),
-        ("田中", "タナカ"),
-        ("伊藤", "イトウ"),
-        ("中村", "ナカムラ"),
-        ("小林", "コバヤシ"),
-    ];
-    const GIVEN: [(&str, &str); 5] =
-        [("太郎", "タロウ"), ("花子", "ハナコ"), ("健", "ケン"), ("美咲", "ミサキ"), ("翔", "ショウ")];
-    // The index spelt in katakana keeps the furigana unique and still katakana.
-    const DIGITS: [char; 10] = ['ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ'];
-    let (family, family_kana) = FAMILIES[i % FAMILIES.len()];
-    let (given, given_kana) = GIVEN[(i / FAMILIES.len()) % GIVEN.len()];
-    let suffix: String = i.to_string().bytes().map(|d| DIGITS[usize::from(d - b'0')]).collect();
-    RegistrationForm {
-        name: format!("{family} {given}{i}"),
-        furigana: format!("{family_kana} {given_kana}{suffix}"),
-        birth_date: "1985-04-01".into(),
-        phone: format!("090-{:04}-{:04}", i / 10_000 % 10_000, i % 10_000),
-        address: "石川県輪島市".into(),
-        emergency_name: "緊急 連絡".into(),
-        emergency_phone: "076-220-2111".into(),
-        insurance: Some(Insurance::Enrolled),
-        preferred_dates: vec![today.to_string()],
-        skills: vec!["チェーンソー".into()],
-        ..RegistrationForm::default()
-    }
-}
-
-/// Logs the desk user in and returns a client that sends that session's cookie.
-async fn logged_in_client(addr: SocketAddr) -> reqwest::Client {
-    let response = reqwest::Client::new()
-        .post(format!("http://{addr}/api/session"))
-        .json(&json!({ "username": DESK_USER, "password": DESK_PASSWORD }))
-        .send()
-        .await
-        .expect("login request");
-    assert_eq!(response.status(), 200, "desk login");
-    let set_cookie = response.headers().get(SET_COOKIE).expect("session cookie").to_str().expect("ASCII cookie");
-    let pair = set_cookie.split(';').next().expect("cookie pair");
-    let mut headers = HeaderMap::new();
-    headers.insert(COOKIE, HeaderValue::from_str(pair).expect("cookie header"));
-    reqwest::Client::builder().default_headers(headers).build().expect("http client")
-}
-
 /// One desk: scans the next badge from the shared queue until it is empty.
 /// Returns each request's latency and a line for each failure.
 async fn desk_client(
@@ -268,13 +210,4 @@ async fn raw_inserts(n: usize) -> Duration {
     let elapsed = started.elapsed();
     conn.close().await.expect("close");
     elapsed
-}
-
-/// Nearest-rank percentile of sorted samples; `p` = 1.0 is the maximum.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (p * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
 }
