@@ -163,6 +163,54 @@ impl Page {
         ]);
     }
 
+    /// A solid coloured line through `points`, back to the first one when `closed` (outlines
+    /// of map zones, arrows). Fewer than two points draw nothing.
+    pub fn polyline(&mut self, points: &[(f32, f32)], closed: bool, width_pt: f32, rgb: (f32, f32, f32)) {
+        if points.len() < 2 {
+            return;
+        }
+        let points = points.iter().map(|&(x, y)| LinePoint { p: self.point(x, y), bezier: false }).collect();
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetOutlineColor { col: rgb_color(rgb) },
+            Op::SetOutlineThickness { pt: Pt(width_pt) },
+            Op::SetLineDashPattern { dash: LineDashPattern::solid() },
+            Op::DrawLine { line: Line { points, is_closed: closed } },
+            Op::RestoreGraphicsState,
+        ]);
+    }
+
+    /// Filled polygon rings without outline, by the even-odd rule, so that a ring inside
+    /// another is a hole (a zone with an enclave). Rings of fewer than three points are skipped.
+    pub fn fill_polygon(&mut self, rings: &[Vec<(f32, f32)>], rgb: (f32, f32, f32)) {
+        let rings: Vec<PolygonRing> = rings
+            .iter()
+            .filter(|ring| ring.len() >= 3)
+            .map(|ring| PolygonRing {
+                points: ring.iter().map(|&(x, y)| LinePoint { p: self.point(x, y), bezier: false }).collect(),
+            })
+            .collect();
+        if rings.is_empty() {
+            return;
+        }
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetFillColor { col: rgb_color(rgb) },
+            Op::DrawPolygon { polygon: Polygon { rings, mode: PaintMode::Fill, winding_order: WindingOrder::EvenOdd } },
+            Op::RestoreGraphicsState,
+        ]);
+    }
+
+    /// Runs `draw` with everything it draws clipped to the rectangle (a map excerpt whose
+    /// neighbouring zones reach beyond its frame).
+    pub fn clipped(&mut self, x: f32, y: f32, w: f32, h: f32, draw: impl FnOnce(&mut Page)) {
+        let mut rectangle = self.rect_of(x, y, w, h);
+        rectangle.mode = Some(PaintMode::Clip);
+        self.ops.extend([Op::SaveGraphicsState, Op::DrawRectangle { rectangle }]);
+        draw(self);
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
     fn stroke(&mut self, width_pt: f32, dashed: bool, draw: Op) {
         let dash = if dashed { LineDashPattern::new(0.0, &[3.0, 2.0]) } else { LineDashPattern::solid() };
         self.ops.extend([

@@ -119,6 +119,29 @@ fn overlong_qr_data_draws_a_placeholder() {
     assert!(!render("QR", vec![page], false).is_empty());
 }
 
+#[test]
+fn shapes_and_clipping_keep_the_graphics_state_balanced() {
+    let mut page = Page::a4();
+    page.clipped(20.0, 20.0, 60.0, 60.0, |page| {
+        let square = vec![(10.0, 10.0), (90.0, 10.0), (90.0, 90.0), (10.0, 90.0)];
+        let hole = vec![(40.0, 40.0), (60.0, 40.0), (60.0, 60.0), (40.0, 60.0)];
+        page.fill_polygon(&[square.clone(), hole, vec![(1.0, 1.0)]], (1.0, 0.9, 0.9));
+        page.polyline(&square, true, 1.0, (0.8, 0.0, 0.0));
+        page.polyline(&[(0.0, 0.0)], false, 1.0, (0.0, 0.0, 0.0));
+        page.text(30.0, 30.0, 10.0, Weight::Regular, "切り抜き");
+    });
+    page.fill_polygon(&[vec![(0.0, 0.0), (1.0, 1.0)]], (0.0, 0.0, 0.0));
+    let saves = page.ops.iter().filter(|op| matches!(op, Op::SaveGraphicsState)).count();
+    let restores = page.ops.iter().filter(|op| matches!(op, Op::RestoreGraphicsState)).count();
+    // clip + fill + one polyline; the one-point line and the degenerate ring draw nothing.
+    assert_eq!((saves, restores), (3, 3));
+    let Some(Op::DrawPolygon { polygon }) = page.ops.iter().find(|op| matches!(op, Op::DrawPolygon { .. })) else {
+        panic!("no polygon in {:?}", page.ops);
+    };
+    assert_eq!(polygon.rings.len(), 2, "the one-point ring is skipped");
+    assert!(extract(&render("図形", vec![page], false)).contains("切り抜き"));
+}
+
 /// Writes a drill-mode badge to /tmp/pdf-sample.pdf for looking at, e.g. with
 /// `pdftoppm -png -r 60 /tmp/pdf-sample.pdf /tmp/pdf-sample`.
 #[test]
