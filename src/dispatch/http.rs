@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -10,6 +11,7 @@ use utoipa_axum::routes;
 
 use super::center::{self, Center, SuspendForm};
 use super::model::{Team, TeamStatus};
+use super::papers;
 use super::report::{self, ReturnForm};
 use super::send_out::{self, TeamForm};
 use super::store::{self, Waiting};
@@ -27,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dispatch_team, list_teams))
         .routes(routes!(get_team))
         .routes(routes!(return_team))
+        .routes(routes!(team_sheet))
         .routes(routes!(waiting_pool))
         .routes(routes!(scan))
         .routes(routes!(center_state))
@@ -88,6 +91,31 @@ async fn get_team(
 ) -> Result<Json<Team>, AppError> {
     let mut conn = state.db.read.acquire().await?;
     store::team(&mut conn, id, state.clock.now()).await?.map(Json).ok_or_else(team_not_found)
+}
+
+/// 活動指示書: the dispatch sheet, A4 (personal data: coordinators and the team leader only).
+#[utoipa::path(get, path = "/api/teams/{id}/sheet.pdf", tag = "dispatch", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
+async fn team_sheet(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let zones = state.zones.current();
+    let sheet = papers::sheet_for(&state.db, &zones, &state.config, id, state.clock.now()).await?;
+    let drill = state.db.is_drill();
+    let name = format!("sheet-{}.pdf", sheet.team_no);
+    let pdf = tokio::task::spawn_blocking(move || super::sheet::render(&sheet, drill))
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(pdf_response(&name, pdf))
+}
+
+/// A PDF shown in the browser, with its file name.
+pub fn pdf_response(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("inline; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
 }
 
 /// 帰着: the leader's report and the equipment counted back.

@@ -47,3 +47,15 @@ pub async fn settle(
     }
     Err(AppError::validation("returns", Text::new("資機材の返却は準備中です。", "Returns are not ready yet.")))
 }
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct OutLine {
+    pub item_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub qty: i64,
+}
+
+pub async fn outstanding(_conn: impl sqlx::SqliteExecutor<'_>, _team_id: i64) -> Result<Vec<OutLine>, sqlx::Error> {
+    Ok(Vec::new())
+}

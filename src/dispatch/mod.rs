@@ -8,6 +8,7 @@ mod loans;
 pub mod model;
 pub mod overdue;
 pub mod pages;
+pub mod papers;
 pub mod report;
 pub mod send_out;
 pub mod sheet;

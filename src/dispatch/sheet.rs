@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveTime};
 use geo::MultiPolygon;
 
 use crate::needs::model::{Category, Damage, Parking, Survey};
-use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm, wrap_lines};
+use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, text_width_mm, wrap_lines};
 
 /// Everything printed on a dispatch sheet.
 #[derive(Clone, Debug)]
@@ -212,15 +212,6 @@ impl Flow {
 
 fn hm(time: NaiveTime) -> String {
     time.format("%-H:%M").to_string()
-}
-
-/// The largest size (down to `min`) at which `text` fits `width` mm on one line.
-fn fitting_size(text: &str, weight: Weight, width: f32, max: f32, min: f32) -> f32 {
-    let mut size = max;
-    while size > min && text_width_mm(size, weight, text) > width {
-        size -= 0.5;
-    }
-    size
 }
 
 fn categories_ja(categories: &[Category]) -> String {

@@ -239,6 +239,16 @@ pub fn text_width_mm(size_pt: f32, weight: Weight, text: &str) -> f32 {
 }
 
 /// Height of one line box (and the line pitch of wrapped text) in mm at `size_pt`.
+/// The largest size from `max` down to `min` (half-point steps) at which
+/// `text` fits `width` mm on one line.
+pub fn fitting_size(text: &str, weight: Weight, width: f32, max: f32, min: f32) -> f32 {
+    let mut size = max;
+    while size > min && text_width_mm(size, weight, text) > width {
+        size -= 0.5;
+    }
+    size
+}
+
 pub fn line_height_mm(size_pt: f32) -> f32 {
     LINE_HEIGHT_EM * size_pt * PT_TO_MM
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::model::{Insurance, Volunteer, VolunteerKind};
 use crate::i18n::date_ja;
-use crate::pdf::{self, Page, Weight, text_width_mm};
+use crate::pdf::{self, Page, Weight, fitting_size, text_width_mm};
 
 /// The badge on the sheet: 100 × 140 mm from the top-left margin.
 const X: f32 = 20.0;
@@ -13,15 +13,6 @@ const Y: f32 = 20.0;
 const W: f32 = 100.0;
 const H: f32 = 140.0;
 const PAD: f32 = 6.0;
-
-/// The largest size (down to `min`) at which `text` fits `width` mm on one line.
-fn fitting_size(text: &str, weight: Weight, width: f32, max: f32, min: f32) -> f32 {
-    let mut size = max;
-    while size > min && text_width_mm(size, weight, text) > width {
-        size -= 1.0;
-    }
-    size
-}
 
 /// `token` is the volunteer's QR token; `day` the activity day printed on it.
 /// Returns the volunteer's number (for the file name) and the PDF.

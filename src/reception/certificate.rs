@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use crate::i18n::date_ja;
 use crate::needs::model::Category;
-use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm, wrap_lines};
+use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, wrap_lines};
 
 /// Everything printed on a certificate.
 #[derive(Clone, Debug)]
@@ -164,15 +164,6 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
     page.text_centered(RIGHT - seal / 2.0, y - 22.0 + (seal - line_height_mm(10.0)) / 2.0, 10.0, Weight::Regular, "印");
 
     pdf::render(&format!("活動証明書 {}", certificate.volunteer_no), vec![page], drill)
-}
-
-/// The largest size (down to `min`) at which `text` fits `width` mm on one line.
-fn fitting_size(text: &str, weight: Weight, width: f32, max: f32, min: f32) -> f32 {
-    let mut size = max;
-    while size > min && text_width_mm(size, weight, text) > width {
-        size -= 0.5;
-    }
-    size
 }
 
 #[cfg(test)]

@@ -307,3 +307,40 @@ async fn a_zone_dispatch_sends_a_team_to_a_zone_without_a_need() {
     let unknown = send(&c, json!({ "zone": "どこか", "headcount": 3, "member_ids": [a] })).await;
     assert_eq!(unknown.status(), 422);
 }
+
+#[tokio::test]
+async fn the_dispatch_sheet_names_the_team_the_need_and_every_member() {
+    let c = center().await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(volunteer(&c, i, "enrolled", true).await);
+    }
+    need(&c, 1).await;
+    let team: Value =
+        send(&c, json!({ "need_no": "N-0001", "leader_id": ids[2], "member_ids": ids, "vehicle": "軽トラ" }))
+            .await
+            .json()
+            .await
+            .unwrap();
+    let response = c.coordinator.get(&format!("/api/teams/{}/sheet.pdf", team["id"])).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = response.bytes().await.unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    let flat: String = text.split_whitespace().collect();
+    for expected in [
+        "T-001",
+        "N-0001",
+        "ボランティア0",
+        "ボランティア1",
+        "ボランティア2",
+        "リーダー",
+        "依頼者1",
+        "活動報告",
+        "12:00",
+    ] {
+        assert!(flat.contains(expected), "{expected} in the sheet: {text}");
+    }
+    assert_eq!(c.desk.get(&format!("/api/teams/{}/sheet.pdf", team["id"])).await.status(), 403, "personal data");
+    assert_eq!(c.coordinator.get("/api/teams/999/sheet.pdf").await.status(), 404);
+}
