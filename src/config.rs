@@ -43,6 +43,10 @@ pub struct Config {
     pub center_phone: String,
     /// The center's name, on sheets and certificates.
     pub center_name: String,
+    /// Who certifies activity (活動証明書): the council.
+    pub issuer: String,
+    /// Its representative (会長 …), printed under it; empty: left out.
+    pub representative: String,
 }
 
 impl Config {
@@ -66,6 +70,8 @@ impl Config {
             return_by: chrono::NaiveTime::from_hms_opt(15, 0, 0),
             center_phone: String::new(),
             center_name: "災害ボランティアセンター".into(),
+            issuer: "社会福祉協議会".into(),
+            representative: String::new(),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod openapi;
 pub mod pdf;
 pub mod rate_limit;
 pub mod reception;
+pub mod reports;
 pub mod startup;
 pub mod web;
 pub mod zones;

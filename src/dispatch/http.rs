@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -108,14 +108,7 @@ async fn team_sheet(
     let pdf = tokio::task::spawn_blocking(move || super::sheet::render(&sheet, drill))
         .await
         .map_err(|_| AppError::internal())?;
-    Ok(pdf_response(&name, pdf))
-}
-
-/// A PDF shown in the browser, with its file name.
-pub fn pdf_response(name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("inline; filename=\"{name}\"");
-    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response()
+    Ok(crate::web::pdf_response(&name, pdf))
 }
 
 /// 帰着: the leader's report and the equipment counted back.

@@ -6,6 +6,8 @@ pub mod pages;
 pub mod strings;
 
 use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
@@ -22,4 +24,11 @@ pub fn router() -> Router<AppState> {
         .route("/drill", get(pages::coming_soon))
         .route("/assets/{*path}", get(assets::serve))
         .route("/healthz", get(pages::healthz))
+}
+
+/// A PDF shown in the browser, with its file name.
+pub fn pdf_response(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("inline; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
 }

@@ -344,3 +344,30 @@ async fn the_dispatch_sheet_names_the_team_the_need_and_every_member() {
     assert_eq!(c.desk.get(&format!("/api/teams/{}/sheet.pdf", team["id"])).await.status(), 403, "personal data");
     assert_eq!(c.coordinator.get("/api/teams/999/sheet.pdf").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_activity_certificate_comes_from_the_record_after_check_out() {
+    let c = center().await;
+    let id = volunteer(&c, 7, "enrolled", true).await;
+    need(&c, 1).await;
+    let team: Value = send(&c, json!({ "need_no": "N-0001", "member_ids": [id] })).await.json().await.unwrap();
+    let path = format!("/api/volunteers/{id}/certificate.pdf");
+    let early = c.desk.get(&path).await;
+    assert_eq!(early.status(), 409, "not before check-out");
+    c.app.state.clock.advance(chrono::Duration::hours(3));
+    let back = c
+        .coordinator
+        .post(&format!("/api/teams/{}/return", team["id"]), &json!({ "version": 1, "outcome": "done" }))
+        .await;
+    assert_eq!(back.status(), 200);
+    assert_eq!(c.desk.post("/api/checkouts", &json!({ "volunteer_id": id })).await.status(), 200);
+    let response = c.desk.get(&path).await;
+    assert_eq!(response.status(), 200);
+    let text = pdf_extract::extract_text_from_mem(&response.bytes().await.unwrap()).unwrap();
+    let flat: String = text.split_whitespace().collect();
+    for expected in ["活動証明書", "ボランティア7", "V-0001", "T-001", "香林坊", "泥出し", "証明します"]
+    {
+        assert!(flat.contains(expected), "{expected} in the certificate: {text}");
+    }
+    assert!(!flat.contains("依頼者"), "no household on a certificate");
+}

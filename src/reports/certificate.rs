@@ -1,0 +1,91 @@
+//! 活動証明書 for one volunteer and day, from the record: the check-in and
+//! check-out, and the teams the event log says they went out with.
+
+use chrono::{DateTime, NaiveDate, NaiveTime};
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::i18n::Text;
+use crate::needs::model::{Category, parse_need_no};
+use crate::reception::certificate::{Activity, Certificate};
+use crate::reception::store;
+
+pub async fn for_day(
+    db: &Db,
+    config: &Config,
+    volunteer_id: i64,
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Result<Certificate, AppError> {
+    let volunteer = store::volunteer(&db.read, volunteer_id, day).await?.ok_or_else(|| {
+        AppError::not_found(Text::new("該当するボランティアが見つかりません。", "No such volunteer."))
+    })?;
+    let Some(check_in) = volunteer.today.as_ref() else {
+        return Err(AppError::conflict(Text::new(
+            format!("{} さんはこの日に受付していません。", volunteer.name),
+            format!("{} was not checked in that day.", volunteer.volunteer_no),
+        ))
+        .coded("not_checked_in"));
+    };
+    let Some(checked_out) = check_in.checked_out_at.as_deref().and_then(time_of) else {
+        return Err(AppError::conflict(Text::new(
+            "活動証明書は退所の記録のあとで発行できます。",
+            "The certificate is issued after check-out.",
+        ))
+        .coded("not_checked_out"));
+    };
+    Ok(Certificate {
+        center_name: config.center_name.clone(),
+        issuer: config.issuer.clone(),
+        representative: config.representative.clone(),
+        issued_on: today,
+        name: volunteer.name.clone(),
+        volunteer_no: volunteer.volunteer_no.clone(),
+        day,
+        checked_in: time_of(&check_in.checked_in_at).unwrap_or_default(),
+        checked_out,
+        activities: activities(db, &volunteer.volunteer_no, day).await?,
+    })
+}
+
+fn time_of(stamp: &str) -> Option<NaiveTime> {
+    DateTime::parse_from_rfc3339(stamp).ok().map(|t| t.time())
+}
+
+/// The teams of `day` whose `team.dispatched` event names the volunteer.
+async fn activities(db: &Db, volunteer_no: &str, day: NaiveDate) -> Result<Vec<Activity>, AppError> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT data FROM events WHERE kind = 'team.dispatched' AND substr(at, 1, 10) = ? ORDER BY seq",
+    )
+    .bind(day.to_string())
+    .fetch_all(&db.read)
+    .await?;
+    let mut out = Vec::new();
+    for data in rows {
+        let Ok(event) = serde_json::from_str::<Value>(&data) else { continue };
+        let members = event["members"].as_array().cloned().unwrap_or_default();
+        if !members.iter().any(|m| m.as_str() == Some(volunteer_no)) {
+            continue;
+        }
+        let categories = match event["need_no"].as_str().and_then(parse_need_no) {
+            Some(number) => need_categories(db, number).await?,
+            None => Vec::new(),
+        };
+        out.push(Activity {
+            team_no: event["team_no"].as_str().unwrap_or_default().to_string(),
+            zone: event["zone"].as_str().map(str::to_string),
+            categories,
+        });
+    }
+    Ok(out)
+}
+
+async fn need_categories(db: &Db, number: i64) -> Result<Vec<Category>, AppError> {
+    let id = crate::needs::store::id_by_number(&db.read, number).await?;
+    Ok(match id {
+        Some(id) => crate::needs::store::need(&db.read, id).await?.map(|n| n.categories).unwrap_or_default(),
+        None => Vec::new(),
+    })
+}
