@@ -191,7 +191,7 @@ pub async fn add(tx: &mut WriteTx, clock: &Clock, actor: &Actor, form: ItemForm)
     }
     // Added below its threshold (none in stock yet): the board should know.
     LowWatch::not_low().check(tx, clock, actor, id).await?;
-    Ok(existing(tx.conn(), id).await?)
+    existing(tx.conn(), id).await
 }
 
 /// `POST /api/items`: its own transaction.

@@ -104,7 +104,7 @@ async fn record(
     let new = NewMovement { item_id: item.id, movement, qty, delta, team: None, note, at: &at, event_seq: event.seq };
     store::insert_movement(tx.conn(), &new).await?;
     LowWatch::of(item).check(tx, clock, actor, item.id).await?;
-    Ok(existing(tx.conn(), item.id).await?)
+    existing(tx.conn(), item.id).await
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

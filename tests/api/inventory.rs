@@ -520,3 +520,45 @@ async fn the_equipment_page_shows_stock_loans_and_what_goes_back_to_its_owner() 
         assert_eq!(reqwest::get(app.url(asset)).await.unwrap().status(), 200, "{asset}");
     }
 }
+
+#[tokio::test]
+async fn a_coordinator_receives_and_writes_off_on_the_equipment_page() {
+    let Some(mut browser) = crate::browser::Browser::launch().await else { return };
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.demo = true;
+        c.demo_password = Some("demo-pass-2026".into());
+    })
+    .await;
+    browser.log_in(&app, "coordinator", "demo-pass-2026").await;
+    browser.goto(&app.url("/inventory")).await;
+    let row = "document.querySelector('#items-list tr[data-name=\"剣スコップ\"]')";
+    browser.eval(&format!("{row}.querySelector('.open-item').click()")).await;
+    browser
+        .wait_for(
+            "!document.getElementById('detail').hidden && document.querySelectorAll('#ledger tbody tr').length === 1",
+        )
+        .await;
+
+    // More than on hand: refused beside the field, nothing changes.
+    browser
+        .eval(
+            "{ const f = document.getElementById('writeoff-form'); f.elements.qty.value = '100'; \
+             f.elements.reason.value = '流出'; f.requestSubmit(); }",
+        )
+        .await;
+    browser
+        .wait_for("document.querySelector('#writeoff-form .field-error[data-for=qty]').textContent.includes('在庫')")
+        .await;
+
+    browser
+        .eval("{ const f = document.getElementById('receive-form'); f.elements.qty.value = '5'; f.requestSubmit(); }")
+        .await;
+    browser
+        .wait_for("location.search === '?item=1' && document.querySelectorAll('#ledger tbody tr').length === 2")
+        .await;
+    let stock = browser.eval(&format!("{row}.querySelector('.stock strong').textContent")).await;
+    assert_eq!(stock, "65");
+    let newest = browser.eval("document.querySelector('#ledger tbody tr').textContent").await;
+    assert!(newest.as_str().unwrap().contains("入庫"), "{newest}");
+    browser.screenshot("inventory.png").await;
+}
