@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
-use crate::inventory::{self, ItemKind, NewItem, Source};
+use crate::inventory::{self, ItemForm, ItemKind, Source};
 use crate::zones;
 use crate::zones::address::AddressKind;
 
@@ -20,25 +20,26 @@ pub const DEMO_TOWNS: &str = include_str!("../maps/demo-kanazawa-towns.csv");
 const OWNER_BORROWED: &str = "金沢市社会福祉協議会（借用）";
 const OWNER_RENTED: &str = "北陸レンタル（デモ）";
 
-/// name, kind, unit, source, owner, low-stock threshold, stock
-type ItemRow = (&'static str, ItemKind, &'static str, Source, Option<&'static str>, i64, i64);
+/// name, kind, unit, source, owner, low-stock threshold, stock, code printed on the item
+type ItemRow = (&'static str, ItemKind, &'static str, Source, Option<&'static str>, i64, i64, &'static str);
 
+// Kept at 14 items: the demo test counts them.
 #[rustfmt::skip]
 const ITEMS: &[ItemRow] = &[
-    ("剣スコップ",   ItemKind::Durable,    "本", Source::Purchased, None,                  10,   60),
-    ("角スコップ",   ItemKind::Durable,    "本", Source::Purchased, None,                  10,   40),
-    ("一輪車",       ItemKind::Durable,    "台", Source::Borrowed,  Some(OWNER_BORROWED),   3,   12),
-    ("土のう袋",     ItemKind::Consumable, "枚", Source::Donated,   None,                 200, 1000),
-    ("バール",       ItemKind::Durable,    "本", Source::Purchased, None,                   2,   10),
-    ("高圧洗浄機",   ItemKind::Durable,    "台", Source::Rented,    Some(OWNER_RENTED),     1,    3),
-    ("ブルーシート", ItemKind::Consumable, "枚", Source::Donated,   None,                  20,  100),
-    ("デッキブラシ", ItemKind::Durable,    "本", Source::Purchased, None,                   5,   30),
-    ("ほうき",       ItemKind::Durable,    "本", Source::Purchased, None,                   5,   30),
-    ("十能",         ItemKind::Durable,    "本", Source::Purchased, None,                   5,   20),
-    ("手箕",         ItemKind::Durable,    "個", Source::Purchased, None,                   5,   30),
-    ("のこぎり",     ItemKind::Durable,    "本", Source::Purchased, None,                   2,    8),
-    ("フネ",         ItemKind::Durable,    "個", Source::Borrowed,  Some(OWNER_BORROWED),   2,    6),
-    ("軍手",         ItemKind::Consumable, "双", Source::Donated,   None,                  50,  500),
+    ("剣スコップ",   ItemKind::Durable,    "本", Source::Purchased, None,                  10,   60, "E-01"),
+    ("角スコップ",   ItemKind::Durable,    "本", Source::Purchased, None,                  10,   40, "E-02"),
+    ("一輪車",       ItemKind::Durable,    "台", Source::Borrowed,  Some(OWNER_BORROWED),   3,   12, "E-03"),
+    ("土のう袋",     ItemKind::Consumable, "枚", Source::Donated,   None,                 200, 1000, "C-01"),
+    ("バール",       ItemKind::Durable,    "本", Source::Purchased, None,                   2,   10, "E-04"),
+    ("高圧洗浄機",   ItemKind::Durable,    "台", Source::Rented,    Some(OWNER_RENTED),     1,    3, "E-05"),
+    ("ブルーシート", ItemKind::Consumable, "枚", Source::Donated,   None,                  20,  100, "C-02"),
+    ("デッキブラシ", ItemKind::Durable,    "本", Source::Purchased, None,                   5,   30, "E-06"),
+    ("ほうき",       ItemKind::Durable,    "本", Source::Purchased, None,                   5,   30, "E-07"),
+    ("十能",         ItemKind::Durable,    "本", Source::Purchased, None,                   5,   20, "E-08"),
+    ("手箕",         ItemKind::Durable,    "個", Source::Purchased, None,                   5,   30, "E-09"),
+    ("のこぎり",     ItemKind::Durable,    "本", Source::Purchased, None,                   2,    8, "E-10"),
+    ("フネ",         ItemKind::Durable,    "個", Source::Borrowed,  Some(OWNER_BORROWED),   2,    6, "E-11"),
+    ("軍手",         ItemKind::Consumable, "双", Source::Donated,   None,                  50,  500, "C-03"),
 ];
 
 /// Seeds the demo unless the center already has zones or equipment.
@@ -71,9 +72,18 @@ pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) 
     let zones = zones::parse(DEMO_MAP).expect("the demo map is valid");
     let mut tx = db.begin_write().await?;
     zones::replace_all(&mut tx, clock, &actor, &zones, "maps/demo-kanazawa.geojson").await?;
-    for &(name, kind, unit, source, owner, low_stock_threshold, initial_stock) in ITEMS {
-        let item = NewItem { name, kind, unit, source, owner, low_stock_threshold, initial_stock };
-        inventory::add_item(&mut tx, clock, &actor, &item).await?;
+    for &(name, kind, unit, source, owner, low_stock_threshold, initial_stock, code) in ITEMS {
+        let item = ItemForm {
+            name: name.into(),
+            kind: Some(kind),
+            unit: unit.into(),
+            source: Some(source),
+            owner: owner.map(str::to_string),
+            code: Some(code.into()),
+            low_stock_threshold,
+            initial_stock,
+        };
+        inventory::add(&mut tx, clock, &actor, item).await?;
     }
     tx.commit().await?;
     for (text, kind, source) in [

@@ -1,7 +1,27 @@
 //! Equipment (資機材): the catalogue, and the ledger every movement of stock
-//! is written to. Stock on hand is always the sum of the ledger.
+//! is written to — received, lent to a team, returned, lost, damaged,
+//! consumed, adjusted by a stocktake. Stock on hand is never stored: it is the
+//! sum of the ledger, and never goes below zero. An item falling below its
+//! low-stock threshold appends `item.low_stock`.
+//!
+//! | file | what |
+//! |---|---|
+//! | `model` | items, ledger rows, loans, return lines |
+//! | `catalogue` | add and edit items (`version`) |
+//! | `ledger` | receive, stocktake, write-off; the low-stock alert |
+//! | `loans` | lend to a team, settle its return, what is out |
+//! | `store` | all SQL of `items` and `item_ledger` |
+//! | `http`, `pages` | the API and the equipment page |
 
 pub mod catalogue;
 pub mod http;
+pub mod ledger;
+pub mod loans;
+pub mod model;
+pub mod pages;
+pub mod store;
 
-pub use catalogue::{ItemKind, NewItem, Source, add_item, count};
+pub use catalogue::{ItemForm, add, create, edit};
+pub use loans::{lend, low_stock, outstanding, settle, stock};
+pub use model::{Item, ItemKind, LedgerRow, Loan, LowItem, Movement, OutLine, ReturnLine, Source, TeamOut};
+pub use store::count;

@@ -1,0 +1,125 @@
+//! The equipment page (coordinators and admins): the catalogue with stock,
+//! out and low flags; receive, stocktake and write-off per item; an item's
+//! ledger; what is out with which team; what goes back to its owner when the
+//! center closes. The page posts to the JSON API.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::model::{Item, Source, TeamOut};
+use super::store;
+use crate::app::AppState;
+use crate::auth::extract::CoordinatorUser;
+use crate::error::AppError;
+use crate::web::pages::{PageContext, message_page, page_user, render};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/inventory", get(inventory_page))
+}
+
+pub struct Row {
+    pub item: Item,
+    pub kind_label: &'static str,
+    pub source_label: &'static str,
+}
+
+/// A borrowed or rented item: all of it goes back, what is lost or damaged is reported.
+pub struct GiveBack {
+    pub name: String,
+    pub unit: String,
+    pub source_label: &'static str,
+    pub owner: String,
+    pub at_center: i64,
+    pub out: i64,
+    pub lost_or_damaged: i64,
+}
+
+pub struct TeamRow {
+    pub team: TeamOut,
+    /// `07-12 08:05`
+    pub since: String,
+    pub lines: String,
+}
+
+pub struct SourceChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/index.html")]
+struct InventoryPage {
+    page: PageContext,
+    rows: Vec<Row>,
+    low_count: usize,
+    teams: Vec<TeamRow>,
+    give_back: Vec<GiveBack>,
+    sources: Vec<SourceChoice>,
+}
+
+fn short_time(at: &str) -> String {
+    at.get(5..16).unwrap_or(at).replace('T', " ")
+}
+
+async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = match page_user(&state, &headers).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
+    };
+    if !CoordinatorUser::ROLES.contains(&user.role) {
+        let page = PageContext::new(&state, &headers, Some(user));
+        let text = page.t.forbidden;
+        return message_page(page, StatusCode::FORBIDDEN, "資機材", text);
+    }
+    let (items, teams) = match read(&state).await {
+        Ok(found) => found,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let give_back = items
+        .iter()
+        .filter(|i| i.source.goes_back())
+        .map(|i| GiveBack {
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            source_label: i.source.label_ja(),
+            owner: i.owner.clone().unwrap_or_default(),
+            at_center: i.stock,
+            out: i.out,
+            lost_or_damaged: i.lost + i.damaged,
+        })
+        .collect();
+    let teams = teams
+        .into_iter()
+        .map(|team| TeamRow {
+            since: short_time(&team.since),
+            lines: team.lines.iter().map(|l| format!("{} {}{}", l.name, l.qty, l.unit)).collect::<Vec<_>>().join("、"),
+            team,
+        })
+        .collect();
+    let page = PageContext::new(&state, &headers, Some(user));
+    render(
+        StatusCode::OK,
+        &InventoryPage {
+            page,
+            low_count: items.iter().filter(|i| i.low).count(),
+            rows: items
+                .into_iter()
+                .map(|item| Row { kind_label: item.kind.label_ja(), source_label: item.source.label_ja(), item })
+                .collect(),
+            teams,
+            give_back,
+            sources: Source::ALL.iter().map(|s| SourceChoice { value: s.as_str(), label: s.label_ja() }).collect(),
+        },
+    )
+}
+
+async fn read(state: &AppState) -> Result<(Vec<Item>, Vec<TeamOut>), sqlx::Error> {
+    let mut conn = state.db.read.acquire().await?;
+    let items = store::items(&mut *conn).await?;
+    let teams = store::out_by_team(&mut *conn).await?;
+    Ok((items, teams))
+}
