@@ -21,7 +21,11 @@ use crate::app::AppState;
         (name = "auth", description = "ログインと利用者 / login and staff accounts"),
         (name = "board", description = "ボード / live board"),
         (name = "reception", description = "ボランティア受付 / volunteer reception"),
-        (name = "zones", description = "地区 / map zones"),
+        (name = "zones", description = "地区・地図・住所 / map zones, the map, offline addresses"),
+        (name = "addresses", description = "住所表 / offline address tables"),
+        (name = "needs", description = "ニーズ受付 / household needs"),
+        (name = "dispatch", description = "マッチング・送り出し / teams, dispatch and return"),
+        (name = "inventory", description = "資機材 / equipment"),
         (name = "meta", description = "API の説明 / this document"),
     )
 )]

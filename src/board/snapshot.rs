@@ -9,6 +9,7 @@ use crate::auth::users;
 use crate::clock::{Clock, stamp};
 use crate::dispatch::store::{CenterState, TeamsOut};
 use crate::events;
+use crate::inventory::LowItem;
 use crate::needs::stats::NeedCounts;
 use crate::reception::{self, stats::ReceptionCounts};
 
@@ -29,6 +30,8 @@ pub struct BoardSnapshot {
     pub teams: TeamsOut,
     /// 活動中止, when set.
     pub center: CenterState,
+    /// Equipment below its low-stock threshold.
+    pub low_stock: Vec<LowItem>,
     /// Newest first, at most 20.
     pub notices: Vec<Notice>,
 }
@@ -54,6 +57,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let needs = crate::needs::stats::counts(&mut tx).await?;
     let teams = crate::dispatch::store::teams_out(&mut tx, now).await?;
     let center = crate::dispatch::store::center_state(&mut *tx).await?;
+    let low_stock = crate::inventory::low_stock(&mut *tx).await?;
     tx.commit().await?;
     Ok(BoardSnapshot {
         seq,
@@ -65,6 +69,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
         needs,
         teams,
         center,
+        low_stock,
         notices,
     })
 }

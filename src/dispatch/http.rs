@@ -20,6 +20,7 @@ use crate::auth::extract::CoordinatorUser;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::inventory::OutLine;
 use crate::reception::model::parse_volunteer_no;
 use crate::reception::store::{Key, volunteer_by};
 use crate::reception::{DispatchBlock, dispatch_block};
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_team))
         .routes(routes!(return_team))
         .routes(routes!(team_sheet))
+        .routes(routes!(team_equipment))
         .routes(routes!(waiting_pool))
         .routes(routes!(scan))
         .routes(routes!(center_state))
@@ -109,6 +111,17 @@ async fn team_sheet(
         .await
         .map_err(|_| AppError::internal())?;
     Ok(crate::web::pdf_response(&name, pdf))
+}
+
+/// What a team has out now: the return form counts it back.
+#[utoipa::path(get, path = "/api/teams/{id}/equipment", tag = "dispatch", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<OutLine>)))]
+async fn team_equipment(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<OutLine>>, AppError> {
+    Ok(Json(crate::inventory::outstanding(&state.db.read, id).await?))
 }
 
 /// 帰着: the leader's report and the equipment counted back.

@@ -4,7 +4,6 @@
 
 pub mod center;
 pub mod http;
-mod loans;
 pub mod model;
 pub mod overdue;
 pub mod pages;

@@ -28,7 +28,7 @@ pub async fn sheet_for(
         Some(id) => crate::needs::store::need(&mut *conn, id).await?,
         None => None,
     };
-    let loans = super::loans::outstanding(&mut *conn, team.id)
+    let loans = crate::inventory::outstanding(&mut *conn, team.id)
         .await?
         .into_iter()
         .map(|line| Loan { item: line.name, quantity: line.qty, unit: line.unit })

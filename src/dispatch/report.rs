@@ -7,7 +7,6 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::loans::{self as ledger, ReturnLine};
 use super::model::{Outcome, Team, TeamStatus};
 use super::store::{self, Returned};
 use crate::clock::{Clock, stamp};
@@ -16,6 +15,7 @@ use crate::error::AppError;
 use crate::events::Actor;
 use crate::fields::{invalid, optional};
 use crate::i18n::Text;
+use crate::inventory::{self as ledger, ReturnLine};
 use crate::needs::form::NeedForm;
 use crate::needs::intake::{Intake, receive_in};
 use crate::needs::model::{ReceivedVia, Status};

@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::loans::{self as ledger, Loan};
 use super::model::{Team, team_no};
 use super::store::{self, NewTeam};
 use crate::clock::{Clock, stamp};
@@ -17,6 +16,7 @@ use crate::error::AppError;
 use crate::events::{Actor, WriteTx};
 use crate::fields::{invalid, optional};
 use crate::i18n::Text;
+use crate::inventory::{self as ledger, Loan};
 use crate::needs::model::parse_need_no;
 use crate::reception::model::volunteer_no;
 use crate::reception::{DispatchBlock, dispatch_block};

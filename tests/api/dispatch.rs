@@ -371,3 +371,79 @@ async fn the_activity_certificate_comes_from_the_record_after_check_out() {
     }
     assert!(!flat.contains("依頼者"), "no household on a certificate");
 }
+
+async fn item_id(c: &Center, name: &str) -> (i64, i64) {
+    let items: Value = c.coordinator.get("/api/items").await.json().await.unwrap();
+    let item = items.as_array().unwrap().iter().find(|i| i["name"] == name).unwrap_or_else(|| panic!("{name}"));
+    (item["id"].as_i64().unwrap(), item["stock"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn loans_go_out_with_the_team_and_a_short_stock_refuses_the_whole_dispatch() {
+    let c = center().await;
+    let a = volunteer(&c, 0, "enrolled", true).await;
+    let b = volunteer(&c, 1, "enrolled", true).await;
+    need(&c, 1).await;
+    let (barrow, barrows) = item_id(&c, "一輪車").await;
+    let (shovel, shovels) = item_id(&c, "剣スコップ").await;
+    let (bags, _) = item_id(&c, "土のう袋").await;
+
+    let seq = c.app.last_seq().await;
+    let greedy = send(
+        &c,
+        json!({ "need_no": "N-0001", "member_ids": [a, b], "loans": [
+        { "item_id": shovel, "qty": 2 }, { "item_id": barrow, "qty": barrows + 1 } ] }),
+    )
+    .await;
+    assert_eq!(greedy.status(), 409);
+    let error: Value = greedy.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "short_stock");
+    assert!(error["error"]["message"].as_str().unwrap().contains("一輪車"), "{error}");
+    assert_eq!(c.app.last_seq().await, seq, "nothing written");
+    assert_eq!(item_id(&c, "剣スコップ").await.1, shovels, "not even the shovels");
+    assert_eq!(team_count(&c).await, 0);
+    let needs: Value = c.coordinator.get("/api/needs?q=N-0001").await.json().await.unwrap();
+    let status = needs[0]["status"].as_str().unwrap();
+    assert_eq!(status, "received", "the need did not move");
+
+    let team: Value = send(
+        &c,
+        json!({ "need_no": "N-0001", "member_ids": [a, b], "loans": [
+        { "item_id": shovel, "qty": 2 }, { "item_id": barrow, "qty": 1 }, { "item_id": bags, "qty": 50 } ] }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(item_id(&c, "剣スコップ").await.1, shovels - 2);
+    let out: Value = c.coordinator.get(&format!("/api/teams/{}/equipment", team["id"])).await.json().await.unwrap();
+    assert_eq!(out.as_array().unwrap().len(), 3);
+
+    // Back with one shovel missing: refused until it is recorded as lost.
+    let path = format!("/api/teams/{}/return", team["id"]);
+    let short = json!({ "version": 1, "outcome": "continue", "returns": [
+        { "item_id": shovel, "returned": 1 }, { "item_id": barrow, "returned": 1 }, { "item_id": bags, "returned": 10 } ] });
+    let refused = c.coordinator.post(&path, &short).await;
+    assert_eq!(refused.status(), 409);
+    let error: Value = refused.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "equipment_shortfall");
+    assert_eq!(team_count_out(&c).await, 1, "still out");
+    let counted = json!({ "version": 1, "outcome": "continue", "returns": [
+        { "item_id": shovel, "returned": 1, "lost": 1 }, { "item_id": barrow, "returned": 1 }, { "item_id": bags, "returned": 10 } ] });
+    let back = c.coordinator.post(&path, &counted).await;
+    assert_eq!(back.status(), 200, "{}", back.text().await.unwrap());
+    assert_eq!(item_id(&c, "剣スコップ").await.1, shovels - 1, "one lost for good");
+    assert_eq!(item_id(&c, "一輪車").await.1, barrows);
+    let n: Value = c.coordinator.get("/api/needs?q=N-0001").await.json().await.unwrap();
+    assert_eq!(n[0]["status"], "continuing", "継続: back in the queue");
+    let sheet_items: Value =
+        c.coordinator.get(&format!("/api/teams/{}/equipment", team["id"])).await.json().await.unwrap();
+    assert_eq!(sheet_items.as_array().unwrap().len(), 0, "nothing out any more");
+}
+
+async fn team_count_out(c: &Center) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE status = 'dispatched'")
+        .fetch_one(&c.app.state.db.read)
+        .await
+        .unwrap()
+}
