@@ -339,6 +339,7 @@
       report: form.elements.report.value,
       injury: form.elements.injury.value,
       returns: returns,
+      check_out: form.elements.check_out.checked,
     });
     if (!answer.ok) {
       $("return-error").textContent = (answer.body.error || {}).message || "記録できませんでした。";

@@ -38,6 +38,8 @@ pub struct ReturnForm {
     pub new_needs: Vec<NeedForm>,
     /// 資機材の返却: per item lent, how many came back, lost and damaged.
     pub returns: Vec<ReturnLine>,
+    /// The members go home now (退所) instead of back to the waiting pool.
+    pub check_out: bool,
 }
 
 fn not_found() -> AppError {
@@ -103,6 +105,14 @@ pub async fn return_team(
             Outcome::Cancelled => Status::Waiting,
         };
         crate::needs::progress::team_back(&mut tx, clock, actor, need_id, &team.team_no, to).await?;
+    }
+    if form.check_out {
+        for member in &team.members {
+            // Somebody who already left at the desk stays checked out.
+            if store::checked_in_now(tx.conn(), member.volunteer_id).await? {
+                crate::reception::check_in::check_out_in(&mut tx, clock, actor, member.volunteer_id).await?;
+            }
+        }
     }
     let mut found = Vec::new();
     for (i, mut need) in form.new_needs.into_iter().enumerate() {

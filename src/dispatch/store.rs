@@ -101,6 +101,14 @@ pub async fn headcount_today(
     Ok(count.unwrap_or(1).max(1))
 }
 
+/// Checked in and not yet checked out (any day: a check-in left open overnight too).
+pub async fn checked_in_now(conn: impl SqliteExecutor<'_>, volunteer_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM checkins WHERE volunteer_id = ? AND checked_out_at IS NULL)")
+        .bind(volunteer_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// Marks a team back: members are free again.
 pub struct Returned<'a> {
     pub outcome: Outcome,

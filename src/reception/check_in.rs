@@ -313,9 +313,21 @@ async fn headcount(tx: &mut WriteTx, volunteer: &Volunteer, arrived: Option<i64>
 /// 退所: records the time out and the minutes worked (event `volunteer.checked_out`).
 /// Closes the volunteer's open check-in even when it began before midnight.
 pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64) -> Result<CheckIn, AppError> {
-    let now = clock.now();
     let mut tx = db.begin_write().await?;
-    let volunteer = load(&mut tx, volunteer_id, now.date_naive()).await?;
+    let updated = check_out_in(&mut tx, clock, actor, volunteer_id).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// The same, inside a command already writing (a team's return that sends its members home).
+pub async fn check_out_in(
+    tx: &mut WriteTx,
+    clock: &Clock,
+    actor: &Actor,
+    volunteer_id: i64,
+) -> Result<CheckIn, AppError> {
+    let now = clock.now();
+    let volunteer = load(tx, volunteer_id, now.date_naive()).await?;
     let open: Option<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT id, day, checked_in_at, headcount FROM checkins
          WHERE volunteer_id = ? AND checked_out_at IS NULL ORDER BY day DESC LIMIT 1",
@@ -353,9 +365,7 @@ pub async fn check_out(db: &Db, clock: &Clock, actor: &Actor, volunteer_id: i64)
     )
     .await?;
     let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::internal())?;
-    let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.and_then(|v| v.today).expect("checked in");
-    tx.commit().await?;
-    Ok(updated)
+    Ok(store::volunteer(tx.conn(), volunteer_id, day).await?.and_then(|v| v.today).expect("checked in"))
 }
 
 /// 受付の取消: undoes today's check-in of the wrong person, or a mistaken

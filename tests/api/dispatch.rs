@@ -258,9 +258,15 @@ async fn a_suspension_stops_dispatch_lists_the_teams_to_recall_and_resuming_allo
     let team: Value = c.coordinator.get("/api/teams?status=dispatched").await.json().await.unwrap();
     let back = c
         .coordinator
-        .post(&format!("/api/teams/{}/return", team[0]["id"]), &json!({ "version": 1, "outcome": "cancelled" }))
+        .post(
+            &format!("/api/teams/{}/return", team[0]["id"]),
+            &json!({ "version": 1, "outcome": "cancelled", "check_out": true }),
+        )
         .await;
     assert_eq!(back.status(), 200);
+    assert!(!waiting_ids(&c).await.contains(&a), "sent home by the heavy rain: checked out, not waiting");
+    let desk: Value = c.desk.get("/api/reception/today").await.json().await.unwrap();
+    assert_eq!(desk["checked_out"], 1);
     assert_eq!(need_status(&c, &first).await, "waiting", "abandoned work waits for a team again");
     let center: Value = c.coordinator.get("/api/center").await.json().await.unwrap();
     assert_eq!(center["recall"].as_array().unwrap().len(), 0, "everybody is back");
