@@ -15,6 +15,7 @@ use super::papers;
 use super::report::{self, ReturnForm};
 use super::send_out::{self, TeamForm};
 use super::store::{self, Waiting};
+use super::suggest::Suggestion;
 use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
 use crate::error::{ApiJson, AppError, ErrorBody};
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(team_sheet))
         .routes(routes!(team_equipment))
         .routes(routes!(waiting_pool))
+        .routes(routes!(team_suggestions))
         .routes(routes!(scan))
         .routes(routes!(center_state))
         .routes(routes!(suspend))
@@ -137,6 +139,17 @@ async fn return_team(
     let zones = state.zones.current();
     let actor = Actor::user(&user.username);
     Ok(Json(report::return_team(&state.db, &state.clock, &zones, &actor, id, form).await?))
+}
+
+/// 編成の提案: a proposed team for each waiting need, in the order to serve them
+/// (priority, then age); skills asked for, groups kept together, never an uninsured person.
+#[utoipa::path(get, path = "/api/teams/suggestions", tag = "dispatch", responses((status = 200, body = Vec<Suggestion>)))]
+async fn team_suggestions(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+) -> Result<Json<Vec<Suggestion>>, AppError> {
+    let mut conn = state.db.read.acquire().await?;
+    Ok(Json(super::suggestions::for_today(&mut conn, state.clock.activity_day()).await?))
 }
 
 /// 待機中: checked in today, still here, on no team out (earliest arrivals first).

@@ -13,3 +13,4 @@ pub mod send_out;
 pub mod sheet;
 pub mod store;
 pub mod suggest;
+pub mod suggestions;

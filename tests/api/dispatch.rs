@@ -453,3 +453,39 @@ async fn team_count_out(c: &Center) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn suggestions_propose_teams_from_the_waiting_pool_for_the_waiting_needs() {
+    let c = center().await;
+    let plain = volunteer(&c, 0, "enrolled", true).await;
+    let uninsured = volunteer(&c, 1, "none", true).await;
+    let body = json!({
+        "name": "チェーンソー 使い", "furigana": "チェーンソー", "birth_date": "1980-01-01", "phone": "090-7777-0001",
+        "address": "石川県金沢市", "emergency_name": "家族", "emergency_phone": "076-220-2111", "insurance": "enrolled",
+        "skills": ["チェーンソー"], "experience_count": 12,
+    });
+    let sawyer = c.desk.post("/api/volunteers", &body).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    assert_eq!(c.desk.post("/api/checkins", &json!({ "volunteer_id": sawyer, "health_ok": true })).await.status(), 201);
+    let mut fallen_tree = json!({
+        "received_via": "phone", "requester_name": "倒木 宅", "phone": "076-200-9999", "address": "金沢市東山1-2-3",
+        "categories": ["other"], "people_needed": 2, "priority": 1, "equipment": ["チェーンソー"],
+    });
+    fallen_tree["force_new"] = json!(true);
+    let urgent: Value = c.coordinator.post("/api/needs", &fallen_tree).await.json().await.unwrap();
+    need(&c, 2).await;
+
+    let suggestions: Value = c.coordinator.get("/api/teams/suggestions").await.json().await.unwrap();
+    let first = &suggestions[0];
+    assert_eq!(first["need_id"], urgent["id"], "priority 1 first: {suggestions}");
+    assert_eq!(first["leader_id"], sawyer, "the chainsaw holder, the most experienced, leads");
+    assert!(first["reasons"].to_string().contains("チェーンソー"), "{first}");
+    let members: Vec<i64> = suggestions
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["member_ids"].as_array().unwrap().iter().map(|m| m.as_i64().unwrap()))
+        .collect();
+    assert!(!members.contains(&uninsured), "never the uninsured");
+    assert!(members.contains(&plain));
+    assert_eq!(c.desk.get("/api/teams/suggestions").await.status(), 403);
+}
