@@ -212,38 +212,10 @@
     });
   });
 
-  // Camera scanning where the browser can read QR codes itself; no library needed.
-  const cameraButton = document.getElementById("camera");
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
-    cameraButton.hidden = false;
-    let scanning = false;
-    cameraButton.addEventListener("click", async function () {
-      if (scanning) return; // one camera stream at a time
-      const video = document.getElementById("camera-view");
-      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      let stream;
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-      } catch (e) {
-        show("err", ["カメラを使えません。QRコードリーダーか番号で受付してください。"]);
-        return;
-      }
-      scanning = true;
-      video.srcObject = stream;
-      video.hidden = false;
-      await video.play();
-      const tick = async function () {
-        const codes = await detector.detect(video).catch(function () { return []; });
-        if (codes.length > 0) {
-          stream.getTracks().forEach(function (t) { t.stop(); });
-          video.hidden = true;
-          scanning = false;
-          checkIn(payloadFor(codes[0].rawValue));
-          return;
-        }
-        requestAnimationFrame(tick);
-      };
-      tick();
-    });
-  }
+  window.Borasen.camera({
+    button: document.getElementById("camera"),
+    video: document.getElementById("camera-view"),
+    onCode: function (code) { checkIn(payloadFor(code)); },
+    onError: function () { show("err", ["カメラを使えません。QRコードリーダーか番号で受付してください。"]); },
+  });
 })();

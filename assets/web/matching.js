@@ -383,6 +383,15 @@
     loadCenter();
   });
 
+  // Badges and need cards by camera, one after another.
+  window.Borasen.camera({
+    button: $("camera"),
+    video: $("camera-view"),
+    continuous: true,
+    onCode: onScan,
+    onError: function () { say("err", "カメラを使えません。QRコードリーダーか番号で読み取ってください。"); },
+  });
+
   // ---- live ----
   let timer = 0;
   function soon() {
