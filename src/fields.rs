@@ -48,3 +48,36 @@ pub fn phone_number(field: &str, value: &str, label_ja: &str) -> Result<(String,
     }
     Ok((written, key))
 }
+
+/// An edit as a JSON merge: `fields` laid over `current` (a form as it would
+/// have been sent), then read back as a whole so it passes the same checks as
+/// a new one. Unknown fields and values of the wrong type are 422 naming the
+/// field. Returns the merged form and the names of the fields whose value changed.
+pub fn merge_patch<F: serde::Serialize + serde::de::DeserializeOwned>(
+    current: &F,
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> Result<(F, Vec<String>), AppError> {
+    use serde_json::Value;
+    let before = serde_json::to_value(current).expect("a form serialises");
+    let Value::Object(mut merged) = before.clone() else { unreachable!("a form is an object") };
+    for (name, value) in fields {
+        if !merged.contains_key(&name) {
+            return Err(invalid(
+                &name,
+                format!("「{name}」という項目はありません。"),
+                format!("Unknown field {name}."),
+            ));
+        }
+        merged.insert(name, value);
+    }
+    let changed: Vec<String> = merged
+        .iter()
+        .filter(|(name, value)| before.get(name.as_str()) != Some(value))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let form: F = serde_path_to_error::deserialize(Value::Object(merged)).map_err(|e| {
+        let field = e.path().to_string();
+        invalid(&field, format!("項目「{field}」の値が正しくありません。"), format!("{field}: {}", e.inner()))
+    })?;
+    Ok((form, changed))
+}

@@ -828,24 +828,7 @@ fn report_form(flow: &mut Flow, sheet: &DispatchSheet) {
 mod tests {
     use super::*;
 
-    fn extract(bytes: &[u8]) -> String {
-        pdf_extract::extract_text_from_mem(bytes).expect("pdf-extract reads the sheet")
-    }
-
-    fn compact(text: &str) -> String {
-        text.chars().filter(|c| !c.is_whitespace()).collect()
-    }
-
-    /// Keeps a copy under `target/tmp/artefacts/` for people to look at
-    /// (`pdftoppm -png -r 60 …`).
-    fn save_artefact(name: &str, bytes: &[u8]) {
-        let exe = std::env::current_exe().unwrap();
-        // target/debug/deps/borasen-… → target
-        let Some(target) = exe.ancestors().nth(3) else { return };
-        let dir = target.join("tmp").join("artefacts");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
+    use crate::pdf::testing::{compact, extract, save_artefact};
 
     fn square(lon: f64, lat: f64, d: f64) -> Vec<(f64, f64)> {
         vec![(lon, lat), (lon + d, lat), (lon + d, lat + d * 0.8), (lon, lat + d * 0.8), (lon, lat)]

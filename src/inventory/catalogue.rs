@@ -15,7 +15,7 @@ use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::{Actor, WriteTx};
-use crate::fields::{invalid, optional, required};
+use crate::fields::{invalid, merge_patch, optional, required};
 use crate::i18n::Text;
 
 /// Most of one thing a center can hold; keeps sums far from overflow.
@@ -233,34 +233,14 @@ pub async fn edit(db: &Db, clock: &Clock, actor: &Actor, id: i64, patch: ItemPat
     if item.version != version {
         return Err(stale(&item));
     }
-    let before = serde_json::to_value(ItemForm::of(&item)).expect("a form serialises");
-    let Value::Object(mut merged) = before.clone() else { unreachable!("a form is an object") };
-    for (name, value) in patch.fields {
-        if name == "initial_stock" {
-            return Err(invalid(
-                &name,
-                "在庫は入庫・棚卸で変えてください。",
-                "Stock changes through receive and adjust, not through an edit.",
-            ));
-        }
-        if !merged.contains_key(&name) {
-            return Err(invalid(
-                &name,
-                format!("「{name}」という項目はありません。"),
-                format!("Unknown field {name}."),
-            ));
-        }
-        merged.insert(name, value);
+    if patch.fields.contains_key("initial_stock") {
+        return Err(invalid(
+            "initial_stock",
+            "在庫は入庫・棚卸で変えてください。",
+            "Stock changes through receive and adjust, not through an edit.",
+        ));
     }
-    let changed: Vec<String> = merged
-        .iter()
-        .filter(|(name, value)| before.get(name.as_str()) != Some(value))
-        .map(|(n, _)| n.clone())
-        .collect();
-    let form: ItemForm = serde_path_to_error::deserialize(Value::Object(merged)).map_err(|e| {
-        let field = e.path().to_string();
-        invalid(&field, format!("項目「{field}」の値が正しくありません。"), format!("{field}: {}", e.inner()))
-    })?;
+    let (form, changed) = merge_patch(&ItemForm::of(&item), patch.fields)?;
     let checked = validate(form)?;
     if changed.is_empty() {
         return Ok(item);

@@ -16,7 +16,7 @@ use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
-use crate::fields::{invalid, optional, required};
+use crate::fields::{invalid, merge_patch, optional, required};
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
 
@@ -150,29 +150,7 @@ fn merged_card(
     fields: Map<String, Value>,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<(super::form::NeedCard, Vec<String>), AppError> {
-    let before = serde_json::to_value(NeedForm::from_need(need)).expect("a form serialises");
-    let Value::Object(mut merged) = before.clone() else { unreachable!("a form is an object") };
-    for (name, value) in fields {
-        if !merged.contains_key(&name) {
-            return Err(AppError::validation(
-                &name,
-                Text::new(format!("「{name}」という項目はありません。"), format!("Unknown field {name}.")),
-            ));
-        }
-        merged.insert(name, value);
-    }
-    let changed: Vec<String> = merged
-        .iter()
-        .filter(|(name, value)| before.get(name.as_str()) != Some(value))
-        .map(|(n, _)| n.clone())
-        .collect();
-    let form: NeedForm = serde_path_to_error::deserialize(Value::Object(merged)).map_err(|e| {
-        let field = e.path().to_string();
-        AppError::validation(
-            &field,
-            Text::new(format!("項目「{field}」の値が正しくありません。"), format!("{field}: {}", e.inner())),
-        )
-    })?;
+    let (form, changed) = merge_patch(&NeedForm::from_need(need), fields)?;
     let card = validate(form, now)?;
     Ok((card, changed))
 }

@@ -319,4 +319,6 @@ fn rgb_color((r, g, b): (f32, f32, f32)) -> Color {
 }
 
 #[cfg(test)]
+pub mod testing;
+#[cfg(test)]
 mod tests;

@@ -4,13 +4,7 @@ const PARAGRAPH: &str = "ボランティア活動保険に加入済みである�
     活動中は必ずこの名札を身につけ、体調に異変を感じたら（軽い症状でも）すぐにリーダーへ伝えてください。\
     Please wear this badge at all times during your activity.";
 
-fn extract(bytes: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(bytes).expect("pdf-extract reads the PDF")
-}
-
-fn without_whitespace(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
+use super::testing::{compact as without_whitespace, extract};
 
 /// A name badge, roughly as the reception desk prints it.
 fn badge_page() -> Page {

@@ -170,23 +170,7 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn extract(bytes: &[u8]) -> String {
-        pdf_extract::extract_text_from_mem(bytes).expect("pdf-extract reads the certificate")
-    }
-
-    fn compact(text: &str) -> String {
-        text.chars().filter(|c| !c.is_whitespace()).collect()
-    }
-
-    /// Keeps a copy under `target/tmp/artefacts/` for people to look at.
-    fn save_artefact(name: &str, bytes: &[u8]) {
-        let exe = std::env::current_exe().unwrap();
-        // target/debug/deps/borasen-… → target
-        let Some(target) = exe.ancestors().nth(3) else { return };
-        let dir = target.join("tmp").join("artefacts");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
+    use crate::pdf::testing::{compact, extract, save_artefact};
 
     fn certificate() -> Certificate {
         Certificate {
