@@ -7,12 +7,10 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use borasen::config::Config;
 use borasen::events::Actor;
 use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
@@ -20,10 +18,8 @@ use borasen::needs::model::{Category, ReceivedVia};
 use borasen::reception::check_in::{CheckInInput, check_in};
 use borasen::reception::form::Channel;
 use borasen::reception::register::{Registered, register};
-use borasen::startup::Application;
-use common::{env_or, logged_in_client, percentile, volunteer_form};
+use common::{demo_server, env_or, logged_in_client, percentile, volunteer_form};
 use serde_json::json;
-use tokio::sync::oneshot;
 
 const DEMO_PASSWORD: &str = "demo-password-2026";
 const TEAM_SIZE: usize = 4;
@@ -36,20 +32,8 @@ fn main() {
 }
 
 async fn run(teams: usize, clients: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::new(dir.path());
-    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.admin_password = Some("admin-password-2026".into());
-    config.backup_every = None;
-    config.demo = true;
-    config.demo_password = Some(DEMO_PASSWORD.into());
-    let app = Application::build(config).await.expect("server builds");
-    let addr = app.local_addr();
-    let state = app.state().clone();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = demo_server(DEMO_PASSWORD).await;
+    let (addr, state) = (server.addr, server.state.clone());
 
     // The morning: volunteers registered and checked in, needs waiting (in-process).
     let started = Instant::now();
@@ -124,8 +108,7 @@ async fn run(teams: usize, clients: usize) {
         .fetch_one(&state.db.read)
         .await
         .unwrap();
-    let _ = stop.send(());
-    server.await.expect("server task").expect("server stops cleanly");
+    let dir = server.stop().await;
 
     latencies.sort();
     let ms = |p: f64| percentile(&latencies, p).as_secs_f64() * 1e3;

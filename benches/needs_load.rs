@@ -5,19 +5,18 @@
 //!
 //! `cargo bench --bench needs_load`; BORASEN_BENCH_N overrides the need count.
 
-use std::net::SocketAddr;
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use borasen::config::Config;
 use borasen::events::Actor;
 use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
 use borasen::needs::model::Status;
 use borasen::needs::model::{Category, ReceivedVia};
 use borasen::needs::store::{self, Filter};
-use borasen::startup::Application;
-use tokio::sync::oneshot;
+use common::demo_server;
 
 const DEMO_PASSWORD: &str = "demo-password-2026";
 const GOAL_SNAPSHOT_MS: f64 = 50.0;
@@ -51,20 +50,8 @@ fn need_form(i: usize) -> NeedForm {
 }
 
 async fn run(n: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::new(dir.path());
-    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.admin_password = Some("admin-password-2026".into());
-    config.backup_every = None;
-    config.demo = true;
-    config.demo_password = Some(DEMO_PASSWORD.into());
-    let app = Application::build(config).await.expect("server builds");
-    let addr = app.local_addr();
-    let state = app.state().clone();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = demo_server(DEMO_PASSWORD).await;
+    let (addr, state) = (server.addr, server.state.clone());
 
     let started = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -134,8 +121,7 @@ async fn run(n: usize) {
         http_list.push(timed_get(&client, &format!("http://{addr}/api/needs?status=open")).await);
         http_board.push(timed_get(&client, &format!("http://{addr}/api/board")).await);
     }
-    let _ = stop.send(());
-    server.await.expect("server task").expect("server stops cleanly");
+    let dir = server.stop().await;
 
     intake.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;

@@ -6,6 +6,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use borasen::app::AppState;
+use borasen::config::Config;
+use borasen::startup::Application;
+use tokio::sync::oneshot;
+
 use borasen::reception::form::RegistrationForm;
 use borasen::reception::model::Insurance;
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
@@ -78,4 +83,41 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     }
     let rank = (p * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// The demo center, served on a free local port from a temp folder, with
+/// `demo_password` for its coordinator and reception users.
+pub struct DemoServer {
+    pub dir: tempfile::TempDir,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+pub async fn demo_server(demo_password: &str) -> DemoServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::new(dir.path());
+    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.admin_password = Some("admin-password-2026".into());
+    // A backup in the middle of a run would be measured as latency.
+    config.backup_every = None;
+    config.demo = true;
+    config.demo_password = Some(demo_password.into());
+    let app = Application::build(config).await.expect("server builds");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    DemoServer { dir, addr, state, stop, server }
+}
+
+impl DemoServer {
+    pub async fn stop(self) -> tempfile::TempDir {
+        let _ = self.stop.send(());
+        self.server.await.expect("server task").expect("server stops cleanly");
+        self.dir
+    }
 }
