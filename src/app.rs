@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{auth, board, dispatch, error, inventory, needs, openapi, reception, web, zones};
+use crate::{auth, board, dispatch, error, inventory, lobby, needs, openapi, reception, reports, web, zones};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .merge(needs::http::router())
         .merge(inventory::http::router())
         .merge(dispatch::http::router())
+        .merge(lobby::http::router())
+        .merge(reports::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(needs::pages::router())
         .merge(inventory::http::pages())
         .merge(dispatch::pages::router())
+        .merge(lobby::http::pages())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))

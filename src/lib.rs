@@ -23,6 +23,7 @@ pub mod fields;
 pub mod hex;
 pub mod i18n;
 pub mod inventory;
+pub mod lobby;
 pub mod needs;
 pub mod openapi;
 pub mod pdf;

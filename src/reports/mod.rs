@@ -2,3 +2,4 @@
 //! with the boards issue, the daily report).
 
 pub mod certificate;
+pub mod http;

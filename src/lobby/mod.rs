@@ -1,0 +1,3 @@
+//! The lobby board: a public projection for the screen in the waiting area.
+
+pub mod http;
