@@ -32,44 +32,147 @@
     while (list.children.length > max) list.removeChild(list.lastChild);
   }
 
-  // Plain words for the feed; unknown kinds show as they are.
-  const KIND_LABELS = {
-    ja: {
-      "auth.login": "ログイン", "auth.logout": "ログアウト", "user.created": "利用者の追加",
-      "board.notice_posted": "お知らせ", "zones.imported": "地区の取り込み", "item.added": "資機材の登録",
-      "need.received": "ニーズ受付", "need.updated": "ニーズの更新", "need.status_changed": "ニーズの状態変更",
-      "need.reopened": "ニーズの再開", "need.surveyed": "現地調査の記録", "addresses.imported": "住所表の取り込み",
-      "team.dispatched": "班の送り出し", "team.returned": "班の帰着", "team.overdue": "帰着期限の超過",
-      "incident.reported": "けが・事故の報告", "center.suspended": "活動中止", "center.resumed": "活動再開",
-      "items.lent": "資機材の貸出", "items.returned": "資機材の返却", "item.low_stock": "在庫が少なくなりました",
-    },
-    en: {
-      "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
-      "board.notice_posted": "notice", "zones.imported": "zones imported", "item.added": "equipment added",
-      "need.received": "need received", "need.updated": "need updated", "need.status_changed": "need status changed",
-      "need.reopened": "need reopened", "need.surveyed": "survey recorded", "addresses.imported": "addresses imported",
-      "team.dispatched": "team sent out", "team.returned": "team back", "team.overdue": "team overdue",
-      "incident.reported": "injury reported", "center.suspended": "activities suspended", "center.resumed": "activities resumed",
-      "items.lent": "equipment lent", "items.returned": "equipment returned", "item.low_stock": "low stock",
-    },
-  };
-  const labels = KIND_LABELS[root.dataset.lang] || KIND_LABELS.ja;
+  const ja = root.dataset.lang !== "en";
+  const STATUS = ja
+    ? { received: "受付", surveying: "調査中", waiting: "待機", active: "活動中", continuing: "継続", done: "完了", cancelled: "取消" }
+    : { received: "received", surveying: "surveying", waiting: "waiting", active: "team on site", continuing: "continuing", done: "done", cancelled: "cancelled" };
+  const TONE = { received: "pending", surveying: "pending", waiting: "pending", continuing: "pending", active: "in_progress", done: "done" };
+  const OUTCOME = ja ? { done: "完了", continue: "継続", cancelled: "中止" } : { done: "done", continue: "continue", cancelled: "abandoned" };
+  const PEOPLE = ja ? "名" : " people";
 
-  // Teams out (with the overdue ones marked) and the suspension: read again on their events.
+  // The feed in plain words: "10:42 T-014 出発（N-0031、4名）". Unknown kinds show as they are.
+  const LABELS = ja ? {
+    "auth.login": "ログイン", "auth.logout": "ログアウト", "user.created": "利用者の追加",
+    "zones.imported": "地区の取り込み", "addresses.imported": "住所表の取り込み", "item.added": "資機材の登録",
+    "need.updated": "ニーズの更新", "need.surveyed": "現地調査の記録", "need.reopened": "ニーズの再開",
+    "volunteer.registered": "ボランティア登録", "volunteer.checked_in": "受付", "volunteer.checked_out": "退所",
+    "items.lent": "資機材の貸出", "items.returned": "資機材の返却", "item.low_stock": "在庫が少なくなりました",
+    "item.received": "資機材の入庫", "item.adjusted": "棚卸", "item.written_off": "資機材の除却",
+    "team.overdue": "帰着期限を超過", "incident.reported": "けが・事故の報告", "center.resumed": "活動再開",
+  } : {
+    "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
+    "zones.imported": "zones imported", "addresses.imported": "addresses imported", "item.added": "equipment added",
+    "need.updated": "need updated", "need.surveyed": "survey recorded", "need.reopened": "need reopened",
+    "volunteer.registered": "volunteer registered", "volunteer.checked_in": "checked in", "volunteer.checked_out": "left",
+    "items.lent": "equipment lent", "items.returned": "equipment returned", "item.low_stock": "low stock",
+    "item.received": "equipment received", "item.adjusted": "stocktake", "item.written_off": "equipment written off",
+    "team.overdue": "overdue", "incident.reported": "injury reported", "center.resumed": "activities resumed",
+  };
+
+  function describe(e) {
+    const d = e.data || {};
+    const who = e.subject ? e.subject + " " : "";
+    switch (e.kind) {
+      case "team.dispatched":
+        return who + (ja ? "出発（" : "left (") + (d.need_no || d.zone || "") + (ja ? "、" : ", ") + d.headcount + PEOPLE + (ja ? "）" : ")");
+      case "team.returned":
+        return who + (ja ? "帰着（" : "back (") + (OUTCOME[d.outcome] || d.outcome) + (ja ? "、" : ", ") + d.minutes + (ja ? "分）" : " min)");
+      case "need.received":
+        return who + (ja ? "ニーズ受付（" : "need received (") + (d.zone || (ja ? "地区不明" : "zone unknown")) + (ja ? "）" : ")");
+      case "need.status_changed":
+        return who + (STATUS[d.status] || d.status) + (d.team_no ? "（" + d.team_no + "）" : "");
+      case "center.suspended":
+        return (ja ? "活動中止（" : "activities suspended (") + d.reason + (ja ? "）" : ")");
+      case "board.notice_posted":
+        return (ja ? "お知らせ：" : "notice: ") + d.text;
+      default:
+        return who + (LABELS[e.kind] || e.kind);
+    }
+  }
+
+  // Counts, teams out, alerts: the snapshot, read again (at most once a second) after events that change them.
+  // The center's clock (a drill's may run fast or stand still), not the tablet's.
+  let clockOffset = 0;
+  function centerNow() {
+    return new Date(Date.now() + clockOffset).toISOString();
+  }
+
+  function draw(snapshot) {
+    clockOffset = Date.parse(snapshot.center_time) - Date.now();
+    const r = snapshot.reception;
+    document.getElementById("n-checked-in").textContent = r.checked_in;
+    document.getElementById("n-waiting").textContent = r.waiting;
+    document.getElementById("n-on-teams").textContent = r.on_teams;
+    document.getElementById("n-checked-out").textContent = r.checked_out;
+    document.getElementById("n-teams-out").textContent = snapshot.teams.out;
+    document.getElementById("n-needs-open").textContent = snapshot.needs.open;
+    const chips = document.getElementById("needs-by-status");
+    chips.textContent = "";
+    Object.keys(STATUS).forEach(function (status) {
+      const li = document.createElement("li");
+      li.className = TONE[status] || "";
+      li.dataset.status = status;
+      li.textContent = STATUS[status] + " " + (snapshot.needs.by_status[status] || 0);
+      chips.appendChild(li);
+    });
+    showCenter(snapshot.center);
+    const alerts = document.getElementById("alerts");
+    alerts.textContent = "";
+    const alert = function (text) { const li = document.createElement("li"); li.className = "alert"; li.textContent = text; alerts.appendChild(li); };
+    if (snapshot.center.suspended) alert(document.getElementById("suspended").textContent);
+    if (snapshot.teams.overdue.length) alert(root.dataset.overdue + ": " + snapshot.teams.overdue.join(" "));
+    if (snapshot.today.injuries) alert((ja ? "けが・事故 " : "injuries ") + snapshot.today.injuries);
+    if (snapshot.today.equipment_lost + snapshot.today.equipment_damaged) {
+      alert((ja ? "資機材の紛失 " : "equipment lost ") + snapshot.today.equipment_lost + (ja ? "・破損 " : ", damaged ") + snapshot.today.equipment_damaged);
+    }
+    const low = document.getElementById("low-stock");
+    low.textContent = "";
+    snapshot.low_stock.forEach(function (item) {
+      const li = document.createElement("li");
+      li.textContent = item.name + " " + item.stock + item.unit + (ja ? "（下限 " : " (threshold ") + item.threshold + (ja ? "）" : ")");
+      low.appendChild(li);
+    });
+  }
+
+  let snapshotTimer = 0;
+  let mapTimer = 0;
+  function refreshSoon(kind) {
+    clearTimeout(snapshotTimer);
+    snapshotTimer = setTimeout(function () {
+      fetch("/api/board").then(function (r) { return r.ok ? r.json() : null; }).then(function (s) { if (s) draw(s); });
+      loadTeams();
+      loadChart();
+    }, 1000);
+    if (kind && (kind.startsWith("need.") || kind.startsWith("zones.") || kind.startsWith("team."))) {
+      clearTimeout(mapTimer);
+      mapTimer = setTimeout(loadMap, 1000);
+    }
+  }
+
+  async function loadMap() {
+    const response = await fetch("/api/map.svg", { headers: { "Accept-Language": root.dataset.lang } });
+    if (response.ok) document.getElementById("board-map").innerHTML = await response.text();
+  }
+
+  async function loadChart() {
+    const response = await fetch("/api/board/chart.svg");
+    if (response.ok) document.getElementById("chart").innerHTML = await response.text();
+  }
+
+  function minutesBetween(from, to) {
+    return Math.round((Date.parse(to) - Date.parse(from)) / 60000);
+  }
+
+  // Teams out, overdue first, with time since leaving and time to the deadline.
   async function loadTeams() {
     const response = await fetch("/api/teams?status=dispatched", { headers: { "Accept-Language": root.dataset.lang } });
     if (!response.ok) return;
     const teams = await response.json();
+    teams.sort(function (a, b) { return (b.overdue - a.overdue) || a.return_by.localeCompare(b.return_by); });
     const list = document.getElementById("teams-out");
     list.textContent = "";
     document.getElementById("out-count").textContent = String(teams.length);
+    const now = centerNow();
     for (const t of teams) {
       const li = document.createElement("li");
       li.dataset.team = t.team_no;
       if (t.overdue) li.className = "overdue-team";
       const where = t.need_no ? t.need_no + " " + (t.zone || "") : (t.zone || "");
-      li.textContent = t.team_no + "　" + where + "　" + t.headcount + "　" + t.return_by.slice(11, 16) +
-        (t.overdue ? "　" + root.dataset.overdue : "");
+      const out = minutesBetween(t.departed_at, now);
+      const left = minutesBetween(now, t.return_by);
+      li.textContent = t.team_no + "　" + where + "　" + t.headcount + PEOPLE + "　" +
+        (ja ? "出発から" + out + "分　帰着期限 " : out + " min out, due ") + t.return_by.slice(11, 16) +
+        (t.overdue ? "　" + root.dataset.overdue : (ja ? "（あと" + left + "分）" : " (" + left + " min left)"));
       list.appendChild(li);
     }
   }
@@ -79,23 +182,15 @@
     document.getElementById("suspended-reason").textContent = center.reason || "";
   }
 
-  let teamsTimer = 0;
   function apply(event) {
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
     seqLabel.textContent = String(lastSeq);
-    if (event.kind.startsWith("team.") || event.kind.startsWith("center.")) {
-      clearTimeout(teamsTimer);
-      teamsTimer = setTimeout(function () {
-        loadTeams();
-        fetch("/api/board").then(function (r) { return r.ok ? r.json() : null; }).then(function (s) { if (s) showCenter(s.center); });
-      }, 200);
-    }
     if (event.kind === "board.notice_posted") {
       addLine(notices, event.at, event.data.text, 20);
     }
-    const label = labels[event.kind] || event.kind;
-    addLine(feed, event.at, label + (event.subject ? " (" + event.subject + ")" : "") + " — " + event.actor, FEED_MAX);
+    if (!event.kind.startsWith("auth.")) refreshSoon(event.kind);
+    addLine(feed, event.at, describe(event), FEED_MAX);
   }
 
   async function loadSnapshot() {
@@ -107,8 +202,10 @@
     for (const n of snapshot.notices.slice().reverse()) addLine(notices, n.posted_at, n.text, 20);
     lastSeq = snapshot.seq;
     seqLabel.textContent = String(lastSeq);
-    showCenter(snapshot.center);
+    draw(snapshot);
     loadTeams();
+    loadMap();
+    loadChart();
     return true;
   }
 

@@ -1,8 +1,8 @@
 //! HTTP edge of the board: the snapshot, notices, and the websocket upgrade.
 
 use axum::extract::{Path, Query, State, WebSocketUpgrade};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -18,7 +18,11 @@ use crate::events::Actor;
 use crate::i18n::Text;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(board)).routes(routes!(post_notice)).routes(routes!(get_notice))
+    OpenApiRouter::new()
+        .routes(routes!(board))
+        .routes(routes!(hourly_chart))
+        .routes(routes!(post_notice))
+        .routes(routes!(get_notice))
 }
 
 /// Websocket routes live outside `/api`: they are not JSON request/response.
@@ -31,6 +35,27 @@ pub fn ws_router() -> Router<AppState> {
     responses((status = 200, body = BoardSnapshot), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn board(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<BoardSnapshot>, AppError> {
     Ok(Json(snapshot::read(&state.db.read, &state.clock, state.db.is_drill()).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct DayQuery {
+    /// Activity day (default: today).
+    date: Option<chrono::NaiveDate>,
+}
+
+/// People checked in and teams sent out per hour of the day, as SVG.
+#[utoipa::path(get, path = "/api/board/chart.svg", tag = "board", params(DayQuery),
+    responses((status = 200, content_type = "image/svg+xml")))]
+async fn hourly_chart(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    let day = q.date.unwrap_or_else(|| state.clock.activity_day());
+    let mut conn = state.db.read.acquire().await?;
+    let hourly = super::chart::hourly(&mut conn, day).await?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], super::chart::svg(&hourly))
+        .into_response())
 }
 
 /// Post a notice to the board (本部からのお知らせ).

@@ -32,8 +32,20 @@ pub struct BoardSnapshot {
     pub center: CenterState,
     /// Equipment below its low-stock threshold.
     pub low_stock: Vec<LowItem>,
+    /// Today so far: teams, injuries, equipment lost or damaged.
+    pub today: Today,
     /// Newest first, at most 20.
     pub notices: Vec<Notice>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Today {
+    pub teams_dispatched: i64,
+    pub teams_returned: i64,
+    /// けが・事故 reported by returning teams.
+    pub injuries: i64,
+    pub equipment_lost: i64,
+    pub equipment_damaged: i64,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -58,6 +70,11 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let teams = crate::dispatch::store::teams_out(&mut tx, now).await?;
     let center = crate::dispatch::store::center_state(&mut *tx).await?;
     let low_stock = crate::inventory::low_stock(&mut *tx).await?;
+    let day = now.date_naive();
+    let (teams_dispatched, teams_returned) = crate::dispatch::store::teams_on(&mut *tx, day).await?;
+    let injuries = events::count_on(&mut *tx, "incident.reported", day).await?;
+    let (equipment_lost, equipment_damaged) = crate::inventory::losses_on(&mut *tx, day).await?;
+    let today = Today { teams_dispatched, teams_returned, injuries, equipment_lost, equipment_damaged };
     tx.commit().await?;
     Ok(BoardSnapshot {
         seq,
@@ -70,6 +87,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
         teams,
         center,
         low_stock,
+        today,
         notices,
     })
 }

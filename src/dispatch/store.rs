@@ -405,3 +405,11 @@ pub async fn teams_out(conn: &mut SqliteConnection, now: DateTime<FixedOffset>) 
         overdue: rows.iter().filter(|r| past(&r.1, now)).map(|r| team_no(r.0)).collect(),
     })
 }
+
+/// Teams sent out and teams back on `day`.
+pub async fn teams_on(conn: impl SqliteExecutor<'_>, day: NaiveDate) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(status = 'returned'), 0) FROM teams WHERE day = ?")
+        .bind(day.to_string())
+        .fetch_one(conn)
+        .await
+}

@@ -24,4 +24,4 @@ pub mod store;
 pub use catalogue::{ItemForm, add, create, edit};
 pub use loans::{lend, low_stock, outstanding, settle, stock};
 pub use model::{Item, ItemKind, LedgerRow, Loan, LowItem, Movement, OutLine, ReturnLine, Source, TeamOut};
-pub use store::count;
+pub use store::{count, losses_on};

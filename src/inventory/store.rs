@@ -257,6 +257,18 @@ pub async fn low_stock(conn: impl SqliteExecutor<'_>) -> Result<Vec<LowItem>, sq
         .collect())
 }
 
+/// Items lost and damaged on `day` (quantities), for the board's alerts.
+pub async fn losses_on(conn: impl SqliteExecutor<'_>, day: chrono::NaiveDate) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN movement = 'lost' THEN qty END), 0),
+                COALESCE(SUM(CASE WHEN movement = 'damaged' THEN qty END), 0)
+         FROM item_ledger WHERE substr(at, 1, 10) = ?",
+    )
+    .bind(day.to_string())
+    .fetch_one(conn)
+    .await
+}
+
 pub async fn count(conn: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM items").fetch_one(conn).await
 }
