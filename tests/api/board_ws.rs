@@ -237,3 +237,86 @@ async fn events_written_by_another_process_reach_the_socket() {
     assert_eq!(event["kind"], "user.created");
     assert_eq!(event["actor"], "cli");
 }
+
+#[tokio::test]
+async fn a_board_that_drops_mid_day_and_resumes_from_its_seq_ends_with_the_same_events_as_one_that_stayed() {
+    let c = crate::dispatch::center().await;
+    let since = c.app.last_seq().await;
+    let mut steady = connect_board(&c.app, &c.coordinator, since).await;
+    let mut flaky = connect_board(&c.app, &c.coordinator, since).await;
+    let mut seen_steady = Vec::new();
+    let mut seen_flaky = Vec::new();
+
+    let a = crate::dispatch::volunteer(&c, 0, "enrolled", true).await;
+    crate::dispatch::need(&c, 1).await;
+    // The tablet sleeps after taking what had arrived.
+    while let Some(event) = next_event(&mut flaky, QUIET).await {
+        seen_flaky.push(event);
+    }
+    let last = seen_flaky.last().expect("events before the sleep")["seq"].as_i64().unwrap();
+    flaky.close(None).await.unwrap();
+
+    crate::dispatch::volunteer(&c, 1, "enrolled", true).await;
+    let team = c.coordinator.post("/api/teams", &json!({ "need_no": "N-0001", "member_ids": [a] })).await;
+    assert_eq!(team.status(), 201);
+    c.coordinator.post("/api/center/suspend", &json!({ "reason": "雷注意報" })).await;
+
+    let mut flaky = connect_board(&c.app, &c.coordinator, last).await;
+    let end = c.app.last_seq().await;
+    for (socket, seen) in [(&mut steady, &mut seen_steady), (&mut flaky, &mut seen_flaky)] {
+        while seen.last().map_or(since, |e: &serde_json::Value| e["seq"].as_i64().unwrap()) < end {
+            seen.push(next_event(socket, WAIT).await.expect("every event arrives"));
+        }
+    }
+    assert_eq!(seen_flaky, seen_steady, "the same events, in the same order, each once");
+    let kinds: Vec<&str> = seen_steady.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for kind in ["volunteer.checked_in", "need.received", "team.dispatched", "center.suspended"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_board_snapshot_after_a_scripted_morning_has_the_exact_counts() {
+    let c = crate::dispatch::center().await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(crate::dispatch::volunteer(&c, i, if i == 3 { "none" } else { "enrolled" }, true).await);
+    }
+    crate::dispatch::volunteer(&c, 9, "enrolled", false).await; // registered, never came
+    let first = crate::dispatch::need(&c, 1).await;
+    crate::dispatch::need(&c, 2).await;
+    crate::dispatch::need(&c, 3).await;
+    let out =
+        c.coordinator.post("/api/teams", &json!({ "need_id": first["id"], "member_ids": [ids[0], ids[1]] })).await;
+    assert_eq!(out.status(), 201);
+    let second = c.coordinator.post("/api/teams", &json!({ "need_no": "N-0002", "member_ids": [ids[2]] })).await;
+    let second: serde_json::Value = second.json().await.unwrap();
+    c.app.state.clock.advance(chrono::Duration::hours(1));
+    let back = c
+        .coordinator
+        .post(
+            &format!("/api/teams/{}/return", second["id"]),
+            &json!({ "version": 1, "outcome": "done", "injury": "擦り傷" }),
+        )
+        .await;
+    assert_eq!(back.status(), 200);
+    c.coordinator.post("/api/center/suspend", &json!({ "reason": "雷注意報" })).await;
+
+    let board: serde_json::Value = c.coordinator.get("/api/board").await.json().await.unwrap();
+    let r = &board["reception"];
+    assert_eq!((r["checked_in"].as_i64(), r["waiting"].as_i64(), r["on_teams"].as_i64()), (Some(4), Some(2), Some(2)));
+    assert_eq!(r["insurance_none"], 1);
+    let n = &board["needs"];
+    assert_eq!(
+        (n["open"].as_i64(), n["by_status"]["active"].as_i64(), n["by_status"]["done"].as_i64()),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(n["by_status"]["received"], 1);
+    assert_eq!(board["teams"]["out"], 1);
+    assert_eq!(board["teams"]["people_out"], 2);
+    assert_eq!(board["today"]["teams_dispatched"], 2);
+    assert_eq!(board["today"]["teams_returned"], 1);
+    assert_eq!(board["today"]["injuries"], 1);
+    assert_eq!(board["center"]["suspended"], true);
+    assert_eq!(board["center"]["reason"], "雷注意報");
+}
