@@ -138,6 +138,16 @@ impl IntoResponse for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> AppError {
+        // A constraint the domain should have checked first: still a conflict, never a 500.
+        if let sqlx::Error::Database(db) = &error
+            && db.is_unique_violation()
+        {
+            tracing::warn!(%error, "unique constraint reached the edge");
+            return AppError::conflict(Text::new(
+                "同時に別の操作が行われたため保存できませんでした。読み込み直してください。",
+                "Another change got there first. Reload and try again.",
+            ));
+        }
         tracing::error!(%error, "database error");
         AppError::internal()
     }

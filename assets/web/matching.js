@@ -261,7 +261,10 @@
     say("ok", p.volunteer_no + " " + p.name + " さんを加えました。");
   }
 
+  let sending = false;
   async function dispatch() {
+    // Enter on the scan box and the button both land here: one request at a time.
+    if (sending || $("dispatch").disabled) return;
     teamError.hidden = true;
     const zone = $("zone-target").value;
     const body = {
@@ -274,8 +277,9 @@
       loans: team.loans,
       return_by: $("return-by").value || null,
     };
+    sending = true;
     $("dispatch").disabled = true;
-    const answer = await api("POST", "/api/teams", body);
+    const answer = await api("POST", "/api/teams", body).finally(function () { sending = false; });
     $("dispatch").disabled = false;
     if (!answer.ok) {
       teamError.textContent = (answer.body.error || {}).message || "送り出しできませんでした（" + answer.status + "）。";
@@ -307,6 +311,7 @@
     const box = $("return-items");
     box.textContent = "";
     const out = await api("GET", "/api/teams/" + t.id + "/equipment");
+    if (returning !== t) return; // another team's 帰着 was opened meanwhile
     (out.ok && Array.isArray(out.body) ? out.body : []).forEach(function (line) {
       const row = el("div", "inline-form");
       row.dataset.item = line.item_id;

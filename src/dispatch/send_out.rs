@@ -18,7 +18,7 @@ use crate::fields::{invalid, optional};
 use crate::i18n::Text;
 use crate::inventory::{self as ledger, Loan};
 use crate::needs::model::parse_need_no;
-use crate::reception::model::volunteer_no;
+use crate::reception::model::{ADULT_AGE, age_on, volunteer_no};
 use crate::reception::{DispatchBlock, dispatch_block};
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
@@ -42,6 +42,9 @@ pub struct TeamForm {
     /// 帰着期限: `14:00` today, or RFC 3339. Default: the heat rule (config).
     pub return_by: Option<String>,
 }
+
+/// The latest a deadline may be set after leaving.
+const MAX_HOURS_OUT: i64 = 12;
 
 /// Where a team goes.
 enum Target {
@@ -77,6 +80,7 @@ pub async fn send_out(
     for &id in &members {
         headcounts.push(member_ready(&mut tx, id, day).await?);
     }
+    adult_leader(&mut tx, leader, day).await?;
 
     let number = store::next_number(tx.conn(), day).await?;
     let team_no = team_no(number);
@@ -227,6 +231,25 @@ async fn member_ready(tx: &mut WriteTx, id: i64, day: chrono::NaiveDate) -> Resu
     Ok(store::headcount_today(tx.conn(), id, day).await?)
 }
 
+/// The leader answers for the team on site: 18 or older.
+async fn adult_leader(tx: &mut WriteTx, leader: i64, day: chrono::NaiveDate) -> Result<(), AppError> {
+    let born: Option<String> = sqlx::query_scalar("SELECT birth_date FROM volunteers WHERE id = ?")
+        .bind(leader)
+        .fetch_optional(tx.conn())
+        .await?;
+    let born = born.and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
+    if born.is_some_and(|born| age_on(born, day) < ADULT_AGE) {
+        let number = member_no(tx, leader).await?;
+        return Err(AppError::conflict(Text::new(
+            format!("{number} は18歳未満のためリーダーにできません。大人のメンバーをリーダーにしてください。"),
+            format!("{number} is under 18 and cannot lead: choose an adult leader."),
+        ))
+        .coded("minor_leader")
+        .with_field("leader_id"));
+    }
+    Ok(())
+}
+
 async fn member_no(tx: &mut WriteTx, id: i64) -> Result<String, AppError> {
     let number: Option<i64> =
         sqlx::query_scalar("SELECT number FROM volunteers WHERE id = ?").bind(id).fetch_optional(tx.conn()).await?;
@@ -248,17 +271,18 @@ fn deadline(
     let bad = || {
         invalid(
             "return_by",
-            "帰着期限は 14:00 のように、今より後の時刻で入力してください。",
-            "return_by is a later time today such as 14:00, or RFC 3339.",
+            "帰着期限は 14:00 のように、今から12時間以内の時刻で入力してください。",
+            "return_by is a later time within 12 hours, such as 14:00, or RFC 3339.",
         )
     };
     match given.map(str::trim).filter(|g| !g.is_empty()) {
         Some(text) => {
             let at = match NaiveTime::parse_from_str(text, "%H:%M") {
                 Ok(time) => now.date_naive().and_time(time).and_local_timezone(now.timezone()).single(),
-                Err(_) => DateTime::parse_from_rfc3339(text).ok(),
+                Err(_) => DateTime::parse_from_rfc3339(text).ok().map(|at| at.with_timezone(&now.timezone())),
             };
-            at.filter(|at| *at > now).ok_or_else(bad)
+            // Within the working day: a deadline days away would never flag a team overdue.
+            at.filter(|at| *at > now && *at <= now + Duration::hours(MAX_HOURS_OUT)).ok_or_else(bad)
         }
         None => {
             let within = now + config.return_within;

@@ -102,6 +102,17 @@ pub async fn edit(
         }
         lifecycle::check(need.status, status, patch.reopen, &reason)
             .map_err(|Refused(text)| AppError::conflict(text).coded("transition_refused").with_field("status"))?;
+        // A team out on the need settles it when it returns: not a hand on the card.
+        if need.status == Status::Active
+            && let Some(team) = crate::dispatch::store::team_on_need(tx.conn(), id).await?
+        {
+            return Err(AppError::conflict(Text::new(
+                format!("{} は {team} が活動中です。班の帰着を記録すると状態が変わります。", need.need_no),
+                format!("{team} is out on {}: record the team's return and the need moves on.", need.need_no),
+            ))
+            .coded("team_out")
+            .with_field("status"));
+        }
     }
     if reason.chars().count() > 200 {
         return Err(invalid("reason", "理由は200文字以内で入力してください。", "reason has at most 200 characters."));

@@ -27,13 +27,17 @@ pub async fn team_left(
     team_no: &str,
 ) -> Result<Need, AppError> {
     let need = store::need(tx.conn(), need_id).await?.ok_or_else(not_found)?;
-    if need.status == Status::Active {
+    // Taken means a team is out on it; 活動中 set by hand (a whiteboard day) is not a team.
+    if let Some(team) = crate::dispatch::store::team_on_need(tx.conn(), need_id).await? {
         return Err(AppError::conflict(Text::new(
-            format!("{} は他の班が活動中です。", need.need_no),
-            format!("{} is already taken by another team.", need.need_no),
+            format!("{} は {team} が活動中です。", need.need_no),
+            format!("{} is already taken by {team}.", need.need_no),
         ))
         .coded("need_taken")
         .with_field("need_id"));
+    }
+    if need.status == Status::Active {
+        return Ok(need);
     }
     if !DISPATCHABLE.contains(&need.status) {
         return Err(AppError::conflict(Text::new(

@@ -489,3 +489,77 @@ async fn suggestions_propose_teams_from_the_waiting_pool_for_the_waiting_needs()
     assert!(members.contains(&plain));
     assert_eq!(c.desk.get("/api/teams/suggestions").await.status(), 403);
 }
+
+#[tokio::test]
+async fn a_need_with_a_team_out_moves_only_by_the_teams_return_and_hand_set_states_do_not_block_dispatch() {
+    let c = center().await;
+    let a = volunteer(&c, 0, "enrolled", true).await;
+    let b = volunteer(&c, 1, "enrolled", true).await;
+    let first = need(&c, 1).await;
+    let team: Value = send(&c, json!({ "need_id": first["id"], "member_ids": [a] })).await.json().await.unwrap();
+    let now: Value = c.coordinator.get(&format!("/api/needs/{}", first["id"])).await.json().await.unwrap();
+    let by_hand = c
+        .coordinator
+        .patch(&format!("/api/needs/{}", first["id"]), &json!({ "version": now["version"], "status": "waiting" }))
+        .await;
+    assert_eq!(by_hand.status(), 409);
+    let error: Value = by_hand.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "team_out");
+    assert!(error["error"]["message"].as_str().unwrap().contains("T-001"));
+    let second = send(&c, json!({ "need_id": first["id"], "member_ids": [b] })).await;
+    assert_eq!(second.status(), 409);
+    assert!(second.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("T-001"));
+    let back = c
+        .coordinator
+        .post(&format!("/api/teams/{}/return", team["id"]), &json!({ "version": 1, "outcome": "done" }))
+        .await;
+    assert_eq!(back.status(), 200);
+    assert_eq!(need_status(&c, &first).await, "done", "the team's report is applied");
+
+    // 活動中 set by hand on a whiteboard day is not a team: a team may still go.
+    let other = need(&c, 2).await;
+    let waiting = c
+        .coordinator
+        .patch(&format!("/api/needs/{}", other["id"]), &json!({ "version": 1, "status": "waiting" }))
+        .await;
+    let waiting: Value = waiting.json().await.unwrap();
+    let active = c
+        .coordinator
+        .patch(&format!("/api/needs/{}", other["id"]), &json!({ "version": waiting["version"], "status": "active" }))
+        .await;
+    assert_eq!(active.status(), 200);
+    assert_eq!(send(&c, json!({ "need_id": other["id"], "member_ids": [b] })).await.status(), 201);
+}
+
+#[tokio::test]
+async fn a_deadline_stays_within_the_day_in_center_time_and_a_minor_cannot_lead() {
+    let c = center().await;
+    let a = volunteer(&c, 0, "enrolled", true).await;
+    need(&c, 1).await;
+    for far in ["2027-07-12T05:00:00Z", "2026-07-13T09:30:00+09:00"] {
+        let response = send(&c, json!({ "need_no": "N-0001", "member_ids": [a], "return_by": far })).await;
+        assert_eq!(response.status(), 422, "{far}");
+        assert_eq!(response.json::<Value>().await.unwrap()["error"]["field"], "return_by");
+    }
+    let utc = send(&c, json!({ "need_no": "N-0001", "member_ids": [a], "return_by": "2026-07-12T03:00:00Z" })).await;
+    assert_eq!(utc.status(), 201);
+    assert_eq!(utc.json::<Value>().await.unwrap()["return_by"], "2026-07-12T12:00:00+09:00", "kept in center time");
+
+    let body = json!({
+        "name": "高校 生", "furigana": "コウコウ セイ", "birth_date": "2010-05-05", "phone": "090-5555-0001",
+        "address": "石川県金沢市", "emergency_name": "保護者", "emergency_phone": "076-220-2111", "insurance": "enrolled",
+        "guardian_consent": true, "guardian_name": "保護者 名",
+    });
+    let minor = c.desk.post("/api/volunteers", &body).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let checked = c.desk.post("/api/checkins", &json!({ "volunteer_id": minor, "health_ok": true })).await;
+    assert_eq!(checked.status(), 201, "{}", checked.text().await.unwrap());
+    let adult = volunteer(&c, 1, "enrolled", true).await;
+    need(&c, 2).await;
+    let led_by_minor = send(&c, json!({ "need_no": "N-0002", "leader_id": minor, "member_ids": [minor, adult] })).await;
+    assert_eq!(led_by_minor.status(), 409);
+    assert_eq!(led_by_minor.json::<Value>().await.unwrap()["error"]["code"], "minor_leader");
+    assert_eq!(
+        send(&c, json!({ "need_no": "N-0002", "leader_id": adult, "member_ids": [minor, adult] })).await.status(),
+        201
+    );
+}
