@@ -25,6 +25,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 const PASSWORD: &str = "bench-password-2026";
 const GOAL_P99_MS: f64 = 50.0;
 
+/// What one board client received: each seq and when.
+type Arrivals = Vec<(i64, Instant)>;
+
 fn main() {
     let boards = env_or("BORASEN_BENCH_BOARDS", 500);
     let lobbies = env_or("BORASEN_BENCH_LOBBIES", 200);
@@ -106,7 +109,7 @@ async fn run(boards: usize, lobbies: usize, rate: usize, seconds: usize) {
 
     // Every client: the arrival time of each seq it receives (boards), or the count of messages (lobbies).
     let total = rate * seconds;
-    let arrivals: Arc<Mutex<Vec<Vec<(i64, Instant)>>>> = Arc::new(Mutex::new(Vec::new()));
+    let arrivals: Arc<Mutex<Vec<Arrivals>>> = Arc::new(Mutex::new(Vec::new()));
     let mut tasks = Vec::new();
     for _ in 0..boards {
         let mut request = format!("ws://127.0.0.1:{port}/ws/board?since={since}").into_client_request().unwrap();
