@@ -156,13 +156,12 @@ impl Figures {
         volunteers.hours = (volunteers.hours / 6.0).round() / 10.0;
 
         let mut needs = NeedTally::default();
-        let received: Vec<(Option<String>, String)> = sqlx::query_as(
-            "SELECT zone, categories FROM needs WHERE substr(received_at, 1, 10) BETWEEN ? AND ?",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&mut *conn)
-        .await?;
+        let received: Vec<(Option<String>, String)> =
+            sqlx::query_as("SELECT zone, categories FROM needs WHERE substr(received_at, 1, 10) BETWEEN ? AND ?")
+                .bind(&from)
+                .bind(&to)
+                .fetch_all(&mut *conn)
+                .await?;
         for (zone, categories) in received {
             needs.add(zone, &categories, |f| &mut f.received);
         }
@@ -233,11 +232,8 @@ impl NeedTally {
     fn finish(mut self) -> Needs {
         // Named zones by name, the unknown zone last.
         let unknown = self.zones.remove(&None);
-        let mut by_zone: Vec<NeedLine> = self
-            .zones
-            .into_iter()
-            .map(|(zone, needs)| NeedLine { label: zone.unwrap_or_default(), needs })
-            .collect();
+        let mut by_zone: Vec<NeedLine> =
+            self.zones.into_iter().map(|(zone, needs)| NeedLine { label: zone.unwrap_or_default(), needs }).collect();
         if let Some(needs) = unknown {
             by_zone.push(NeedLine { label: NO_ZONE.to_string(), needs });
         }
@@ -265,11 +261,7 @@ async fn first_day(conn: &mut SqliteConnection, today: NaiveDate) -> Result<Naiv
 }
 
 /// The report of `day`, read in one transaction.
-pub async fn report(
-    pool: &sqlx::SqlitePool,
-    center_name: &str,
-    day: NaiveDate,
-) -> Result<DailyReport, sqlx::Error> {
+pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) -> Result<DailyReport, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let first = first_day(&mut tx, day).await?;
     let today = Figures::over(&mut tx, day, day).await?;
@@ -331,36 +323,27 @@ pub fn lines(report: &DailyReport) -> Vec<Line> {
     push("活動時間", "退所者の延べ時間", format!("{:.1}", dv.hours), format!("{:.1}", cv.hours));
     push("活動時間", "退所済（人）", dv.checked_out.to_string(), cv.checked_out.to_string());
     push("活動時間", "未退所（時間に含まず）", dv.not_checked_out.to_string(), cv.not_checked_out.to_string());
-    let statuses: [(&str, fn(&NeedFigures) -> i64); 4] =
-        [("受付", |n| n.received), ("完了", |n| n.done), ("継続", |n| n.continuing), ("取消", |n| n.cancelled)];
-    for (item, get) in statuses {
+    // (item, section by zone, section by category, the figure)
+    type Status = (&'static str, &'static str, &'static str, fn(&NeedFigures) -> i64);
+    let statuses: [Status; 4] = [
+        ("受付", "ニーズ受付（地区別）", "ニーズ受付（作業別）", |n| n.received),
+        ("完了", "ニーズ完了（地区別）", "ニーズ完了（作業別）", |n| n.done),
+        ("継続", "ニーズ継続（地区別）", "ニーズ継続（作業別）", |n| n.continuing),
+        ("取消", "ニーズ取消（地区別）", "ニーズ取消（作業別）", |n| n.cancelled),
+    ];
+    for (item, _, _, get) in statuses {
         push("ニーズ", item, get(&d.needs.total).to_string(), get(&c.needs.total).to_string());
     }
-    for (status, get) in statuses {
-        let section = match status {
-            "受付" => "ニーズ受付（地区別）",
-            "完了" => "ニーズ完了（地区別）",
-            "継続" => "ニーズ継続（地区別）",
-            _ => "ニーズ取消（地区別）",
-        };
-        for line in &c.needs.by_zone {
-            push(section, &line.label, get(&day_line(&d.needs.by_zone, &line.label)).to_string(), get(&line.needs).to_string());
-        }
-    }
-    for (status, get) in statuses {
-        let section = match status {
-            "受付" => "ニーズ受付（作業別）",
-            "完了" => "ニーズ完了（作業別）",
-            "継続" => "ニーズ継続（作業別）",
-            _ => "ニーズ取消（作業別）",
-        };
-        for line in &c.needs.by_category {
-            push(
-                section,
-                &line.label,
-                get(&day_line(&d.needs.by_category, &line.label)).to_string(),
-                get(&line.needs).to_string(),
-            );
+    for by_zone in [true, false] {
+        for (_, zone_section, category_section, get) in statuses {
+            let (section, day, total) = if by_zone {
+                (zone_section, &d.needs.by_zone, &c.needs.by_zone)
+            } else {
+                (category_section, &d.needs.by_category, &c.needs.by_category)
+            };
+            for line in total {
+                push(section, &line.label, get(&day_line(day, &line.label)).to_string(), get(&line.needs).to_string());
+            }
         }
     }
     push("班", "送り出し班数", d.teams.dispatched.to_string(), c.teams.dispatched.to_string());

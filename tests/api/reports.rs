@@ -59,8 +59,11 @@ async fn day_one(c: &Center) -> Vec<i64> {
             { "item_id": shovel, "qty": 2 }, { "item_id": bags, "qty": 10 } ] }),
     )
     .await;
-    let b = send(c, json!({ "need_id": second, "member_ids": [ids[2], ids[3]], "loans": [{ "item_id": shovel, "qty": 1 }] }))
-        .await;
+    let b = send(
+        c,
+        json!({ "need_id": second, "member_ids": [ids[2], ids[3]], "loans": [{ "item_id": shovel, "qty": 1 }] }),
+    )
+    .await;
     c.app.state.clock.advance(chrono::Duration::minutes(150));
     back(
         c,
@@ -69,7 +72,8 @@ async fn day_one(c: &Center) -> Vec<i64> {
             { "item_id": shovel, "returned": 1, "lost": 1 }, { "item_id": bags, "returned": 4 } ] }),
     )
     .await;
-    back(c, &b, json!({ "version": 1, "outcome": "continue", "returns": [{ "item_id": shovel, "returned": 1 }] })).await;
+    back(c, &b, json!({ "version": 1, "outcome": "continue", "returns": [{ "item_id": shovel, "returned": 1 }] }))
+        .await;
     for id in [ids[0], ids[1]] {
         assert_eq!(c.desk.post("/api/checkouts", &json!({ "volunteer_id": id })).await.status(), 200);
     }
@@ -145,7 +149,8 @@ async fn reports_daily_figures_match_the_board_and_add_up_over_two_days() {
     assert_eq!(second["cumulative"]["needs"]["received"], 2);
     assert_eq!(second["cumulative"]["equipment"]["lent"], 13);
     assert_eq!(second["first_day"], "2026-07-12");
-    let chart: Vec<i64> = second["chart"].as_array().unwrap().iter().map(|d| d["volunteers"].as_i64().unwrap()).collect();
+    let chart: Vec<i64> =
+        second["chart"].as_array().unwrap().iter().map(|d| d["volunteers"].as_i64().unwrap()).collect();
     assert_eq!(chart, [5, 2]);
     let board: Value = c.coordinator.get("/api/board").await.json().await.unwrap();
     assert_eq!(d["checked_in"], board["reception"]["checked_in"]);
@@ -203,7 +208,8 @@ async fn reports_daily_csv_and_pdf_carry_the_figures() {
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.unwrap();
-    let text: String = pdf_extract::extract_text_from_mem(&bytes).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String =
+        pdf_extract::extract_text_from_mem(&bytes).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
     for expected in [
         "日報",
         "2026年7月12日（日）",
@@ -228,7 +234,11 @@ async fn reports_need_a_coordinator_and_a_real_date() {
     for path in ["/api/reports/daily", "/api/reports/daily.pdf", "/api/reports/daily.csv", "/api/reports/summary"] {
         assert_eq!(c.desk.get(path).await.status(), 403, "{path}: reception may not");
     }
-    for path in ["/api/reports/daily?date=2026-13-40", "/api/reports/daily.csv?date=yesterday", "/api/reports/daily.pdf?date=7/12"] {
+    for path in [
+        "/api/reports/daily?date=2026-13-40",
+        "/api/reports/daily.csv?date=yesterday",
+        "/api/reports/daily.pdf?date=7/12",
+    ] {
         let response = c.coordinator.get(path).await;
         assert_eq!(response.status(), 422, "{path}");
         assert_eq!(response.json::<Value>().await.unwrap()["error"]["field"], "date", "{path}");
