@@ -1,9 +1,132 @@
-//! HTTP edge of reports.
+//! HTTP edge of reports: the daily report (JSON, PDF, CSV) and the council's summary.
 
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
 use crate::app::AppState;
+use crate::auth::extract::CoordinatorUser;
+use crate::error::{AppError, ErrorBody};
+use crate::i18n::Text;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(daily_json))
+        .routes(routes!(daily_pdf))
+        .routes(routes!(daily_csv))
+        .routes(routes!(summary))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+struct DayQuery {
+    /// Activity day, `YYYY-MM-DD` (default: today).
+    date: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+struct RangeQuery {
+    /// First activity day, `YYYY-MM-DD` (default: the center's first activity day).
+    from: Option<String>,
+    /// Last activity day, included (default: today).
+    to: Option<String>,
+}
+
+/// A day parameter; a malformed one is 422 naming `field`.
+fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            AppError::validation(
+                field,
+                Text::new(
+                    format!("{field} は YYYY-MM-DD の形式の日付で指定してください。"),
+                    format!("{field} must be a date, YYYY-MM-DD."),
+                ),
+            )
+        }),
+    }
+}
+
+async fn report_for(state: &AppState, q: &DayQuery) -> Result<DailyReport, AppError> {
+    let day = parse_day("date", q.date.as_deref())?.unwrap_or_else(|| state.clock.activity_day());
+    Ok(daily::report(&state.db.read, &state.config.center_name, day).await?)
+}
+
+/// 日報 as data: the day's figures and the same figures cumulative since the center opened.
+#[utoipa::path(get, path = "/api/reports/daily", tag = "reports", params(DayQuery),
+    responses((status = 200, body = DailyReport), (status = 422, body = ErrorBody)))]
+async fn daily_json(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<DailyReport>, AppError> {
+    Ok(Json(report_for(&state, &q).await?))
+}
+
+/// 日報, A4 PDF (no personal data).
+#[utoipa::path(get, path = "/api/reports/daily.pdf", tag = "reports", params(DayQuery),
+    responses((status = 200, content_type = "application/pdf"), (status = 422, body = ErrorBody)))]
+async fn daily_pdf(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    let report = report_for(&state, &q).await?;
+    let drill = state.db.is_drill();
+    let name = format!("daily-{}.pdf", report.day);
+    let pdf = tokio::task::spawn_blocking(move || super::daily_pdf::render(&report, drill))
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(crate::web::pdf_response(&name, pdf))
+}
+
+/// 日報 as CSV: UTF-8 with a BOM, `区分,項目,当日,累計`, one row per figure.
+#[utoipa::path(get, path = "/api/reports/daily.csv", tag = "reports", params(DayQuery),
+    responses((status = 200, content_type = "text/csv"), (status = 422, body = ErrorBody)))]
+async fn daily_csv(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, AppError> {
+    let report = report_for(&state, &q).await?;
+    let disposition = format!("attachment; filename=\"daily-{}.csv\"", report.day);
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        daily::csv(&report),
+    )
+        .into_response())
+}
+
+/// The council's records: the figures per day of a range (at most 366 days) and over it.
+#[utoipa::path(get, path = "/api/reports/summary", tag = "reports", params(RangeQuery),
+    responses((status = 200, body = Summary), (status = 422, body = ErrorBody)))]
+async fn summary(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Summary>, AppError> {
+    let from = parse_day("from", q.from.as_deref())?;
+    let to = parse_day("to", q.to.as_deref())?;
+    match daily::summary(&state.db.read, from, to, state.clock.activity_day()).await? {
+        Ok(summary) => Ok(Json(summary)),
+        Err(SummaryRefused::Reversed) => Err(AppError::validation(
+            "from",
+            Text::new("from は to 以前の日付にしてください。", "from must not be after to."),
+        )),
+        Err(SummaryRefused::TooLong) => Err(AppError::validation(
+            "to",
+            Text::new(
+                format!("期間は{SUMMARY_MAX_DAYS}日以内にしてください。"),
+                format!("The range is at most {SUMMARY_MAX_DAYS} days."),
+            ),
+        )),
+    }
 }

@@ -1,5 +1,7 @@
-//! Documents read back from the event log: the activity certificate (and,
-//! with the boards issue, the daily report).
+//! Documents read back from the event log and the domain tables: the activity
+//! certificate, the daily report (日報) and the council's summary.
 
 pub mod certificate;
+pub mod daily;
+mod daily_pdf;
 pub mod http;

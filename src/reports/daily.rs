@@ -1,0 +1,433 @@
+//! 日報: the figures of one activity day and the same figures cumulative since
+//! the center opened, read in one read transaction from the domain tables and
+//! the event log, so that they match the board.
+//!
+//! Every figure is over a range of activity days (`Figures::over`): the day is
+//! the range `day..=day`, the cumulative column `first..=day`, and the
+//! council's summary is a list of one-day ranges. The activity day of a stamp
+//! is its local date (`substr(at, 1, 10)`): stamps are written in the center's offset.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use crate::needs::model::Category;
+
+/// Days at most in the chart of daily volunteers.
+pub const CHART_DAYS: i64 = 30;
+
+/// Zone label of needs whose zone is unknown.
+pub const NO_ZONE: &str = "地区不明";
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DailyReport {
+    pub center_name: String,
+    /// The activity day reported.
+    pub day: NaiveDate,
+    /// The center's first activity day (first check-in or need received); the cumulative column starts there.
+    pub first_day: NaiveDate,
+    /// The day's figures.
+    pub today: Figures,
+    /// The same figures from `first_day` up to and including `day`.
+    pub cumulative: Figures,
+    /// People checked in per day, oldest first: the last 30 days up to `day` (not before `first_day`).
+    pub chart: Vec<DayCount>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DayCount {
+    pub day: NaiveDate,
+    pub volunteers: i64,
+}
+
+/// Figures over a range of activity days. People, not records: a group's check-in
+/// counts its head count; cumulative people are person-days.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Volunteers {
+    /// People checked in (equals the board's `checked_in` for one day).
+    pub checked_in: i64,
+    pub individuals: i64,
+    /// People who came as groups (representatives' head counts and named members).
+    pub group_members: i64,
+    /// First check-in ever in the range.
+    pub new: i64,
+    /// Checked in before the range too.
+    pub repeat: i64,
+    /// 保険 加入済 (by the day's check-in).
+    pub insurance_enrolled: i64,
+    /// 当日加入
+    pub insurance_enrolled_at_desk: i64,
+    /// 未加入
+    pub insurance_none: i64,
+    /// Checked out.
+    pub checked_out: i64,
+    /// Not checked out: not counted in `hours`.
+    pub not_checked_out: i64,
+    /// Person-hours of those checked out (minutes × head count), one decimal.
+    pub hours: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct NeedFigures {
+    /// Received (by `received_at`).
+    pub received: i64,
+    /// Moved to 完了 (by the event's time).
+    pub done: i64,
+    /// Moved to 継続.
+    pub continuing: i64,
+    /// Moved to 取消.
+    pub cancelled: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct NeedLine {
+    /// Zone name (「地区不明」 when unknown) or work category (泥出し …).
+    pub label: String,
+    #[serde(flatten)]
+    pub needs: NeedFigures,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Needs {
+    #[serde(flatten)]
+    pub total: NeedFigures,
+    /// By zone, by name, 「地区不明」 last; zones without any figure are left out.
+    pub by_zone: Vec<NeedLine>,
+    /// By work category, every category in the card's order. A need with two
+    /// categories counts in both, so these lines add up to more than the total.
+    pub by_category: Vec<NeedLine>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Teams {
+    /// Teams sent out (by the team's activity day).
+    pub dispatched: i64,
+    /// People sent with them (a group's representative counts the group).
+    pub people: i64,
+}
+
+/// Quantities moved in the equipment ledger.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Equipment {
+    pub lent: i64,
+    pub returned: i64,
+    pub lost: i64,
+    pub damaged: i64,
+    pub consumed: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    pub volunteers: Volunteers,
+    pub needs: Needs,
+    pub teams: Teams,
+    pub equipment: Equipment,
+}
+
+impl Figures {
+    /// The figures of the activity days `from..=to`.
+    pub async fn over(conn: &mut SqliteConnection, from: NaiveDate, to: NaiveDate) -> Result<Figures, sqlx::Error> {
+        let (from, to) = (from.to_string(), to.to_string());
+        let mut volunteers: Volunteers = sqlx::query_as(
+            "SELECT COALESCE(SUM(c.headcount), 0) AS checked_in,
+                    COALESCE(SUM(CASE WHEN v.kind = 'individual' AND v.group_id IS NULL THEN c.headcount END), 0) AS individuals,
+                    COALESCE(SUM(CASE WHEN v.kind = 'group' OR v.group_id IS NOT NULL THEN c.headcount END), 0) AS group_members,
+                    COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM checkins p
+                        WHERE p.volunteer_id = c.volunteer_id AND p.day < c.day) THEN c.headcount END), 0) AS new,
+                    COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM checkins p
+                        WHERE p.volunteer_id = c.volunteer_id AND p.day < c.day) THEN c.headcount END), 0) AS repeat,
+                    COALESCE(SUM(CASE WHEN c.insurance = 'enrolled' THEN c.headcount END), 0) AS insurance_enrolled,
+                    COALESCE(SUM(CASE WHEN c.insurance = 'enrolled_at_desk' THEN c.headcount END), 0) AS insurance_enrolled_at_desk,
+                    COALESCE(SUM(CASE WHEN c.insurance = 'none' THEN c.headcount END), 0) AS insurance_none,
+                    COALESCE(SUM(CASE WHEN c.checked_out_at IS NOT NULL THEN c.headcount END), 0) AS checked_out,
+                    COALESCE(SUM(CASE WHEN c.checked_out_at IS NULL THEN c.headcount END), 0) AS not_checked_out,
+                    CAST(COALESCE(SUM(CASE WHEN c.checked_out_at IS NOT NULL
+                        THEN COALESCE(c.minutes, 0) * c.headcount END), 0) AS REAL) AS hours
+             FROM checkins c JOIN volunteers v ON v.id = c.volunteer_id
+             WHERE c.day BETWEEN ? AND ?",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&mut *conn)
+        .await?;
+        // Minutes to hours, one decimal.
+        volunteers.hours = (volunteers.hours / 6.0).round() / 10.0;
+
+        let mut needs = NeedTally::default();
+        let received: Vec<(Option<String>, String)> =
+            sqlx::query_as("SELECT zone, categories FROM needs WHERE substr(received_at, 1, 10) BETWEEN ? AND ?")
+                .bind(&from)
+                .bind(&to)
+                .fetch_all(&mut *conn)
+                .await?;
+        for (zone, categories) in received {
+            needs.add(zone, &categories, |f| &mut f.received);
+        }
+        // Moves as logged: the zone and categories the need had at that moment.
+        let moves: Vec<(String, Option<String>, String)> = sqlx::query_as(
+            "SELECT json_extract(data, '$.status'), json_extract(data, '$.zone'),
+                    COALESCE(json_extract(data, '$.categories'), '[]')
+             FROM events
+             WHERE kind IN ('need.status_changed', 'need.reopened')
+               AND json_extract(data, '$.status') IN ('done', 'continuing', 'cancelled')
+               AND substr(at, 1, 10) BETWEEN ? AND ?",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (status, zone, categories) in moves {
+            needs.add(zone, &categories, |f| match status.as_str() {
+                "done" => &mut f.done,
+                "continuing" => &mut f.continuing,
+                _ => &mut f.cancelled,
+            });
+        }
+
+        let (dispatched, people): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM((SELECT SUM(m.headcount) FROM team_members m WHERE m.team_id = t.id)), 0)
+             FROM teams t WHERE t.day BETWEEN ? AND ?",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&mut *conn)
+        .await?;
+
+        let equipment: Equipment = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN movement = 'lent' THEN qty END), 0) AS lent,
+                    COALESCE(SUM(CASE WHEN movement = 'returned' THEN qty END), 0) AS returned,
+                    COALESCE(SUM(CASE WHEN movement = 'lost' THEN qty END), 0) AS lost,
+                    COALESCE(SUM(CASE WHEN movement = 'damaged' THEN qty END), 0) AS damaged,
+                    COALESCE(SUM(CASE WHEN movement = 'consumed' THEN qty END), 0) AS consumed
+             FROM item_ledger WHERE substr(at, 1, 10) BETWEEN ? AND ?",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&mut *conn)
+        .await?;
+
+        Ok(Figures { volunteers, needs: needs.finish(), teams: Teams { dispatched, people }, equipment })
+    }
+}
+
+#[derive(Default)]
+struct NeedTally {
+    total: NeedFigures,
+    zones: BTreeMap<Option<String>, NeedFigures>,
+    categories: BTreeMap<&'static str, NeedFigures>,
+}
+
+impl NeedTally {
+    fn add(&mut self, zone: Option<String>, categories: &str, field: impl Fn(&mut NeedFigures) -> &mut i64) {
+        *field(&mut self.total) += 1;
+        *field(self.zones.entry(zone).or_default()) += 1;
+        let categories: Vec<String> = serde_json::from_str(categories).unwrap_or_default();
+        for category in categories.iter().filter_map(|c| Category::parse(c)) {
+            *field(self.categories.entry(category.as_str()).or_default()) += 1;
+        }
+    }
+
+    fn finish(mut self) -> Needs {
+        // Named zones by name, the unknown zone last.
+        let unknown = self.zones.remove(&None);
+        let mut by_zone: Vec<NeedLine> =
+            self.zones.into_iter().map(|(zone, needs)| NeedLine { label: zone.unwrap_or_default(), needs }).collect();
+        if let Some(needs) = unknown {
+            by_zone.push(NeedLine { label: NO_ZONE.to_string(), needs });
+        }
+        let by_category = Category::ALL
+            .iter()
+            .map(|c| NeedLine {
+                label: c.label_ja().to_string(),
+                needs: self.categories.get(c.as_str()).cloned().unwrap_or_default(),
+            })
+            .collect();
+        Needs { total: self.total, by_zone, by_category }
+    }
+}
+
+/// The center's first activity day: its first check-in or need received; `today` before either.
+async fn first_day(conn: &mut SqliteConnection, today: NaiveDate) -> Result<NaiveDate, sqlx::Error> {
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(d) FROM (SELECT MIN(day) AS d FROM checkins
+                             UNION ALL SELECT MIN(substr(received_at, 1, 10)) FROM needs
+                             UNION ALL SELECT MIN(day) FROM teams)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(first.and_then(|d| d.parse().ok()).map_or(today, |d: NaiveDate| d.min(today)))
+}
+
+/// The report of `day`, read in one transaction.
+pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) -> Result<DailyReport, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let first = first_day(&mut tx, day).await?;
+    let today = Figures::over(&mut tx, day, day).await?;
+    let cumulative = Figures::over(&mut tx, first, day).await?;
+    let chart_from = first.max(day - Duration::days(CHART_DAYS - 1));
+    let counts: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT day, SUM(headcount) FROM checkins WHERE day BETWEEN ? AND ? GROUP BY day",
+    )
+    .bind(chart_from.to_string())
+    .bind(day.to_string())
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    tx.commit().await?;
+    let chart = chart_from
+        .iter_days()
+        .take_while(|d| *d <= day)
+        .map(|d| DayCount { day: d, volunteers: counts.get(&d.to_string()).copied().unwrap_or(0) })
+        .collect();
+    Ok(DailyReport { center_name: center_name.to_string(), day, first_day: first, today, cumulative, chart })
+}
+
+/// One line of the CSV (and of the PDF's tables): section, item, the day, cumulative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub section: &'static str,
+    pub item: String,
+    pub day: String,
+    pub total: String,
+}
+
+/// Every figure of the report as lines, in a stable order. Zones are those with
+/// any figure in the cumulative column (so the day's too); categories are all of them.
+pub fn lines(report: &DailyReport) -> Vec<Line> {
+    let (d, c) = (&report.today, &report.cumulative);
+    let mut out = Vec::new();
+    let mut push = |section: &'static str, item: &str, day: String, total: String| {
+        out.push(Line { section, item: item.to_string(), day, total });
+    };
+    let v = |f: &Figures| f.volunteers.clone();
+    let (dv, cv) = (v(d), v(c));
+    for (item, get) in [
+        ("合計", (|v: &Volunteers| v.checked_in) as fn(&Volunteers) -> i64),
+        ("個人", |v| v.individuals),
+        ("団体", |v| v.group_members),
+        ("新規", |v| v.new),
+        ("リピーター", |v| v.repeat),
+    ] {
+        push("ボランティア", item, get(&dv).to_string(), get(&cv).to_string());
+    }
+    for (item, get) in [
+        ("加入済", (|v: &Volunteers| v.insurance_enrolled) as fn(&Volunteers) -> i64),
+        ("当日加入", |v| v.insurance_enrolled_at_desk),
+        ("未加入", |v| v.insurance_none),
+    ] {
+        push("保険", item, get(&dv).to_string(), get(&cv).to_string());
+    }
+    push("活動時間", "退所者の延べ時間", format!("{:.1}", dv.hours), format!("{:.1}", cv.hours));
+    push("活動時間", "退所済（人）", dv.checked_out.to_string(), cv.checked_out.to_string());
+    push("活動時間", "未退所（時間に含まず）", dv.not_checked_out.to_string(), cv.not_checked_out.to_string());
+    // (item, section by zone, section by category, the figure)
+    type Status = (&'static str, &'static str, &'static str, fn(&NeedFigures) -> i64);
+    let statuses: [Status; 4] = [
+        ("受付", "ニーズ受付（地区別）", "ニーズ受付（作業別）", |n| n.received),
+        ("完了", "ニーズ完了（地区別）", "ニーズ完了（作業別）", |n| n.done),
+        ("継続", "ニーズ継続（地区別）", "ニーズ継続（作業別）", |n| n.continuing),
+        ("取消", "ニーズ取消（地区別）", "ニーズ取消（作業別）", |n| n.cancelled),
+    ];
+    for (item, _, _, get) in statuses {
+        push("ニーズ", item, get(&d.needs.total).to_string(), get(&c.needs.total).to_string());
+    }
+    for by_zone in [true, false] {
+        for (_, zone_section, category_section, get) in statuses {
+            let (section, day, total) = if by_zone {
+                (zone_section, &d.needs.by_zone, &c.needs.by_zone)
+            } else {
+                (category_section, &d.needs.by_category, &c.needs.by_category)
+            };
+            for line in total {
+                push(section, &line.label, get(&day_line(day, &line.label)).to_string(), get(&line.needs).to_string());
+            }
+        }
+    }
+    push("班", "送り出し班数", d.teams.dispatched.to_string(), c.teams.dispatched.to_string());
+    push("班", "送り出し人数", d.teams.people.to_string(), c.teams.people.to_string());
+    for (item, get) in [
+        ("貸出", (|e: &Equipment| e.lent) as fn(&Equipment) -> i64),
+        ("返却", |e| e.returned),
+        ("紛失", |e| e.lost),
+        ("破損", |e| e.damaged),
+        ("消費", |e| e.consumed),
+    ] {
+        push("資機材", item, get(&d.equipment).to_string(), get(&c.equipment).to_string());
+    }
+    out
+}
+
+fn day_line(lines: &[NeedLine], label: &str) -> NeedFigures {
+    lines.iter().find(|l| l.label == label).map(|l| l.needs.clone()).unwrap_or_default()
+}
+
+/// `daily.csv`: UTF-8 with a BOM for Excel, `区分,項目,当日,累計`. No personal data.
+pub fn csv(report: &DailyReport) -> Vec<u8> {
+    let mut out = Vec::from("\u{FEFF}".as_bytes());
+    {
+        let mut csv = csv::Writer::from_writer(&mut out);
+        csv.write_record(["区分", "項目", "当日", "累計"]).expect("in-memory write");
+        for line in lines(report) {
+            let item = crate::csv_cells::defuse(&line.item);
+            csv.write_record([line.section, item.as_str(), &line.day, &line.total]).expect("in-memory write");
+        }
+        csv.flush().expect("in-memory write");
+    }
+    out
+}
+
+/// The council's summary: the main figures per day and over the whole range.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: Vec<SummaryDay>,
+    pub totals: Figures,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SummaryDay {
+    pub day: NaiveDate,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// Days at most in one summary.
+pub const SUMMARY_MAX_DAYS: i64 = 366;
+
+/// The summary of `from..=to` (each defaulting to the first activity day and today).
+pub async fn summary(
+    pool: &sqlx::SqlitePool,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Result<Summary, SummaryRefused>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let to = to.unwrap_or(today);
+    let from = match from {
+        Some(from) => from,
+        None => first_day(&mut tx, today).await?.min(to),
+    };
+    if from > to {
+        return Ok(Err(SummaryRefused::Reversed));
+    }
+    if (to - from).num_days() + 1 > SUMMARY_MAX_DAYS {
+        return Ok(Err(SummaryRefused::TooLong));
+    }
+    let mut days = Vec::new();
+    for day in from.iter_days().take_while(|d| *d <= to) {
+        days.push(SummaryDay { day, figures: Figures::over(&mut tx, day, day).await? });
+    }
+    let totals = Figures::over(&mut tx, from, to).await?;
+    tx.commit().await?;
+    Ok(Ok(Summary { from, to, days, totals }))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryRefused {
+    Reversed,
+    TooLong,
+}

@@ -1,0 +1,159 @@
+//! 日報 as an A4 Japanese PDF: a bar chart of daily volunteers, then one headed
+//! table per section with the day and 累計 side by side.
+
+use chrono::Datelike;
+
+use super::daily::{DailyReport, Line, lines};
+use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm};
+
+const LEFT: f32 = 20.0;
+const RIGHT: f32 = 190.0;
+const BOTTOM: f32 = 280.0;
+const ROW: f32 = 5.2;
+const BODY_PT: f32 = 9.0;
+/// Column edges: item | 当日 | 累計.
+const COL_DAY: f32 = 140.0;
+const COL_TOTAL: f32 = 165.0;
+
+const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+const NOTES: &str = "注: ニーズの完了・継続・取消はその日に状態が移った件数（記録の時刻による）。\
+作業別は一つのニーズが複数の作業に数えられるため、合計と一致しないことがある。\
+活動時間は退所した人の延べ時間（団体は人数分）で、未退所の人は含まない。";
+
+pub fn render(report: &DailyReport, drill: bool) -> Vec<u8> {
+    let mut pages = Vec::new();
+    let mut page = Page::a4();
+    let day = report.day;
+    let title = format!(
+        "日報　{}年{}月{}日（{}）",
+        day.year(),
+        day.month(),
+        day.day(),
+        WEEKDAYS[day.weekday().num_days_from_monday() as usize]
+    );
+    page.text(LEFT, 12.0, 16.0, Weight::Bold, &title);
+    let center = &report.center_name;
+    page.text(RIGHT - text_width_mm(10.0, Weight::Regular, center), 15.0, 10.0, Weight::Regular, center);
+    page.line(LEFT, 21.0, RIGHT, 21.0, 0.8);
+    let scope = format!("累計は開設日 {} から当日まで。人数は延べ人数（団体は人数分）。", report.first_day);
+    page.text(LEFT, 23.0, 8.0, Weight::Regular, &scope);
+    let mut y = chart(&mut page, report, 30.0);
+
+    let all = lines(report);
+    let mut sections: Vec<(&'static str, Vec<&Line>)> = Vec::new();
+    for line in &all {
+        match sections.last_mut() {
+            Some((section, rows)) if *section == line.section => rows.push(line),
+            _ => sections.push((line.section, vec![line])),
+        }
+    }
+    for (section, rows) in sections {
+        // A heading never stands alone at the foot of a page.
+        if y + line_height_mm(10.5) + ROW * 3.0 > BOTTOM {
+            pages.push(std::mem::replace(&mut page, Page::a4()));
+            y = 15.0;
+        }
+        page.text(LEFT, y, 10.5, Weight::Bold, section);
+        y += line_height_mm(10.5);
+        y = header(&mut page, y);
+        for row in rows {
+            if y + ROW > BOTTOM {
+                pages.push(std::mem::replace(&mut page, Page::a4()));
+                y = header(&mut page, 15.0);
+            }
+            page.text(LEFT + 2.0, y, BODY_PT, Weight::Regular, &row.item);
+            right(&mut page, COL_TOTAL - 2.0, y, &row.day);
+            right(&mut page, RIGHT - 2.0, y, &row.total);
+            page.line(COL_DAY, y, COL_DAY, y + ROW, 0.2);
+            page.line(COL_TOTAL, y, COL_TOTAL, y + ROW, 0.2);
+            y += ROW;
+            page.line(LEFT, y, RIGHT, y, 0.2);
+        }
+        y += 3.0;
+    }
+    if y + 14.0 > BOTTOM {
+        pages.push(std::mem::replace(&mut page, Page::a4()));
+        y = 15.0;
+    }
+    page.text_wrapped(LEFT, y, RIGHT - LEFT, 8.0, Weight::Regular, NOTES);
+    pages.push(page);
+    pdf::render(&format!("日報 {}", report.day), pages, drill)
+}
+
+fn header(page: &mut Page, y: f32) -> f32 {
+    page.fill_rect(LEFT, y, RIGHT - LEFT, ROW, (0.9, 0.9, 0.9));
+    page.text(LEFT + 2.0, y, BODY_PT, Weight::Bold, "項目");
+    right_aligned(page, COL_TOTAL - 2.0, y, Weight::Bold, "当日");
+    right_aligned(page, RIGHT - 2.0, y, Weight::Bold, "累計");
+    page.line(LEFT, y + ROW, RIGHT, y + ROW, 0.5);
+    page.line(COL_DAY, y, COL_DAY, y + ROW, 0.2);
+    page.line(COL_TOTAL, y, COL_TOTAL, y + ROW, 0.2);
+    y + ROW
+}
+
+fn right(page: &mut Page, x: f32, y: f32, text: &str) {
+    right_aligned(page, x, y, Weight::Regular, text);
+}
+
+fn right_aligned(page: &mut Page, x: f32, y: f32, weight: Weight, text: &str) {
+    page.text(x - text_width_mm(BODY_PT, weight, text), y, BODY_PT, weight, text);
+}
+
+/// A round top of scale for `max`: 1, 2, 5 × 10ⁿ.
+fn scale_for(max: i64) -> i64 {
+    let mut power = 1i64;
+    loop {
+        for step in [1, 2, 5] {
+            if step * power >= max {
+                return step * power;
+            }
+        }
+        power *= 10;
+    }
+}
+
+/// The bar chart of people checked in per day; returns the y below it.
+fn chart(page: &mut Page, report: &DailyReport, top: f32) -> f32 {
+    page.text(LEFT, top, 10.5, Weight::Bold, "ボランティア数の推移（受付人数、直近30日）");
+    let (x0, y0, w, h) = (LEFT + 10.0, top + 8.0, RIGHT - LEFT - 10.0, 36.0);
+    let scale = scale_for(report.chart.iter().map(|d| d.volunteers).max().unwrap_or(0).max(1));
+    let base = y0 + h;
+    for (value, y) in [(scale, y0), (scale / 2, y0 + h / 2.0), (0, base)] {
+        if value > 0 {
+            page.polyline(&[(x0, y), (x0 + w, y)], false, 0.3, (0.75, 0.75, 0.75));
+        }
+        let label = value.to_string();
+        page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), y - 1.8, 7.0, Weight::Regular, &label);
+    }
+    page.line(x0, y0, x0, base, 0.5);
+    page.line(x0, base, x0 + w, base, 0.5);
+    let n = report.chart.len();
+    let slot = w / n.max(10) as f32;
+    let every = n.div_ceil(10).max(1);
+    for (i, d) in report.chart.iter().enumerate() {
+        let x = x0 + i as f32 * slot;
+        let bar = h * d.volunteers as f32 / scale as f32;
+        let colour = if d.day == report.day { (0.85, 0.35, 0.1) } else { (0.3, 0.5, 0.8) };
+        if bar > 0.0 {
+            page.fill_rect(x + slot * 0.15, base - bar, slot * 0.7, bar, colour);
+        }
+        if i % every == 0 || d.day == report.day {
+            let label = format!("{}/{}", d.day.month(), d.day.day());
+            let lw = text_width_mm(6.0, Weight::Regular, &label);
+            page.text(x + slot / 2.0 - lw / 2.0, base + 0.5, 6.0, Weight::Regular, &label);
+        }
+    }
+    base + 8.0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn daily_chart_scale_is_round() {
+        assert_eq!(super::scale_for(1), 1);
+        assert_eq!(super::scale_for(3), 5);
+        assert_eq!(super::scale_for(12), 20);
+        assert_eq!(super::scale_for(340), 500);
+    }
+}
