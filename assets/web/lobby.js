@@ -39,8 +39,8 @@
       li.dataset.team = team.team_no;
       li.appendChild(el("span", "team-no", team.team_no));
       const where = el("span", "team-desk");
-      where.appendChild(el("strong", "", team.desk));
-      where.appendChild(document.createTextNode(" " + words.goTo));
+      const desk = el("strong", "", team.desk);
+      if (words.lang === "en") { where.append(words.goTo + " ", desk); } else { where.append(desk, " " + words.goTo); }
       li.appendChild(where);
       li.appendChild(el("span", "team-meta", [team.zone || "", hhmm(team.called_at)].filter(Boolean).join(" · ")));
       called.appendChild(li);

@@ -62,17 +62,23 @@ pub async fn post(db: &Db, clock: &Clock, actor: &Actor, new: impl Into<NoticeFo
     }
     let posted_at = stamp(clock.now());
     let mut tx = db.begin_write().await?;
-    let id: i64 =
-        sqlx::query_scalar("INSERT INTO board_notices (text, posted_at, posted_by, lobby) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&text)
-        .bind(&posted_at)
-        .bind(&actor.0)
-        .bind(new.lobby)
-            .fetch_one(tx.conn())
-            .await?;
-    tx.append(clock, actor, "board.notice_posted", Some(format!("notice:{id}")), json!({ "id": id, "text": text, "lobby": new.lobby }))
-        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO board_notices (text, posted_at, posted_by, lobby) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&text)
+    .bind(&posted_at)
+    .bind(&actor.0)
+    .bind(new.lobby)
+    .fetch_one(tx.conn())
+    .await?;
+    tx.append(
+        clock,
+        actor,
+        "board.notice_posted",
+        Some(format!("notice:{id}")),
+        json!({ "id": id, "text": text, "lobby": new.lobby }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Notice { id, text, posted_at, posted_by: actor.0.clone(), lobby: new.lobby })
 }

@@ -67,7 +67,9 @@ fn find(state: &AppState) -> Option<Arc<Hub>> {
 }
 
 fn find_in(hubs: &[(Weak<Stats>, Weak<Hub>)], state: &AppState) -> Option<Arc<Hub>> {
-    hubs.iter().find(|(stats, _)| std::ptr::eq(stats.as_ptr(), Arc::as_ptr(&state.stats))).and_then(|(_, hub)| hub.upgrade())
+    hubs.iter()
+        .find(|(stats, _)| std::ptr::eq(stats.as_ptr(), Arc::as_ptr(&state.stats)))
+        .and_then(|(_, hub)| hub.upgrade())
 }
 
 /// The hub's task: until the last screen leaves or the server shuts down.

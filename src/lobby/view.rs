@@ -71,7 +71,15 @@ impl LobbyView {
     /// The same screen, whatever the `seq` and the time stamp say.
     pub fn same_screen(&self, other: &LobbyView) -> bool {
         (self.state, &self.reason, self.waiting, &self.called, &self.notices, &self.activity_day, &self.closes_at)
-            == (other.state, &other.reason, other.waiting, &other.called, &other.notices, &other.activity_day, &other.closes_at)
+            == (
+                other.state,
+                &other.reason,
+                other.waiting,
+                &other.called,
+                &other.notices,
+                &other.activity_day,
+                &other.closes_at,
+            )
     }
 }
 

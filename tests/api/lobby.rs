@@ -29,8 +29,9 @@ const PERSONAL: [&str; 11] = [
 ];
 
 async fn connect_lobby(app: &TestApp) -> Socket {
-    let (socket, _) =
-        tokio_tungstenite::connect_async(format!("ws://{}/ws/lobby", app.addr)).await.expect("lobby websocket connects");
+    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/lobby", app.addr))
+        .await
+        .expect("lobby websocket connects");
     socket
 }
 
@@ -115,10 +116,7 @@ async fn a_scripted_morning_shows_called_teams_waiting_and_the_suspension_and_no
         .collect();
     assert_eq!(
         called,
-        [
-            ("T-002", "資機材受付", "2026-07-12T09:10:00+09:00"),
-            ("T-001", "資機材受付", "2026-07-12T09:00:00+09:00")
-        ],
+        [("T-002", "資機材受付", "2026-07-12T09:10:00+09:00"), ("T-001", "資機材受付", "2026-07-12T09:00:00+09:00")],
         "newest first"
     );
     let notices: Vec<&str> = view["notices"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
@@ -202,5 +200,9 @@ async fn two_hundred_screens_share_one_projection_and_all_see_a_new_notice() {
         view["notices"][0]["text"].as_str().map(str::to_string)
     });
     let got = futures_util::future::join_all(reads).await;
-    assert!(got.iter().all(|t| t.as_deref() == Some(text)), "{:?}", got.iter().filter(|t| t.as_deref() != Some(text)).count());
+    assert!(
+        got.iter().all(|t| t.as_deref() == Some(text)),
+        "{:?}",
+        got.iter().filter(|t| t.as_deref() != Some(text)).count()
+    );
 }
