@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::notices::{self, NewNotice, Notice};
+use super::notices::{self, Notice, NoticeForm};
 use super::snapshot::{self, BoardSnapshot};
 use crate::app::AppState;
 use crate::auth::extract::{CoordinatorUser, SessionToken};
@@ -58,13 +58,13 @@ async fn hourly_chart(
         .into_response())
 }
 
-/// Post a notice to the board (本部からのお知らせ).
-#[utoipa::path(post, path = "/api/board/notices", tag = "board", request_body = NewNotice,
+/// Post a notice to the board (本部からのお知らせ); with `lobby: true` the public lobby screen shows it too.
+#[utoipa::path(post, path = "/api/board/notices", tag = "board", request_body = NoticeForm,
     responses((status = 201, body = Notice), (status = 422, body = ErrorBody)))]
 async fn post_notice(
     State(state): State<AppState>,
     CoordinatorUser(user): CoordinatorUser,
-    ApiJson(body): ApiJson<NewNotice>,
+    ApiJson(body): ApiJson<NoticeForm>,
 ) -> Result<(StatusCode, Json<Notice>), AppError> {
     let notice = notices::post(&state.db, &state.clock, &Actor::user(&user.username), body).await?;
     Ok((StatusCode::CREATED, Json(notice)))

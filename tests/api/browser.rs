@@ -614,3 +614,45 @@ async fn a_coordinator_forms_a_team_on_the_matching_desk_by_scanning_and_the_boa
     browser.wait_for("document.querySelector('#teams-out li[data-team=\"T-001\"]') !== null").await;
     browser.screenshot("board-teams.png").await;
 }
+
+#[tokio::test]
+async fn the_lobby_screen_calls_a_team_sent_through_the_api_without_a_reload() {
+    let Some(mut browser) = Browser::launch().await else { return };
+    let c = crate::dispatch::center().await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(crate::dispatch::volunteer(&c, i, "enrolled", true).await);
+    }
+    let need = crate::dispatch::need(&c, 1).await;
+    // A TV in the waiting area, nobody logged in.
+    browser
+        .command(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": false }),
+            true,
+        )
+        .await;
+    browser.goto(&c.app.url("/lobby")).await;
+    browser.wait_for("document.getElementById('link-state').classList.contains('live')").await;
+    browser.wait_for("document.getElementById('waiting').textContent === '4'").await;
+    browser.eval("window.loadedOnce = true").await;
+
+    let body = json!({ "need_id": need["id"], "leader_id": ids[0], "member_ids": [ids[0], ids[1]] });
+    let sent = c.coordinator.post("/api/teams", &body).await;
+    assert_eq!(sent.status(), 201, "{}", sent.text().await.unwrap());
+    c.coordinator
+        .post("/api/board/notices", &json!({ "text": "熱中症に注意。こまめに水分をとってください", "lobby": true }))
+        .await;
+    browser.wait_for("document.querySelector('#called li[data-team=\"T-001\"]') !== null").await;
+    browser.wait_for("document.getElementById('waiting').textContent === '2'").await;
+    browser.wait_for("document.querySelectorAll('#notices li').length === 1").await;
+    assert_eq!(browser.eval("window.loadedOnce").await, true, "no reload");
+    assert!(browser.eval("document.body.innerText").await.as_str().unwrap().contains("資機材受付"));
+    browser.screenshot("lobby.png").await;
+
+    let suspended = c.coordinator.post("/api/center/suspend", &json!({ "reason": "大雨警報" })).await;
+    assert_eq!(suspended.status(), 200);
+    browser.wait_for("document.getElementById('state').classList.contains('suspended')").await;
+    assert!(browser.eval("document.getElementById('state').textContent").await.as_str().unwrap().contains("大雨警報"));
+    browser.screenshot("lobby-suspended.png").await;
+}
