@@ -37,6 +37,8 @@ pub struct AppState {
     pub zones: Arc<ZoneSet>,
     /// The MBTiles base map, when the admin configured one.
     pub tiles: Option<sqlx::SqlitePool>,
+    /// The lobby's shared projection, while a lobby screen is connected.
+    pub lobby: Arc<crate::lobby::live::HubSlot>,
 }
 
 /// Counters for operators and tests.

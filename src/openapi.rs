@@ -26,6 +26,8 @@ use crate::app::AppState;
         (name = "needs", description = "ニーズ受付 / household needs"),
         (name = "dispatch", description = "マッチング・送り出し / teams, dispatch and return"),
         (name = "inventory", description = "資機材 / equipment"),
+        (name = "lobby", description = "ロビー表示（個人情報なし）/ the public lobby screen"),
+        (name = "reports", description = "日報・集計 / daily report and summary"),
         (name = "meta", description = "API の説明 / this document"),
     )
 )]

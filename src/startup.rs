@@ -79,6 +79,7 @@ impl Application {
             public_limiter: Arc::new(RateLimiter::new(config.public_rate_limit, config.public_rate_window)),
             zones: Arc::new(zones),
             tiles,
+            lobby: Arc::default(),
             config: Arc::new(config),
         };
         Ok(Application { listener, state, shutdown })

@@ -233,7 +233,7 @@
     const response = await fetch("/api/board/notices", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept-Language": root.dataset.lang },
-      body: JSON.stringify({ text: input.value }),
+      body: JSON.stringify({ text: input.value, lobby: form.elements.lobby.checked }),
     });
     if (response.ok) {
       input.value = ""; // the notice itself arrives over the websocket

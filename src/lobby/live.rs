@@ -18,7 +18,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior, sleep_until, timeout};
 
 use super::view::{self, LobbyView};
-use crate::app::{AppState, Stats};
+use crate::app::AppState;
 
 /// Bursts of events (a rush of check-ins) give at most one new view per this.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -32,10 +32,9 @@ struct Hub {
     view: watch::Receiver<Bytes>,
 }
 
-/// Hubs of the servers in this process (tests run many), keyed by the
-/// server's `Stats`, which lives exactly as long as its `AppState`.
-/// A hub lives while a socket holds it.
-static HUBS: Mutex<Vec<(Weak<Stats>, Weak<Hub>)>> = Mutex::new(Vec::new());
+/// Where a server keeps its hub (in `AppState`), while a screen holds it.
+#[derive(Default)]
+pub struct HubSlot(Mutex<Weak<Hub>>);
 
 fn serialise(view: &LobbyView) -> Bytes {
     Bytes::from(serde_json::to_vec(view).expect("the lobby view serialises"))
@@ -43,33 +42,23 @@ fn serialise(view: &LobbyView) -> Bytes {
 
 /// The running hub of this server, or a new one.
 async fn hub(state: &AppState) -> Result<Arc<Hub>, sqlx::Error> {
-    if let Some(hub) = find(state) {
+    if let Some(hub) = state.lobby.0.lock().expect("lobby hub lock").upgrade() {
         return Ok(hub);
     }
     // Subscribe before reading, so no event falls between.
     let live = state.db.bus().subscribe();
     let first = view::read(&state.db.read, &state.clock, state.db.is_drill()).await?;
-    let mut hubs = HUBS.lock().expect("lobby hubs lock");
+    let mut slot = state.lobby.0.lock().expect("lobby hub lock");
     // Another socket may have started one while this one read.
-    if let Some(hub) = find_in(&hubs, state) {
+    if let Some(hub) = slot.upgrade() {
         return Ok(hub);
     }
     let (sender, receiver) = watch::channel(serialise(&first));
     let hub = Arc::new(Hub { view: receiver });
-    hubs.retain(|(stats, hub)| stats.strong_count() > 0 && hub.strong_count() > 0);
-    hubs.push((Arc::downgrade(&state.stats), Arc::downgrade(&hub)));
+    *slot = Arc::downgrade(&hub);
+    drop(slot);
     tokio::spawn(run(state.clone(), live, sender, first));
     Ok(hub)
-}
-
-fn find(state: &AppState) -> Option<Arc<Hub>> {
-    find_in(&HUBS.lock().expect("lobby hubs lock"), state)
-}
-
-fn find_in(hubs: &[(Weak<Stats>, Weak<Hub>)], state: &AppState) -> Option<Arc<Hub>> {
-    hubs.iter()
-        .find(|(stats, _)| std::ptr::eq(stats.as_ptr(), Arc::as_ptr(&state.stats)))
-        .and_then(|(_, hub)| hub.upgrade())
 }
 
 /// The hub's task: until the last screen leaves or the server shuts down.

@@ -46,6 +46,7 @@ pub struct Strings {
     pub b_teams_back: &'static str,
     pub b_injuries: &'static str,
     pub b_lost: &'static str,
+    pub b_to_lobby: &'static str,
     pub suspended: &'static str,
     pub overdue: &'static str,
     pub sections: [Section; 6],
@@ -96,6 +97,7 @@ static JA: Strings = Strings {
     b_teams_back: "帰着",
     b_injuries: "けが・事故",
     b_lost: "資機材の紛失・破損",
+    b_to_lobby: "ロビーにも表示（個人情報は書かない）",
     suspended: "活動中止中",
     overdue: "期限超過",
     sections: [
@@ -152,6 +154,7 @@ static EN: Strings = Strings {
     b_teams_back: "back",
     b_injuries: "injuries",
     b_lost: "equipment lost or damaged",
+    b_to_lobby: "Also on the lobby screen (no personal details)",
     suspended: "Activities suspended",
     overdue: "overdue",
     sections: [
