@@ -552,6 +552,8 @@ async fn a_coordinator_takes_a_need_by_phone_sees_a_duplicate_and_moves_the_card
     browser.wait_for("document.querySelector('#needs-list tr[data-id]').dataset.status === 'surveying'").await;
 
     // Typing an address offers blocks from the offline address table; picking one sets the pin.
+    // (The move reloaded the page: wait until its script listens, not just until the rows are parsed.)
+    browser.wait_for("document.readyState === 'complete'").await;
     browser
         .eval("{ const a = document.getElementById('need-form').elements.address; a.value = '広坂１丁目'; a.dispatchEvent(new Event('input')); }")
         .await;
