@@ -159,7 +159,8 @@ async fn run(boards: usize, lobbies: usize, rate: usize, seconds: usize) {
         let at = Instant::now();
         let response = http
             .post(format!("{base}/api/board/notices"))
-            .json(&json!({ "text": format!("負荷試験 {i}") }))
+            // Every tenth also goes to the lobby, so its screens have views to follow.
+            .json(&json!({ "text": format!("負荷試験 {i}"), "lobby": i % 10 == 0 }))
             .send()
             .await
             .unwrap();
@@ -198,7 +199,11 @@ async fn run(boards: usize, lobbies: usize, rate: usize, seconds: usize) {
     println!("send → receipt ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}", ms(0.5), ms(0.9), ms(0.99), ms(1.0));
     println!("board clients with every event in order, once: {complete} of {boards}");
     if lobby_sockets > 0 {
-        println!("lobby messages received: {}", lobby_messages.load(std::sync::atomic::Ordering::Relaxed));
+        let views = lobby_messages.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "lobby views received: {views} ({:.1} per screen; the view is re-read at most every 250 ms)",
+            views as f64 / lobby_sockets as f64
+        );
     }
     println!(
         "server process: CPU {:.1} s over the run ({:.0}% of one core), RSS {:.1} → {:.1} MiB",
