@@ -1,4 +1,4 @@
-//! The command line: `serve`, `users add`, `backup`, `zones`, `addresses`. Each setting comes from its
+//! The command line: `serve`, `users add`, `backup`, `zones`, `addresses`, `drill check`. Each setting comes from its
 //! flag, else its `BORASEN_*` environment variable, else the default.
 
 use std::io::BufRead;
@@ -49,6 +49,20 @@ enum Command {
     Addresses {
         #[command(subcommand)]
         command: AddressesCommand,
+    },
+    /// 訓練シナリオ / drill scenarios
+    Drill {
+        #[command(subcommand)]
+        command: DrillCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DrillCommand {
+    /// シナリオを確認する（行と項目ごとに問題を示し、何も実行しません）/ check a scenario; runs nothing
+    Check {
+        /// drills/*.toml
+        file: PathBuf,
     },
 }
 
@@ -219,6 +233,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Zones { command } => zones(command).await,
         Command::Addresses { command } => addresses(command).await,
+        Command::Drill { command: DrillCommand::Check { file } } => drill_check(&file),
         Command::Backup(args) => {
             let config = Config::new(args.data.data);
             let dir = args.to.unwrap_or_else(|| config.backup_dir());
@@ -226,6 +241,34 @@ async fn run(cli: Cli) -> Result<(), String> {
             let path = crate::backup::write(&config.database_path(), &dir, &clock).await.map_err(|e| e.to_string())?;
             println!("{}", path.display());
             Ok(())
+        }
+    }
+}
+
+/// Every problem as `FILE:LINE: field: message`, Japanese then English.
+fn drill_check(file: &std::path::Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    match crate::drill::check::check(&text, file) {
+        Ok(scenario) => {
+            println!(
+                "{}: 問題ありません（インジェクト {} 件、目標 {} 件）/ OK, {} injects, {} objectives",
+                file.display(),
+                scenario.injects.len(),
+                scenario.objectives.len(),
+                scenario.injects.len(),
+                scenario.objectives.len()
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| {
+                    let field = if p.field.is_empty() { String::new() } else { format!("{}: ", p.field) };
+                    format!("{}:{}: {field}{} / {}", file.display(), p.line, p.message.ja, p.message.en)
+                })
+                .collect();
+            Err(format!("{}\n{} 件の問題 / {} problems", lines.join("\n"), problems.len(), problems.len()))
         }
     }
 }

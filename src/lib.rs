@@ -17,6 +17,7 @@ pub mod db;
 mod db_text;
 pub mod demo;
 pub mod dispatch;
+pub mod drill;
 pub mod error;
 pub mod events;
 pub mod fields;

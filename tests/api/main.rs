@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod demo;
 mod dispatch;
+mod drill;
 mod durability;
 mod errors;
 mod events;

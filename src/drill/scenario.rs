@@ -1,0 +1,174 @@
+//! A drill scenario (訓練シナリオ) as written in `drills/*.toml`: the header, the
+//! seed, the objectives and the injects of a Master Scenario Events List.
+//! Unknown fields are errors, so a typo in a trainer's file is found by
+//! `borasen drill check`, not silently ignored.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub hazard: String,
+    #[serde(default)]
+    pub narrative: String,
+    /// 「発災3日後」
+    #[serde(default)]
+    pub phase_label: String,
+    /// RFC 3339: when the drill's clock starts.
+    pub sim_start: Spanned<String>,
+    /// `6h`, `90m`, `1h30m`
+    pub duration: Spanned<String>,
+    /// 1–120
+    #[serde(default = "one")]
+    pub speed: Spanned<u32>,
+    #[serde(default)]
+    pub seed: Seed,
+    #[serde(default)]
+    pub objectives: Vec<Spanned<Objective>>,
+    #[serde(default)]
+    pub injects: Vec<Spanned<Inject>>,
+}
+
+fn one() -> Spanned<u32> {
+    Spanned::new(0..0, 1)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// A GeoJSON zone file (as for `borasen zones import`).
+    pub zones: Option<Spanned<String>>,
+    #[serde(default)]
+    pub items: Vec<SeedItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedItem {
+    pub name: String,
+    pub stock: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    pub id: String,
+    pub text: String,
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    pub id: u32,
+    /// `+HH:MM` after the start…
+    pub at: Option<String>,
+    /// …or some time after another inject fired.
+    pub after: Option<After>,
+    pub kind: InjectKind,
+    #[serde(default)]
+    pub to: Section,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub payload: toml::Table,
+    /// Seen by the controller only.
+    #[serde(default)]
+    pub hidden: bool,
+    pub expect: Option<Expect>,
+    pub on_miss: Option<OnMiss>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct After {
+    pub inject: u32,
+    /// `10m`, `1h`, `1h30m`
+    pub delay: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InjectKind {
+    VolunteerArrival,
+    HouseholdRequest,
+    SurveyResult,
+    NeedUpdate,
+    NeedCancel,
+    TeamReport,
+    EquipmentShortage,
+    EquipmentReturn,
+    WeatherWarning,
+    Inquiry,
+    IctOutage,
+    SituationUpdate,
+}
+
+/// Who an inject is addressed to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Reception,
+    Needs,
+    Matching,
+    Dispatch,
+    Equipment,
+    #[default]
+    All,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub text: String,
+    /// How long trainees have: `15m`.
+    pub within: Option<String>,
+    /// The objective it counts towards.
+    pub objective: Option<String>,
+    pub detect: Option<Detect>,
+}
+
+/// What the evaluator looks for in the drill's event log: a typed predicate,
+/// not a string language.
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Detect {
+    /// Every volunteer of a `volunteer_arrival` inject is checked in.
+    AllCheckedIn { inject: u32 },
+    /// The need of a `household_request` inject is entered.
+    NeedReceived { inject: u32 },
+    /// The need of a `household_request` inject has a team out.
+    NeedDispatched { inject: u32 },
+    /// A team's report (of a `team_report` inject) is taken.
+    TeamReturned { inject: u32 },
+    /// 活動中止 begins.
+    SuspensionStarted {},
+    /// An item's stock is received or adjusted.
+    StockAdjusted { item: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnMiss {
+    /// Shown to the trainer when the expected action is missed.
+    pub hint: Option<String>,
+    /// A contingency inject fired instead.
+    pub inject: Option<u32>,
+}
+
+impl Detect {
+    /// The inject a predicate points at, and the kind that inject must be.
+    pub fn target(&self) -> Option<(u32, InjectKind)> {
+        match self {
+            Detect::AllCheckedIn { inject } => Some((*inject, InjectKind::VolunteerArrival)),
+            Detect::NeedReceived { inject } | Detect::NeedDispatched { inject } => {
+                Some((*inject, InjectKind::HouseholdRequest))
+            }
+            Detect::TeamReturned { inject } => Some((*inject, InjectKind::TeamReport)),
+            Detect::SuspensionStarted {} | Detect::StockAdjusted { .. } => None,
+        }
+    }
+}
