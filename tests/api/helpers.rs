@@ -195,3 +195,27 @@ pub async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
         }
     }
 }
+
+/// An MBTiles file (it is just SQLite) in `dir` holding `tiles` as
+/// (zoom, column, TMS row, bytes).
+pub async fn mbtiles(dir: &std::path::Path, tiles: &[(u32, u32, u32, &[u8])]) -> std::path::PathBuf {
+    let path = dir.join("base.mbtiles");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
+    sqlx::query("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for (zoom, column, row, data) in tiles {
+        sqlx::query("INSERT INTO tiles VALUES (?, ?, ?, ?)")
+            .bind(zoom)
+            .bind(column)
+            .bind(row)
+            .bind(data.to_vec())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    <sqlx::SqliteConnection as sqlx::Connection>::close(conn).await.unwrap();
+    path
+}

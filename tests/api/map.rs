@@ -141,14 +141,7 @@ async fn the_map_page_is_for_coordinators_and_sends_strangers_to_the_login() {
 #[tokio::test]
 async fn with_a_base_map_the_page_says_tiles_are_on() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("base.mbtiles");
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
-    sqlx::query("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    <sqlx::SqliteConnection as sqlx::Connection>::close(conn).await.unwrap();
+    let path = crate::helpers::mbtiles(dir.path(), &[]).await;
 
     let app = spawn_app_with(|c| c.tiles = Some(path.clone())).await;
     let admin = app.admin().await;

@@ -154,20 +154,8 @@ fn zones_check_reports_problems_by_feature_and_exits_non_zero() {
 #[tokio::test]
 async fn tiles_come_from_an_mbtiles_file_with_the_row_flipped() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kanazawa.mbtiles");
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.unwrap();
-    sqlx::query("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
     // Zoom 2 has rows 0..=3: XYZ row 1 is TMS row 2.
-    sqlx::query("INSERT INTO tiles VALUES (2, 1, 2, ?)")
-        .bind(b"\x89PNG tile 2/1/1".to_vec())
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    <sqlx::SqliteConnection as sqlx::Connection>::close(conn).await.unwrap();
+    let path = crate::helpers::mbtiles(dir.path(), &[(2, 1, 2, b"\x89PNG tile 2/1/1")]).await;
 
     let app = spawn_app_with(|c| c.tiles = Some(path.clone())).await;
     let tile = reqwest::get(app.url("/tiles/2/1/1.png")).await.unwrap();
