@@ -42,6 +42,11 @@ const ITEMS: &[ItemRow] = &[
     ("軍手",         ItemKind::Consumable, "双", Source::Donated,   None,                  50,  500, "C-03"),
 ];
 
+/// The demo center's equipment, by name (drills without a seed list use it).
+pub fn item_names() -> impl Iterator<Item = &'static str> {
+    ITEMS.iter().map(|row| row.0)
+}
+
 /// Seeds the demo unless the center already has zones or equipment.
 pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) -> Result<(), AppError> {
     if zones::count(&db.read).await? > 0 || inventory::count(&db.read).await? > 0 {

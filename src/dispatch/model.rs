@@ -21,10 +21,13 @@ db_text!(TeamStatus { Dispatched => "dispatched", Returned => "returned" });
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// 完了: the need is done.
+    #[serde(alias = "完了")]
     Done,
     /// 継続: more work is needed; the need goes back to the queue.
+    #[serde(alias = "継続")]
     Continue,
     /// 中止: the work was abandoned (rain, danger); the need waits for a team again.
+    #[serde(alias = "中止")]
     Cancelled,
 }
 

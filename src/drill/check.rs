@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::scenario::{Inject, Scenario};
+use super::payload::Payload;
+use super::scenario::{Inject, InjectKind, Scenario};
 use crate::i18n::Text;
 
 /// One problem: the 1-based line, the field, and what is wrong.
@@ -100,29 +101,38 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     if !(1..=120).contains(scenario.speed.get_ref()) {
         problem(scenario.speed.span().start, "speed", "速度は1〜120倍です".into(), "speed is 1–120".into());
     }
-    if let Some(zones) = &scenario.seed.zones {
-        match find_seed_file(zones.get_ref(), file) {
+    let mut zones: Option<HashSet<String>> = None;
+    if let Some(seed_zones) = &scenario.seed.zones {
+        match find_seed_file(seed_zones.get_ref(), file) {
             None => problem(
-                zones.span().start,
+                seed_zones.span().start,
                 "seed.zones",
-                format!("地区ファイル {} が見つかりません", zones.get_ref()),
-                format!("zone file {} not found", zones.get_ref()),
+                format!("地区ファイル {} が見つかりません", seed_zones.get_ref()),
+                format!("zone file {} not found", seed_zones.get_ref()),
             ),
             Some(path) => match std::fs::read_to_string(&path).map(|t| crate::zones::parse(&t)) {
-                Ok(Ok(_)) => {}
+                Ok(Ok(parsed)) => zones = Some(parsed.iter().map(|z| z.name.clone()).collect()),
                 Ok(Err(e)) => problem(
-                    zones.span().start,
+                    seed_zones.span().start,
                     "seed.zones",
                     format!("地区ファイルに問題があります: {}", e.text().ja),
                     format!("the zone file has problems: {}", e.text().en),
                 ),
-                Err(e) => {
-                    problem(zones.span().start, "seed.zones", format!("読めません: {e}"), format!("unreadable: {e}"))
-                }
+                Err(e) => problem(
+                    seed_zones.span().start,
+                    "seed.zones",
+                    format!("読めません: {e}"),
+                    format!("unreadable: {e}"),
+                ),
             },
         }
     }
 
+    let items: HashSet<&str> = if scenario.seed.items.is_empty() {
+        crate::demo::item_names().collect()
+    } else {
+        scenario.seed.items.iter().map(|i| i.name.as_str()).collect()
+    };
     let objectives: HashSet<&str> = scenario.objectives.iter().map(|o| o.get_ref().id.as_str()).collect();
     let mut by_id: HashMap<u32, (&Inject, usize)> = HashMap::new();
     for inject in &scenario.injects {
@@ -136,12 +146,16 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             );
         }
     }
+    let contingency_ids: HashSet<u32> =
+        scenario.injects.iter().filter_map(|i| i.get_ref().on_miss.as_ref().and_then(|m| m.inject)).collect();
     for inject in &scenario.injects {
         let i = inject.get_ref();
         let at = inject.span().start;
         let key = |k: &str| key_offset(text, at, k);
         let name = format!("injects[id={}]", i.id);
         match (&i.at, &i.after) {
+            // A contingency fires only when another inject's expected action is missed.
+            (None, None) if contingency_ids.contains(&i.id) => {}
             (Some(_), Some(_)) | (None, None) => problem(
                 key("at").min(key("after")),
                 &format!("{name}.at"),
@@ -219,6 +233,24 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 }
             }
         }
+        match i.typed_payload() {
+            Err(message) => problem(
+                key("payload"),
+                &format!("{name}.payload"),
+                format!("インジェクト {} の payload に誤りがあります: {message}", i.id),
+                format!("inject {}: payload: {message}", i.id),
+            ),
+            Ok(payload) => {
+                for (field, ja, en) in payload_problems(&payload, &by_id, &items, zones.as_ref()) {
+                    problem(
+                        key("payload"),
+                        &format!("{name}.payload.{field}"),
+                        format!("インジェクト {} の payload.{field}: {ja}", i.id),
+                        format!("inject {}: payload.{field}: {en}", i.id),
+                    );
+                }
+            }
+        }
         if let Some(contingency) = i.on_miss.as_ref().and_then(|m| m.inject)
             && !by_id.contains_key(&contingency)
         {
@@ -250,6 +282,62 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     }
     problems.sort_by_key(|p| p.line);
     if problems.is_empty() { Ok(scenario) } else { Err(problems) }
+}
+
+/// What a well-formed payload gets wrong against the rest of the scenario:
+/// (field, Japanese, English).
+fn payload_problems(
+    payload: &Payload,
+    injects: &HashMap<u32, (&Inject, usize)>,
+    items: &HashSet<&str>,
+    zones: Option<&HashSet<String>>,
+) -> Vec<(&'static str, String, String)> {
+    let mut found = Vec::new();
+    if let Payload::VolunteerArrival(arrival) = payload
+        && let Some(message) = arrival.problem()
+    {
+        found.push(("count", message.clone(), message));
+    }
+    if let Payload::HouseholdRequest(call) = payload {
+        if let (Some(zone), Some(zones)) = (&call.zone, zones)
+            && !zones.contains(zone)
+        {
+            found.push((
+                "zone",
+                format!("地区「{zone}」は地区ファイルにありません"),
+                format!("zone {zone} is not in the zone file"),
+            ));
+        }
+        if let Err(e) = crate::needs::form::validate(call.to_form(), chrono::Utc::now().fixed_offset()) {
+            let field = e.field.clone().unwrap_or_default();
+            found.push(("card", format!("{field}: {}", e.message.ja), format!("{field}: {}", e.message.en)));
+        }
+    }
+    if let Some(request) = payload.request() {
+        match injects.get(&request) {
+            Some((target, _)) if target.kind == InjectKind::HouseholdRequest => {}
+            Some(_) => found.push((
+                "request",
+                format!("インジェクト {request} は household_request ではありません"),
+                format!("inject {request} is not a household_request"),
+            )),
+            None => found.push((
+                "request",
+                format!("インジェクト {request} がありません"),
+                format!("inject {request} does not exist"),
+            )),
+        }
+    }
+    if let Some(item) = payload.item()
+        && !items.contains(item)
+    {
+        found.push((
+            "item",
+            format!("資機材「{item}」は seed.items にありません"),
+            format!("item {item} is not in seed.items"),
+        ));
+    }
+    found
 }
 
 fn find_seed_file(given: &str, scenario: &Path) -> Option<std::path::PathBuf> {

@@ -1,5 +1,10 @@
-//! Drill mode (訓練モード). So far: scenario files and `borasen drill check`;
-//! running a drill, the trainer console, the evaluator and the AAR are next.
+//! Drill mode (訓練モード): scenario files and `borasen drill check`, typed
+//! inject payloads, the schedule, the drill's own log entries, the evaluator;
+//! running a drill, the trainer console and the AAR are being built.
 
 pub mod check;
+pub mod evaluate;
+pub mod log;
+pub mod payload;
 pub mod scenario;
+pub mod schedule;

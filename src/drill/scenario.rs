@@ -3,8 +3,10 @@
 //! Unknown fields are errors, so a typo in a trainer's file is found by
 //! `borasen drill check`, not silently ignored.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
+
+use super::payload::Payload;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,8 +43,12 @@ fn one() -> Spanned<u32> {
 pub struct Seed {
     /// A GeoJSON zone file (as for `borasen zones import`).
     pub zones: Option<Spanned<String>>,
+    /// Starting stock; empty: the demo center's equipment list.
     #[serde(default)]
     pub items: Vec<SeedItem>,
+    /// Needs left open from earlier days, entered before the clock starts.
+    #[serde(default)]
+    pub needs: Vec<super::payload::Call>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,7 +96,7 @@ pub struct After {
     pub delay: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InjectKind {
     VolunteerArrival,
@@ -108,7 +114,7 @@ pub enum InjectKind {
 }
 
 /// Who an inject is addressed to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     Reception,
@@ -159,6 +165,13 @@ pub struct OnMiss {
     pub inject: Option<u32>,
 }
 
+impl Inject {
+    /// The payload read as its kind's struct (see [`Payload::parse`]).
+    pub fn typed_payload(&self) -> Result<Payload, String> {
+        Payload::parse(self.kind, &self.payload)
+    }
+}
+
 impl Detect {
     /// The inject a predicate points at, and the kind that inject must be.
     pub fn target(&self) -> Option<(u32, InjectKind)> {
@@ -169,6 +182,38 @@ impl Detect {
             }
             Detect::TeamReturned { inject } => Some((*inject, InjectKind::TeamReport)),
             Detect::SuspensionStarted {} | Detect::StockAdjusted { .. } => None,
+        }
+    }
+}
+
+impl InjectKind {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            InjectKind::VolunteerArrival => "ボランティア到着",
+            InjectKind::HouseholdRequest => "ニーズの電話",
+            InjectKind::SurveyResult => "現地調査の結果",
+            InjectKind::NeedUpdate => "ニーズの変更",
+            InjectKind::NeedCancel => "ニーズの取消",
+            InjectKind::TeamReport => "班からの連絡",
+            InjectKind::EquipmentShortage => "資機材の不足",
+            InjectKind::EquipmentReturn => "資機材の返却",
+            InjectKind::WeatherWarning => "気象警報",
+            InjectKind::Inquiry => "問い合わせ",
+            InjectKind::IctOutage => "通信障害",
+            InjectKind::SituationUpdate => "状況の変化",
+        }
+    }
+}
+
+impl Section {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Section::Reception => "受付班",
+            Section::Needs => "ニーズ班",
+            Section::Matching => "マッチング班",
+            Section::Dispatch => "送り出し班",
+            Section::Equipment => "資機材班",
+            Section::All => "全体",
         }
     }
 }

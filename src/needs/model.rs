@@ -113,12 +113,16 @@ impl MapState {
 #[serde(rename_all = "snake_case")]
 pub enum ReceivedVia {
     /// 電話
+    #[serde(alias = "電話")]
     Phone,
     /// 窓口
+    #[serde(alias = "窓口")]
     Counter,
     /// 訪問 (door-to-door outreach)
+    #[serde(alias = "訪問")]
     Visit,
     /// ポスティング (a leaflet sent back)
+    #[serde(alias = "ポスティング")]
     Posting,
 }
 
@@ -140,16 +144,22 @@ impl ReceivedVia {
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// 泥出し
+    #[serde(alias = "泥出し")]
     Mud,
     /// 家財搬出
+    #[serde(alias = "家財搬出")]
     Belongings,
     /// 災害ごみ運搬
+    #[serde(alias = "災害ごみ運搬")]
     Debris,
     /// 清掃
+    #[serde(alias = "清掃")]
     Cleaning,
     /// 床下 (under-floor work)
+    #[serde(alias = "床下")]
     UnderFloor,
     /// その他
+    #[serde(alias = "その他")]
     Other,
 }
 
@@ -189,14 +199,19 @@ impl Category {
 #[serde(rename_all = "snake_case")]
 pub enum Damage {
     /// 床上浸水
+    #[serde(alias = "床上浸水")]
     AboveFloor,
     /// 床下浸水
+    #[serde(alias = "床下浸水")]
     BelowFloor,
     /// 土砂流入
+    #[serde(alias = "土砂流入")]
     Sediment,
     /// 一部破損
+    #[serde(alias = "一部破損")]
     PartlyBroken,
     /// その他
+    #[serde(alias = "その他")]
     Other,
 }
 
