@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{auth, board, dispatch, error, inventory, lobby, needs, openapi, reception, reports, web, zones};
+use crate::{auth, board, dispatch, drill, error, inventory, lobby, needs, openapi, reception, reports, web, zones};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dispatch::http::router())
         .merge(lobby::http::router())
         .merge(reports::http::router())
+        .merge(drill::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(inventory::http::pages())
         .merge(dispatch::pages::router())
         .merge(lobby::http::pages())
+        .merge(drill::pages::router())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))

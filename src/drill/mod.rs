@@ -4,7 +4,9 @@
 
 pub mod check;
 pub mod evaluate;
+pub mod http;
 pub mod log;
+pub mod pages;
 pub mod payload;
 pub mod scenario;
 pub mod schedule;

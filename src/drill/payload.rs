@@ -15,7 +15,7 @@ use crate::needs::model::{Category, Damage, Parking, ReceivedVia};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Payload {
     VolunteerArrival(Arrival),
-    HouseholdRequest(Call),
+    HouseholdRequest(Box<Call>),
     SurveyResult(Survey),
     NeedUpdate(NeedChange),
     NeedCancel(NeedCancel),
