@@ -53,18 +53,32 @@ pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) 
         tracing::info!("demo: data folder already has a center; not seeding");
         return Ok(());
     }
-    let actor = Actor::system();
-    for (username, display_name, role) in
-        [("coordinator", "デモ コーディネーター", Role::Coordinator), ("reception", "デモ 受付", Role::Reception)]
-    {
-        let password = demo_password.map_or_else(password::generate, str::to_string);
+    let staff = [("coordinator", "デモ コーディネーター", Role::Coordinator), ("reception", "デモ 受付", Role::Reception)];
+    seed_users(db, clock, demo_password, &staff).await?;
+    let zones = seed_map(db, clock, DEMO_MAP, "maps/demo-kanazawa.geojson").await?;
+    let items = seed_items(db, clock, None).await?;
+    println!(
+        "デモ: 地区 {zones} 件、資機材 {items} 品目を用意しました / demo: {zones} zones, {items} equipment items"
+    );
+    Ok(())
+}
+
+/// Staff accounts; their passwords are printed once (a kept account is left alone).
+pub async fn seed_users(
+    db: &Db,
+    clock: &Clock,
+    password: Option<&str>,
+    staff: &[(&str, &str, Role)],
+) -> Result<(), AppError> {
+    for &(username, display_name, role) in staff {
+        let password = password.map_or_else(password::generate, str::to_string);
         let new = users::NewUser {
             username: username.into(),
             display_name: Some(display_name.into()),
             role,
             password: password.clone(),
         };
-        match users::create(db, clock, &actor, new).await {
+        match users::create(db, clock, &Actor::system(), new).await {
             Ok(_) => {
                 println!("デモ利用者 / demo user: {username} ({})  パスワード / password: {password}", role.label_ja())
             }
@@ -73,36 +87,69 @@ pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) 
             Err(e) => return Err(e),
         }
     }
+    Ok(())
+}
 
-    let zones = zones::parse(DEMO_MAP).expect("the demo map is valid");
+/// A zone map; the demo map brings its illustrative address tables. Returns the zone count.
+pub async fn seed_map(db: &Db, clock: &Clock, text: &str, source: &str) -> Result<usize, AppError> {
+    let actor = Actor::system();
+    let parsed = zones::parse(text).map_err(|e| {
+        AppError::validation("zones", crate::i18n::Text::new(e.text().ja.to_string(), e.text().en.to_string()))
+    })?;
     let mut tx = db.begin_write().await?;
-    zones::replace_all(&mut tx, clock, &actor, &zones, "maps/demo-kanazawa.geojson").await?;
-    for &(name, kind, unit, source, owner, low_stock_threshold, initial_stock, code) in ITEMS {
-        let item = ItemForm {
-            name: name.into(),
-            kind: Some(kind),
-            unit: unit.into(),
-            source: Some(source),
-            owner: owner.map(str::to_string),
-            code: Some(code.into()),
-            low_stock_threshold,
-            initial_stock,
-        };
-        inventory::add(&mut tx, clock, &actor, item).await?;
+    zones::replace_all(&mut tx, clock, &actor, &parsed, source).await?;
+    tx.commit().await?;
+    if text == DEMO_MAP {
+        for (text, kind, source) in [
+            (DEMO_ADDRESSES, AddressKind::Mlit, "maps/demo-kanazawa-addresses.csv"),
+            (DEMO_TOWNS, AddressKind::Towns, "maps/demo-kanazawa-towns.csv"),
+        ] {
+            zones::address::import(db, clock, &actor, text.as_bytes(), kind, source, false).await?;
+        }
+    }
+    Ok(parsed.len())
+}
+
+/// The demo equipment list, or only the named items with the given stock
+/// (a name the demo does not know becomes a purchased durable item).
+/// Returns the number of items.
+pub async fn seed_items(db: &Db, clock: &Clock, only: Option<&[(String, i64)]>) -> Result<usize, AppError> {
+    let forms: Vec<ItemForm> = match only {
+        None => ITEMS.iter().map(|row| item_form(row, row.6)).collect(),
+        Some(list) => list
+            .iter()
+            .map(|(name, stock)| match ITEMS.iter().find(|row| row.0 == name) {
+                Some(row) => item_form(row, *stock),
+                None => ItemForm {
+                    name: name.clone(),
+                    kind: Some(ItemKind::Durable),
+                    unit: "個".into(),
+                    source: Some(Source::Purchased),
+                    initial_stock: *stock,
+                    ..ItemForm::default()
+                },
+            })
+            .collect(),
+    };
+    let count = forms.len();
+    let mut tx = db.begin_write().await?;
+    for form in forms {
+        inventory::add(&mut tx, clock, &Actor::system(), form).await?;
     }
     tx.commit().await?;
-    for (text, kind, source) in [
-        (DEMO_ADDRESSES, AddressKind::Mlit, "maps/demo-kanazawa-addresses.csv"),
-        (DEMO_TOWNS, AddressKind::Towns, "maps/demo-kanazawa-towns.csv"),
-    ] {
-        zones::address::import(db, clock, &actor, text.as_bytes(), kind, source, false).await?;
+    Ok(count)
+}
+
+fn item_form(row: &ItemRow, initial_stock: i64) -> ItemForm {
+    let &(name, kind, unit, source, owner, low_stock_threshold, _, code) = row;
+    ItemForm {
+        name: name.into(),
+        kind: Some(kind),
+        unit: unit.into(),
+        source: Some(source),
+        owner: owner.map(str::to_string),
+        code: Some(code.into()),
+        low_stock_threshold,
+        initial_stock,
     }
-    println!(
-        "デモ: 地区 {} 件、資機材 {} 品目を用意しました / demo: {} zones, {} equipment items",
-        zones.len(),
-        ITEMS.len(),
-        zones.len(),
-        ITEMS.len()
-    );
-    Ok(())
 }

@@ -340,7 +340,7 @@ fn payload_problems(
     found
 }
 
-fn find_seed_file(given: &str, scenario: &Path) -> Option<std::path::PathBuf> {
+pub fn find_seed_file(given: &str, scenario: &Path) -> Option<std::path::PathBuf> {
     let dir = scenario.parent().unwrap_or(Path::new("."));
     [Path::new(given).to_path_buf(), dir.join(given), dir.join("..").join(given)].into_iter().find(|p| p.is_file())
 }

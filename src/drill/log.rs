@@ -93,6 +93,9 @@ pub struct Fired {
     /// The item it is about (equipment_*).
     pub item_id: Option<i64>,
     pub item: Option<String>,
+    /// Why the system could not take it (e.g. the need was already closed).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,10 +3,16 @@
 //! running a drill, the trainer console and the AAR are being built.
 
 pub mod check;
+pub mod env;
 pub mod evaluate;
 pub mod http;
+pub mod inject;
+pub mod links;
 pub mod log;
 pub mod pages;
 pub mod payload;
+pub mod people;
+pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod setup;

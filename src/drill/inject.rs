@@ -1,0 +1,249 @@
+//! Firing an inject: it acts through the same domain commands people use
+//! (volunteers pre-register and arrive, a household's need is entered, stock
+//! is found broken, a team's return is recorded), or leaves a message or call
+//! slip for trainees; then `drill.inject_fired` records what it did.
+
+use chrono::{DateTime, FixedOffset};
+use serde_json::json;
+
+use super::env::Env;
+use super::log::{self, Fired, FiredBy};
+use super::payload::{Call, Mode, Payload};
+use super::scenario::Inject;
+use super::{links, people};
+use crate::clock::stamp;
+use crate::dispatch::model::TeamStatus;
+use crate::dispatch::report::ReturnForm;
+use crate::error::AppError;
+use crate::events::Actor;
+use crate::inventory::ledger::{ReceiveForm, WriteOffForm, WriteOffKind};
+use crate::inventory::model::ReturnLine;
+use crate::needs::edit::NeedPatch;
+use crate::needs::intake::Intake;
+use crate::needs::model::{Status, Survey};
+use crate::reception::form::Channel;
+use crate::reception::register::{Registered, register};
+
+/// The actor of everything an inject does.
+pub fn actor() -> Actor {
+    Actor("drill".into())
+}
+
+pub async fn fire(
+    env: &Env,
+    inject: &Inject,
+    payload: &Payload,
+    by: FiredBy,
+    scheduled: Option<DateTime<FixedOffset>>,
+) -> Result<Fired, AppError> {
+    let mut fired = Fired {
+        inject: inject.id,
+        kind: inject.kind,
+        to: inject.to,
+        message: if inject.message.is_empty() { default_message(payload) } else { inject.message.clone() },
+        hidden: inject.hidden,
+        scheduled: scheduled.map(stamp),
+        by,
+        queued: payload.mode() == Mode::Queued,
+        volunteer_ids: Vec::new(),
+        headcount: 0,
+        need_id: None,
+        need_no: None,
+        team_id: None,
+        team_no: None,
+        item_id: None,
+        item: None,
+        note: None,
+    };
+    if let Err(error) = act(env, inject.id, payload, &mut fired).await {
+        // The inject still happened: the trainer sees why the system could not take it.
+        tracing::warn!(inject = inject.id, error = %error.message.en, "inject could not act");
+        fired.note = Some(error.message.ja.to_string());
+    }
+    let mut tx = env.db.begin_write().await?;
+    tx.append(&env.clock, &actor(), log::FIRED, Some(format!("inject:{}", inject.id)), log::data(&fired)).await?;
+    tx.commit().await?;
+    Ok(fired)
+}
+
+async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired) -> Result<(), AppError> {
+    let auto = payload.mode() == Mode::Auto;
+    if let Some(request) = payload.request()
+        && let Some((need_id, need_no)) = links::need_of(&env.db.read, request).await?
+    {
+        fired.need_id = Some(need_id);
+        fired.need_no = Some(need_no);
+    }
+    match payload {
+        Payload::VolunteerArrival(arrival) => {
+            for form in people::forms(id, arrival, env.clock.activity_day()) {
+                let headcount = form.group_size.unwrap_or(1);
+                let volunteer = match register(&env.db, &env.clock, &actor(), form, Channel::Public).await? {
+                    Registered::Created { volunteer, .. } | Registered::Existing(volunteer) => volunteer,
+                };
+                fired.volunteer_ids.push(volunteer.id);
+                fired.headcount += headcount;
+            }
+        }
+        Payload::HouseholdRequest(call) if auto => {
+            let need = enter_call(env, call).await?;
+            fired.need_id = Some(need.0);
+            fired.need_no = Some(need.1);
+        }
+        Payload::SurveyResult(survey) if auto => {
+            let findings = Survey {
+                surveyor: survey.surveyor.clone(),
+                surveyed_at: String::new(),
+                findings: survey.findings.clone(),
+                hazards: survey.hazards.clone(),
+            };
+            let mut patch = NeedPatch { survey: Some(findings), ..NeedPatch::default() };
+            if let Some(people) = survey.people {
+                patch.fields.insert("people_needed".into(), json!(people));
+            }
+            edit_need(env, fired.need_id, patch).await?;
+        }
+        Payload::NeedUpdate(change) if auto => {
+            let mut patch = NeedPatch::default();
+            for (field, value) in [
+                ("priority", change.priority.map(|p| json!(p))),
+                ("people_needed", change.people.map(|p| json!(p))),
+                ("notes", change.notes.as_ref().map(|n| json!(n))),
+            ] {
+                if let Some(value) = value {
+                    patch.fields.insert(field.into(), value);
+                }
+            }
+            edit_need(env, fired.need_id, patch).await?;
+        }
+        Payload::NeedCancel(cancel) if auto => {
+            let patch = NeedPatch {
+                status: Some(Status::Cancelled),
+                reason: Some(cancel.reason.clone()),
+                ..NeedPatch::default()
+            };
+            edit_need(env, fired.need_id, patch).await?;
+        }
+        Payload::TeamReport(report) => {
+            let team = match fired.need_id {
+                Some(need) => links::team_on_need(&env.db.read, need).await?,
+                None => None,
+            };
+            let team = match team {
+                Some(team) => Some(team),
+                None if report.request.is_none() => links::longest_out(&env.db.read).await?,
+                None => None,
+            };
+            if let Some((team_id, team_no)) = team {
+                fired.team_id = Some(team_id);
+                fired.team_no = Some(team_no);
+                if auto {
+                    return_team(env, team_id, report.outcome, &report.report, &report.injury).await?;
+                }
+            }
+        }
+        Payload::EquipmentShortage(shortage) => {
+            let item = links::item_named(&env.db.read, &shortage.item).await?;
+            fired.item_id = Some(item.id);
+            fired.item = Some(item.name.clone());
+            let qty = shortage.qty.min(item.stock);
+            if qty > 0 {
+                let form = WriteOffForm { qty, kind: Some(WriteOffKind::Damaged), reason: shortage.reason.clone() };
+                crate::inventory::ledger::write_off(&env.db, &env.clock, &actor(), item.id, form).await?;
+            }
+        }
+        Payload::EquipmentReturn(back) => {
+            let item = links::item_named(&env.db.read, &back.item).await?;
+            fired.item_id = Some(item.id);
+            fired.item = Some(item.name.clone());
+            let note = (!back.from.is_empty()).then(|| back.from.clone());
+            crate::inventory::ledger::receive(&env.db, &env.clock, &actor(), item.id, ReceiveForm { qty: back.qty, note })
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A household's call written up as a need card. Returns (id, number).
+pub async fn enter_call(env: &Env, call: &Call) -> Result<(i64, String), AppError> {
+    let zones = env.zones.current();
+    match crate::needs::intake::receive(&env.db, &env.clock, &zones, &actor(), call.to_form()).await? {
+        Intake::Saved(need) => Ok((need.id, need.need_no)),
+        Intake::LikelyDuplicates(_) => unreachable!("drill calls are entered with force_new"),
+    }
+}
+
+async fn edit_need(env: &Env, need: Option<i64>, mut patch: NeedPatch) -> Result<(), AppError> {
+    let Some(need) = need else {
+        return Err(AppError::conflict(crate::i18n::Text::new(
+            "このニーズはまだ受け付けられていません。",
+            "That need has not been entered yet.",
+        )));
+    };
+    let current = crate::needs::store::need(&mut *env.db.read.acquire().await?, need).await?;
+    patch.version = current.map(|n| n.version);
+    let zones = env.zones.current();
+    crate::needs::edit::edit(&env.db, &env.clock, &zones, &actor(), need, patch).await?;
+    Ok(())
+}
+
+/// Records a team's return with everything it took coming back.
+pub async fn return_team(
+    env: &Env,
+    team_id: i64,
+    outcome: crate::dispatch::model::Outcome,
+    report: &str,
+    injury: &str,
+) -> Result<(), AppError> {
+    let mut conn = env.db.read.acquire().await?;
+    let Some(team) = crate::dispatch::store::team(&mut conn, team_id, env.clock.now()).await? else {
+        return Ok(());
+    };
+    if team.status != TeamStatus::Dispatched {
+        return Ok(());
+    }
+    let out = crate::inventory::loans::outstanding(&mut *conn, team_id).await?;
+    drop(conn);
+    let returns = out
+        .iter()
+        .map(|line| ReturnLine { item_id: line.item_id, returned: line.qty, lost: 0, damaged: 0 })
+        .collect();
+    let form = ReturnForm {
+        version: Some(team.version),
+        outcome: Some(outcome),
+        report: report.to_string(),
+        injury: injury.to_string(),
+        returns,
+        ..ReturnForm::default()
+    };
+    let zones = env.zones.current();
+    crate::dispatch::report::return_team(&env.db, &env.clock, &zones, &actor(), team_id, form).await?;
+    Ok(())
+}
+
+/// What trainees are told when the scenario gives no message.
+fn default_message(payload: &Payload) -> String {
+    match payload {
+        Payload::VolunteerArrival(a) if a.groups > 0 => {
+            format!("ボランティア {} 人（うち団体 {} 組）が受付に並んでいます。", a.count, a.groups)
+        }
+        Payload::VolunteerArrival(a) => format!("ボランティア {} 人が受付に並んでいます。", a.count),
+        Payload::HouseholdRequest(call) => match &call.zone {
+            Some(zone) => format!("ニーズの電話が入りました（{zone}）。"),
+            None => "ニーズの電話が入りました。".into(),
+        },
+        Payload::SurveyResult(_) => "現地調査の結果が届きました。".into(),
+        Payload::NeedUpdate(_) => "依頼者から内容変更の電話がありました。".into(),
+        Payload::NeedCancel(c) => format!("依頼者から取消の電話がありました（{}）。", c.reason),
+        Payload::TeamReport(r) if !r.injury.is_empty() => format!("活動中の班から連絡: けが人が出ました（{}）。", r.injury),
+        Payload::TeamReport(_) => "活動中の班から連絡がありました。".into(),
+        Payload::EquipmentShortage(s) => format!("{}が {} 点使えない状態で見つかりました。", s.item, s.qty),
+        Payload::EquipmentReturn(b) => format!("{}が {} 点戻ってきました。", b.item, b.qty),
+        Payload::WeatherWarning(w) if !w.warning.is_empty() => format!("{}が発表されました。", w.warning),
+        Payload::WeatherWarning(_) => "気象警報が発表されました。".into(),
+        Payload::Inquiry(i) => format!("{}から問い合わせ: {}", i.caller, i.question),
+        Payload::IctOutage(o) => format!("{}がネットワークにつながりません。", o.device),
+        Payload::SituationUpdate(_) => "状況が変わりました。".into(),
+    }
+}

@@ -1,0 +1,68 @@
+//! What an inject points at in the drill's data: the need a household call
+//! became, the team out on it, an item by name. Read from the drill's log and
+//! tables; SQL on other domains' tables goes through their stores.
+
+use sqlx::SqlitePool;
+
+use super::log;
+use crate::dispatch::model::TeamStatus;
+use crate::error::AppError;
+use crate::i18n::Text;
+use crate::inventory::model::Item;
+
+/// The need a `household_request` inject became: entered as it fired, or
+/// later from its call slip. (id, number)
+pub async fn need_of(pool: &SqlitePool, request: u32) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT json_extract(data, '$.need_id'), json_extract(data, '$.need_no') FROM events
+         WHERE kind IN (?, ?) AND json_extract(data, '$.inject') = ? AND json_extract(data, '$.need_id') IS NOT NULL
+         ORDER BY seq LIMIT 1",
+    )
+    .bind(log::FIRED)
+    .bind(log::CALL_TAKEN)
+    .bind(request)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Whether a call slip has already been written up.
+pub async fn call_taken(conn: impl sqlx::SqliteExecutor<'_>, inject: u32) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE kind = ? AND json_extract(data, '$.inject') = ?)")
+        .bind(log::CALL_TAKEN)
+        .bind(inject)
+        .fetch_one(conn)
+        .await
+}
+
+/// The queued `household_request` fired as `inject`, if it was.
+pub async fn queued_call(conn: impl sqlx::SqliteExecutor<'_>, inject: u32) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE kind = ? AND json_extract(data, '$.inject') = ?
+           AND json_extract(data, '$.kind') = 'household_request' AND json_extract(data, '$.queued'))",
+    )
+    .bind(log::FIRED)
+    .bind(inject)
+    .fetch_one(conn)
+    .await
+}
+
+/// The team out on a need. (id, number)
+pub async fn team_on_need(pool: &SqlitePool, need_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let teams = crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset()).await?;
+    Ok(teams.into_iter().find(|t| t.need_id == Some(need_id)).map(|t| (t.id, t.team_no)))
+}
+
+/// The team that has been out longest. (id, number)
+pub async fn longest_out(pool: &SqlitePool) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let teams = crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset()).await?;
+    Ok(teams.into_iter().min_by(|a, b| a.departed_at.cmp(&b.departed_at)).map(|t| (t.id, t.team_no)))
+}
+
+pub async fn item_named(pool: &SqlitePool, name: &str) -> Result<Item, AppError> {
+    let items = crate::inventory::store::items(pool).await?;
+    items.into_iter().find(|i| i.name == name).ok_or_else(|| {
+        AppError::not_found(Text::new(format!("資機材「{name}」がありません。"), format!("No item named {name}.")))
+    })
+}
