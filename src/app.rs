@@ -39,6 +39,8 @@ pub struct AppState {
     pub tiles: Option<sqlx::SqlitePool>,
     /// The lobby's shared projection, while a lobby screen is connected.
     pub lobby: Arc<crate::lobby::live::HubSlot>,
+    /// The drill under way, on a drill server (`serve --drill`).
+    pub drill: Option<Arc<crate::drill::run::DrillRun>>,
 }
 
 /// Counters for operators and tests.

@@ -154,6 +154,9 @@ struct ServeArgs {
     /// 背景地図のMBTilesファイル / MBTiles file of raster base-map tiles
     #[arg(long, env = "BORASEN_TILES")]
     tiles: Option<PathBuf>,
+    /// 訓練シナリオを専用のデータベースで実行する / run this drill scenario on a database of its own
+    #[arg(long, value_name = "FILE")]
+    drill: Option<PathBuf>,
     /// 自動バックアップの間隔（分、0で無効）/ scheduled backup every N minutes, 0 = off
     #[arg(long, env = "BORASEN_BACKUP_MINUTES", default_value_t = 60)]
     backup_minutes: u64,
@@ -389,6 +392,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // Passwords come only from the environment, never flags: flags show in `ps`.
     config.admin_password = std::env::var("BORASEN_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
     config.demo_password = std::env::var("BORASEN_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
+    config.drill = args.drill;
     let app = Application::build(config).await.map_err(|e| e.to_string())?;
     // Tests and scripts read this line to find the port.
     println!("borasen: listening on http://{}", app.local_addr());

@@ -47,6 +47,8 @@ pub struct Config {
     pub issuer: String,
     /// Its representative (会長 …), printed under it; empty: left out.
     pub representative: String,
+    /// `serve --drill FILE`: run this scenario on a database of its own.
+    pub drill: Option<PathBuf>,
 }
 
 impl Config {
@@ -72,6 +74,7 @@ impl Config {
             center_name: "災害ボランティアセンター".into(),
             issuer: "社会福祉協議会".into(),
             representative: String::new(),
+            drill: None,
         }
     }
 

@@ -53,13 +53,12 @@ pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) 
         tracing::info!("demo: data folder already has a center; not seeding");
         return Ok(());
     }
-    let staff = [("coordinator", "デモ コーディネーター", Role::Coordinator), ("reception", "デモ 受付", Role::Reception)];
+    let staff =
+        [("coordinator", "デモ コーディネーター", Role::Coordinator), ("reception", "デモ 受付", Role::Reception)];
     seed_users(db, clock, demo_password, &staff).await?;
     let zones = seed_map(db, clock, DEMO_MAP, "maps/demo-kanazawa.geojson").await?;
     let items = seed_items(db, clock, None).await?;
-    println!(
-        "デモ: 地区 {zones} 件、資機材 {items} 品目を用意しました / demo: {zones} zones, {items} equipment items"
-    );
+    println!("デモ: 地区 {zones} 件、資機材 {items} 品目を用意しました / demo: {zones} zones, {items} equipment items");
     Ok(())
 }
 

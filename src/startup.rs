@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{backup, demo};
+use crate::{backup, demo, drill};
 
 pub struct Application {
     listener: TcpListener,
@@ -41,6 +41,11 @@ impl Application {
     /// Opens the data, makes the first admin if there are no users, seeds the
     /// demo if asked, and binds the port. Serving starts with [`Application::run_until`].
     pub async fn build(config: Config) -> Result<Application, StartError> {
+        if config.drill.is_some() {
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
+            return Application::build_drill(config, None).await;
+        }
         let clock = Clock::system(config.utc_offset);
         Application::build_with_clock(config, clock).await
     }
@@ -49,6 +54,9 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Application, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
+        if config.drill.is_some() {
+            return Application::build_drill(config, Some(clock)).await;
+        }
         let db = Db::open(&config.database_path(), EventBus::new(config.event_buffer), false).await?;
         ensure_first_admin(&db, &clock, &config).await?;
         if config.demo {
@@ -56,7 +64,35 @@ impl Application {
                 .await
                 .map_err(|e| StartError::Setup(format!("{e:?}")))?;
         }
-        let zones = ZoneSet::load(&db).await?;
+        Application::assemble(config, db, clock, None).await
+    }
+
+    /// `serve --drill FILE`: a new database file under `DATA/drills/`, never the
+    /// live one, seeded from the scenario; the drill's clock unless one is given.
+    async fn build_drill(mut config: Config, clock: Option<Clock>) -> Result<Application, StartError> {
+        let file = config.drill.clone().expect("a drill server");
+        let loaded = drill::setup::load(&file).map_err(StartError::Setup)?;
+        let path = drill::setup::new_database_path(&config.data_dir, &loaded.scenario)
+            .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
+        let clock = clock.unwrap_or_else(|| drill::setup::clock(&loaded.scenario));
+        let db = Db::open(&path, EventBus::new(config.event_buffer), true).await?;
+        // The scheduled backup copies the live file; a drill has none.
+        config.backup_every = None;
+        ensure_first_admin(&db, &clock, &config).await?;
+        drill::setup::seed(&db, &clock, &loaded, config.demo_password.as_deref())
+            .await
+            .map_err(|e| StartError::Setup(e.message.ja.to_string()))?;
+        println!("訓練用データベース / drill database: {}", path.display());
+        Application::assemble(config, db, clock, Some(loaded)).await
+    }
+
+    async fn assemble(
+        config: Config,
+        db: Db,
+        clock: Clock,
+        drill: Option<drill::setup::Loaded>,
+    ) -> Result<Application, StartError> {
+        let zones = Arc::new(ZoneSet::load(&db).await?);
         let tiles = match &config.tiles {
             Some(path) => Some(crate::zones::tiles::open(path).await.map_err(|e| {
                 StartError::Setup(format!(
@@ -69,6 +105,13 @@ impl Application {
         let listener =
             TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let config = Arc::new(config);
+        let drill = drill.map(|loaded| {
+            let env =
+                drill::env::Env { db: db.clone(), clock: clock.clone(), config: config.clone(), zones: zones.clone() };
+            let file = loaded.file.display().to_string();
+            Arc::new(drill::run::DrillRun::new(env, loaded.scenario, loaded.text, file))
+        });
         let state = AppState {
             db,
             clock,
@@ -77,10 +120,11 @@ impl Application {
             openapi_json: Arc::new(OnceLock::new()),
             stats: Arc::default(),
             public_limiter: Arc::new(RateLimiter::new(config.public_rate_limit, config.public_rate_window)),
-            zones: Arc::new(zones),
+            zones,
             tiles,
             lobby: Arc::default(),
-            config: Arc::new(config),
+            config,
+            drill,
         };
         Ok(Application { listener, state, shutdown })
     }
@@ -114,6 +158,7 @@ impl Application {
             }
         };
         let overdue = Some(crate::dispatch::overdue::run_in_background(db.clone(), state.clock.clone()));
+        let drill_steps = state.drill.clone().map(|run| tokio::spawn(drill::ticker::run(run)));
         let router = app::router(state);
         let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
@@ -122,7 +167,7 @@ impl Application {
                 let _ = shutdown.send(true);
             })
             .await;
-        for task in [backups, checkpoints, overdue].into_iter().flatten() {
+        for task in [backups, checkpoints, overdue, drill_steps].into_iter().flatten() {
             task.abort();
         }
         db.close().await;

@@ -19,7 +19,12 @@ pub struct Env {
 
 impl Env {
     pub fn of(state: &AppState) -> Env {
-        Env { db: state.db.clone(), clock: state.clock.clone(), config: state.config.clone(), zones: state.zones.clone() }
+        Env {
+            db: state.db.clone(),
+            clock: state.clock.clone(),
+            config: state.config.clone(),
+            zones: state.zones.clone(),
+        }
     }
 
     pub fn zone_names(&self) -> Vec<String> {

@@ -1,10 +1,233 @@
-//! The drill's API: `GET /api/drill`, the trainer's controls, the inbox of
-//! messages for trainees, and the after-action report. (Being written.)
+//! The drill's API: `GET /api/drill`, the trainer's controls, the trainees'
+//! inbox of messages and call slips. Every route but `GET /api/drill` answers
+//! 404 on a live server: drills run on a server of their own.
 
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::inbox::{self, Inbox};
+use super::log::{Observation, PlanItem, Rated, Rating};
+use super::run::DrillRun;
+use super::status::{self, DrillView};
 use crate::app::AppState;
+use crate::auth::Role;
+use crate::auth::extract::{CurrentUser, TrainerUser};
+use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::events::Actor;
+use crate::i18n::Text;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(drill_status))
+        .routes(routes!(start))
+        .routes(routes!(pause))
+        .routes(routes!(resume))
+        .routes(routes!(stop))
+        .routes(routes!(speed))
+        .routes(routes!(fire))
+        .routes(routes!(skip))
+        .routes(routes!(observe))
+        .routes(routes!(rate))
+        .routes(routes!(plan))
+        .routes(routes!(messages))
+}
+
+pub fn running(state: &AppState) -> Result<&Arc<DrillRun>, AppError> {
+    state.drill.as_ref().ok_or_else(|| {
+        AppError::not_found(Text::new(
+            "訓練は実行されていません（訓練は borasen serve --drill で起動します）。",
+            "No drill is running (drills run with borasen serve --drill).",
+        ))
+        .coded("no_drill")
+    })
+}
+
+async fn view(state: &AppState, trainer: bool) -> Result<Json<DrillView>, AppError> {
+    let Some(run) = &state.drill else {
+        return Ok(Json(DrillView { drill: false, run: None }));
+    };
+    let evaluation = run.evaluation().await?;
+    Ok(Json(status::view(run, &evaluation, trainer)))
+}
+
+fn is_trainer(role: Role) -> bool {
+    matches!(role, Role::Trainer | Role::Admin)
+}
+
+/// The drill: clock, injects with their status, objectives, plan (injects
+/// and notes for trainers only). `{"drill": false}` on a live server.
+#[utoipa::path(get, path = "/api/drill", tag = "drill", responses((status = 200, body = DrillView)))]
+async fn drill_status(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<DrillView>, AppError> {
+    view(&state, is_trainer(user.role)).await
+}
+
+macro_rules! control {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $method:ident) => {
+        $(#[$doc])*
+        #[utoipa::path(post, path = $path, tag = "drill",
+            responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        async fn $name(State(state): State<AppState>, TrainerUser(user): TrainerUser) -> Result<Json<DrillView>, AppError> {
+            running(&state)?.$method(&Actor::user(&user.username)).await?;
+            view(&state, true).await
+        }
+    };
+}
+
+control!(
+    /// 開始: the drill's clock starts from the scenario's start.
+    start, "/api/drill/start", start
+);
+control!(
+    /// 一時停止: drill time stands still.
+    pause, "/api/drill/pause", pause
+);
+control!(
+    /// 再開
+    resume, "/api/drill/resume", resume
+);
+control!(
+    /// 終了: nothing more fires; the AAR is final.
+    stop, "/api/drill/stop", stop
+);
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SpeedForm {
+    /// 1–120
+    pub speed: u32,
+}
+
+/// 速度: drill minutes per real minute, 1–120.
+#[utoipa::path(post, path = "/api/drill/speed", tag = "drill", request_body = SpeedForm,
+    responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
+async fn speed(
+    State(state): State<AppState>,
+    TrainerUser(user): TrainerUser,
+    ApiJson(form): ApiJson<SpeedForm>,
+) -> Result<Json<DrillView>, AppError> {
+    running(&state)?.set_speed(&Actor::user(&user.username), form.speed).await?;
+    view(&state, true).await
+}
+
+/// 今すぐ発動: fire a pending inject now.
+#[utoipa::path(post, path = "/api/drill/injects/{id}/fire", tag = "drill",
+    responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn fire(
+    State(state): State<AppState>,
+    TrainerUser(_): TrainerUser,
+    Path(id): Path<u32>,
+) -> Result<Json<DrillView>, AppError> {
+    running(&state)?.fire_by_hand(id).await?;
+    view(&state, true).await
+}
+
+/// スキップ: a pending inject will not fire on its own.
+#[utoipa::path(post, path = "/api/drill/injects/{id}/skip", tag = "drill",
+    responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn skip(
+    State(state): State<AppState>,
+    TrainerUser(user): TrainerUser,
+    Path(id): Path<u32>,
+) -> Result<Json<DrillView>, AppError> {
+    running(&state)?.skip(&Actor::user(&user.username), id).await?;
+    view(&state, true).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ObservationForm {
+    /// The objective it concerns; none for a general observation.
+    pub objective: Option<String>,
+    pub text: String,
+}
+
+/// 所見: the trainer notes what they saw.
+#[utoipa::path(post, path = "/api/drill/observations", tag = "drill", request_body = ObservationForm,
+    responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
+async fn observe(
+    State(state): State<AppState>,
+    TrainerUser(user): TrainerUser,
+    ApiJson(form): ApiJson<ObservationForm>,
+) -> Result<Json<DrillView>, AppError> {
+    let objective = form.objective.filter(|o| !o.trim().is_empty());
+    running(&state)?.observe(&Actor::user(&user.username), Observation { objective, text: form.text }).await?;
+    view(&state, true).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RatingForm {
+    pub objective: String,
+    /// P / S / M / U
+    pub rating: Rating,
+}
+
+/// 評価: P/S/M/U for an objective (the latest counts).
+#[utoipa::path(post, path = "/api/drill/ratings", tag = "drill", request_body = RatingForm,
+    responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
+async fn rate(
+    State(state): State<AppState>,
+    TrainerUser(user): TrainerUser,
+    ApiJson(form): ApiJson<RatingForm>,
+) -> Result<Json<DrillView>, AppError> {
+    running(&state)?
+        .rate(&Actor::user(&user.username), Rated { objective: form.objective, rating: form.rating })
+        .await?;
+    view(&state, true).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[derive(Default)]
+pub struct PlanForm {
+    /// The row to rewrite; absent for a new row.
+    pub row: Option<u32>,
+    pub issue: String,
+    pub action: String,
+    pub owner: String,
+    pub due: String,
+}
+
+/// 改善計画: write or rewrite a row (issue, action, owner, due).
+#[utoipa::path(post, path = "/api/drill/plan", tag = "drill", request_body = PlanForm,
+    responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
+async fn plan(
+    State(state): State<AppState>,
+    TrainerUser(user): TrainerUser,
+    ApiJson(form): ApiJson<PlanForm>,
+) -> Result<Json<DrillView>, AppError> {
+    let item = PlanItem {
+        row: form.row.unwrap_or(0),
+        issue: form.issue,
+        action: form.action,
+        owner: form.owner,
+        due: form.due,
+    };
+    running(&state)?.plan(&Actor::user(&user.username), item).await?;
+    view(&state, true).await
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct InboxQuery {
+    /// Messages after this `seq`; absent: only the call slips still waiting.
+    pub since: Option<i64>,
+}
+
+/// Messages for trainees (never hidden injects); call slips carry the
+/// household's details for coordinators and admins only.
+#[utoipa::path(get, path = "/api/drill/inbox", tag = "drill", params(InboxQuery),
+    responses((status = 200, body = Inbox), (status = 404, body = ErrorBody)))]
+async fn messages(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<InboxQuery>,
+) -> Result<Json<Inbox>, AppError> {
+    let run = running(&state)?;
+    let personal = matches!(user.role, Role::Coordinator | Role::Admin);
+    Ok(Json(inbox::read(run, query.since, personal).await?))
 }

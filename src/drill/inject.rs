@@ -157,8 +157,14 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired) -> Result
             fired.item_id = Some(item.id);
             fired.item = Some(item.name.clone());
             let note = (!back.from.is_empty()).then(|| back.from.clone());
-            crate::inventory::ledger::receive(&env.db, &env.clock, &actor(), item.id, ReceiveForm { qty: back.qty, note })
-                .await?;
+            crate::inventory::ledger::receive(
+                &env.db,
+                &env.clock,
+                &actor(),
+                item.id,
+                ReceiveForm { qty: back.qty, note },
+            )
+            .await?;
         }
         _ => {}
     }
@@ -205,10 +211,8 @@ pub async fn return_team(
     }
     let out = crate::inventory::loans::outstanding(&mut *conn, team_id).await?;
     drop(conn);
-    let returns = out
-        .iter()
-        .map(|line| ReturnLine { item_id: line.item_id, returned: line.qty, lost: 0, damaged: 0 })
-        .collect();
+    let returns =
+        out.iter().map(|line| ReturnLine { item_id: line.item_id, returned: line.qty, lost: 0, damaged: 0 }).collect();
     let form = ReturnForm {
         version: Some(team.version),
         outcome: Some(outcome),
@@ -236,7 +240,9 @@ fn default_message(payload: &Payload) -> String {
         Payload::SurveyResult(_) => "現地調査の結果が届きました。".into(),
         Payload::NeedUpdate(_) => "依頼者から内容変更の電話がありました。".into(),
         Payload::NeedCancel(c) => format!("依頼者から取消の電話がありました（{}）。", c.reason),
-        Payload::TeamReport(r) if !r.injury.is_empty() => format!("活動中の班から連絡: けが人が出ました（{}）。", r.injury),
+        Payload::TeamReport(r) if !r.injury.is_empty() => {
+            format!("活動中の班から連絡: けが人が出ました（{}）。", r.injury)
+        }
         Payload::TeamReport(_) => "活動中の班から連絡がありました。".into(),
         Payload::EquipmentShortage(s) => format!("{}が {} 点使えない状態で見つかりました。", s.item, s.qty),
         Payload::EquipmentReturn(b) => format!("{}が {} 点戻ってきました。", b.item, b.qty),

@@ -2,10 +2,12 @@
 //! inject payloads, the schedule, the drill's own log entries, the evaluator;
 //! running a drill, the trainer console and the AAR are being built.
 
+pub mod calls;
 pub mod check;
 pub mod env;
 pub mod evaluate;
 pub mod http;
+pub mod inbox;
 pub mod inject;
 pub mod links;
 pub mod log;
@@ -16,3 +18,5 @@ pub mod run;
 pub mod scenario;
 pub mod schedule;
 pub mod setup;
+pub mod status;
+pub mod ticker;

@@ -73,7 +73,8 @@ const GROUPS: [&str; 8] = [
     "能美高校OB会",
 ];
 
-const HOMES: [&str; 6] = ["石川県金沢市", "石川県野々市市", "石川県白山市", "富山県高岡市", "福井県福井市", "石川県小松市"];
+const HOMES: [&str; 6] =
+    ["石川県金沢市", "石川県野々市市", "石川県白山市", "富山県高岡市", "福井県福井市", "石川県小松市"];
 
 /// The registration forms of one arrival, groups first (one form each, the
 /// representative standing for the group), then individuals.
@@ -150,9 +151,10 @@ mod tests {
 
     #[test]
     fn an_arrival_becomes_its_groups_and_individuals_with_their_traits() {
-        let arrival: Arrival =
-            toml::from_str("count = 30\ngroups = 2\ngroup_size = 6\nuninsured = 3\nminors = 1\nvehicles = { \"軽トラ\" = 2 }")
-                .unwrap();
+        let arrival: Arrival = toml::from_str(
+            "count = 30\ngroups = 2\ngroup_size = 6\nuninsured = 3\nminors = 1\nvehicles = { \"軽トラ\" = 2 }",
+        )
+        .unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 7, 12).unwrap();
         let forms = forms(4, &arrival, today);
         assert_eq!(forms.len(), 2 + 18);

@@ -14,7 +14,10 @@ use serde::Serialize;
 use super::env::Env;
 use super::evaluate::{Evaluation, InjectStatus, evaluate};
 use super::inject;
-use super::log::{self, ClockAction, ClockChanged, FiredBy, Missed, Observation, PlanItem, Rated, Skipped, Started, StopReason, Stopped};
+use super::log::{
+    self, ClockAction, ClockChanged, FiredBy, Missed, Observation, PlanItem, Rated, Skipped, Started, StopReason,
+    Stopped,
+};
 use super::payload::Payload;
 use super::scenario::{Inject, Scenario};
 use super::schedule;
@@ -252,7 +255,10 @@ impl DrillRun {
 
     async fn pending(&self, cache: &mut Vec<Event>, id: u32) -> Result<(), AppError> {
         if self.inject(id).is_none() {
-            return Err(AppError::not_found(Text::new(format!("インジェクト {id} はありません。"), format!("No inject {id}."))));
+            return Err(AppError::not_found(Text::new(
+                format!("インジェクト {id} はありません。"),
+                format!("No inject {id}."),
+            )));
         }
         if !matches!(self.state(), RunState::Running | RunState::Paused) {
             return Err(conflict("訓練が進行中のときだけ操作できます。", "Only while the drill is under way."));
@@ -307,7 +313,8 @@ impl DrillRun {
         let mut cache = self.turn.lock().await;
         self.top_up(&mut cache).await?;
         if item.row == 0 {
-            item.row = cache.iter().filter_map(|e| log::read::<PlanItem>(e, log::PLAN)).map(|p| p.row).max().unwrap_or(0) + 1;
+            item.row =
+                cache.iter().filter_map(|e| log::read::<PlanItem>(e, log::PLAN)).map(|p| p.row).max().unwrap_or(0) + 1;
         }
         self.append(actor, log::PLAN, log::data(&item)).await
     }
@@ -324,7 +331,8 @@ struct Known {
 
 impl From<&[Event]> for Known {
     fn from(events: &[Event]) -> Known {
-        let mut known = Known { fired: HashMap::new(), skipped: HashSet::new(), missed: HashSet::new(), called: HashSet::new() };
+        let mut known =
+            Known { fired: HashMap::new(), skipped: HashSet::new(), missed: HashSet::new(), called: HashSet::new() };
         for event in events {
             if let Some(fired) = log::read::<log::Fired>(event, log::FIRED)
                 && let Ok(at) = DateTime::parse_from_rfc3339(&event.at)

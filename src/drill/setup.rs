@@ -29,7 +29,8 @@ pub struct Loaded {
 
 /// Reads and checks a scenario; the error lists every problem by line.
 pub fn load(file: &Path) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: 読めません / cannot read: {e}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("{}: 読めません / cannot read: {e}", file.display()))?;
     match check::check(&text, file) {
         Ok(scenario) => Ok(Loaded { scenario, text, file: file.to_path_buf() }),
         Err(problems) => Err(problems
@@ -85,7 +86,8 @@ pub async fn seed(db: &Db, clock: &Clock, loaded: &Loaded, password: Option<&str
     for call in &loaded.scenario.seed.needs {
         let mut form = call.to_form();
         form.received_at = Some(yesterday.clone());
-        let Intake::Saved(need) = crate::needs::intake::receive(db, clock, &zones, &inject::actor(), form).await? else {
+        let Intake::Saved(need) = crate::needs::intake::receive(db, clock, &zones, &inject::actor(), form).await?
+        else {
             unreachable!("entered with force_new")
         };
         // Left from earlier days: surveyed or not, they wait for a team.

@@ -120,3 +120,15 @@ pub async fn count_on(
 pub async fn last_seq(conn: impl sqlx::SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(conn).await
 }
+
+/// Events of one kind after `seq`, oldest first, at most `limit`.
+pub async fn of_kind_since(pool: &SqlitePool, kind: &str, seq: i64, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
+    sqlx::query_as::<_, Event>(
+        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+    )
+    .bind(kind)
+    .bind(seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

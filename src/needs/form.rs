@@ -64,6 +64,9 @@ pub struct NeedForm {
     /// Intake only: this call repeats that need (`N-0012`): saved as 取消, linked to it.
     #[serde(skip_serializing)]
     pub duplicate_of: Option<String>,
+    /// Drills only: the call slip (inject number) this card was written from.
+    #[serde(skip_serializing)]
+    pub drill_call: Option<u32>,
 }
 
 /// A checked need card, ready to store.
@@ -257,6 +260,7 @@ impl NeedForm {
             notes: need.notes.clone(),
             force_new: false,
             duplicate_of: None,
+            drill_call: None,
         }
     }
 }

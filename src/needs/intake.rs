@@ -32,9 +32,16 @@ pub async fn receive(
     actor: &Actor,
     form: NeedForm,
 ) -> Result<Intake, AppError> {
+    let drill_call = form.drill_call;
     let mut tx = db.begin_write().await?;
+    if let Some(inject) = drill_call {
+        crate::drill::calls::check_slip(&mut tx, db.is_drill(), inject).await?;
+    }
     let intake = receive_in(&mut tx, clock, zones, actor, form).await?;
-    if matches!(intake, Intake::Saved(_)) {
+    if let Intake::Saved(need) = &intake {
+        if let Some(inject) = drill_call {
+            crate::drill::calls::taken(&mut tx, clock, actor, inject, need).await?;
+        }
         tx.commit().await?;
     }
     Ok(intake)

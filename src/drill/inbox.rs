@@ -1,0 +1,77 @@
+//! The trainees' inbox: what the fired injects say to each section, and the
+//! household calls waiting to be written up as need cards.
+
+use serde::Serialize;
+
+use super::links;
+use super::log::{self, Fired};
+use super::payload::Payload;
+use super::run::DrillRun;
+use super::scenario::{InjectKind, Section};
+use crate::error::AppError;
+use crate::events;
+use crate::needs::form::NeedForm;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Inbox {
+    /// The newest event's `seq`: ask again with `since` set to it.
+    pub seq: i64,
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Message {
+    pub seq: i64,
+    /// Drill time.
+    pub at: String,
+    pub inject: u32,
+    pub kind: InjectKind,
+    pub kind_label: &'static str,
+    pub to: Section,
+    pub to_label: &'static str,
+    pub message: String,
+    /// A household call still to be written up (coordinators and admins only):
+    /// the need card as the caller gives it. Send it back with `drill_call`.
+    pub call: Option<NeedForm>,
+}
+
+const PAGE: i64 = 200;
+
+pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<Inbox, AppError> {
+    let pool = &run.env.db.read;
+    let seq = events::last_seq(pool).await?;
+    let fired =
+        events::of_kind_since(pool, log::FIRED, since.unwrap_or(0), if since.is_some() { PAGE } else { i64::MAX })
+            .await?;
+    let mut messages = Vec::new();
+    for event in fired {
+        let Some(fired) = log::read::<Fired>(&event, log::FIRED) else { continue };
+        if fired.hidden {
+            continue;
+        }
+        let call = match run.payload(fired.inject) {
+            Some(Payload::HouseholdRequest(call)) if fired.queued && personal => {
+                (!links::call_taken(pool, fired.inject).await?).then(|| call.to_form())
+            }
+            _ => None,
+        };
+        // Without `since`: only the calls still waiting (a page just opened).
+        if since.is_none() && call.is_none() {
+            continue;
+        }
+        messages.push(Message {
+            seq: event.seq,
+            at: event.at,
+            inject: fired.inject,
+            kind: fired.kind,
+            kind_label: fired.kind.label_ja(),
+            to: fired.to,
+            to_label: fired.to.label_ja(),
+            message: fired.message,
+            call,
+        });
+    }
+    let seq =
+        messages.last().map_or(seq, |m| if since.is_some() && messages.len() as i64 == PAGE { m.seq } else { seq });
+    Ok(Inbox { seq, messages })
+}

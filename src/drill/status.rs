@@ -1,0 +1,188 @@
+//! `GET /api/drill`: the run as the trainer's console shows it — the clock,
+//! each inject with its status and expected action, the objectives with
+//! ratings and observations, the improvement plan. Trainees get the header
+//! and the clock only: the inject list would give the exercise away.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use super::check::{duration_minutes, offset_minutes};
+use super::evaluate::{Evaluation, InjectResult, InjectStatus};
+use super::log::{PlanItem, Rating};
+use super::run::{DrillRun, RunState};
+use super::scenario::{Inject, InjectKind, Section};
+use super::schedule;
+use crate::clock::stamp;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DrillView {
+    /// `false` on a live server, and nothing else is said.
+    pub drill: bool,
+    #[serde(flatten)]
+    pub run: Option<RunView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RunView {
+    pub scenario: ScenarioView,
+    pub state: RunState,
+    /// Drill time.
+    pub now: String,
+    pub sim_start: String,
+    pub end: String,
+    pub elapsed_minutes: i64,
+    pub speed: u32,
+    /// Trainers only (empty for others).
+    pub injects: Vec<InjectView>,
+    pub objectives: Vec<ObjectiveView>,
+    /// Observations not tied to an objective.
+    pub observations: Vec<ObservationView>,
+    pub plan: Vec<PlanItem>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScenarioView {
+    pub id: String,
+    pub title: String,
+    pub hazard: String,
+    pub phase_label: String,
+    pub narrative: String,
+    pub file: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InjectView {
+    pub id: u32,
+    pub kind: InjectKind,
+    pub kind_label: &'static str,
+    pub to: Section,
+    pub to_label: &'static str,
+    /// `+00:30`, `#3 の10分後`, `見逃し時のみ`
+    pub when: String,
+    pub scheduled: Option<String>,
+    pub fired_at: Option<String>,
+    pub status: InjectStatus,
+    pub message: String,
+    pub hidden: bool,
+    pub expect: Option<ExpectView>,
+    /// The scenario's hint, once the expected action is missed.
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExpectView {
+    pub text: String,
+    pub within_minutes: Option<i64>,
+    pub objective: Option<String>,
+    pub deadline: Option<String>,
+    pub detected_at: Option<String>,
+    pub measured_minutes: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ObjectiveView {
+    pub id: String,
+    pub text: String,
+    pub target: Option<String>,
+    pub rating: Option<Rating>,
+    pub observations: Vec<ObservationView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ObservationView {
+    pub at: String,
+    pub by: String,
+    pub text: String,
+}
+
+fn time(t: Option<DateTime<FixedOffset>>) -> Option<String> {
+    t.map(stamp)
+}
+
+pub fn view(run: &DrillRun, evaluation: &Evaluation, trainer: bool) -> DrillView {
+    let (start, end) = schedule::window(&run.scenario);
+    let now = run.env.clock.now();
+    let scenario = &run.scenario;
+    let injects = if trainer {
+        scenario.injects.iter().map(|i| i.get_ref()).zip(&evaluation.injects).map(|(i, r)| inject_view(i, r)).collect()
+    } else {
+        Vec::new()
+    };
+    let observations = |objective: Option<&str>| -> Vec<ObservationView> {
+        evaluation
+            .observations
+            .iter()
+            .filter(|(_, _, o)| o.objective.as_deref() == objective)
+            .map(|(at, by, o)| ObservationView { at: stamp(*at), by: by.clone(), text: o.text.clone() })
+            .collect()
+    };
+    let objectives = scenario
+        .objectives
+        .iter()
+        .map(|o| o.get_ref())
+        .map(|o| ObjectiveView {
+            id: o.id.clone(),
+            text: o.text.clone(),
+            target: o.target.clone(),
+            rating: evaluation.ratings.get(&o.id).copied(),
+            observations: if trainer { observations(Some(&o.id)) } else { Vec::new() },
+        })
+        .collect();
+    DrillView {
+        drill: true,
+        run: Some(RunView {
+            scenario: ScenarioView {
+                id: scenario.id.clone(),
+                title: scenario.title.clone(),
+                hazard: scenario.hazard.clone(),
+                phase_label: scenario.phase_label.clone(),
+                narrative: scenario.narrative.clone(),
+                file: run.file.clone(),
+            },
+            state: run.state(),
+            now: stamp(now),
+            sim_start: stamp(start),
+            end: stamp(end),
+            elapsed_minutes: (now - start).num_minutes().max(0),
+            speed: run.speed(),
+            injects,
+            objectives,
+            observations: if trainer { observations(None) } else { Vec::new() },
+            plan: if trainer { evaluation.plan.clone() } else { Vec::new() },
+        }),
+    }
+}
+
+fn inject_view(inject: &Inject, result: &InjectResult) -> InjectView {
+    let when = match (&inject.at, &inject.after) {
+        (Some(at), _) => {
+            let minutes = offset_minutes(at).unwrap_or(0);
+            format!("+{:02}:{:02}", minutes / 60, minutes % 60)
+        }
+        (None, Some(after)) => format!("#{} の{}後", after.inject, after.delay.replace('h', "時間").replace('m', "分")),
+        (None, None) => "見逃し時のみ".to_string(),
+    };
+    let missed = result.status == InjectStatus::Missed;
+    InjectView {
+        id: inject.id,
+        kind: inject.kind,
+        kind_label: inject.kind.label_ja(),
+        to: inject.to,
+        to_label: inject.to.label_ja(),
+        when,
+        scheduled: time(result.scheduled),
+        fired_at: time(result.fired_at),
+        status: result.status,
+        message: inject.message.clone(),
+        hidden: inject.hidden,
+        expect: inject.expect.as_ref().map(|e| ExpectView {
+            text: e.text.clone(),
+            within_minutes: e.within.as_deref().and_then(duration_minutes),
+            objective: e.objective.clone(),
+            deadline: time(result.deadline),
+            detected_at: time(result.detected_at),
+            measured_minutes: result.measured_minutes,
+        }),
+        hint: if missed { inject.on_miss.as_ref().and_then(|m| m.hint.clone()) } else { None },
+    }
+}
