@@ -64,6 +64,26 @@ enum DrillCommand {
         /// drills/*.toml
         file: PathBuf,
     },
+    /// 無人で実行し、事後検証報告書（AAR）を書く / run unattended and write the after-action report
+    Run {
+        /// drills/*.toml
+        file: PathBuf,
+        /// できるだけ速く（仮想時計を1分ずつ進める）/ as fast as possible, a drill minute at a time
+        #[arg(long)]
+        fast: bool,
+        /// 自動操縦が訓練生の役をする / the autopilot plays the trainees
+        #[arg(long)]
+        autopilot: bool,
+        /// 出力フォルダ（訓練DBとAAR）/ folder for the drill database and the AAR
+        #[arg(long, default_value = "drill-runs")]
+        out: PathBuf,
+        /// 警報などへの反応時間（分）/ autopilot's reaction to warnings and reports, minutes
+        #[arg(long, default_value_t = 8)]
+        reaction_minutes: i64,
+        /// 受付の窓口数 / reception desks the autopilot staffs
+        #[arg(long, default_value_t = 4)]
+        desks: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -237,6 +257,14 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Zones { command } => zones(command).await,
         Command::Addresses { command } => addresses(command).await,
         Command::Drill { command: DrillCommand::Check { file } } => drill_check(&file),
+        Command::Drill { command: DrillCommand::Run { file, fast, autopilot, out, reaction_minutes, desks } } => {
+            let pace = crate::drill::autopilot::Pace {
+                reaction: chrono::Duration::minutes(reaction_minutes.max(0)),
+                desks: desks.max(1),
+                ..Default::default()
+            };
+            drill_run(crate::drill::unattended::Options { file, out: Some(out), fast, autopilot, pace }).await
+        }
         Command::Backup(args) => {
             let config = Config::new(args.data.data);
             let dir = args.to.unwrap_or_else(|| config.backup_dir());
@@ -246,6 +274,27 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Runs a scenario unattended with a progress bar on the terminal.
+async fn drill_run(options: crate::drill::unattended::Options) -> Result<(), String> {
+    let file = options.file.clone();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 分 / drill minutes ({elapsed})")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("訓練 {}", file.display()));
+    let report = crate::drill::unattended::run(options, |done, total| {
+        bar.set_length(total.max(0) as u64);
+        bar.set_position(done.clamp(0, total.max(0)) as u64);
+    })
+    .await;
+    bar.finish_and_clear();
+    let report = report?;
+    println!("{}", crate::drill::unattended::describe(&report, &file));
+    Ok(())
 }
 
 /// Every problem as `FILE:LINE: field: message`, Japanese then English.

@@ -36,7 +36,22 @@ pub async fn fire(
     by: FiredBy,
     scheduled: Option<DateTime<FixedOffset>>,
 ) -> Result<Fired, AppError> {
-    let mut fired = Fired {
+    let mut fired = blank(inject, payload, by, scheduled);
+    let auto = payload.mode() == Mode::Auto;
+    if let Err(error) = act(env, inject.id, payload, &mut fired, auto).await {
+        // The inject still happened: the trainer sees why the system could not take it.
+        tracing::warn!(inject = inject.id, error = %error.message.en, "inject could not act");
+        fired.note = Some(error.message.ja.to_string());
+    }
+    let mut tx = env.db.begin_write().await?;
+    tx.append(&env.clock, &actor(), log::FIRED, Some(format!("inject:{}", inject.id)), log::data(&fired)).await?;
+    tx.commit().await?;
+    Ok(fired)
+}
+
+/// What an inject records before it acts.
+fn blank(inject: &Inject, payload: &Payload, by: FiredBy, scheduled: Option<DateTime<FixedOffset>>) -> Fired {
+    Fired {
         inject: inject.id,
         kind: inject.kind,
         to: inject.to,
@@ -54,20 +69,18 @@ pub async fn fire(
         item_id: None,
         item: None,
         note: None,
-    };
-    if let Err(error) = act(env, inject.id, payload, &mut fired).await {
-        // The inject still happened: the trainer sees why the system could not take it.
-        tracing::warn!(inject = inject.id, error = %error.message.en, "inject could not act");
-        fired.note = Some(error.message.ja.to_string());
     }
-    let mut tx = env.db.begin_write().await?;
-    tx.append(&env.clock, &actor(), log::FIRED, Some(format!("inject:{}", inject.id)), log::data(&fired)).await?;
-    tx.commit().await?;
-    Ok(fired)
 }
 
-async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired) -> Result<(), AppError> {
-    let auto = payload.mode() == Mode::Auto;
+/// Does what a queued inject asks, as a trainee would (the autopilot).
+pub async fn apply(env: &Env, inject: &Inject, payload: &Payload) -> Result<(), AppError> {
+    let mut fired = blank(inject, payload, FiredBy::Trainer, None);
+    act(env, inject.id, payload, &mut fired, true).await
+}
+
+/// `auto`: enter it into the system; otherwise it is a message or call slip
+/// (arrivals and equipment act either way).
+async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: bool) -> Result<(), AppError> {
     if let Some(request) = payload.request()
         && let Some((need_id, need_no)) = links::need_of(&env.db.read, request).await?
     {

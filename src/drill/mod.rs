@@ -2,6 +2,7 @@
 //! inject payloads, the schedule, the drill's own log entries, the evaluator;
 //! running a drill, the trainer console and the AAR are being built.
 
+pub mod autopilot;
 pub mod calls;
 pub mod check;
 pub mod env;

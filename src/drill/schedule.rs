@@ -71,3 +71,87 @@ pub fn contingencies(scenario: &Scenario) -> Vec<u32> {
         .map(|i| i.id)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use chrono::Utc;
+
+    use super::*;
+    use crate::clock::VirtualTime;
+
+    const SCENARIO: &str = r#"
+id = "t"
+title = "時計"
+hazard = "大雨"
+sim_start = "2026-07-12T08:00:00+09:00"
+duration = "3h"
+speed = 4
+
+[[injects]]
+id = 1
+at = "+00:30"
+kind = "situation_update"
+
+[[injects]]
+id = 2
+at = "+00:10"
+kind = "situation_update"
+
+[[injects]]
+id = 3
+after = { inject = 1, delay = "20m" }
+kind = "situation_update"
+
+[[injects]]
+id = 4
+at = "+01:30"
+kind = "situation_update"
+
+[[injects]]
+id = 5
+kind = "situation_update"
+
+[[injects]]
+id = 6
+at = "+00:50"
+kind = "weather_warning"
+on_miss = { inject = 5 }
+"#;
+
+    /// Real time advances a second per tick; the trainer pauses and changes
+    /// speed; each tick fires what is due, as the server's ticker does.
+    #[test]
+    fn injects_fire_in_order_at_their_drill_times_under_speed_changes_and_pause() {
+        let scenario = crate::drill::check::check(SCENARIO, std::path::Path::new("t.toml")).unwrap();
+        let (start, _) = window(&scenario);
+        let real = Instant::now();
+        let second = std::time::Duration::from_secs(1);
+        let mut time = VirtualTime::new(start.with_timezone(&Utc), 4, real);
+        time.resume(real);
+        let mut fired: HashMap<u32, DateTime<FixedOffset>> = HashMap::new();
+        let mut order = Vec::new();
+        let waiting = contingencies(&scenario);
+        for tick in 1..=3600u32 {
+            let now_real = real + second * tick;
+            match tick {
+                // 10 real minutes at 4× = 40 drill minutes; then a pause of 5 real minutes.
+                600 => time.pause(now_real),
+                900 => time.resume(now_real),
+                // From here 30×: 2 s real = 1 drill minute.
+                960 => time.set_speed(now_real, 30),
+                _ => {}
+            }
+            let now = time.at(now_real).with_timezone(&start.timezone());
+            for (id, due) in due_now(&scenario, &fired, &|id| waiting.contains(&id), now) {
+                assert!(now - due < Duration::seconds(31), "inject {id} fired within a tick of {due}, at {now}");
+                fired.insert(id, now);
+                order.push(id);
+            }
+        }
+        assert_eq!(order, vec![2, 1, 3, 6, 4], "in drill-time order, ties by number; the contingency waits");
+        let minute = |id: u32| (fired[&id] - start).num_minutes();
+        assert_eq!((minute(2), minute(1), minute(3), minute(6), minute(4)), (10, 30, 50, 50, 90));
+    }
+}

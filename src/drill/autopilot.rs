@@ -1,0 +1,355 @@
+//! The autopilot plays the trainees for unattended runs: it checks arrivals in
+//! at the desks' pace (enrolling the uninsured in 当日加入), writes up call
+//! slips, forms teams from the suggestion function and sends them with
+//! equipment, takes them back after their work, replaces broken stock, and
+//! suspends activities some minutes after a warning. It acts through the same
+//! domain commands as people, as the user `autopilot`.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, FixedOffset};
+
+use super::env::Env;
+use super::inject;
+use super::log::{self, Fired};
+use super::payload::{Mode, Payload};
+use super::run::DrillRun;
+use crate::clock::Clock;
+use crate::dispatch::center::{self, SuspendForm};
+use crate::dispatch::model::{Outcome, TeamStatus};
+use crate::dispatch::send_out::{TeamForm, send_out};
+use crate::error::AppError;
+use crate::events::{Actor, Event};
+use crate::inventory::ledger::ReceiveForm;
+use crate::inventory::model::Loan;
+use crate::needs::model::Category;
+use crate::reception::check_in::{CheckInInput, check_in};
+use crate::reception::model::{DayInsurance, Insurance};
+
+/// How quickly the autopilot's trainees work, in drill time.
+#[derive(Debug, Clone)]
+pub struct Pace {
+    /// Reception desks checking people in at once.
+    pub desks: u32,
+    /// Seconds one desk takes per registration (QR, health check, badge).
+    pub check_in_seconds: u32,
+    /// A call slip is written up this long after the call.
+    pub intake: Duration,
+    /// Messages (warnings, reports, shortages) are acted on this long after.
+    pub reaction: Duration,
+    /// Matching forms teams this often.
+    pub matching_every: Duration,
+    /// A team works this long, then comes back.
+    pub work: Duration,
+    /// While suspended, teams are back this long after the suspension.
+    pub recall: Duration,
+}
+
+impl Default for Pace {
+    fn default() -> Pace {
+        Pace {
+            desks: 4,
+            check_in_seconds: 40,
+            intake: Duration::minutes(4),
+            reaction: Duration::minutes(8),
+            matching_every: Duration::minutes(5),
+            work: Duration::minutes(150),
+            recall: Duration::minutes(30),
+        }
+    }
+}
+
+enum Task {
+    /// Write up a queued household call.
+    TakeCall(u32),
+    /// Act on a queued survey result, change or cancellation.
+    Apply(u32),
+    /// A team phoned in: record its return.
+    TeamBack { team_id: i64, outcome: Outcome, report: String, injury: String },
+    Suspend(String),
+    /// Borrow replacements for broken stock.
+    Replace { item_id: i64, qty: i64 },
+}
+
+pub struct Autopilot {
+    pace: Pace,
+    actor: Actor,
+    seen: i64,
+    queue: VecDeque<i64>,
+    /// Check-ins the desks can do by now (fractions carry over).
+    desk_credit: f64,
+    last_act: Option<DateTime<FixedOffset>>,
+    last_matching: Option<DateTime<FixedOffset>>,
+    tasks: Vec<(DateTime<FixedOffset>, Task)>,
+}
+
+impl Autopilot {
+    pub fn new(pace: Pace) -> Autopilot {
+        Autopilot {
+            pace,
+            actor: Actor::user("autopilot"),
+            seen: 0,
+            queue: VecDeque::new(),
+            desk_credit: 0.0,
+            last_act: None,
+            last_matching: None,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// One turn: take in what happened, then do what is due by now.
+    pub async fn act(&mut self, run: &DrillRun) -> Result<(), AppError> {
+        let env = &run.env;
+        let now = env.clock.now();
+        let events = run.events().await?;
+        self.take_in(run, &events, now);
+        self.check_in_arrivals(env, now).await?;
+        self.do_tasks(run, now).await?;
+        let suspended = crate::dispatch::store::center_state(&env.db.read).await?.suspended;
+        self.bring_back(env, now, suspended).await?;
+        if !suspended && self.last_matching.is_none_or(|t| now - t >= self.pace.matching_every) {
+            self.last_matching = Some(now);
+            self.match_teams(env).await?;
+        }
+        self.last_act = Some(now);
+        Ok(())
+    }
+
+    fn take_in(&mut self, run: &DrillRun, events: &[Event], now: DateTime<FixedOffset>) {
+        for event in events.iter().filter(|e| e.seq > self.seen) {
+            let Some(fired) = log::read::<Fired>(event, log::FIRED) else { continue };
+            let Some(payload) = run.payload(fired.inject) else { continue };
+            let queued = payload.mode() == Mode::Queued;
+            let (after, task) = match payload {
+                Payload::VolunteerArrival(_) => {
+                    self.queue.extend(&fired.volunteer_ids);
+                    continue;
+                }
+                Payload::HouseholdRequest(_) if queued => (self.pace.intake, Task::TakeCall(fired.inject)),
+                Payload::SurveyResult(_) | Payload::NeedUpdate(_) | Payload::NeedCancel(_) if queued => {
+                    (self.pace.reaction, Task::Apply(fired.inject))
+                }
+                Payload::TeamReport(report) if queued => match fired.team_id {
+                    Some(team_id) => (
+                        self.pace.reaction,
+                        Task::TeamBack {
+                            team_id,
+                            outcome: report.outcome,
+                            report: report.report.clone(),
+                            injury: report.injury.clone(),
+                        },
+                    ),
+                    None => continue,
+                },
+                Payload::WeatherWarning(_) => (self.pace.reaction, Task::Suspend(fired.message.clone())),
+                Payload::EquipmentShortage(shortage) => match fired.item_id {
+                    Some(item_id) => (self.pace.reaction, Task::Replace { item_id, qty: shortage.qty }),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            self.tasks.push((now + after, task));
+        }
+        self.seen = events.last().map_or(self.seen, |e| e.seq);
+    }
+
+    async fn check_in_arrivals(&mut self, env: &Env, now: DateTime<FixedOffset>) -> Result<(), AppError> {
+        let elapsed = self.last_act.map_or(0, |t| (now - t).num_seconds().max(0));
+        if self.queue.is_empty() {
+            self.desk_credit = 0.0;
+            return Ok(());
+        }
+        self.desk_credit += elapsed as f64 * f64::from(self.pace.desks) / f64::from(self.pace.check_in_seconds);
+        while self.desk_credit >= 1.0 {
+            let Some(id) = self.queue.pop_front() else { break };
+            self.desk_credit -= 1.0;
+            self.check_in_one(env, id).await?;
+        }
+        Ok(())
+    }
+
+    async fn check_in_one(&self, env: &Env, volunteer_id: i64) -> Result<(), AppError> {
+        let mut conn = env.db.read.acquire().await?;
+        let volunteer = crate::reception::store::volunteer(&mut *conn, volunteer_id, env.clock.activity_day()).await?;
+        drop(conn);
+        let uninsured = volunteer.as_ref().is_some_and(|v| v.insurance == Insurance::None);
+        let input = CheckInInput {
+            volunteer_id: Some(volunteer_id),
+            health_ok: true,
+            insurance: uninsured.then_some(DayInsurance::EnrolledAtDesk),
+            insurance_plan: uninsured.then(|| "天災タイプ".to_string()),
+            insurance_fee_yen: uninsured.then_some(500),
+            ..CheckInInput::default()
+        };
+        match check_in(&env.db, &env.clock, &self.actor, input).await {
+            // Already in (checked in by a trainee): nothing to do.
+            Err(e) if e.status == axum::http::StatusCode::CONFLICT => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    async fn do_tasks(&mut self, run: &DrillRun, now: DateTime<FixedOffset>) -> Result<(), AppError> {
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.tasks).into_iter().partition(|(at, _)| *at <= now);
+        self.tasks = later;
+        for (_, task) in due {
+            if let Err(error) = self.do_task(run, task).await {
+                // A trainee would shrug and move on (the need was closed meanwhile…).
+                tracing::debug!(error = %error.message.en, "autopilot task refused");
+            }
+        }
+        Ok(())
+    }
+
+    async fn do_task(&self, run: &DrillRun, task: Task) -> Result<(), AppError> {
+        let env = &run.env;
+        match task {
+            Task::TakeCall(id) => {
+                let Some(Payload::HouseholdRequest(call)) = run.payload(id) else { return Ok(()) };
+                let mut form = call.to_form();
+                form.drill_call = Some(id);
+                let zones = env.zones.current();
+                crate::needs::intake::receive(&env.db, &env.clock, &zones, &self.actor, form).await?;
+            }
+            Task::Apply(id) => {
+                let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
+                inject::apply(env, inject, payload).await?;
+            }
+            Task::TeamBack { team_id, outcome, report, injury } => {
+                inject::return_team(env, team_id, outcome, &report, &injury).await?;
+            }
+            Task::Suspend(reason) => {
+                let reason = if reason.is_empty() { "気象警報".to_string() } else { reason };
+                center::suspend(&env.db, &env.clock, &self.actor, SuspendForm { reason }).await?;
+            }
+            Task::Replace { item_id, qty } => {
+                let note = Some("近隣の社協から借用（自動操縦）".to_string());
+                crate::inventory::ledger::receive(&env.db, &env.clock, &self.actor, item_id, ReceiveForm { qty, note })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Teams come back after their work, or soon after a suspension.
+    async fn bring_back(&self, env: &Env, now: DateTime<FixedOffset>, suspended: bool) -> Result<(), AppError> {
+        let mut conn = env.db.read.acquire().await?;
+        let out = crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, now).await?;
+        let since = crate::dispatch::store::center_state(&mut *conn).await?.since;
+        drop(conn);
+        let recalled_by = since.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|s| s + self.pace.recall);
+        for team in out {
+            let Ok(left) = DateTime::parse_from_rfc3339(&team.departed_at) else { continue };
+            let outcome = if suspended && recalled_by.is_some_and(|by| now >= by) {
+                Outcome::Cancelled
+            } else if now - left >= self.pace.work {
+                Outcome::Done
+            } else {
+                continue;
+            };
+            let report = if outcome == Outcome::Done { "作業完了（自動操縦）" } else { "活動中止により帰着" };
+            if let Err(error) = inject::return_team(env, team.id, outcome, report, "").await {
+                tracing::debug!(error = %error.message.en, "autopilot return refused");
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends a team for each suggestion, with the tools its work needs while they last.
+    async fn match_teams(&self, env: &Env) -> Result<(), AppError> {
+        let mut conn = env.db.read.acquire().await?;
+        let suggestions = crate::dispatch::suggestions::for_today(&mut conn, env.clock.activity_day()).await?;
+        let mut stock: Vec<(i64, String, i64)> =
+            crate::inventory::store::items(&mut *conn).await?.into_iter().map(|i| (i.id, i.name, i.stock)).collect();
+        let mut needs = Vec::new();
+        for s in &suggestions {
+            needs.push(crate::needs::store::need(&mut *conn, s.need_id).await?);
+        }
+        drop(conn);
+        let zone_names = env.zone_names();
+        for (suggestion, need) in suggestions.into_iter().zip(needs) {
+            if suggestion.headcount == 0 {
+                continue;
+            }
+            let categories = need.map(|n| n.categories).unwrap_or_default();
+            let loans = tools(&categories, suggestion.headcount, &mut stock);
+            let form = TeamForm {
+                need_id: Some(suggestion.need_id),
+                leader_id: Some(suggestion.leader_id),
+                member_ids: suggestion.member_ids,
+                loans,
+                ..TeamForm::default()
+            };
+            if let Err(error) = send_out(&env.db, &env.clock, &env.config, &zone_names, &self.actor, form).await {
+                tracing::debug!(error = %error.message.en, "autopilot dispatch refused");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a team of `people` takes for its work, from what is left in `stock`.
+fn tools(categories: &[Category], people: i64, stock: &mut [(i64, String, i64)]) -> Vec<Loan> {
+    let mut wanted: Vec<(&str, i64)> = vec![("軍手", people)];
+    for category in categories {
+        match category {
+            Category::Mud | Category::UnderFloor => {
+                wanted.extend([("剣スコップ", people.min(4)), ("一輪車", 1), ("土のう袋", 20), ("手箕", 2)])
+            }
+            Category::Belongings | Category::Debris => wanted.extend([("一輪車", 1), ("ブルーシート", 2)]),
+            Category::Cleaning => wanted.extend([("デッキブラシ", 2), ("ほうき", 2)]),
+            Category::Other => {}
+        }
+    }
+    let mut loans: Vec<Loan> = Vec::new();
+    for (name, qty) in wanted {
+        let Some(item) = stock.iter_mut().find(|(_, n, _)| n == name) else { continue };
+        let already = loans.iter().find(|l| l.item_id == item.0).map_or(0, |l| l.qty);
+        let qty = qty.min(item.2) - already.min(qty);
+        if qty <= 0 {
+            continue;
+        }
+        item.2 -= qty;
+        match loans.iter_mut().find(|l| l.item_id == item.0) {
+            Some(line) => line.qty += qty,
+            None => loans.push(Loan { item_id: item.0, qty }),
+        }
+    }
+    loans
+}
+
+/// Runs a drill as fast as it goes: a drill minute at a time on a manual
+/// clock, the run's step then the autopilot's turn, until the run ends.
+/// `each_minute` hears the drill minutes done (for a progress bar).
+pub async fn run_fast(
+    run: &DrillRun,
+    clock: &Clock,
+    pace: Pace,
+    mut each_minute: impl FnMut(i64),
+) -> Result<(), AppError> {
+    let mut pilot = Autopilot::new(pace);
+    let (start, _) = super::schedule::window(&run.scenario);
+    run.start(&Actor::user("autopilot")).await?;
+    loop {
+        run.step().await?;
+        if run.state() == super::run::RunState::Finished {
+            return Ok(());
+        }
+        pilot.act(run).await?;
+        clock.advance(Duration::minutes(1));
+        each_minute((clock.now() - start).num_minutes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teams_take_the_tools_their_work_needs_while_stock_lasts() {
+        let mut stock = vec![(1, "剣スコップ".to_string(), 5), (2, "一輪車".to_string(), 1), (3, "軍手".to_string(), 100)];
+        let first = tools(&[Category::Mud], 6, &mut stock);
+        assert_eq!(first, vec![Loan { item_id: 3, qty: 6 }, Loan { item_id: 1, qty: 4 }, Loan { item_id: 2, qty: 1 }]);
+        let second = tools(&[Category::Mud, Category::Debris], 3, &mut stock);
+        assert_eq!(second, vec![Loan { item_id: 3, qty: 3 }, Loan { item_id: 1, qty: 1 }], "no wheelbarrow left");
+    }
+}
