@@ -2,6 +2,9 @@
 //! inject payloads, the schedule, the drill's own log entries, the evaluator;
 //! running a drill, the trainer console and the AAR are being built.
 
+pub mod aar;
+pub mod aar_page;
+pub mod aar_pdf;
 pub mod check;
 pub mod evaluate;
 pub mod http;
@@ -10,3 +13,4 @@ pub mod pages;
 pub mod payload;
 pub mod scenario;
 pub mod schedule;
+pub mod timeline;
