@@ -103,7 +103,7 @@ impl Flow {
 /// A table column: header and width in mm.
 type Column = (&'static str, f32);
 
-/// Draws a shaded header row; returns its height.
+/// A shaded header row.
 fn table_header(flow: &mut Flow, columns: &[Column]) {
     let height = line_height_mm(SMALL) + 2.0 * PAD;
     let y = flow.y;
@@ -154,7 +154,8 @@ fn title(flow: &mut Flow, aar: &Aar) {
     page.text(RIGHT - text_width_mm(SMALL, Weight::Regular, &made), TOP, SMALL, Weight::Regular, &made);
     flow.y = TOP - 4.0 + line_height_mm(18.0);
     flow.para(LEFT, 11.0, Weight::Bold, &aar.overview.title);
-    flow.page().line(LEFT, flow.y + 1.0, RIGHT, flow.y + 1.0, 1.0);
+    let y = flow.y + 1.0;
+    flow.page().line(LEFT, y, RIGHT, y, 1.0);
     flow.y += 2.0;
 }
 

@@ -349,7 +349,7 @@ impl Judge<'_, '_> {
             }
             Detect::SuspensionStarted {} => log.first_from(from, |e| e.kind == "center.suspended"),
             Detect::StockAdjusted { item } => log.first_from(from, |e| {
-                matches!(e.kind.as_str(), "item.received" | "item.adjusted") && text(e, "name") == Some(item)
+                matches!(e.kind.as_str(), "item.received" | "item.adjusted") && text(e, "name") == Some(item.as_str())
             }),
         }
     }
@@ -390,7 +390,7 @@ fn metrics(log: &Log, facts: &Facts, now: Time) -> Metrics {
     }
 }
 
-/// The fired `volunteer_arrival` injects, in firing order.
+/// The fired injects of `kind`, in firing order.
 fn fired_of_kind(facts: &Facts, kind: InjectKind) -> Vec<(u32, Time)> {
     let mut found: Vec<(u32, Time)> =
         facts.fired.iter().filter(|(_, (_, f))| f.kind == kind).map(|(id, (at, _))| (*id, *at)).collect();

@@ -196,7 +196,9 @@ pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, h: f32) -> Layout {
         .take_while(|m| *m as f32 <= span)
         .map(|m| (px(m), (timeline.start + Duration::minutes(m)).format("%H:%M").to_string()))
         .collect();
-    let y_ticks = [0, top / 2, top].into_iter().filter(|v| *v == 0 || *v * 2 >= top).map(|v| (py(v), v)).collect();
+    let mut scale = vec![0, top / 2, top];
+    scale.dedup();
+    let y_ticks = scale.into_iter().map(|v| (py(v), v)).collect();
     Layout { lines, markers, x_ticks, y_ticks }
 }
 
