@@ -1,7 +1,11 @@
-//! Drill mode (訓練モード): scenario files and `borasen drill check`, typed
-//! inject payloads, the schedule, the drill's own log entries, the evaluator;
-//! running a drill, the trainer console and the AAR are being built.
+//! Drill mode (訓練モード): scenario files checked by line, typed inject
+//! payloads, a run on the drill's own database and virtual clock, injects
+//! acting through the domain commands, the trainer's console and API, the
+//! autopilot for unattended runs, the evaluator and the after-action report.
 
+pub mod aar;
+pub mod aar_page;
+pub mod aar_pdf;
 pub mod autopilot;
 pub mod calls;
 pub mod check;
@@ -21,3 +25,5 @@ pub mod schedule;
 pub mod setup;
 pub mod status;
 pub mod ticker;
+pub mod timeline;
+pub mod unattended;

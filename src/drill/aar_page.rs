@@ -1,0 +1,80 @@
+//! The AAR as a page (`/drill/aar`): the same sections as the PDF, the timeline
+//! as inline SVG, and the improvement plan as a form the trainer fills in
+//! (it posts each row to `POST /api/drill/plan`).
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::aar::{Aar, MetricLine};
+use super::aar_pdf::{participants, tally};
+use super::log::PlanItem;
+use super::timeline;
+use crate::web::pages::{PageContext, render};
+
+#[derive(Template)]
+#[template(path = "drill/aar.html")]
+struct AarPage<'a> {
+    page: PageContext,
+    aar: &'a Aar,
+    /// Inline SVG, drawn by us (no user text in it but labels of our own).
+    chart: String,
+    metric_lines: Vec<MetricLine>,
+    participants: String,
+    tally: String,
+    /// The rows the trainer wrote, then blank ones for new rows.
+    plan: &'a [PlanItem],
+    blank_rows: usize,
+}
+
+pub fn page(ctx: PageContext, aar: &Aar) -> Response {
+    render(StatusCode::OK, &view(ctx, aar))
+}
+
+fn view(page: PageContext, aar: &Aar) -> AarPage<'_> {
+    AarPage {
+        page,
+        aar,
+        chart: timeline::svg(aar),
+        metric_lines: aar.metric_lines(),
+        participants: participants(aar),
+        tally: tally(aar),
+        plan: &aar.plan,
+        blank_rows: aar.plan_rows().len() - aar.plan.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drill::aar::tests::built;
+    use crate::i18n::Lang;
+    use crate::web::strings::strings;
+
+    #[test]
+    fn the_aar_page_shows_every_section_and_the_plan_form() {
+        let aar = built();
+        let ctx = PageContext { lang: Lang::Ja, t: strings(Lang::Ja), drill: true, user: None };
+        let html = view(ctx, &aar).render().expect("renders");
+        for expected in [
+            "事後検証報告書（AAR）",
+            "概要",
+            "目標ごとの分析",
+            "インジェクト記録",
+            "指標",
+            "時系列",
+            "改善計画",
+            "受付開始から30分以内に全員を受け付ける",
+            "<svg",
+            "/api/drill/aar.pdf",
+            "/api/drill/aar.json",
+            "/assets/aar.js",
+            "drill-banner",
+        ] {
+            assert!(html.contains(expected), "missing {expected}");
+        }
+        assert_eq!(html.matches(r#"class="plan-row""#).count(), 5, "two written rows and three blank");
+        assert!(html.contains(r#"data-row="2""#) && html.contains(r#"data-row="""#));
+        assert!(html.contains("b2"), "the latest text of row 2");
+    }
+}

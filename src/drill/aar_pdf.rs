@@ -1,0 +1,424 @@
+//! 事後検証報告書（AAR） as an A4 Japanese PDF: overview, per-objective
+//! analysis, the inject log (scheduled vs actual), the metrics, the timeline
+//! chart in vector lines, and the improvement plan to fill in.
+
+use super::aar::{self, Aar, span_ja};
+use super::evaluate::InjectStatus;
+use super::timeline;
+use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm, wrap_lines};
+
+const LEFT: f32 = 18.0;
+const RIGHT: f32 = 192.0;
+const TOP: f32 = 16.0;
+const BOTTOM: f32 = 280.0;
+const BODY: f32 = 9.0;
+const SMALL: f32 = 8.0;
+const HEADING: f32 = 12.0;
+const PAD: f32 = 1.0;
+const HEADER_FILL: (f32, f32, f32) = (0.9, 0.9, 0.9);
+
+pub const TITLE: &str = "事後検証報告書（AAR）";
+
+pub fn render(aar: &Aar, drill: bool) -> Vec<u8> {
+    let mut flow = Flow::new(format!("{TITLE}　{}", aar.overview.title));
+    title(&mut flow, aar);
+    overview(&mut flow, aar);
+    objectives(&mut flow, aar);
+    inject_log(&mut flow, aar);
+    metrics(&mut flow, aar);
+    chart(&mut flow, aar);
+    plan(&mut flow, aar);
+    pdf::render(&format!("{TITLE} {}", aar.overview.scenario_id), flow.finish(), drill)
+}
+
+/// Pages filled from top to bottom, turning when the next block does not fit.
+struct Flow {
+    pages: Vec<Page>,
+    y: f32,
+    running_head: String,
+}
+
+impl Flow {
+    fn new(running_head: String) -> Flow {
+        Flow { pages: vec![Page::a4()], y: TOP, running_head }
+    }
+
+    fn page(&mut self) -> &mut Page {
+        self.pages.last_mut().expect("a flow has a page")
+    }
+
+    fn new_page(&mut self) {
+        let mut page = Page::a4();
+        page.text(LEFT, TOP - 6.0, SMALL, Weight::Regular, &self.running_head);
+        page.line(LEFT, TOP - 0.5, RIGHT, TOP - 0.5, 0.4);
+        self.pages.push(page);
+        self.y = TOP + 2.0;
+    }
+
+    /// Makes room for `height` mm, on a new page if need be; true when it turned the page.
+    fn room(&mut self, height: f32) -> bool {
+        let turn = self.y + height > BOTTOM;
+        if turn {
+            self.new_page();
+        }
+        turn
+    }
+
+    /// A section heading, kept with at least `keep` mm of what follows.
+    fn heading(&mut self, text: &str, keep: f32) {
+        self.y += 3.0;
+        self.room(line_height_mm(HEADING) + 2.0 + keep);
+        let y = self.y;
+        let page = self.page();
+        page.fill_rect(LEFT, y + 0.8, 1.6, line_height_mm(HEADING) - 1.6, (0.2, 0.35, 0.6));
+        page.text(LEFT + 3.0, y, HEADING, Weight::Bold, text);
+        page.line(LEFT, y + line_height_mm(HEADING), RIGHT, y + line_height_mm(HEADING), 0.6);
+        self.y += line_height_mm(HEADING) + 2.0;
+    }
+
+    /// A wrapped paragraph at `x`, turning pages between lines if need be.
+    fn para(&mut self, x: f32, size: f32, weight: Weight, text: &str) {
+        for line in wrap_lines(text, RIGHT - x, size, weight) {
+            self.room(line_height_mm(size));
+            let y = self.y;
+            self.page().text(x, y, size, weight, &line);
+            self.y += line_height_mm(size);
+        }
+    }
+
+    /// Page numbers, once the count is known.
+    fn finish(self) -> Vec<Page> {
+        let count = self.pages.len();
+        self.pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut page)| {
+                page.text_centered(105.0, BOTTOM + 6.0, SMALL, Weight::Regular, &format!("{} / {count}", i + 1));
+                page
+            })
+            .collect()
+    }
+}
+
+/// A table column: header and width in mm.
+type Column = (&'static str, f32);
+
+/// A shaded header row.
+fn table_header(flow: &mut Flow, columns: &[Column]) {
+    let height = line_height_mm(SMALL) + 2.0 * PAD;
+    let y = flow.y;
+    let page = flow.page();
+    page.fill_rect(LEFT, y, RIGHT - LEFT, height, HEADER_FILL);
+    let mut x = LEFT;
+    for (name, width) in columns {
+        page.text(x + PAD, y + PAD, SMALL, Weight::Bold, name);
+        x += width;
+    }
+    page.line(LEFT, y + height, RIGHT, y + height, 0.5);
+    flow.y += height;
+}
+
+/// One table row of wrapped cells, on a new page (with the header again) when
+/// it does not fit; `fill` shades one cell, e.g. the result.
+fn table_row(flow: &mut Flow, columns: &[Column], cells: &[String], fill: Option<(usize, (f32, f32, f32))>) {
+    let wrapped: Vec<Vec<String>> =
+        columns.iter().zip(cells).map(|((_, w), text)| wrap_lines(text, w - 2.0 * PAD, SMALL, Weight::Regular)).collect();
+    let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let height = lines as f32 * line_height_mm(SMALL) + 2.0 * PAD;
+    if flow.room(height) {
+        table_header(flow, columns);
+    }
+    let y = flow.y;
+    let page = flow.page();
+    let mut x = LEFT;
+    for (k, ((_, width), cell)) in columns.iter().zip(&wrapped).enumerate() {
+        if let Some((_, colour)) = fill.filter(|(at, _)| *at == k) {
+            page.fill_rect(x, y, *width, height, colour);
+        }
+        for (i, line) in cell.iter().enumerate() {
+            page.text(x + PAD, y + PAD + i as f32 * line_height_mm(SMALL), SMALL, Weight::Regular, line);
+        }
+        if k > 0 {
+            page.line(x, y, x, y + height, 0.2);
+        }
+        x += width;
+    }
+    page.line(LEFT, y + height, RIGHT, y + height, 0.2);
+    flow.y += height;
+}
+
+fn title(flow: &mut Flow, aar: &Aar) {
+    let page = flow.page();
+    page.text(LEFT, TOP - 4.0, 18.0, Weight::Bold, TITLE);
+    let made = format!("作成 {}（訓練時刻）", aar::date_hm(aar.generated_at));
+    page.text(RIGHT - text_width_mm(SMALL, Weight::Regular, &made), TOP, SMALL, Weight::Regular, &made);
+    flow.y = TOP - 4.0 + line_height_mm(18.0);
+    flow.para(LEFT, 11.0, Weight::Bold, &aar.overview.title);
+    let y = flow.y + 1.0;
+    flow.page().line(LEFT, y, RIGHT, y, 1.0);
+    flow.y += 2.0;
+}
+
+/// Label on the left, wrapped value on the right.
+fn field(flow: &mut Flow, label: &str, value: &str) {
+    const LABEL_W: f32 = 30.0;
+    let lines = wrap_lines(value, RIGHT - LEFT - LABEL_W, BODY, Weight::Regular);
+    let height = lines.len().max(1) as f32 * line_height_mm(BODY);
+    flow.room(height.min(4.0 * line_height_mm(BODY)));
+    let y = flow.y;
+    flow.page().text(LEFT, y, BODY, Weight::Bold, label);
+    flow.para(LEFT + LABEL_W, BODY, Weight::Regular, value);
+    if lines.is_empty() {
+        flow.y += line_height_mm(BODY);
+    }
+}
+
+fn overview(flow: &mut Flow, aar: &Aar) {
+    let o = &aar.overview;
+    flow.heading("概要", 20.0);
+    field(flow, "シナリオ", &format!("{}（{}）", o.title, o.scenario_id));
+    field(flow, "災害・想定", &o.hazard_text());
+    field(flow, "想定時間", &o.window_text());
+    field(flow, "実施", &o.run_text());
+    field(flow, "参加者", &participants(aar));
+    if !o.narrative.is_empty() {
+        field(flow, "状況", &o.narrative);
+    }
+    let objectives: Vec<String> = o
+        .objectives
+        .iter()
+        .map(|obj| match &obj.target {
+            Some(target) => format!("{} {}（目標値：{target}）", obj.id, obj.text),
+            None => format!("{} {}", obj.id, obj.text),
+        })
+        .collect();
+    field(flow, "目標", &objectives.join("\n"));
+    field(flow, "期待行動の結果", &tally(aar));
+}
+
+pub fn participants(aar: &Aar) -> String {
+    let people = &aar.overview.participants;
+    if people.is_empty() {
+        return "記録なし".into();
+    }
+    let each: Vec<String> = people.iter().map(|p| format!("{} {}人", p.role, p.count)).collect();
+    format!("{}（計{}人）", each.join("、"), people.iter().map(|p| p.count).sum::<usize>())
+}
+
+/// 「達成 3・遅延 1・未達 1・評価者判断 2」 over the injects with an expected action.
+pub fn tally(aar: &Aar) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for row in aar.injects.iter().filter(|i| i.expect.is_some()) {
+        match counts.iter_mut().find(|(label, _)| *label == row.status_label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((row.status_label, 1)),
+        }
+    }
+    if counts.is_empty() {
+        return "期待される行動はありません".into();
+    }
+    counts.iter().map(|(label, n)| format!("{label} {n}")).collect::<Vec<_>>().join("・")
+}
+
+fn objectives(flow: &mut Flow, aar: &Aar) {
+    flow.heading("目標ごとの分析", 20.0);
+    if aar.objectives.is_empty() {
+        flow.para(LEFT, BODY, Weight::Regular, "目標は設定されていません。");
+    }
+    for o in &aar.objectives {
+        flow.room(4.0 * line_height_mm(BODY));
+        flow.para(LEFT, 10.0, Weight::Bold, &format!("{}　{}", o.id, o.text));
+        if let Some(target) = &o.target {
+            flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("目標値：{target}"));
+        }
+        flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("評価：{}", o.rating_label));
+        flow.para(LEFT + 4.0, BODY, Weight::Bold, "期待される行動");
+        if o.expects.is_empty() {
+            flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
+        }
+        for e in &o.expects {
+            let line =
+                format!("#{} {}（{}以内）— {}（{}）", e.inject, e.text, e.within_text(), e.status_label, e.measured());
+            flow.para(LEFT + 8.0, BODY, Weight::Regular, &line);
+        }
+        flow.para(LEFT + 4.0, BODY, Weight::Bold, "評価者の所見");
+        if o.observations.is_empty() {
+            flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
+        }
+        for n in &o.observations {
+            flow.para(LEFT + 8.0, BODY, Weight::Regular, &format!("{}　{}", n.at_hm(), n.text));
+        }
+        flow.y += 2.0;
+    }
+    if !aar.general_observations.is_empty() {
+        flow.para(LEFT, 10.0, Weight::Bold, "全体の所見");
+        for n in &aar.general_observations {
+            flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("{}　{}", n.at_hm(), n.text));
+        }
+    }
+}
+
+/// A light fill for a result cell.
+fn status_fill(status: InjectStatus) -> Option<(f32, f32, f32)> {
+    match status {
+        InjectStatus::Met => Some((0.86, 0.95, 0.86)),
+        InjectStatus::Late => Some((1.0, 0.93, 0.8)),
+        InjectStatus::Missed => Some((1.0, 0.85, 0.85)),
+        _ => None,
+    }
+}
+
+const INJECT_COLUMNS: [Column; 7] =
+    [("No", 10.0), ("種別・宛先", 36.0), ("予定", 14.0), ("実際", 14.0), ("期待される行動", 64.0), ("結果", 20.0), ("所要", 16.0)];
+
+fn inject_log(flow: &mut Flow, aar: &Aar) {
+    flow.heading("インジェクト記録", 20.0);
+    flow.para(LEFT, SMALL, Weight::Regular, "予定は計画上の時刻、実際は発出した時刻（訓練時刻）。所要は発出から行動の確認まで。");
+    flow.y += 1.0;
+    table_header(flow, &INJECT_COLUMNS);
+    for row in &aar.injects {
+        let cells = [
+            format!("#{}", row.id),
+            format!("{}／{}", row.kind_label, row.section_label),
+            row.scheduled_hm(),
+            row.fired_hm(),
+            row.expect_text(),
+            row.status_label.to_string(),
+            row.measured(),
+        ];
+        table_row(flow, &INJECT_COLUMNS, &cells, status_fill(row.status).map(|c| (5, c)));
+    }
+}
+
+const METRIC_COLUMNS: [Column; 5] = [("指標", 56.0), ("件数", 18.0), ("中央値", 18.0), ("最大", 18.0), ("備考", 64.0)];
+
+fn metrics(flow: &mut Flow, aar: &Aar) {
+    flow.heading("指標", 30.0);
+    table_header(flow, &METRIC_COLUMNS);
+    for line in aar.metric_lines() {
+        let cells = [line.label.to_string(), line.count, line.median, line.max, line.note];
+        table_row(flow, &METRIC_COLUMNS, &cells, None);
+    }
+    if !aar.metrics.needs.is_empty() {
+        flow.y += 2.0;
+        flow.para(LEFT, BODY, Weight::Bold, "ニーズ別　受付→送り出し");
+        let each: Vec<String> = aar
+            .metrics
+            .needs
+            .iter()
+            .map(|n| match n.minutes {
+                Some(m) => format!("{} {}", n.need_no, span_ja(m)),
+                None => format!("{} 未送出", n.need_no),
+            })
+            .collect();
+        flow.para(LEFT + 4.0, SMALL, Weight::Regular, &each.join("、"));
+    }
+}
+
+fn chart(flow: &mut Flow, aar: &Aar) {
+    const HEIGHT: f32 = 70.0;
+    flow.heading("時系列", HEIGHT + 24.0);
+    let (x0, y0, w) = (LEFT + 10.0, flow.y + 8.0, RIGHT - LEFT - 12.0);
+    let layout = timeline::layout(&aar.timeline, x0, y0, w, HEIGHT);
+    let top = flow.y;
+    let page = flow.page();
+    for (k, (label, _, rgb)) in timeline::SERIES.iter().enumerate() {
+        let x = LEFT + 10.0 + 58.0 * k as f32;
+        page.fill_rect(x, top + 1.8, 6.0, 1.2, *rgb);
+        page.text(x + 7.5, top, SMALL, Weight::Regular, label);
+    }
+    for (y, value) in &layout.y_ticks {
+        page.polyline(&[(x0, *y), (x0 + w, *y)], false, 0.3, (0.8, 0.8, 0.8));
+        let label = value.to_string();
+        page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), y - 1.8, 7.0, Weight::Regular, &label);
+    }
+    for (x, inject) in &layout.markers {
+        page.polyline(&[(*x, y0), (*x, y0 + HEIGHT)], false, 0.3, (0.6, 0.6, 0.6));
+        let label = format!("#{inject}");
+        page.text(x - text_width_mm(6.0, Weight::Regular, &label) / 2.0, y0 - 3.5, 6.0, Weight::Regular, &label);
+    }
+    for (line, (_, _, rgb)) in layout.lines.iter().zip(timeline::SERIES) {
+        page.polyline(line, false, 1.2, rgb);
+    }
+    page.line(x0, y0, x0, y0 + HEIGHT, 0.5);
+    page.line(x0, y0 + HEIGHT, x0 + w, y0 + HEIGHT, 0.5);
+    for (x, label) in &layout.x_ticks {
+        page.line(*x, y0 + HEIGHT, *x, y0 + HEIGHT + 1.2, 0.4);
+        page.text(x - text_width_mm(7.0, Weight::Regular, label) / 2.0, y0 + HEIGHT + 1.2, 7.0, Weight::Regular, label);
+    }
+    flow.y = y0 + HEIGHT + 7.0;
+    let note = format!(
+        "{}分ごと。縦の点線はインジェクトの発出（#番号）。待機中は受付済みで班に出ておらず退所していない人数。",
+        aar.timeline.step_minutes
+    );
+    flow.para(LEFT, SMALL, Weight::Regular, &note);
+}
+
+const PLAN_COLUMNS: [Column; 5] = [("No", 10.0), ("課題", 52.0), ("改善策", 56.0), ("担当", 26.0), ("期限", 30.0)];
+
+fn plan(flow: &mut Flow, aar: &Aar) {
+    flow.heading("改善計画", 40.0);
+    table_header(flow, &PLAN_COLUMNS);
+    for item in aar.plan_rows() {
+        let blank = item.issue.is_empty() && item.action.is_empty();
+        // Blank rows are tall enough to write in by hand.
+        let cells = [
+            item.row.to_string(),
+            item.issue,
+            if blank { "\n\n".into() } else { item.action },
+            item.owner,
+            item.due,
+        ];
+        table_row(flow, &PLAN_COLUMNS, &cells, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drill::aar::tests::built;
+    use crate::pdf::testing::{compact, extract, save_artefact};
+
+    #[test]
+    fn the_aar_pdf_has_every_section_and_the_results() {
+        let bytes = render(&built(), true);
+        save_artefact("aar.pdf", &bytes);
+        let flat = compact(&extract(&bytes));
+        for expected in [
+            TITLE,
+            "概要",
+            "目標ごとの分析",
+            "インジェクト記録",
+            "指標",
+            "時系列",
+            "改善計画",
+            "受付開始から30分以内に全員を受け付ける",
+            "P支障なく実施",
+            "受付の列が玄関の外まで伸びた",
+            "達成",
+            "遅延",
+            "未達",
+            "省略",
+            "受付待ち時間",
+            "N-0002",
+            "剣スコップ",
+            "課題",
+            "改善策",
+            "受付3人、コーディネーター2人（計5人）",
+        ] {
+            assert!(flat.contains(&compact(expected)), "missing {expected}");
+        }
+    }
+
+    #[test]
+    fn a_long_inject_list_runs_onto_more_pages() {
+        let mut aar = built();
+        let row = aar.injects[1].clone();
+        aar.injects = (1..=120).map(|id| super::super::aar::InjectRow { id, ..row.clone() }).collect();
+        let bytes = render(&aar, false);
+        let text = extract(&bytes);
+        assert!(text.contains("#120"), "the last inject is printed");
+        let headers = compact(&text).matches("種別・宛先").count();
+        assert!(headers >= 3, "the table header again on each page ({headers})");
+    }
+}
