@@ -258,6 +258,7 @@ async fn a_call_slip_is_written_up_once_and_linked_to_its_call() {
     let desk: Value = d.reception.get("/api/drill/inbox?since=0").await.json().await.unwrap();
     assert!(desk["messages"].as_array().unwrap().iter().all(|m| m["call"].is_null()), "no household data for reception");
 
+    d.advance(3).await;
     card["drill_call"] = json!(2);
     card["force_new"] = json!(true);
     let (code, need) = post(&d.coordinator, "/api/needs", card.clone()).await;
@@ -272,7 +273,7 @@ async fn a_call_slip_is_written_up_once_and_linked_to_its_call() {
     let status = d.status(&d.trainer).await;
     let two = inject(&status, 2);
     assert_eq!(two["status"], "met", "{two}");
-    assert_eq!(two["expect"]["measured_minutes"], 1);
+    assert_eq!(two["expect"]["measured_minutes"], 3, "written up 3 drill minutes after the call");
     let inbox: Value = d.coordinator.get("/api/drill/inbox").await.json().await.unwrap();
     assert_eq!(inbox["messages"], json!([]), "the slip is gone once written up");
 }
