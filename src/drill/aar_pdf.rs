@@ -121,8 +121,11 @@ fn table_header(flow: &mut Flow, columns: &[Column]) {
 /// One table row of wrapped cells, on a new page (with the header again) when
 /// it does not fit; `fill` shades one cell, e.g. the result.
 fn table_row(flow: &mut Flow, columns: &[Column], cells: &[String], fill: Option<(usize, (f32, f32, f32))>) {
-    let wrapped: Vec<Vec<String>> =
-        columns.iter().zip(cells).map(|((_, w), text)| wrap_lines(text, w - 2.0 * PAD, SMALL, Weight::Regular)).collect();
+    let wrapped: Vec<Vec<String>> = columns
+        .iter()
+        .zip(cells)
+        .map(|((_, w), text)| wrap_lines(text, w - 2.0 * PAD, SMALL, Weight::Regular))
+        .collect();
     let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let height = lines as f32 * line_height_mm(SMALL) + 2.0 * PAD;
     if flow.room(height) {
@@ -268,12 +271,24 @@ fn status_fill(status: InjectStatus) -> Option<(f32, f32, f32)> {
     }
 }
 
-const INJECT_COLUMNS: [Column; 7] =
-    [("No", 10.0), ("種別・宛先", 36.0), ("予定", 14.0), ("実際", 14.0), ("期待される行動", 64.0), ("結果", 20.0), ("所要", 16.0)];
+const INJECT_COLUMNS: [Column; 7] = [
+    ("No", 10.0),
+    ("種別・宛先", 36.0),
+    ("予定", 14.0),
+    ("実際", 14.0),
+    ("期待される行動", 64.0),
+    ("結果", 20.0),
+    ("所要", 16.0),
+];
 
 fn inject_log(flow: &mut Flow, aar: &Aar) {
     flow.heading("インジェクト記録", 20.0);
-    flow.para(LEFT, SMALL, Weight::Regular, "予定は計画上の時刻、実際は発出した時刻（訓練時刻）。所要は発出から行動の確認まで。");
+    flow.para(
+        LEFT,
+        SMALL,
+        Weight::Regular,
+        "予定は計画上の時刻、実際は発出した時刻（訓練時刻）。所要は発出から行動の確認まで。",
+    );
     flow.y += 1.0;
     table_header(flow, &INJECT_COLUMNS);
     for row in &aar.injects {
@@ -362,13 +377,8 @@ fn plan(flow: &mut Flow, aar: &Aar) {
     for item in aar.plan_rows() {
         let blank = item.issue.is_empty() && item.action.is_empty();
         // Blank rows are tall enough to write in by hand.
-        let cells = [
-            item.row.to_string(),
-            item.issue,
-            if blank { "\n\n".into() } else { item.action },
-            item.owner,
-            item.due,
-        ];
+        let cells =
+            [item.row.to_string(), item.issue, if blank { "\n\n".into() } else { item.action }, item.owner, item.due];
         table_row(flow, &PLAN_COLUMNS, &cells, None);
     }
 }

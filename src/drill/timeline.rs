@@ -184,9 +184,8 @@ pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, h: f32) -> Layout {
     let top = scale_top(timeline.points.iter().flat_map(values).max().unwrap_or(0).max(1));
     let px = |minute: i64| x + w * minute as f32 / span;
     let py = |value: i64| y + h - h * value as f32 / top as f32;
-    let lines = (0..SERIES.len())
-        .map(|k| timeline.points.iter().map(|p| (px(p.minute), py(values(p)[k]))).collect())
-        .collect();
+    let lines =
+        (0..SERIES.len()).map(|k| timeline.points.iter().map(|p| (px(p.minute), py(values(p)[k]))).collect()).collect();
     let markers = timeline.markers.iter().filter(|m| m.minute >= 0).map(|m| (px(m.minute), m.inject)).collect();
     // An hour label each hour (each half hour in a short drill), on the clock's whole hours.
     let every = if span <= 120.0 { 30 } else { 60 };
