@@ -333,7 +333,7 @@ fn metrics(flow: &mut Flow, aar: &Aar) {
 fn chart(flow: &mut Flow, aar: &Aar) {
     const HEIGHT: f32 = 70.0;
     flow.heading("時系列", HEIGHT + 24.0);
-    let (x0, y0, w) = (LEFT + 10.0, flow.y + 8.0, RIGHT - LEFT - 12.0);
+    let (x0, y0, w) = (LEFT + 10.0, flow.y + 10.0, RIGHT - LEFT - 12.0);
     let layout = timeline::layout(&aar.timeline, x0, y0, w, HEIGHT);
     let top = flow.y;
     let page = flow.page();
@@ -347,10 +347,11 @@ fn chart(flow: &mut Flow, aar: &Aar) {
         let label = value.to_string();
         page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), y - 1.8, 7.0, Weight::Regular, &label);
     }
-    for (x, inject) in &layout.markers {
-        page.polyline(&[(*x, y0), (*x, y0 + HEIGHT)], false, 0.3, (0.6, 0.6, 0.6));
-        let label = format!("#{inject}");
-        page.text(x - text_width_mm(6.0, Weight::Regular, &label) / 2.0, y0 - 3.5, 6.0, Weight::Regular, &label);
+    for m in &layout.markers {
+        page.polyline(&[(m.x, y0), (m.x, y0 + HEIGHT)], false, 0.3, (0.6, 0.6, 0.6));
+        let label = format!("#{}", m.inject);
+        let y = y0 - 3.5 - 2.6 * f32::from(m.row);
+        page.text(m.x - text_width_mm(6.0, Weight::Regular, &label) / 2.0, y, 6.0, Weight::Regular, &label);
     }
     for (line, (_, _, rgb)) in layout.lines.iter().zip(timeline::SERIES) {
         page.polyline(line, false, 1.2, rgb);

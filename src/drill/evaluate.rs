@@ -802,6 +802,23 @@ payload = { count = 1 }
     }
 
     #[test]
+    fn need_received_in_auto_mode_counts_from_the_firing_and_team_returned_follows_the_team() {
+        let text = SCENARIO
+            .replace("detect = { need_dispatched = { inject = 2 } }", "detect = { need_received = { inject = 2 } }");
+        let scenario: Scenario = toml::from_str(&text).unwrap();
+        let mut s = Script::default();
+        s.fire(30, 2, InjectKind::HouseholdRequest, json!({ "need_id": 9, "need_no": "N-0009" }))
+            .fire(180, 4, InjectKind::TeamReport, json!({ "team_id": 7, "team_no": "T-007" }))
+            .add(185, "team.returned", json!({ "team_id": 6, "team_no": "T-006" }))
+            .add(195, "team.returned", json!({ "team_id": 7, "team_no": "T-007" }));
+        let evaluation = evaluate(&scenario, &s.0, at(200));
+        let second = &evaluation.injects[1];
+        assert_eq!((second.status, second.measured_minutes), (InjectStatus::Met, Some(0)), "entered as it fired");
+        let fourth = &evaluation.injects[3];
+        assert_eq!((fourth.status, fourth.measured_minutes), (InjectStatus::Met, Some(15)), "T-006 is another team");
+    }
+
+    #[test]
     fn metrics_of_the_scripted_morning() {
         let m = evaluate(&scenario(), &morning(), at(150)).metrics;
         assert_eq!(m.reception_wait, Summary { count: 2, median_minutes: Some(15.0), max_minutes: Some(20) });
