@@ -369,13 +369,10 @@ impl Aar {
             max: minutes_ja(s.max_minutes),
             note,
         };
-        let plain = |label, count: String, note: String| MetricLine {
-            label,
-            count,
-            median: "—".into(),
-            max: "—".into(),
-            note,
-        };
+        let plain =
+            |label, count: String, note: String| MetricLine {
+                label, count, median: "—".into(), max: "—".into(), note
+            };
         let warnings: Vec<i64> = m.warning_to_suspension.iter().filter_map(|w| w.minutes).collect();
         let no_suspension = m.warning_to_suspension.iter().filter(|w| w.minutes.is_none()).count();
         vec![
@@ -394,7 +391,9 @@ impl Aar {
                 format!("{}品目", m.out_of_stock.len()),
                 m.out_of_stock
                     .iter()
-                    .map(|s| format!("{} {}{}", s.item, span_ja(s.minutes), if s.still_out { "（継続中）" } else { "" }))
+                    .map(|s| {
+                        format!("{} {}{}", s.item, span_ja(s.minutes), if s.still_out { "（継続中）" } else { "" })
+                    })
                     .collect::<Vec<_>>()
                     .join("、"),
             ),

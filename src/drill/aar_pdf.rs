@@ -121,8 +121,11 @@ fn table_header(flow: &mut Flow, columns: &[Column]) {
 /// One table row of wrapped cells, on a new page (with the header again) when
 /// it does not fit; `fill` shades one cell, e.g. the result.
 fn table_row(flow: &mut Flow, columns: &[Column], cells: &[String], fill: Option<(usize, (f32, f32, f32))>) {
-    let wrapped: Vec<Vec<String>> =
-        columns.iter().zip(cells).map(|((_, w), text)| wrap_lines(text, w - 2.0 * PAD, SMALL, Weight::Regular)).collect();
+    let wrapped: Vec<Vec<String>> = columns
+        .iter()
+        .zip(cells)
+        .map(|((_, w), text)| wrap_lines(text, w - 2.0 * PAD, SMALL, Weight::Regular))
+        .collect();
     let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let height = lines as f32 * line_height_mm(SMALL) + 2.0 * PAD;
     if flow.room(height) {
@@ -268,12 +271,24 @@ fn status_fill(status: InjectStatus) -> Option<(f32, f32, f32)> {
     }
 }
 
-const INJECT_COLUMNS: [Column; 7] =
-    [("No", 10.0), ("種別・宛先", 36.0), ("予定", 14.0), ("実際", 14.0), ("期待される行動", 64.0), ("結果", 20.0), ("所要", 16.0)];
+const INJECT_COLUMNS: [Column; 7] = [
+    ("No", 10.0),
+    ("種別・宛先", 36.0),
+    ("予定", 14.0),
+    ("実際", 14.0),
+    ("期待される行動", 64.0),
+    ("結果", 20.0),
+    ("所要", 16.0),
+];
 
 fn inject_log(flow: &mut Flow, aar: &Aar) {
     flow.heading("インジェクト記録", 20.0);
-    flow.para(LEFT, SMALL, Weight::Regular, "予定は計画上の時刻、実際は発出した時刻（訓練時刻）。所要は発出から行動の確認まで。");
+    flow.para(
+        LEFT,
+        SMALL,
+        Weight::Regular,
+        "予定は計画上の時刻、実際は発出した時刻（訓練時刻）。所要は発出から行動の確認まで。",
+    );
     flow.y += 1.0;
     table_header(flow, &INJECT_COLUMNS);
     for row in &aar.injects {
@@ -318,7 +333,7 @@ fn metrics(flow: &mut Flow, aar: &Aar) {
 fn chart(flow: &mut Flow, aar: &Aar) {
     const HEIGHT: f32 = 70.0;
     flow.heading("時系列", HEIGHT + 24.0);
-    let (x0, y0, w) = (LEFT + 10.0, flow.y + 8.0, RIGHT - LEFT - 12.0);
+    let (x0, y0, w) = (LEFT + 10.0, flow.y + 10.0, RIGHT - LEFT - 12.0);
     let layout = timeline::layout(&aar.timeline, x0, y0, w, HEIGHT);
     let top = flow.y;
     let page = flow.page();
@@ -332,10 +347,11 @@ fn chart(flow: &mut Flow, aar: &Aar) {
         let label = value.to_string();
         page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), y - 1.8, 7.0, Weight::Regular, &label);
     }
-    for (x, inject) in &layout.markers {
-        page.polyline(&[(*x, y0), (*x, y0 + HEIGHT)], false, 0.3, (0.6, 0.6, 0.6));
-        let label = format!("#{inject}");
-        page.text(x - text_width_mm(6.0, Weight::Regular, &label) / 2.0, y0 - 3.5, 6.0, Weight::Regular, &label);
+    for m in &layout.markers {
+        page.polyline(&[(m.x, y0), (m.x, y0 + HEIGHT)], false, 0.3, (0.6, 0.6, 0.6));
+        let label = format!("#{}", m.inject);
+        let y = y0 - 3.5 - 2.6 * f32::from(m.row);
+        page.text(m.x - text_width_mm(6.0, Weight::Regular, &label) / 2.0, y, 6.0, Weight::Regular, &label);
     }
     for (line, (_, _, rgb)) in layout.lines.iter().zip(timeline::SERIES) {
         page.polyline(line, false, 1.2, rgb);
@@ -362,13 +378,8 @@ fn plan(flow: &mut Flow, aar: &Aar) {
     for item in aar.plan_rows() {
         let blank = item.issue.is_empty() && item.action.is_empty();
         // Blank rows are tall enough to write in by hand.
-        let cells = [
-            item.row.to_string(),
-            item.issue,
-            if blank { "\n\n".into() } else { item.action },
-            item.owner,
-            item.due,
-        ];
+        let cells =
+            [item.row.to_string(), item.issue, if blank { "\n\n".into() } else { item.action }, item.owner, item.due];
         table_row(flow, &PLAN_COLUMNS, &cells, None);
     }
 }

@@ -327,8 +327,9 @@ impl Judge<'_, '_> {
                 let (_, fired) = target(inject)?;
                 let mut last = from;
                 for id in &fired.volunteer_ids {
-                    let at = log
-                        .first_from(from, |e| e.kind == "volunteer.checked_in" && int(e, "volunteer_id") == Some(*id))?;
+                    let at = log.first_from(from, |e| {
+                        e.kind == "volunteer.checked_in" && int(e, "volunteer_id") == Some(*id)
+                    })?;
                     last = last.max(at);
                 }
                 Some(last)
@@ -458,8 +459,8 @@ fn needs_to_dispatch(log: &Log) -> Vec<NeedDispatch> {
     log.of("need.received")
         .filter_map(|(received_at, e)| {
             let need_no = text(e, "need_no")?;
-            let dispatched_at = log
-                .first_from(received_at, |d| d.kind == "team.dispatched" && text(d, "need_no") == Some(need_no));
+            let dispatched_at =
+                log.first_from(received_at, |d| d.kind == "team.dispatched" && text(d, "need_no") == Some(need_no));
             Some(NeedDispatch {
                 need_no: need_no.to_string(),
                 received_at,
@@ -653,7 +654,15 @@ payload = { count = 1 }
         pub fn add(&mut self, minute: i64, kind: &str, data: Value) -> &mut Script {
             let seq = self.0.len() as i64 + 1;
             let at = at(minute).to_rfc3339();
-            self.0.push(Event { seq, at, actor: "trainee".into(), kind: kind.into(), subject: None, data, drill: true });
+            self.0.push(Event {
+                seq,
+                at,
+                actor: "trainee".into(),
+                kind: kind.into(),
+                subject: None,
+                data,
+                drill: true,
+            });
             self
         }
 
@@ -692,8 +701,16 @@ payload = { count = 1 }
             .need(55, "need.received", "N-0003", "received")
             .need(60, "need.status_changed", "N-0003", "cancelled")
             .add(60, log::SKIPPED, json!({ "inject": 5 }))
-            .add(75, "team.dispatched", json!({ "team_id": 1, "team_no": "T-001", "need_no": "N-0001", "members": ["V-0101"] }))
-            .add(75, "items.lent", json!({ "team_id": 1, "lines": [{ "item_id": 1, "name": "一輪車", "qty": 2, "stock": 0 }] }))
+            .add(
+                75,
+                "team.dispatched",
+                json!({ "team_id": 1, "team_no": "T-001", "need_no": "N-0001", "members": ["V-0101"] }),
+            )
+            .add(
+                75,
+                "items.lent",
+                json!({ "team_id": 1, "lines": [{ "item_id": 1, "name": "一輪車", "qty": 2, "stock": 0 }] }),
+            )
             .need(75, "need.status_changed", "N-0001", "active")
             .fire(90, 9, InjectKind::VolunteerArrival, json!({ "volunteer_ids": [103], "headcount": 1 }))
             .add(100, "item.received", json!({ "item_id": 1, "name": "一輪車", "qty": 5, "stock": 5 }))
@@ -720,7 +737,17 @@ payload = { count = 1 }
         use InjectStatus::*;
         assert_eq!(
             statuses,
-            [(1, Met), (2, Late), (3, Missed), (4, Pending), (5, Skipped), (6, Fired), (7, Fired), (8, Pending), (9, Fired)]
+            [
+                (1, Met),
+                (2, Late),
+                (3, Missed),
+                (4, Pending),
+                (5, Skipped),
+                (6, Fired),
+                (7, Fired),
+                (8, Pending),
+                (9, Fired)
+            ]
         );
         let first = &evaluation.injects[0];
         assert_eq!((first.detected_at, first.measured_minutes), (Some(at(20)), Some(20)), "the last of the two");
@@ -749,7 +776,11 @@ payload = { count = 1 }
         let mut s = Script(std::mem::take(&mut events));
         s.add(148, log::STOPPED, json!({ "reason": "trainer" }));
         let evaluation = evaluate(&scenario(), &s.0, at(150));
-        assert_eq!(status_of(&evaluation, 6), InjectStatus::Missed, "its 20 minutes had not run out, but the drill ended");
+        assert_eq!(
+            status_of(&evaluation, 6),
+            InjectStatus::Missed,
+            "its 20 minutes had not run out, but the drill ended"
+        );
         assert_eq!(status_of(&evaluation, 7), InjectStatus::Fired, "no detect: the trainer judges it");
         assert_eq!(evaluation.stopped, Some(at(148)));
     }
@@ -757,14 +788,34 @@ payload = { count = 1 }
     #[test]
     fn detection_after_the_deadline_is_late_and_before_it_met() {
         let mut s = Script(morning());
-        s.add(150, "item.received", json!({ "name": "一輪車", "stock": 7 }))
-            .add(160, "center.suspended", json!({ "reason": "大雨警報", "recall": [] }));
+        s.add(150, "item.received", json!({ "name": "一輪車", "stock": 7 })).add(
+            160,
+            "center.suspended",
+            json!({ "reason": "大雨警報", "recall": [] }),
+        );
         let evaluation = evaluate(&scenario(), &s.0, at(170));
         assert_eq!(status_of(&evaluation, 3), InjectStatus::Late);
         assert_eq!(evaluation.injects[2].measured_minutes, Some(40));
         assert_eq!(status_of(&evaluation, 6), InjectStatus::Met);
         assert_eq!(evaluation.injects[5].measured_minutes, Some(10));
         assert_eq!(evaluation.metrics.warning_to_suspension[0].minutes, Some(40));
+    }
+
+    #[test]
+    fn need_received_in_auto_mode_counts_from_the_firing_and_team_returned_follows_the_team() {
+        let text = SCENARIO
+            .replace("detect = { need_dispatched = { inject = 2 } }", "detect = { need_received = { inject = 2 } }");
+        let scenario: Scenario = toml::from_str(&text).unwrap();
+        let mut s = Script::default();
+        s.fire(30, 2, InjectKind::HouseholdRequest, json!({ "need_id": 9, "need_no": "N-0009" }))
+            .fire(180, 4, InjectKind::TeamReport, json!({ "team_id": 7, "team_no": "T-007" }))
+            .add(185, "team.returned", json!({ "team_id": 6, "team_no": "T-006" }))
+            .add(195, "team.returned", json!({ "team_id": 7, "team_no": "T-007" }));
+        let evaluation = evaluate(&scenario, &s.0, at(200));
+        let second = &evaluation.injects[1];
+        assert_eq!((second.status, second.measured_minutes), (InjectStatus::Met, Some(0)), "entered as it fired");
+        let fourth = &evaluation.injects[3];
+        assert_eq!((fourth.status, fourth.measured_minutes), (InjectStatus::Met, Some(15)), "T-006 is another team");
     }
 
     #[test]

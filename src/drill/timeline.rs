@@ -37,7 +37,7 @@ pub struct TimelinePoint {
     pub open_needs: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Marker {
     pub minute: i64,
     pub inject: u32,
@@ -165,14 +165,24 @@ fn scale_top(max: i64) -> i64 {
     }
 }
 
+/// A fired inject placed on the chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkerAt {
+    pub x: f32,
+    pub inject: u32,
+    /// 0 or 1: the label's row, so that labels of injects close together do not overlap.
+    pub row: u8,
+    pub marker: Marker,
+}
+
 /// The chart laid out in a box whose top-left is (x, y), y growing downwards
 /// (as in SVG and in our PDF pages).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     /// One polyline per entry of [`SERIES`].
     pub lines: Vec<Vec<(f32, f32)>>,
-    /// x of each fired inject, with its id.
-    pub markers: Vec<(f32, u32)>,
+    /// Each fired inject, left to right.
+    pub markers: Vec<MarkerAt>,
     /// Hour labels along the bottom: x and `HH:MM`.
     pub x_ticks: Vec<(f32, String)>,
     /// Scale labels on the left: y and value.
@@ -184,10 +194,9 @@ pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, h: f32) -> Layout {
     let top = scale_top(timeline.points.iter().flat_map(values).max().unwrap_or(0).max(1));
     let px = |minute: i64| x + w * minute as f32 / span;
     let py = |value: i64| y + h - h * value as f32 / top as f32;
-    let lines = (0..SERIES.len())
-        .map(|k| timeline.points.iter().map(|p| (px(p.minute), py(values(p)[k]))).collect())
-        .collect();
-    let markers = timeline.markers.iter().filter(|m| m.minute >= 0).map(|m| (px(m.minute), m.inject)).collect();
+    let lines =
+        (0..SERIES.len()).map(|k| timeline.points.iter().map(|p| (px(p.minute), py(values(p)[k]))).collect()).collect();
+    let markers = place_markers(timeline, px, w * 0.035);
     // An hour label each hour (each half hour in a short drill), on the clock's whole hours.
     let every = if span <= 120.0 { 30 } else { 60 };
     let offset = (every - (timeline.start.timestamp() / 60).rem_euclid(every)) % every;
@@ -202,9 +211,25 @@ pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, h: f32) -> Layout {
     Layout { lines, markers, x_ticks, y_ticks }
 }
 
+/// The markers left to right; a label closer than `gap` to the one before goes up a row.
+fn place_markers(timeline: &Timeline, px: impl Fn(i64) -> f32, gap: f32) -> Vec<MarkerAt> {
+    let mut fired: Vec<&Marker> = timeline.markers.iter().filter(|m| m.minute >= 0).collect();
+    fired.sort_by_key(|m| (m.minute, m.inject));
+    let mut placed: Vec<MarkerAt> = Vec::with_capacity(fired.len());
+    for m in fired {
+        let x = px(m.minute);
+        let row = match placed.last() {
+            Some(before) if x - before.x < gap => 1 - before.row,
+            _ => 0,
+        };
+        placed.push(MarkerAt { x, inject: m.inject, row, marker: m.clone() });
+    }
+    placed
+}
+
 /// The chart as inline SVG for the AAR page.
 pub fn svg(aar: &Aar) -> String {
-    let (left, top, w, h) = (40.0_f32, 34.0_f32, 640.0_f32, 200.0_f32);
+    let (left, top, w, h) = (40.0_f32, 40.0_f32, 640.0_f32, 200.0_f32);
     let chart = layout(&aar.timeline, left, top, w, h);
     let mut out = String::new();
     let _ = write!(
@@ -239,14 +264,14 @@ pub fn svg(aar: &Aar) -> String {
             top + h + 16.0
         );
     }
-    for ((x, inject), marker) in chart.markers.iter().zip(&aar.timeline.markers) {
+    for MarkerAt { x, inject, row, marker } in &chart.markers {
         let _ = write!(
             out,
             r##"<g class="marker {}"><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#999" stroke-dasharray="3 3"/><text x="{x}" y="{}" text-anchor="middle" font-size="9">#{inject}</text><title>#{inject} {}</title></g>"##,
             super::aar::status_class(marker.status),
             top,
             top + h,
-            top - 3.0,
+            top - 3.0 - 10.0 * f32::from(*row),
             marker.label
         );
     }
@@ -295,6 +320,16 @@ mod tests {
         assert_eq!(count("series"), 3);
         assert_eq!(count("marker"), 6);
         assert!(drawn.contains(">08:00<") && drawn.contains(">10:00<"), "hour labels");
+    }
+
+    #[test]
+    fn labels_of_injects_fired_close_together_alternate_rows() {
+        let mut timeline = built().timeline;
+        timeline.markers.iter_mut().find(|m| m.inject == 7).unwrap().minute = 2;
+        timeline.markers.iter_mut().find(|m| m.inject == 9).unwrap().minute = 31;
+        let chart = layout(&timeline, 0.0, 0.0, 150.0, 50.0);
+        let rows: Vec<(u32, u8)> = chart.markers.iter().map(|m| (m.inject, m.row)).collect();
+        assert_eq!(rows, [(1, 0), (7, 1), (2, 0), (9, 1), (3, 0), (6, 0)], "in time order");
     }
 
     #[test]
