@@ -100,3 +100,105 @@ window.Borasen = {
     return node;
   },
 };
+
+// The trainees' drill inbox: on a drill server (the page shows the 「訓練」
+// banner), messages of fired injects addressed to this page's section (or to
+// all) pop up as toasts at the top right. Polled every 3 s from the last seq
+// seen in this tab (sessionStorage: a reload shows nothing twice; a new tab
+// starts from now). Every new message is also sent to the page's own script
+// as a `borasen:drill-message` event (the needs page takes call slips from it).
+(function () {
+  if (!document.querySelector(".drill-banner")) return;
+  const path = location.pathname;
+  if (path === "/drill" || path.indexOf("/drill/") === 0) return; // the trainer sees it all on the console
+  // Sections by page; `null`: every section (the board and the map are the whole center).
+  const PAGES = [
+    ["/reception", ["reception"]], ["/desk", ["reception"]], ["/needs", ["needs"]],
+    ["/matching", ["matching", "dispatch"]], ["/inventory", ["equipment"]], ["/board", null], ["/map", null],
+  ];
+  let sections = []; // another page: messages to all only
+  PAGES.forEach(function (p) { if (path === p[0] || path.indexOf(p[0] + "/") === 0) sections = p[1]; });
+  const KEY = "borasen-drill-inbox-since";
+  const BASE = 3000;
+  let delay = BASE;
+  let since = null;
+  try { const kept = sessionStorage.getItem(KEY); if (kept !== null && kept !== "") since = Number(kept); } catch (e) { /* no storage */ }
+
+  if (!document.querySelector('link[href="/assets/drill.css"]')) {
+    const sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = "/assets/drill.css";
+    document.head.appendChild(sheet);
+  }
+  const el = window.Borasen.el;
+  let box = null;
+
+  function keep(seq) {
+    since = seq;
+    try { sessionStorage.setItem(KEY, String(seq)); } catch (e) { /* no storage */ }
+  }
+
+  function toast(m) {
+    if (!box) {
+      box = el("div", "drill-toasts");
+      box.id = "drill-toasts";
+      box.setAttribute("aria-live", "polite");
+      document.body.appendChild(box);
+    }
+    const t = el("div", "drill-toast");
+    t.setAttribute("role", "status");
+    t.dataset.seq = m.seq;
+    t.dataset.inject = m.inject;
+    const head = el("div", "drill-toast-head");
+    head.appendChild(el("strong", "", "訓練メッセージ"));
+    head.appendChild(el("span", "drill-toast-to", m.to_label || m.to));
+    head.appendChild(el("time", "", (m.at || "").slice(11, 16)));
+    const close = el("button", "drill-toast-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "閉じる");
+    close.addEventListener("click", function () { t.remove(); });
+    head.appendChild(close);
+    t.appendChild(head);
+    if (m.kind_label) t.appendChild(el("div", "drill-toast-kind", m.kind_label));
+    t.appendChild(el("p", "drill-toast-message", m.message));
+    box.prepend(t);
+    while (box.children.length > 6) box.lastChild.remove();
+  }
+
+  async function poll() {
+    let stop = false;
+    try {
+      const response = await fetch("/api/drill/inbox?since=" + (since === null ? 0 : since), {
+        headers: { "Accept-Language": "ja" },
+      });
+      if (response.status === 404 || response.status === 401 || response.status === 403) {
+        stop = true; // not a drill server (or signed out): nothing to show
+      } else if (!response.ok) {
+        throw new Error("inbox " + response.status);
+      } else {
+        const answer = await response.json();
+        const messages = answer.messages || [];
+        const first = since === null;
+        let last = Number(answer.seq) || 0;
+        if (!first && last < since) {
+          keep(last); // a new drill database: its seqs start again
+        } else {
+          if (!first) {
+            messages.forEach(function (m) {
+              if (m.seq <= since) return;
+              document.dispatchEvent(new CustomEvent("borasen:drill-message", { detail: m }));
+              if (m.to === "all" || sections === null || sections.indexOf(m.to) >= 0) toast(m);
+            });
+          }
+          messages.forEach(function (m) { if (m.seq > last) last = m.seq; });
+          keep(Math.max(last, since || 0));
+        }
+        delay = BASE;
+      }
+    } catch (e) {
+      delay = Math.min(60000, delay * 2);
+    }
+    if (!stop) setTimeout(poll, delay);
+  }
+  poll();
+})();

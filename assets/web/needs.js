@@ -127,6 +127,7 @@
       : await api("POST", "/api/needs", body);
     submit.disabled = false;
     if (answer.ok) {
+      if (body.drill_call !== undefined) takenCalls.add(body.drill_call);
       sessionStorage.setItem("needs-flash", answer.body.need_no + (editing ? " を更新しました。" : " を受け付けました。"));
       location.href = "/needs";
       return;
@@ -138,7 +139,9 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    send(values());
+    const body = values();
+    if (drillCall !== null && !editing) body.drill_call = drillCall;
+    send(body);
   });
 
   cancelEdit.addEventListener("click", function () { location.href = "/needs"; });
@@ -265,12 +268,110 @@
   });
   document.getElementById("edit-need").addEventListener("click", function () {
     editing = current;
+    forgetCall();
     fill(current);
     document.getElementById("intake-title").textContent = current.need_no + " を編集";
     submit.textContent = "変更を保存";
     cancelEdit.hidden = false;
     form.scrollIntoView({ block: "start" });
   });
+
+  // ---- drill: call slips (訓練: 電話メモ) ----
+  // Household calls queued by the scenario wait here; taking one copies it into
+  // the intake form (still a phone call: the trainee may ask again and edit) and
+  // the save carries `drill_call`, so the server links the need to the inject.
+  // Slips already written up are remembered in this tab.
+  function takenStore() {
+    const KEY = "borasen-drill-calls-taken";
+    let ids = [];
+    try { ids = JSON.parse(sessionStorage.getItem(KEY) || "[]"); } catch (e) { ids = []; }
+    return {
+      has: function (id) { return ids.indexOf(id) >= 0; },
+      add: function (id) {
+        if (ids.indexOf(id) < 0) ids.push(id);
+        try { sessionStorage.setItem(KEY, JSON.stringify(ids)); } catch (e) { /* no storage */ }
+      },
+    };
+  }
+  const takenCalls = takenStore();
+  const slips = document.getElementById("drill-calls");
+  const slipList = document.getElementById("drill-call-list");
+  const callNote = document.getElementById("drill-call-note");
+  let drillCall = null; // the inject whose call slip is in the form
+
+  function forgetCall() {
+    drillCall = null;
+    if (callNote) callNote.hidden = true;
+    if (slipList) slipList.querySelectorAll(".chosen").forEach(function (b) { b.classList.remove("chosen"); });
+  }
+
+  function fillCall(c) {
+    const f = form.elements;
+    form.reset();
+    ["requester_name", "requester_furigana", "phone", "address", "town", "household_notes", "notes"].forEach(function (name) {
+      f[name].value = c[name] || "";
+    });
+    f.zone.value = c.zone || "";
+    if (f.zone.value !== (c.zone || "")) f.zone.value = ""; // a zone this map does not have: found again from the address
+    f.lat.value = c.lat === null || c.lat === undefined ? "" : c.lat;
+    f.lon.value = c.lon === null || c.lon === undefined ? "" : c.lon;
+    f.elderly_only.checked = !!c.elderly_only;
+    f.needs_care.checked = !!c.needs_care;
+    f.people_needed.value = c.people_needed === null || c.people_needed === undefined ? "" : c.people_needed;
+    f.days_estimated.value = c.days_estimated || 1;
+    f.priority.value = String(c.priority || 3);
+    f.parking.value = c.parking || "unknown";
+    f.equipment.value = (c.equipment || []).join("、");
+    f.photos_allowed.checked = !!c.photos_allowed;
+    const via = c.received_via || "phone";
+    form.querySelectorAll("input[name=received_via]").forEach(function (i) { i.checked = i.value === via; });
+    form.querySelectorAll("input[name=damage]").forEach(function (i) { i.checked = (c.damage || []).indexOf(i.value) >= 0; });
+    form.querySelectorAll("input[name=categories]").forEach(function (i) { i.checked = (c.categories || []).indexOf(i.value) >= 0; });
+  }
+
+  function takeCall(m, slip) {
+    editing = null;
+    document.getElementById("intake-title").textContent = "ニーズ受付（ニーズ票）";
+    submit.textContent = "受け付ける";
+    cancelEdit.hidden = true;
+    clearErrors();
+    duplicates.hidden = true;
+    fillCall(m.call);
+    forgetCall();
+    drillCall = m.inject;
+    slip.classList.add("chosen");
+    callNote.textContent = "電話メモ #" + m.inject + " から入力中です。電話で確かめて、必要なら直してから受け付けてください。";
+    callNote.hidden = false;
+    form.scrollIntoView({ block: "start" });
+  }
+
+  function addSlip(m) {
+    if (!slips || !m || !m.call || takenCalls.has(m.inject)) return;
+    if (slipList.querySelector('[data-inject="' + m.inject + '"]')) return;
+    const c = m.call;
+    const li = el("li", "drill-call");
+    li.dataset.inject = m.inject;
+    const slip = el("button", "secondary take-call");
+    slip.type = "button";
+    slip.dataset.inject = m.inject;
+    slip.appendChild(el("time", "", (m.at || "").slice(11, 16)));
+    slip.appendChild(el("strong", "", " " + (c.requester_name || "（氏名なし）") + " "));
+    slip.appendChild(el("span", "", (c.address || "") + "　" +
+      (c.categories || []).map(function (k) { return CATEGORY[k] || k; }).join("・") +
+      (c.priority ? "　優先度" + c.priority : "")));
+    slip.addEventListener("click", function () { takeCall(m, slip); });
+    li.appendChild(slip);
+    if (m.message) li.appendChild(el("small", "", m.message));
+    slipList.appendChild(li);
+    slips.hidden = false;
+  }
+
+  if (slips) {
+    document.addEventListener("borasen:drill-message", function (event) { addSlip(event.detail); });
+    api("GET", "/api/drill/inbox?since=0").then(function (answer) {
+      if (answer.ok) (answer.body.messages || []).forEach(addSlip);
+    }, function () { /* the inbox poll brings new ones */ });
+  }
 
   // ---- arriving from the map (`?new=1&lat=…&lon=…`), and the message after a save ----
   const params = new URLSearchParams(location.search);

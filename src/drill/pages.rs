@@ -1,9 +1,96 @@
-//! The trainer console page (`/drill`). (Being written.)
+//! The trainer console page (`/drill`, trainers and admins): the scenario,
+//! the drill clock and its controls, the injects with their expected actions,
+//! the objectives with ratings and observations, the improvement plan and the
+//! links to the after-action report. The page draws itself from `GET
+//! /api/drill` and posts the trainer's commands to the JSON API.
 
+use askama::Template;
 use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
 
 use crate::app::AppState;
+use crate::auth::extract::TrainerUser;
+use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/drill", get(console_page))
+}
+
+/// The speeds offered at one tap; any whole number 1–120 can be typed.
+pub const SPEEDS: [u32; 8] = [1, 2, 4, 8, 15, 30, 60, 120];
+
+#[derive(Template)]
+#[template(path = "drill/console.html")]
+struct ConsolePage {
+    page: PageContext,
+    speeds: &'static [u32],
+}
+
+async fn console_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = match page_user(&state, &headers).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
+    };
+    let page = PageContext::new(&state, &headers, Some(user));
+    let allowed = page.user.as_ref().is_some_and(|u| TrainerUser::ROLES.contains(&u.role));
+    if !allowed {
+        let text = page.t.forbidden;
+        return message_page(page, StatusCode::FORBIDDEN, "訓練", text);
+    }
+    render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::web::strings::strings;
+
+    fn page(drill: bool) -> String {
+        let page = PageContext { lang: Lang::Ja, t: strings(Lang::Ja), drill, user: None };
+        ConsolePage { page, speeds: &SPEEDS }.render().expect("the console renders")
+    }
+
+    #[test]
+    fn the_console_renders_in_a_drill() {
+        let html = page(true);
+        assert!(html.contains("drill-banner"), "the 訓練 banner");
+        for id in [
+            "id=\"drill-console\"",
+            "id=\"drill-on\"",
+            "id=\"drill-clock\"",
+            "id=\"drill-start\"",
+            "id=\"drill-pause\"",
+            "id=\"drill-resume\"",
+            "id=\"drill-stop\"",
+            "id=\"speed-select\"",
+            "id=\"inject-list\"",
+            "id=\"objectives\"",
+            "id=\"general-observation-form\"",
+            "id=\"plan-form\"",
+            "href=\"/drill/aar\"",
+            "href=\"/api/drill/aar.pdf\"",
+            "/assets/drill.js",
+            "/assets/drill.css",
+        ] {
+            assert!(html.contains(id), "{id}");
+        }
+        for speed in SPEEDS {
+            assert!(html.contains(&format!("<option value=\"{speed}\">")), "speed {speed}");
+        }
+        // In a drill the explanation for the live server starts hidden.
+        assert!(html.contains("id=\"drill-off\" hidden"));
+    }
+
+    #[test]
+    fn on_a_live_server_the_console_explains_how_to_start_a_drill() {
+        let html = page(false);
+        assert!(!html.contains("class=\"drill-banner\""));
+        assert!(html.contains("borasen serve --drill drills/rain-day3.toml"));
+        assert!(html.contains("borasen drill run"));
+        assert!(!html.contains("id=\"drill-off\" hidden"));
+    }
 }

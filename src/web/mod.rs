@@ -21,7 +21,6 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(pages::logout))
         .route("/lang/{code}", get(pages::switch_language))
         .route("/board", get(pages::board))
-        .route("/drill", get(pages::coming_soon))
         .route("/assets/{*path}", get(assets::serve))
         .route("/healthz", get(pages::healthz))
 }

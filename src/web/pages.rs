@@ -174,19 +174,6 @@ pub fn message_page(page: PageContext, status: StatusCode, heading: &str, messag
     render(status, &MessagePage { page, heading: heading.to_string(), message: message.to_string() })
 }
 
-/// Sections whose issues are still open.
-pub async fn coming_soon(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    let page = PageContext::new(&state, &headers, Some(user));
-    let heading =
-        page.t.sections.iter().find(|s| s.path == uri.path()).map_or(page.t.app_name, |s| s.label).to_string();
-    let message = page.t.coming_soon.to_string();
-    render(StatusCode::OK, &MessagePage { page, heading, message })
-}
-
 /// 200 when the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db.read).await {
