@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use axum::response::Response;
+
+use super::aar::{self, Aar};
 use super::inbox::{self, Inbox};
 use super::log::{Observation, PlanItem, Rated, Rating};
 use super::run::DrillRun;
@@ -35,6 +38,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate))
         .routes(routes!(plan))
         .routes(routes!(messages))
+        .routes(routes!(aar_pdf))
+        .routes(routes!(aar_json))
+}
+
+/// The after-action report of the run so far (final once stopped).
+pub async fn report(run: &DrillRun) -> Result<Aar, AppError> {
+    let events = run.events().await?;
+    let participants = super::unattended::participants(&run.env.db, &events).await?;
+    Ok(aar::build(&run.scenario, &events, run.env.clock.now(), participants))
+}
+
+/// 事後検証報告書 (AAR), A4 PDF with the 「訓練」 watermark.
+#[utoipa::path(get, path = "/api/drill/aar.pdf", tag = "drill",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn aar_pdf(State(state): State<AppState>, _who: TrainerUser) -> Result<Response, AppError> {
+    let report = report(running(&state)?).await?;
+    let name = format!("aar-{}.pdf", report.overview.scenario_id);
+    let pdf = tokio::task::spawn_blocking(move || super::aar_pdf::render(&report, true))
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(crate::web::pdf_response(&name, pdf))
+}
+
+/// The AAR as data (the same as `drill run` writes).
+#[utoipa::path(get, path = "/api/drill/aar.json", tag = "drill",
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+async fn aar_json(State(state): State<AppState>, _who: TrainerUser) -> Result<Json<Aar>, AppError> {
+    Ok(Json(report(running(&state)?).await?))
 }
 
 pub fn running(state: &AppState) -> Result<&Arc<DrillRun>, AppError> {

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::app::AppState;
@@ -16,7 +16,7 @@ use crate::auth::extract::TrainerUser;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/drill", get(console_page))
+    Router::new().route("/drill", get(console_page)).route("/drill/aar", get(aar_page))
 }
 
 /// The speeds offered at one tap; any whole number 1–120 can be typed.
@@ -41,6 +41,26 @@ async fn console_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
         return message_page(page, StatusCode::FORBIDDEN, "訓練", text);
     }
     render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS })
+}
+
+/// The after-action report as a page, with the improvement plan to fill in.
+async fn aar_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = match page_user(&state, &headers).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
+    };
+    let page = PageContext::new(&state, &headers, Some(user));
+    if !page.user.as_ref().is_some_and(|u| TrainerUser::ROLES.contains(&u.role)) {
+        let text = page.t.forbidden;
+        return message_page(page, StatusCode::FORBIDDEN, "事後検証報告書", text);
+    }
+    let Some(run) = &state.drill else {
+        return message_page(page, StatusCode::NOT_FOUND, "事後検証報告書", "訓練は実行されていません。");
+    };
+    match super::http::report(run).await {
+        Ok(report) => super::aar_page::page(page, &report),
+        Err(error) => error.into_response(),
+    }
 }
 
 #[cfg(test)]
