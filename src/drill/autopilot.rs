@@ -65,10 +65,18 @@ enum Task {
     /// Act on a queued survey result, change or cancellation.
     Apply(u32),
     /// A team phoned in: record its return.
-    TeamBack { team_id: i64, outcome: Outcome, report: String, injury: String },
+    TeamBack {
+        team_id: i64,
+        outcome: Outcome,
+        report: String,
+        injury: String,
+    },
     Suspend(String),
     /// Borrow replacements for broken stock.
-    Replace { item_id: i64, qty: i64 },
+    Replace {
+        item_id: i64,
+        qty: i64,
+    },
 }
 
 pub struct Autopilot {
@@ -189,7 +197,8 @@ impl Autopilot {
     }
 
     async fn do_tasks(&mut self, run: &DrillRun, now: DateTime<FixedOffset>) -> Result<(), AppError> {
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.tasks).into_iter().partition(|(at, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.tasks).into_iter().partition(|(at, _)| *at <= now);
         self.tasks = later;
         for (_, task) in due {
             if let Err(error) = self.do_task(run, task).await {
@@ -212,10 +221,10 @@ impl Autopilot {
             }
             Task::Apply(id) => {
                 let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
-                inject::apply(env, inject, payload).await?;
+                inject::apply(env, &self.actor, inject, payload).await?;
             }
             Task::TeamBack { team_id, outcome, report, injury } => {
-                inject::return_team(env, team_id, outcome, &report, &injury).await?;
+                inject::return_team(env, &self.actor, team_id, outcome, &report, &injury).await?;
             }
             Task::Suspend(reason) => {
                 let reason = if reason.is_empty() { "気象警報".to_string() } else { reason };
@@ -246,8 +255,9 @@ impl Autopilot {
             } else {
                 continue;
             };
-            let report = if outcome == Outcome::Done { "作業完了（自動操縦）" } else { "活動中止により帰着" };
-            if let Err(error) = inject::return_team(env, team.id, outcome, report, "").await {
+            let report =
+                if outcome == Outcome::Done { "作業完了（自動操縦）" } else { "活動中止により帰着" };
+            if let Err(error) = inject::return_team(env, &self.actor, team.id, outcome, report, "").await {
                 tracing::debug!(error = %error.message.en, "autopilot return refused");
             }
         }
@@ -346,7 +356,8 @@ mod tests {
 
     #[test]
     fn teams_take_the_tools_their_work_needs_while_stock_lasts() {
-        let mut stock = vec![(1, "剣スコップ".to_string(), 5), (2, "一輪車".to_string(), 1), (3, "軍手".to_string(), 100)];
+        let mut stock =
+            vec![(1, "剣スコップ".to_string(), 5), (2, "一輪車".to_string(), 1), (3, "軍手".to_string(), 100)];
         let first = tools(&[Category::Mud], 6, &mut stock);
         assert_eq!(first, vec![Loan { item_id: 3, qty: 6 }, Loan { item_id: 1, qty: 4 }, Loan { item_id: 2, qty: 1 }]);
         let second = tools(&[Category::Mud, Category::Debris], 3, &mut stock);

@@ -342,7 +342,16 @@ impl Judge<'_, '_> {
             }
             Detect::NeedDispatched { inject } => {
                 let need_no = self.facts.need_no(*inject)?;
-                log.first_from(from, |e| e.kind == "team.dispatched" && text(e, "need_no") == Some(need_no))
+                let on_need = |e: &Event, kind: &str| e.kind == kind && text(e, "need_no") == Some(need_no);
+                // A team already on site when this inject fired (a later call about the
+                // same need) is the action done: it counts from the firing.
+                let out_before = log.entries.iter().take_while(|(t, _)| *t < from).fold(0, |out, (_, e)| {
+                    out + i32::from(on_need(e, "team.dispatched")) - i32::from(on_need(e, "team.returned"))
+                });
+                if out_before > 0 {
+                    return Some(from);
+                }
+                log.first_from(from, |e| on_need(e, "team.dispatched"))
             }
             Detect::TeamReturned { inject } => {
                 let team_id = target(inject)?.1.team_id?;
@@ -856,5 +865,44 @@ payload = { count = 1 }
     fn summary_median_of_an_even_count_is_the_mean_of_the_middle_two() {
         assert_eq!(Summary::of(vec![30, 10, 20, 40]).median_minutes, Some(25.0));
         assert_eq!(Summary::of(vec![]), Summary::default());
+    }
+
+    #[test]
+    fn a_team_already_out_on_the_need_meets_a_later_dispatch_expectation() {
+        let scenario: Scenario = toml::from_str(
+            r#"
+id = "t"
+title = "t"
+hazard = "大雨"
+sim_start = "2026-07-12T08:00:00+09:00"
+duration = "6h"
+
+[[injects]]
+id = 1
+at = "+00:00"
+kind = "household_request"
+
+[[injects]]
+id = 2
+at = "+01:00"
+kind = "need_update"
+expect = { text = "優先度1で送り出す", within = "30m", detect = { need_dispatched = { inject = 1 } } }
+"#,
+        )
+        .unwrap();
+        let mut out = Script::default();
+        out.fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
+            .add(30, "team.dispatched", json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
+            .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
+        let result = &evaluate(&scenario, &out.0, at(70)).injects[1];
+        assert_eq!((result.status, result.measured_minutes), (InjectStatus::Met, Some(0)));
+
+        let mut back = Script::default();
+        back.fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
+            .add(30, "team.dispatched", json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
+            .add(50, "team.returned", json!({ "team_id": 1, "need_no": "N-0001" }))
+            .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
+        assert_eq!(evaluate(&scenario, &back.0, at(70)).injects[1].status, InjectStatus::Fired, "the team came back");
+        assert_eq!(evaluate(&scenario, &back.0, at(95)).injects[1].status, InjectStatus::Missed);
     }
 }

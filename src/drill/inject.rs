@@ -38,7 +38,7 @@ pub async fn fire(
 ) -> Result<Fired, AppError> {
     let mut fired = blank(inject, payload, by, scheduled);
     let auto = payload.mode() == Mode::Auto;
-    if let Err(error) = act(env, inject.id, payload, &mut fired, auto).await {
+    if let Err(error) = act(env, &actor(), inject.id, payload, &mut fired, auto).await {
         // The inject still happened: the trainer sees why the system could not take it.
         tracing::warn!(inject = inject.id, error = %error.message.en, "inject could not act");
         fired.note = Some(error.message.ja.to_string());
@@ -73,14 +73,14 @@ fn blank(inject: &Inject, payload: &Payload, by: FiredBy, scheduled: Option<Date
 }
 
 /// Does what a queued inject asks, as a trainee would (the autopilot).
-pub async fn apply(env: &Env, inject: &Inject, payload: &Payload) -> Result<(), AppError> {
+pub async fn apply(env: &Env, by: &Actor, inject: &Inject, payload: &Payload) -> Result<(), AppError> {
     let mut fired = blank(inject, payload, FiredBy::Trainer, None);
-    act(env, inject.id, payload, &mut fired, true).await
+    act(env, by, inject.id, payload, &mut fired, true).await
 }
 
 /// `auto`: enter it into the system; otherwise it is a message or call slip
 /// (arrivals and equipment act either way).
-async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: bool) -> Result<(), AppError> {
+async fn act(env: &Env, by: &Actor, id: u32, payload: &Payload, fired: &mut Fired, auto: bool) -> Result<(), AppError> {
     if let Some(request) = payload.request()
         && let Some((need_id, need_no)) = links::need_of(&env.db.read, request).await?
     {
@@ -91,7 +91,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
         Payload::VolunteerArrival(arrival) => {
             for form in people::forms(id, arrival, env.clock.activity_day()) {
                 let headcount = form.group_size.unwrap_or(1);
-                let volunteer = match register(&env.db, &env.clock, &actor(), form, Channel::Public).await? {
+                let volunteer = match register(&env.db, &env.clock, by, form, Channel::Public).await? {
                     Registered::Created { volunteer, .. } | Registered::Existing(volunteer) => volunteer,
                 };
                 fired.volunteer_ids.push(volunteer.id);
@@ -99,7 +99,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
             }
         }
         Payload::HouseholdRequest(call) if auto => {
-            let need = enter_call(env, call).await?;
+            let need = enter_call(env, by, call).await?;
             fired.need_id = Some(need.0);
             fired.need_no = Some(need.1);
         }
@@ -114,7 +114,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
             if let Some(people) = survey.people {
                 patch.fields.insert("people_needed".into(), json!(people));
             }
-            edit_need(env, fired.need_id, patch).await?;
+            edit_need(env, by, fired.need_id, patch).await?;
         }
         Payload::NeedUpdate(change) if auto => {
             let mut patch = NeedPatch::default();
@@ -127,7 +127,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
                     patch.fields.insert(field.into(), value);
                 }
             }
-            edit_need(env, fired.need_id, patch).await?;
+            edit_need(env, by, fired.need_id, patch).await?;
         }
         Payload::NeedCancel(cancel) if auto => {
             let patch = NeedPatch {
@@ -135,7 +135,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
                 reason: Some(cancel.reason.clone()),
                 ..NeedPatch::default()
             };
-            edit_need(env, fired.need_id, patch).await?;
+            edit_need(env, by, fired.need_id, patch).await?;
         }
         Payload::TeamReport(report) => {
             let team = match fired.need_id {
@@ -151,7 +151,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
                 fired.team_id = Some(team_id);
                 fired.team_no = Some(team_no);
                 if auto {
-                    return_team(env, team_id, report.outcome, &report.report, &report.injury).await?;
+                    return_team(env, by, team_id, report.outcome, &report.report, &report.injury).await?;
                 }
             }
         }
@@ -162,7 +162,7 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
             let qty = shortage.qty.min(item.stock);
             if qty > 0 {
                 let form = WriteOffForm { qty, kind: Some(WriteOffKind::Damaged), reason: shortage.reason.clone() };
-                crate::inventory::ledger::write_off(&env.db, &env.clock, &actor(), item.id, form).await?;
+                crate::inventory::ledger::write_off(&env.db, &env.clock, by, item.id, form).await?;
             }
         }
         Payload::EquipmentReturn(back) => {
@@ -170,14 +170,8 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
             fired.item_id = Some(item.id);
             fired.item = Some(item.name.clone());
             let note = (!back.from.is_empty()).then(|| back.from.clone());
-            crate::inventory::ledger::receive(
-                &env.db,
-                &env.clock,
-                &actor(),
-                item.id,
-                ReceiveForm { qty: back.qty, note },
-            )
-            .await?;
+            crate::inventory::ledger::receive(&env.db, &env.clock, by, item.id, ReceiveForm { qty: back.qty, note })
+                .await?;
         }
         _ => {}
     }
@@ -185,15 +179,15 @@ async fn act(env: &Env, id: u32, payload: &Payload, fired: &mut Fired, auto: boo
 }
 
 /// A household's call written up as a need card. Returns (id, number).
-pub async fn enter_call(env: &Env, call: &Call) -> Result<(i64, String), AppError> {
+pub async fn enter_call(env: &Env, by: &Actor, call: &Call) -> Result<(i64, String), AppError> {
     let zones = env.zones.current();
-    match crate::needs::intake::receive(&env.db, &env.clock, &zones, &actor(), call.to_form()).await? {
+    match crate::needs::intake::receive(&env.db, &env.clock, &zones, by, call.to_form()).await? {
         Intake::Saved(need) => Ok((need.id, need.need_no)),
         Intake::LikelyDuplicates(_) => unreachable!("drill calls are entered with force_new"),
     }
 }
 
-async fn edit_need(env: &Env, need: Option<i64>, mut patch: NeedPatch) -> Result<(), AppError> {
+async fn edit_need(env: &Env, by: &Actor, need: Option<i64>, mut patch: NeedPatch) -> Result<(), AppError> {
     let Some(need) = need else {
         return Err(AppError::conflict(crate::i18n::Text::new(
             "このニーズはまだ受け付けられていません。",
@@ -203,13 +197,14 @@ async fn edit_need(env: &Env, need: Option<i64>, mut patch: NeedPatch) -> Result
     let current = crate::needs::store::need(&mut *env.db.read.acquire().await?, need).await?;
     patch.version = current.map(|n| n.version);
     let zones = env.zones.current();
-    crate::needs::edit::edit(&env.db, &env.clock, &zones, &actor(), need, patch).await?;
+    crate::needs::edit::edit(&env.db, &env.clock, &zones, by, need, patch).await?;
     Ok(())
 }
 
 /// Records a team's return with everything it took coming back.
 pub async fn return_team(
     env: &Env,
+    by: &Actor,
     team_id: i64,
     outcome: crate::dispatch::model::Outcome,
     report: &str,
@@ -235,7 +230,7 @@ pub async fn return_team(
         ..ReturnForm::default()
     };
     let zones = env.zones.current();
-    crate::dispatch::report::return_team(&env.db, &env.clock, &zones, &actor(), team_id, form).await?;
+    crate::dispatch::report::return_team(&env.db, &env.clock, &zones, by, team_id, form).await?;
     Ok(())
 }
 

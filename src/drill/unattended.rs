@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-
 use super::autopilot::{self, Autopilot, Pace};
 use super::env::Env;
 use super::run::{DrillRun, RunState};
@@ -95,7 +94,11 @@ fn expectation_counts(evaluation: &super::evaluate::Evaluation) -> (usize, usize
     (count(Met), count(Late), count(Missed))
 }
 
-async fn run_fast_unplayed(drill: &DrillRun, clock: &Clock, mut minute: impl FnMut(i64)) -> Result<(), crate::error::AppError> {
+async fn run_fast_unplayed(
+    drill: &DrillRun,
+    clock: &Clock,
+    mut minute: impl FnMut(i64),
+) -> Result<(), crate::error::AppError> {
     let (start, _) = schedule::window(&drill.scenario);
     drill.start(&Actor::system()).await?;
     while drill.state() != RunState::Finished {

@@ -143,9 +143,17 @@ async fn a_drill_runs_on_its_own_database_file_and_never_writes_the_live_one() {
     let (code, _) = post(&drill.trainer, "/api/drill/start", json!({})).await;
     assert_eq!(code, 200);
     drill.advance(6).await;
-    let id = drill.app.state.drill.as_ref().unwrap().events().await.unwrap().iter().find_map(|e| {
-        (e.kind == "drill.inject_fired").then(|| e.data["volunteer_ids"][0].as_i64()).flatten()
-    });
+    let id = drill
+        .app
+        .state
+        .drill
+        .as_ref()
+        .unwrap()
+        .events()
+        .await
+        .unwrap()
+        .iter()
+        .find_map(|e| (e.kind == "drill.inject_fired").then(|| e.data["volunteer_ids"][0].as_i64()).flatten());
     let (code, _) =
         post(&drill.reception, "/api/checkins", json!({ "volunteer_id": id.unwrap(), "health_ok": true })).await;
     assert_eq!(code, 201);
@@ -210,8 +218,7 @@ async fn the_trainer_steers_the_drill_and_trainees_see_only_the_clock() {
     assert_eq!(messages.len(), 1, "the hidden inquiry is for the controller only: {inbox}");
     assert_eq!(messages[0]["to"], "reception");
     assert!(messages[0]["message"].as_str().unwrap().contains("6 人"), "{inbox}");
-    let later: Value =
-        d.reception.get(&format!("/api/drill/inbox?since={}", inbox["seq"])).await.json().await.unwrap();
+    let later: Value = d.reception.get(&format!("/api/drill/inbox?since={}", inbox["seq"])).await.json().await.unwrap();
     assert_eq!(later["messages"], json!([]));
 
     // Missed: nobody checks the six in within 30 drill minutes.
@@ -256,7 +263,10 @@ async fn a_call_slip_is_written_up_once_and_linked_to_its_call() {
     let mut card = slips[0]["call"].clone();
     assert_eq!(card["requester_name"], "山田 花子");
     let desk: Value = d.reception.get("/api/drill/inbox?since=0").await.json().await.unwrap();
-    assert!(desk["messages"].as_array().unwrap().iter().all(|m| m["call"].is_null()), "no household data for reception");
+    assert!(
+        desk["messages"].as_array().unwrap().iter().all(|m| m["call"].is_null()),
+        "no household data for reception"
+    );
 
     d.advance(3).await;
     card["drill_call"] = json!(2);
