@@ -235,7 +235,7 @@ pub async fn return_team(
 }
 
 /// What trainees are told when the scenario gives no message.
-fn default_message(payload: &Payload) -> String {
+pub fn default_message(payload: &Payload) -> String {
     match payload {
         Payload::VolunteerArrival(a) if a.groups > 0 => {
             format!("ボランティア {} 人（うち団体 {} 組）が受付に並んでいます。", a.count, a.groups)

@@ -104,7 +104,13 @@ pub fn view(run: &DrillRun, evaluation: &Evaluation, trainer: bool) -> DrillView
     let now = run.env.clock.now();
     let scenario = &run.scenario;
     let injects = if trainer {
-        scenario.injects.iter().map(|i| i.get_ref()).zip(&evaluation.injects).map(|(i, r)| inject_view(i, r)).collect()
+        scenario
+            .injects
+            .iter()
+            .map(|i| i.get_ref())
+            .zip(&evaluation.injects)
+            .map(|(i, r)| inject_view(run, i, r))
+            .collect()
     } else {
         Vec::new()
     };
@@ -153,7 +159,7 @@ pub fn view(run: &DrillRun, evaluation: &Evaluation, trainer: bool) -> DrillView
     }
 }
 
-fn inject_view(inject: &Inject, result: &InjectResult) -> InjectView {
+fn inject_view(run: &DrillRun, inject: &Inject, result: &InjectResult) -> InjectView {
     let when = match (&inject.at, &inject.after) {
         (Some(at), _) => {
             let minutes = offset_minutes(at).unwrap_or(0);
@@ -173,7 +179,11 @@ fn inject_view(inject: &Inject, result: &InjectResult) -> InjectView {
         scheduled: time(result.scheduled),
         fired_at: time(result.fired_at),
         status: result.status,
-        message: inject.message.clone(),
+        // What trainees will be told: the scenario's words, or the payload's summary.
+        message: match (inject.message.is_empty(), run.payload(inject.id)) {
+            (true, Some(payload)) => super::inject::default_message(payload),
+            _ => inject.message.clone(),
+        },
         hidden: inject.hidden,
         expect: inject.expect.as_ref().map(|e| ExpectView {
             text: e.text.clone(),

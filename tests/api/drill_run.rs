@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
 
-const PASSWORD: &str = "drill-pass-2026";
+pub const PASSWORD: &str = "drill-pass-2026";
 const START: &str = "2026-07-12T08:00:00+09:00";
 
 const SCENARIO: &str = r#"
@@ -60,11 +60,11 @@ to = "all"
 message = "雨が弱まってきました"
 "#;
 
-struct Drill {
-    app: TestApp,
-    trainer: Session,
-    coordinator: Session,
-    reception: Session,
+pub struct Drill {
+    pub app: TestApp,
+    pub trainer: Session,
+    pub coordinator: Session,
+    pub reception: Session,
     _scenario: tempfile::TempDir,
 }
 
@@ -75,7 +75,7 @@ fn scenario_file(text: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, file)
 }
 
-async fn drill_in(data: Option<&Path>) -> Drill {
+pub async fn drill_in(data: Option<&Path>) -> Drill {
     let (scenario, file) = scenario_file(SCENARIO);
     let data = data.map(Path::to_path_buf);
     let app = spawn_app_at(START, move |c| {
@@ -99,7 +99,7 @@ impl Drill {
         self.app.state.drill.as_ref().unwrap().step().await.unwrap();
     }
 
-    async fn status(&self, who: &Session) -> Value {
+    pub async fn status(&self, who: &Session) -> Value {
         let response = who.get("/api/drill").await;
         assert_eq!(response.status(), 200);
         response.json().await.unwrap()

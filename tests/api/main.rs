@@ -11,6 +11,7 @@ mod cli;
 mod demo;
 mod dispatch;
 mod drill;
+mod drill_browser;
 mod drill_run;
 mod durability;
 mod errors;
