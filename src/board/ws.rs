@@ -40,6 +40,8 @@ struct Gone;
 pub const CLOSE_RESYNC: u16 = 4000;
 /// Close code: the session behind the socket ended (logout, expiry).
 pub const CLOSE_SESSION_ENDED: u16 = 4001;
+/// Close code: a drill's `ict_outage` dropped the network; reconnect and resync.
+pub const CLOSE_DRILL_OUTAGE: u16 = 4002;
 
 /// Streams the log after `since` (or from now, without it) until the client
 /// leaves, stops answering pings, its session ends, or the server shuts down.
@@ -70,7 +72,13 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, sess
                 Ok(event) if event.seq <= last => Ok(()),
                 Ok(event) if event.seq == last + 1 => {
                     last = event.seq;
-                    send(&mut sink, text(event.json.clone())).await
+                    let sent = send(&mut sink, text(event.json.clone())).await;
+                    if sent.is_ok() && state.db.is_drill() && crate::drill::outage::drops_boards(&event.json) {
+                        // The trainees' boards must find their way back: replay from `since`.
+                        close(&mut sink, CLOSE_DRILL_OUTAGE, "drill: network dropped").await;
+                        break;
+                    }
+                    sent
                 }
                 // Skipped ahead: the table is the truth.
                 Ok(_) => catch_up(&mut sink, &state, &mut last).await.map(|()| last_heard = Instant::now()),

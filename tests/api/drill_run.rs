@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{Session, TestApp, connect_board, next_event, spawn_app_at, spawn_app_with};
 
 pub const PASSWORD: &str = "drill-pass-2026";
 const START: &str = "2026-07-12T08:00:00+09:00";
@@ -58,6 +61,13 @@ after = { inject = 2, delay = "15m" }
 kind = "situation_update"
 to = "all"
 message = "雨が弱まってきました"
+
+[[injects]]
+id = 5
+at = "+01:00"
+kind = "ict_outage"
+to = "reception"
+payload = { device = "受付タブレット2", minutes = 5 }
 "#;
 
 pub struct Drill {
@@ -187,7 +197,7 @@ async fn the_trainer_steers_the_drill_and_trainees_see_only_the_clock() {
     assert_eq!(status["drill"], true);
     assert_eq!(status["state"], "ready");
     assert_eq!(status["scenario"]["title"], "テスト訓練 — 受付と電話");
-    assert_eq!(status["injects"].as_array().unwrap().len(), 4);
+    assert_eq!(status["injects"].as_array().unwrap().len(), 5);
     assert_eq!(inject(&status, 4)["when"], "#2 の15分後");
     let trainee = d.status(&d.reception).await;
     assert_eq!(trainee["injects"], json!([]), "the inject list would give the exercise away");
@@ -300,4 +310,26 @@ async fn a_live_center_has_no_drill() {
         "address": "金沢市片町1-1", "categories": ["mud"], "drill_call": 2 });
     let response = admin.post("/api/needs", &card).await;
     assert_eq!(response.status(), 422, "drill_call outside a drill");
+}
+
+#[tokio::test]
+async fn a_network_outage_drops_the_live_boards_which_resync_from_their_seq() {
+    let d = drill_in(None).await;
+    post(&d.trainer, "/api/drill/start", json!({})).await;
+    let since = d.app.last_seq().await;
+    let mut board = connect_board(&d.app, &d.coordinator, since).await;
+    assert_eq!(post(&d.trainer, "/api/drill/injects/5/fire", json!({})).await.0, 200);
+    let fired = next_event(&mut board, std::time::Duration::from_secs(5)).await.expect("the outage itself arrives");
+    assert_eq!((fired["kind"].as_str(), fired["drill"].as_bool()), (Some("drill.inject_fired"), Some(true)));
+    assert_eq!(fired["data"]["kind"], "ict_outage");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), board.next()).await.unwrap();
+    match closed {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4002),
+        other => panic!("the board is dropped: {other:?}"),
+    }
+    // While it was away, a message went out; reconnecting from its seq replays it.
+    post(&d.trainer, "/api/drill/injects/4/fire", json!({})).await;
+    let mut back = connect_board(&d.app, &d.coordinator, fired["seq"].as_i64().unwrap()).await;
+    let replayed = next_event(&mut back, std::time::Duration::from_secs(5)).await.unwrap();
+    assert_eq!(replayed["data"]["inject"], 4);
 }
