@@ -24,9 +24,14 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// to the next table header); the inject's own line when it is not found.
 fn key_offset(text: &str, start: usize, key: &str) -> usize {
     let mut offset = start.min(text.len());
+    // `payload = {…}` inline, or a `[injects.payload]` table of its own.
+    let table = format!("[injects.{key}]");
     for (n, line) in text[offset..].split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
-        if n > 0 && trimmed.starts_with('[') {
+        if n > 0 && trimmed.starts_with(table.as_str()) {
+            return offset + (line.len() - trimmed.len());
+        }
+        if n > 0 && trimmed.starts_with("[[") {
             break;
         }
         if let Some(rest) = trimmed.strip_prefix(key)
@@ -37,6 +42,12 @@ fn key_offset(text: &str, start: usize, key: &str) -> usize {
         offset += line.len();
     }
     start
+}
+
+/// The field a serde message names in backticks (`unknown field \`cuont\``).
+fn named_field(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once('`')?;
+    rest.split_once('`').map(|(field, _)| field).filter(|f| !f.is_empty())
 }
 
 /// `+HH:MM` (or `HH:MM`) → minutes after the start.
@@ -133,6 +144,18 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     } else {
         scenario.seed.items.iter().map(|i| i.name.as_str()).collect()
     };
+    for (n, need) in scenario.seed.needs.iter().enumerate() {
+        let call = need.get_ref();
+        let payload = Payload::HouseholdRequest(Box::new(call.clone()));
+        for (field, ja, en) in payload_problems(&payload, &HashMap::new(), &items, zones.as_ref()) {
+            problem(
+                need.span().start,
+                &format!("seed.needs[{n}].{field}"),
+                format!("seed.needs の {} 件目: {ja}", n + 1),
+                format!("seed.needs #{}: {en}", n + 1),
+            );
+        }
+    }
     let objectives: HashSet<&str> = scenario.objectives.iter().map(|o| o.get_ref().id.as_str()).collect();
     let mut by_id: HashMap<u32, (&Inject, usize)> = HashMap::new();
     for inject in &scenario.injects {
@@ -235,7 +258,7 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         }
         match i.typed_payload() {
             Err(message) => problem(
-                key("payload"),
+                named_field(&message).map_or(key("payload"), |field| key_offset(text, key("payload"), field)),
                 &format!("{name}.payload"),
                 format!("インジェクト {} の payload に誤りがあります: {message}", i.id),
                 format!("inject {}: payload: {message}", i.id),
@@ -444,6 +467,20 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
         assert_eq!(found[0].0, HEADER.lines().count() + 5, "{found:?}");
         let typo = "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nmesage = \"typo\"\n";
         assert_eq!(problems(typo)[0].0, HEADER.lines().count() + 6);
+    }
+
+    #[test]
+    fn a_payload_table_is_reported_at_its_field_and_seed_needs_are_checked() {
+        let table = "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\n[injects.payload]\ncaller = \"報道\"\nquestoin = \"x\"\n";
+        let found = problems(table);
+        assert_eq!(
+            found,
+            vec![(HEADER.lines().count() + 8, "injects[id=1].payload".to_string())],
+            "the misspelt key's line"
+        );
+        let seed = "\n[[seed.needs]]\nname = \"山田\"\nfurigana = \"やまだ\"\naddress = \"金沢市\"\ncategories = []\n";
+        let found = problems(seed);
+        assert!(found.iter().any(|(_, f)| f.starts_with("seed.needs[0].")), "{found:?}");
     }
 
     #[test]

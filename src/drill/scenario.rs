@@ -48,7 +48,7 @@ pub struct Seed {
     pub items: Vec<SeedItem>,
     /// Needs left open from earlier days, entered before the clock starts.
     #[serde(default)]
-    pub needs: Vec<super::payload::Call>,
+    pub needs: Vec<Spanned<super::payload::Call>>,
 }
 
 #[derive(Debug, Deserialize)]

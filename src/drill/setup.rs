@@ -84,7 +84,7 @@ pub async fn seed(db: &Db, clock: &Clock, loaded: &Loaded, password: Option<&str
     let zones = ZoneSet::load(db).await?.current();
     let yesterday = stamp(clock.now() - Duration::days(1));
     for call in &loaded.scenario.seed.needs {
-        let mut form = call.to_form();
+        let mut form = call.get_ref().to_form();
         form.received_at = Some(yesterday.clone());
         let Intake::Saved(need) = crate::needs::intake::receive(db, clock, &zones, &inject::actor(), form).await?
         else {
