@@ -41,6 +41,8 @@ pub struct AppState {
     pub lobby: Arc<crate::lobby::live::HubSlot>,
     /// The drill under way, on a drill server (`serve --drill`).
     pub drill: Option<Arc<crate::drill::run::DrillRun>>,
+    /// A trainer asked to start another drill: the server starts over with it.
+    pub next_drill: Arc<crate::drill::next::NextDrill>,
 }
 
 /// Counters for operators and tests.

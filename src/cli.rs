@@ -442,10 +442,38 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     config.admin_password = std::env::var("BORASEN_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
     config.demo_password = std::env::var("BORASEN_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
     config.drill = args.drill;
-    let app = Application::build(config).await.map_err(|e| e.to_string())?;
-    // Tests and scripts read this line to find the port.
-    println!("borasen: listening on http://{}", app.local_addr());
-    app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())
+    // Ctrl-C or SIGTERM once, for this server and any drill it starts over into.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    loop {
+        let app = Application::build(config.clone()).await.map_err(|e| e.to_string())?;
+        // Tests and scripts read this line to find the port.
+        println!("borasen: listening on http://{}", app.local_addr());
+        // A new drill comes back on the same address.
+        config.addr = app.local_addr();
+        let next = app.state().next_drill.clone();
+        let previous = app.state().db.is_drill().then(|| app.state().db.path().to_path_buf());
+        let (asked, mut stopping) = (next.clone(), stopped.clone());
+        app.run_until(async move {
+            tokio::select! {
+                _ = stopping.wait_for(|stop| *stop) => {}
+                () = asked.asked() => {}
+            }
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        match next.take() {
+            Some(file) if !*stopped.borrow() => {
+                println!("新しい訓練を始めます / starting a new drill: {}", file.display());
+                config.drill = Some(file);
+                config.drill_staff_from = previous;
+            }
+            _ => return Ok(()),
+        }
+    }
 }
 
 async fn add_user(

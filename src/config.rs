@@ -49,6 +49,9 @@ pub struct Config {
     pub representative: String,
     /// `serve --drill FILE`: run this scenario on a database of its own.
     pub drill: Option<PathBuf>,
+    /// A drill started from the trainer's page: the previous drill's database,
+    /// whose staff and sessions carry over.
+    pub drill_staff_from: Option<PathBuf>,
 }
 
 impl Config {
@@ -75,6 +78,7 @@ impl Config {
             issuer: "社会福祉協議会".into(),
             representative: String::new(),
             drill: None,
+            drill_staff_from: None,
         }
     }
 

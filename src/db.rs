@@ -75,6 +75,11 @@ impl Db {
         &self.bus
     }
 
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn is_drill(&self) -> bool {
         self.drill
     }

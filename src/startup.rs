@@ -78,6 +78,11 @@ impl Application {
         let db = Db::open(&path, EventBus::new(config.event_buffer), true).await?;
         // The scheduled backup copies the live file; a drill has none.
         config.backup_every = None;
+        if let Some(previous) = config.drill_staff_from.take() {
+            crate::auth::users::carry_over(&db, &clock, &previous)
+                .await
+                .map_err(|e| StartError::Setup(e.message.ja.to_string()))?;
+        }
         ensure_first_admin(&db, &clock, &config).await?;
         drill::setup::seed(&db, &clock, &loaded, config.demo_password.as_deref())
             .await
@@ -125,6 +130,7 @@ impl Application {
             lobby: Arc::default(),
             config,
             drill,
+            next_drill: Arc::default(),
         };
         Ok(Application { listener, state, shutdown })
     }

@@ -416,6 +416,38 @@
   });
   $("plan-cancel").addEventListener("click", resetPlan);
 
+  // ---- a new drill: the server starts over with another scenario ----
+  async function listScenarios() {
+    const answer = await api("GET", "/api/drill/scenarios").catch(function () { return { ok: false }; });
+    if (!answer.ok) return;
+    const select = $("new-drill-file");
+    select.textContent = "";
+    answer.body.filter(function (s) { return s.problems === 0; }).forEach(function (s) {
+      const option = el("option", "", s.title + "（" + s.file + "）");
+      option.value = s.file;
+      select.appendChild(option);
+    });
+  }
+  $("new-drill-form").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const file = $("new-drill-file").value;
+    if (!file || !window.confirm("「" + file + "」で新しい訓練を始めます。よろしいですか？")) return;
+    const started = await api("POST", "/api/drill/new", { file: file }).catch(function () { return { ok: false, body: {} }; });
+    const status = $("new-drill-status");
+    status.hidden = false;
+    if (!started.ok) { status.textContent = ((started.body || {}).error || {}).message || "始められませんでした。"; return; }
+    status.textContent = "新しい訓練を準備しています…";
+    // The server starts over: wait until it has gone (or a few seconds), then until it answers again.
+    const asked = Date.now();
+    let gone = false;
+    const wait = setInterval(async function () {
+      const again = await fetch("/api/drill").catch(function () { return null; });
+      if (!again || !again.ok) { gone = true; return; }
+      if (gone || Date.now() - asked > 5000) { clearInterval(wait); location.reload(); }
+    }, 500);
+  });
+  listScenarios();
+
   // ---- the controls ----
   $("drill-start").addEventListener("click", function () { command("/api/drill/start", {}, this); });
   $("drill-pause").addEventListener("click", function () { command("/api/drill/pause", {}, this); });

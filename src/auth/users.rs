@@ -158,3 +158,53 @@ pub(super) async fn find_by_session(
     .await?;
     Ok(row.map(User::from))
 }
+
+type UserCopy = (i64, String, String, String, String, String, Option<String>);
+type SessionCopy = (String, i64, String, String);
+
+/// A drill started from the trainer's page: the staff and their sessions of
+/// the previous drill's database (`previous`, never the live one) come into
+/// this fresh one (event `users.carried_over`), so nobody logs in again.
+pub async fn carry_over(db: &crate::db::Db, clock: &Clock, previous: &std::path::Path) -> Result<(), AppError> {
+    use sqlx::Connection;
+    let options = crate::db::connect_options(previous)?.read_only(true);
+    let mut old = sqlx::SqliteConnection::connect_with(&options).await?;
+    let users: Vec<UserCopy> = sqlx::query_as(
+        "SELECT id, username, display_name, role, password_hash, created_at, disabled_at FROM users ORDER BY id",
+    )
+    .fetch_all(&mut old)
+    .await?;
+    let sessions: Vec<SessionCopy> =
+        sqlx::query_as("SELECT token_hash, user_id, created_at, expires_at FROM sessions").fetch_all(&mut old).await?;
+    old.close().await?;
+    let mut tx = db.begin_write().await?;
+    for (id, username, display_name, role, hash, created_at, disabled_at) in &users {
+        sqlx::query(
+            "INSERT INTO users (id, username, display_name, role, password_hash, created_at, disabled_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(username)
+        .bind(display_name)
+        .bind(role)
+        .bind(hash)
+        .bind(created_at)
+        .bind(disabled_at)
+        .execute(tx.conn())
+        .await?;
+    }
+    for (token_hash, user_id, created_at, expires_at) in &sessions {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(created_at)
+            .bind(expires_at)
+            .execute(tx.conn())
+            .await?;
+    }
+    let from = previous.file_name().map(|f| f.to_string_lossy().to_string());
+    let data = json!({ "users": users.len(), "sessions": sessions.len(), "from": from });
+    tx.append(clock, &Actor::system(), "users.carried_over", None, data).await?;
+    tx.commit().await?;
+    Ok(())
+}

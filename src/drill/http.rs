@@ -15,6 +15,7 @@ use axum::response::Response;
 use super::aar::{self, Aar};
 use super::inbox::{self, Inbox};
 use super::log::{Observation, PlanItem, Rated, Rating};
+use super::next::{self, Available};
 use super::run::DrillRun;
 use super::status::{self, DrillView};
 use crate::app::AppState;
@@ -38,6 +39,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate))
         .routes(routes!(plan))
         .routes(routes!(messages))
+        .routes(routes!(scenarios))
+        .routes(routes!(new_drill))
         .routes(routes!(aar_pdf))
         .routes(routes!(aar_json))
 }
@@ -261,4 +264,54 @@ async fn messages(
     let run = running(&state)?;
     let personal = matches!(user.role, Role::Coordinator | Role::Admin);
     Ok(Json(inbox::read(run, query.since, personal).await?))
+}
+
+fn scenario_folder(run: &DrillRun) -> std::path::PathBuf {
+    std::path::Path::new(&run.file).parent().map_or_else(|| ".".into(), std::path::Path::to_path_buf)
+}
+
+/// The scenarios beside the running one, checked: what a new drill can be.
+#[utoipa::path(get, path = "/api/drill/scenarios", tag = "drill",
+    responses((status = 200, body = Vec<Available>), (status = 404, body = ErrorBody)))]
+async fn scenarios(State(state): State<AppState>, _who: TrainerUser) -> Result<Json<Vec<Available>>, AppError> {
+    let folder = scenario_folder(running(&state)?);
+    Ok(Json(tokio::task::spawn_blocking(move || next::available(&folder)).await.map_err(|_| AppError::internal())?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewDrillForm {
+    /// A scenario file of the folder: `earthquake-day1.toml`.
+    pub file: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Restarting {
+    pub file: String,
+}
+
+/// 新しい訓練: the drill server starts over on a fresh database file with this
+/// scenario; staff and their sessions carry over. 202: reconnect in a moment.
+#[utoipa::path(post, path = "/api/drill/new", tag = "drill", request_body = NewDrillForm,
+    responses((status = 202, body = Restarting), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn new_drill(
+    State(state): State<AppState>,
+    TrainerUser(user): TrainerUser,
+    ApiJson(form): ApiJson<NewDrillForm>,
+) -> Result<(axum::http::StatusCode, Json<Restarting>), AppError> {
+    let folder = scenario_folder(running(&state)?);
+    let name = form.file.clone();
+    let chosen =
+        tokio::task::spawn_blocking(move || next::choose(&folder, &name)).await.map_err(|_| AppError::internal())?;
+    let Some(path) = chosen else {
+        return Err(AppError::validation(
+            "file",
+            Text::new(
+                format!("シナリオ「{}」は使えません（一覧にないか、確認で問題があります）。", form.file),
+                format!("Scenario {} cannot run (not in the folder, or it has problems).", form.file),
+            ),
+        ));
+    };
+    tracing::info!(user = %user.username, file = %path.display(), "a new drill was asked for");
+    state.next_drill.ask(path);
+    Ok((axum::http::StatusCode::ACCEPTED, Json(Restarting { file: form.file })))
 }

@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod inject;
 pub mod links;
 pub mod log;
+pub mod next;
 pub mod outage;
 pub mod pages;
 pub mod payload;

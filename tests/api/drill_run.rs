@@ -116,7 +116,7 @@ impl Drill {
     }
 }
 
-fn inject<'a>(status: &'a Value, id: u64) -> &'a Value {
+fn inject(status: &Value, id: u64) -> &Value {
     status["injects"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()
 }
 
@@ -332,4 +332,64 @@ async fn a_network_outage_drops_the_live_boards_which_resync_from_their_seq() {
     let mut back = connect_board(&d.app, &d.coordinator, fired["seq"].as_i64().unwrap()).await;
     let replayed = next_event(&mut back, std::time::Duration::from_secs(5)).await.unwrap();
     assert_eq!(replayed["data"]["inject"], 4);
+}
+
+/// From the trainer's page, a new drill: the server starts over on a fresh
+/// drill database with the chosen scenario, on the same address, and the
+/// trainer stays logged in.
+#[tokio::test]
+async fn a_trainer_starts_another_drill_and_stays_logged_in() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let data = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("drills/sketch-rain-day3.toml");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_borasen"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--drill"])
+        .arg(&scenario)
+        .arg("--data")
+        .arg(data.path())
+        .env("BORASEN_DEMO_PASSWORD", PASSWORD)
+        .env("BORASEN_ADMIN_PASSWORD", "admin-pass-2026")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, listening) = std::sync::mpsc::channel::<String>();
+    let stdout = server.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("borasen: listening on ") {
+                let _ = lines.send(url.to_string());
+            }
+        }
+    });
+    let wait = || listening.recv_timeout(std::time::Duration::from_secs(60)).expect("the server listens");
+    let base = wait();
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let login =
+        client.post(format!("{base}/api/session")).json(&json!({ "username": "trainer", "password": PASSWORD }));
+    assert_eq!(login.send().await.unwrap().status(), 200);
+    let get = |path: &str| client.get(format!("{base}{path}")).send();
+    let listed: Value = get("/api/drill/scenarios").await.unwrap().json().await.unwrap();
+    assert!(
+        listed.as_array().unwrap().iter().any(|s| s["file"] == "earthquake-day1.toml" && s["problems"] == 0),
+        "{listed}"
+    );
+    let new = |file: &str| client.post(format!("{base}/api/drill/new")).json(&json!({ "file": file })).send();
+    assert_eq!(new("../Cargo.toml").await.unwrap().status(), 422, "nothing outside the scenario folder");
+    assert_eq!(new("earthquake-day1.toml").await.unwrap().status(), 202);
+
+    assert_eq!(wait(), base, "back on the same address");
+    let status: Value = get("/api/drill").await.unwrap().json().await.unwrap();
+    assert_eq!(status["scenario"]["id"], "quake-day1", "the same session, the new drill: {status}");
+    assert_eq!(status["state"], "ready");
+    let files = std::fs::read_dir(data.path().join("drills"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sqlite"));
+    assert_eq!(files.count(), 2, "each drill its own database file");
+    assert!(!data.path().join("borasen.sqlite").exists(), "the live file was never made");
+
+    Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(server.wait().unwrap().success());
 }
