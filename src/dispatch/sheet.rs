@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveTime};
 use geo::MultiPolygon;
 
 use crate::needs::model::{Category, Damage, Parking, Survey};
+use crate::pdf::flow::{Flow, Frame};
 use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, text_width_mm, wrap_lines};
 
 /// Everything printed on a dispatch sheet.
@@ -150,7 +151,8 @@ const LEADER: (f32, f32, f32) = (1.0, 0.8, 0.8);
 
 /// Renders the sheet: the instructions, then the report form on a page of its own.
 pub fn render(sheet: &DispatchSheet, drill: bool) -> Vec<u8> {
-    let mut flow = Flow::new(format!("活動指示書　{}（続き）", sheet.team_no));
+    let frame = Frame { left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM, head: (9.0, Weight::Bold) };
+    let mut flow = Flow::new(frame, format!("活動指示書　{}（続き）", sheet.team_no));
     header(&mut flow, sheet);
     times(&mut flow, sheet);
     assignment(&mut flow, sheet);
@@ -160,54 +162,6 @@ pub fn render(sheet: &DispatchSheet, drill: bool) -> Vec<u8> {
     flow.new_page();
     report_form(&mut flow, sheet);
     pdf::render(&format!("活動指示書 {}", sheet.team_no), flow.finish(), drill)
-}
-
-/// Pages laid out top to bottom; a block that does not fit starts a new page.
-struct Flow {
-    pages: Vec<Page>,
-    y: f32,
-    running_head: String,
-}
-
-impl Flow {
-    fn new(running_head: String) -> Flow {
-        Flow { pages: vec![Page::a4()], y: TOP, running_head }
-    }
-
-    fn page(&mut self) -> &mut Page {
-        self.pages.last_mut().expect("a flow has a page")
-    }
-
-    fn new_page(&mut self) {
-        let mut page = Page::a4();
-        page.text(LEFT, TOP - 4.0, 9.0, Weight::Bold, &self.running_head);
-        page.line(LEFT, TOP + 1.5, RIGHT, TOP + 1.5, 0.5);
-        self.pages.push(page);
-        self.y = TOP + 5.0;
-    }
-
-    /// Makes room for `height` mm, on a new page if need be; true when it turned the page.
-    fn room(&mut self, height: f32) -> bool {
-        if self.y + height > BOTTOM {
-            self.new_page();
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Page numbers, once the count is known.
-    fn finish(self) -> Vec<Page> {
-        let count = self.pages.len();
-        self.pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut page)| {
-                page.text_centered(105.0, BOTTOM + 5.0, 8.0, Weight::Regular, &format!("{} / {count}", i + 1));
-                page
-            })
-            .collect()
-    }
 }
 
 fn hm(time: NaiveTime) -> String {
@@ -320,7 +274,7 @@ fn assignment(flow: &mut Flow, sheet: &DispatchSheet) {
     // The sidebar stays on the page of the heading, which has room for it.
     heading(flow, &title, SIDEBAR_H);
     let top = flow.y;
-    let first_page = flow.pages.len();
+    let first_page = flow.page_count();
     map_block(flow.page(), map_x, top, sheet.map.as_ref());
     safety(flow.page(), map_x, top + MAP_H + 9.0, &sheet.center_phone);
 
@@ -383,7 +337,7 @@ fn assignment(flow: &mut Flow, sheet: &DispatchSheet) {
         fields.row(flow, "車両", sheet.vehicle.trim(), Weight::Regular, None);
     }
     // Below the map when the text was shorter and stayed on its page.
-    if flow.pages.len() == first_page {
+    if flow.page_count() == first_page {
         flow.y = flow.y.max(top + SIDEBAR_H);
     }
     flow.y += 3.0;

@@ -5,7 +5,8 @@
 use super::aar::{self, Aar, span_ja};
 use super::evaluate::InjectStatus;
 use super::timeline;
-use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm, wrap_lines};
+use crate::pdf::flow::{Flow, Frame};
+use crate::pdf::{self, Weight, line_height_mm, text_width_mm, wrap_lines};
 
 const LEFT: f32 = 18.0;
 const RIGHT: f32 = 192.0;
@@ -20,7 +21,8 @@ const HEADER_FILL: (f32, f32, f32) = (0.9, 0.9, 0.9);
 pub const TITLE: &str = "事後検証報告書（AAR）";
 
 pub fn render(aar: &Aar, drill: bool) -> Vec<u8> {
-    let mut flow = Flow::new(format!("{TITLE}　{}", aar.overview.title));
+    let frame = Frame { left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM, head: (SMALL, Weight::Regular) };
+    let mut flow = Flow::new(frame, format!("{TITLE}　{}", aar.overview.title));
     title(&mut flow, aar);
     overview(&mut flow, aar);
     objectives(&mut flow, aar);
@@ -31,39 +33,13 @@ pub fn render(aar: &Aar, drill: bool) -> Vec<u8> {
     pdf::render(&format!("{TITLE} {}", aar.overview.scenario_id), flow.finish(), drill)
 }
 
-/// Pages filled from top to bottom, turning when the next block does not fit.
-struct Flow {
-    pages: Vec<Page>,
-    y: f32,
-    running_head: String,
+/// The AAR's blocks on top of the shared page flow.
+trait Blocks {
+    fn heading(&mut self, text: &str, keep: f32);
+    fn para(&mut self, x: f32, size: f32, weight: Weight, text: &str);
 }
 
-impl Flow {
-    fn new(running_head: String) -> Flow {
-        Flow { pages: vec![Page::a4()], y: TOP, running_head }
-    }
-
-    fn page(&mut self) -> &mut Page {
-        self.pages.last_mut().expect("a flow has a page")
-    }
-
-    fn new_page(&mut self) {
-        let mut page = Page::a4();
-        page.text(LEFT, TOP - 6.0, SMALL, Weight::Regular, &self.running_head);
-        page.line(LEFT, TOP - 0.5, RIGHT, TOP - 0.5, 0.4);
-        self.pages.push(page);
-        self.y = TOP + 2.0;
-    }
-
-    /// Makes room for `height` mm, on a new page if need be; true when it turned the page.
-    fn room(&mut self, height: f32) -> bool {
-        let turn = self.y + height > BOTTOM;
-        if turn {
-            self.new_page();
-        }
-        turn
-    }
-
+impl Blocks for Flow {
     /// A section heading, kept with at least `keep` mm of what follows.
     fn heading(&mut self, text: &str, keep: f32) {
         self.y += 3.0;
@@ -84,19 +60,6 @@ impl Flow {
             self.page().text(x, y, size, weight, &line);
             self.y += line_height_mm(size);
         }
-    }
-
-    /// Page numbers, once the count is known.
-    fn finish(self) -> Vec<Page> {
-        let count = self.pages.len();
-        self.pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut page)| {
-                page.text_centered(105.0, BOTTOM + 6.0, SMALL, Weight::Regular, &format!("{} / {count}", i + 1));
-                page
-            })
-            .collect()
     }
 }
 

@@ -4,6 +4,7 @@
 //! Coordinates are millimetres from the TOP-LEFT corner of the page, as on paper; the code
 //! converts to PDF's bottom-left origin. Text is set on line boxes [`line_height_mm`] tall.
 
+pub mod flow;
 mod font;
 mod wrap;
 
