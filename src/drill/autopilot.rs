@@ -109,7 +109,7 @@ impl Autopilot {
     pub async fn act(&mut self, run: &DrillRun) -> Result<(), AppError> {
         let env = &run.env;
         let now = env.clock.now();
-        let events = run.events().await?;
+        let events = run.events_after(self.seen).await?;
         self.take_in(run, &events, now);
         self.check_in_arrivals(env, now).await?;
         self.do_tasks(run, now).await?;

@@ -46,6 +46,8 @@ pub struct DrillRun {
     state: Mutex<RunState>,
     /// One step or trainer command at a time, so nothing fires twice.
     turn: tokio::sync::Mutex<Vec<Event>>,
+    /// Expected actions already judged at their deadline.
+    settled: Mutex<HashSet<u32>>,
 }
 
 fn conflict(ja: &str, en: &str) -> AppError {
@@ -68,6 +70,7 @@ impl DrillRun {
             payloads,
             state: Mutex::new(RunState::Ready),
             turn: tokio::sync::Mutex::new(Vec::new()),
+            settled: Mutex::new(HashSet::new()),
         }
     }
 
@@ -105,9 +108,18 @@ impl DrillRun {
         }
     }
 
+    /// The log after `seq` (what a follower has not seen yet).
+    pub async fn events_after(&self, seq: i64) -> Result<Vec<Event>, AppError> {
+        let mut cache = self.turn.lock().await;
+        self.top_up(&mut cache).await?;
+        let from = cache.partition_point(|e| e.seq <= seq);
+        Ok(cache[from..].to_vec())
+    }
+
     pub async fn evaluation(&self) -> Result<Evaluation, AppError> {
-        let events = self.events().await?;
-        Ok(evaluate(&self.scenario, &events, self.env.clock.now()))
+        let mut cache = self.turn.lock().await;
+        self.top_up(&mut cache).await?;
+        Ok(evaluate(&self.scenario, &cache, self.env.clock.now()))
     }
 
     async fn append(&self, actor: &Actor, kind: &str, data: serde_json::Value) -> Result<(), AppError> {
@@ -205,13 +217,7 @@ impl DrillRun {
             self.fire_now(id, FiredBy::Schedule, Some(at)).await?;
         }
         self.top_up(&mut cache).await?;
-        let evaluation = evaluate(&self.scenario, &cache, now);
-        let misses: Vec<u32> = evaluation
-            .injects
-            .iter()
-            .filter(|r| r.status == InjectStatus::Missed && !known.missed.contains(&r.id))
-            .map(|r| r.id)
-            .collect();
+        let misses = self.judge_passed_deadlines(&cache, &known, now);
         for id in misses {
             let on_miss = self.inject(id).and_then(|i| i.on_miss.as_ref());
             let contingency = on_miss.and_then(|m| m.inject).filter(|c| !known.fired.contains_key(c));
@@ -225,6 +231,39 @@ impl DrillRun {
             self.finish(&Actor::system(), StopReason::End).await?;
         }
         self.top_up(&mut cache).await
+    }
+
+    /// Expected actions whose time has just run out: judged once each (the
+    /// evaluator reads the whole log, so it runs only when a deadline passes).
+    /// Returns the ones missed.
+    fn judge_passed_deadlines(&self, events: &[Event], known: &Known, now: DateTime<FixedOffset>) -> Vec<u32> {
+        let end = schedule::window(&self.scenario).1;
+        let mut settled = self.settled.lock().expect("settled expectations");
+        let passed: Vec<u32> = self
+            .scenario
+            .injects
+            .iter()
+            .map(|i| i.get_ref())
+            .filter(|i| !settled.contains(&i.id) && !known.missed.contains(&i.id))
+            .filter_map(|i| {
+                let expect = i.expect.as_ref().filter(|e| e.detect.is_some())?;
+                let fired = known.fired.get(&i.id)?;
+                let within = expect.within.as_deref().and_then(super::check::duration_minutes);
+                let deadline = within.map_or(end, |m| *fired + chrono::Duration::minutes(m));
+                (deadline <= now).then_some(i.id)
+            })
+            .collect();
+        if passed.is_empty() {
+            return Vec::new();
+        }
+        let evaluation = evaluate(&self.scenario, events, now);
+        settled.extend(&passed);
+        evaluation
+            .injects
+            .iter()
+            .filter(|r| passed.contains(&r.id) && r.status == InjectStatus::Missed)
+            .map(|r| r.id)
+            .collect()
     }
 
     async fn fire_now(&self, id: u32, by: FiredBy, scheduled: Option<DateTime<FixedOffset>>) -> Result<(), AppError> {
