@@ -366,7 +366,8 @@ async fn a_trainer_starts_another_drill_and_stays_logged_in() {
     });
     let wait = || listening.recv_timeout(std::time::Duration::from_secs(60)).expect("the server listens");
     let base = wait();
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    // No kept-alive connections: the old server closes them as it starts over.
+    let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(0).build().unwrap();
     let login =
         client.post(format!("{base}/api/session")).json(&json!({ "username": "trainer", "password": PASSWORD }));
     assert_eq!(login.send().await.unwrap().status(), 200);
