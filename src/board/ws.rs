@@ -72,13 +72,7 @@ pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, sess
                 Ok(event) if event.seq <= last => Ok(()),
                 Ok(event) if event.seq == last + 1 => {
                     last = event.seq;
-                    let sent = send(&mut sink, text(event.json.clone())).await;
-                    if sent.is_ok() && state.db.is_drill() && crate::drill::outage::drops_boards(&event.json) {
-                        // The trainees' boards must find their way back: replay from `since`.
-                        close(&mut sink, CLOSE_DRILL_OUTAGE, "drill: network dropped").await;
-                        break;
-                    }
-                    sent
+                    send_checked(&mut sink, &state, event.json.clone()).await
                 }
                 // Skipped ahead: the table is the truth.
                 Ok(_) => catch_up(&mut sink, &state, &mut last).await.map(|()| last_heard = Instant::now()),
@@ -135,6 +129,18 @@ async fn session_alive(state: &AppState, token: &str) -> bool {
 }
 
 /// Sends every event after `last` from the table, page by page, advancing `last`.
+/// Sends an event; a drill's `ict_outage` then drops the connection, so the
+/// trainees' boards must find their way back and replay from their `seq`.
+async fn send_checked(sink: &mut Sink, state: &AppState, json: Bytes) -> Result<(), Gone> {
+    let outage = state.db.is_drill() && crate::drill::outage::drops_boards(&json);
+    send(sink, text(json)).await?;
+    if outage {
+        close(sink, CLOSE_DRILL_OUTAGE, "drill: network dropped").await;
+        return Err(Gone);
+    }
+    Ok(())
+}
+
 async fn catch_up(sink: &mut Sink, state: &AppState, last: &mut i64) -> Result<(), Gone> {
     loop {
         let page = events::since(&state.db.read, *last, REPLAY_PAGE).await.map_err(|error| {
@@ -142,7 +148,7 @@ async fn catch_up(sink: &mut Sink, state: &AppState, last: &mut i64) -> Result<(
             Gone
         })?;
         for event in &page {
-            send(sink, text(event.to_json())).await?;
+            send_checked(sink, state, event.to_json()).await?;
             *last = event.seq;
         }
         if (page.len() as i64) < REPLAY_PAGE {
