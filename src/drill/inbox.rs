@@ -43,6 +43,11 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
     let fired =
         events::of_kind_since(pool, log::FIRED, since.unwrap_or(0), if since.is_some() { PAGE } else { i64::MAX })
             .await?;
+    // A full page means more to come: the next ask starts after this page.
+    let seq = match fired.last() {
+        Some(last) if since.is_some() && fired.len() as i64 == PAGE => last.seq,
+        _ => seq,
+    };
     let mut messages = Vec::new();
     for event in fired {
         let Some(fired) = log::read::<Fired>(&event, log::FIRED) else { continue };
@@ -71,7 +76,5 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
             call,
         });
     }
-    let seq =
-        messages.last().map_or(seq, |m| if since.is_some() && messages.len() as i64 == PAGE { m.seq } else { seq });
     Ok(Inbox { seq, messages })
 }

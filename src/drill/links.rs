@@ -46,22 +46,20 @@ pub async fn queued_call(conn: impl sqlx::SqliteExecutor<'_>, inject: u32) -> Re
     .await
 }
 
+/// The teams out now (overdue flags do not matter here, so any clock will do).
+async fn teams_out(pool: &SqlitePool) -> Result<Vec<crate::dispatch::model::Team>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset()).await
+}
+
 /// The team out on a need. (id, number)
 pub async fn team_on_need(pool: &SqlitePool, need_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let teams =
-        crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset())
-            .await?;
-    Ok(teams.into_iter().find(|t| t.need_id == Some(need_id)).map(|t| (t.id, t.team_no)))
+    Ok(teams_out(pool).await?.into_iter().find(|t| t.need_id == Some(need_id)).map(|t| (t.id, t.team_no)))
 }
 
 /// The team that has been out longest. (id, number)
 pub async fn longest_out(pool: &SqlitePool) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let teams =
-        crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset())
-            .await?;
-    Ok(teams.into_iter().min_by(|a, b| a.departed_at.cmp(&b.departed_at)).map(|t| (t.id, t.team_no)))
+    Ok(teams_out(pool).await?.into_iter().min_by(|a, b| a.departed_at.cmp(&b.departed_at)).map(|t| (t.id, t.team_no)))
 }
 
 pub async fn item_named(pool: &SqlitePool, name: &str) -> Result<Item, AppError> {

@@ -142,7 +142,7 @@ pub async fn participants(db: &Db, events: &[crate::events::Event]) -> Result<Ve
     Ok(by_role.into_iter().map(|(role, count)| aar::Participant { role, count }).collect())
 }
 
-/// The drill's own database files are named after the scenario and the hour.
+/// The run's summary for the terminal: time, events per second, expectations, where the files are.
 pub fn describe(report: &Report, path: &Path) -> String {
     let (met, late, missed) = report.expectations;
     format!(
