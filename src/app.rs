@@ -8,6 +8,7 @@ use axum::Router;
 use axum::middleware;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -17,7 +18,9 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
-use crate::{auth, board, dispatch, drill, error, inventory, lobby, needs, openapi, reception, reports, web, zones};
+use crate::{
+    auth, board, dispatch, drill, error, inventory, lobby, needs, openapi, reception, reports, setup, web, zones,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -84,11 +87,14 @@ pub fn router(state: AppState) -> Router {
         .merge(dispatch::pages::router())
         .merge(lobby::http::pages())
         .merge(drill::pages::router())
+        .merge(setup::router())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(error::localize))
+        // Outside `localize`, which reads the bodies it re-renders.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -31,6 +31,7 @@ pub mod pdf;
 pub mod rate_limit;
 pub mod reception;
 pub mod reports;
+pub mod setup;
 pub mod startup;
 pub mod web;
 pub mod zones;

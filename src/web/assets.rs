@@ -11,7 +11,29 @@ use rust_embed::Embed;
 struct Assets;
 
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    let Some(file) = Assets::get(&path) else {
+    file(&path, &headers)
+}
+
+pub async fn favicon(headers: HeaderMap) -> Response {
+    file("favicon.ico", &headers)
+}
+
+/// The web app manifest: a desk can be added to a tablet's home screen.
+pub async fn manifest(headers: HeaderMap) -> Response {
+    let mut response = file("manifest.webmanifest", &headers);
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/manifest+json"));
+    response
+}
+
+/// The service worker lives at the root so that its scope is every page.
+pub async fn service_worker(headers: HeaderMap) -> Response {
+    let mut response = file("sw.js", &headers);
+    response.headers_mut().insert("service-worker-allowed", HeaderValue::from_static("/"));
+    response
+}
+
+fn file(path: &str, headers: &HeaderMap) -> Response {
+    let Some(file) = Assets::get(path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let etag = format!("\"{}\"", crate::hex::encode(&file.metadata.sha256_hash()));

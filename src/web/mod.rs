@@ -22,6 +22,9 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{code}", get(pages::switch_language))
         .route("/board", get(pages::board))
         .route("/assets/{*path}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/manifest.webmanifest", get(assets::manifest))
+        .route("/sw.js", get(assets::service_worker))
         .route("/healthz", get(pages::healthz))
 }
 

@@ -33,6 +33,12 @@ impl Drop for Browser {
 impl Browser {
     /// None (after a loud notice) where no Chromium is installed and `CI` is unset.
     pub async fn launch() -> Option<Browser> {
+        Browser::launch_with(&[]).await
+    }
+
+    /// As [`Browser::launch`], with more command-line flags (a fake camera, a
+    /// trusted certificate key).
+    pub async fn launch_with(extra: &[String]) -> Option<Browser> {
         let Some(binary) = CHROMIUM_PATHS.iter().find(|p| std::path::Path::new(p).exists()) else {
             if std::env::var_os("CI").is_some() {
                 panic!("CI is set but Chromium is missing: .ci/run must install the `chromium` package");
@@ -56,6 +62,7 @@ impl Browser {
                 "--remote-debugging-port=0",
                 "--window-size=1280,900",
             ])
+            .args(extra)
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdout(Stdio::null())
@@ -82,7 +89,8 @@ impl Browser {
         Some(browser)
     }
 
-    async fn command(&mut self, method: &str, params: Value, on_page: bool) -> Value {
+    /// One DevTools command: on the page's session, or to the browser itself.
+    pub async fn command(&mut self, method: &str, params: Value, on_page: bool) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });
