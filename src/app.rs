@@ -19,7 +19,8 @@ use crate::db::Db;
 use crate::rate_limit::RateLimiter;
 use crate::zones::ZoneSet;
 use crate::{
-    auth, board, dispatch, drill, error, inventory, lobby, needs, openapi, reception, reports, setup, web, zones,
+    auth, board, dispatch, drill, error, idempotency, inventory, lobby, needs, openapi, reception, reports, setup, web,
+    zones,
 };
 
 #[derive(Clone)]
@@ -58,6 +59,7 @@ pub struct Stats {
 /// Every `/api` route is registered here through a domain's `OpenApiRouter`,
 /// so the OpenAPI document cannot miss one.
 pub fn router(state: AppState) -> Router {
+    let once = idempotency::Once::new(state.db.clone());
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(auth::http::router())
         .merge(board::http::router())
@@ -90,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(setup::router())
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
+        .layer(middleware::from_fn_with_state(once, idempotency::apply_once))
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(error::localize))

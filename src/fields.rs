@@ -5,6 +5,21 @@ use crate::error::AppError;
 use crate::i18n::Text;
 use crate::reception::normalize::{is_valid_phone_key, phone_key};
 
+/// A printed code as scanned or typed (a badge's QR token, `V-0012`, `N-0045`):
+/// a Bluetooth scanner typing through a Japanese IME gives full-width letters
+/// and digits (`Ｖ－００１２`) and the IME's dashes (`ー`, `−`); all fold to
+/// ASCII, without spaces, in upper case.
+pub fn scan_code(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'ー' | 'ｰ' | '−' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '－' => '-',
+            _ => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
 pub fn invalid(field: &str, ja: impl Into<String>, en: impl Into<String>) -> AppError {
     AppError::validation(field, Text::new(ja.into(), en.into()))
 }
@@ -80,4 +95,17 @@ pub fn merge_patch<F: serde::Serialize + serde::de::DeserializeOwned>(
         invalid(&field, format!("項目「{field}」の値が正しくありません。"), format!("{field}: {}", e.inner()))
     })?;
     Ok((form, changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_code;
+
+    #[test]
+    fn codes_typed_through_an_ime_fold_to_what_was_printed() {
+        assert_eq!(scan_code("Ｖ－００１２"), "V-0012");
+        assert_eq!(scan_code("ｖー０１２"), "V-012");
+        assert_eq!(scan_code(" n−45\n"), "N-45");
+        assert_eq!(scan_code("ab12 cd34"), "AB12CD34");
+    }
 }

@@ -23,6 +23,7 @@ pub mod events;
 pub mod fields;
 pub mod hex;
 pub mod i18n;
+pub mod idempotency;
 pub mod inventory;
 pub mod lobby;
 pub mod needs;

@@ -174,10 +174,10 @@ async fn scan(
     Query(q): Query<ScanQuery>,
 ) -> Result<Json<Waiting>, AppError> {
     let day = state.clock.activity_day();
-    let code = q.code.trim();
-    let key = match parse_volunteer_no(code) {
+    let code = crate::fields::scan_code(&q.code);
+    let key = match parse_volunteer_no(&code) {
         Some(number) => Key::Number(number),
-        None => Key::Token(code),
+        None => Key::Token(&code),
     };
     let volunteer = volunteer_by(&state.db.read, key, day).await?.ok_or_else(|| {
         AppError::not_found(Text::new("このコードのボランティアは登録されていません。", "No volunteer has this code."))

@@ -7,6 +7,7 @@
 //! publishes nothing. Live boards follow the bus; a client that connects late or
 //! falls behind is replayed from the table with [`since`].
 
+pub mod once;
 pub(crate) mod write;
 
 use std::sync::Arc;

@@ -222,13 +222,43 @@ impl WriteTx {
     ///
     /// The work runs in its own task: a caller cancelled mid-commit (a client
     /// hung up) cannot leave a committed event unpublished or a batch uncommitted.
+    ///
+    /// The request's `Idempotency-Key`, if it has one not yet claimed, is
+    /// claimed in the same transaction (see [`super::once`]).
     pub async fn commit(mut self) -> Result<Vec<Event>, CommitError> {
         if self.appended.is_empty() {
             return Err(CommitError::NoEvent); // dropping `self` rolls back
         }
-        let mut writer = self.writer.take().expect("a live write transaction holds the writer");
+        let claim = super::once::unclaimed();
         let appended = std::mem::take(&mut self.appended);
+        let events = self.release_into_batch(appended, claim.clone()).await?;
+        if let Some(claim) = claim {
+            claim.mark_claimed();
+        }
+        Ok(events)
+    }
+
+    /// Commits a write that changes no state of the center and so has no
+    /// event: only [`super::once`] storing the answer of a claimed key.
+    pub(super) async fn commit_bookkeeping(mut self) -> Result<(), CommitError> {
+        self.release_into_batch(Vec::new(), None).await.map(|_| ())
+    }
+
+    /// Releases the savepoint into the batch (claiming `claim` first) and
+    /// returns `appended` once the batch is durable and published.
+    async fn release_into_batch(
+        &mut self,
+        appended: Vec<Event>,
+        claim: Option<Arc<super::once::Claim>>,
+    ) -> Result<Vec<Event>, CommitError> {
+        let mut writer = self.writer.take().expect("a live write transaction holds the writer");
         let task = self.runtime.spawn(async move {
+            if let Some(claim) = &claim
+                && let Err(error) = super::once::claim(&mut writer.conn, claim).await
+            {
+                rollback_command(&mut writer).await;
+                return Err(CommitError::Database(error));
+            }
             if let Err(error) = sqlx::query("RELEASE command").execute(&mut writer.conn).await {
                 rollback_command(&mut writer).await;
                 return Err(CommitError::Database(error));

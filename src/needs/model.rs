@@ -284,8 +284,8 @@ pub fn need_no(number: i64) -> String {
 
 /// `N-0045`, `n45`, `45` → 45.
 pub fn parse_need_no(text: &str) -> Option<i64> {
-    let folded = crate::reception::normalize::nfkc(text.trim());
-    let digits = folded.strip_prefix(['N', 'n']).map(|d| d.trim_start_matches('-')).unwrap_or(&folded);
+    let folded = crate::fields::scan_code(text);
+    let digits = folded.strip_prefix('N').map(|d| d.trim_start_matches('-')).unwrap_or(&folded);
     digits.parse().ok().filter(|n| *n > 0)
 }
 

@@ -78,7 +78,7 @@ async fn identify(
     }
     let token;
     let (key, method) = if let Some(text) = &input.qr_token {
-        token = super::normalize::nfkc(text.trim()).to_ascii_uppercase();
+        token = crate::fields::scan_code(text);
         (Key::Token(&token), CheckInMethod::Qr)
     } else if let Some(text) = &input.volunteer_no {
         let number = parse_volunteer_no(text).ok_or_else(|| {

@@ -95,8 +95,8 @@ pub fn volunteer_no(number: i64) -> String {
 
 /// `V-0001`, `v1`, `Ｖ－００１２` → 12.
 pub fn parse_volunteer_no(text: &str) -> Option<i64> {
-    let folded = super::normalize::nfkc(text.trim()).to_ascii_uppercase();
-    let digits = folded.strip_prefix('V')?.trim_start_matches(['-', ' ']);
+    let folded = crate::fields::scan_code(text);
+    let digits = folded.strip_prefix('V')?.trim_start_matches('-');
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
