@@ -307,6 +307,7 @@
       }
       if (mine !== session) return;
       video.dataset.decoder = reader.kind;
+      video.dataset.readyAt = String(Math.round(performance.now()));
       say("QRコードを枠の中に映してください");
       scan(mine);
     }
