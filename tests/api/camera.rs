@@ -303,6 +303,25 @@ async fn the_matching_camera_reads_a_need_card_and_keeps_scanning() {
         browser.eval("document.querySelector('.camera-status').textContent").await.as_str().unwrap().contains("N-0001")
     );
     browser.screenshot("camera-matching.png").await;
+    // The light shows only where the track has one; the switch only with two cameras or more.
+    assert_eq!(browser.eval("document.querySelector('.camera-torch').hidden").await, true, "no torch on a fake camera");
+    assert_eq!(browser.eval("document.querySelector('.camera-switch').hidden").await, true, "one fake camera");
+    // A second camera (listed, but gone when asked for): the switch falls back to a camera that opens, and reads on.
+    browser
+        .eval(
+            "{ const list = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
+               navigator.mediaDevices.enumerateDevices = async () =>
+                 (await list()).concat([{ kind: 'videoinput', deviceId: 'unplugged', label: '背面カメラ', groupId: '' }]); }",
+        )
+        .await;
+    browser.eval("document.getElementById('camera').click(); document.getElementById('camera').click();").await;
+    browser.wait_for("!document.querySelector('.camera-switch').hidden").await;
+    let reads = "Number(document.getElementById('camera-view').dataset.reads)";
+    let before = browser.eval(reads).await.as_i64().unwrap();
+    browser.eval("document.querySelector('.camera-switch').click()").await;
+    browser.wait_for(&format!("{reads} > {before} + 3")).await;
+    assert_eq!(browser.eval("document.querySelector('.camera-help').hidden").await, true);
+    assert_eq!(browser.eval("document.querySelector('.camera-box').hidden").await, false);
     browser.eval("document.getElementById('camera').click()").await;
     assert_eq!(
         browser.eval("document.getElementById('camera-view').srcObject === null").await,
