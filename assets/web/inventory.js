@@ -144,6 +144,55 @@
     if (answer.ok) { reloadWith(answer.body.id); } else { showError(newForm, newError, answer); }
   });
 
+  // Scanning an item's printed code (a QR/barcode reader types it and Enter,
+  // or the camera reads it) opens that item; an unknown code is offered to
+  // the new-item form. Codes compare folded: full-width, case and spaces.
+  const scanForm = document.getElementById("item-scan");
+  const scanInput = document.getElementById("item-scan-input");
+  const scanResult = document.getElementById("item-scan-result");
+  function fold(code) { return code.normalize("NFKC").trim().toUpperCase(); }
+  function said(kind, text, extra) {
+    scanResult.className = "result " + kind;
+    scanResult.replaceChildren(el("strong", "", text));
+    if (extra) scanResult.appendChild(extra);
+    scanResult.hidden = false;
+  }
+  function found(code) {
+    const wanted = fold(code);
+    if (wanted === "") return;
+    const row = Array.prototype.find.call(document.querySelectorAll("#items-list tr[data-id]"), function (r) {
+      return r.dataset.code !== "" && fold(r.dataset.code) === wanted;
+    });
+    document.querySelectorAll("#items-list tr.camera-found").forEach(function (r) { r.classList.remove("camera-found"); });
+    if (row) {
+      row.classList.add("camera-found");
+      said("ok", row.dataset.code + "：" + row.dataset.name + "（在庫 " + row.dataset.stock + row.dataset.unit + "）");
+      open(row);
+      return;
+    }
+    const add = el("button", "secondary", "このコードで品目を追加");
+    add.type = "button";
+    add.addEventListener("click", function () {
+      newForm.elements.code.value = code.normalize("NFKC").trim();
+      newForm.scrollIntoView({ behavior: "smooth", block: "start" });
+      newForm.elements.name.focus();
+    });
+    said("warn", "コード「" + code.trim() + "」の資機材は登録されていません。", add);
+  }
+  scanForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const code = scanInput.value;
+    scanInput.value = "";
+    found(code);
+  });
+  // One code, then the camera stops: the item's forms are what comes next.
+  window.Borasen.camera({
+    button: document.getElementById("camera"),
+    video: document.getElementById("camera-view"),
+    continuous: false,
+    onCode: found,
+  });
+
   // Back from a change: reopen the item it was about.
   const wanted = new URLSearchParams(location.search).get("item");
   if (wanted) {
