@@ -254,7 +254,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .await
             .map_err(|rejection| AppError::from_status(rejection.status(), ""))?;
         let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(deserializer).map(ApiJson).map_err(|error| {
+        let value = serde_path_to_error::deserialize(&mut *deserializer).map_err(|error| {
             let mut path = error.path().to_string();
             let inner = error.into_inner();
             // Well-formed JSON with a wrong value is 422, like any other invalid field;
@@ -280,6 +280,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 error = error.with_field(path);
             }
             error
-        })
+        })?;
+        // Anything but whitespace after the value (`{…}xyz`, a second `}`, NULs)
+        // is a broken body, never a valid one with noise.
+        deserializer.end().map_err(|error| {
+            AppError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                Text::new(
+                    format!("JSON の後に余計なデータがあります（{error}）。"),
+                    format!("There is data after the JSON value: {error}."),
+                ),
+            )
+        })?;
+        Ok(ApiJson(value))
     }
 }

@@ -24,8 +24,89 @@ pub fn invalid(field: &str, ja: impl Into<String>, en: impl Into<String>) -> App
     AppError::validation(field, Text::new(ja.into(), en.into()))
 }
 
+/// A one-line field (a name, a phone, an address, a code) as typed: a leading
+/// BOM dropped, trimmed, NFC. Refused, naming the field: control characters
+/// (a newline included), bidi overrides and isolates, zero-width characters —
+/// they print as garbage on badges (`山\x1b[31m田`) or hide what a name says.
+pub fn clean_line(field: &str, label_ja: &str, value: &str) -> Result<String, AppError> {
+    clean(field, label_ja, value, false)
+}
+
+/// A multi-line field (notes, a report): as [`clean_line`], but newlines
+/// (CR LF and CR become LF), tabs and the joiners of emoji sequences are kept.
+pub fn clean_text(field: &str, label_ja: &str, value: &str) -> Result<String, AppError> {
+    clean(field, label_ja, value, true)
+}
+
+fn clean(field: &str, label_ja: &str, value: &str, multiline: bool) -> Result<String, AppError> {
+    use unicode_normalization::UnicodeNormalization;
+    let value = value.trim_start_matches('\u{FEFF}').trim();
+    let value = if multiline { value.replace("\r\n", "\n").replace('\r', "\n") } else { value.to_string() };
+    if let Some((at, c)) = value.chars().enumerate().find(|(_, c)| not_allowed(*c, multiline)) {
+        let code = format!("U+{:04X}", u32::from(c));
+        let (ja_kind, en_kind) = match c {
+            '\n' => ("改行", "a line break"),
+            c if c.is_control() => ("制御文字", "a control character"),
+            _ => ("見えない文字・書字方向の制御文字", "an invisible or text-direction character"),
+        };
+        return Err(invalid(
+            field,
+            format!("{label_ja}に使えない文字（{ja_kind} {code}）が{}文字目にあります。", at + 1),
+            format!("{field} contains {en_kind} ({code}) at character {}.", at + 1),
+        ));
+    }
+    Ok(value.nfc().collect())
+}
+
+fn not_allowed(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' | '\t' => !multiline,
+        // Zero-width (non-)joiners build emoji and some scripts: free text only.
+        '\u{200C}' | '\u{200D}' => !multiline,
+        // C0 and C1 controls, DEL.
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => true,
+        // Bidi embeddings, overrides, isolates and marks.
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => true,
+        // Zero-width space, word joiner, BOM inside the text, Mongolian vowel separator.
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => true,
+        _ => false,
+    }
+}
+
 pub fn required(field: &str, value: &str, label_ja: &str, max_chars: usize) -> Result<String, AppError> {
-    let value = value.trim();
+    let value = clean_line(field, label_ja, value)?;
+    within(field, value, label_ja, max_chars)
+}
+
+pub fn optional(
+    field: &str,
+    value: Option<&str>,
+    label_ja: &str,
+    max_chars: usize,
+) -> Result<Option<String>, AppError> {
+    let value = value.map(|v| clean_line(field, label_ja, v)).transpose()?;
+    value.filter(|v| !v.is_empty()).map(|v| within(field, v, label_ja, max_chars)).transpose()
+}
+
+/// A required multi-line field (see [`clean_text`]).
+pub fn required_text(field: &str, value: &str, label_ja: &str, max_chars: usize) -> Result<String, AppError> {
+    let value = clean_text(field, label_ja, value)?;
+    within(field, value, label_ja, max_chars)
+}
+
+/// An optional multi-line field; empty is `None`.
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    label_ja: &str,
+    max_chars: usize,
+) -> Result<Option<String>, AppError> {
+    let value = value.map(|v| clean_text(field, label_ja, v)).transpose()?;
+    value.filter(|v| !v.is_empty()).map(|v| within(field, v, label_ja, max_chars)).transpose()
+}
+
+/// Present, and not longer than `max_chars`.
+fn within(field: &str, value: String, label_ja: &str, max_chars: usize) -> Result<String, AppError> {
     if value.is_empty() {
         return Err(invalid(field, format!("{label_ja}を入力してください。"), format!("{field} is required.")));
     }
@@ -36,19 +117,7 @@ pub fn required(field: &str, value: &str, label_ja: &str, max_chars: usize) -> R
             format!("{field} has at most {max_chars} characters."),
         ));
     }
-    Ok(value.to_string())
-}
-
-pub fn optional(
-    field: &str,
-    value: Option<&str>,
-    label_ja: &str,
-    max_chars: usize,
-) -> Result<Option<String>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => required(field, v, label_ja, max_chars).map(Some),
-    }
+    Ok(value)
 }
 
 pub fn phone_number(field: &str, value: &str, label_ja: &str) -> Result<(String, String), AppError> {
@@ -107,5 +176,39 @@ mod tests {
         assert_eq!(scan_code("ｖー０１２"), "V-012");
         assert_eq!(scan_code(" n−45\n"), "N-45");
         assert_eq!(scan_code("ab12 cd34"), "AB12CD34");
+    }
+
+    #[test]
+    fn names_with_controls_or_invisible_characters_are_refused_naming_the_field() {
+        for bad in [
+            "山\u{7}\u{1b}[31m田",
+            "山田\n太郎",
+            "山\0田",
+            "\u{202E}田山",
+            "山\u{200B}田",
+            "山\u{FEFF}田",
+            "山\u{85}田",
+        ] {
+            let error = super::required("name", bad, "氏名", 50).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("name"), "{bad:?}");
+            assert!(error.message.ja.contains("氏名に使えない文字"), "{}", error.message.ja);
+        }
+        // A leading BOM is dropped, NFC applied (か + combining dakuten → が).
+        assert_eq!(super::required("name", "\u{FEFF}\u{304B}\u{3099}く", "氏名", 50).unwrap(), "がく");
+    }
+
+    #[test]
+    fn free_text_keeps_its_lines_and_emoji_but_not_controls() {
+        assert_eq!(
+            super::required_text("notes", "一行目\r\n二行目\r三行目", "備考", 100).unwrap(),
+            "一行目\n二行目\n三行目"
+        );
+        assert_eq!(
+            super::required_text("notes", "家族 👨\u{200D}👩\u{200D}👧", "備考", 100).unwrap(),
+            "家族 👨\u{200D}👩\u{200D}👧"
+        );
+        assert!(super::required_text("notes", "ベル\u{7}", "備考", 100).is_err());
+        assert!(super::required_text("notes", "右から\u{202E}左", "備考", 100).is_err());
+        assert!(super::optional_text("notes", Some("  "), "備考", 100).unwrap().is_none());
     }
 }

@@ -57,6 +57,9 @@ fn validate(new: &NewUser) -> Result<(), AppError> {
             ),
         ));
     }
+    if let Some(display_name) = &new.display_name {
+        crate::fields::optional("display_name", Some(display_name), "表示名", 50)?;
+    }
     if new.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::validation(
             "password",

@@ -50,7 +50,7 @@ pub struct Notice {
 /// Posts a notice (event `board.notice_posted`).
 pub async fn post(db: &Db, clock: &Clock, actor: &Actor, new: impl Into<NoticeForm>) -> Result<Notice, AppError> {
     let new = new.into();
-    let text = new.text.trim().to_string();
+    let text = crate::fields::clean_text("text", "お知らせ", &new.text)?;
     if text.is_empty() || text.chars().count() > MAX_CHARS {
         return Err(AppError::validation(
             "text",

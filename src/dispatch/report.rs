@@ -13,7 +13,7 @@ use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
-use crate::fields::{invalid, optional};
+use crate::fields::{invalid, optional_text};
 use crate::i18n::Text;
 use crate::inventory::{self as ledger, ReturnLine};
 use crate::needs::form::NeedForm;
@@ -64,8 +64,8 @@ pub async fn return_team(
             "outcome is required: done, continue or cancelled.",
         )
     })?;
-    let report = optional("report", Some(&form.report), "活動報告", 2000)?.unwrap_or_default();
-    let injury = optional("injury", Some(&form.injury), "けが・事故", 1000)?.unwrap_or_default();
+    let report = optional_text("report", Some(&form.report), "活動報告", 2000)?.unwrap_or_default();
+    let injury = optional_text("injury", Some(&form.injury), "けが・事故", 1000)?.unwrap_or_default();
     let now = clock.now();
     let mut tx = db.begin_write().await?;
     let team = store::team(tx.conn(), team_id, now).await?.ok_or_else(not_found)?;

@@ -328,7 +328,7 @@ impl DrillRun {
         if let Some(objective) = &observation.objective {
             self.objective_exists(objective)?;
         }
-        let text = crate::fields::required("text", &observation.text, "所見", 2000)?;
+        let text = crate::fields::required_text("text", &observation.text, "所見", 2000)?;
         let _turn = self.turn.lock().await;
         self.append(actor, log::OBSERVATION, log::data(&Observation { objective: observation.objective, text })).await
     }
@@ -347,7 +347,7 @@ impl DrillRun {
             ("owner", &item.owner, "担当"),
             ("due", &item.due, "期限"),
         ] {
-            crate::fields::optional(field, Some(value.as_str()), label, 500)?;
+            crate::fields::optional_text(field, Some(value.as_str()), label, 500)?;
         }
         let mut cache = self.turn.lock().await;
         self.top_up(&mut cache).await?;

@@ -16,7 +16,7 @@ use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
-use crate::fields::{invalid, merge_patch, optional, required};
+use crate::fields::{invalid, merge_patch, optional_text, required, required_text};
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
 
@@ -83,7 +83,7 @@ pub async fn edit(
     let keep_chosen = !zone_given && need.zone_source == Some(ZoneSource::Chosen);
     let zone_source = zone_of(tx.conn(), zones, &mut card, zone_given || keep_chosen).await?;
 
-    let mut reason = patch.reason.unwrap_or_default().trim().to_string();
+    let mut reason = crate::fields::clean_text("reason", "理由", patch.reason.as_deref().unwrap_or_default())?;
     let mut status = patch.status.unwrap_or(need.status);
     let mut duplicate_of = None;
     if let Some(text) = patch.duplicate_of.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -168,8 +168,8 @@ fn merged_card(
 
 fn checked_survey(survey: Survey, now: &str) -> Result<Survey, AppError> {
     let surveyor = required("survey.surveyor", &survey.surveyor, "調査者", 50)?;
-    let findings = required("survey.findings", &survey.findings, "調査結果", 2000)?;
-    let hazards = optional("survey.hazards", Some(&survey.hazards), "危険箇所", 1000)?.unwrap_or_default();
+    let findings = required_text("survey.findings", &survey.findings, "調査結果", 2000)?;
+    let hazards = optional_text("survey.hazards", Some(&survey.hazards), "危険箇所", 1000)?.unwrap_or_default();
     let surveyed_at = match survey.surveyed_at.trim() {
         "" => now.to_string(),
         text => chrono::DateTime::parse_from_rfc3339(text).map(|_| text.to_string()).map_err(|_| {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Category, Damage, Need, Parking, ReceivedVia};
 use crate::error::AppError;
-use crate::fields::{invalid, optional, phone_number, required};
+use crate::fields::{clean_line, invalid, optional, optional_text, phone_number, required};
 use crate::reception::normalize::{is_katakana, katakana};
 use crate::zones::address;
 
@@ -132,7 +132,7 @@ pub fn validate(form: NeedForm, now: DateTime<FixedOffset>) -> Result<NeedCard, 
             })?,
     };
     let requester_name = required("requester_name", &form.requester_name, "依頼者の氏名", 50)?;
-    let requester_furigana = katakana(form.requester_furigana.trim());
+    let requester_furigana = katakana(&clean_line("requester_furigana", "フリガナ", &form.requester_furigana)?);
     if !requester_furigana.is_empty() && !is_katakana(&requester_furigana) {
         return Err(invalid(
             "requester_furigana",
@@ -165,7 +165,7 @@ pub fn validate(form: NeedForm, now: DateTime<FixedOffset>) -> Result<NeedCard, 
     };
     let zone = optional("zone", form.zone.as_deref(), "地区", 100)?;
     let household_notes =
-        optional("household_notes", Some(&form.household_notes), "世帯の状況", 500)?.unwrap_or_default();
+        optional_text("household_notes", Some(&form.household_notes), "世帯の状況", 500)?.unwrap_or_default();
     let mut damage = Vec::new();
     for d in form.damage {
         if !damage.contains(&d) {
@@ -191,8 +191,12 @@ pub fn validate(form: NeedForm, now: DateTime<FixedOffset>) -> Result<NeedCard, 
     if !(1..=60).contains(&days_estimated) {
         return Err(invalid("days_estimated", "見込み日数は1〜60日です。", "days_estimated is 1–60."));
     }
-    let equipment: Vec<String> =
-        form.equipment.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+    let equipment = form
+        .equipment
+        .iter()
+        .map(|e| clean_line("equipment", "希望資機材", e))
+        .filter(|e| e.as_ref().is_ok_and(|e| !e.is_empty()) || e.is_err())
+        .collect::<Result<Vec<String>, _>>()?;
     if equipment.len() > 30 || equipment.iter().any(|e| e.chars().count() > 50) {
         return Err(invalid(
             "equipment",
@@ -204,7 +208,7 @@ pub fn validate(form: NeedForm, now: DateTime<FixedOffset>) -> Result<NeedCard, 
     if !(1..=3).contains(&priority) {
         return Err(invalid("priority", "優先度は1（緊急）〜3（通常）です。", "priority is 1 (urgent) to 3 (normal)."));
     }
-    let notes = optional("notes", Some(&form.notes), "備考", 2000)?.unwrap_or_default();
+    let notes = optional_text("notes", Some(&form.notes), "備考", 2000)?.unwrap_or_default();
     Ok(NeedCard {
         received_via,
         received_at,

@@ -179,7 +179,12 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
         ));
     }
 
-    let skills: Vec<String> = form.skills.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let skills = form
+        .skills
+        .iter()
+        .map(|s| crate::fields::clean_line("skills", "資格・特技", s))
+        .filter(|s| s.as_ref().is_ok_and(|s| !s.is_empty()) || s.is_err())
+        .collect::<Result<Vec<String>, _>>()?;
     if skills.len() > 20 || skills.iter().any(|s| s.chars().count() > 30) {
         return Err(invalid("skills", "資格・特技は30文字以内で20件までです。", "At most 20 skills of 30 characters."));
     }
