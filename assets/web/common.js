@@ -97,7 +97,10 @@ window.Borasen = (function () {
       // Not applied, or maybe applied with the answer lost: the queue sends it
       // again later with the same key.
       attempts.delete(signature);
-      return offline.enqueue({ method: method, path: path, body: payload, key: attempt.key, queue: opts.queue, loggedOut: answer.status === 401 });
+      return offline.enqueue({
+        method: method, path: path, body: payload, key: attempt.key, queue: opts.queue,
+        failed: true, loggedOut: answer.status === 401,
+      });
     }
     if (answer.status === 401) { location.href = "/login"; }
     if (write && !opts.key) {

@@ -107,6 +107,12 @@
   async function checkIn(payload, label) {
     payload.health_ok = healthOk.checked;
     const queueLabel = label || checkInLabel(payload);
+    // A check-in that waits in the queue is sent as it is: the health check comes first.
+    if (!healthOk.checked && window.Borasen.offline && await window.Borasen.offline.shouldQueue()) {
+      show("warn", ["体調を口頭で確認して「体調を口頭で確認してから受付する」にチェックを入れてから受付してください（通信が戻ったら送るため、先に確認が必要です）。"]);
+      scanInput.focus();
+      return false;
+    }
     const answer = await api("POST", "/api/checkins", payload, { queue: { label: queueLabel } });
     let keepFocus = false;
     if (answer.queued) {
@@ -144,9 +150,13 @@
   document.addEventListener("borasen:offline-sent", function (event) {
     clearTimeout(countsSoon);
     countsSoon = setTimeout(refreshCounts, 300);
+    const item = event.detail.item;
     const body = event.detail.answer.body;
     if (body && body.today && body.today.insurance === "none" && !body.today.checked_out_at) {
       checkedIn(body, "未送信だった受付を送りました");
+    } else if (item.path === "/api/volunteers" && !item.then && body && body.volunteer_no) {
+      show("warn", ["未送信だった登録を送りました：" + body.volunteer_no + " " + body.name + " さん",
+        "まだ受付していません。体調を確認してから番号で受付してください。"]);
     }
   });
 

@@ -21,6 +21,8 @@
   const RETRY_FIRST_MS = 2000;
   const RETRY_MAX_MS = 60000;
   const QUEUED = "未送信：通信が戻ったら送ります";
+  const BEHIND = "未送信：先に待っている操作のあとで送ります";
+  const LOGIN = "未送信：ログインし直したら送ります";
   // Refusals that a second try cannot change.
   const FINAL = ["already_checked_in", "already_checked_out", "idempotency_key_reused", "not_found"];
 
@@ -101,7 +103,8 @@
     }
   }
 
-  // `spec`: {method, path, body, key, queue: {label, then}, loggedOut}. Answers
+  // `spec`: {method, path, body, key, queue: {label, then}, failed (no answer
+  // came), loggedOut (401)}. Answers
   // like `Borasen.api` with `queued: true` (or `already: true` when the same
   // write was already waiting).
   async function enqueue(spec) {
@@ -120,12 +123,13 @@
       const waiting = (await all()).filter(function (i) { return i.state === "pending"; });
       const twin = waiting.find(function (i) { return sameRequest(i, item); });
       if (!twin) await add(item);
-      if (spec.loggedOut) loginNeeded = true;
+      if (spec.loggedOut) { loginNeeded = true; openPanel(); }
       changed();
       schedule(spec.loggedOut ? null : 0);
+      const online = navigator.onLine !== false && !spec.failed;
       return {
         ok: false, status: 0, queued: true, already: !!twin, loggedOut: !!spec.loggedOut,
-        message: twin ? "未送信：同じ操作がすでに送信待ちです" : QUEUED,
+        message: twin ? "未送信：同じ操作がすでに送信待ちです" : spec.loggedOut ? LOGIN : online ? BEHIND : QUEUED,
         body: {},
       };
     } catch (e) {
@@ -199,7 +203,7 @@
         openPanel();
         changed();
       } else {
-        if (outcome === "login") loginNeeded = true;
+        if (outcome === "login") { loginNeeded = true; openPanel(); }
         changed();
         return outcome;
       }
@@ -245,12 +249,12 @@
   async function resend(id, edit) {
     const item = (await all()).find(function (i) { return i.id === id; });
     if (!item) return;
-    await remove(id);
     delete item.id;
     delete item.error;
     item.state = "pending";
     if (edit) edit(item);
-    await add(item);
+    // One transaction: the item is never lost between the two.
+    await transaction("readwrite", function (s) { s.delete(id); return s.add(item); }, true);
     retryDelay = RETRY_FIRST_MS;
     changed();
     flush();

@@ -123,7 +123,7 @@
       }
       options = {
         queue: {
-          label: "当日受付 " + (payload.name || "（氏名なし）"),
+          label: (checkIn.health_ok ? "当日受付 " : "当日登録（受付は別） ") + (payload.name || "（氏名なし）"),
           then: checkIn.health_ok ? { path: "/api/checkins", body: checkIn } : null,
         },
       };

@@ -134,7 +134,7 @@ async fn set_offline(browser: &mut Browser, cdp: &mut Cdp, worker: &str, offline
     let expected = if offline { "offline" } else { "online" };
     assert_eq!(cdp.eval(worker, CAN_FETCH).await, expected, "the service worker's network");
     assert_eq!(browser.eval(CAN_FETCH).await, expected, "the page's network");
-    assert_eq!(browser.eval("navigator.onLine").await, !offline);
+    browser.wait_for(&format!("navigator.onLine === {}", !offline)).await;
 }
 
 /// A DevTools port nobody uses (the test's second connection needs to know it).
