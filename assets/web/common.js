@@ -1,63 +1,167 @@
 // What every staff page's script shares: calling the JSON API (Japanese
-// errors; a lost session goes back to the login) and making elements.
+// errors; a lost session goes back to the login; every write carries an
+// Idempotency-Key; desk writes may wait in the offline queue of offline.js)
+// and making elements.
 "use strict";
-window.Borasen = {
-  api: async function (method, path, payload) {
-    const response = await fetch(path, {
-      method: method,
-      headers: { "Content-Type": "application/json", "Accept-Language": "ja" },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    if (response.status === 401) { location.href = "/login"; }
+window.Borasen = (function () {
+  // An Idempotency-Key: a random UUID. `crypto.randomUUID` exists only in secure
+  // contexts (https, localhost); plain http on the center's LAN has
+  // `crypto.getRandomValues` everywhere.
+  function newKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // variant
+    const h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // One HTTP request with the JSON body and, for a write, its Idempotency-Key.
+  // Rejects only when no answer came (network error, offline, or no answer
+  // within `timeoutMs` when given).
+  async function request(method, path, payload, key, timeoutMs) {
+    const headers = { "Content-Type": "application/json", "Accept-Language": "ja" };
+    if (key) headers["Idempotency-Key"] = key;
+    const abort = timeoutMs && window.AbortController ? new AbortController() : null;
+    const timer = abort ? setTimeout(function () { abort.abort(); }, timeoutMs) : 0;
+    let response;
+    try {
+      response = await fetch(path, {
+        method: method,
+        headers: headers,
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+        credentials: "same-origin",
+        signal: abort ? abort.signal : undefined,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
     const answer = await response.json().catch(function () { return {}; });
-    return { ok: response.ok, status: response.status, body: answer };
-  },
-  // Follows /ws/board from the snapshot's seq: `onEvent(event)` for each event
-  // once, in order; `onLink(live)` as the connection comes and goes;
-  // `onReset()` after the snapshot is taken again (the log was restored from a
-  // backup, close code 4000). A dropped connection resumes with backoff and jitter.
-  follow: function (handlers) {
-    let lastSeq = 0;
-    let attempt = 0;
-    const link = handlers.onLink || function () {};
-    async function snapshot() {
-      const response = await fetch("/api/board", { headers: { "Accept-Language": "ja" } });
-      if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
-      if (!response.ok) throw new Error("snapshot " + response.status);
-      lastSeq = (await response.json()).seq;
+    return {
+      ok: response.ok,
+      status: response.status,
+      body: answer,
+      replayed: response.headers.get("Idempotent-Replayed") === "true",
+    };
+  }
+
+  const OFFLINE_MESSAGE = "通信できません。Wi-Fiがつながってから、もう一度操作してください。";
+  function noAnswer(message) {
+    return { ok: false, status: 0, offline: true, body: { error: { code: "offline", message: message || OFFLINE_MESSAGE, field: null } } };
+  }
+
+  // The keys of this page's recent writes, by method + path + body: the same
+  // action asked again (a double tap, a retry after the network failed, maybe
+  // after the server wrote) carries the same key, so the server applies it once.
+  // A key is kept while the outcome is unknown (no answer, 5xx, 408, 429), and
+  // for 3 s after a success as long as no other write was made meanwhile (so
+  // "check in, cancel, check in again" is three writes). A refusal (4xx) wrote
+  // nothing: the next try gets a new key.
+  const attempts = new Map();
+  const DOUBLE_TAP_MS = 3000;
+  function attemptFor(signature) {
+    const now = Date.now();
+    attempts.forEach(function (a, s) {
+      if (a.okAt && (s !== signature || now - a.okAt > DOUBLE_TAP_MS)) attempts.delete(s);
+    });
+    let a = attempts.get(signature);
+    if (!a) { a = { key: newKey(), okAt: 0 }; attempts.set(signature, a); }
+    return a;
+  }
+  function unknownOutcome(status) { return status === 0 || status === 408 || status === 429 || status >= 500; }
+
+  // `api(method, path, payload, options)` → `{ok, status, body}`; never rejects:
+  // no answer is `{ok: false, status: 0, offline: true, body: {error}}` with a
+  // Japanese message. Every write carries an Idempotency-Key (`options.key`, or
+  // the key of the same action's earlier try, or a new one). With
+  // `options.queue` (`{label, then}`, see offline.js) a write that cannot be sent
+  // now waits in the offline queue and the answer is `{queued: true}`.
+  async function api(method, path, payload, options) {
+    const opts = options || {};
+    const write = method !== "GET" && method !== "HEAD";
+    const offline = window.Borasen.offline;
+    const signature = method + " " + path + " " + (payload === undefined ? "" : JSON.stringify(payload));
+    if (write && opts.queue && offline && await offline.shouldQueue()) {
+      return offline.enqueue({ method: method, path: path, body: payload, key: opts.key || newKey(), queue: opts.queue });
     }
-    function connect() {
-      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
-      socket.onopen = function () { attempt = 0; link(true); };
-      socket.onmessage = function (message) {
-        const event = JSON.parse(message.data);
-        if (event.seq <= lastSeq) return;
-        lastSeq = event.seq;
-        handlers.onEvent(event);
-      };
-      socket.onclose = function (closed) {
-        link(false);
-        if (closed.code === 4001) { location.href = "/login"; return; } // session ended
-        attempt += 1;
-        const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
-        const next = closed.code === 4000
-          ? function () { snapshot().then(function () { if (handlers.onReset) handlers.onReset(); connect(); }, connect); }
-          : connect;
-        setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
-      };
+    if (write && navigator.onLine === false) return noAnswer();
+    const attempt = write ? (opts.key ? { key: opts.key, okAt: 0 } : attemptFor(signature)) : null;
+    let answer;
+    try {
+      answer = await request(method, path, payload, attempt ? attempt.key : null);
+    } catch (e) {
+      answer = noAnswer();
     }
-    link(false);
-    // `ready()`: load what the page draws, as new as the snapshot's seq or newer, before events flow.
-    return snapshot().then(function () { return handlers.ready ? handlers.ready() : null; }).then(connect);
-  },
-  el: function (tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  },
-};
+    if (write && opts.queue && offline && (answer.status === 0 || answer.status === 401)) {
+      // Not applied, or maybe applied with the answer lost: the queue sends it
+      // again later with the same key.
+      attempts.delete(signature);
+      return offline.enqueue({
+        method: method, path: path, body: payload, key: attempt.key, queue: opts.queue,
+        failed: true, loggedOut: answer.status === 401,
+      });
+    }
+    if (answer.status === 401) { location.href = "/login"; }
+    if (write && !opts.key) {
+      if (answer.ok) attempt.okAt = Date.now();
+      else if (!unknownOutcome(answer.status)) attempts.delete(signature);
+    }
+    return answer;
+  }
+
+  return {
+    newKey: newKey,
+    request: request,
+    noAnswer: noAnswer,
+    api: api,
+    // Follows /ws/board from the snapshot's seq: `onEvent(event)` for each event
+    // once, in order; `onLink(live)` as the connection comes and goes;
+    // `onReset()` after the snapshot is taken again (the log was restored from a
+    // backup, close code 4000). A dropped connection resumes with backoff and jitter.
+    follow: function (handlers) {
+      let lastSeq = 0;
+      let attempt = 0;
+      const link = handlers.onLink || function () {};
+      async function snapshot() {
+        const response = await fetch("/api/board", { headers: { "Accept-Language": "ja" } });
+        if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
+        if (!response.ok) throw new Error("snapshot " + response.status);
+        lastSeq = (await response.json()).seq;
+      }
+      function connect() {
+        const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+        const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
+        socket.onopen = function () { attempt = 0; link(true); };
+        socket.onmessage = function (message) {
+          const event = JSON.parse(message.data);
+          if (event.seq <= lastSeq) return;
+          lastSeq = event.seq;
+          handlers.onEvent(event);
+        };
+        socket.onclose = function (closed) {
+          link(false);
+          if (closed.code === 4001) { location.href = "/login"; return; } // session ended
+          attempt += 1;
+          const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
+          const next = closed.code === 4000
+            ? function () { snapshot().then(function () { if (handlers.onReset) handlers.onReset(); connect(); }, connect); }
+            : connect;
+          setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
+        };
+      }
+      link(false);
+      // `ready()`: load what the page draws, as new as the snapshot's seq or newer, before events flow.
+      return snapshot().then(function () { return handlers.ready ? handlers.ready() : null; }).then(connect);
+    },
+    el: function (tag, className, text) {
+      const node = document.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    },
+  };
+})();
 
 // The trainees' drill inbox: on a drill server (the page shows the 「訓練」
 // banner), messages of fired injects addressed to this page's section (or to

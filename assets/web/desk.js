@@ -1,5 +1,7 @@
 // The reception desk: check in by QR (a scanner types the token and Enter), by
 // number, or from a search; insurance at the desk; check-out; today's counts.
+// Check-ins, check-outs and walk-ins made offline wait in the offline queue
+// (offline.js) and the desk says so instead of showing an error.
 "use strict";
 (function () {
   const scanForm = document.getElementById("scan");
@@ -95,11 +97,27 @@
     }
   }
 
-  async function checkIn(payload) {
+  // What the offline queue shows for a check-in: the number, or the end of the QR token.
+  function checkInLabel(payload) {
+    if (payload.volunteer_no) return "受付 " + payload.volunteer_no;
+    if (payload.qr_token) return "受付 QRコード …" + payload.qr_token.slice(-6);
+    return "受付 #" + payload.volunteer_id;
+  }
+
+  async function checkIn(payload, label) {
     payload.health_ok = healthOk.checked;
-    const answer = await api("POST", "/api/checkins", payload);
+    const queueLabel = label || checkInLabel(payload);
+    // A check-in that waits in the queue is sent as it is: the health check comes first.
+    if (!healthOk.checked && window.Borasen.offline && await window.Borasen.offline.shouldQueue()) {
+      show("warn", ["体調を口頭で確認して「体調を口頭で確認してから受付する」にチェックを入れてから受付してください（通信が戻ったら送るため、先に確認が必要です）。"]);
+      scanInput.focus();
+      return false;
+    }
+    const answer = await api("POST", "/api/checkins", payload, { queue: { label: queueLabel } });
     let keepFocus = false;
-    if (answer.ok) {
+    if (answer.queued) {
+      show("queued", [answer.message, queueLabel]);
+    } else if (answer.ok) {
       checkedIn(answer.body, "受付しました");
     } else if (answer.body.error && answer.body.error.field === "guardian_consent") {
       show("warn", [answer.body.error.message], guardianForm(payload));
@@ -114,7 +132,33 @@
     return answer.ok;
   }
   window.borasenCheckIn = checkIn;
-  window.borasenRegistered = function (volunteer) { checkIn({ volunteer_id: volunteer.id }); };
+  window.borasenRegistered = function (volunteer) {
+    checkIn({ volunteer_id: volunteer.id }, "受付 " + volunteer.volunteer_no + " " + volunteer.name);
+  };
+  // A walk-in registered offline is checked in when it is sent: with the
+  // health check as the desk confirmed it now.
+  window.borasenWalkIn = function () { return { health_ok: healthOk.checked }; };
+  // A walk-in queued offline (registration.js tells the desk).
+  window.borasenWalkInQueued = function (answer, label) {
+    show("queued", [answer.message, label]);
+    scanInput.focus();
+  };
+
+  // Queued writes sent later: the counts catch up; a check-in that needs the
+  // insurance at the desk says so.
+  let countsSoon = 0;
+  document.addEventListener("borasen:offline-sent", function (event) {
+    clearTimeout(countsSoon);
+    countsSoon = setTimeout(refreshCounts, 300);
+    const item = event.detail.item;
+    const body = event.detail.answer.body;
+    if (body && body.today && body.today.insurance === "none" && !body.today.checked_out_at) {
+      checkedIn(body, "未送信だった受付を送りました");
+    } else if (item.path === "/api/volunteers" && !item.then && body && body.volunteer_no) {
+      show("warn", ["未送信だった登録を送りました：" + body.volunteer_no + " " + body.name + " さん",
+        "まだ受付していません。体調を確認してから番号で受付してください。"]);
+    }
+  });
 
   // V-0012, v12, Ｖ１２ or plain digits are numbers; anything else is a QR token.
   function payloadFor(code) {
@@ -137,6 +181,10 @@
     results.textContent = "";
     if (q === "") return;
     const answer = await api("GET", "/api/volunteers?q=" + encodeURIComponent(q));
+    if (answer.offline) {
+      results.appendChild(el("li", "", "通信できないため検索できません。QRコードか番号で受付すると、未送信として保存して通信が戻ったら送ります。"));
+      return;
+    }
     if (!answer.ok) return;
     if (answer.body.length === 0) results.appendChild(el("li", "", "該当する方はいません。当日受付で登録してください。"));
     answer.body.forEach(function (v) {
@@ -162,7 +210,7 @@
         button.addEventListener("click", async function () {
           const payload = { volunteer_id: v.id };
           if (arrived && arrived.value.trim() !== "") payload.arrived_count = Number(arrived.value);
-          await checkIn(payload);
+          await checkIn(payload, "受付 " + v.volunteer_no + " " + v.name);
           search();
         });
         li.appendChild(button);
@@ -171,8 +219,10 @@
           const out = el("button", "secondary", "退所");
           out.addEventListener("click", async function () {
             if (!confirm(v.name + " さんを退所にしますか？")) return;
-            const answer = await api("POST", "/api/checkouts", { volunteer_id: v.id });
-            show(answer.ok ? "ok" : "err", [answer.ok ? v.name + " さんが退所しました（" + answer.body.minutes + "分）" : answer.body.error.message]);
+            const label = "退所 " + v.volunteer_no + " " + v.name;
+            const answer = await api("POST", "/api/checkouts", { volunteer_id: v.id }, { queue: { label: label } });
+            if (answer.queued) show("queued", [answer.message, label]);
+            else show(answer.ok ? "ok" : "err", [answer.ok ? v.name + " さんが退所しました（" + answer.body.minutes + "分）" : answer.body.error.message]);
             await refreshCounts();
             await search();
             scanInput.focus();
@@ -207,6 +257,7 @@
       const value = input.value.trim();
       if (value === "") return;
       const answer = await api("PUT", "/api/capacity/" + row.dataset.day, { capacity: Number(value) });
+      if (answer.offline) { button.textContent = "通信できません"; return; }
       button.textContent = answer.ok ? "保存しました" : answer.body.error.message;
       if (answer.ok) row.children[1].textContent = answer.body.booked + "人" + (answer.body.open ? "" : "（締切）");
     });

@@ -1,6 +1,8 @@
 // The matching desk, built for speed: one scan box takes need cards (N-0001)
 // and badges (QR token or V-0012); Enter on an empty box dispatches. The
-// waiting needs and the waiting pool follow the board websocket.
+// waiting needs and the waiting pool follow the board websocket. A dispatch or
+// a return made offline waits in the offline queue (offline.js) and is sent
+// when the link returns.
 "use strict";
 (function () {
   const api = window.Borasen.api;
@@ -277,10 +279,18 @@
       loans: team.loans,
       return_by: $("return-by").value || null,
     };
+    const label = "送り出し " + (team.need ? team.need.need_no : "地区派遣 " + (zone || "")) + "（" +
+      team.members.map(function (m) { return m.volunteer_no; }).join("・") + "）";
     sending = true;
     $("dispatch").disabled = true;
-    const answer = await api("POST", "/api/teams", body).finally(function () { sending = false; });
+    const answer = await api("POST", "/api/teams", body, { queue: { label: label } }).finally(function () { sending = false; });
     $("dispatch").disabled = false;
+    if (answer.queued) {
+      say("warn", answer.message + "（" + label + "）");
+      clearTeam();
+      scan.focus();
+      return;
+    }
     if (!answer.ok) {
       teamError.textContent = (answer.body.error || {}).message || "送り出しできませんでした（" + answer.status + "）。";
       teamError.hidden = false;
@@ -338,6 +348,7 @@
       const n = function (name) { return Number(row.querySelector("input[name=" + name + "]").value || 0); };
       return { item_id: Number(row.dataset.item), returned: n("returned"), lost: n("lost"), damaged: n("damaged") };
     });
+    const label = "帰着 " + returning.team_no;
     const answer = await api("POST", "/api/teams/" + returning.id + "/return", {
       version: returning.version,
       outcome: outcome ? outcome.value : null,
@@ -345,7 +356,12 @@
       injury: form.elements.injury.value,
       returns: returns,
       check_out: form.elements.check_out.checked,
-    });
+    }, { queue: { label: label } });
+    if (answer.queued) {
+      form.hidden = true;
+      say("warn", answer.message + "（" + label + "）");
+      return;
+    }
     if (!answer.ok) {
       $("return-error").textContent = (answer.body.error || {}).message || "記録できませんでした。";
       $("return-error").hidden = false;
@@ -384,8 +400,15 @@
     loadCenter();
   });
   $("resume").addEventListener("click", async function () {
-    await api("POST", "/api/center/resume", {});
+    const answer = await api("POST", "/api/center/resume", {});
+    if (!answer.ok) say("err", (answer.body.error || {}).message || "再開できませんでした。");
     loadCenter();
+  });
+  // Queued dispatches and returns sent later: the lists catch up.
+  document.addEventListener("borasen:offline-sent", function (event) {
+    const t = event.detail.answer.body || {};
+    if (t.team_no) say("ok", "未送信だった「" + event.detail.item.label + "」を送りました（" + t.team_no + "）。");
+    soon();
   });
 
   // Badges and need cards by camera, one after another.
@@ -414,5 +437,13 @@
     onLink: setLink,
     onReset: soon,
     ready: function () { return Promise.all([refreshAll(), loadItems()]); },
-  }).catch(function () { setTimeout(function () { location.reload(); }, 5000); });
+  }).catch(function () {
+    // No snapshot: offline, the page came from the service worker's cache. Load
+    // again once the link is back (not every 5 s: the desk may be typing).
+    if (navigator.onLine === false) {
+      window.addEventListener("online", function () { setTimeout(function () { location.reload(); }, 1000); }, { once: true });
+    } else {
+      setTimeout(function () { location.reload(); }, 5000);
+    }
+  });
 })();

@@ -1,5 +1,7 @@
 // The needs page: intake (with address suggestions and the duplicate check),
 // a card's detail with the moves its status allows, survey, duplicate link, edit.
+// A new need taken offline waits in the offline queue (offline.js); edits and
+// moves need the link.
 "use strict";
 (function () {
   const form = document.getElementById("need-form");
@@ -122,10 +124,23 @@
     clearErrors();
     duplicates.hidden = true;
     submit.disabled = true;
+    const label = "ニーズ受付 " + (body.requester_name || "（氏名なし）") + (body.address ? "（" + body.address + "）" : "");
     const answer = editing
       ? await api("PATCH", "/api/needs/" + editing.id, Object.assign({ version: editing.version }, body))
-      : await api("POST", "/api/needs", body);
+      : await api("POST", "/api/needs", body, { queue: { label: label } });
     submit.disabled = false;
+    if (answer.queued) {
+      if (body.drill_call !== undefined) takenCalls.add(body.drill_call);
+      form.reset();
+      forgetCall();
+      const note = document.getElementById("queued-note") || el("p", "result queued");
+      note.id = "queued-note";
+      note.setAttribute("role", "status");
+      note.textContent = answer.message + "（" + label + "）";
+      form.prepend(note);
+      note.scrollIntoView({ block: "center" });
+      return;
+    }
     if (answer.ok) {
       if (body.drill_call !== undefined) takenCalls.add(body.drill_call);
       sessionStorage.setItem("needs-flash", answer.body.need_no + (editing ? " を更新しました。" : " を受け付けました。"));
@@ -145,6 +160,17 @@
   });
 
   cancelEdit.addEventListener("click", function () { location.href = "/needs"; });
+
+  // A need queued offline and sent later: say its number (the list shows it on the next load).
+  document.addEventListener("borasen:offline-sent", function (event) {
+    const n = event.detail.answer.body || {};
+    if (!n.need_no) return;
+    const note = document.getElementById("queued-note") || el("p", "result ok");
+    note.id = "queued-note";
+    note.className = "result ok";
+    note.textContent = "未送信だった「" + event.detail.item.label + "」を送りました：" + n.need_no;
+    if (!note.parentNode) form.prepend(note);
+  });
 
   // ---- address suggestions ----
   let typing = null;

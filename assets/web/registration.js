@@ -1,5 +1,7 @@
 // The ボランティア受付票 form, on the public page and at the desk: shows group
 // fields for groups, posts JSON to the API, and puts each error beside its field.
+// At the desk a walk-in made offline waits in the offline queue as one item:
+// the registration, then (when it is sent) the check-in.
 "use strict";
 (function () {
   const form = document.getElementById("registration");
@@ -81,28 +83,69 @@
     }
   }
 
+  // The public page has no common.js: the same call, with a key kept for the
+  // same form while no answer came (a retry after a lost answer registers once).
+  let lastTry = { text: "", key: "" };
+  async function post(path, payload) {
+    const text = JSON.stringify(payload);
+    if (lastTry.text !== text) {
+      const b = new Uint8Array(16);
+      window.crypto.getRandomValues(b);
+      lastTry = { text: text, key: Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("") };
+    }
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept-Language": "ja", "Idempotency-Key": lastTry.key },
+      body: text,
+    });
+    lastTry = response.status >= 500 ? lastTry : { text: "", key: "" };
+    const answer = await response.json().catch(function () { return {}; });
+    return { ok: response.ok, status: response.status, body: answer };
+  }
+  function send(path, payload, options) {
+    return window.Borasen ? window.Borasen.api("POST", path, payload, options) : post(path, payload);
+  }
+
   // Set by desk.js: what to do with a registered volunteer at the desk.
   window.borasenRegistered = window.borasenRegistered || null;
 
   async function submit(forceNew) {
     clearErrors();
-    const response = await fetch(form.dataset.endpoint, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Accept-Language": "ja" },
-      body: JSON.stringify(body(forceNew)),
-    });
-    const answer = await response.json().catch(function () { return {}; });
-    if (response.ok) {
+    const payload = body(forceNew);
+    let options;
+    if (atDesk && window.Borasen.offline) {
+      const checkIn = window.borasenWalkIn ? window.borasenWalkIn() : { health_ok: false };
+      // Offline the desk cannot learn the new number to check the person in
+      // later: the health check comes first, then both go in the queue.
+      if (!checkIn.health_ok && await window.Borasen.offline.shouldQueue()) {
+        showError({ message: "通信できない間は、体調を口頭で確認して「体調を口頭で確認してから受付する」にチェックを入れてから登録してください。", field: null });
+        return;
+      }
+      options = {
+        queue: {
+          label: (checkIn.health_ok ? "当日受付 " : "当日登録（受付は別） ") + (payload.name || "（氏名なし）"),
+          then: checkIn.health_ok ? { path: "/api/checkins", body: checkIn } : null,
+        },
+      };
+    }
+    const answer = await send(form.dataset.endpoint, payload, options);
+    if (answer.queued) {
+      form.reset();
+      showKind();
+      if (window.borasenWalkInQueued) window.borasenWalkInQueued(answer, options.queue.label);
+      return;
+    }
+    if (answer.ok) {
       if (atDesk) {
         form.reset();
         showKind();
-        if (window.borasenRegistered) window.borasenRegistered(answer);
+        if (window.borasenRegistered) window.borasenRegistered(answer.body);
       } else {
-        location.href = "/register/done/" + encodeURIComponent(answer.qr_token);
+        location.href = "/register/done/" + encodeURIComponent(answer.body.qr_token);
       }
       return;
     }
-    const error = answer.error || { message: "登録できませんでした（" + response.status + "）" };
+    const error = answer.body.error || { message: "登録できませんでした（" + answer.status + "）" };
     if (error.code === "duplicate" && atDesk) {
       offerExisting(error);
       return;
