@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 mod csv_cells;
+pub mod dates;
 pub mod db;
 mod db_text;
 pub mod demo;

@@ -38,6 +38,7 @@ async fn board(State(state): State<AppState>, _who: CoordinatorUser) -> Result<J
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DayQuery {
     /// Activity day (default: today).
     date: Option<chrono::NaiveDate>,
@@ -51,7 +52,8 @@ async fn hourly_chart(
     _who: CoordinatorUser,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
-    let day = q.date.unwrap_or_else(|| state.clock.activity_day());
+    let window = crate::dates::Window::read(&state.db.read, &state.clock).await?;
+    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
     let mut conn = state.db.read.acquire().await?;
     let hourly = super::chart::hourly(&mut conn, day).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], super::chart::svg(&hourly))

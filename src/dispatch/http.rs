@@ -63,6 +63,7 @@ async fn dispatch_team(
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 struct TeamsQuery {
     /// `dispatched` (out) or `returned`.
     status: Option<TeamStatus>,
@@ -77,7 +78,8 @@ async fn list_teams(
     _who: CoordinatorUser,
     Query(q): Query<TeamsQuery>,
 ) -> Result<Json<Vec<Team>>, AppError> {
-    let day = match (q.status, q.day) {
+    let window = crate::dates::Window::read(&state.db.read, &state.clock).await?;
+    let day = match (q.status, window.day_if_given("day", q.day)?) {
         (_, Some(day)) => Some(day),
         (Some(TeamStatus::Dispatched), None) => None,
         _ => Some(state.clock.activity_day()),
@@ -159,6 +161,7 @@ async fn waiting_pool(State(state): State<AppState>, _who: CoordinatorUser) -> R
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ScanQuery {
     /// A badge's QR token, or a number said aloud (`V-0012`).
     code: String,

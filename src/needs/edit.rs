@@ -79,6 +79,10 @@ pub async fn edit(
     }
     let now = clock.now();
     let (mut card, changed) = merged_card(&need, patch.fields, now)?;
+    let window = crate::dates::Window::read(tx.conn(), clock).await?;
+    if changed.iter().any(|f| f == "received_at") {
+        window.past_time("received_at", "受付日時", card.received_at)?;
+    }
     let zone_given = changed.iter().any(|f| f == "zone");
     let keep_chosen = !zone_given && need.zone_source == Some(ZoneSource::Chosen);
     let zone_source = zone_of(tx.conn(), zones, &mut card, zone_given || keep_chosen).await?;
@@ -118,7 +122,7 @@ pub async fn edit(
         return Err(invalid("reason", "理由は200文字以内で入力してください。", "reason has at most 200 characters."));
     }
     let survey = match patch.survey {
-        Some(survey) => Some(checked_survey(survey, &stamp(now))?),
+        Some(survey) => Some(checked_survey(survey, &stamp(now), &window)?),
         None => need.survey.clone(),
     };
     let surveyed = survey != need.survey;
@@ -166,15 +170,19 @@ fn merged_card(
     Ok((card, changed))
 }
 
-fn checked_survey(survey: Survey, now: &str) -> Result<Survey, AppError> {
+fn checked_survey(survey: Survey, now: &str, window: &crate::dates::Window) -> Result<Survey, AppError> {
     let surveyor = required("survey.surveyor", &survey.surveyor, "調査者", 50)?;
     let findings = required_text("survey.findings", &survey.findings, "調査結果", 2000)?;
     let hazards = optional_text("survey.hazards", Some(&survey.hazards), "危険箇所", 1000)?.unwrap_or_default();
     let surveyed_at = match survey.surveyed_at.trim() {
         "" => now.to_string(),
-        text => chrono::DateTime::parse_from_rfc3339(text).map(|_| text.to_string()).map_err(|_| {
-            invalid("survey.surveyed_at", "調査日時の形式が正しくありません。", "survey.surveyed_at is RFC 3339.")
-        })?,
+        text => {
+            let at = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| {
+                invalid("survey.surveyed_at", "調査日時の形式が正しくありません。", "survey.surveyed_at is RFC 3339.")
+            })?;
+            window.past_time("survey.surveyed_at", "調査日時", at)?;
+            text.to_string()
+        }
     };
     Ok(Survey { surveyor, surveyed_at, findings, hazards })
 }

@@ -56,6 +56,7 @@ async fn receive_need(
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Comma-separated statuses, or `open` (all but 完了 and 取消).
     status: Option<String>,

@@ -59,6 +59,8 @@ pub async fn receive_in(
     let force_new = form.force_new;
     let duplicate_of = form.duplicate_of.clone();
     let mut card = validate(form, clock.now())?;
+    let window = crate::dates::Window::read(tx.conn(), clock).await?;
+    window.past_time("received_at", "受付日時", card.received_at)?;
     let chosen = card.zone.is_some();
     let zone_source = zone_of(tx.conn(), zones, &mut card, chosen).await?;
     let (status, linked, reason) = match duplicate_of.as_deref().map(str::trim).filter(|d| !d.is_empty()) {

@@ -23,6 +23,7 @@ use super::{badge, export, search, store};
 use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
 use crate::clock::stamp;
+use crate::dates::Window;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
@@ -99,6 +100,7 @@ async fn public_badge(State(state): State<AppState>, Path(token): Path<String>) 
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DaysQuery {
     /// First day (default: today).
     from: Option<NaiveDate>,
@@ -117,7 +119,8 @@ async fn public_days(
 }
 
 async fn days(state: &AppState, q: DaysQuery) -> Result<Vec<DayCapacity>, AppError> {
-    let from = q.from.unwrap_or_else(|| state.clock.activity_day());
+    let window = Window::read(&state.db.read, &state.clock).await?;
+    let from = window.day_if_given("from", q.from)?.unwrap_or_else(|| state.clock.activity_day());
     let mut out = Vec::new();
     for offset in 0..q.days.unwrap_or(14).clamp(1, 60) {
         out.push(capacity::for_day(&state.db.read, from + Duration::days(offset)).await?);
@@ -153,6 +156,7 @@ async fn register_walk_in(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchQuery {
     /// Furigana or name (prefix), phone (any form, or its last digits), or number (`V-0012`).
     q: Option<String>,
@@ -265,7 +269,7 @@ async fn volunteer_certificate(
     Query(q): Query<DateQuery>,
 ) -> Result<Response, AppError> {
     let today = state.clock.activity_day();
-    let day = q.date.unwrap_or(today);
+    let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
     let certificate = crate::reports::certificate::for_day(&state.db, &state.config, id, day, today).await?;
     let drill = state.db.is_drill();
     let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
@@ -281,6 +285,7 @@ fn badge_response((volunteer_no, bytes): (String, Vec<u8>)) -> Response {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DateQuery {
     /// Activity day, `YYYY-MM-DD` (default: today).
     date: Option<NaiveDate>,
@@ -294,7 +299,8 @@ async fn volunteers_csv(
     _who: CoordinatorUser,
     Query(q): Query<DateQuery>,
 ) -> Result<Response, AppError> {
-    let day = q.date.unwrap_or_else(|| state.clock.activity_day());
+    let window = Window::read(&state.db.read, &state.clock).await?;
+    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
     let bytes = export::day_csv(&state.db.read, day, &stamp(state.clock.now())).await?;
     let disposition = format!("attachment; filename=\"volunteers-{day}.csv\"");
     Ok((
@@ -313,6 +319,7 @@ async fn set_capacity(
     Path(day): Path<NaiveDate>,
     ApiJson(input): ApiJson<CapacityInput>,
 ) -> Result<Json<DayCapacity>, AppError> {
+    let day = Window::read(&state.db.read, &state.clock).await?.day("day", day)?;
     Ok(Json(capacity::set(&state.db, &state.clock, &Actor::user(&user.username), day, input.capacity).await?))
 }
 

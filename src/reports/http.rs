@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
 use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
+use crate::dates::Window;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
 
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 struct DayQuery {
     /// Activity day, `YYYY-MM-DD` (default: today).
     date: Option<String>,
@@ -32,6 +34,7 @@ struct DayQuery {
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 struct RangeQuery {
     /// First activity day, `YYYY-MM-DD` (default: the center's first activity day).
     from: Option<String>,
@@ -39,24 +42,23 @@ struct RangeQuery {
     to: Option<String>,
 }
 
-/// A day parameter; a malformed one is 422 naming `field`.
-fn parse_day(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| {
-            AppError::validation(
-                field,
-                Text::new(
-                    format!("{field} は YYYY-MM-DD の形式の日付で指定してください。"),
-                    format!("{field} must be a date, YYYY-MM-DD."),
-                ),
-            )
-        }),
-    }
+/// A day parameter: a malformed one, or one outside the center's window, is 422 naming `field`.
+async fn parse_day(state: &AppState, field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    let Some(text) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let day = text.parse().map_err(|_| {
+        AppError::validation(
+            field,
+            Text::new(
+                format!("{field} は YYYY-MM-DD の形式の日付で指定してください。"),
+                format!("{field} must be a date, YYYY-MM-DD."),
+            ),
+        )
+    })?;
+    Ok(Some(Window::read(&state.db.read, &state.clock).await?.day(field, day)?))
 }
 
 async fn report_for(state: &AppState, q: &DayQuery) -> Result<DailyReport, AppError> {
-    let day = parse_day("date", q.date.as_deref())?.unwrap_or_else(|| state.clock.activity_day());
+    let day = parse_day(state, "date", q.date.as_deref()).await?.unwrap_or_else(|| state.clock.activity_day());
     Ok(daily::report(&state.db.read, &state.config.center_name, day).await?)
 }
 
@@ -113,8 +115,8 @@ async fn summary(
     _who: CoordinatorUser,
     Query(q): Query<RangeQuery>,
 ) -> Result<Json<Summary>, AppError> {
-    let from = parse_day("from", q.from.as_deref())?;
-    let to = parse_day("to", q.to.as_deref())?;
+    let from = parse_day(&state, "from", q.from.as_deref()).await?;
+    let to = parse_day(&state, "to", q.to.as_deref()).await?;
     match daily::summary(&state.db.read, from, to, state.clock.activity_day()).await? {
         Ok(summary) => Ok(Json(summary)),
         Err(SummaryRefused::Reversed) => Err(AppError::validation(

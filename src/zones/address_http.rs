@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ImportParams {
     /// `mlit` (位置参照情報 街区レベル) or `towns` (`町丁目,zone`)
     kind: Option<String>,
@@ -92,6 +93,7 @@ async fn import_addresses(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SuggestParams {
     /// The address as typed so far
     #[serde(default)]

@@ -17,6 +17,7 @@ mod drill_run;
 mod durability;
 mod errors;
 mod events;
+mod hardening;
 mod helpers;
 mod idempotency;
 mod inventory;
