@@ -267,6 +267,46 @@ pub fn settle<T>((rows, bad): Read<T>, skip_bad_rows: bool) -> Result<Read<T>, A
     }
 }
 
+/// The line of a quote that is never closed. The csv crate reads such a quote
+/// to the end of the file as one field; a file that ends inside a quoted
+/// field is broken from that line on, not one long valid row.
+fn unterminated_quote(text: &str) -> Option<usize> {
+    let (mut line, mut opened_on, mut quoted, mut field_start) = (1, None, false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next(); // an escaped quote inside a quoted field
+            }
+            '"' if quoted => quoted = false,
+            '"' if field_start => {
+                quoted = true;
+                opened_on = Some(line);
+            }
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+        }
+        field_start = !quoted && matches!(c, ',' | '\n' | '\r');
+    }
+    quoted.then_some(opened_on).flatten()
+}
+
+/// The text before the line of an unclosed quote, and that line as a bad row.
+fn before_unclosed_quote(text: &str) -> (&str, Option<RowError>) {
+    let Some(line) = unterminated_quote(text) else { return (text, None) };
+    let start = text.match_indices('\n').nth(line - 2).map_or(0, |(at, _)| at + 1);
+    let error =
+        row_error(line, "「\"」で始まった項目がファイルの終わりまで閉じていません", "a quoted field is never closed");
+    (&text[..start], Some(error))
+}
+
+/// A cell as typed: refused (as a bad row) with control or invisible characters.
+fn clean_cell(line: usize, label_ja: &str, value: &str) -> Result<String, RowError> {
+    crate::fields::clean_line(label_ja, label_ja, value).map_err(|e| row_error(line, &e.message.ja, &e.message.en))
+}
+
 fn csv_reader(text: &str, has_headers: bool) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(has_headers).flexible(true).from_reader(text.as_bytes())
 }
@@ -284,6 +324,13 @@ fn csv_error_line(error: &csv::Error, fallback: usize) -> usize {
 /// (the official header, or 大字・町丁目名 for the town). A header without them
 /// makes every row unreadable: an error on line 1 and no rows.
 pub fn read_mlit_csv(text: &str) -> Read<AddressPoint> {
+    let (text, unclosed) = before_unclosed_quote(text);
+    let (points, mut errors) = read_mlit_rows(text);
+    errors.extend(unclosed);
+    (points, errors)
+}
+
+fn read_mlit_rows(text: &str) -> Read<AddressPoint> {
     let mut reader = csv_reader(text, true);
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
@@ -319,6 +366,10 @@ pub fn read_mlit_csv(text: &str) -> Read<AddressPoint> {
             }
         };
         let line = line_of(&record, i + 2);
+        if let Some(error) = record.iter().find_map(|cell| clean_cell(line, "項目", cell).err()) {
+            errors.push(error);
+            continue;
+        }
         let field = |n: usize| record.get(n).map(str::trim).unwrap_or("");
         let (Ok(la), Ok(lo)) = (field(lat).parse::<f64>(), field(lon).parse::<f64>()) else {
             errors.push(row_error(line, "緯度・経度が数値ではありません", "latitude or longitude is not a number"));
@@ -363,6 +414,13 @@ pub fn read_mlit_csv(text: &str) -> Read<AddressPoint> {
 /// header). A town given twice with different zones is a bad row; given twice
 /// with the same zone, the second is dropped.
 pub fn read_town_zones(text: &str) -> Read<TownZone> {
+    let (text, unclosed) = before_unclosed_quote(text);
+    let (rows, mut errors) = read_town_rows(text);
+    errors.extend(unclosed);
+    (rows, errors)
+}
+
+fn read_town_rows(text: &str) -> Read<TownZone> {
     let mut rows: Vec<TownZone> = Vec::new();
     let mut errors = Vec::new();
     for (i, record) in csv_reader(text, false).records().enumerate() {
@@ -374,8 +432,18 @@ pub fn read_town_zones(text: &str) -> Read<TownZone> {
             }
         };
         let line = line_of(&record, i + 1);
-        let town = record.get(0).unwrap_or("").trim();
-        let zone = record.get(1).unwrap_or("").trim();
+        let cells = (
+            clean_cell(line, "町丁目", record.get(0).unwrap_or("")),
+            clean_cell(line, "地区", record.get(1).unwrap_or("")),
+        );
+        let (town, zone) = match cells {
+            (Ok(town), Ok(zone)) => (town, zone),
+            (Err(error), _) | (_, Err(error)) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        let (town, zone) = (town.as_str(), zone.as_str());
         if line == 1 && matches!(town, "町丁目" | "町丁目名" | "town") {
             continue;
         }
@@ -621,7 +689,9 @@ mod tests {
     fn lines_are_counted_in_the_file_with_blank_lines_and_quoted_breaks() {
         let text = SAMPLE.replace("石川県,金沢市,香林坊一丁目", "\n\"石川\n県\",金沢市,香林坊一丁目");
         let (_, bad) = read_mlit_csv(&text);
-        assert_eq!(bad[0].line, 8, "{bad:?}");
+        // The break inside a name is itself refused; later lines keep their numbers.
+        assert_eq!(bad.iter().map(|e| e.line).collect::<Vec<_>>(), [5, 8], "{bad:?}");
+        assert!(bad[0].reason.ja.contains("改行"), "{bad:?}");
     }
 
     #[test]
@@ -657,6 +727,32 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(bad[0].line, 2);
         assert!(bad[0].reason.ja.contains("地区「片町」は登録されていません"));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_a_bad_row_at_its_line_not_one_long_valid_row() {
+        let (rows, bad) = read_town_zones("広坂一丁目,香林坊\n\"片町二丁目,片町\n長町一丁目,長町\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 2);
+        assert!(bad[0].reason.ja.contains("閉じていません"), "{}", bad[0].reason.ja);
+        // Quotes that close, with escaped quotes inside, are fine.
+        let (rows, bad) = read_town_zones("\"広坂\"\"一\"\"丁目\",香林坊\n\"片町二丁目\",片町\n");
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(unterminated_quote("a,\"b\nc"), Some(1));
+        assert_eq!(unterminated_quote("a,b\"c\n"), None, "a quote inside an unquoted field is text");
+    }
+
+    #[test]
+    fn cells_with_control_or_invisible_characters_are_bad_rows() {
+        let (rows, bad) = read_town_zones("広坂\0一丁目,香林坊\n片町二丁目,片\u{200B}町\n長町一丁目,長町\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(bad.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 2]);
+        let mlit = "都道府県名,市区町村名,大字・丁目名,街区符号・地番,緯度,経度\n石川県,金沢市,広坂\u{7}一丁目,1,36.56,136.65\n";
+        let (points, bad) = read_mlit_csv(mlit);
+        assert!(points.is_empty());
+        assert_eq!(bad[0].line, 2);
     }
 
     #[test]
