@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(once, idempotency::apply_once))
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
+        .layer(middleware::from_fn(web::headers::secure))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(error::localize))
         // Outside `localize`, which reads the bodies it re-renders.

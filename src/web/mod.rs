@@ -2,6 +2,7 @@
 //! in both languages. Pages are Japanese unless the user switched to English.
 
 pub mod assets;
+pub mod headers;
 pub mod pages;
 pub mod strings;
 

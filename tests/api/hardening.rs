@@ -230,3 +230,62 @@ async fn names_with_control_or_invisible_characters_are_refused_naming_the_field
     let stored: Value = admin.post("/api/volunteers", &body).await.json().await.unwrap();
     assert_eq!(stored["name"], "がく 太郎");
 }
+
+#[tokio::test]
+async fn pages_carry_a_strict_policy_and_personal_answers_are_not_stored() {
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    let admin = app.admin().await;
+    for path in ["/login", "/register", "/reception", "/needs", "/board", "/lobby"] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        let headers = page.headers();
+        let policy = headers.get("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP"));
+        let policy = policy.to_str().unwrap();
+        for part in ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'"] {
+            assert!(policy.contains(part), "{path}: {policy}");
+        }
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert_eq!(headers.get("x-frame-options").unwrap(), "DENY", "{path}");
+        assert_eq!(headers.get("referrer-policy").unwrap(), "same-origin", "{path}");
+        assert_eq!(headers.get("cache-control").unwrap(), "no-store", "{path}");
+    }
+    for path in ["/api/volunteers?q=%E3%83%A4", "/api/volunteers.csv", "/api/needs.csv", "/api/needs", "/api/board"] {
+        let answer = admin.get(path).await;
+        assert_eq!(answer.status(), 200, "{path}");
+        assert_eq!(answer.headers().get("cache-control").unwrap(), "no-store", "{path}");
+        assert_eq!(answer.headers().get("x-content-type-options").unwrap(), "nosniff", "{path}");
+    }
+    // Assets keep their revalidation (ETag), not no-store.
+    let script = admin.get("/assets/desk.js").await;
+    assert_eq!(script.headers().get("cache-control").unwrap(), "no-cache");
+}
+
+#[tokio::test]
+async fn no_page_breaks_its_content_security_policy_in_a_real_browser() {
+    let Some(mut browser) = crate::browser::Browser::launch().await else { return };
+    let app = spawn_app_at(MORNING, |c| {
+        c.demo = true;
+        c.demo_password = Some("demo-pass-2026".into());
+    })
+    .await;
+    browser.command("Page.enable", json!({}), true).await;
+    browser
+        .command(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+                e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));" }),
+            true,
+        )
+        .await;
+    browser.log_in(&app, "admin", crate::helpers::ADMIN_PASSWORD).await;
+    for path in
+        ["/", "/reception", "/needs", "/map", "/matching", "/inventory", "/board", "/lobby", "/register", "/drill"]
+    {
+        browser.goto(&app.url(path)).await;
+        // Give deferred scripts, fetches and sockets a moment to run.
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let violations = browser.eval("JSON.stringify(window.__csp)").await;
+        assert_eq!(violations, json!("[]"), "{path}");
+    }
+}
