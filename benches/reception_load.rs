@@ -4,10 +4,13 @@
 //!
 //! `cargo bench --bench reception_load`; BORASEN_BENCH_N and BORASEN_BENCH_CLIENTS
 //! override the volunteer count (5000) and the number of desk clients (20).
+//! Board readers keep read transactions open throughout (as live boards do),
+//! and the WAL's size is sampled: its peak shows the WAL bound at work
+//! (BORASEN_BENCH_WAL_MB sets the bound, default the server's 64 MB).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use borasen::auth::Role;
@@ -53,6 +56,11 @@ async fn run(n: usize, clients: usize) {
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
+    let wal_limit = env_or("BORASEN_BENCH_WAL_MB", (borasen::db::WAL_LIMIT_BYTES >> 20) as usize) as u64;
+    state.db.set_wal_limit(wal_limit << 20);
+    let wal_peak = Arc::new(AtomicU64::new(0));
+    let sampler = tokio::spawn(sample_wal(state.db.wal_path(), wal_peak.clone()));
+    let readers: Vec<_> = (0..4).map(|_| tokio::spawn(board_reader(state.clone()))).collect();
 
     // Pre-registration runs in-process: the same write path as the public form, minus HTTP.
     let started = Instant::now();
@@ -100,6 +108,11 @@ async fn run(n: usize, clients: usize) {
 
     let stored: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM checkins").fetch_one(&state.db.read).await.expect("count check-ins");
+    for reader in readers {
+        reader.abort();
+    }
+    sampler.abort();
+    let database_mb = std::fs::metadata(state.db.path()).map_or(0.0, |m| m.len() as f64 / 1048576.0);
     let _ = stop.send(());
     server.await.expect("server task").expect("server stops cleanly");
     drop(state);
@@ -142,6 +155,8 @@ async fn run(n: usize, clients: usize) {
         ms(1.0)
     );
     println!("failed check-ins: {}   check-in rows stored: {stored}", failures.len());
+    let peak_mb = wal_peak.load(Ordering::Relaxed) as f64 / 1048576.0;
+    println!("WAL peak {peak_mb:.1} MB with 4 board readers (bound {wal_limit} MB); database {database_mb:.1} MB");
     println!("ratio check-ins/s / raw inserts/s: {ratio:.2}  (goal >= {GOAL_RATIO}: {})", met(ratio >= GOAL_RATIO));
     println!("p99 latency: {p99:.2} ms  (goal < {GOAL_P99_MS} ms: {})", met(p99 < GOAL_P99_MS));
 
@@ -150,6 +165,25 @@ async fn run(n: usize, clients: usize) {
         panic!("{} of {n} check-ins failed; the first: {first}", failures.len());
     }
     assert_eq!(stored, n as i64, "every check-in stored once");
+}
+
+/// The WAL file's largest size seen, every 10 ms.
+async fn sample_wal(wal: std::path::PathBuf, peak: Arc<AtomicU64>) {
+    loop {
+        if let Ok(meta) = std::fs::metadata(&wal) {
+            peak.fetch_max(meta.len(), Ordering::Relaxed);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// A live board: reads the snapshot over and over, so a read transaction is
+/// nearly always open on the WAL.
+async fn board_reader(state: borasen::app::AppState) {
+    loop {
+        let _ = borasen::board::snapshot::read(&state.db.read, &state.clock, false).await;
+        tokio::task::yield_now().await;
+    }
 }
 
 /// One desk: scans the next badge from the shared queue until it is empty.

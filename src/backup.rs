@@ -17,8 +17,10 @@ pub async fn write(database: &Path, dir: &Path, clock: &Clock) -> Result<PathBuf
     if !database.exists() {
         return Err(BackupError::NoDatabase(database.to_path_buf()));
     }
-    std::fs::create_dir_all(dir).map_err(|e| BackupError::Io(dir.to_path_buf(), e))?;
+    crate::private_files::private_dir(dir).map_err(|e| BackupError::Io(dir.to_path_buf(), e))?;
     let target = free_name(dir, &clock.now().format("borasen-%Y%m%d-%H%M%S").to_string());
+    // VACUUM INTO writes into an empty file it is given: a private one.
+    crate::private_files::private_file(&target).map_err(|e| BackupError::Io(target.clone(), e))?;
     // Its own read-only connection: VACUUM INTO reads a consistent snapshot,
     // never holds the writer, and cannot change the live file.
     let mut conn = SqliteConnection::connect_with(&connect_options(database)?.read_only(true)).await?;

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -18,6 +19,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// How often the background task checkpoints the WAL into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// A WAL past this size is checkpointed with TRUNCATE: a burst of writes with
+/// readers always active (boards, desks) otherwise keeps the log from being
+/// reset, and it grows without bound (331 MB for a 14 MB database was seen).
+pub const WAL_LIMIT_BYTES: u64 = 64 << 20;
 
 #[derive(Clone)]
 pub struct Db {
@@ -29,17 +34,36 @@ pub struct Db {
     bus: EventBus,
     drill: bool,
     path: PathBuf,
+    /// See [`WAL_LIMIT_BYTES`]; tests lower it.
+    wal_limit: Arc<AtomicU64>,
 }
 
 impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations.
     pub async fn open(path: &Path, bus: EventBus, drill: bool) -> Result<Db, sqlx::Error> {
+        // Private before SQLite opens it: its -wal and -shm files take its mode.
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            crate::private_files::private_dir(folder)?;
+        }
+        crate::private_files::private_file(path)?;
+        for companion in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(companion);
+            crate::private_files::restrict(Path::new(&name))?;
+        }
         let options = connect_options(path)?.create_if_missing(true);
         let mut conn = SqliteConnection::connect_with(&options).await?;
         MIGRATOR.run(&mut conn).await?;
         let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
         let writer = Arc::new(Mutex::new(Writer::new(conn, bus.clone(), drill)));
-        Ok(Db { read, writer, bus, drill, path: path.to_path_buf() })
+        Ok(Db {
+            read,
+            writer,
+            bus,
+            drill,
+            path: path.to_path_buf(),
+            wal_limit: Arc::new(AtomicU64::new(WAL_LIMIT_BYTES)),
+        })
     }
 
     /// Starts a command's write transaction; commands run one at a time.
@@ -60,15 +84,31 @@ impl Db {
     pub async fn checkpoint_in_background(&self) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
         let mut conn = SqliteConnection::connect_with(&connect_options(&self.path)?).await?;
         self.writer.lock().await.stop_automatic_checkpoints().await?;
+        let (wal, limit) = (self.wal_path(), self.wal_limit.clone());
         Ok(tokio::spawn(async move {
             let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
             loop {
                 tick.tick().await;
-                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut conn).await {
-                    tracing::warn!(%error, "WAL checkpoint failed; will retry");
+                let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+                let mode = if size > limit.load(Ordering::Relaxed) { "TRUNCATE" } else { "PASSIVE" };
+                // TRUNCATE waits (busy timeout) for readers to leave the log, then empties it.
+                let sql = format!("PRAGMA wal_checkpoint({mode})");
+                if let Err(error) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await {
+                    tracing::warn!(%error, mode, "WAL checkpoint failed; will retry");
                 }
             }
         }))
+    }
+
+    /// Lowers or raises the WAL size past which it is truncated (tests, benchmarks).
+    pub fn set_wal_limit(&self, bytes: u64) {
+        self.wal_limit.store(bytes, Ordering::Relaxed);
+    }
+
+    pub fn wal_path(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push("-wal");
+        PathBuf::from(name)
     }
 
     pub fn bus(&self) -> &EventBus {
@@ -98,5 +138,7 @@ pub fn connect_options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error>
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // When the log is reset after a checkpoint, it is cut back to this size.
+        .pragma("journal_size_limit", WAL_LIMIT_BYTES.to_string())
         .busy_timeout(Duration::from_secs(10)))
 }

@@ -30,6 +30,7 @@ pub mod lobby;
 pub mod needs;
 pub mod openapi;
 pub mod pdf;
+pub mod private_files;
 pub mod rate_limit;
 pub mod reception;
 pub mod reports;

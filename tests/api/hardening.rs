@@ -289,3 +289,52 @@ async fn no_page_breaks_its_content_security_policy_in_a_real_browser() {
         assert_eq!(violations, json!("[]"), "{path}");
     }
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_folder_database_log_and_backups_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    app.post_notices(3, "お知らせ").await;
+    let backup =
+        borasen::backup::write(&app.state.config.database_path(), &app.state.config.backup_dir(), &app.state.clock)
+            .await
+            .unwrap();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let data = app.state.config.data_dir.clone();
+    assert_eq!(mode(&data), 0o700, "data folder");
+    assert_eq!(mode(&app.state.config.database_path()), 0o600, "database");
+    assert_eq!(mode(&app.state.db.wal_path()), 0o600, "WAL");
+    assert_eq!(mode(&data.join("borasen.sqlite-shm")), 0o600, "shared memory");
+    assert_eq!(mode(&app.state.config.backup_dir()), 0o700, "backups folder");
+    assert_eq!(mode(&backup), 0o600, "backup");
+}
+
+#[tokio::test]
+async fn a_wal_past_its_bound_is_truncated_while_boards_keep_reading() {
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    app.state.db.set_wal_limit(256 << 10);
+    // A board reading all the while: a passive checkpoint alone never shrinks the log.
+    let reading = app.state.clone();
+    let reader = tokio::spawn(async move {
+        loop {
+            let _ = borasen::board::snapshot::read(&reading.db.read, &reading.clock, false).await;
+            tokio::task::yield_now().await;
+        }
+    });
+    app.post_notices(400, &"長いお知らせ".repeat(40)).await;
+    let wal = app.state.db.wal_path();
+    let grown = std::fs::metadata(&wal).unwrap().len();
+    assert!(grown > 256 << 10, "the burst grew the log past its bound: {grown} bytes");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let size = std::fs::metadata(&wal).unwrap().len();
+        if size <= 256 << 10 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the log stayed at {size} bytes");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    reader.abort();
+    assert_eq!(count(&app, "board_notices").await, 400);
+}
