@@ -80,7 +80,9 @@ impl Leaf {
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.use_authority_key_identifier_extension = true;
         // An hour back for tablets whose clock runs a little slow; the whole span stays 397 days.
-        params.not_before = OffsetDateTime::now_utc() - Duration::hours(1);
+        // Whole seconds, as the certificate stores them: the facts then equal what is read back.
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).expect("0 is a valid nanosecond");
+        params.not_before = now - Duration::hours(1);
         params.not_after = params.not_before + Duration::days(LEAF_VALID_DAYS);
         params.serial_number = Some(ca::random_serial());
         let cert = params.signed_by(&key, &ca.issuer()?)?;

@@ -52,3 +52,33 @@ impl Renewal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_served_leaf_for_other_names_is_replaced_saved_and_then_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = Arc::new(LocalCa::load_or_create(dir.path(), "c").unwrap());
+        // As if the laptop had moved: the served leaf knows only an old address.
+        let old =
+            Leaf::issue(&ca, &["localhost", "10.99.99.99"].map(|n| Name::parse(n).unwrap()).into_iter().collect())
+                .unwrap();
+        let served = Arc::new(ServedCert::new(old.certified_key().unwrap(), Some(old.facts.clone())));
+        let extra = vec![Name::parse("desk.example.jp").unwrap()];
+        let renewal = Renewal {
+            dir: dir.path().to_path_buf(),
+            ca: ca.clone(),
+            extra_names: extra.clone(),
+            served: served.clone(),
+            every: Duration::from_secs(30),
+        };
+        renewal.check();
+        let now = served.facts().unwrap();
+        assert_eq!(now.names, NameSet::of_this_machine(&extra));
+        assert_eq!(Leaf::load(dir.path(), &ca).unwrap().facts, now, "saved for the next start");
+        renewal.check();
+        assert_eq!(served.facts().unwrap(), now, "kept while nothing changes");
+    }
+}
