@@ -186,8 +186,8 @@ struct ServeArgs {
 
 #[derive(Args)]
 struct TlsArgs {
-    /// HTTPS で提供する（タブレットのカメラに必要。ローカルCAを DATA/tls/ に作成）/ serve HTTPS with the center's own CA (tablets' cameras need it)
-    #[arg(long, env = "BORASEN_TLS")]
+    /// HTTPS で提供する（タブレットのカメラに必要。ローカルCAを DATA/tls/ に作成）/ serve HTTPS with the center's own CA (tablets' cameras need it); BORASEN_TLS=1
+    #[arg(long, env = "BORASEN_TLS", value_parser = clap::builder::BoolishValueParser::new())]
     tls: bool,
     /// --tls のとき、HTTPへのリダイレクトと /setup 用のアドレス / with --tls: plain-HTTP address for /setup and redirects
     #[arg(long, env = "BORASEN_HTTP_ADDR", default_value = "0.0.0.0:8080")]

@@ -10,6 +10,10 @@ const LEFT: f32 = 15.0;
 const WIDTH: f32 = 180.0;
 const QR: f32 = 58.0;
 
+const IOS_FIRST: &str = "①のQRコードをカメラで読み取り、Safariで開いたページの「構成プロファイルをダウンロード」を押して「許可」を選びます。";
+const ANDROID_FIRST: &str = "①のQRコードを読み取り、Chromeで開いたページの「CA証明書をダウンロード」を押します。";
+const LAST: &str = "②のQRコードからセンターを開きます。";
+
 pub fn render(reach: &Reach, center_name: &str, drill: bool) -> Vec<u8> {
     let mut page = Page::a4();
     let mut y = 14.0;
@@ -47,7 +51,10 @@ pub fn render(reach: &Reach, center_name: &str, drill: bool) -> Vec<u8> {
     }
 
     if reach.https && reach.ca.is_some() {
-        for (heading, steps) in [(JA.ios_heading, JA.ios_steps), (JA.android_heading, JA.android_steps)] {
+        // The page's steps, but starting and ending at the poster's own QR codes.
+        let ios = [IOS_FIRST, JA.ios_steps[1], JA.ios_steps[2], LAST];
+        let android = [ANDROID_FIRST, JA.android_steps[1], JA.android_steps[2], LAST];
+        for (heading, steps) in [(JA.ios_heading, ios), (JA.android_heading, android)] {
             page.fill_rect(LEFT, y, WIDTH, 8.0, (0.85, 0.91, 0.97));
             page.text(LEFT + 2.0, y + 0.8, 13.0, Weight::Bold, heading);
             y += 10.0;

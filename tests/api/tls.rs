@@ -418,7 +418,7 @@ async fn tls_setup_without_tls_says_https_is_off_and_offers_no_certificate() {
     assert_eq!(poster.status(), 200);
 }
 
-/// The real binary: the banner, then the two machine-read lines, `listening` last.
+/// The real binary (`BORASEN_TLS=1`): the banner, then the two machine-read lines, `listening` last.
 #[tokio::test]
 async fn tls_serve_prints_the_urls_then_redirecting_then_listening() {
     use std::io::{BufRead, BufReader};
@@ -426,8 +426,9 @@ async fn tls_serve_prints_the_urls_then_redirecting_then_listening() {
 
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_borasen"))
-        .args(["serve", "--tls", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--data"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--data"])
         .arg(dir.path())
+        .env("BORASEN_TLS", "1")
         .env("BORASEN_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("BORASEN_BACKUP_MINUTES", "0")
         .env("BORASEN_TLS_NAMES", "borasen.example.jp,10.9.8.7")
@@ -466,4 +467,32 @@ async fn tls_serve_prints_the_urls_then_redirecting_then_listening() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("/nonexistent.pem") && stderr.contains("cannot read"), "{stderr}");
+}
+
+/// Handlers that read the client's address and websockets work over HTTPS as over HTTP.
+#[tokio::test]
+async fn tls_client_addresses_and_websockets_work_over_https() {
+    use futures_util::StreamExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = spawn_tls(tls_config(&dir, |_| {})).await;
+    // The public form reads `ConnectInfo<SocketAddr>` for its rate limit: 422, not 500.
+    let answer =
+        https(app.https, "localhost", local_ca(&dir), "POST", "/api/public/registrations", Some("{}")).await.unwrap();
+    assert_eq!(answer.status, 422, "{}", String::from_utf8_lossy(&answer.body));
+
+    let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(local_ca(&dir))
+        .with_no_client_auth();
+    let tcp = TcpStream::connect(app.https).await.unwrap();
+    let tls =
+        TlsConnector::from(Arc::new(config)).connect(ServerName::try_from("localhost").unwrap(), tcp).await.unwrap();
+    let url = format!("wss://localhost:{}/ws/lobby", app.https.port());
+    let (mut socket, _) = tokio_tungstenite::client_async(url, tls).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.unwrap().unwrap().unwrap();
+    assert!(first.to_text().unwrap().contains("waiting"), "{first:?}");
+    drop(socket);
+    app.stop().await;
 }
