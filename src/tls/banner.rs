@@ -14,7 +14,11 @@ use super::reach::Reach;
 pub fn lines(reach: &Reach) -> Vec<String> {
     let mut lines = vec!["ボラセンを開くには / open borasen at:".to_string()];
     lines.extend(reach.urls().into_iter().map(|url| format!("  {url}")));
-    lines.push("タブレットの初期設定（証明書）/ tablet setup (certificate):".into());
+    lines.push(if reach.https {
+        "タブレットの初期設定（証明書）/ tablet setup (certificate):".into()
+    } else {
+        "タブレットの初期設定（HTTPSは無効）/ tablet setup (HTTPS is off):".into()
+    });
     lines.extend(reach.setup_urls().into_iter().map(|url| format!("  {url}")));
     if let Some(ca) = &reach.ca {
         lines.push(format!("ローカルCAの指紋 / local CA fingerprint (SHA-256):\n  {}", ca.fingerprint));

@@ -200,6 +200,12 @@ async fn tls_plain_http_redirects_to_https_but_serves_setup_and_healthz() {
     let page = http.get(app.http_url("/setup")).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains(&fingerprint));
+    // The English switch works on the plain port too (a tablet there cannot open HTTPS yet).
+    let switch = http.get(app.http_url("/lang/en?back=/setup")).send().await.unwrap();
+    assert_eq!(switch.headers()["location"], "/setup");
+    let english = http.get(app.http_url("/setup")).header("cookie", "borasen_lang=en").send().await.unwrap();
+    let english = english.text().await.unwrap();
+    assert!(english.contains("Connecting a tablet") && english.contains("Certificate Trust Settings"), "{english}");
     let page = get(app.https, "localhost", local_ca(&dir), "/setup").await.unwrap();
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains(&fingerprint));
