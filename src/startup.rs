@@ -223,14 +223,13 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
 /// What `/setup` and the banner say about reaching the center, once the ports are bound.
 fn reach(listener: &TcpListener, https: &Option<(tls::Https, TcpListener)>) -> Reach {
     let addr = listener.local_addr().expect("a bound listener has an address");
-    let Some((https, http)) = https else { return Reach::plain(addr) };
-    let ca = https.ca.as_ref().map(|ca| CaCert {
-        der: ca.der.to_vec(),
-        pem: ca.pem.clone(),
-        fingerprint: ca.fingerprint.clone(),
-        name: ca.name.clone(),
-    });
-    Reach { addr, https: true, http_addr: http.local_addr().ok(), ca }
+    match https {
+        None => Reach::plain(addr),
+        Some((https, http)) => {
+            let http = http.local_addr().expect("a bound listener has an address");
+            Reach::https(addr, http, https.ca.as_deref().map(CaCert::from))
+        }
+    }
 }
 
 /// On first start there are no users: make `admin` and say its password once.

@@ -4,6 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use super::ca::LocalCa;
 use super::names;
 
 /// The local CA's certificate as tablets download it.
@@ -14,6 +15,12 @@ pub struct CaCert {
     /// SHA-256, `AA:BB:…`.
     pub fingerprint: String,
     pub name: String,
+}
+
+impl From<&LocalCa> for CaCert {
+    fn from(ca: &LocalCa) -> CaCert {
+        CaCert { der: ca.der.to_vec(), pem: ca.pem.clone(), fingerprint: ca.fingerprint.clone(), name: ca.name.clone() }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -31,6 +38,11 @@ impl Reach {
     /// Plain HTTP on `addr`.
     pub fn plain(addr: SocketAddr) -> Reach {
         Reach { addr, https: false, http_addr: None, ca: None }
+    }
+
+    /// HTTPS on `addr`, the plain port on `http_addr`; `ca` unless the operator brought a certificate.
+    pub fn https(addr: SocketAddr, http_addr: SocketAddr, ca: Option<CaCert>) -> Reach {
+        Reach { addr, https: true, http_addr: Some(http_addr), ca }
     }
 
     /// The hosts a person can type, as the laptop is now.
