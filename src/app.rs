@@ -47,6 +47,8 @@ pub struct AppState {
     pub drill: Option<Arc<crate::drill::run::DrillRun>>,
     /// A trainer asked to start another drill: the server starts over with it.
     pub next_drill: Arc<crate::drill::next::NextDrill>,
+    /// How people reach the center (URLs, HTTPS, the local CA), for `/setup`.
+    pub reach: Arc<crate::tls::reach::Reach>,
 }
 
 /// Counters for operators and tests.

@@ -160,9 +160,11 @@ struct DataArg {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// 待ち受けアドレス / address to listen on
-    #[arg(long, env = "BORASEN_ADDR", default_value = "0.0.0.0:8080")]
-    addr: SocketAddr,
+    /// 待ち受けアドレス（既定 0.0.0.0:8080、--tls では 0.0.0.0:8443）/ address to listen on (default 0.0.0.0:8080; 0.0.0.0:8443 with --tls)
+    #[arg(long, env = "BORASEN_ADDR")]
+    addr: Option<SocketAddr>,
+    #[command(flatten)]
+    tls: TlsArgs,
     #[command(flatten)]
     data: DataArg,
     /// デモ用のセンターを用意する / seed a demo center into an empty data folder
@@ -180,6 +182,48 @@ struct ServeArgs {
     /// 自動バックアップの間隔（分、0で無効）/ scheduled backup every N minutes, 0 = off
     #[arg(long, env = "BORASEN_BACKUP_MINUTES", default_value_t = 60)]
     backup_minutes: u64,
+}
+
+#[derive(Args)]
+struct TlsArgs {
+    /// HTTPS で提供する（タブレットのカメラに必要。ローカルCAを DATA/tls/ に作成）/ serve HTTPS with the center's own CA (tablets' cameras need it); BORASEN_TLS=1
+    #[arg(long, env = "BORASEN_TLS", value_parser = clap::builder::BoolishValueParser::new())]
+    tls: bool,
+    /// --tls のとき、HTTPへのリダイレクトと /setup 用のアドレス / with --tls: plain-HTTP address for /setup and redirects
+    #[arg(long, env = "BORASEN_HTTP_ADDR", default_value = "0.0.0.0:8080")]
+    http_addr: SocketAddr,
+    /// 証明書に加える名前（DNS名かIPアドレス、繰り返し可）/ another name for the certificate (DNS name or IP; repeatable)
+    #[arg(long = "tls-name", value_name = "NAME", env = "BORASEN_TLS_NAMES", value_delimiter = ',')]
+    tls_names: Vec<String>,
+    /// ローカルCAの代わりに使う証明書（PEM、中間証明書を含めてよい）/ your own certificate chain (PEM) instead of the local CA's
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// --tls-cert の秘密鍵（PEM）/ the private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+impl TlsArgs {
+    /// `None` without `--tls` (the certificate flags alone turn it on too).
+    fn settings(self) -> Result<Option<crate::config::TlsSettings>, String> {
+        if !self.tls && self.tls_cert.is_none() {
+            return Ok(None);
+        }
+        let mut settings = crate::config::TlsSettings::new(self.http_addr);
+        settings.extra_names = self
+            .tls_names
+            .iter()
+            .filter(|name| !name.trim().is_empty())
+            .map(|name| crate::tls::names::Name::parse(name))
+            .collect::<Result<_, _>>()?;
+        settings.own_cert = self.tls_cert.zip(self.tls_key).map(|(cert, key)| crate::config::OwnCert { cert, key });
+        Ok(Some(settings))
+    }
+}
+
+/// Without `--addr`: 8080 for plain HTTP, 8443 for HTTPS (8080 then redirects).
+fn default_addr(tls: bool) -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], if tls { 8443 } else { 8080 }))
 }
 
 #[derive(Subcommand)]
@@ -433,7 +477,8 @@ async fn zone_names_in(config: &Config) -> Result<std::collections::HashSet<Stri
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let mut config = Config::new(args.data.data);
-    config.addr = args.addr;
+    config.tls = args.tls.settings()?;
+    config.addr = args.addr.unwrap_or_else(|| default_addr(config.tls.is_some()));
     config.demo = args.demo;
     config.tiles = args.tiles;
     config.session_ttl = Duration::from_secs(args.session_hours.max(1) * 3600);
@@ -450,10 +495,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     });
     loop {
         let app = Application::build(config.clone()).await.map_err(|e| e.to_string())?;
-        // Tests and scripts read this line to find the port.
-        println!("borasen: listening on http://{}", app.local_addr());
-        // A new drill comes back on the same address.
+        crate::tls::banner::print(&app.state().reach);
+        // Tests and scripts read these lines to find the ports; `listening` comes last.
+        if let Some(http) = app.http_addr() {
+            println!("borasen: redirecting http://{http}");
+            println!("borasen: listening on https://{}", app.local_addr());
+        } else {
+            println!("borasen: listening on http://{}", app.local_addr());
+        }
+        // A new drill comes back on the same addresses.
         config.addr = app.local_addr();
+        if let (Some(settings), Some(http)) = (config.tls.as_mut(), app.http_addr()) {
+            settings.http_addr = http;
+        }
         let next = app.state().next_drill.clone();
         let previous = app.state().db.is_drill().then(|| app.state().db.path().to_path_buf());
         let (asked, mut stopping) = (next.clone(), stopped.clone());

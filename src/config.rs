@@ -12,7 +12,7 @@ use crate::clock::JST_SECONDS;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub addr: SocketAddr,
-    /// Holds `borasen.sqlite` and `backups/`.
+    /// Holds `borasen.sqlite`, `backups/` and `tls/`.
     pub data_dir: PathBuf,
     /// Seed a demo center (map, equipment, users) into an empty data dir.
     pub demo: bool,
@@ -52,6 +52,34 @@ pub struct Config {
     /// A drill started from the trainer's page: the previous drill's database,
     /// whose staff and sessions carry over.
     pub drill_staff_from: Option<PathBuf>,
+    /// HTTPS (`serve --tls`): `addr` speaks TLS and a plain port redirects to it.
+    /// `None` serves plain HTTP on `addr`, as a center without tablets needs.
+    pub tls: Option<TlsSettings>,
+}
+
+/// `serve --tls` and its flags.
+#[derive(Clone, Debug)]
+pub struct TlsSettings {
+    /// The plain-HTTP port: `/setup` and `/healthz` itself, a redirect to HTTPS for the rest.
+    pub http_addr: SocketAddr,
+    /// Names the certificate covers besides this machine's own (`--tls-name`).
+    pub extra_names: Vec<crate::tls::names::Name>,
+    /// The operator's certificate chain and key (PEM) instead of the local CA's.
+    pub own_cert: Option<OwnCert>,
+    /// How often the addresses are looked at again, for a new leaf when they changed.
+    pub recheck_every: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct OwnCert {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TlsSettings {
+    pub fn new(http_addr: SocketAddr) -> TlsSettings {
+        TlsSettings { http_addr, extra_names: Vec::new(), own_cert: None, recheck_every: Duration::from_secs(30) }
+    }
 }
 
 impl Config {
@@ -79,6 +107,7 @@ impl Config {
             representative: String::new(),
             drill: None,
             drill_staff_from: None,
+            tls: None,
         }
     }
 
@@ -88,5 +117,10 @@ impl Config {
 
     pub fn backup_dir(&self) -> PathBuf {
         self.data_dir.join("backups")
+    }
+
+    /// The local CA and the server's certificate.
+    pub fn tls_dir(&self) -> PathBuf {
+        self.data_dir.join("tls")
     }
 }

@@ -36,5 +36,6 @@ pub mod reception;
 pub mod reports;
 pub mod setup;
 pub mod startup;
+pub mod tls;
 pub mod web;
 pub mod zones;

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -16,11 +17,15 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
+use crate::tls::reach::{CaCert, Reach};
 use crate::zones::ZoneSet;
-use crate::{backup, demo, drill};
+use crate::{backup, demo, drill, tls};
 
 pub struct Application {
+    /// HTTPS with `--tls`, else plain HTTP.
     listener: TcpListener,
+    /// With `--tls`: the certificate setup and the plain port beside HTTPS.
+    https: Option<(tls::Https, TcpListener)>,
     state: AppState,
     shutdown: watch::Sender<bool>,
 }
@@ -35,6 +40,8 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("初期設定に失敗しました / setup failed: {0}")]
     Setup(String),
+    #[error("HTTPSを準備できません / cannot set up HTTPS: {0}")]
+    Tls(#[from] tls::TlsError),
 }
 
 impl Application {
@@ -107,8 +114,12 @@ impl Application {
             })?),
             None => None,
         };
-        let listener =
-            TcpListener::bind(config.addr).await.map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let listener = bind(config.addr).await?;
+        let https = match &config.tls {
+            Some(settings) => Some((tls::prepare(&config, settings)?, bind(settings.http_addr).await?)),
+            None => None,
+        };
+        let reach = Arc::new(reach(&listener, &https));
         let (shutdown, shutdown_rx) = watch::channel(false);
         let config = Arc::new(config);
         let drill = drill.map(|loaded| {
@@ -131,12 +142,19 @@ impl Application {
             config,
             drill,
             next_drill: Arc::default(),
+            reach,
         };
-        Ok(Application { listener, state, shutdown })
+        Ok(Application { listener, https, state, shutdown })
     }
 
+    /// The main port: HTTPS with `--tls`, else plain HTTP.
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// With `--tls`, the plain-HTTP port beside HTTPS.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.https.as_ref().map(|(_, http)| http.local_addr().expect("a bound listener has an address"))
     }
 
     pub fn state(&self) -> &AppState {
@@ -146,7 +164,7 @@ impl Application {
     /// Serves until `stop` resolves, then closes websockets, finishes requests
     /// in flight, and closes the database.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let Application { listener, state, shutdown } = self;
+        let Application { listener, https, state, shutdown } = self;
         let backups = state.config.backup_every.map(|every| {
             tokio::spawn(backup::every(
                 state.config.database_path(),
@@ -165,19 +183,52 @@ impl Application {
         };
         let overdue = Some(crate::dispatch::overdue::run_in_background(db.clone(), state.clock.clone()));
         let drill_steps = state.drill.clone().map(|run| tokio::spawn(drill::ticker::run(run)));
-        let router = app::router(state);
-        let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                stop.await;
-                tracing::info!("shutting down");
-                let _ = shutdown.send(true);
-            })
-            .await;
-        for task in [backups, checkpoints, overdue, drill_steps].into_iter().flatten() {
+        let mut stopping = state.shutdown.clone();
+        let stop = async move {
+            stop.await;
+            tracing::info!("shutting down");
+            let _ = shutdown.send(true);
+        };
+        let (result, renewal) = match https {
+            None => {
+                let service = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+                (axum::serve(listener, service).with_graceful_shutdown(stop).await, None)
+            }
+            Some((https, http)) => {
+                let renewal = https.renewal.map(|renewal| tokio::spawn(renewal.run()));
+                let plain = tls::http_port::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+                let plain = axum::serve(http, plain).with_graceful_shutdown(async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                });
+                // `tap_io` only so that axum's `ConnectInfo<SocketAddr>` applies to this listener.
+                let tls = tls::listener::TlsListener::new(listener, https.server_config)?.tap_io(|_| {});
+                let service = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+                let secure = axum::serve(tls, service).with_graceful_shutdown(stop);
+                let (secure, plain) = tokio::join!(secure.into_future(), plain.into_future());
+                (secure.and(plain), renewal)
+            }
+        };
+        for task in [backups, checkpoints, overdue, drill_steps, renewal].into_iter().flatten() {
             task.abort();
         }
         db.close().await;
         result
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })
+}
+
+/// What `/setup` and the banner say about reaching the center, once the ports are bound.
+fn reach(listener: &TcpListener, https: &Option<(tls::Https, TcpListener)>) -> Reach {
+    let addr = listener.local_addr().expect("a bound listener has an address");
+    match https {
+        None => Reach::plain(addr),
+        Some((https, http)) => {
+            let http = http.local_addr().expect("a bound listener has an address");
+            Reach::https(addr, http, https.ca.as_deref().map(CaCert::from))
+        }
     }
 }
 

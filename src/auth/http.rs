@@ -38,7 +38,7 @@ async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<Credential
         &body.password,
     )
     .await?;
-    let cookie = session_cookie(&logged_in.token, state.config.session_ttl);
+    let cookie = session_cookie(&logged_in.token, &state.config);
     Ok(([(header::SET_COOKIE, cookie)], Json(logged_in.user)).into_response())
 }
 
@@ -80,10 +80,15 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-/// No `Secure`: the center runs plain HTTP on its own local network.
-pub fn session_cookie(token: &str, ttl: std::time::Duration) -> HeaderValue {
-    let value =
-        format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", sessions::COOKIE_NAME, ttl.as_secs());
+/// `Secure` only with `--tls`: without it the center serves plain HTTP on its own
+/// network, where a `Secure` cookie would never be sent back.
+pub fn session_cookie(token: &str, config: &crate::config::Config) -> HeaderValue {
+    let secure = if config.tls.is_some() { "; Secure" } else { "" };
+    let value = format!(
+        "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        sessions::COOKIE_NAME,
+        config.session_ttl.as_secs()
+    );
     HeaderValue::from_str(&value).expect("token is hex")
 }
 

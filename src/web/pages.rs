@@ -107,8 +107,7 @@ pub async fn login_submit(State(state): State<AppState>, headers: HeaderMap, For
     .await;
     match result {
         Ok(logged_in) => {
-            ([(header::SET_COOKIE, session_cookie(&logged_in.token, state.config.session_ttl))], Redirect::to("/"))
-                .into_response()
+            ([(header::SET_COOKIE, session_cookie(&logged_in.token, &state.config))], Redirect::to("/")).into_response()
         }
         Err(error) => {
             let page = PageContext::new(&state, &headers, None);
