@@ -1,7 +1,9 @@
 //! HTTP edge of auth: `/api/session` and `/api/users`.
 
 use axum::Json;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -28,7 +30,11 @@ pub struct Credentials {
 /// Log in; sets the HttpOnly, SameSite=Strict session cookie.
 #[utoipa::path(post, path = "/api/session", tag = "auth", request_body = Credentials,
     responses((status = 200, body = User), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<Credentials>) -> Result<Response, AppError> {
+async fn log_in(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<Response, AppError> {
     let logged_in = sessions::login(
         &state.db,
         &state.clock,
@@ -36,6 +42,7 @@ async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<Credential
         state.config.session_ttl,
         &body.username,
         &body.password,
+        client.ip(),
     )
     .await?;
     let cookie = session_cookie(&logged_in.token, &state.config);

@@ -1,6 +1,7 @@
 //! Login and logout: the `sessions` table. The browser holds a random token in
 //! an HttpOnly, SameSite=Strict cookie; the table holds only its SHA-256.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::http::StatusCode;
@@ -10,7 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteExecutor;
 
-use super::throttle::LoginThrottle;
+use super::throttle::{LOCKOUT, LoginThrottle, Scope};
 use super::{User, password, users};
 use crate::clock::Clock;
 use crate::db::Db;
@@ -34,8 +35,9 @@ pub async fn login(
     ttl: std::time::Duration,
     username: &str,
     password: &str,
+    source: IpAddr,
 ) -> Result<LoggedIn, AppError> {
-    let attempt = match throttle.begin(username, Instant::now()) {
+    let attempt = match throttle.begin(username, source, Instant::now()) {
         Ok(attempt) => attempt,
         Err(wait) => return Err(too_many_attempts(wait)),
     };
@@ -48,8 +50,11 @@ pub async fn login(
     };
     let ok = password::verify_blocking(password.to_string(), stored).await;
     let Some(user) = user.filter(|_| ok) else {
-        attempt.failed(Instant::now());
-        tracing::warn!(username, "failed login");
+        let lockouts = attempt.failed(Instant::now());
+        tracing::warn!(username, %source, "failed login");
+        for scope in lockouts {
+            log_lockout(db, clock, username, source, scope).await;
+        }
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             "bad_credentials",
@@ -81,6 +86,23 @@ pub async fn login(
     .await?;
     tx.commit().await?;
     Ok(LoggedIn { user, token })
+}
+
+/// A lockout that begins is an event (`auth.locked_out`): who, from where,
+/// what it covers; never the password tried.
+async fn log_lockout(db: &Db, clock: &Clock, username: &str, source: IpAddr, scope: Scope) {
+    let write = async {
+        let mut tx = db.begin_write().await?;
+        let minutes = LOCKOUT.as_secs() / 60;
+        let data =
+            json!({ "username": username, "source": source.to_string(), "scope": scope.as_str(), "minutes": minutes });
+        tx.append(clock, &Actor::system(), "auth.locked_out", Some(format!("source:{source}")), data).await?;
+        tx.commit().await.map(|_| ())
+    };
+    let result: Result<(), crate::events::CommitError> = write.await;
+    if let Err(error) = result {
+        tracing::error!(%error, username, %source, "recording a lockout failed");
+    }
 }
 
 fn too_many_attempts(wait: u64) -> AppError {

@@ -1,7 +1,7 @@
 //! Page handlers: parse, call one domain function, render.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -95,7 +95,12 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login_submit(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let result = sessions::login(
         &state.db,
         &state.clock,
@@ -103,6 +108,7 @@ pub async fn login_submit(State(state): State<AppState>, headers: HeaderMap, For
         state.config.session_ttl,
         &form.username,
         &form.password,
+        client.ip(),
     )
     .await;
     match result {
