@@ -299,7 +299,7 @@ async fn drill_run(options: crate::drill::unattended::Options) -> Result<(), Str
 
 /// Every problem as `FILE:LINE: field: message`, Japanese then English.
 fn drill_check(file: &std::path::Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let text = crate::drill::setup::read(file)?;
     match crate::drill::check::check(&text, file) {
         Ok(scenario) => {
             println!(
