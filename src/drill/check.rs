@@ -688,8 +688,163 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
         assert!(found.iter().any(|(_, f)| f.starts_with("seed.needs[0].")), "{found:?}");
     }
 
+    fn problems_of(text: &str) -> Vec<(usize, String)> {
+        match check(text, Path::new("drills/t.toml")) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.into_iter().map(|p| (p.line, p.field)).collect(),
+        }
+    }
+
+    fn arrival(count: u32) -> String {
+        format!(
+            "\n[[injects]]\nid = 1\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\npayload = {{ count = {count} }}\n"
+        )
+    }
+
+    /// The three files of issue 13: `drill check` passed them, then the run
+    /// aborted on a 37 GB allocation or panicked on chrono's overflow.
+    #[test]
+    fn the_files_that_crashed_a_run_are_refused_with_line_and_field() {
+        let header = HEADER.lines().count();
+        assert_eq!(problems(&arrival(99_999_999)), vec![(header + 6, "injects[id=1].payload.count".to_string())]);
+        let table = "\n[[injects]]\nid = 1\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\n[injects.payload]\ngroups = 1\ncount = 99999999\n";
+        assert_eq!(
+            problems(table),
+            vec![(header + 8, "injects[id=1].payload.count".to_string())],
+            "the count's own line"
+        );
+
+        let long = HEADER.replace("duration = \"6h\"", "duration = \"99999999999999h\"");
+        assert_eq!(problems_of(&long), vec![(5, "duration".to_string())]);
+
+        let late = "\n[[injects]]\nid = 1\nat = \"+99999:00\"\nkind = \"inquiry\"\n";
+        assert_eq!(problems(late), vec![(header + 4, "injects[id=1].at".to_string())]);
+        let message = check(&format!("{HEADER}{late}"), Path::new("t.toml")).unwrap_err().remove(0).message;
+        assert!(message.ja.contains("+06:00") && message.en.contains("after the end of the drill"), "{message:?}");
+    }
+
+    #[test]
+    fn a_nul_or_hidden_character_in_a_string_is_refused_at_its_line() {
+        let header = HEADER.lines().count();
+        let nul = "\n[[injects]]\nid = 3\nat = \"+00:10\"\nkind = \"household_request\"\n[injects.payload]\nname = \"山田\\u0000花子\"\naddress = \"金沢市片町1-1\"\nphone = \"076-222-3333\"\ncategories = [\"泥出し\"]\n";
+        assert_eq!(problems(nul), vec![(header + 7, "injects[id=3].payload.name".to_string())]);
+        let bidi = "\n[[injects]]\nid = 4\nat = \"+00:10\"\nkind = \"inquiry\"\nmessage = \"\"\"\n一行目\n二行目\u{202e}逆\"\"\"\n";
+        assert_eq!(problems(bidi), vec![(header + 8, "injects[id=4].message".to_string())]);
+        let zero_width = HEADER.replace("title = \"テスト\"", "title = \"テ\u{200b}スト\"");
+        assert_eq!(problems_of(&zero_width), vec![(2, "title".to_string())]);
+        let c1 = HEADER.replace("id = \"O1\"", "id = \"O\u{85}1\"");
+        assert_eq!(problems_of(&c1), vec![(HEADER.lines().count() - 1, "objectives[0].id".to_string())]);
+        let multi_line = "\n[[injects]]\nid = 5\nat = \"+00:10\"\nkind = \"inquiry\"\nmessage = \"\"\"\n一行目\r\n\t二行目\n\"\"\"\n";
+        assert_eq!(problems(multi_line), Vec::<(usize, String)>::new(), "newline and tab in a message");
+        let one_line = HEADER.replace("title = \"テスト\"", "title = \"テ\\tスト\"");
+        assert_eq!(problems_of(&one_line), vec![(2, "title".to_string())], "a tab in a title");
+        let bom = format!("\u{feff}{HEADER}");
+        assert_eq!(problems_of(&bom), Vec::<(usize, String)>::new(), "a leading BOM is stripped");
+        let inner_bom = HEADER.replace("hazard = \"大雨\"", "hazard = \"大\u{feff}雨\"");
+        assert_eq!(problems_of(&inner_bom), vec![(3, "hazard".to_string())]);
+    }
+
+    #[test]
+    fn bounds_hold_exactly_at_their_edges() {
+        let header = HEADER.lines().count();
+        assert_eq!(problems(&arrival(5_000)), Vec::<(usize, String)>::new());
+        assert_eq!(problems(&arrival(5_001)), vec![(header + 6, "injects[id=1].payload.count".to_string())]);
+        assert_eq!(problems(&arrival(0)), vec![(header + 6, "injects[id=1].payload.count".to_string())]);
+
+        let duration = |d: &str| problems_of(&HEADER.replace("duration = \"6h\"", &format!("duration = \"{d}\"")));
+        assert_eq!(duration("1m"), Vec::<(usize, String)>::new());
+        assert_eq!(duration("24h"), Vec::<(usize, String)>::new());
+        assert_eq!(duration("23h60m"), Vec::<(usize, String)>::new());
+        assert_eq!(duration("0m"), vec![(5, "duration".to_string())]);
+        assert_eq!(duration("24h1m"), vec![(5, "duration".to_string())]);
+
+        let at = |offset: &str| problems(&format!("\n[[injects]]\nid = 1\nat = \"{offset}\"\nkind = \"inquiry\"\n"));
+        assert_eq!(at("+06:00"), Vec::<(usize, String)>::new(), "at = duration");
+        assert_eq!(at("+06:01"), vec![(header + 4, "injects[id=1].at".to_string())]);
+
+        let within = |w: &str| {
+            problems(&format!(
+                "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
+            ))
+        };
+        assert_eq!(within("1m"), Vec::<(usize, String)>::new());
+        assert_eq!(within("24h"), Vec::<(usize, String)>::new());
+        assert_eq!(within("0m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
+        assert_eq!(within("24h1m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
+
+        // An `after` chain must fire within the drill; its delay is 0m–24h.
+        let chain = |delay: &str| {
+            problems(&format!(
+                "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
+            ))
+        };
+        assert_eq!(chain("0m"), Vec::<(usize, String)>::new());
+        assert_eq!(chain("1h"), Vec::<(usize, String)>::new(), "+06:00, the end");
+        assert_eq!(chain("1h1m"), vec![(header + 9, "injects[id=2].after.delay".to_string())]);
+        assert_eq!(chain("99999999999999h"), vec![(header + 9, "injects[id=2].after.delay".to_string())]);
+
+        let speed = |n: u32| problems_of(&HEADER.replace("speed = 4", &format!("speed = {n}")));
+        assert_eq!(speed(120), Vec::<(usize, String)>::new());
+        assert_eq!(speed(121), vec![(6, "speed".to_string())]);
+    }
+
+    #[test]
+    fn every_count_of_every_kind_has_its_bound() {
+        let header = HEADER.lines().count();
+        let one = |kind: &str, payload: &str| {
+            problems(&format!(
+                "\n[[injects]]\nid = 1\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\npayload = {{ count = 10 }}\n\n[[injects]]\nid = 2\nat = \"+00:05\"\nkind = \"household_request\"\npayload = {{ name = \"山田\", address = \"金沢市片町1-1\", phone = \"076-222-3333\", categories = [\"泥出し\"] }}\n\n[[injects]]\nid = 3\nat = \"+00:10\"\nkind = \"{kind}\"\npayload = {{ {payload} }}\n"
+            ))
+            .into_iter()
+            .map(|(line, field)| {
+                assert_eq!(line, header + 18, "{field}");
+                field
+            })
+            .collect::<Vec<_>>()
+        };
+        let field = |f: &str| vec![format!("injects[id=3].payload.{f}")];
+        let arrival = "volunteer_arrival";
+        assert_eq!(one(arrival, "count = 5000, groups = 500, group_size = 10"), Vec::<String>::new());
+        assert_eq!(one(arrival, "count = 5000, groups = 501, group_size = 2"), field("groups"));
+        assert_eq!(one(arrival, "count = 500, groups = 2, group_size = 101"), field("group_size"));
+        assert_eq!(one(arrival, "count = 20, uninsured = 21"), field("uninsured"));
+        assert_eq!(one(arrival, "count = 20, minors = 5001"), field("minors"));
+        assert_eq!(one(arrival, "count = 20, experienced = 4294967295"), field("experienced"));
+        assert_eq!(one(arrival, "count = 20, vehicles = { \"軽トラ\" = 21 }"), field("vehicles"));
+        let kinds: Vec<String> = (0..21).map(|k| format!("\"技能{k}\" = 1")).collect();
+        assert_eq!(one(arrival, &format!("count = 100, skills = {{ {} }}", kinds.join(", "))), field("skills"));
+        assert_eq!(one("survey_result", "request = 2, findings = \"x\", people = 201"), field("people"));
+        assert_eq!(one("need_update", "request = 2, people = 0"), field("people"));
+        assert_eq!(one("need_update", "request = 2, priority = 4"), field("priority"));
+        assert_eq!(one("equipment_shortage", "item = \"一輪車\", qty = 10000"), Vec::<String>::new());
+        assert_eq!(one("equipment_shortage", "item = \"一輪車\", qty = 10001"), field("qty"));
+        assert_eq!(one("equipment_shortage", "item = \"一輪車\", qty = -1"), field("qty"));
+        assert_eq!(one("equipment_return", "item = \"一輪車\", qty = 99999999999"), field("qty"));
+        assert_eq!(one("ict_outage", "minutes = 1440"), Vec::<String>::new());
+        assert_eq!(one("ict_outage", "minutes = 1441"), field("minutes"));
+        assert_eq!(
+            one(
+                "household_request",
+                "name = \"山田\", address = \"金沢市\", phone = \"076-222-3333\", categories = [\"泥出し\"], people = 201"
+            ),
+            field("card")
+        );
+
+        let stock = HEADER.replace("speed = 4", "speed = 4\n[seed]\nitems = [{ name = \"一輪車\", stock = 100001 }]");
+        assert_eq!(problems_of(&stock), vec![(8, "seed.items[0].stock".to_string())]);
+        let waves: String = (1..=5).map(|id| format!("\n[[injects]]\nid = {id}\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\npayload = {{ count = 5000 }}\n")).collect();
+        let found = problems(&waves);
+        assert_eq!(found, vec![(header + 30, "injects[id=5].payload.count".to_string())], "20,000 in all");
+    }
+
     #[test]
     fn offsets_and_durations_read_as_minutes() {
+        assert_eq!(duration_minutes("99999999999999h"), Some(99_999_999_999_999 * 60));
+        assert_eq!(duration_minutes("999999999999999999999h"), Some(i64::MAX), "saturates, never overflows");
+        assert_eq!(offset_minutes("+999999999999999999:00"), Some(i64::MAX));
+        assert_eq!(minutes_of("0m"), Some(0));
+        assert_eq!(duration_minutes("0m"), None);
+        assert_eq!(duration_minutes("-5m"), None);
         assert_eq!(offset_minutes("+01:30"), Some(90));
         assert_eq!(offset_minutes("+1:75"), None);
         assert_eq!(duration_minutes("1h30m"), Some(90));

@@ -92,7 +92,7 @@ pub fn contingencies(scenario: &Scenario) -> Vec<u32> {
 mod tests {
     use std::time::Instant;
 
-    use chrono::Utc;
+    use chrono::{Duration, Utc};
 
     use super::*;
     use crate::clock::VirtualTime;
