@@ -77,11 +77,11 @@ enum DrillCommand {
         /// 出力フォルダ（訓練DBとAAR）/ folder for the drill database and the AAR
         #[arg(long, default_value = "drill-runs")]
         out: PathBuf,
-        /// 警報などへの反応時間（分）/ autopilot's reaction to warnings and reports, minutes
-        #[arg(long, default_value_t = 8)]
+        /// 警報などへの反応時間（分、0〜1440）/ autopilot's reaction to warnings and reports, minutes (0–1440)
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(i64).range(0..=1440))]
         reaction_minutes: i64,
-        /// 受付の窓口数 / reception desks the autopilot staffs
-        #[arg(long, default_value_t = 4)]
+        /// 受付の窓口数（1〜100）/ reception desks the autopilot staffs (1–100)
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]
         desks: u32,
     },
 }
@@ -303,8 +303,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Drill { command: DrillCommand::Check { file } } => drill_check(&file),
         Command::Drill { command: DrillCommand::Run { file, fast, autopilot, out, reaction_minutes, desks } } => {
             let pace = crate::drill::autopilot::Pace {
-                reaction: chrono::Duration::minutes(reaction_minutes.max(0)),
-                desks: desks.max(1),
+                reaction: chrono::Duration::try_minutes(reaction_minutes.clamp(0, 1440)).unwrap_or_default(),
+                desks: desks.clamp(1, 100),
                 ..Default::default()
             };
             drill_run(crate::drill::unattended::Options { file, out: Some(out), fast, autopilot, pace }).await
@@ -343,7 +343,7 @@ async fn drill_run(options: crate::drill::unattended::Options) -> Result<(), Str
 
 /// Every problem as `FILE:LINE: field: message`, Japanese then English.
 fn drill_check(file: &std::path::Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let text = crate::drill::setup::read(file)?;
     match crate::drill::check::check(&text, file) {
         Ok(scenario) => {
             println!(

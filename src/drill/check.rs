@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use super::limits;
 use super::payload::Payload;
 use super::scenario::{Inject, InjectKind, Scenario};
 use crate::i18n::Text;
@@ -17,7 +18,7 @@ pub struct Problem {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Where `key` is written in the inject that starts at `start` (its lines run
@@ -50,32 +51,55 @@ fn named_field(message: &str) -> Option<&str> {
     rest.split_once('`').map(|(field, _)| field).filter(|f| !f.is_empty())
 }
 
-/// `+HH:MM` (or `HH:MM`) → minutes after the start.
+/// `+HH:MM` (or `HH:MM`) → minutes after the start. Too many hours saturate
+/// at `i64::MAX` (the bounds refuse them); nothing overflows.
 pub fn offset_minutes(text: &str) -> Option<i64> {
-    let (h, m) = text.trim().trim_start_matches('+').split_once(':')?;
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-    (h >= 0 && (0..60).contains(&m)).then_some(h * 60 + m)
+    let (h, m) = text.trim().strip_prefix('+').unwrap_or(text.trim()).split_once(':')?;
+    let (h, m) = (limits::number(h)?, limits::number(m)?);
+    (m < 60).then(|| h.saturating_mul(60).saturating_add(m))
 }
 
-/// `10m`, `1h`, `1h30m` → minutes.
+/// `10m`, `1h`, `1h30m` → minutes (more than 0). Too large saturates at
+/// `i64::MAX` (the bounds refuse it); nothing overflows.
 pub fn duration_minutes(text: &str) -> Option<i64> {
+    minutes_of(text).filter(|m| *m > 0)
+}
+
+/// `0m`, `10m`, `1h`, `1h30m` → minutes, 0 included.
+pub fn minutes_of(text: &str) -> Option<i64> {
     let text = text.trim();
     let (hours, rest) = match text.split_once('h') {
-        Some((h, rest)) => (h.parse::<i64>().ok()?, rest),
+        Some((h, rest)) => (limits::number(h)?, rest),
         None => (0, text),
     };
     let minutes = match rest.strip_suffix('m') {
-        Some(m) => m.parse::<i64>().ok()?,
-        None if rest.is_empty() => 0,
+        Some(m) => limits::number(m)?,
+        None if rest.is_empty() && text.ends_with('h') => 0,
         None => return None,
     };
-    let total = hours * 60 + minutes;
-    (hours >= 0 && minutes >= 0 && total > 0).then_some(total)
+    Some(hours.saturating_mul(60).saturating_add(minutes))
+}
+
+/// The text without a leading byte order mark (editors on Windows write one).
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Reads and checks a scenario. `base` is where relative seed paths are looked
 /// for (the current folder, then the scenario's folder and its parent).
 pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
+    let text = strip_bom(text);
+    if text.len() > limits::MAX_FILE_BYTES {
+        let max = limits::grouped(limits::MAX_FILE_BYTES as i64);
+        return Err(vec![Problem {
+            line: 1,
+            field: String::new(),
+            message: Text::new(
+                format!("シナリオファイルは {max} バイトまでです（上限 {max}）"),
+                format!("a scenario file is at most {max} bytes (at most {max})"),
+            ),
+        }]);
+    }
     let scenario: Scenario = match toml::from_str(text) {
         Ok(s) => s,
         Err(e) => {
@@ -93,24 +117,93 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
         problems.push(Problem { line: line_of(text, offset), field: field.to_string(), message: Text::new(ja, en) });
     };
 
-    if chrono::DateTime::parse_from_rfc3339(scenario.sim_start.get_ref()).is_err() {
-        problem(
+    for (at, field, ja, en) in limits::text_problems(text) {
+        problem(at, &field, ja, en);
+    }
+    match chrono::DateTime::parse_from_rfc3339(scenario.sim_start.get_ref()) {
+        Err(_) => problem(
             scenario.sim_start.span().start,
             "sim_start",
             "開始日時は 2026-07-12T08:00:00+09:00 の形で書いてください".into(),
             "sim_start is an RFC 3339 time such as 2026-07-12T08:00:00+09:00".into(),
-        );
+        ),
+        Ok(start) if !limits::SIM_START_YEARS.contains(&chrono::Datelike::year(&start)) => {
+            let (min, max) = (limits::SIM_START_YEARS.start(), limits::SIM_START_YEARS.end());
+            problem(
+                scenario.sim_start.span().start,
+                "sim_start",
+                format!("開始日時は {min}年〜{max}年です（上限 {max}年）"),
+                format!("sim_start lies in the years {min}–{max} (at most {max})"),
+            )
+        }
+        Ok(_) => {}
     }
-    if duration_minutes(scenario.duration.get_ref()).is_none() {
+    let drill_minutes = match duration_minutes(scenario.duration.get_ref()) {
+        None => {
+            problem(
+                scenario.duration.span().start,
+                "duration",
+                "時間は 6h・90m・1h30m の形です".into(),
+                "duration looks like 6h, 90m or 1h30m".into(),
+            );
+            None
+        }
+        Some(m) => match limits::duration_out_of("duration", m, &limits::DRILL_MINUTES) {
+            Some((ja, en)) => {
+                problem(scenario.duration.span().start, "duration", ja, en);
+                None
+            }
+            None => Some(m),
+        },
+    };
+    // Offsets are judged against the drill's end (or the longest drill when
+    // the duration itself is wrong).
+    let end = drill_minutes.unwrap_or(*limits::DRILL_MINUTES.end());
+    if !limits::SPEED.contains(scenario.speed.get_ref()) {
+        let (min, max) = (limits::SPEED.start(), limits::SPEED.end());
         problem(
-            scenario.duration.span().start,
-            "duration",
-            "時間は 6h・90m・1h30m の形です".into(),
-            "duration looks like 6h, 90m or 1h30m".into(),
+            scenario.speed.span().start,
+            "speed",
+            format!("速度は{min}〜{max}倍です（上限 {max}）"),
+            format!("speed is {min}–{max} (at most {max})"),
         );
     }
-    if !(1..=120).contains(scenario.speed.get_ref()) {
-        problem(scenario.speed.span().start, "speed", "速度は1〜120倍です".into(), "speed is 1–120".into());
+    let too_many = [
+        ("injects", scenario.injects.get(limits::MAX_INJECTS).map(|i| i.span().start), limits::MAX_INJECTS, "件"),
+        (
+            "objectives",
+            scenario.objectives.get(limits::MAX_OBJECTIVES).map(|o| o.span().start),
+            limits::MAX_OBJECTIVES,
+            "件",
+        ),
+        (
+            "seed.items",
+            scenario.seed.items.get(limits::MAX_SEED_ITEMS).map(|i| i.span().start),
+            limits::MAX_SEED_ITEMS,
+            "種類",
+        ),
+        (
+            "seed.needs",
+            scenario.seed.needs.get(limits::MAX_SEED_NEEDS).map(|n| n.span().start),
+            limits::MAX_SEED_NEEDS,
+            "件",
+        ),
+    ];
+    for (field, first_over, max, unit) in too_many {
+        if let Some(at) = first_over {
+            let max = limits::grouped(max as i64);
+            problem(
+                at,
+                field,
+                format!("{field} は {max}{unit}までです（上限 {max}）"),
+                format!("{field} has at most {max} entries (at most {max})"),
+            );
+        }
+    }
+    for (n, item) in scenario.seed.items.iter().enumerate() {
+        if let Some((ja, en)) = limits::out_of("stock", item.get_ref().stock, &limits::SEED_STOCK, "点") {
+            problem(item.span().start, &format!("seed.items[{n}].stock"), ja, en);
+        }
     }
     let mut zones: Option<HashSet<String>> = None;
     if let Some(seed_zones) = &scenario.seed.zones {
@@ -142,7 +235,7 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let items: HashSet<&str> = if scenario.seed.items.is_empty() {
         crate::demo::item_names().collect()
     } else {
-        scenario.seed.items.iter().map(|i| i.name.as_str()).collect()
+        scenario.seed.items.iter().map(|i| i.get_ref().name.as_str()).collect()
     };
     for (n, need) in scenario.seed.needs.iter().enumerate() {
         let call = need.get_ref();
@@ -169,6 +262,7 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             );
         }
     }
+    let mut arrivals_total: i64 = 0;
     let contingency_ids: HashSet<u32> =
         scenario.injects.iter().filter_map(|i| i.get_ref().on_miss.as_ref().and_then(|m| m.inject)).collect();
     for inject in &scenario.injects {
@@ -185,12 +279,33 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 format!("インジェクト {} には at か after のどちらか一方を書いてください", i.id),
                 format!("inject {} needs exactly one of at and after", i.id),
             ),
-            (Some(offset), None) if offset_minutes(offset).is_none() => problem(
-                key("at"),
-                &format!("{name}.at"),
-                format!("インジェクト {} の at は +01:30 の形です", i.id),
-                format!("inject {}: at looks like +01:30", i.id),
-            ),
+            (Some(offset), None) => match offset_minutes(offset) {
+                None => problem(
+                    key("at"),
+                    &format!("{name}.at"),
+                    format!("インジェクト {} の at は +01:30 の形です", i.id),
+                    format!("inject {}: at looks like +01:30", i.id),
+                ),
+                Some(m) if m > end => problem(
+                    key("at"),
+                    &format!("{name}.at"),
+                    format!(
+                        "インジェクト {} の at（{}）が訓練の終わり（{}）より後です（at は {} まで）",
+                        i.id,
+                        offset.trim(),
+                        limits::offset(end),
+                        limits::offset(end)
+                    ),
+                    format!(
+                        "inject {}: at {} is after the end of the drill ({}); at is at most {}",
+                        i.id,
+                        offset.trim(),
+                        limits::offset(end),
+                        limits::offset(end)
+                    ),
+                ),
+                Some(_) => {}
+            },
             (None, Some(after)) => {
                 if !by_id.contains_key(&after.inject) {
                     problem(
@@ -203,27 +318,47 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                         format!("inject {}: after points at inject {}, which does not exist", i.id, after.inject),
                     );
                 }
-                if duration_minutes(&after.delay).is_none() && after.delay.trim() != "0m" {
-                    problem(
+                match minutes_of(&after.delay) {
+                    None => problem(
                         key("after"),
                         &format!("{name}.after.delay"),
                         format!("インジェクト {} の delay は 10m・1h の形です", i.id),
                         format!("inject {}: delay looks like 10m or 1h", i.id),
-                    );
+                    ),
+                    Some(m) => {
+                        let range = 0..=(*limits::DELAY_MINUTES.end()).min(end);
+                        if let Some((ja, en)) = limits::duration_out_of("delay", m, &range) {
+                            problem(
+                                key("after"),
+                                &format!("{name}.after.delay"),
+                                format!("インジェクト {}: {ja}（訓練の長さまで）", i.id),
+                                format!("inject {}: {en} (within the drill)", i.id),
+                            );
+                        }
+                    }
                 }
             }
-            _ => {}
         }
         if let Some(expect) = &i.expect {
-            if let Some(within) = &expect.within
-                && duration_minutes(within).is_none()
-            {
-                problem(
-                    key("expect"),
-                    &format!("{name}.expect.within"),
-                    format!("インジェクト {} の within は 15m の形です", i.id),
-                    format!("inject {}: within looks like 15m", i.id),
-                );
+            if let Some(within) = &expect.within {
+                match minutes_of(within) {
+                    None => problem(
+                        key("expect"),
+                        &format!("{name}.expect.within"),
+                        format!("インジェクト {} の within は 15m の形です", i.id),
+                        format!("inject {}: within looks like 15m", i.id),
+                    ),
+                    Some(m) => {
+                        if let Some((ja, en)) = limits::duration_out_of("within", m, &limits::WITHIN_MINUTES) {
+                            problem(
+                                key("expect"),
+                                &format!("{name}.expect.within"),
+                                format!("インジェクト {}: {ja}", i.id),
+                                format!("inject {}: {en}", i.id),
+                            );
+                        }
+                    }
+                }
             }
             if let Some(objective) = &expect.objective
                 && !objectives.contains(objective.as_str())
@@ -264,9 +399,28 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 format!("inject {}: payload: {message}", i.id),
             ),
             Ok(payload) => {
+                // Each arrival within its own bound counts towards the drill's.
+                if let Payload::VolunteerArrival(arrival) = &payload
+                    && limits::ARRIVAL_COUNT.contains(&i64::from(arrival.count))
+                {
+                    let before = arrivals_total;
+                    arrivals_total = arrivals_total.saturating_add(i64::from(arrival.count));
+                    if before <= limits::MAX_ARRIVALS_TOTAL && arrivals_total > limits::MAX_ARRIVALS_TOTAL {
+                        let max = limits::grouped(limits::MAX_ARRIVALS_TOTAL);
+                        problem(
+                            payload_field(text, key("payload"), "count"),
+                            &format!("{name}.payload.count"),
+                            format!(
+                                "インジェクト {}: 訓練全体の到着は {max}人までです（上限 {max}、ここで超えます）",
+                                i.id
+                            ),
+                            format!("inject {}: arrivals over the whole drill are at most {max} (exceeded here)", i.id),
+                        );
+                    }
+                }
                 for (field, ja, en) in payload_problems(&payload, &by_id, &items, zones.as_ref()) {
                     problem(
-                        key("payload"),
+                        payload_field(text, key("payload"), field),
                         &format!("{name}.payload.{field}"),
                         format!("インジェクト {} の payload.{field}: {ja}", i.id),
                         format!("inject {}: payload.{field}: {en}", i.id),
@@ -303,8 +457,63 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
             current = next;
         }
     }
+    // An `after` chain that starts from an `at` must fire within the drill.
+    for inject in &scenario.injects {
+        let i = inject.get_ref();
+        let Some(after) = &i.after else { continue };
+        let (Some(parent), Some(delay)) = (fires_at(&by_id, after.inject), minutes_of(&after.delay)) else { continue };
+        let at = parent.saturating_add(delay);
+        if parent <= end && delay <= end && at > end {
+            problem(
+                key_offset(text, inject.span().start, "after"),
+                &format!("injects[id={}].after.delay", i.id),
+                format!(
+                    "インジェクト {} は {} に発動します（インジェクト {} の {} 後）。訓練の終わり（{}）より後です",
+                    i.id,
+                    limits::offset(at),
+                    after.inject,
+                    limits::span(delay),
+                    limits::offset(end)
+                ),
+                format!(
+                    "inject {} would fire at {} ({} after inject {}), after the end of the drill ({})",
+                    i.id,
+                    limits::offset(at),
+                    limits::span(delay),
+                    after.inject,
+                    limits::offset(end)
+                ),
+            );
+        }
+    }
     problems.sort_by_key(|p| p.line);
     if problems.is_empty() { Ok(scenario) } else { Err(problems) }
+}
+
+/// When inject `id` fires, in minutes from the start, following its `after`
+/// chain to an `at`; `None` for a contingency, a cycle or a malformed time.
+fn fires_at(injects: &HashMap<u32, (&Inject, usize)>, id: u32) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut current = id;
+    for _ in 0..=injects.len() {
+        let (inject, _) = injects.get(&current)?;
+        match (&inject.at, &inject.after) {
+            (Some(at), None) => return offset_minutes(at).map(|m| m.saturating_add(total)),
+            (None, Some(after)) => {
+                total = total.saturating_add(minutes_of(&after.delay)?);
+                current = after.inject;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Where a payload's `field` is written: its own line in a `[injects.payload]`
+/// table, the `payload = {…}` line when the payload is inline.
+fn payload_field(text: &str, payload: usize, field: &str) -> usize {
+    let inline = text.get(payload..).is_some_and(|rest| rest.starts_with("payload"));
+    if inline { payload } else { key_offset(text, payload, field) }
 }
 
 /// What a well-formed payload gets wrong against the rest of the scenario:
@@ -316,11 +525,7 @@ fn payload_problems(
     zones: Option<&HashSet<String>>,
 ) -> Vec<(&'static str, String, String)> {
     let mut found = Vec::new();
-    if let Payload::VolunteerArrival(arrival) = payload
-        && let Some(message) = arrival.problem()
-    {
-        found.push(("count", message.clone(), message));
-    }
+    found.extend(payload.bound_problems());
     if let Payload::HouseholdRequest(call) = payload {
         if let (Some(zone), Some(zones)) = (&call.zone, zones)
             && !zones.contains(zone)
@@ -483,8 +688,163 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
         assert!(found.iter().any(|(_, f)| f.starts_with("seed.needs[0].")), "{found:?}");
     }
 
+    fn problems_of(text: &str) -> Vec<(usize, String)> {
+        match check(text, Path::new("drills/t.toml")) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.into_iter().map(|p| (p.line, p.field)).collect(),
+        }
+    }
+
+    fn arrival(count: u32) -> String {
+        format!(
+            "\n[[injects]]\nid = 1\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\npayload = {{ count = {count} }}\n"
+        )
+    }
+
+    /// The three files of issue 13: `drill check` passed them, then the run
+    /// aborted on a 37 GB allocation or panicked on chrono's overflow.
+    #[test]
+    fn the_files_that_crashed_a_run_are_refused_with_line_and_field() {
+        let header = HEADER.lines().count();
+        assert_eq!(problems(&arrival(99_999_999)), vec![(header + 6, "injects[id=1].payload.count".to_string())]);
+        let table = "\n[[injects]]\nid = 1\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\n[injects.payload]\ngroups = 1\ncount = 99999999\n";
+        assert_eq!(
+            problems(table),
+            vec![(header + 8, "injects[id=1].payload.count".to_string())],
+            "the count's own line"
+        );
+
+        let long = HEADER.replace("duration = \"6h\"", "duration = \"99999999999999h\"");
+        assert_eq!(problems_of(&long), vec![(5, "duration".to_string())]);
+
+        let late = "\n[[injects]]\nid = 1\nat = \"+99999:00\"\nkind = \"inquiry\"\n";
+        assert_eq!(problems(late), vec![(header + 4, "injects[id=1].at".to_string())]);
+        let message = check(&format!("{HEADER}{late}"), Path::new("t.toml")).unwrap_err().remove(0).message;
+        assert!(message.ja.contains("+06:00") && message.en.contains("after the end of the drill"), "{message:?}");
+    }
+
+    #[test]
+    fn a_nul_or_hidden_character_in_a_string_is_refused_at_its_line() {
+        let header = HEADER.lines().count();
+        let nul = "\n[[injects]]\nid = 3\nat = \"+00:10\"\nkind = \"household_request\"\n[injects.payload]\nname = \"山田\\u0000花子\"\naddress = \"金沢市片町1-1\"\nphone = \"076-222-3333\"\ncategories = [\"泥出し\"]\n";
+        assert_eq!(problems(nul), vec![(header + 7, "injects[id=3].payload.name".to_string())]);
+        let bidi = "\n[[injects]]\nid = 4\nat = \"+00:10\"\nkind = \"inquiry\"\nmessage = \"\"\"\n一行目\n二行目\u{202e}逆\"\"\"\n";
+        assert_eq!(problems(bidi), vec![(header + 8, "injects[id=4].message".to_string())]);
+        let zero_width = HEADER.replace("title = \"テスト\"", "title = \"テ\u{200b}スト\"");
+        assert_eq!(problems_of(&zero_width), vec![(2, "title".to_string())]);
+        let c1 = HEADER.replace("id = \"O1\"", "id = \"O\u{85}1\"");
+        assert_eq!(problems_of(&c1), vec![(HEADER.lines().count() - 1, "objectives[0].id".to_string())]);
+        let multi_line = "\n[[injects]]\nid = 5\nat = \"+00:10\"\nkind = \"inquiry\"\nmessage = \"\"\"\n一行目\r\n\t二行目\n\"\"\"\n";
+        assert_eq!(problems(multi_line), Vec::<(usize, String)>::new(), "newline and tab in a message");
+        let one_line = HEADER.replace("title = \"テスト\"", "title = \"テ\\tスト\"");
+        assert_eq!(problems_of(&one_line), vec![(2, "title".to_string())], "a tab in a title");
+        let bom = format!("\u{feff}{HEADER}");
+        assert_eq!(problems_of(&bom), Vec::<(usize, String)>::new(), "a leading BOM is stripped");
+        let inner_bom = HEADER.replace("hazard = \"大雨\"", "hazard = \"大\u{feff}雨\"");
+        assert_eq!(problems_of(&inner_bom), vec![(3, "hazard".to_string())]);
+    }
+
+    #[test]
+    fn bounds_hold_exactly_at_their_edges() {
+        let header = HEADER.lines().count();
+        assert_eq!(problems(&arrival(5_000)), Vec::<(usize, String)>::new());
+        assert_eq!(problems(&arrival(5_001)), vec![(header + 6, "injects[id=1].payload.count".to_string())]);
+        assert_eq!(problems(&arrival(0)), vec![(header + 6, "injects[id=1].payload.count".to_string())]);
+
+        let duration = |d: &str| problems_of(&HEADER.replace("duration = \"6h\"", &format!("duration = \"{d}\"")));
+        assert_eq!(duration("1m"), Vec::<(usize, String)>::new());
+        assert_eq!(duration("24h"), Vec::<(usize, String)>::new());
+        assert_eq!(duration("23h60m"), Vec::<(usize, String)>::new());
+        assert_eq!(duration("0m"), vec![(5, "duration".to_string())]);
+        assert_eq!(duration("24h1m"), vec![(5, "duration".to_string())]);
+
+        let at = |offset: &str| problems(&format!("\n[[injects]]\nid = 1\nat = \"{offset}\"\nkind = \"inquiry\"\n"));
+        assert_eq!(at("+06:00"), Vec::<(usize, String)>::new(), "at = duration");
+        assert_eq!(at("+06:01"), vec![(header + 4, "injects[id=1].at".to_string())]);
+
+        let within = |w: &str| {
+            problems(&format!(
+                "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
+            ))
+        };
+        assert_eq!(within("1m"), Vec::<(usize, String)>::new());
+        assert_eq!(within("24h"), Vec::<(usize, String)>::new());
+        assert_eq!(within("0m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
+        assert_eq!(within("24h1m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
+
+        // An `after` chain must fire within the drill; its delay is 0m–24h.
+        let chain = |delay: &str| {
+            problems(&format!(
+                "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
+            ))
+        };
+        assert_eq!(chain("0m"), Vec::<(usize, String)>::new());
+        assert_eq!(chain("1h"), Vec::<(usize, String)>::new(), "+06:00, the end");
+        assert_eq!(chain("1h1m"), vec![(header + 9, "injects[id=2].after.delay".to_string())]);
+        assert_eq!(chain("99999999999999h"), vec![(header + 9, "injects[id=2].after.delay".to_string())]);
+
+        let speed = |n: u32| problems_of(&HEADER.replace("speed = 4", &format!("speed = {n}")));
+        assert_eq!(speed(120), Vec::<(usize, String)>::new());
+        assert_eq!(speed(121), vec![(6, "speed".to_string())]);
+    }
+
+    #[test]
+    fn every_count_of_every_kind_has_its_bound() {
+        let header = HEADER.lines().count();
+        let one = |kind: &str, payload: &str| {
+            problems(&format!(
+                "\n[[injects]]\nid = 1\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\npayload = {{ count = 10 }}\n\n[[injects]]\nid = 2\nat = \"+00:05\"\nkind = \"household_request\"\npayload = {{ name = \"山田\", address = \"金沢市片町1-1\", phone = \"076-222-3333\", categories = [\"泥出し\"] }}\n\n[[injects]]\nid = 3\nat = \"+00:10\"\nkind = \"{kind}\"\npayload = {{ {payload} }}\n"
+            ))
+            .into_iter()
+            .map(|(line, field)| {
+                assert_eq!(line, header + 18, "{field}");
+                field
+            })
+            .collect::<Vec<_>>()
+        };
+        let field = |f: &str| vec![format!("injects[id=3].payload.{f}")];
+        let arrival = "volunteer_arrival";
+        assert_eq!(one(arrival, "count = 5000, groups = 500, group_size = 10"), Vec::<String>::new());
+        assert_eq!(one(arrival, "count = 5000, groups = 501, group_size = 2"), field("groups"));
+        assert_eq!(one(arrival, "count = 500, groups = 2, group_size = 101"), field("group_size"));
+        assert_eq!(one(arrival, "count = 20, uninsured = 21"), field("uninsured"));
+        assert_eq!(one(arrival, "count = 20, minors = 5001"), field("minors"));
+        assert_eq!(one(arrival, "count = 20, experienced = 4294967295"), field("experienced"));
+        assert_eq!(one(arrival, "count = 20, vehicles = { \"軽トラ\" = 21 }"), field("vehicles"));
+        let kinds: Vec<String> = (0..21).map(|k| format!("\"技能{k}\" = 1")).collect();
+        assert_eq!(one(arrival, &format!("count = 100, skills = {{ {} }}", kinds.join(", "))), field("skills"));
+        assert_eq!(one("survey_result", "request = 2, findings = \"x\", people = 201"), field("people"));
+        assert_eq!(one("need_update", "request = 2, people = 0"), field("people"));
+        assert_eq!(one("need_update", "request = 2, priority = 4"), field("priority"));
+        assert_eq!(one("equipment_shortage", "item = \"一輪車\", qty = 10000"), Vec::<String>::new());
+        assert_eq!(one("equipment_shortage", "item = \"一輪車\", qty = 10001"), field("qty"));
+        assert_eq!(one("equipment_shortage", "item = \"一輪車\", qty = -1"), field("qty"));
+        assert_eq!(one("equipment_return", "item = \"一輪車\", qty = 99999999999"), field("qty"));
+        assert_eq!(one("ict_outage", "minutes = 1440"), Vec::<String>::new());
+        assert_eq!(one("ict_outage", "minutes = 1441"), field("minutes"));
+        assert_eq!(
+            one(
+                "household_request",
+                "name = \"山田\", address = \"金沢市\", phone = \"076-222-3333\", categories = [\"泥出し\"], people = 201"
+            ),
+            field("card")
+        );
+
+        let stock = HEADER.replace("speed = 4", "speed = 4\n[seed]\nitems = [{ name = \"一輪車\", stock = 100001 }]");
+        assert_eq!(problems_of(&stock), vec![(8, "seed.items[0].stock".to_string())]);
+        let waves: String = (1..=5).map(|id| format!("\n[[injects]]\nid = {id}\nat = \"+00:05\"\nkind = \"volunteer_arrival\"\npayload = {{ count = 5000 }}\n")).collect();
+        let found = problems(&waves);
+        assert_eq!(found, vec![(header + 30, "injects[id=5].payload.count".to_string())], "20,000 in all");
+    }
+
     #[test]
     fn offsets_and_durations_read_as_minutes() {
+        assert_eq!(duration_minutes("99999999999999h"), Some(99_999_999_999_999 * 60));
+        assert_eq!(duration_minutes("999999999999999999999h"), Some(i64::MAX), "saturates, never overflows");
+        assert_eq!(offset_minutes("+999999999999999999:00"), Some(i64::MAX));
+        assert_eq!(minutes_of("0m"), Some(0));
+        assert_eq!(duration_minutes("0m"), None);
+        assert_eq!(duration_minutes("-5m"), None);
         assert_eq!(offset_minutes("+01:30"), Some(90));
         assert_eq!(offset_minutes("+1:75"), None);
         assert_eq!(duration_minutes("1h30m"), Some(90));

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -299,10 +299,12 @@ impl Judge<'_, '_> {
         result.by = Some(fired.by);
         result.status = InjectStatus::Fired;
         let Some(expect) = &inject.expect else { return result };
-        let deadline = match expect.within.as_deref().and_then(duration_minutes) {
-            Some(m) => fired_at + Duration::minutes(m),
-            None => self.end,
-        };
+        let deadline = expect
+            .within
+            .as_deref()
+            .and_then(duration_minutes)
+            .and_then(|m| super::limits::add_minutes(fired_at, m))
+            .unwrap_or(self.end);
         result.deadline = Some(deadline);
         // No predicate: the trainer judges it.
         let Some(detect) = &expect.detect else { return result };
@@ -564,6 +566,7 @@ fn warnings(log: &Log, facts: &Facts) -> Vec<WarningSuspension> {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use chrono::Duration;
     use serde_json::json;
 
     use super::*;

@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod http;
 pub mod inbox;
 pub mod inject;
+pub mod limits;
 pub mod links;
 pub mod log;
 pub mod next;

@@ -52,7 +52,7 @@ pub fn available(dir: &Path) -> Vec<Available> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .filter_map(|path| {
             let file = path.file_name()?.to_str()?.to_string();
-            let text = std::fs::read_to_string(&path).ok()?;
+            let text = super::setup::read(&path).ok()?;
             Some(match check::check(&text, &path) {
                 Ok(s) => Available { file, id: Some(s.id), title: Some(s.title), problems: 0 },
                 Err(problems) => Available { file, id: None, title: None, problems: problems.len() },

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::limits;
 use super::scenario::InjectKind;
 use crate::dispatch::model::Outcome;
 use crate::needs::form::NeedForm;
@@ -70,6 +71,32 @@ impl Payload {
         }
     }
 
+    /// The payload's counts outside their bounds ([`limits`]): (field,
+    /// Japanese, English). A request's need card is checked by intake itself.
+    pub fn bound_problems(&self) -> Vec<(&'static str, String, String)> {
+        let mut checks: Vec<(&'static str, Option<i64>, &std::ops::RangeInclusive<i64>, &str)> = Vec::new();
+        match self {
+            Payload::VolunteerArrival(arrival) => return arrival.problems(),
+            Payload::SurveyResult(s) => checks.push(("people", s.people, &limits::NEED_PEOPLE, "人")),
+            Payload::NeedUpdate(c) => {
+                checks.push(("people", c.people, &limits::NEED_PEOPLE, "人"));
+                checks.push(("priority", c.priority, &limits::NEED_PRIORITY, ""));
+            }
+            Payload::EquipmentShortage(s) => checks.push(("qty", Some(s.qty), &limits::ITEM_QTY, "点")),
+            Payload::EquipmentReturn(b) => checks.push(("qty", Some(b.qty), &limits::ITEM_QTY, "点")),
+            Payload::IctOutage(o) => {
+                checks.push(("minutes", Some(i64::from(o.minutes)), &limits::OUTAGE_MINUTES, "分"))
+            }
+            _ => {}
+        }
+        checks
+            .into_iter()
+            .filter_map(|(field, value, range, unit)| {
+                value.and_then(|v| limits::out_of(field, v, range, unit)).map(|(ja, en)| (field, ja, en))
+            })
+            .collect()
+    }
+
     pub fn mode(&self) -> Mode {
         match self {
             Payload::HouseholdRequest(c) => c.mode,
@@ -131,32 +158,73 @@ impl Arrival {
         i64::from(self.count) - i64::from(self.groups) * i64::from(self.group_size)
     }
 
-    /// What does not add up, for `drill check`.
-    pub fn problem(&self) -> Option<String> {
+    /// What is out of bounds or does not add up, for `drill check`:
+    /// (field, Japanese, English). Bounds are in [`limits`].
+    pub fn problems(&self) -> Vec<(&'static str, String, String)> {
+        let mut found = Vec::new();
+        let bounds = [
+            ("count", self.count, &limits::ARRIVAL_COUNT, "人"),
+            ("groups", self.groups, &limits::ARRIVAL_GROUPS, "組"),
+            ("uninsured", self.uninsured, &limits::ARRIVAL_TRAIT, "人"),
+            ("minors", self.minors, &limits::ARRIVAL_TRAIT, "人"),
+            ("experienced", self.experienced, &limits::ARRIVAL_TRAIT, "人"),
+        ];
+        for (field, value, range, unit) in bounds {
+            if let Some((ja, en)) = limits::out_of(field, i64::from(value), range, unit) {
+                found.push((field, ja, en));
+            }
+        }
+        if self.groups > 0
+            && let Some((ja, en)) = limits::out_of("group_size", i64::from(self.group_size), &limits::GROUP_SIZE, "人")
+        {
+            found.push(("group_size", ja, en));
+        }
+        for (field, listed) in [("skills", &self.skills), ("vehicles", &self.vehicles)] {
+            if listed.len() > limits::MAX_TRAIT_KINDS {
+                let max = limits::MAX_TRAIT_KINDS;
+                found.push((
+                    field,
+                    format!("{field} は{max}種類までです（上限 {max}、{}種類あります）", listed.len()),
+                    format!("{field} lists at most {max} kinds (at most {max}; {} given)", listed.len()),
+                ));
+            }
+            for (name, n) in listed {
+                if let Some((ja, en)) =
+                    limits::out_of(&format!("{field}.{name}"), i64::from(*n), &limits::ARRIVAL_TRAIT, "人")
+                {
+                    found.push((field, ja, en));
+                }
+            }
+        }
+        if !found.is_empty() {
+            return found;
+        }
         let individuals = self.individuals();
-        if self.count == 0 {
-            return Some("count は1人以上です / count is at least 1".into());
-        }
         if individuals < 0 {
-            return Some(format!(
-                "groups × group_size（{}人）が count（{}人）を超えています / groups × group_size exceeds count",
-                self.groups * self.group_size,
-                self.count
+            let grouped = i64::from(self.groups) * i64::from(self.group_size);
+            found.push((
+                "groups",
+                format!("groups × group_size（{grouped}人）が count（{}人）を超えています", self.count),
+                format!("groups × group_size ({grouped}) exceeds count ({})", self.count),
             ));
-        }
-        if self.groups > 0 && !(2..=100).contains(&self.group_size) {
-            return Some("group_size は2〜100人です / group_size is 2–100".into());
+            return found;
         }
         let special = [("uninsured", self.uninsured), ("minors", self.minors), ("experienced", self.experienced)];
-        let listed = self.skills.iter().chain(&self.vehicles).map(|(k, v)| (k.as_str(), *v));
-        for (name, n) in special.into_iter().chain(listed) {
+        let listed = self
+            .skills
+            .iter()
+            .map(|(k, v)| ("skills", k.as_str(), *v))
+            .chain(self.vehicles.iter().map(|(k, v)| ("vehicles", k.as_str(), *v)));
+        for (field, name, n) in special.into_iter().map(|(f, n)| (f, f, n)).chain(listed) {
             if i64::from(n) > individuals {
-                return Some(format!(
-                    "{name}（{n}人）が個人の人数（{individuals}人）を超えています / {name} exceeds the individuals"
+                found.push((
+                    field,
+                    format!("{name}（{n}人）が個人の人数（{individuals}人）を超えています"),
+                    format!("{name} ({n}) exceeds the individuals ({individuals})"),
                 ));
             }
         }
-        None
+        found
     }
 }
 
@@ -400,11 +468,18 @@ mod tests {
     #[test]
     fn arrivals_that_do_not_add_up_are_named() {
         let a = |t: &str| match Payload::parse(InjectKind::VolunteerArrival, &table(t)).unwrap() {
-            Payload::VolunteerArrival(a) => a.problem(),
+            Payload::VolunteerArrival(a) => {
+                a.problems().into_iter().map(|(field, _, en)| format!("{field}: {en}")).collect::<Vec<_>>()
+            }
             _ => unreachable!(),
         };
-        assert_eq!(a("count = 20\ngroups = 2\nuninsured = 3"), None);
-        assert!(a("count = 8\ngroups = 2").unwrap().contains("group_size"));
-        assert!(a("count = 10\ngroups = 1\nuninsured = 6").unwrap().contains("uninsured"));
+        assert!(a("count = 20\ngroups = 2\nuninsured = 3").is_empty());
+        assert!(a("count = 8\ngroups = 2")[0].contains("group_size"));
+        assert!(a("count = 10\ngroups = 1\nuninsured = 6")[0].starts_with("uninsured"));
+        assert!(a("count = 5000").is_empty());
+        assert!(a("count = 5001")[0].starts_with("count") && a("count = 5001")[0].contains("5,000"));
+        assert!(a("count = 99999999")[0].contains("at most 5,000"));
+        assert!(a("count = 4000000000\ngroups = 4000000000\ngroup_size = 4000000000").len() >= 3, "no overflow");
+        assert!(a("count = 30\nvehicles = { \"軽トラ\" = 31 }")[0].starts_with("vehicles"));
     }
 }

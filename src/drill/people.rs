@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::limits;
 use super::payload::Arrival;
 use crate::reception::form::RegistrationForm;
 use crate::reception::model::{Insurance, VolunteerKind};
@@ -77,31 +78,38 @@ const HOMES: [&str; 6] =
     ["石川県金沢市", "石川県野々市市", "石川県白山市", "富山県高岡市", "福井県福井市", "石川県小松市"];
 
 /// The registration forms of one arrival, groups first (one form each, the
-/// representative standing for the group), then individuals.
+/// representative standing for the group), then individuals. `drill check`
+/// bounds an arrival ([`limits::ARRIVAL_COUNT`]); the counts are capped here
+/// too, so no file can make this allocate without limit.
 pub fn forms(inject: u32, arrival: &Arrival, today: NaiveDate) -> Vec<RegistrationForm> {
+    let cap = |n: i64| usize::try_from(n.clamp(0, *limits::ARRIVAL_COUNT.end())).unwrap_or(0);
     let mut forms = Vec::new();
     let mut n = 0usize;
     let mut next = |kind: VolunteerKind| {
         n += 1;
         person(inject, n, kind, today)
     };
-    for g in 0..arrival.groups as usize {
+    for g in 0..cap(i64::from(arrival.groups)) {
         let mut form = next(VolunteerKind::Group);
-        form.group_name = Some(GROUPS[(inject as usize + g) % GROUPS.len()].to_string());
+        form.group_name = Some(GROUPS[(inject as usize).wrapping_add(g) % GROUPS.len()].to_string());
         form.group_size = Some(i64::from(arrival.group_size));
         form.experience_count = Some(3);
         forms.push(form);
     }
-    let individuals = usize::try_from(arrival.individuals()).unwrap_or(0);
+    let individuals = cap(arrival.individuals());
     let mut people: Vec<RegistrationForm> = (0..individuals).map(|_| next(VolunteerKind::Individual)).collect();
     // Spread the special ones through the queue rather than at its head.
-    let spread = |k: usize, count: u32| (0..count as usize).map(move |i| (i * 7 + k * 3) % individuals.max(1));
+    let spread = move |k: usize, count: u32| {
+        let count = if individuals == 0 { 0 } else { cap(i64::from(count)) };
+        (0..count).map(move |i| (i * 7 + k * 3) % individuals.max(1))
+    };
     for i in spread(0, arrival.uninsured) {
         people[i].insurance = Some(Insurance::None);
     }
     for i in spread(1, arrival.minors) {
         let minor = &mut people[i];
-        minor.birth_date = NaiveDate::from_ymd_opt(today.year() - 16, 5, 1).expect("a date").to_string();
+        let birth = NaiveDate::from_ymd_opt(today.year() - 16, 5, 1).unwrap_or(today);
+        minor.birth_date = birth.to_string();
         minor.guardian_consent = true;
         minor.guardian_name = Some(format!("{} 保護者", minor.name));
     }
@@ -123,15 +131,17 @@ pub fn forms(inject: u32, arrival: &Arrival, today: NaiveDate) -> Vec<Registrati
 }
 
 fn person(inject: u32, n: usize, kind: VolunteerKind, today: NaiveDate) -> RegistrationForm {
-    let seed = inject as usize * 7919 + n * 104_729;
+    let seed = (inject as usize).wrapping_mul(7919).wrapping_add(n.wrapping_mul(104_729));
     let (family, family_kana) = FAMILY[seed % FAMILY.len()];
     let (given, given_kana) = GIVEN[(seed / FAMILY.len()) % GIVEN.len()];
     let age = 19 + (seed % 50) as i32;
-    let birth = NaiveDate::from_ymd_opt(today.year() - age, 1 + (seed % 12) as u32, 1 + (seed % 28) as u32);
+    // Month 1–12 and day 1–28 always exist; `today` is within the checked years.
+    let birth =
+        NaiveDate::from_ymd_opt(today.year() - age, 1 + (seed % 12) as u32, 1 + (seed % 28) as u32).unwrap_or(today);
     RegistrationForm {
         name: format!("{family} {given}"),
         furigana: format!("{family_kana} {given_kana}"),
-        birth_date: birth.expect("a date").to_string(),
+        birth_date: birth.to_string(),
         // 090-IIII-NNNN: unique per inject and person, so no two are twins.
         phone: format!("090-{:04}-{:04}", inject % 10_000, n % 10_000),
         address: HOMES[seed % HOMES.len()].to_string(),

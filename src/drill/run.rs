@@ -55,13 +55,12 @@ fn conflict(ja: &str, en: &str) -> AppError {
 }
 
 impl DrillRun {
-    /// `scenario` must have passed `drill check`.
+    /// `scenario` must have passed `drill check` ([`super::setup::load`]); an
+    /// inject whose payload does not read anyway is left out (firing it
+    /// answers "no such inject"), never a panic.
     pub fn new(env: Env, scenario: Scenario, text: String, file: String) -> DrillRun {
-        let payloads = scenario
-            .injects
-            .iter()
-            .map(|i| (i.get_ref().id, i.get_ref().typed_payload().expect("a checked scenario")))
-            .collect();
+        let payloads =
+            scenario.injects.iter().filter_map(|i| Some((i.get_ref().id, i.get_ref().typed_payload().ok()?))).collect();
         DrillRun {
             env,
             scenario,
@@ -249,7 +248,7 @@ impl DrillRun {
                 let expect = i.expect.as_ref().filter(|e| e.detect.is_some())?;
                 let fired = known.fired.get(&i.id)?;
                 let within = expect.within.as_deref().and_then(super::check::duration_minutes);
-                let deadline = within.map_or(end, |m| *fired + chrono::Duration::minutes(m));
+                let deadline = within.and_then(|m| super::limits::add_minutes(*fired, m)).unwrap_or(end);
                 (deadline <= now).then_some(i.id)
             })
             .collect();

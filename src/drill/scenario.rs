@@ -23,7 +23,7 @@ pub struct Scenario {
     pub sim_start: Spanned<String>,
     /// `6h`, `90m`, `1h30m`
     pub duration: Spanned<String>,
-    /// 1–120
+    /// 1–120 ([`super::limits::SPEED`])
     #[serde(default = "one")]
     pub speed: Spanned<u32>,
     #[serde(default)]
@@ -45,7 +45,7 @@ pub struct Seed {
     pub zones: Option<Spanned<String>>,
     /// Starting stock; empty: the demo center's equipment list.
     #[serde(default)]
-    pub items: Vec<SeedItem>,
+    pub items: Vec<Spanned<SeedItem>>,
     /// Needs left open from earlier days, entered before the clock starts.
     #[serde(default)]
     pub needs: Vec<Spanned<super::payload::Call>>,

@@ -3,16 +3,32 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 
-use super::check::{duration_minutes, offset_minutes};
+use super::check::{duration_minutes, minutes_of, offset_minutes};
+use super::limits;
 use super::scenario::Scenario;
 
 /// The drill's start and the end of its duration.
 pub fn window(scenario: &Scenario) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
-    let start = DateTime::parse_from_rfc3339(scenario.sim_start.get_ref()).expect("checked scenario");
-    let minutes = duration_minutes(scenario.duration.get_ref()).expect("checked scenario");
-    (start, start + Duration::minutes(minutes))
+    try_window(scenario).unwrap_or_else(|_| {
+        // Only a scenario that skipped `drill check` gets here (every run is
+        // loaded through it): an empty window at the epoch, never a panic.
+        let epoch = DateTime::UNIX_EPOCH.fixed_offset();
+        (epoch, epoch)
+    })
+}
+
+/// The drill's start and end, or why the scenario has none.
+pub fn try_window(scenario: &Scenario) -> Result<(DateTime<FixedOffset>, DateTime<FixedOffset>), String> {
+    let start = DateTime::parse_from_rfc3339(scenario.sim_start.get_ref())
+        .map_err(|e| format!("sim_start: 開始日時が読めません / not a time: {e}"))?;
+    let minutes = duration_minutes(scenario.duration.get_ref())
+        .filter(|m| limits::DRILL_MINUTES.contains(m))
+        .ok_or_else(|| "duration: 1分〜24時間です / duration is 1 min to 24 h".to_string())?;
+    let end = limits::add_minutes(start, minutes)
+        .ok_or_else(|| "duration: 訓練の終わりが時計の範囲外です / the drill ends beyond the clock".to_string())?;
+    Ok((start, end))
 }
 
 /// When each inject is due: `at` injects from the start; `after` injects once
@@ -29,10 +45,10 @@ pub fn due_times(
         .map(|inject| {
             let inject = inject.get_ref();
             let due = match (&inject.at, &inject.after) {
-                (Some(at), _) => offset_minutes(at).map(|m| start + Duration::minutes(m)),
+                (Some(at), _) => offset_minutes(at).and_then(|m| limits::add_minutes(start, m)),
                 (None, Some(after)) => fired
                     .get(&after.inject)
-                    .map(|parent| *parent + Duration::minutes(duration_minutes(&after.delay).unwrap_or(0))),
+                    .and_then(|parent| limits::add_minutes(*parent, minutes_of(&after.delay).unwrap_or(0))),
                 (None, None) => None,
             };
             (inject.id, due)
@@ -76,7 +92,7 @@ pub fn contingencies(scenario: &Scenario) -> Vec<u32> {
 mod tests {
     use std::time::Instant;
 
-    use chrono::Utc;
+    use chrono::{Duration, Utc};
 
     use super::*;
     use crate::clock::VirtualTime;

@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration};
+use chrono::Duration;
 
 use super::check::{self, find_seed_file};
-use super::inject;
 use super::scenario::Scenario;
+use super::{inject, limits};
 use crate::auth::Role;
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
@@ -27,18 +27,46 @@ pub struct Loaded {
     pub file: PathBuf,
 }
 
-/// Reads and checks a scenario; the error lists every problem by line.
+/// Reads and checks a scenario (the same check as `drill check`, bounds
+/// included); the error lists every problem by line. Nothing runs a scenario
+/// that did not come through here.
 pub fn load(file: &Path) -> Result<Loaded, String> {
-    let text =
-        std::fs::read_to_string(file).map_err(|e| format!("{}: 読めません / cannot read: {e}", file.display()))?;
+    let text = read(file)?;
     match check::check(&text, file) {
-        Ok(scenario) => Ok(Loaded { scenario, text, file: file.to_path_buf() }),
+        Ok(scenario) => {
+            // The checked scenario has a window; say so rather than assume it.
+            super::schedule::try_window(&scenario).map_err(|e| format!("{}: {e}", file.display()))?;
+            let text = check::strip_bom(&text).to_string();
+            Ok(Loaded { scenario, text, file: file.to_path_buf() })
+        }
         Err(problems) => Err(problems
             .iter()
             .map(|p| format!("{}:{}: {} — {} / {}", file.display(), p.line, p.field, p.message.ja, p.message.en))
             .collect::<Vec<_>>()
             .join("\n")),
     }
+}
+
+/// A scenario file's text, refusing one larger than [`limits::MAX_FILE_BYTES`]
+/// before reading it all.
+pub fn read(file: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("{}: 読めません / cannot read: {e}", file.display());
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .map_err(cannot)?
+        .take(limits::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        let max = limits::grouped(limits::MAX_FILE_BYTES as i64);
+        return Err(format!(
+            "{}:1: シナリオファイルは {max} バイトまでです（上限 {max}）/ a scenario file is at most {max} bytes",
+            file.display()
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| format!("{}:1: UTF-8 で保存してください / the file is not UTF-8", file.display()))
 }
 
 /// `DATA/drills/rain-day3-20261123-091500.sqlite`: a new file for each run.
@@ -58,8 +86,9 @@ pub fn new_database_path(data_dir: &Path, scenario: &Scenario) -> std::io::Resul
 
 /// The drill's clock: paused at the scenario's start.
 pub fn clock(scenario: &Scenario) -> Clock {
-    let start = DateTime::parse_from_rfc3339(scenario.sim_start.get_ref()).expect("checked scenario");
-    Clock::drill(start, *scenario.speed.get_ref())
+    let (start, _) = super::schedule::window(scenario);
+    let speed = (*scenario.speed.get_ref()).clamp(*limits::SPEED.start(), *limits::SPEED.end());
+    Clock::drill(start, speed)
 }
 
 /// Staff, map, equipment and the open needs of earlier days.
@@ -72,13 +101,22 @@ pub async fn seed(db: &Db, clock: &Clock, loaded: &Loaded, password: Option<&str
     demo::seed_users(db, clock, password, &staff).await?;
     match &loaded.scenario.seed.zones {
         Some(zones) => {
-            let path = find_seed_file(zones.get_ref(), &loaded.file).expect("checked scenario");
+            let path = find_seed_file(zones.get_ref(), &loaded.file).ok_or_else(|| {
+                AppError::validation(
+                    "seed.zones",
+                    crate::i18n::Text::new(
+                        format!("地区ファイル {} が見つかりません", zones.get_ref()),
+                        format!("zone file {} not found", zones.get_ref()),
+                    ),
+                )
+            })?;
             let text = std::fs::read_to_string(&path).map_err(|_| AppError::internal())?;
             demo::seed_map(db, clock, &text, zones.get_ref()).await?
         }
         None => demo::seed_map(db, clock, demo::DEMO_MAP, "maps/demo-kanazawa.geojson").await?,
     };
-    let items: Vec<(String, i64)> = loaded.scenario.seed.items.iter().map(|i| (i.name.clone(), i.stock)).collect();
+    let items: Vec<(String, i64)> =
+        loaded.scenario.seed.items.iter().map(|i| (i.get_ref().name.clone(), i.get_ref().stock)).collect();
     demo::seed_items(db, clock, (!items.is_empty()).then_some(&items[..])).await?;
 
     let zones = ZoneSet::load(db).await?.current();

@@ -13,6 +13,7 @@ mod demo;
 mod dispatch;
 mod drill;
 mod drill_browser;
+mod drill_limits;
 mod drill_run;
 mod durability;
 mod errors;
