@@ -189,3 +189,42 @@ async fn parallel_guesses_get_no_more_than_five_password_checks() {
     assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
     assert_eq!(try_login(&app, "admin", ADMIN_PASSWORD).await.status(), 429, "locked after five failures");
 }
+
+#[tokio::test]
+async fn a_wrong_password_storm_from_one_device_does_not_lock_out_the_right_password_from_another() {
+    let app = spawn_app().await;
+    // The attacker's device: another loopback address (127.0.0.2) on the same machine.
+    let attacker = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    let mut statuses = Vec::new();
+    for i in 0..30 {
+        let answer = attacker
+            .post(app.url("/api/session"))
+            .json(&json!({ "username": "admin", "password": format!("storm-{i}") }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5, "{statuses:?}");
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let from_attacker = attacker
+        .post(app.url("/api/session"))
+        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_attacker.status(), 429, "the failing device stays locked, right password or not");
+    // The admin at the desk (127.0.0.1) still gets in.
+    assert_eq!(try_login(&app, "admin", ADMIN_PASSWORD).await.status(), 200);
+
+    let lockouts: Vec<String> = sqlx::query_scalar("SELECT data FROM events WHERE kind = 'auth.locked_out'")
+        .fetch_all(&app.state.db.read)
+        .await
+        .unwrap();
+    assert_eq!(lockouts.len(), 1, "{lockouts:?}");
+    let lockout: Value = serde_json::from_str(&lockouts[0]).unwrap();
+    assert_eq!(lockout["username"], "admin");
+    assert_eq!(lockout["source"], "127.0.0.2");
+    assert_eq!(lockout["scope"], "account_from_source");
+    assert!(!lockouts[0].contains("storm"), "no password in the log: {}", lockouts[0]);
+}
