@@ -41,6 +41,8 @@ pub struct AppState {
     pub zones: Arc<ZoneSet>,
     /// The MBTiles base map, when the admin configured one.
     pub tiles: Option<sqlx::SqlitePool>,
+    /// Places for lobby screens (no login), in all and per address.
+    pub lobby_screens: Arc<crate::net::Budget>,
     /// The lobby's shared projection, while a lobby screen is connected.
     pub lobby: Arc<crate::lobby::live::HubSlot>,
     /// The drill under way, on a drill server (`serve --drill`).

@@ -182,6 +182,21 @@ struct ServeArgs {
     /// 自動バックアップの間隔（分、0で無効）/ scheduled backup every N minutes, 0 = off
     #[arg(long, env = "BORASEN_BACKUP_MINUTES", default_value_t = 60)]
     backup_minutes: u64,
+    /// 同時接続数の上限 / connections held at once
+    #[arg(long, env = "BORASEN_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// 1台（1アドレス）あたりの同時接続数 / connections per client address
+    #[arg(long, env = "BORASEN_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
+    max_connections_per_address: usize,
+    /// ロビー画面（ログイン不要）の同時接続数 / lobby screens at once
+    #[arg(long, env = "BORASEN_LOBBY_SCREENS", default_value_t = 200)]
+    lobby_screens: usize,
+    /// 1台あたりのロビー画面数 / lobby screens per client address
+    #[arg(long, env = "BORASEN_LOBBY_SCREENS_PER_ADDRESS", default_value_t = 4)]
+    lobby_screens_per_address: usize,
+    /// リクエストの見出し・待機中の接続の時間切れ（秒）/ seconds for a request's headers and for an idle connection
+    #[arg(long, env = "BORASEN_HEADER_TIMEOUT_SECS", default_value_t = 15)]
+    header_timeout_secs: u64,
 }
 
 #[derive(Args)]
@@ -487,6 +502,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     config.admin_password = std::env::var("BORASEN_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
     config.demo_password = std::env::var("BORASEN_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
     config.drill = args.drill;
+    config.max_connections = args.max_connections.max(1);
+    config.max_connections_per_address = args.max_connections_per_address.max(1);
+    config.lobby_screens = args.lobby_screens;
+    config.lobby_screens_per_address = args.lobby_screens_per_address;
+    config.header_timeout = Duration::from_secs(args.header_timeout_secs.clamp(1, 300));
     // Ctrl-C or SIGTERM once, for this server and any drill it starts over into.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

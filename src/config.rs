@@ -55,6 +55,17 @@ pub struct Config {
     /// HTTPS (`serve --tls`): `addr` speaks TLS and a plain port redirects to it.
     /// `None` serves plain HTTP on `addr`, as a center without tablets needs.
     pub tls: Option<TlsSettings>,
+    /// How many connections the server holds at once, in all and per client
+    /// address (a tablet's browser opens about six). Over it, new ones are closed.
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    /// Lobby screens (`/ws/lobby`, no login) at once, in all and per address;
+    /// over it, 503 with `Retry-After`. Staff boards are not counted here.
+    pub lobby_screens: usize,
+    pub lobby_screens_per_address: usize,
+    /// A request's headers must arrive within this; an idle keep-alive
+    /// connection is closed after it too.
+    pub header_timeout: Duration,
 }
 
 /// `serve --tls` and its flags.
@@ -107,6 +118,11 @@ impl Config {
             representative: String::new(),
             drill: None,
             drill_staff_from: None,
+            max_connections: 4096,
+            max_connections_per_address: 128,
+            lobby_screens: 200,
+            lobby_screens_per_address: 4,
+            header_timeout: Duration::from_secs(15),
             tls: None,
         }
     }

@@ -28,6 +28,7 @@ pub mod idempotency;
 pub mod inventory;
 pub mod lobby;
 pub mod needs;
+pub mod net;
 pub mod openapi;
 pub mod pdf;
 pub mod private_files;

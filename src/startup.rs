@@ -5,7 +5,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -19,7 +18,7 @@ use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
 use crate::tls::reach::{CaCert, Reach};
 use crate::zones::ZoneSet;
-use crate::{backup, demo, drill, tls};
+use crate::{backup, demo, drill, net, tls};
 
 pub struct Application {
     /// HTTPS with `--tls`, else plain HTTP.
@@ -138,6 +137,7 @@ impl Application {
             public_limiter: Arc::new(RateLimiter::new(config.public_rate_limit, config.public_rate_window)),
             zones,
             tiles,
+            lobby_screens: net::Budget::new(config.lobby_screens, config.lobby_screens_per_address),
             lobby: Arc::default(),
             config,
             drill,
@@ -189,30 +189,41 @@ impl Application {
             tracing::info!("shutting down");
             let _ = shutdown.send(true);
         };
-        let (result, renewal) = match https {
+        let config = state.config.clone();
+        // Room for the database, backups and logs beside the connections.
+        let descriptors = net::raise_open_file_limit().map(|limit| usize::try_from(limit.saturating_sub(256)));
+        let total = match descriptors {
+            Some(Ok(limit)) => config.max_connections.min(limit.max(16)),
+            _ => config.max_connections,
+        };
+        let budget = net::Budget::new(total, config.max_connections_per_address);
+        let renewal = match https {
             None => {
-                let service = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
-                (axum::serve(listener, service).with_graceful_shutdown(stop).await, None)
+                let incoming = net::accept_tcp(listener, budget);
+                net::serve(incoming, app::router(state), config.header_timeout, stop).await;
+                None
             }
             Some((https, http)) => {
                 let renewal = https.renewal.map(|renewal| tokio::spawn(renewal.run()));
-                let plain = tls::http_port::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-                let plain = axum::serve(http, plain).with_graceful_shutdown(async move {
-                    let _ = stopping.wait_for(|stop| *stop).await;
-                });
-                // `tap_io` only so that axum's `ConnectInfo<SocketAddr>` applies to this listener.
-                let tls = tls::listener::TlsListener::new(listener, https.server_config)?.tap_io(|_| {});
-                let service = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
-                let secure = axum::serve(tls, service).with_graceful_shutdown(stop);
-                let (secure, plain) = tokio::join!(secure.into_future(), plain.into_future());
-                (secure.and(plain), renewal)
+                let plain = net::serve(
+                    net::accept_tcp(http, budget.clone()),
+                    tls::http_port::router(state.clone()),
+                    config.header_timeout,
+                    async move {
+                        let _ = stopping.wait_for(|stop| *stop).await;
+                    },
+                );
+                let incoming = tls::listener::accept_tls(listener, https.server_config, budget);
+                let secure = net::serve(incoming, app::router(state), config.header_timeout, stop);
+                tokio::join!(secure, plain);
+                renewal
             }
         };
         for task in [backups, checkpoints, overdue, drill_steps, renewal].into_iter().flatten() {
             task.abort();
         }
         db.close().await;
-        result
+        Ok(())
     }
 }
 

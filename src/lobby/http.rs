@@ -1,10 +1,12 @@
 //! HTTP edge of the lobby: `GET /api/lobby`, `GET /ws/lobby` and the `/lobby`
 //! page, all public (no login): the projection holds nothing personal.
 
+use std::net::SocketAddr;
+
 use askama::Template;
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa_axum::router::OpenApiRouter;
@@ -13,7 +15,7 @@ use utoipa_axum::routes;
 use super::view::{self, LobbyView};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::web::pages::render;
 
 /// `/api/lobby`
@@ -33,9 +35,38 @@ async fn lobby(State(state): State<AppState>) -> Result<Json<LobbyView>, AppErro
     Ok(Json(view::read(&state.db.read, &state.clock, state.db.is_drill()).await?))
 }
 
-/// `GET /ws/lobby`: the current view on connect, then a new one whenever the screen would change.
-async fn socket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.on_upgrade(move |socket| super::live::follow(socket, state))
+/// `GET /ws/lobby`: the current view on connect, then a new one whenever the
+/// screen would change. No login, so within the lobby's own budget of screens
+/// (in all and per address): over it, 503 with `Retry-After`.
+async fn socket(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Some(place) = state.lobby_screens.admit(client.ip()) else {
+        let mut error = AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_screens",
+            Text::new(
+                "ロビー画面の接続数が上限に達しています。しばらくしてから再読み込みしてください。",
+                "Too many lobby screens are connected. Reload in a little while.",
+            ),
+        );
+        error.retry_after = Some(30);
+        return error.into_response();
+    };
+    // The lobby sends small views and reads nothing but pings: small buffers,
+    // so thousands of screens cannot take the memory a board needs.
+    upgrade
+        .read_buffer_size(4 << 10)
+        .write_buffer_size(16 << 10)
+        .max_write_buffer_size(256 << 10)
+        .max_message_size(4 << 10)
+        .max_frame_size(4 << 10)
+        .on_upgrade(move |socket| async move {
+            let _place = place;
+            super::live::follow(socket, state).await;
+        })
 }
 
 /// The words of the lobby screen.

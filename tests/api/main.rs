@@ -9,6 +9,7 @@ mod board_ws;
 mod browser;
 mod camera;
 mod cli;
+mod connections;
 mod demo;
 mod dispatch;
 mod drill;
