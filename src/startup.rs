@@ -200,13 +200,14 @@ impl Application {
         let renewal = match https {
             None => {
                 let incoming = net::accept_tcp(listener, budget);
-                net::serve(incoming, app::router(state), config.header_timeout, stop).await;
+                net::serve(incoming, net::Scheme("http"), app::router(state), config.header_timeout, stop).await;
                 None
             }
             Some((https, http)) => {
                 let renewal = https.renewal.map(|renewal| tokio::spawn(renewal.run()));
                 let plain = net::serve(
                     net::accept_tcp(http, budget.clone()),
+                    net::Scheme("http"),
                     tls::http_port::router(state.clone()),
                     config.header_timeout,
                     async move {
@@ -214,7 +215,8 @@ impl Application {
                     },
                 );
                 let incoming = tls::listener::accept_tls(listener, https.server_config, budget);
-                let secure = net::serve(incoming, app::router(state), config.header_timeout, stop);
+                let secure =
+                    net::serve(incoming, net::Scheme("https"), app::router(state), config.header_timeout, stop);
                 tokio::join!(secure, plain);
                 renewal
             }

@@ -11,11 +11,13 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
 use crate::i18n::Text;
+use crate::net::Scheme;
 
 pub async fn same_origin_only(request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let upgrade = request.headers().contains_key(header::UPGRADE);
-    if (unsafe_method || upgrade) && is_cross_origin(request.headers()) {
+    let scheme = request.extensions().get::<Scheme>().map_or("http", |s| s.0);
+    if (unsafe_method || upgrade) && is_cross_origin(request.headers(), scheme) {
         return AppError::new(
             StatusCode::FORBIDDEN,
             "cross_origin",
@@ -26,7 +28,9 @@ pub async fn same_origin_only(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-fn is_cross_origin(headers: &HeaderMap) -> bool {
+/// Another site, or this host by another scheme (an `http://` page posting to
+/// `https://`), or a port other than the one the request came to.
+fn is_cross_origin(headers: &HeaderMap, scheme: &str) -> bool {
     let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = value("sec-fetch-site")
         && !matches!(site, "same-origin" | "none")
@@ -35,15 +39,15 @@ fn is_cross_origin(headers: &HeaderMap) -> bool {
     }
     match (value("origin"), value("host")) {
         (None, _) => false,
-        (Some(origin), Some(host)) => origin_host(origin) != Some(host),
+        (Some(origin), Some(host)) => origin_of(origin) != Some((scheme, host)),
         (Some(_), None) => true,
     }
 }
 
-/// `http://192.168.0.10:8080` → `192.168.0.10:8080`; `null` and junk → None.
-fn origin_host(origin: &str) -> Option<&str> {
-    let rest = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"))?;
-    Some(rest.trim_end_matches('/'))
+/// `https://192.168.0.10:8443` → (`https`, `192.168.0.10:8443`); `null` and junk → None.
+fn origin_of(origin: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = origin.split_once("://")?;
+    matches!(scheme, "http" | "https").then(|| (scheme, rest.trim_end_matches('/')))
 }
 
 #[cfg(test)]
@@ -60,10 +64,20 @@ mod tests {
 
     #[test]
     fn same_origin_and_originless_requests_pass_others_do_not() {
-        assert!(!is_cross_origin(&headers(&[("host", "10.0.0.5:8080")])));
-        assert!(!is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("origin", "http://10.0.0.5:8080")])));
-        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("origin", "http://evil.example")])));
-        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("origin", "null")])));
-        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("sec-fetch-site", "cross-site")])));
+        assert!(!is_cross_origin(&headers(&[("host", "10.0.0.5:8080")]), "http"));
+        assert!(!is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("origin", "http://10.0.0.5:8080")]), "http"));
+        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("origin", "http://evil.example")]), "http"));
+        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("origin", "null")]), "http"));
+        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8080"), ("sec-fetch-site", "cross-site")]), "http"));
+    }
+
+    #[test]
+    fn the_origin_must_match_the_scheme_the_request_came_by() {
+        let over_https = headers(&[("host", "10.0.0.5:8443"), ("origin", "https://10.0.0.5:8443")]);
+        assert!(!is_cross_origin(&over_https, "https"));
+        assert!(is_cross_origin(&over_https, "http"), "an https page's origin on the plain port");
+        let plain_page = headers(&[("host", "10.0.0.5:8443"), ("origin", "http://10.0.0.5:8443")]);
+        assert!(is_cross_origin(&plain_page, "https"));
+        assert!(is_cross_origin(&headers(&[("host", "10.0.0.5:8443"), ("origin", "ftp://10.0.0.5:8443")]), "https"));
     }
 }

@@ -16,7 +16,7 @@ mod serve;
 
 pub use accept::{Accepted, accept_tcp, admitted};
 pub use budget::{Budget, Permit};
-pub use serve::serve;
+pub use serve::{Scheme, serve};
 
 /// Raises the soft limit of open files to the hard limit; returns the new soft limit.
 pub fn raise_open_file_limit() -> Option<u64> {

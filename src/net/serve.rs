@@ -19,6 +19,11 @@ use tower::ServiceExt;
 
 use super::Accepted;
 
+/// The scheme a request came by (`http` or `https`), for checks that compare
+/// a browser's `Origin` with where the request really arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scheme(pub &'static str);
+
 /// Requests still running at shutdown get this long to finish.
 const DRAIN: Duration = Duration::from_secs(10);
 
@@ -27,6 +32,7 @@ const DRAIN: Duration = Duration::from_secs(10);
 /// `header_timeout` bounds both a request's headers and an idle keep-alive.
 pub async fn serve<I>(
     mut incoming: mpsc::Receiver<Accepted<I>>,
+    scheme: Scheme,
     router: Router,
     header_timeout: Duration,
     shutdown: impl Future<Output = ()>,
@@ -49,6 +55,7 @@ pub async fn serve<I>(
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            request.extensions_mut().insert(scheme);
             router.clone().oneshot(request.map(Body::new))
         });
         let connection = graceful.watch(builder.serve_connection_with_upgrades(TokioIo::new(io), service).into_owned());
