@@ -475,4 +475,121 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    fn named(name: &str) -> String {
+        let name = serde_json::to_string(name).unwrap();
+        format!(r#"{{"type":"Feature","properties":{{"name":{name}}},"geometry":{SQUARE}}}"#)
+    }
+
+    /// A closed ring of `n` positions (n - 1 distinct) on a circle, as GeoJSON.
+    fn circle(n: usize, centre: (f64, f64), radius: f64) -> String {
+        let positions: Vec<String> = (0..n)
+            .map(|i| {
+                let angle = (i % (n - 1)) as f64 / (n - 1) as f64 * std::f64::consts::TAU;
+                format!("[{},{}]", centre.0 + radius * angle.cos(), centre.1 + radius * angle.sin())
+            })
+            .collect();
+        format!(r#"{{"type":"Polygon","coordinates":[[{}]]}}"#, positions.join(","))
+    }
+
+    #[test]
+    fn an_empty_file_is_refused_because_importing_it_would_remove_every_zone() {
+        let error = parse(r#"{"type":"FeatureCollection","features":[]}"#).unwrap_err();
+        assert_eq!(error, ZoneFileError::Empty);
+        assert!(error.text().ja.contains("地区が 1 件もありません"), "{}", error.text().ja);
+        assert!(error.text().en.contains("no zone"));
+    }
+
+    #[test]
+    fn a_feature_or_a_file_over_the_vertex_cap_is_refused_naming_the_feature() {
+        let big = circle(MAX_VERTICES_PER_FEATURE + 1, (136.6, 36.5), 0.1);
+        let text = collection(&format!("{},{}", feature("小", SQUARE), feature("大きい町", &big)));
+        match parse(&text) {
+            Err(ZoneFileError::Features(problems)) => {
+                assert_eq!(problems.len(), 1);
+                assert_eq!(
+                    problems[0].problem,
+                    Problem::TooManyVertices { count: MAX_VERTICES_PER_FEATURE + 1, limit: MAX_VERTICES_PER_FEATURE }
+                );
+                let text = problems[0].text();
+                assert!(text.ja.starts_with("地物 1（大きい町）: 頂点が多すぎます（100001 点"), "{}", text.ja);
+                assert!(text.en.starts_with("feature 1 (大きい町): too many vertices (100001;"), "{}", text.en);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Three features of 70,001 positions: each is allowed, the file is not.
+        let part = circle(70_001, (136.6, 36.5), 0.1);
+        let text = collection(&format!("{},{},{}", feature("一", &part), feature("二", &part), feature("三", &part)));
+        let error = parse(&text).unwrap_err();
+        match &error {
+            ZoneFileError::TooManyVertices { total, limit, largest } => {
+                assert_eq!((*total, *limit), (210_003, MAX_VERTICES_PER_FILE));
+                assert_eq!(largest.iter().map(|f| f.name.as_deref().unwrap()).collect::<Vec<_>>(), ["一", "二", "三"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let text = error.text();
+        assert!(text.ja.contains("ファイル全体で 210003 点。上限は 200000 点"), "{}", text.ja);
+        assert!(text.ja.contains("地物 0（一） 70001 点"), "{}", text.ja);
+        assert!(text.en.contains("210003 in the file; the limit is 200000"), "{}", text.en);
+    }
+
+    #[test]
+    fn names_with_control_bidi_or_zero_width_characters_are_refused_and_shown_escaped() {
+        for (name, c, kind) in [
+            ("香林\u{0}坊", '\u{0}', "制御文字"),
+            ("香林坊\n", '\n', "制御文字"),
+            ("香林\u{85}坊", '\u{85}', "制御文字"),
+            ("香林\u{202E}坊", '\u{202E}', "双方向テキストの制御文字"),
+            ("\u{2066}香林坊\u{2069}", '\u{2066}', "双方向テキストの制御文字"),
+            ("香林\u{200B}坊", '\u{200B}', "幅のない文字"),
+            ("\u{FEFF}香林坊", '\u{FEFF}', "幅のない文字"),
+            ("香林\u{2060}坊", '\u{2060}', "幅のない文字"),
+        ] {
+            match parse(&collection(&named(name))) {
+                Err(ZoneFileError::Features(problems)) => {
+                    assert_eq!(problems[0].problem, Problem::NameCharacter(c), "{name:?}");
+                    let text = problems[0].text().ja;
+                    assert!(text.contains(kind) && text.contains(&format!("U+{:04X}", c as u32)), "{text}");
+                    assert!(!text.contains(c), "the message shows the character escaped: {text:?}");
+                    assert!(text.starts_with("地物 0（"), "{text}");
+                }
+                other => panic!("{name:?}: {other:?}"),
+            }
+        }
+        let nul = parse(&collection(&named("香林\u{0}坊"))).unwrap_err();
+        assert_eq!(nul.text().ja, "地物 0（香林\\u{0000}坊）: 地区名に使えない文字（制御文字 U+0000）が含まれています");
+    }
+
+    #[test]
+    fn names_are_nfc_and_ordinary_spaces_trimmed() {
+        // ガ as カ + combining dakuten.
+        let zones = parse(&collection(&named("\u{30AB}\u{3099}ラ町\u{3000} "))).unwrap();
+        assert_eq!(zones[0].name, "ガラ町");
+        let twins = collection(&format!("{},{}", named("ガラ町"), named("\u{30AB}\u{3099}ラ町")));
+        match parse(&twins) {
+            Err(ZoneFileError::Features(problems)) => assert_eq!(problems[0].problem, Problem::DuplicateName),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_fifty_thousand_vertex_polygon_checks_in_seconds() {
+        let text = collection(&feature("大きい町", &circle(50_000, (136.6, 36.5), 0.1)));
+        let started = std::time::Instant::now();
+        let zones = parse(&text).unwrap();
+        let elapsed = started.elapsed();
+        assert_eq!(zones.len(), 1);
+        assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?} (the all-pairs check took minutes)");
+    }
+
+    #[test]
+    fn stored_zones_read_back_without_the_name_rules() {
+        let rows = vec![
+            ("古い\u{200B}地区".to_string(), None, None, SQUARE.to_string()),
+            ("壊れた".to_string(), None, None, "null".to_string()),
+        ];
+        let zones = from_stored(rows);
+        assert_eq!(zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["古い\u{200B}地区"]);
+    }
 }

@@ -43,24 +43,35 @@ impl ZoneSet {
         self.0.read().expect("zone set lock").clone()
     }
 
-    fn replace(&self, index: ZoneIndex) {
-        *self.0.write().expect("zone set lock") = Arc::new(index);
+    /// Puts `index` in place; returns the one it replaces.
+    fn replace(&self, index: ZoneIndex) -> Arc<ZoneIndex> {
+        std::mem::replace(&mut *self.0.write().expect("zone set lock"), Arc::new(index))
     }
 }
 
-/// Checks a zone file on a blocking thread (a large file is seconds of CPU in a
-/// debug build; on the async workers it would stall every other request) and
-/// builds its index there too.
-pub async fn check(text: String) -> Result<ZoneIndex, AppError> {
-    let checked = tokio::task::spawn_blocking(move || parse(&text).map(ZoneIndex::new)).await.map_err(|e| {
-        tracing::error!(error = %e, "zone file check panicked");
+/// CPU-bound work off the async workers, one piece at a time: three large
+/// uploads at once would otherwise take every core of a small laptop, and the
+/// async workers with them.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    static ONE_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let permit = ONE_AT_A_TIME.acquire().await.map_err(|_| AppError::internal())?;
+    // The permit goes with the work: a caller that gives up does not free it early.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "zone work on a blocking thread failed");
         AppError::internal()
-    })?;
-    Ok(checked?)
+    })
 }
 
 /// Checks a zone file and, only if it has no problem at all, replaces the zone
-/// set with it (event `zones.imported`). Returns how many zones it has.
+/// set with it (event `zones.imported`). Returns how many zones it has. The
+/// check (and the index, and the text to store) is made on a blocking thread:
+/// a large file is a second of CPU in a debug build, and on the async workers
+/// it stalled every other request.
 ///
 /// Zones of the current set that the file does not have are dropped. If one of
 /// them has open needs or teams out, the import is refused (409 `zones_in_use`,
@@ -75,7 +86,12 @@ pub async fn import(
     source: &str,
     confirmed: bool,
 ) -> Result<usize, AppError> {
-    let index = check(text).await?;
+    let (index, geometries) = blocking(move || {
+        let index = parse(&text).map(ZoneIndex::new)?;
+        let geometries: Vec<String> = index.zones().iter().map(|z| z.geometry.to_string()).collect();
+        Ok::<_, ZoneFileError>((index, geometries))
+    })
+    .await??;
     let mut tx = db.begin_write().await?;
     if !confirmed {
         let dropped = store::dropped_by(tx.conn(), index.zones()).await?;
@@ -85,10 +101,12 @@ pub async fn import(
             return Err(zones_in_use(&busy));
         }
     }
-    replace_all(&mut tx, clock, actor, index.zones(), source).await?;
+    store::replace_all_serialized(&mut tx, clock, actor, index.zones(), &geometries, source).await?;
     tx.commit().await?;
     let count = index.zones().len();
-    set.replace(index);
+    let old = set.replace(index);
+    // The old set may be large too: freed on a blocking thread.
+    tokio::task::spawn_blocking(move || drop(old));
     Ok(count)
 }
 
@@ -97,7 +115,7 @@ fn zones_in_use(busy: &[ZoneInUse]) -> AppError {
     let en: Vec<String> = busy.iter().map(|z| z.text().en.into_owned()).collect();
     AppError::conflict(Text::new(
             format!(
-                "この地区ファイルには、作業中の地区がありません: {}。それでも置き換えるには確認が必要です（CLI: --replace、API: ?confirm=true）。",
+                "この取り込みで、作業中の地区がなくなります: {}。それでも置き換えるには確認が必要です（CLI: --replace、API: ?confirm=true）。",
                 ja.join("、")
             ),
             format!(

@@ -18,26 +18,36 @@ pub async fn replace_all(
     zones: &[Zone],
     source: &str,
 ) -> Result<(), sqlx::Error> {
+    let geometries: Vec<String> = zones.iter().map(|z| z.geometry.to_string()).collect();
+    replace_all_serialized(tx, clock, actor, zones, &geometries, source).await
+}
+
+/// [`replace_all`] with each zone's geometry already serialised (`geometries[i]`
+/// is `zones[i].geometry` as JSON): a large file's text is made on a blocking
+/// thread, not on the async workers.
+pub async fn replace_all_serialized(
+    tx: &mut WriteTx,
+    clock: &Clock,
+    actor: &Actor,
+    zones: &[Zone],
+    geometries: &[String],
+    source: &str,
+) -> Result<(), sqlx::Error> {
+    assert_eq!(zones.len(), geometries.len(), "one geometry text per zone");
     let dropped = dropped_by(tx.conn(), zones).await?;
     sqlx::query("DELETE FROM zones").execute(tx.conn()).await?;
-    for zone in zones {
+    for (zone, geometry) in zones.iter().zip(geometries) {
         sqlx::query("INSERT INTO zones (name, code, color, geometry) VALUES (?, ?, ?, ?)")
             .bind(&zone.name)
             .bind(&zone.code)
             .bind(&zone.color)
-            .bind(zone.geometry.to_string())
+            .bind(geometry)
             .execute(tx.conn())
             .await?;
     }
     let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
-    tx.append(
-        clock,
-        actor,
-        "zones.imported",
-        None,
-        json!({ "source": source, "count": zones.len(), "names": names, "dropped": dropped }),
-    )
-    .await?;
+    let data = json!({ "source": source, "count": zones.len(), "names": names, "dropped": dropped });
+    tx.append(clock, actor, "zones.imported", None, data).await?;
     Ok(())
 }
 
