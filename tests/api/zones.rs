@@ -309,6 +309,33 @@ fn circle_feature(name: &str, n: usize) -> String {
 }
 
 #[tokio::test]
+async fn a_file_over_the_vertex_cap_is_refused_naming_the_feature_and_changes_nothing() {
+    let app = spawn_app_with(|c| {
+        c.demo = true;
+        c.demo_password = Some("demo-pass-2026".into());
+    })
+    .await;
+    let admin = app.admin().await;
+    let before = app.last_seq().await;
+    let n = borasen::zones::MAX_VERTICES_PER_FEATURE + 1;
+    let file = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        square("小", 136.0, 36.0),
+        circle_feature("大きい町", n)
+    );
+    assert!(file.len() > 2 * 1024 * 1024, "larger than axum's default body limit: {} bytes", file.len());
+    let response = import(&admin, &app, "?confirm=true", file).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    let problems = body["error"]["details"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0]["index"].as_i64(), problems[0]["name"].as_str()), (Some(1), Some("大きい町")));
+    assert!(problems[0]["message"].as_str().unwrap().contains("頂点が多すぎます（100001 点"), "{body}");
+    assert_eq!(app.last_seq().await, before, "nothing written");
+    assert_eq!(zone_names(&admin).await.len(), 12);
+}
+
+#[tokio::test]
 async fn the_lobby_keeps_answering_while_large_zone_files_are_checked() {
     let app = spawn_app_with(|c| {
         c.demo = true;
