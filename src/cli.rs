@@ -148,6 +148,9 @@ enum ZonesCommand {
         file: PathBuf,
         #[command(flatten)]
         data: DataArg,
+        /// 作業中（未完了のニーズ・活動中の班）の地区がなくなっても置き換える / replace even if zones with open needs or teams out are dropped
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -385,12 +388,13 @@ fn drill_check(file: &std::path::Path) -> Result<(), String> {
 }
 
 async fn zones(command: ZonesCommand) -> Result<(), String> {
-    let (file, data) = match command {
-        ZonesCommand::Check { file } => (file, None),
-        ZonesCommand::Import { file, data } => (file, Some(data.data)),
+    let (file, data, replace) = match command {
+        ZonesCommand::Check { file } => (file, None, false),
+        ZonesCommand::Import { file, data, replace } => (file, Some(data.data), replace),
     };
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let zones = crate::zones::parse(&text).map_err(|e| format!("{}:\n{}", file.display(), e.text().ja))?;
+    let zones =
+        crate::zones::parse(&text).map_err(|e| format!("{}:\n{}\n{}", file.display(), e.text().ja, e.text().en))?;
     let Some(data) = data else {
         println!("{}: 問題ありません（地区 {} 件）/ OK, {} zones", file.display(), zones.len(), zones.len());
         return Ok(());
@@ -401,10 +405,9 @@ async fn zones(command: ZonesCommand) -> Result<(), String> {
     let clock = Clock::system(config.utc_offset);
     let set = crate::zones::ZoneSet::default();
     let source = file.display().to_string();
-    let count = crate::zones::import(&db, &clock, &set, &Actor::cli(), &text, &source)
-        .await
-        .map_err(|e| e.message.get(Lang::Ja).to_string())?;
+    let count = crate::zones::import(&db, &clock, &set, &Actor::cli(), text, &source, replace).await;
     db.close().await;
+    let count = count.map_err(|e| format!("{}\n{}", e.message.get(Lang::Ja), e.message.get(Lang::En)))?;
     println!(
         "地区 {count} 件を取り込みました（起動中のサーバーは再起動で反映）/ imported {count} zones (restart a running server to use them)"
     );

@@ -1,12 +1,23 @@
 //! Reading a zone file: a GeoJSON FeatureCollection (RFC 7946) of Polygon or
 //! MultiPolygon features with a `name` (and optional `code`, `color`). Every
 //! problem is reported with the feature's index and name; a file with any
-//! problem changes nothing.
+//! problem changes nothing. A file without a feature is refused (importing it
+//! would remove every zone), and so is one with more than
+//! [`MAX_VERTICES_PER_FILE`] positions, or a feature with more than
+//! [`MAX_VERTICES_PER_FEATURE`]. Names are NFC-normalised and may not hold
+//! control, bidirectional-override or zero-width characters.
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::i18n::Text;
+
+/// Positions (closing ones included) a zone file may hold in all. Checking is
+/// about n log n, but every zone is also drawn, served as GeoJSON and searched.
+pub const MAX_VERTICES_PER_FILE: usize = 200_000;
+/// Positions one feature may hold.
+pub const MAX_VERTICES_PER_FEATURE: usize = 100_000;
 
 /// One zone as read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +36,24 @@ pub struct Zone {
 pub enum ZoneFileError {
     NotJson(String),
     NotFeatureCollection,
+    /// `features` is empty: importing it would remove every zone.
+    Empty,
+    /// More than [`MAX_VERTICES_PER_FILE`] positions; the largest features first.
+    TooManyVertices {
+        total: usize,
+        limit: usize,
+        largest: Vec<FeatureSize>,
+    },
     /// Problems of single features, all of them.
     Features(Vec<FeatureProblem>),
+}
+
+/// A feature and how many positions it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureSize {
+    pub index: usize,
+    pub name: Option<String>,
+    pub vertices: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +80,13 @@ pub enum Problem {
     },
     SelfIntersecting(String),
     DuplicateName,
+    /// More than [`MAX_VERTICES_PER_FEATURE`] positions.
+    TooManyVertices {
+        count: usize,
+        limit: usize,
+    },
+    /// The name holds a control, bidi-override or zero-width character.
+    NameCharacter(char),
 }
 
 impl Problem {
@@ -85,6 +119,22 @@ impl Problem {
                 format!("the polygon is invalid: {detail}"),
             ),
             Problem::DuplicateName => Text::new("地区名が重複しています", "the name is used by another feature"),
+            Problem::TooManyVertices { count, limit } => Text::new(
+                format!("頂点が多すぎます（{count} 点。1 地物の上限は {limit} 点です。簡略化してください）"),
+                format!("too many vertices ({count}; a feature may have at most {limit}: simplify it)"),
+            ),
+            Problem::NameCharacter(c) => {
+                let (ja, en) = match forbidden_in_name(*c) {
+                    Some(Forbidden::Bidi) => ("双方向テキストの制御文字", "a bidirectional control character"),
+                    Some(Forbidden::ZeroWidth) => ("幅のない文字", "a zero-width character"),
+                    _ => ("制御文字", "a control character"),
+                };
+                let code = format!("U+{:04X}", *c as u32);
+                Text::new(
+                    format!("地区名に使えない文字（{ja} {code}）が含まれています"),
+                    format!("the name contains {en} ({code})"),
+                )
+            }
         }
     }
 }
@@ -93,11 +143,16 @@ impl FeatureProblem {
     /// `地物 3（香林坊）: …`
     pub fn text(&self) -> Text {
         let problem = self.problem.text();
-        let (ja_at, en_at) = match &self.name {
-            Some(name) => (format!("地物 {}（{name}）", self.index), format!("feature {} ({name})", self.index)),
-            None => (format!("地物 {}", self.index), format!("feature {}", self.index)),
-        };
-        Text::new(format!("{ja_at}: {}", problem.ja), format!("{en_at}: {}", problem.en))
+        let at = feature_label(self.index, self.name.as_deref());
+        Text::new(format!("{}: {}", at.ja, problem.ja), format!("{}: {}", at.en, problem.en))
+    }
+}
+
+/// `地物 3（香林坊）` / `feature 3 (香林坊)`.
+fn feature_label(index: usize, name: Option<&str>) -> Text {
+    match name {
+        Some(name) => Text::new(format!("地物 {index}（{name}）"), format!("feature {index} ({name})")),
+        None => Text::new(format!("地物 {index}"), format!("feature {index}")),
     }
 }
 
@@ -109,6 +164,26 @@ impl ZoneFileError {
             }
             ZoneFileError::NotFeatureCollection => {
                 Text::new("GeoJSON の FeatureCollection ではありません", "not a GeoJSON FeatureCollection")
+            }
+            ZoneFileError::Empty => Text::new(
+                "地区が 1 件もありません（取り込むとすべての地区が消えます）",
+                "the file has no zone (importing it would remove every zone)",
+            ),
+            ZoneFileError::TooManyVertices { total, limit, largest } => {
+                let labels: Vec<(Text, usize)> =
+                    largest.iter().map(|f| (feature_label(f.index, f.name.as_deref()), f.vertices)).collect();
+                let ja: Vec<String> = labels.iter().map(|(at, n)| format!("{} {n} 点", at.ja)).collect();
+                let en: Vec<String> = labels.iter().map(|(at, n)| format!("{} {n}", at.en)).collect();
+                Text::new(
+                    format!(
+                        "頂点が多すぎます（ファイル全体で {total} 点。上限は {limit} 点です）。大きい地物: {}",
+                        ja.join("、")
+                    ),
+                    format!(
+                        "too many vertices ({total} in the file; the limit is {limit}). Largest: {}",
+                        en.join(", ")
+                    ),
+                )
             }
             ZoneFileError::Features(problems) => {
                 let ja: Vec<String> = problems.iter().map(|p| p.text().ja.into_owned()).collect();
@@ -128,25 +203,50 @@ impl std::fmt::Display for ZoneFileError {
 
 impl std::error::Error for ZoneFileError {}
 
-/// Reads and checks a whole zone file.
+/// Reads and checks a whole zone file. CPU-bound (a large file takes a
+/// noticeable fraction of a second): async callers run it off the async workers.
 pub fn parse(text: &str) -> Result<Vec<Zone>, ZoneFileError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| ZoneFileError::NotJson(e.to_string()))?;
     if doc["type"] != "FeatureCollection" {
         return Err(ZoneFileError::NotFeatureCollection);
     }
     let features = doc["features"].as_array().ok_or(ZoneFileError::NotFeatureCollection)?;
+    if features.is_empty() {
+        return Err(ZoneFileError::Empty);
+    }
+    let names: Vec<Option<String>> = features.iter().map(|f| name_of(&f["properties"]["name"])).collect();
+    let sizes: Vec<usize> = features.iter().map(|f| vertices_in(&f["geometry"])).collect();
+    let total: usize = sizes.iter().sum();
+    if total > MAX_VERTICES_PER_FILE {
+        let mut largest: Vec<FeatureSize> = sizes
+            .iter()
+            .enumerate()
+            .map(|(index, &vertices)| FeatureSize { index, name: names[index].as_deref().map(shown), vertices })
+            .collect();
+        largest.sort_by(|a, b| b.vertices.cmp(&a.vertices).then(a.index.cmp(&b.index)));
+        largest.truncate(3);
+        return Err(ZoneFileError::TooManyVertices { total, limit: MAX_VERTICES_PER_FILE, largest });
+    }
     let mut zones = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (index, feature) in features.iter().enumerate() {
-        let name = feature["properties"]["name"].as_str().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-        let mut report = |problem| problems.push(FeatureProblem { index, name: name.clone(), problem });
+        let name = names[index].clone();
+        let mut report = |problem| problems.push(FeatureProblem { index, name: name.as_deref().map(shown), problem });
         let Some(name) = name.clone() else {
             report(Problem::NoName);
             continue;
         };
+        if let Some(c) = name.chars().find(|&c| forbidden_in_name(c).is_some()) {
+            report(Problem::NameCharacter(c));
+            continue;
+        }
         if !seen.insert(name.clone()) {
             report(Problem::DuplicateName);
+            continue;
+        }
+        if sizes[index] > MAX_VERTICES_PER_FEATURE {
+            report(Problem::TooManyVertices { count: sizes[index], limit: MAX_VERTICES_PER_FEATURE });
             continue;
         }
         match shape_of(&feature["geometry"]) {
@@ -161,6 +261,75 @@ pub fn parse(text: &str) -> Result<Vec<Zone>, ZoneFileError> {
         }
     }
     if problems.is_empty() { Ok(zones) } else { Err(ZoneFileError::Features(problems)) }
+}
+
+/// Zones as stored (`name`, `code`, `color`, geometry JSON), back into shapes.
+/// They were checked on the way in; the name rules are not applied again (a zone
+/// stored before a rule existed stays), and a row that no longer reads is
+/// logged and left out rather than taking the whole set with it.
+pub fn from_stored(rows: Vec<(String, Option<String>, Option<String>, String)>) -> Vec<Zone> {
+    rows.into_iter()
+        .filter_map(|(name, code, color, geometry)| {
+            let geometry: Value = serde_json::from_str(&geometry).unwrap_or(Value::Null);
+            match shape_of(&geometry) {
+                Ok(shape) => Some(Zone { name, code, color, geometry, shape }),
+                Err(problem) => {
+                    tracing::error!(zone = %name, problem = %problem.text().en, "a stored zone no longer reads");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// `properties.name`: NFC, trimmed; `None` when missing or blank.
+fn name_of(value: &Value) -> Option<String> {
+    let name: String = value.as_str()?.nfc().collect();
+    // Trimming would also drop a trailing control character (U+000A, U+0085 are
+    // white space): only ordinary spaces are trimmed, the rest is refused.
+    let trimmed = name.trim_matches(|c: char| c.is_whitespace() && forbidden_in_name(c).is_none());
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+enum Forbidden {
+    Control,
+    Bidi,
+    ZeroWidth,
+}
+
+/// C0 and C1 controls (and DEL); bidi embeddings, overrides and isolates, and
+/// the bidi marks LRM, RLM, ALM; zero-width space, joiners, word joiner and BOM.
+/// Each can make a name look like another or reorder the text around it.
+fn forbidden_in_name(c: char) -> Option<Forbidden> {
+    match c {
+        c if c.is_control() => Some(Forbidden::Control),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
+            Some(Forbidden::Bidi)
+        }
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some(Forbidden::ZeroWidth),
+        _ => None,
+    }
+}
+
+/// A name as it may be shown in a message: forbidden characters as `\u{202E}`.
+fn shown(name: &str) -> String {
+    name.chars()
+        .map(|c| if forbidden_in_name(c).is_some() { format!("\\u{{{:04X}}}", c as u32) } else { c.to_string() })
+        .collect()
+}
+
+/// Positions in a Polygon or MultiPolygon geometry, counted before anything is
+/// built (whatever is not an array counts 0; the checks report it).
+fn vertices_in(geometry: &Value) -> usize {
+    let in_polygon = |rings: &Value| -> usize {
+        rings.as_array().map_or(0, |rings| rings.iter().map(|r| r.as_array().map_or(0, Vec::len)).sum())
+    };
+    let coordinates = &geometry["coordinates"];
+    match geometry["type"].as_str() {
+        Some("Polygon") => in_polygon(coordinates),
+        Some("MultiPolygon") => coordinates.as_array().map_or(0, |polygons| polygons.iter().map(in_polygon).sum()),
+        _ => 0,
+    }
 }
 
 fn shape_of(geometry: &Value) -> Result<MultiPolygon<f64>, Problem> {
@@ -178,7 +347,7 @@ fn shape_of(geometry: &Value) -> Result<MultiPolygon<f64>, Problem> {
     }
     let polygons = polygons.into_iter().map(polygon_of).collect::<Result<Vec<_>, _>>()?;
     let shape = MultiPolygon::new(polygons);
-    if let Err(invalid) = shape.check_validation() {
+    if let Err(invalid) = super::valid::check(&shape) {
         return Err(Problem::SelfIntersecting(invalid.to_string()));
     }
     Ok(shape)
@@ -305,5 +474,122 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    fn named(name: &str) -> String {
+        let name = serde_json::to_string(name).unwrap();
+        format!(r#"{{"type":"Feature","properties":{{"name":{name}}},"geometry":{SQUARE}}}"#)
+    }
+
+    /// A closed ring of `n` positions (n - 1 distinct) on a circle, as GeoJSON.
+    fn circle(n: usize, centre: (f64, f64), radius: f64) -> String {
+        let positions: Vec<String> = (0..n)
+            .map(|i| {
+                let angle = (i % (n - 1)) as f64 / (n - 1) as f64 * std::f64::consts::TAU;
+                format!("[{},{}]", centre.0 + radius * angle.cos(), centre.1 + radius * angle.sin())
+            })
+            .collect();
+        format!(r#"{{"type":"Polygon","coordinates":[[{}]]}}"#, positions.join(","))
+    }
+
+    #[test]
+    fn an_empty_file_is_refused_because_importing_it_would_remove_every_zone() {
+        let error = parse(r#"{"type":"FeatureCollection","features":[]}"#).unwrap_err();
+        assert_eq!(error, ZoneFileError::Empty);
+        assert!(error.text().ja.contains("地区が 1 件もありません"), "{}", error.text().ja);
+        assert!(error.text().en.contains("no zone"));
+    }
+
+    #[test]
+    fn a_feature_or_a_file_over_the_vertex_cap_is_refused_naming_the_feature() {
+        let big = circle(MAX_VERTICES_PER_FEATURE + 1, (136.6, 36.5), 0.1);
+        let text = collection(&format!("{},{}", feature("小", SQUARE), feature("大きい町", &big)));
+        match parse(&text) {
+            Err(ZoneFileError::Features(problems)) => {
+                assert_eq!(problems.len(), 1);
+                assert_eq!(
+                    problems[0].problem,
+                    Problem::TooManyVertices { count: MAX_VERTICES_PER_FEATURE + 1, limit: MAX_VERTICES_PER_FEATURE }
+                );
+                let text = problems[0].text();
+                assert!(text.ja.starts_with("地物 1（大きい町）: 頂点が多すぎます（100001 点"), "{}", text.ja);
+                assert!(text.en.starts_with("feature 1 (大きい町): too many vertices (100001;"), "{}", text.en);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Three features of 70,001 positions: each is allowed, the file is not.
+        let part = circle(70_001, (136.6, 36.5), 0.1);
+        let text = collection(&format!("{},{},{}", feature("一", &part), feature("二", &part), feature("三", &part)));
+        let error = parse(&text).unwrap_err();
+        match &error {
+            ZoneFileError::TooManyVertices { total, limit, largest } => {
+                assert_eq!((*total, *limit), (210_003, MAX_VERTICES_PER_FILE));
+                assert_eq!(largest.iter().map(|f| f.name.as_deref().unwrap()).collect::<Vec<_>>(), ["一", "二", "三"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let text = error.text();
+        assert!(text.ja.contains("ファイル全体で 210003 点。上限は 200000 点"), "{}", text.ja);
+        assert!(text.ja.contains("地物 0（一） 70001 点"), "{}", text.ja);
+        assert!(text.en.contains("210003 in the file; the limit is 200000"), "{}", text.en);
+    }
+
+    #[test]
+    fn names_with_control_bidi_or_zero_width_characters_are_refused_and_shown_escaped() {
+        for (name, c, kind) in [
+            ("香林\u{0}坊", '\u{0}', "制御文字"),
+            ("香林坊\n", '\n', "制御文字"),
+            ("香林\u{85}坊", '\u{85}', "制御文字"),
+            ("香林\u{202E}坊", '\u{202E}', "双方向テキストの制御文字"),
+            ("\u{2066}香林坊\u{2069}", '\u{2066}', "双方向テキストの制御文字"),
+            ("香林\u{200B}坊", '\u{200B}', "幅のない文字"),
+            ("\u{FEFF}香林坊", '\u{FEFF}', "幅のない文字"),
+            ("香林\u{2060}坊", '\u{2060}', "幅のない文字"),
+        ] {
+            match parse(&collection(&named(name))) {
+                Err(ZoneFileError::Features(problems)) => {
+                    assert_eq!(problems[0].problem, Problem::NameCharacter(c), "{name:?}");
+                    let text = problems[0].text().ja;
+                    assert!(text.contains(kind) && text.contains(&format!("U+{:04X}", c as u32)), "{text}");
+                    assert!(!text.contains(c), "the message shows the character escaped: {text:?}");
+                    assert!(text.starts_with("地物 0（"), "{text}");
+                }
+                other => panic!("{name:?}: {other:?}"),
+            }
+        }
+        let nul = parse(&collection(&named("香林\u{0}坊"))).unwrap_err();
+        assert_eq!(nul.text().ja, "地物 0（香林\\u{0000}坊）: 地区名に使えない文字（制御文字 U+0000）が含まれています");
+    }
+
+    #[test]
+    fn names_are_nfc_and_ordinary_spaces_trimmed() {
+        // ガ as カ + combining dakuten.
+        let zones = parse(&collection(&named("\u{30AB}\u{3099}ラ町\u{3000} "))).unwrap();
+        assert_eq!(zones[0].name, "ガラ町");
+        let twins = collection(&format!("{},{}", named("ガラ町"), named("\u{30AB}\u{3099}ラ町")));
+        match parse(&twins) {
+            Err(ZoneFileError::Features(problems)) => assert_eq!(problems[0].problem, Problem::DuplicateName),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_fifty_thousand_vertex_polygon_checks_in_seconds() {
+        let text = collection(&feature("大きい町", &circle(50_000, (136.6, 36.5), 0.1)));
+        let started = std::time::Instant::now();
+        let zones = parse(&text).unwrap();
+        let elapsed = started.elapsed();
+        assert_eq!(zones.len(), 1);
+        assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?} (the all-pairs check took minutes)");
+    }
+
+    #[test]
+    fn stored_zones_read_back_without_the_name_rules() {
+        let rows = vec![
+            ("古い\u{200B}地区".to_string(), None, None, SQUARE.to_string()),
+            ("壊れた".to_string(), None, None, "null".to_string()),
+        ];
+        let zones = from_stored(rows);
+        assert_eq!(zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["古い\u{200B}地区"]);
     }
 }

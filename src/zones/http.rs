@@ -1,7 +1,7 @@
 //! HTTP edge of zones: the zone set as GeoJSON, import, and point lookup.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -14,8 +14,13 @@ use crate::auth::extract::{AdminUser, CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::events::Actor;
 
+/// A zone file at the vertex cap is about 8 MB of GeoJSON; axum's default
+/// body limit (2 MB) would refuse it before the check could say why.
+const IMPORT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(zones)).routes(routes!(import_zones)).routes(routes!(locate))
+    let import = OpenApiRouter::new().routes(routes!(import_zones)).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT));
+    OpenApiRouter::new().routes(routes!(zones)).merge(import).routes(routes!(locate))
 }
 
 /// The zones as a GeoJSON FeatureCollection.
@@ -32,17 +37,30 @@ async fn zones(State(state): State<AppState>, _who: CurrentUser) -> Json<Value> 
     Json(json!({ "type": "FeatureCollection", "features": features }))
 }
 
-/// Replace the zone set with a GeoJSON FeatureCollection (admin). Checked
-/// first: any problem is a 422 listing every feature at fault, and nothing changes.
-#[utoipa::path(post, path = "/api/zones/import", tag = "zones", request_body(content = String, content_type = "application/geo+json"),
-    responses((status = 200, description = "how many zones were imported"), (status = 422, body = ErrorBody)))]
+#[derive(Deserialize, utoipa::IntoParams)]
+struct ImportParams {
+    /// Replace even though zones with open needs or teams out would be dropped.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// Replace the zone set with a GeoJSON FeatureCollection (admin). The body is
+/// the file itself, so the confirmation is a query parameter. Checked first: any
+/// problem (no feature at all, too many vertices, a bad feature) is a 422 listing
+/// every feature at fault, and nothing changes. Dropping a zone that has open
+/// needs or teams out is a 409 `zones_in_use` naming each, unless `?confirm=true`.
+#[utoipa::path(post, path = "/api/zones/import", tag = "zones", params(ImportParams),
+    request_body(content = String, content_type = "application/geo+json"),
+    responses((status = 200, description = "how many zones were imported"), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn import_zones(
     State(state): State<AppState>,
     AdminUser(user): AdminUser,
+    Query(params): Query<ImportParams>,
     body: String,
 ) -> Result<Json<Value>, AppError> {
-    let count =
-        super::import(&state.db, &state.clock, &state.zones, &Actor::user(&user.username), &body, "api").await?;
+    let actor = Actor::user(&user.username);
+    let count = super::import(&state.db, &state.clock, &state.zones, &actor, body, "api", params.confirm).await?;
     Ok(Json(json!({ "imported": count })))
 }
 
@@ -75,7 +93,13 @@ impl From<ZoneFileError> for AppError {
             }
             _ => Vec::new(),
         };
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_zone_file", error.text())
-            .with_details(json!({ "problems": problems }))
+        let mut details = json!({ "problems": problems });
+        if let ZoneFileError::TooManyVertices { total, limit, largest } = &error {
+            details["vertices"] = json!(total);
+            details["limit"] = json!(limit);
+            details["largest"] =
+                largest.iter().map(|f| json!({ "index": f.index, "name": f.name, "vertices": f.vertices })).collect();
+        }
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_zone_file", error.text()).with_details(details)
     }
 }

@@ -1,13 +1,16 @@
 //! The `zones` table: the current zone set, replaced whole on import.
 
+use std::collections::HashSet;
+
 use serde_json::json;
 use sqlx::SqliteExecutor;
 
-use super::file::{Zone, parse};
+use super::file::{Zone, from_stored};
 use crate::clock::Clock;
 use crate::events::{Actor, WriteTx};
 
-/// Replaces the whole zone set (one event, `zones.imported`).
+/// Replaces the whole zone set (one event, `zones.imported`, which also names
+/// the zones dropped: those of the old set the new one does not have).
 pub async fn replace_all(
     tx: &mut WriteTx,
     clock: &Clock,
@@ -15,19 +18,36 @@ pub async fn replace_all(
     zones: &[Zone],
     source: &str,
 ) -> Result<(), sqlx::Error> {
+    let geometries: Vec<String> = zones.iter().map(|z| z.geometry.to_string()).collect();
+    replace_all_serialized(tx, clock, actor, zones, &geometries, source).await
+}
+
+/// [`replace_all`] with each zone's geometry already serialised (`geometries[i]`
+/// is `zones[i].geometry` as JSON): a large file's text is made on a blocking
+/// thread, not on the async workers.
+pub async fn replace_all_serialized(
+    tx: &mut WriteTx,
+    clock: &Clock,
+    actor: &Actor,
+    zones: &[Zone],
+    geometries: &[String],
+    source: &str,
+) -> Result<(), sqlx::Error> {
+    assert_eq!(zones.len(), geometries.len(), "one geometry text per zone");
+    let dropped = dropped_by(tx.conn(), zones).await?;
     sqlx::query("DELETE FROM zones").execute(tx.conn()).await?;
-    for zone in zones {
+    for (zone, geometry) in zones.iter().zip(geometries) {
         sqlx::query("INSERT INTO zones (name, code, color, geometry) VALUES (?, ?, ?, ?)")
             .bind(&zone.name)
             .bind(&zone.code)
             .bind(&zone.color)
-            .bind(zone.geometry.to_string())
+            .bind(geometry)
             .execute(tx.conn())
             .await?;
     }
     let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
-    tx.append(clock, actor, "zones.imported", None, json!({ "source": source, "count": zones.len(), "names": names }))
-        .await?;
+    let data = json!({ "source": source, "count": zones.len(), "names": names, "dropped": dropped });
+    tx.append(clock, actor, "zones.imported", None, data).await?;
     Ok(())
 }
 
@@ -39,17 +59,12 @@ pub async fn count(conn: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
 pub async fn list(conn: impl SqliteExecutor<'_>) -> Result<Vec<Zone>, sqlx::Error> {
     let rows: Vec<(String, Option<String>, Option<String>, String)> =
         sqlx::query_as("SELECT name, code, color, geometry FROM zones ORDER BY id").fetch_all(conn).await?;
-    // Re-read through the same checks as a file, so a stored zone always has its shape.
-    let features: Vec<serde_json::Value> = rows
-        .into_iter()
-        .map(|(name, code, color, geometry)| {
-            let geometry: serde_json::Value = serde_json::from_str(&geometry).unwrap_or(serde_json::Value::Null);
-            json!({ "type": "Feature", "properties": { "name": name, "code": code, "color": color }, "geometry": geometry })
-        })
-        .collect();
-    let text = json!({ "type": "FeatureCollection", "features": features }).to_string();
-    Ok(parse(&text).unwrap_or_else(|error| {
-        tracing::error!(%error, "stored zones no longer parse");
-        Vec::new()
-    }))
+    Ok(from_stored(rows))
+}
+
+/// The stored zones that `zones` does not have (by name), in stored order.
+pub async fn dropped_by(conn: impl SqliteExecutor<'_>, zones: &[Zone]) -> Result<Vec<String>, sqlx::Error> {
+    let kept: HashSet<&str> = zones.iter().map(|z| z.name.as_str()).collect();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT name FROM zones ORDER BY id").fetch_all(conn).await?;
+    Ok(stored.into_iter().filter(|name| !kept.contains(name.as_str())).collect())
 }

@@ -470,7 +470,7 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
     let one_zone = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"新しい地区"},"geometry":{"type":"Polygon","coordinates":[[[136.64,36.55],[136.68,36.55],[136.68,36.59],[136.64,36.59],[136.64,36.55]]]}}]}"#;
     let response = admin
         .http
-        .post(app.url("/api/zones/import"))
+        .post(app.url("/api/zones/import?confirm=true"))
         .header("cookie", admin.cookie())
         .body(one_zone)
         .send()
