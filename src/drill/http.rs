@@ -247,6 +247,7 @@ async fn plan(
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// Messages after this `seq`; absent: only the call slips still waiting.
     pub since: Option<i64>,

@@ -38,6 +38,7 @@ async fn zones(State(state): State<AppState>, _who: CurrentUser) -> Json<Value> 
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ImportParams {
     /// Replace even though zones with open needs or teams out would be dropped.
     #[serde(default)]
@@ -65,6 +66,7 @@ async fn import_zones(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Position {
     lat: f64,
     lon: f64,
