@@ -74,24 +74,22 @@ fn not_allowed(c: char, multiline: bool) -> bool {
 }
 
 pub fn required(field: &str, value: &str, label_ja: &str, max_chars: usize) -> Result<String, AppError> {
-    let value = clean_line(field, label_ja, value)?;
-    within(field, value, label_ja, max_chars)
+    within(field, clean(field, label_ja, value, false)?, label_ja, max_chars)
 }
 
+/// An optional one-line field; empty is `None`.
 pub fn optional(
     field: &str,
     value: Option<&str>,
     label_ja: &str,
     max_chars: usize,
 ) -> Result<Option<String>, AppError> {
-    let value = value.map(|v| clean_line(field, label_ja, v)).transpose()?;
-    value.filter(|v| !v.is_empty()).map(|v| within(field, v, label_ja, max_chars)).transpose()
+    optional_cleaned(field, value, label_ja, max_chars, false)
 }
 
 /// A required multi-line field (see [`clean_text`]).
 pub fn required_text(field: &str, value: &str, label_ja: &str, max_chars: usize) -> Result<String, AppError> {
-    let value = clean_text(field, label_ja, value)?;
-    within(field, value, label_ja, max_chars)
+    within(field, clean(field, label_ja, value, true)?, label_ja, max_chars)
 }
 
 /// An optional multi-line field; empty is `None`.
@@ -101,7 +99,17 @@ pub fn optional_text(
     label_ja: &str,
     max_chars: usize,
 ) -> Result<Option<String>, AppError> {
-    let value = value.map(|v| clean_text(field, label_ja, v)).transpose()?;
+    optional_cleaned(field, value, label_ja, max_chars, true)
+}
+
+fn optional_cleaned(
+    field: &str,
+    value: Option<&str>,
+    label_ja: &str,
+    max_chars: usize,
+    multiline: bool,
+) -> Result<Option<String>, AppError> {
+    let value = value.map(|v| clean(field, label_ja, v, multiline)).transpose()?;
     value.filter(|v| !v.is_empty()).map(|v| within(field, v, label_ja, max_chars)).transpose()
 }
 
