@@ -220,8 +220,11 @@ impl Browser {
             json!(password)
         ))
         .await;
-        self.wait_for(&format!("location.href === {} && document.readyState === 'complete'", json!(format!("{base}/"))))
-            .await;
+        self.wait_for(&format!(
+            "location.href === {} && document.readyState === 'complete'",
+            json!(format!("{base}/"))
+        ))
+        .await;
     }
 }
 

@@ -95,8 +95,10 @@ impl SecureApp {
         let leaf = tls.get_ref().1.peer_certificates().unwrap()[0].to_vec();
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await.unwrap();
         tokio::spawn(connection);
-        let mut request =
-            hyper::Request::builder().method(method).uri(path).header("host", format!("localhost:{}", self.addr.port()));
+        let mut request = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", format!("localhost:{}", self.addr.port()));
         if body.is_some() {
             request = request.header("content-type", "application/json");
         }
@@ -112,7 +114,14 @@ impl SecureApp {
     }
 
     /// A request that must answer `expected`; its JSON.
-    async fn expect(&self, expected: u16, method: &str, path: &str, body: Option<&Value>, cookie: Option<&str>) -> Value {
+    async fn expect(
+        &self,
+        expected: u16,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        cookie: Option<&str>,
+    ) -> Value {
         let answer = self.send(method, path, body, cookie).await;
         assert_eq!(answer.status, expected, "{method} {path}: {}", answer.json);
         answer.json

@@ -94,7 +94,10 @@ async fn the_matching_desk_lends_an_item_whose_printed_code_is_scanned() {
         .map(|l| (l["name"].as_str().unwrap().to_string(), l["qty"].as_i64().unwrap()))
         .collect();
     lines.sort();
-    assert_eq!(lines, vec![("剣スコップ".to_string(), 2), ("水中ポンプ".to_string(), 1), ("高圧洗浄機".to_string(), 3)]);
+    assert_eq!(
+        lines,
+        vec![("剣スコップ".to_string(), 2), ("水中ポンプ".to_string(), 1), ("高圧洗浄機".to_string(), 3)]
+    );
 }
 
 #[tokio::test]
@@ -137,10 +140,13 @@ struct Visit {
     /// the scan field has its listeners.
     dcl_ms: f64,
     requests: usize,
+    /// Of those, made by the service worker (on its own DevTools session).
+    by_worker: usize,
 }
 
 /// One visit of `/reception` from about:blank; figures once the page has settled.
 async fn visit(browser: &mut Browser, app: &TestApp) -> Visit {
+    let page = browser.page_session().to_string();
     browser.goto("about:blank").await;
     browser.take_events().await;
     browser.goto(&app.url("/reception")).await;
@@ -156,10 +162,8 @@ async fn visit(browser: &mut Browser, app: &TestApp) -> Visit {
         .filter(|e| e["method"] == "Network.responseReceived" && e["params"]["response"]["fromServiceWorker"] == true)
         .map(key)
         .collect();
-    let finished: Vec<&Value> = events
-        .iter()
-        .filter(|e| e["method"] == "Network.loadingFinished" && !from_worker.contains(&key(e)))
-        .collect();
+    let finished: Vec<&Value> =
+        events.iter().filter(|e| e["method"] == "Network.loadingFinished" && !from_worker.contains(&key(e))).collect();
     let wire = finished.iter().map(|e| e["params"]["encodedDataLength"].as_f64().unwrap_or(0.0) as i64).sum();
     let timing = browser
         .eval(
@@ -177,6 +181,7 @@ async fn visit(browser: &mut Browser, app: &TestApp) -> Visit {
         decoded: timing["decoded"].as_i64().unwrap_or(0),
         dcl_ms: timing["dcl"].as_f64().unwrap(),
         requests: finished.len(),
+        by_worker: finished.iter().filter(|e| e["sessionId"] != json!(page)).count(),
     }
 }
 
@@ -226,7 +231,13 @@ async fn tablet_reception_under_weak_wifi_bytes_and_time_to_the_scan_field() {
         browser.command("Network.setExtraHTTPHeaders", json!({ "headers": headers }), true).await;
         if worker {
             // Installed and in control: its own fetches (network first) on the same weak link.
-            browser.command("Network.emulateNetworkConditions", json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }), true).await;
+            browser
+                .command(
+                    "Network.emulateNetworkConditions",
+                    json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+                    true,
+                )
+                .await;
             browser.goto(&app.url("/reception")).await;
             browser.wait_for("navigator.serviceWorker.controller !== null").await;
             let target = service_worker(&mut browser, &app).await;
@@ -254,9 +265,11 @@ async fn tablet_reception_under_weak_wifi_bytes_and_time_to_the_scan_field() {
         rows.push((name, visits));
     }
 
-    println!("\n/reception under weak Wi-Fi (1.5 Mbit/s, 300 ms RTT; headless Chromium {RUNS} runs each; debug server):");
     println!(
-        "| variant | bytes on the wire (median) | transferSize | body sent / decoded | requests | DCL ms median | min | max |"
+        "\n/reception under weak Wi-Fi (1.5 Mbit/s, 300 ms RTT; headless Chromium {RUNS} runs each; debug server):"
+    );
+    println!(
+        "| variant | bytes on the wire (median) | transferSize | body sent / decoded | requests (by the SW) | DCL ms median | min | max |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (name, visits) in &rows {
@@ -266,8 +279,9 @@ async fn tablet_reception_under_weak_wifi_bytes_and_time_to_the_scan_field() {
         let encoded = median(visits.iter().map(|v| v.encoded as f64).collect());
         let decoded = median(visits.iter().map(|v| v.decoded as f64).collect());
         println!(
-            "| {name} | {wire:.0} | {transfer:.0} | {encoded:.0} / {decoded:.0} | {} | {:.0} | {:.0} | {:.0} |",
+            "| {name} | {wire:.0} | {transfer:.0} | {encoded:.0} / {decoded:.0} | {} ({}) | {:.0} | {:.0} | {:.0} |",
             visits[0].requests,
+            visits[0].by_worker,
             median(dcl.clone()),
             dcl.iter().cloned().fold(f64::INFINITY, f64::min),
             dcl.iter().cloned().fold(0.0, f64::max),
