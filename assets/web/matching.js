@@ -1,5 +1,6 @@
-// The matching desk, built for speed: one scan box takes need cards (N-0001)
-// and badges (QR token or V-0012); Enter on an empty box dispatches. The
+// The matching desk, built for speed: one scan box takes need cards (N-0001),
+// badges (QR token or V-0012) and equipment codes (an item's printed code: one
+// more of it lent to the team); Enter on an empty box dispatches. The
 // waiting needs and the waiting pool follow the board websocket. A dispatch or
 // a return made offline waits in the offline queue (offline.js) and is sent
 // when the link returns.
@@ -244,13 +245,45 @@
     }
     const known = pool.find(function (p) { return p.volunteer_no.toLowerCase() === text.toLowerCase(); });
     if (known) { addMember(known); return; }
+    const item = itemByCode(text);
+    if (item) { lendOne(item); return; }
     const answer = await api("GET", "/api/waiting/scan?code=" + encodeURIComponent(text));
     if (answer.ok) {
       if (!pool.some(function (p) { return p.volunteer_id === answer.body.volunteer_id; })) pool.push(answer.body);
       addMember(answer.body);
-    } else {
-      say("err", (answer.body.error || {}).message || "読み取れませんでした。");
+      return;
     }
+    if (answer.status === 404) {
+      // Perhaps an item registered since the page loaded its list.
+      await loadItems();
+      const added = itemByCode(text);
+      if (added) { lendOne(added); return; }
+      say("err", "「" + text + "」は名札・ニーズ票・資機材のどのコードにも当たりません。");
+      return;
+    }
+    say("err", (answer.body.error || {}).message || "読み取れませんでした。");
+  }
+
+  // An item's printed code, folded as the equipment page folds it (full-width
+  // from a reader on a Japanese keyboard, lower case).
+  function fold(code) { return code.normalize("NFKC").trim().toUpperCase(); }
+
+  function itemByCode(text) {
+    const wanted = fold(text);
+    return items.find(function (it) { return it.code && fold(it.code) === wanted; });
+  }
+
+  // One more of the item on the team's loans, as the 追加 button does, within stock.
+  function lendOne(item) {
+    const line = team.loans.find(function (l) { return l.item_id === item.id; });
+    const qty = (line ? line.qty : 0) + 1;
+    if (qty > item.stock) {
+      say("err", item.name + " は在庫が足りません（在庫 " + item.stock + item.unit + "）。");
+      return;
+    }
+    if (line) line.qty = qty; else team.loans.push({ item_id: item.id, qty: 1 });
+    drawTeam();
+    say("ok", item.name + " を貸出に加えました（" + qty + item.unit + "）。");
   }
 
   function addMember(p) {

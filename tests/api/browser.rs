@@ -20,6 +20,9 @@ pub struct Browser {
     socket: Socket,
     session: String,
     next_id: u64,
+    /// DevTools events seen while waiting for answers, kept only while recording.
+    events: Vec<Value>,
+    recording: bool,
     _profile: tempfile::TempDir,
 }
 
@@ -80,7 +83,15 @@ impl Browser {
         });
         let endpoint = endpoint.recv_timeout(Duration::from_secs(30)).expect("chromium prints its DevTools address");
         let (socket, _) = tokio_tungstenite::connect_async(endpoint).await.expect("DevTools connects");
-        let mut browser = Browser { process, socket, session: String::new(), next_id: 0, _profile: profile };
+        let mut browser = Browser {
+            process,
+            socket,
+            session: String::new(),
+            next_id: 0,
+            events: Vec::new(),
+            recording: false,
+            _profile: profile,
+        };
         let target = browser.command("Target.createTarget", json!({ "url": "about:blank" }), false).await;
         let attached = browser
             .command("Target.attachToTarget", json!({ "targetId": target["targetId"], "flatten": true }), false)
@@ -91,11 +102,18 @@ impl Browser {
 
     /// One DevTools command: on the page's session, or to the browser itself.
     pub async fn command(&mut self, method: &str, params: Value, on_page: bool) -> Value {
+        let session = if on_page { Some(self.session.clone()) } else { None };
+        self.command_in(session.as_deref(), method, params).await
+    }
+
+    /// One DevTools command on any attached session (a service worker's, see
+    /// [`Browser::attach`]), or to the browser itself with `None`.
+    pub async fn command_in(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });
-        if on_page {
-            message["sessionId"] = json!(self.session);
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
         }
         self.socket.send(Message::text(message.to_string())).await.unwrap();
         loop {
@@ -110,7 +128,35 @@ impl Browser {
                 assert!(value.get("error").is_none(), "{method}: {}", value["error"]);
                 return value["result"].clone();
             }
+            if self.recording && value.get("method").is_some() {
+                self.events.push(value);
+            }
         }
+    }
+
+    /// Attaches to another target (a service worker) on this connection; its session.
+    pub async fn attach(&mut self, target_id: &str) -> String {
+        let attached =
+            self.command("Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }), false).await;
+        attached["sessionId"].as_str().unwrap().to_string()
+    }
+
+    /// The page's own DevTools session.
+    pub fn page_session(&self) -> &str {
+        &self.session
+    }
+
+    /// From now on, keeps the DevTools events (of every attached session) for
+    /// [`Browser::take_events`]; the domains must be enabled (`Network.enable`).
+    pub fn record_events(&mut self) {
+        self.recording = true;
+    }
+
+    /// The events recorded since the last call, up to now (a round trip to the
+    /// browser first, so everything it sent before is in).
+    pub async fn take_events(&mut self) -> Vec<Value> {
+        self.command("Browser.getVersion", json!({}), false).await;
+        std::mem::take(&mut self.events)
     }
 
     /// Evaluates JavaScript in the page and returns its value.
@@ -160,7 +206,12 @@ impl Browser {
     }
 
     pub async fn log_in(&mut self, app: &TestApp, username: &str, password: &str) {
-        self.goto(&app.url("/login")).await;
+        self.log_in_at(&app.url(""), username, password).await;
+    }
+
+    /// Logs in on the server at `base` (`https://localhost:8443`, no slash at the end).
+    pub async fn log_in_at(&mut self, base: &str, username: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
         self.eval(&format!(
             "document.querySelector('input[name=username]').value = {}; \
              document.querySelector('input[name=password]').value = {}; \
@@ -169,8 +220,11 @@ impl Browser {
             json!(password)
         ))
         .await;
-        self.wait_for(&format!("location.href === {} && document.readyState === 'complete'", json!(app.url("/"))))
-            .await;
+        self.wait_for(&format!(
+            "location.href === {} && document.readyState === 'complete'",
+            json!(format!("{base}/"))
+        ))
+        .await;
     }
 }
 

@@ -30,6 +30,7 @@ mod offline;
 mod openapi;
 mod reception;
 mod reports;
+mod tablet;
 mod tls;
 mod web;
 mod zones;
