@@ -29,6 +29,7 @@ mod offline;
 mod openapi;
 mod reception;
 mod reports;
+mod schemathesis;
 mod tls;
 mod web;
 mod zones;
