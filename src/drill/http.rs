@@ -152,6 +152,7 @@ async fn speed(
 
 /// 今すぐ発動: fire a pending inject now.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/fire", tag = "drill",
+    params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn fire(
     State(state): State<AppState>,
@@ -164,6 +165,7 @@ async fn fire(
 
 /// スキップ: a pending inject will not fire on its own.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/skip", tag = "drill",
+    params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn skip(
     State(state): State<AppState>,

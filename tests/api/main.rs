@@ -30,6 +30,7 @@ mod offline;
 mod openapi;
 mod reception;
 mod reports;
+mod schemathesis;
 mod tablet;
 mod tls;
 mod web;

@@ -92,3 +92,33 @@ async fn an_unknown_api_path_is_a_json_404() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "no_route");
 }
+
+/// The path parameters each operation declares are exactly the `{name}`s of its
+/// path: a client generated from the document (or schemathesis) cannot call an
+/// operation whose path it cannot fill, nor send a query parameter as a path one.
+#[tokio::test]
+async fn path_parameters_match_the_path_template() {
+    let app = spawn_app().await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let mut template: Vec<&str> =
+            path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+        template.sort();
+        for (method, operation) in item.as_object().unwrap() {
+            let mut declared: Vec<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            declared.sort();
+            let operation = format!("{method} {path}");
+            if declared != template {
+                wrong.push(format!("{operation}: declares {declared:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "path parameters that do not match their path: {wrong:?}");
+}
