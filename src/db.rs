@@ -82,7 +82,11 @@ impl Db {
     /// passive checkpoint every second on its own connection. For the server;
     /// short-lived commands keep SQLite's automatic checkpoints.
     pub async fn checkpoint_in_background(&self) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
-        let mut conn = SqliteConnection::connect_with(&connect_options(&self.path)?).await?;
+        // A TRUNCATE checkpoint holds the write lock while it waits for readers:
+        // it gives up after 200 ms (and tries again a second later) rather than
+        // stall the desks' writes for the whole busy timeout.
+        let options = connect_options(&self.path)?.busy_timeout(Duration::from_millis(200));
+        let mut conn = SqliteConnection::connect_with(&options).await?;
         self.writer.lock().await.stop_automatic_checkpoints().await?;
         let (wal, limit) = (self.wal_path(), self.wal_limit.clone());
         Ok(tokio::spawn(async move {
