@@ -727,7 +727,14 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
     fn a_nul_or_hidden_character_in_a_string_is_refused_at_its_line() {
         let header = HEADER.lines().count();
         let nul = "\n[[injects]]\nid = 3\nat = \"+00:10\"\nkind = \"household_request\"\n[injects.payload]\nname = \"山田\\u0000花子\"\naddress = \"金沢市片町1-1\"\nphone = \"076-222-3333\"\ncategories = [\"泥出し\"]\n";
-        assert_eq!(problems(nul), vec![(header + 7, "injects[id=3].payload.name".to_string())]);
+        // The character scan names the field; the intake rules (the same normaliser) refuse the card too.
+        assert_eq!(
+            problems(nul),
+            vec![
+                (header + 6, "injects[id=3].payload.card".to_string()),
+                (header + 7, "injects[id=3].payload.name".to_string())
+            ]
+        );
         let bidi = "\n[[injects]]\nid = 4\nat = \"+00:10\"\nkind = \"inquiry\"\nmessage = \"\"\"\n一行目\n二行目\u{202e}逆\"\"\"\n";
         assert_eq!(problems(bidi), vec![(header + 8, "injects[id=4].message".to_string())]);
         let zero_width = HEADER.replace("title = \"テスト\"", "title = \"テ\u{200b}スト\"");

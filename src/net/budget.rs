@@ -73,7 +73,7 @@ mod tests {
         let _third = budget.admit(b).unwrap();
         assert!(budget.admit(c).is_none(), "the total is used up");
         drop(first);
-        assert!(budget.admit(c).is_some());
+        let _fourth = budget.admit(c).expect("a place given back is free again");
         assert_eq!(budget.in_use(), 3);
     }
 }
