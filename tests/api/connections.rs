@@ -2,51 +2,43 @@
 //! and half-sent requests past the caps, from many devices, while staff log
 //! in and read. The server runs as its own process, so its memory is its own.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Error as WsError;
 
+use crate::durability::{ServerProcess, start_server_with};
 use crate::helpers::ADMIN_PASSWORD;
 
+/// The server with small public budgets and a 2 s header timeout; killed when dropped.
 struct Server {
-    child: Child,
+    process: ServerProcess,
     addr: SocketAddr,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.process.child.kill();
+        let _ = self.process.child.wait();
     }
 }
 
 fn start(data: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_borasen"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .args(["--lobby-screens", "40", "--lobby-screens-per-address", "4"])
-        .args(["--max-connections-per-address", "30", "--header-timeout-secs", "2"])
-        .env("BORASEN_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("BORASEN_BACKUP_MINUTES", "0")
-        .env("BORASEN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("borasen starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server says where it listens").unwrap();
-        if let Some(url) = line.strip_prefix("borasen: listening on http://") {
-            break url.trim().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
+    let flags = [
+        "--lobby-screens",
+        "40",
+        "--lobby-screens-per-address",
+        "4",
+        "--max-connections-per-address",
+        "30",
+        "--header-timeout-secs",
+        "2",
+    ];
+    let process = start_server_with(data, &flags);
+    let addr = process.base.strip_prefix("http://").expect("plain http").parse().unwrap();
+    Server { process, addr }
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -103,7 +95,7 @@ async fn lobby_floods_and_half_sent_requests_never_crowd_out_staff() {
     // The baseline: the server once warm (one lobby screen has come and gone).
     drop(lobby_from(2, addr).await);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = rss_kib(server.child.id());
+    let before = rss_kib(server.process.child.id());
 
     // 20 devices each try 6 lobby screens: 4 each fit their share, and the lobby holds 40 in all.
     let mut screens = Vec::new();
@@ -144,13 +136,13 @@ async fn lobby_floods_and_half_sent_requests_never_crowd_out_staff() {
     }
     assert_eq!(still_open, 0, "half-sent requests still held after the header timeout");
 
-    let during = rss_kib(server.child.id());
+    let during = rss_kib(server.process.child.id());
     eprintln!("server RSS: before {before} KiB, with the public budgets full {during} KiB");
     // Screens leave; the memory they took comes back.
     drop(screens);
     drop(slow);
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let after = rss_kib(server.child.id());
+    let after = rss_kib(server.process.child.id());
     eprintln!("server RSS after the screens left: {after} KiB");
     assert!(after <= before + before / 5, "RSS {before} KiB before, {after} KiB after the screens left");
     // And the lobby takes screens again.

@@ -20,9 +20,15 @@ pub struct ServerProcess {
 
 /// Starts `borasen serve` on an ephemeral port and waits for its "listening" line.
 pub fn start_server(data: &Path) -> ServerProcess {
+    start_server_with(data, &[])
+}
+
+/// As [`start_server`], with more flags for `serve`.
+pub fn start_server_with(data: &Path, flags: &[&str]) -> ServerProcess {
     let mut child = Command::new(env!("CARGO_BIN_EXE_borasen"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data"])
         .arg(data)
+        .args(flags)
         .env("BORASEN_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("BORASEN_BACKUP_MINUTES", "0")
         .env("BORASEN_LOG", "warn")

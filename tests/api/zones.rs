@@ -22,13 +22,18 @@ fn square(name: &str, x: f64, y: f64) -> String {
     )
 }
 
-#[tokio::test]
-async fn a_bad_zone_file_is_refused_with_every_problem_and_changes_nothing() {
-    let app = spawn_app_with(|c| {
+/// A demo center: its map of twelve zones, equipment and users.
+async fn demo_app() -> crate::helpers::TestApp {
+    spawn_app_with(|c| {
         c.demo = true;
         c.demo_password = Some("demo-pass-2026".into());
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_bad_zone_file_is_refused_with_every_problem_and_changes_nothing() {
+    let app = demo_app().await;
     let admin = app.admin().await;
     let before = app.last_seq().await;
     let bad = format!(
@@ -74,11 +79,7 @@ async fn a_bad_zone_file_is_refused_with_every_problem_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_good_file_replaces_the_set_in_one_event_and_pins_find_their_zone() {
-    let app = spawn_app_with(|c| {
-        c.demo = true;
-        c.demo_password = Some("demo-pass-2026".into());
-    })
-    .await;
+    let app = demo_app().await;
     let coordinator = app.client_for("coordinator", "demo-pass-2026").await;
     let located: Value = coordinator.get("/api/zones/locate?lat=36.567&lon=136.652").await.json().await.unwrap();
     assert_eq!(located["zone"], "香林坊");
@@ -207,11 +208,7 @@ fn demo_without(names: &[&str]) -> String {
 
 #[tokio::test]
 async fn an_empty_zone_file_is_refused_and_every_zone_stays() {
-    let app = spawn_app_with(|c| {
-        c.demo = true;
-        c.demo_password = Some("demo-pass-2026".into());
-    })
-    .await;
+    let app = demo_app().await;
     let admin = app.admin().await;
     let before = app.last_seq().await;
     for query in ["", "?confirm=true"] {
@@ -310,11 +307,7 @@ fn circle_feature(name: &str, n: usize) -> String {
 
 #[tokio::test]
 async fn a_file_over_the_vertex_cap_is_refused_naming_the_feature_and_changes_nothing() {
-    let app = spawn_app_with(|c| {
-        c.demo = true;
-        c.demo_password = Some("demo-pass-2026".into());
-    })
-    .await;
+    let app = demo_app().await;
     let admin = app.admin().await;
     let before = app.last_seq().await;
     let n = borasen::zones::MAX_VERTICES_PER_FEATURE + 1;
@@ -337,11 +330,7 @@ async fn a_file_over_the_vertex_cap_is_refused_naming_the_feature_and_changes_no
 
 #[tokio::test]
 async fn the_lobby_keeps_answering_while_large_zone_files_are_checked() {
-    let app = spawn_app_with(|c| {
-        c.demo = true;
-        c.demo_password = Some("demo-pass-2026".into());
-    })
-    .await;
+    let app = demo_app().await;
     let admin = app.admin().await;
     let large = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, circle_feature("金沢市", 50_000));
     assert!(large.len() > 1_000_000, "{} bytes", large.len());
