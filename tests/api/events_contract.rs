@@ -12,6 +12,14 @@ use serde_json::{Value, json};
 
 use crate::dispatch::{Center, center, volunteer};
 
+/// A test's own event, of no domain (the writer's tests need one): data `{}`.
+#[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Probe {}
+
+impl borasen::events::EventPayload for Probe {
+    const KIND: &'static str = "test.probe";
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/events")
 }
