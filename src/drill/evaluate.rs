@@ -545,6 +545,8 @@ pub(crate) mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::events::contract::inventory::{ItemAdjusted, ItemReceived, ItemsLent};
+    use crate::events::contract::needs::NeedStatusChanged;
 
     pub const SCENARIO: &str = r#"
 id = "t-rain"
@@ -670,7 +672,11 @@ payload = { count = 1 }
 
         pub fn check_in(&mut self, minute: i64, id: i64) -> &mut Script {
             let no = format!("V-{id:04}");
-            self.add(minute, "volunteer.checked_in", json!({ "volunteer_id": id, "volunteer_no": no, "headcount": 1 }))
+            self.add(
+                minute,
+                VolunteerCheckedIn::KIND,
+                json!({ "volunteer_id": id, "volunteer_no": no, "headcount": 1 }),
+            )
         }
 
         pub fn need(&mut self, minute: i64, kind: &str, no: &str, status: &str) -> &mut Script {
@@ -687,28 +693,28 @@ payload = { count = 1 }
             .check_in(10, 101)
             .check_in(20, 102)
             .fire(30, 2, InjectKind::HouseholdRequest, json!({ "queued": true }))
-            .need(40, "need.received", "N-0001", "received")
+            .need(40, NeedReceived::KIND, "N-0001", "received")
             .add(40, CallTaken::KIND, json!({ "inject": 2, "need_id": 1, "need_no": "N-0001" }))
-            .need(50, "need.received", "N-0002", "received")
-            .need(55, "need.received", "N-0003", "received")
-            .need(60, "need.status_changed", "N-0003", "cancelled")
+            .need(50, NeedReceived::KIND, "N-0002", "received")
+            .need(55, NeedReceived::KIND, "N-0003", "received")
+            .need(60, NeedStatusChanged::KIND, "N-0003", "cancelled")
             .add(60, Skipped::KIND, json!({ "inject": 5 }))
             .add(
                 75,
-                "team.dispatched",
+                TeamDispatched::KIND,
                 json!({ "team_id": 1, "team_no": "T-001", "need_no": "N-0001", "members": ["V-0101"] }),
             )
             .add(
                 75,
-                "items.lent",
+                ItemsLent::KIND,
                 json!({ "team_id": 1, "lines": [{ "item_id": 1, "name": "一輪車", "qty": 2, "stock": 0 }] }),
             )
-            .need(75, "need.status_changed", "N-0001", "active")
+            .need(75, NeedStatusChanged::KIND, "N-0001", "active")
             .fire(90, 9, InjectKind::VolunteerArrival, json!({ "volunteer_ids": [103], "headcount": 1 }))
-            .add(100, "item.received", json!({ "item_id": 1, "name": "一輪車", "qty": 5, "stock": 5 }))
+            .add(100, ItemReceived::KIND, json!({ "item_id": 1, "name": "一輪車", "qty": 5, "stock": 5 }))
             .fire(120, 3, InjectKind::WeatherWarning, json!({}))
             .fire(140, 6, InjectKind::EquipmentShortage, json!({ "item": "一輪車" }))
-            .add(140, "item.adjusted", json!({ "item_id": 2, "name": "剣スコップ", "stock": 0 }))
+            .add(140, ItemAdjusted::KIND, json!({ "item_id": 2, "name": "剣スコップ", "stock": 0 }))
             .add(141, Rated::KIND, json!({ "objective": "O1", "rating": "S" }))
             .add(142, Rated::KIND, json!({ "objective": "O1", "rating": "P" }))
             .add(143, Observation::KIND, json!({ "objective": "O1", "text": "受付の列が玄関の外まで伸びた" }))
@@ -780,9 +786,9 @@ payload = { count = 1 }
     #[test]
     fn detection_after_the_deadline_is_late_and_before_it_met() {
         let mut s = Script(morning());
-        s.add(150, "item.received", json!({ "name": "一輪車", "stock": 7 })).add(
+        s.add(150, ItemReceived::KIND, json!({ "name": "一輪車", "stock": 7 })).add(
             160,
-            "center.suspended",
+            CenterSuspended::KIND,
             json!({ "reason": "大雨警報", "recall": [] }),
         );
         let evaluation = evaluate(&scenario(), &s.0, at(170));
@@ -801,8 +807,8 @@ payload = { count = 1 }
         let mut s = Script::default();
         s.fire(30, 2, InjectKind::HouseholdRequest, json!({ "need_id": 9, "need_no": "N-0009" }))
             .fire(180, 4, InjectKind::TeamReport, json!({ "team_id": 7, "team_no": "T-007" }))
-            .add(185, "team.returned", json!({ "team_id": 6, "team_no": "T-006" }))
-            .add(195, "team.returned", json!({ "team_id": 7, "team_no": "T-007" }));
+            .add(185, TeamReturned::KIND, json!({ "team_id": 6, "team_no": "T-006" }))
+            .add(195, TeamReturned::KIND, json!({ "team_id": 7, "team_no": "T-007" }));
         let evaluation = evaluate(&scenario, &s.0, at(200));
         let second = &evaluation.injects[1];
         assert_eq!((second.status, second.measured_minutes), (InjectStatus::Met, Some(0)), "entered as it fired");
@@ -875,15 +881,15 @@ expect = { text = "優先度1で送り出す", within = "30m", detect = { need_d
         .unwrap();
         let mut out = Script::default();
         out.fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
-            .add(30, "team.dispatched", json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
+            .add(30, TeamDispatched::KIND, json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
             .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
         let result = &evaluate(&scenario, &out.0, at(70)).injects[1];
         assert_eq!((result.status, result.measured_minutes), (InjectStatus::Met, Some(0)));
 
         let mut back = Script::default();
         back.fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
-            .add(30, "team.dispatched", json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
-            .add(50, "team.returned", json!({ "team_id": 1, "need_no": "N-0001" }))
+            .add(30, TeamDispatched::KIND, json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
+            .add(50, TeamReturned::KIND, json!({ "team_id": 1, "need_no": "N-0001" }))
             .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
         assert_eq!(evaluate(&scenario, &back.0, at(70)).injects[1].status, InjectStatus::Fired, "the team came back");
         assert_eq!(evaluate(&scenario, &back.0, at(95)).injects[1].status, InjectStatus::Missed);

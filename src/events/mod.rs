@@ -124,20 +124,19 @@ pub async fn since(pool: &SqlitePool, seq: i64, limit: i64) -> Result<Vec<Event>
     .await
 }
 
-/// The newest `seq`, 0 for an empty log.
-/// How many events of `kind` were logged on `day` (center time).
-pub async fn count_on(
+/// How many events of `P`'s kind were logged on `day` (center time).
+pub async fn count_on<P: EventPayload>(
     conn: impl sqlx::SqliteExecutor<'_>,
-    kind: &str,
     day: chrono::NaiveDate,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = ? AND substr(at, 1, 10) = ?")
-        .bind(kind)
+        .bind(P::KIND)
         .bind(day.to_string())
         .fetch_one(conn)
         .await
 }
 
+/// The newest `seq`, 0 for an empty log.
 pub async fn last_seq(conn: impl sqlx::SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(conn).await
 }

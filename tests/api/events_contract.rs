@@ -383,3 +383,58 @@ async fn an_old_center_reports_the_same_figures() {
     assert_eq!(now["certificates"], written["figures"]["certificates"], "活動証明書");
     assert!(!now["certificates"].as_array().unwrap().is_empty());
 }
+
+/// Every row of every fixture decodes as its kind's type, and writing that
+/// value gives back the row's data exactly: today's types read yesterday's
+/// rows, and today's writers write what yesterday's did.
+#[tokio::test]
+async fn every_old_row_decodes_into_its_kind_and_writes_back_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (name, drill) in [("center.sqlite", false), ("drill-quake-day1.sqlite", true), ("drill-rain-day3.sqlite", true)]
+    {
+        let path = copy_of(name, dir.path(), name);
+        let db = borasen::db::Db::open(&path, borasen::events::EventBus::new(16), drill).await.unwrap();
+        let events = borasen::events::since(&db.read, 0, i64::MAX).await.unwrap();
+        assert!(events.len() > 50, "{name}: a fixture with real activity");
+        for event in &events {
+            let payload = event.payload().unwrap_or_else(|e| panic!("{name} seq {}: {e}", event.seq));
+            assert_eq!(payload.kind(), event.kind);
+            assert_eq!(payload.to_data(), event.data, "{name} seq {} ({})", event.seq, event.kind);
+            kinds.insert(event.kind.clone());
+        }
+        db.close().await;
+    }
+    assert!(kinds.len() >= 35, "the fixtures cover most kinds: {kinds:?}");
+}
+
+/// The kinds the board's feed names are all in `assets/web/board.js`, and
+/// every kind the script names is in the contract.
+#[test]
+fn the_board_script_names_every_kind_the_board_shows() {
+    use borasen::events::contract::KINDS;
+    let script = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/web/board.js")).unwrap();
+    for kind in KINDS.iter().filter(|k| k.board) {
+        assert!(script.contains(&format!("\"{}\"", kind.kind)), "board.js has no words for {}", kind.kind);
+    }
+    let quoted = script.split('"').skip(1).step_by(2);
+    let named = quoted.filter(|s| {
+        s.split_once('.').is_some_and(|(domain, what)| {
+            !domain.is_empty() && !what.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+        })
+    });
+    for name in named {
+        assert!(borasen::events::contract::kind(name).is_some(), "board.js names {name}, which is no kind");
+    }
+}
+
+#[tokio::test]
+async fn the_kinds_are_served_to_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = old_center(dir.path()).await;
+    let kinds: Value = ok(c.coordinator.get("/api/events/kinds").await, 200).await;
+    let kinds = kinds.as_array().unwrap();
+    assert_eq!(kinds.len(), borasen::events::contract::KINDS.len());
+    assert!(kinds.iter().any(|k| k["kind"] == "team.dispatched" && k["board"] == true));
+    assert_eq!(c.desk.get("/api/events/kinds").await.status(), 403);
+}

@@ -14,7 +14,7 @@
 //! reading: add fields with `#[serde(default)]` (or `Option`), never rename or
 //! retype one, never drop a kind; a change that cannot be additive is a new
 //! kind. `schemas/events.schema.json` is generated from these types and a test
-//! fails when it differs (`borasen events schema > schemas/events.schema.json`).
+//! fails when it differs (`BLESS=1 cargo test --lib events::contract` writes it).
 
 pub mod auth;
 pub mod board;
@@ -112,6 +112,14 @@ macro_rules! kinds {
                 }
             }
 
+            /// The data as stored (`serde_json::Value`, keys in the same order as every row).
+            pub fn to_data(&self) -> Value {
+                match self {
+                    $(Payload::$name(inner) => serde_json::to_value(inner),)*
+                }
+                .expect("a payload serialises")
+            }
+
             pub fn kind(&self) -> &'static str {
                 match self {
                     $(Payload::$name(_) => <$module::$name as EventPayload>::KIND,)*
@@ -193,6 +201,20 @@ impl Payload {
     }
 }
 
+/// A kind as `GET /api/events/kinds` lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KindSummary {
+    /// `domain.what_happened`
+    pub kind: &'static str,
+    /// The board's feed names it.
+    pub board: bool,
+}
+
+/// Every kind, for the browser: what the board must have words for.
+pub fn summaries() -> Vec<KindSummary> {
+    KINDS.iter().map(|k| KindSummary { kind: k.kind, board: k.board }).collect()
+}
+
 /// The kind named `kind`, if the contract has it.
 pub fn kind(kind: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.kind == kind)
@@ -220,7 +242,7 @@ pub fn schema_document() -> Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://borasen.invalid/schemas/events.schema.json",
         "title": "borasen event",
-        "description": "One row of the event log, as stored and as sent on /ws/board. Generated from src/events/contract by `borasen events schema`; do not edit. Changes are additive only.",
+        "description": "One row of the event log, as stored and as sent on /ws/board. Generated from src/events/contract (BLESS=1 cargo test --lib events::contract); do not edit. Changes are additive only.",
         "type": "object",
         "required": ["seq", "at", "actor", "kind", "data", "drill"],
         "properties": {
@@ -265,6 +287,24 @@ mod tests {
             assert_eq!(decoded.kind(), kind.kind);
         }
         assert!(matches!(Payload::decode("no.such", &json!({})), Err(DecodeError::UnknownKind(_))));
+    }
+
+    /// The committed schema is what the code generates.
+    #[test]
+    fn the_committed_schema_is_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/events.schema.json");
+        let generated = schema_text();
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "schemas/events.schema.json differs from the event contract; regenerate it with\n  \
+             BLESS=1 cargo test --lib events::contract::tests::the_committed_schema_is_up_to_date\n\
+             and commit it (changes must be additive: see src/events/contract/mod.rs)"
+        );
     }
 
     #[test]
