@@ -125,7 +125,7 @@ impl Autopilot {
 
     fn take_in(&mut self, run: &DrillRun, events: &[Event], now: DateTime<FixedOffset>) {
         for event in events.iter().filter(|e| e.seq > self.seen) {
-            let Some(fired) = event.decode::<Fired>().ok() else { continue };
+            let Some(fired) = crate::events::decoded::<Fired>(event) else { continue };
             let Some(payload) = run.payload(fired.inject) else { continue };
             let queued = payload.mode() == Mode::Queued;
             let (after, task) = match payload {

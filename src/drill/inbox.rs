@@ -50,7 +50,7 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
     };
     let mut messages = Vec::new();
     for event in fired {
-        let Some(fired) = event.decode::<Fired>().ok() else { continue };
+        let Some(fired) = crate::events::decoded::<Fired>(&event) else { continue };
         if fired.hidden {
             continue;
         }

@@ -349,7 +349,8 @@ impl DrillRun {
         let mut cache = self.turn.lock().await;
         self.top_up(&mut cache).await?;
         if item.row == 0 {
-            item.row = cache.iter().filter_map(|e| e.decode::<PlanItem>().ok()).map(|p| p.row).max().unwrap_or(0) + 1;
+            item.row =
+                cache.iter().filter_map(crate::events::decoded::<PlanItem>).map(|p| p.row).max().unwrap_or(0) + 1;
         }
         self.append(actor, &item).await
     }
@@ -369,13 +370,13 @@ impl From<&[Event]> for Known {
         let mut known =
             Known { fired: HashMap::new(), skipped: HashSet::new(), missed: HashSet::new(), called: HashSet::new() };
         for event in events {
-            if let Some(fired) = event.decode::<Fired>().ok()
+            if let Some(fired) = crate::events::decoded::<Fired>(event)
                 && let Ok(at) = DateTime::parse_from_rfc3339(&event.at)
             {
                 known.fired.insert(fired.inject, at);
-            } else if let Some(skipped) = event.decode::<Skipped>().ok() {
+            } else if let Some(skipped) = crate::events::decoded::<Skipped>(event) {
                 known.skipped.insert(skipped.inject);
-            } else if let Some(missed) = event.decode::<Missed>().ok() {
+            } else if let Some(missed) = crate::events::decoded::<Missed>(event) {
                 known.missed.insert(missed.inject);
                 known.called.extend(missed.contingency);
             }
