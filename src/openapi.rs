@@ -17,7 +17,7 @@ use crate::app::AppState;
 #[openapi(
     info(
         title = "borasen API",
-        description = "災害ボランティアセンター運営システム borasen の API。エラーは `{\"error\":{\"code\",\"message\",\"field\"}}`、`Accept-Language: ja` で日本語。",
+        description = "災害ボランティアセンター運営システム borasen の API。エラーは `{\"error\":{\"code\",\"message\",\"field\"}}`、`Accept-Language: ja` で日本語。書き込みに `Idempotency-Key`（英数字・`-`・`_` で8〜100文字）を付けると、再送しても一度だけ処理され、同じ応答が `Idempotent-Replayed: true` 付きで返る。/ A write sent with an `Idempotency-Key` (8–100 letters, digits, `-`, `_`) is applied once; a copy gets the first answer, marked `Idempotent-Replayed: true`.",
     ),
     components(schemas(crate::error::ErrorBody, crate::events::Event, AlreadyApplied)),
     tags(
@@ -56,7 +56,6 @@ pub fn render(mut doc: utoipa::openapi::OpenApi) -> String {
             operation.responses.responses.entry("default".to_string()).or_insert_with(|| error.clone().into());
         }
         for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
-            operation.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
             may_answer_already_applied(operation);
         }
     }
@@ -69,23 +68,10 @@ pub fn render(mut doc: utoipa::openapi::OpenApi) -> String {
     doc.to_pretty_json().expect("the OpenAPI document serialises")
 }
 
-/// Every write may carry an `Idempotency-Key` (see [`crate::idempotency`]).
-fn idempotency_key() -> utoipa::openapi::path::Parameter {
-    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    ParameterBuilder::new()
-        .name("Idempotency-Key")
-        .parameter_in(ParameterIn::Header)
-        .required(utoipa::openapi::Required::False)
-        .description(Some(
-            "再送しても一度だけ処理する / applied once: a copy gets the first answer, marked `Idempotent-Replayed: true`",
-        ))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[A-Za-z0-9_-]{8,100}$"))))
-        .build()
-}
-
-/// A keyed write that was applied but whose answer was lost (a crash between
-/// the two) is answered `200 {"already_applied": true}` on every copy.
+/// A write sent with an `Idempotency-Key` that was applied but whose answer was
+/// lost (a crash between the two) is answered `200 {"already_applied": true}`
+/// on every copy. (The header itself is described in the document's info, not
+/// as a parameter of each write: schemathesis would fuzz it on every write.)
 struct AlreadyApplied;
 
 impl utoipa::PartialSchema for AlreadyApplied {
