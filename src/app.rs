@@ -79,7 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(drill::http::router())
         .merge(openapi::router())
         .split_for_parts();
-    let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
+    let rendered = openapi::render(doc);
     let _ = state.openapi_json.set(rendered);
 
     Router::new()

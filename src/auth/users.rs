@@ -16,12 +16,14 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewUser {
     /// Login name: letters, digits, `.`, `_`, `-`; 1–32 characters.
+    #[schema(example = "tanaka", pattern = "^[A-Za-z0-9._-]{1,32}$")]
     pub username: String,
     /// Shown on screens, e.g. 「山田（受付）」. Defaults to the username.
     #[serde(default)]
     pub display_name: Option<String>,
     pub role: Role,
     /// At least 8 characters.
+    #[schema(example = "kasa-2026-ame", min_length = 8)]
     pub password: String,
 }
 

@@ -24,6 +24,7 @@ pub struct NewNotice {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NoticeForm {
     /// 1–500 characters.
+    #[schema(example = "13時から給水所が開きます", min_length = 1, max_length = 500)]
     pub text: String,
     /// Also show it on the public lobby screen (`/lobby`): heat and safety
     /// notices for the waiting area. Public: write nothing personal. Default false.

@@ -50,6 +50,7 @@ pub struct Today {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BoardCounts)]
 pub struct Counts {
     pub events: i64,
     pub users: i64,

@@ -18,6 +18,7 @@ use crate::i18n::Text;
 #[serde(default)]
 pub struct SuspendForm {
     /// Why: 大雨警報, 熱中症警戒アラート …
+    #[schema(required = true, example = "大雨警報")]
     pub reason: String,
 }
 

@@ -27,8 +27,10 @@ use crate::zones::ZoneIndex;
 #[serde(default)]
 pub struct ReturnForm {
     /// The team's version, as read.
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
     /// `done` 完了, `continue` 継続, `cancelled` 中止
+    #[schema(required = true, value_type = Outcome)]
     pub outcome: Option<Outcome>,
     /// 作業時間 in minutes (default: from departure until now).
     pub minutes: Option<i64>,

@@ -35,6 +35,7 @@ pub struct TeamForm {
     pub headcount: Option<i64>,
     /// リーダー (one of the members; added if missing).
     pub leader_id: Option<i64>,
+    #[schema(required = true, min_items = 1)]
     pub member_ids: Vec<i64>,
     /// 車両 (軽トラ …)
     pub vehicle: Option<String>,

@@ -96,6 +96,7 @@ pub struct WaitingVolunteer {
 
 /// One proposed team.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = TeamSuggestion)]
 pub struct Suggestion {
     pub need_id: i64,
     /// The leader first, then the others in the order they were chosen.

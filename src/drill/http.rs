@@ -180,6 +180,7 @@ async fn skip(
 pub struct ObservationForm {
     /// The objective it concerns; none for a general observation.
     pub objective: Option<String>,
+    #[schema(example = "受付の列が20分以上伸びた")]
     pub text: String,
 }
 
@@ -284,6 +285,7 @@ async fn scenarios(State(state): State<AppState>, _who: TrainerUser) -> Result<J
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewDrillForm {
     /// A scenario file of the folder: `earthquake-day1.toml`.
+    #[schema(example = "earthquake-day1.toml")]
     pub file: String,
 }
 

@@ -14,12 +14,40 @@ use super::scenario::{Inject, InjectKind, Section};
 use super::schedule;
 use crate::clock::stamp;
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// `{"drill": false}` on a live server; `drill: true` and the run on a drill
+/// server. Its schema is written out below: the derived one would allow a run
+/// beside `false`.
+#[derive(Debug, Serialize)]
 pub struct DrillView {
     /// `false` on a live server, and nothing else is said.
     pub drill: bool,
     #[serde(flatten)]
     pub run: Option<RunView>,
+}
+
+impl utoipa::PartialSchema for DrillView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::ToSchema;
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let drill = |on: bool| {
+            ObjectBuilder::new()
+                .property("drill", ObjectBuilder::new().schema_type(Type::Boolean).enum_values(Some([on])))
+                .required("drill")
+        };
+        OneOfBuilder::new()
+            .item(drill(false).description(Some("A live server: nothing else is said.")))
+            .item(AllOfBuilder::new().item(utoipa::openapi::Ref::from_schema_name(RunView::name())).item(drill(true)))
+            .description(Some("`{\"drill\": false}` on a live server; on a drill server `drill: true` with the run."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DrillView {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema;
+        schemas.push((RunView::name().into(), RunView::schema()));
+        <RunView as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

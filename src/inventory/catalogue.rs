@@ -28,10 +28,14 @@ pub const MAX_QTY: i64 = 1_000_000;
 #[serde(default, deny_unknown_fields)]
 pub struct ItemForm {
     /// 剣スコップ
+    #[schema(required = true, example = "バケツ")]
     pub name: String,
+    #[schema(required = true, value_type = ItemKind)]
     pub kind: Option<ItemKind>,
     /// 本, 台, 枚, 双 …
+    #[schema(required = true, example = "本")]
     pub unit: String,
+    #[schema(required = true, value_type = Source)]
     pub source: Option<Source>,
     /// Required for borrowed and rented items: whom they go back to.
     pub owner: Option<String>,
@@ -40,7 +44,8 @@ pub struct ItemForm {
     /// An `item.low_stock` event fires when stock on hand falls below it.
     pub low_stock_threshold: i64,
     /// On creation only: the stock received with it.
-    #[serde(skip_serializing)]
+    #[serde(skip_serializing_if = "crate::openapi::never")]
+    #[schema(write_only)]
     pub initial_stock: i64,
 }
 
@@ -213,6 +218,7 @@ pub async fn create(db: &Db, clock: &Clock, actor: &Actor, form: ItemForm) -> Re
 #[serde(default)]
 pub struct ItemPatch {
     /// The version read; a stale one is refused with 409 `stale_version`.
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
     /// Any field of the item form but `initial_stock` (`null` clears `owner` or `code`).
     #[serde(flatten)]

@@ -107,6 +107,7 @@ async fn record<P: EventPayload>(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReceiveForm {
+    #[schema(required = true, minimum = 1)]
     pub qty: i64,
     /// Where from: 「社協から追加」「寄付（〇〇商店）」
     pub note: Option<String>,
@@ -132,8 +133,10 @@ pub async fn receive(db: &Db, clock: &Clock, actor: &Actor, id: i64, form: Recei
 #[serde(default, deny_unknown_fields)]
 pub struct AdjustForm {
     /// How many were counted at the center (not those out with teams).
+    #[schema(required = true, value_type = i64, minimum = 0)]
     pub counted: Option<i64>,
     /// Why the count differs, or who counted: required.
+    #[schema(required = true)]
     pub reason: String,
 }
 
@@ -180,8 +183,11 @@ impl WriteOffKind {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct WriteOffForm {
+    #[schema(required = true, minimum = 1)]
     pub qty: i64,
+    #[schema(required = true, value_type = WriteOffKind)]
     pub kind: Option<WriteOffKind>,
+    #[schema(required = true)]
     pub reason: String,
 }
 

@@ -14,6 +14,7 @@ pub enum ItemKind {
 /// Where the center got it. Borrowed and rented things go back to their owner
 /// when the center closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ItemSource)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// 購入

@@ -25,6 +25,7 @@ use crate::zones::ZoneIndex;
 #[serde(default)]
 pub struct NeedPatch {
     /// The version read; a stale one is refused with 409.
+    #[schema(required = true, value_type = i64)]
     pub version: Option<i64>,
     /// Move to this status.
     pub status: Option<Status>,

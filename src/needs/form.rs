@@ -10,22 +10,26 @@ use crate::fields::{clean_line, invalid, optional, optional_text, phone_number, 
 use crate::reception::normalize::{is_katakana, katakana};
 use crate::zones::address;
 
-/// Fields are optional in the type so a missing one is reported like an empty
-/// one: 422 with its name.
+/// ニーズ受付票 / a need card. `required` lists what the server needs; a
+/// missing field is refused like an empty one, 422 naming it (so the type
+/// gives every field a default).
 #[derive(Debug, Default, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NeedForm {
     /// 受付方法: `phone` 電話, `counter` 窓口, `visit` 訪問, `posting` ポスティング
+    #[schema(required = true, value_type = ReceivedVia)]
     pub received_via: Option<ReceivedVia>,
     /// When the household asked (RFC 3339), for cards written on paper first; default now.
     pub received_at: Option<String>,
     /// 依頼者氏名
+    #[schema(required = true, example = "佐藤 一郎")]
     pub requester_name: String,
     /// フリガナ (katakana; hiragana is accepted and converted)
     pub requester_furigana: String,
     /// 電話番号 (required for requests by phone)
     pub phone: String,
     /// 住所, free text as told
+    #[schema(required = true, example = "宮城県石巻市中央1-2-3")]
     pub address: String,
     /// 町丁目
     pub town: String,
@@ -43,8 +47,10 @@ pub struct NeedForm {
     /// 被害状況
     pub damage: Vec<Damage>,
     /// 作業内容, at least one
+    #[schema(required = true, min_items = 1)]
     pub categories: Vec<Category>,
     /// 必要人数
+    #[schema(required = true, value_type = i64, minimum = 1, maximum = 200, example = 3)]
     pub people_needed: Option<i64>,
     /// 見込み日数 (default 1)
     pub days_estimated: Option<i64>,
@@ -59,13 +65,16 @@ pub struct NeedForm {
     /// 備考
     pub notes: String,
     /// Intake only: save although likely duplicates were shown.
-    #[serde(skip_serializing)]
+    #[serde(skip_serializing_if = "crate::openapi::never")]
+    #[schema(write_only)]
     pub force_new: bool,
     /// Intake only: this call repeats that need (`N-0012`): saved as 取消, linked to it.
-    #[serde(skip_serializing)]
+    #[serde(skip_serializing_if = "crate::openapi::never")]
+    #[schema(write_only)]
     pub duplicate_of: Option<String>,
     /// Drills only: the call slip (inject number) this card was written from.
-    #[serde(skip_serializing)]
+    #[serde(skip_serializing_if = "crate::openapi::never")]
+    #[schema(write_only)]
     pub drill_call: Option<u32>,
 }
 

@@ -103,11 +103,53 @@ impl ListQuery {
 }
 
 /// Whole cards for coordinators, summaries for everybody else.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize)]
 #[serde(untagged)]
 enum NeedList {
     Cards(Vec<Need>),
     Summaries(Vec<NeedSummary>),
+}
+
+/// `anyOf`, not `oneOf`: an empty list is a list of either kind.
+impl utoipa::PartialSchema for NeedList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder};
+        let list = |name: &str| ArrayBuilder::new().items(utoipa::openapi::Ref::from_schema_name(name));
+        AnyOfBuilder::new()
+            .item(list("Need"))
+            .item(list("NeedSummary"))
+            .description(Some("Whole cards for coordinators, summaries for everybody else."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for NeedList {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema;
+        Need::schemas(schemas);
+        NeedSummary::schemas(schemas);
+        schemas.push((Need::name().into(), Need::schema()));
+        schemas.push((NeedSummary::name().into(), NeedSummary::schema()));
+    }
+}
+
+/// One need as the caller may see it: [`Need`] or [`NeedSummary`] (a card
+/// also has every field of a summary, so `anyOf`).
+struct NeedOrSummary;
+
+impl utoipa::PartialSchema for NeedOrSummary {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::any_of(
+            &["Need", "NeedSummary"],
+            "The whole card for coordinators, a summary for everybody else.",
+        )
+    }
+}
+
+impl utoipa::ToSchema for NeedOrSummary {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        NeedList::schemas(schemas);
+    }
 }
 
 /// Needs by priority (1 first), then oldest first. `X-Total-Count` gives the
@@ -139,7 +181,7 @@ fn not_found() -> AppError {
 
 /// One need: the whole card for coordinators, a summary for everybody else.
 #[utoipa::path(get, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)),
-    responses((status = 200, body = Need), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = NeedOrSummary), (status = 404, body = ErrorBody)))]
 async fn get_need(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -110,6 +110,7 @@ impl MapState {
 
 /// 受付方法
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = "counter")]
 #[serde(rename_all = "snake_case")]
 pub enum ReceivedVia {
     /// 電話

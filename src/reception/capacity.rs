@@ -15,6 +15,7 @@ use crate::i18n::Text;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CapacityInput {
     /// People the center can take that day; 0 closes pre-registration.
+    #[schema(example = 120, minimum = 0)]
     pub capacity: i64,
 }
 

@@ -28,6 +28,7 @@ pub struct CheckInInput {
     /// Said aloud or read from paper: `V-0012`.
     pub volunteer_no: Option<String>,
     /// 体調確認: the volunteer says they are fit to work today. Required.
+    #[schema(required = true, example = true)]
     pub health_ok: bool,
     pub health_note: Option<String>,
     /// Today's insurance; defaults to what the volunteer registered.
@@ -45,6 +46,7 @@ pub struct CheckInInput {
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct InsuranceInput {
+    #[schema(required = true, value_type = DayInsurance)]
     pub insurance: Option<DayInsurance>,
     pub insurance_plan: Option<String>,
     pub insurance_fee_yen: Option<i64>,

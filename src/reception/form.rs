@@ -10,26 +10,34 @@ use super::normalize::{is_katakana, katakana, search_key};
 use crate::error::AppError;
 use crate::fields::{invalid, optional, phone_number, required};
 
-/// Fields are optional in the type so a missing one is reported like an empty
-/// one: 422 with its name.
+/// ボランティア受付票 / a volunteer registration. `required` lists what the server needs; a
+/// missing field is refused like an empty one, 422 naming it (so the type
+/// gives every field a default).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RegistrationForm {
     /// 氏名
+    #[schema(required = true, example = "山田 太郎")]
     pub name: String,
     /// フリガナ (katakana; hiragana is accepted and converted)
+    #[schema(required = true, example = "ヤマダ タロウ")]
     pub furigana: String,
     /// 生年月日, `YYYY-MM-DD`
+    #[schema(required = true, value_type = chrono::NaiveDate, example = "1990-04-01")]
     pub birth_date: String,
     pub gender: Option<Gender>,
     /// 電話番号, any common form (`090-1234-5678`, full-width, `+81 …`)
+    #[schema(required = true, example = "090-1234-5678")]
     pub phone: String,
     pub email: Option<String>,
     /// 住所 (prefecture and city are enough)
+    #[schema(required = true, example = "宮城県石巻市")]
     pub address: String,
     /// 緊急連絡先の氏名
+    #[schema(required = true, example = "山田 花子")]
     pub emergency_name: String,
     /// 緊急連絡先の電話番号
+    #[schema(required = true, example = "090-8765-4321")]
     pub emergency_phone: String,
     /// `individual` (default) or `group`
     pub kind: Option<VolunteerKind>,
@@ -44,16 +52,45 @@ pub struct RegistrationForm {
     /// 車両 (軽トラ …)
     pub vehicle: Option<String>,
     /// `enrolled` (加入済) or `none` (未加入)
+    #[schema(required = true, value_type = Insurance)]
     pub insurance: Option<Insurance>,
     /// 活動回数: earlier disaster volunteering
     pub experience_count: Option<i64>,
     /// 参加希望日, `YYYY-MM-DD` (pre-registration: at least one)
+    #[schema(value_type = Vec<chrono::NaiveDate>)]
     pub preferred_dates: Vec<String>,
     /// 保護者同意, for volunteers under 18
     pub guardian_consent: bool,
     pub guardian_name: Option<String>,
     /// Register even though a volunteer with this phone and name exists.
     pub force_new: bool,
+}
+
+/// The public form (`POST /api/public/registrations`): a [`RegistrationForm`]
+/// with at least one date; reception's walk-in form needs none.
+pub struct PublicRegistrationForm;
+
+impl utoipa::PartialSchema for PublicRegistrationForm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AllOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let date =
+            ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+        let dates = ArrayBuilder::new().items(date).min_items(Some(1));
+        let with_dates = ObjectBuilder::new().property("preferred_dates", dates).required("preferred_dates");
+        AllOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name("RegistrationForm"))
+            .item(with_dates)
+            .description(Some("The registration form with at least one preferred date."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PublicRegistrationForm {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema;
+        schemas.push((RegistrationForm::name().into(), RegistrationForm::schema()));
+        RegistrationForm::schemas(schemas);
+    }
 }
 
 /// Who is registering: the volunteer on the public form, or reception staff.

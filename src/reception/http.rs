@@ -52,7 +52,7 @@ fn volunteer_not_found() -> AppError {
 }
 
 /// 事前登録 (public, no login; limited per client address).
-#[utoipa::path(post, path = "/api/public/registrations", tag = "reception", request_body = RegistrationForm,
+#[utoipa::path(post, path = "/api/public/registrations", tag = "reception", request_body = super::form::PublicRegistrationForm,
     responses((status = 201, body = PublicReceipt), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody)))]
 async fn pre_register(

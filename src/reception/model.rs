@@ -45,6 +45,7 @@ pub enum Gender {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = RegistrationSource)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// 事前登録, by the volunteer on the public form.

@@ -564,6 +564,7 @@ pub async fn import(
 
 /// Where a suggestion's zone came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = AddressZoneSource)]
 #[serde(rename_all = "lowercase")]
 pub enum ZoneSource {
     /// The block's position is inside the zone.
@@ -574,6 +575,7 @@ pub enum ZoneSource {
 
 /// A place the typed address may mean.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = AddressSuggestion)]
 pub struct Suggestion {
     /// A block as the table writes it, or (no block matched, a town did) the text as typed.
     pub address: String,

@@ -117,6 +117,7 @@ async fn suggest(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AddressCounts)]
 struct Counts {
     /// Blocks of the 位置参照情報
     points: i64,

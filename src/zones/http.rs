@@ -23,8 +23,56 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(zones)).merge(import).routes(routes!(locate))
 }
 
+/// The answer of `GET /api/zones`, built with `json!`: a GeoJSON
+/// FeatureCollection whose features carry the zone's name, code and colour.
+struct ZoneCollection;
+
+impl utoipa::PartialSchema for ZoneCollection {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let named = |name: &str| text().enum_values(Some([name]));
+        let properties = ObjectBuilder::new()
+            .property("name", text())
+            .property("code", ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])))
+            .property("color", ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])))
+            .required("name");
+        let feature = ObjectBuilder::new()
+            .property("type", named("Feature"))
+            .property("properties", properties)
+            .property("geometry", ObjectBuilder::new().schema_type(Type::Object))
+            .required("type")
+            .required("properties")
+            .required("geometry");
+        ObjectBuilder::new()
+            .property("type", named("FeatureCollection"))
+            .property("features", ArrayBuilder::new().items(feature))
+            .required("type")
+            .required("features")
+            .description(Some("GeoJSON FeatureCollection: one feature per zone."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ZoneCollection {}
+
+/// The answer of `POST /api/zones/import`, built with `json!`.
+struct ZonesImported;
+
+impl utoipa::PartialSchema for ZonesImported {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .property("imported", ObjectBuilder::new().schema_type(Type::Integer).description(Some("zones imported")))
+            .required("imported")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ZonesImported {}
+
 /// The zones as a GeoJSON FeatureCollection.
-#[utoipa::path(get, path = "/api/zones", tag = "zones", responses((status = 200, description = "GeoJSON FeatureCollection")))]
+#[utoipa::path(get, path = "/api/zones", tag = "zones", responses((status = 200, body = ZoneCollection)))]
 async fn zones(State(state): State<AppState>, _who: CurrentUser) -> Json<Value> {
     let index = state.zones.current();
     let features: Vec<Value> = index
@@ -52,7 +100,7 @@ struct ImportParams {
 /// needs or teams out is a 409 `zones_in_use` naming each, unless `?confirm=true`.
 #[utoipa::path(post, path = "/api/zones/import", tag = "zones", params(ImportParams),
     request_body(content = String, content_type = "application/geo+json"),
-    responses((status = 200, description = "how many zones were imported"), (status = 409, body = ErrorBody),
+    responses((status = 200, body = ZonesImported, description = "how many zones were imported"), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn import_zones(
     State(state): State<AppState>,

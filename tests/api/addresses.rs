@@ -5,6 +5,7 @@
 use reqwest::header::COOKIE;
 use serde_json::Value;
 
+use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, spawn_app_in, spawn_app_with};
 
 const SAMPLE: &str = include_str!("../../maps/demo-kanazawa-addresses.csv");
@@ -44,6 +45,8 @@ async fn import(session: &Session, app: &TestApp, query: &str, body: impl Into<r
         .send()
         .await
         .unwrap()
+        .checked("POST", "/api/addresses/import", app)
+        .await
 }
 
 async fn suggest(session: &Session, app: &TestApp, typed: &str) -> Value {

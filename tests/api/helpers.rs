@@ -14,6 +14,8 @@ use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use crate::contract::checked;
+
 pub const ADMIN_PASSWORD: &str = "admin-pass-2026";
 
 pub struct TestApp {
@@ -107,6 +109,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
+        let response = checked(&self.url(""), "POST", "/api/session", response).await;
         assert_eq!(response.status(), 200, "login of {username}");
         let cookie = response.headers().get(SET_COOKIE).unwrap().to_str().unwrap().to_string();
         cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
@@ -158,20 +161,59 @@ impl Session {
         format!("borasen_session={}", self.token)
     }
 
+    // Every answer is checked against the OpenAPI document (see `contract`).
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap()
+        let response =
+            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap();
+        checked(&self.base, "GET", path, response).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).json(body).send().await.unwrap()
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie())
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        checked(&self.base, "POST", path, response).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.http.patch(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).json(body).send().await.unwrap()
+        let response = self
+            .http
+            .patch(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie())
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        checked(&self.base, "PATCH", path, response).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
+        let response = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie())
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        checked(&self.base, "PUT", path, response).await
+    }
+
+    /// `http://address`, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     pub async fn delete(&self, path: &str) -> reqwest::Response {
-        self.http.delete(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap()
+        let response =
+            self.http.delete(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap();
+        checked(&self.base, "DELETE", path, response).await
     }
 }
 

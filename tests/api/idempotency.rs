@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_in};
 
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
@@ -46,6 +47,8 @@ async fn post_keyed(desk: &Session, app: &TestApp, path: &str, key: &str, body: 
         .send()
         .await
         .unwrap()
+        .checked("POST", path, app)
+        .await
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
 
 /// 2026-07-12 is a Sunday, 08:00 at the center.
@@ -37,6 +38,8 @@ async fn public_register(app: &TestApp, body: &Value) -> reqwest::Response {
         .send()
         .await
         .unwrap()
+        .checked("POST", "/api/public/registrations", app)
+        .await
 }
 
 async fn walk_in(desk: &Session, body: &Value) -> Value {

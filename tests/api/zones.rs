@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::contract::Checked;
 use crate::dispatch::{center, need, volunteer};
 use crate::helpers::{Session, TestApp, spawn_app_with};
 
@@ -187,6 +188,8 @@ async fn import(admin: &Session, app: &TestApp, query: &str, body: String) -> re
         .send()
         .await
         .unwrap()
+        .checked("POST", "/api/zones/import", app)
+        .await
 }
 
 async fn zone_names(admin: &Session) -> Vec<String> {
