@@ -15,7 +15,7 @@
       const answer = await Borasen.api("POST", "/api/drill/plan", payload);
       button.disabled = false;
       if (answer.ok) { location.reload(); return; }
-      error.textContent = (answer.body.error && answer.body.error.message) || "保存できませんでした。";
+      error.textContent = (answer.body.error && answer.body.error.message) || Borasen.t("aar.could_not_save");
       error.hidden = false;
     });
   });

@@ -1,7 +1,6 @@
-// borasen board: load the snapshot, then follow /ws/board from its seq.
-// On a dropped connection (a tablet that slept, a flaky access point) reconnect
-// with exponential backoff and jitter, resuming from the last seq applied, so
-// the board never misses or repeats an event.
+// borasen board: draws the snapshot, then follows /ws/board from its seq through
+// the shared follower (`Borasen.follow` in common.js: backoff with jitter,
+// resuming from the last seq applied), so the board never misses or repeats an event.
 "use strict";
 (function () {
   const root = document.getElementById("board");
@@ -11,7 +10,6 @@
   const linkState = document.getElementById("link-state");
   const FEED_MAX = 200;
   let lastSeq = 0;
-  let attempt = 0;
 
   function setLink(live) {
     linkState.textContent = live ? root.dataset.live : root.dataset.reconnecting;
@@ -34,21 +32,21 @@
 
   const ja = root.dataset.lang !== "en";
   const STATUS = ja
-    ? { received: "受付", surveying: "調査中", waiting: "待機", active: "活動中", continuing: "継続", done: "完了", cancelled: "取消" }
+    ? { received: Borasen.t("board.received"), surveying: Borasen.t("board.surveying"), waiting: Borasen.t("board.waiting"), active: Borasen.t("board.active"), continuing: Borasen.t("board.continuing"), done: Borasen.t("board.done"), cancelled: Borasen.t("board.cancelled") }
     : { received: "received", surveying: "surveying", waiting: "waiting", active: "team on site", continuing: "continuing", done: "done", cancelled: "cancelled" };
   const TONE = { received: "pending", surveying: "pending", waiting: "pending", continuing: "pending", active: "in_progress", done: "done" };
-  const OUTCOME = ja ? { done: "完了", continue: "継続", cancelled: "中止" } : { done: "done", continue: "continue", cancelled: "abandoned" };
-  const PEOPLE = ja ? "名" : " people";
+  const OUTCOME = ja ? { done: Borasen.t("board.done"), continue: Borasen.t("board.continuing"), cancelled: Borasen.t("board.stopped") } : { done: "done", continue: "continue", cancelled: "abandoned" };
+  const PEOPLE = ja ? Borasen.t("board.people") : " people";
 
   // The feed in plain words: "10:42 T-014 出発（N-0031、4名）". Unknown kinds show as they are.
   const LABELS = ja ? {
-    "auth.login": "ログイン", "auth.logout": "ログアウト", "user.created": "利用者の追加",
-    "zones.imported": "地区の取り込み", "addresses.imported": "住所表の取り込み", "item.added": "資機材の登録",
-    "need.updated": "ニーズの更新", "need.surveyed": "現地調査の記録", "need.reopened": "ニーズの再開",
-    "volunteer.registered": "ボランティア登録", "volunteer.checked_in": "受付", "volunteer.checked_out": "退所",
-    "items.lent": "資機材の貸出", "items.returned": "資機材の返却", "item.low_stock": "在庫が少なくなりました",
-    "item.received": "資機材の入庫", "item.adjusted": "棚卸", "item.written_off": "資機材の除却",
-    "team.overdue": "帰着期限を超過", "incident.reported": "けが・事故の報告", "center.resumed": "活動再開",
+    "auth.login": Borasen.t("board.log_in"), "auth.logout": Borasen.t("board.log_out"), "user.created": Borasen.t("board.user_added"),
+    "zones.imported": Borasen.t("board.zones_imported"), "addresses.imported": Borasen.t("board.address_table_imported"), "item.added": Borasen.t("board.equipment_added"),
+    "need.updated": Borasen.t("board.need_updated"), "need.surveyed": Borasen.t("board.survey_recorded"), "need.reopened": Borasen.t("board.need_reopened"),
+    "volunteer.registered": Borasen.t("board.volunteer_registered"), "volunteer.checked_in": Borasen.t("board.received"), "volunteer.checked_out": Borasen.t("board.left"),
+    "items.lent": Borasen.t("board.equipment_lent"), "items.returned": Borasen.t("board.equipment_returned"), "item.low_stock": Borasen.t("board.stock_running_low"),
+    "item.received": Borasen.t("board.equipment_received"), "item.adjusted": Borasen.t("board.stocktake"), "item.written_off": Borasen.t("board.equipment_written_off"),
+    "team.overdue": Borasen.t("board.past_due_back"), "incident.reported": Borasen.t("board.injury_or_accident_reported"), "center.resumed": Borasen.t("board.activities_resumed"),
   } : {
     "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
     "zones.imported": "zones imported", "addresses.imported": "addresses imported", "item.added": "equipment added",
@@ -64,17 +62,17 @@
     const who = e.subject ? e.subject + " " : "";
     switch (e.kind) {
       case "team.dispatched":
-        return who + (ja ? "出発（" : "left (") + (d.need_no || d.zone || "") + (ja ? "、" : ", ") + d.headcount + PEOPLE + (ja ? "）" : ")");
+        return who + (ja ? Borasen.t("board.out") : "left (") + (d.need_no || d.zone || "") + (ja ? Borasen.t("board.comma") : ", ") + d.headcount + PEOPLE + (ja ? Borasen.t("board.paren_close") : ")");
       case "team.returned":
-        return who + (ja ? "帰着（" : "back (") + (OUTCOME[d.outcome] || d.outcome) + (ja ? "、" : ", ") + d.minutes + (ja ? "分）" : " min)");
+        return who + (ja ? Borasen.t("board.back") : "back (") + (OUTCOME[d.outcome] || d.outcome) + (ja ? Borasen.t("board.comma") : ", ") + d.minutes + (ja ? Borasen.t("board.min") : " min)");
       case "need.received":
-        return who + (ja ? "ニーズ受付（" : "need received (") + (d.zone || (ja ? "地区不明" : "zone unknown")) + (ja ? "）" : ")");
+        return who + (ja ? Borasen.t("board.need_received") : "need received (") + (d.zone || (ja ? Borasen.t("board.zone_unknown") : "zone unknown")) + (ja ? Borasen.t("board.paren_close") : ")");
       case "need.status_changed":
-        return who + (STATUS[d.status] || d.status) + (d.team_no ? "（" + d.team_no + "）" : "");
+        return who + (STATUS[d.status] || d.status) + (d.team_no ? Borasen.t("board.paren_open") + d.team_no + Borasen.t("board.paren_close") : "");
       case "center.suspended":
-        return (ja ? "活動中止（" : "activities suspended (") + d.reason + (ja ? "）" : ")");
+        return (ja ? Borasen.t("board.activities_suspended") : "activities suspended (") + d.reason + (ja ? Borasen.t("board.paren_close") : ")");
       case "board.notice_posted":
-        return (ja ? "お知らせ：" : "notice: ") + d.text;
+        return (ja ? Borasen.t("board.notice") : "notice: ") + d.text;
       default:
         return who + (LABELS[e.kind] || e.kind);
     }
@@ -111,15 +109,15 @@
     const alert = function (text) { const li = document.createElement("li"); li.className = "alert"; li.textContent = text; alerts.appendChild(li); };
     if (snapshot.center.suspended) alert(document.getElementById("suspended").textContent);
     if (snapshot.teams.overdue.length) alert(root.dataset.overdue + ": " + snapshot.teams.overdue.join(" "));
-    if (snapshot.today.injuries) alert((ja ? "けが・事故 " : "injuries ") + snapshot.today.injuries);
+    if (snapshot.today.injuries) alert((ja ? Borasen.t("board.injuries_or_accidents") : "injuries ") + snapshot.today.injuries);
     if (snapshot.today.equipment_lost + snapshot.today.equipment_damaged) {
-      alert((ja ? "資機材の紛失 " : "equipment lost ") + snapshot.today.equipment_lost + (ja ? "・破損 " : ", damaged ") + snapshot.today.equipment_damaged);
+      alert((ja ? Borasen.t("board.equipment_lost") : "equipment lost ") + snapshot.today.equipment_lost + (ja ? Borasen.t("board.damaged") : ", damaged ") + snapshot.today.equipment_damaged);
     }
     const low = document.getElementById("low-stock");
     low.textContent = "";
     snapshot.low_stock.forEach(function (item) {
       const li = document.createElement("li");
-      li.textContent = item.name + " " + item.stock + item.unit + (ja ? "（下限 " : " (threshold ") + item.threshold + (ja ? "）" : ")");
+      li.textContent = item.name + " " + item.stock + item.unit + (ja ? Borasen.t("board.minimum") : " (threshold ") + item.threshold + (ja ? Borasen.t("board.paren_close") : ")");
       low.appendChild(li);
     });
   }
@@ -145,7 +143,7 @@
   }
 
   async function loadChart() {
-    const response = await fetch("/api/board/chart.svg");
+    const response = await fetch("/api/board/chart.svg", { headers: { "Accept-Language": root.dataset.lang } });
     if (response.ok) document.getElementById("chart").innerHTML = await response.text();
   }
 
@@ -170,9 +168,9 @@
       const where = t.need_no ? t.need_no + " " + (t.zone || "") : (t.zone || "");
       const out = minutesBetween(t.departed_at, now);
       const left = minutesBetween(now, t.return_by);
-      li.textContent = t.team_no + "　" + where + "　" + t.headcount + PEOPLE + "　" +
-        (ja ? "出発から" + out + "分　帰着期限 " : out + " min out, due ") + t.return_by.slice(11, 16) +
-        (t.overdue ? "　" + root.dataset.overdue : (ja ? "（あと" + left + "分）" : " (" + left + " min left)"));
+      li.textContent = t.team_no + Borasen.t("board.space") + where + Borasen.t("board.space") + t.headcount + PEOPLE + Borasen.t("board.space") +
+        (ja ? Borasen.t("board.out_for") + out + Borasen.t("board.min_due_back") : out + " min out, due ") + t.return_by.slice(11, 16) +
+        (t.overdue ? Borasen.t("board.space") + root.dataset.overdue : (ja ? Borasen.t("board.left_open") + left + Borasen.t("board.min") : " (" + left + " min left)"));
       list.appendChild(li);
     }
   }
@@ -193,11 +191,9 @@
     addLine(feed, event.at, describe(event), FEED_MAX);
   }
 
-  async function loadSnapshot() {
-    const response = await fetch("/api/board", { headers: { "Accept-Language": root.dataset.lang } });
-    if (response.status === 401) { location.href = "/login"; return false; }
-    if (!response.ok) throw new Error("snapshot " + response.status);
-    const snapshot = await response.json();
+  // The snapshot the shared follower (`Borasen.follow`) took: drawn whole, and
+  // again after a reset (close code 4000); events after its seq come through `apply`.
+  function drawSnapshot(snapshot) {
     notices.textContent = "";
     for (const n of snapshot.notices.slice().reverse()) addLine(notices, n.posted_at, n.text, 20);
     lastSeq = snapshot.seq;
@@ -206,23 +202,6 @@
     loadTeams();
     loadMap();
     loadChart();
-    return true;
-  }
-
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
-    socket.onopen = function () { attempt = 0; setLink(true); };
-    socket.onmessage = function (message) { apply(JSON.parse(message.data)); };
-    socket.onclose = function (closed) {
-      setLink(false);
-      if (closed.code === 4001) { location.href = "/login"; return; } // session ended
-      attempt += 1;
-      const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
-      // 4000: our seq is ahead of the server's log (a restored backup): start over from a snapshot.
-      const next = closed.code === 4000 ? function () { loadSnapshot().then(connect, connect); } : connect;
-      setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
-    };
   }
 
   const form = document.getElementById("notice-form");
@@ -245,6 +224,6 @@
     }
   });
 
-  setLink(false);
-  loadSnapshot().then(function (ok) { if (ok) connect(); }).catch(function () { setTimeout(function () { location.reload(); }, 5000); });
+  Borasen.follow({ onEvent: apply, onLink: setLink, ready: drawSnapshot, onReset: drawSnapshot })
+    .catch(function () { setTimeout(function () { location.reload(); }, 5000); });
 })();

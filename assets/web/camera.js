@@ -24,7 +24,7 @@
   const SAME_CODE_MS = 3000;
   const DECODER_TIMEOUT_MS = 30000;
   const DEVICE_KEY = "borasen-camera-device";
-  const SCANNERS = "USB・BluetoothのQRコードリーダーか、番号の入力でも読み取れます。";
+  const SCANNERS = Borasen.t("camera.a_usb_or_bluetooth_qr");
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -87,14 +87,14 @@
     return "desktop";
   }
   const ALLOW = {
-    ios: "iPad・iPhone：アドレスバーの「ぁあ」（aA）→「Webサイトの設定」→「カメラ」を「許可」にしてください。" +
-      "または 設定アプリ →「Safari」→「カメラ」を「許可」に（Chromeなら 設定 →「Chrome」→「カメラ」をオン）。",
-    android: "Android（Chrome）：アドレスバー左のアイコン（鍵・調整アイコン）→「権限」→「カメラ」を「許可」にしてください。" +
-      "出てこないときは 端末の 設定 →「アプリ」→「Chrome」→「権限」→「カメラ」を許可に。",
-    firefox: "Firefox：アドレスバー左の権限アイコン（カメラに斜線）を押して、カメラの「ブロック」を解除してください。",
-    "mac-safari": "Safari（Mac）：メニュー「Safari」→「設定」→「Webサイト」→「カメラ」で、このサイトを「許可」にしてください。",
-    desktop: "Chrome・Edge（パソコン）：アドレスバー左の鍵（サイト情報）アイコン →「カメラ」を「許可」にしてください。" +
-      "Windowsでは 設定 →「プライバシーとセキュリティ」→「カメラ」で、カメラへのアクセスとブラウザーへの許可がオンかも確かめてください。",
+    ios: Borasen.t("camera.ipad_iphone_in_the_address") +
+      Borasen.t("camera.or_in_the_settings_app"),
+    android: Borasen.t("camera.android_chrome_the_icon_left") +
+      Borasen.t("camera.if_it_is_not_there"),
+    firefox: Borasen.t("camera.firefox_press_the_permissions_icon"),
+    "mac-safari": Borasen.t("camera.safari_mac_menu_safari_settings"),
+    desktop: Borasen.t("camera.chrome_edge_computer_the_lock") +
+      Borasen.t("camera.on_windows_also_check_settings"),
   };
   function reasonOf(error) {
     const name = (error && error.name) || "";
@@ -109,33 +109,33 @@
     help.dataset.reason = reason;
     const add = function (text, className) { return help.appendChild(el("p", className || "", text)); };
     if (reason === "insecure") {
-      add("この接続ではカメラを使えません。", "camera-help-title");
-      add("ブラウザーは、安全な接続（https://）で開いたページにしかカメラを使わせません" +
-        (location.protocol === "http:" ? "（このページは http:// で開いています）" : "") +
-        "。この端末にセンターの証明書を入れて、https:// のアドレスで開き直してください。");
+      add(Borasen.t("camera.the_camera_cannot_be_used"), "camera-help-title");
+      add(Borasen.t("camera.browsers_let_only_pages_opened") +
+        (location.protocol === "http:" ? Borasen.t("camera.this_page_was_opened_over") : "") +
+        Borasen.t("camera.install_the_center_s_certificate"));
       const p = add("");
-      const link = el("a", "", "証明書の入れ方（設定のページ）");
+      const link = el("a", "", Borasen.t("camera.how_to_install_the_certificate"));
       link.href = "/setup";
       p.appendChild(link);
     } else if (reason === "denied") {
-      add("カメラの使用が許可されていません。", "camera-help-title");
+      add(Borasen.t("camera.camera_use_is_not_allowed"), "camera-help-title");
       add(ALLOW[platform()]);
-      add("そのあとページを再読み込みして、もう一度「カメラ」を押してください。");
+      add(Borasen.t("camera.then_reload_the_page_and"));
     } else if (reason === "none") {
-      add("この端末にカメラが見つかりません。", "camera-help-title");
-      add("カメラがつながっているか確かめてください。");
+      add(Borasen.t("camera.no_camera_found_on_this"), "camera-help-title");
+      add(Borasen.t("camera.check_that_a_camera_is"));
     } else if (reason === "busy") {
-      add("カメラを起動できません：ほかのアプリか別のタブがカメラを使っています。", "camera-help-title");
-      add("ビデオ会議やカメラのアプリ、ほかのタブを閉じてから、もう一度「カメラ」を押してください。");
+      add(Borasen.t("camera.the_camera_cannot_start_another"), "camera-help-title");
+      add(Borasen.t("camera.close_video_call_or_camera"));
     } else if (reason === "blocked") {
-      add("このブラウザーの設定（端末の管理設定）で、カメラが禁止されています。", "camera-help-title");
-      add("端末の管理者に確かめてください。");
+      add(Borasen.t("camera.the_camera_is_forbidden_by"), "camera-help-title");
+      add(Borasen.t("camera.ask_the_device_s_administrator"));
     } else if (reason === "decoder") {
-      add("QRコードを読み取る部品を読み込めませんでした。", "camera-help-title");
-      add("Wi-Fiの状態を確かめてから、もう一度「カメラ」を押してください。");
+      add(Borasen.t("camera.the_qr_code_reader_part"), "camera-help-title");
+      add(Borasen.t("camera.check_the_wi_fi_then"));
     } else {
-      add("カメラを起動できませんでした" + (error && error.name ? "（" + error.name + "）" : "") + "。", "camera-help-title");
-      add("もう一度「カメラ」を押してください。");
+      add(Borasen.t("camera.the_camera_could_not_start") + (error && error.name ? Borasen.t("camera.paren_open") + error.name + Borasen.t("camera.paren_close") : "") + Borasen.t("camera.period"), "camera-help-title");
+      add(Borasen.t("camera.press_camera_again"));
     }
     add(SCANNERS);
     help.hidden = false;
@@ -201,14 +201,14 @@
     const bar = el("div", "camera-bar");
     const status = el("p", "camera-status", "");
     status.setAttribute("role", "status");
-    const torch = el("button", "secondary camera-torch", "ライト");
+    const torch = el("button", "secondary camera-torch", Borasen.t("camera.light"));
     torch.type = "button";
     torch.hidden = true;
     torch.setAttribute("aria-pressed", "false");
-    const swap = el("button", "secondary camera-switch", "カメラ切替");
+    const swap = el("button", "secondary camera-switch", Borasen.t("camera.switch_camera"));
     swap.type = "button";
     swap.hidden = true;
-    const off = el("button", "secondary camera-stop", "停止");
+    const off = el("button", "secondary camera-stop", Borasen.t("camera.stop"));
     off.type = "button";
     bar.append(status, torch, swap, off);
     box.append(frame, bar);
@@ -224,7 +224,7 @@
       box.hidden = !on;
       video.hidden = !on;
       button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.textContent = on ? "カメラを止める" : label;
+      button.textContent = on ? Borasen.t("camera.stop_the_camera") : label;
       button.classList.toggle("camera-on", on);
     }
     function release() {
@@ -263,7 +263,7 @@
       const caps = track && track.getCapabilities ? track.getCapabilities() : {};
       torchOn = false;
       torch.setAttribute("aria-pressed", "false");
-      torch.textContent = "ライト";
+      torch.textContent = Borasen.t("camera.light");
       torch.hidden = !caps.torch;
       const devices = await navigator.mediaDevices.enumerateDevices().catch(function () { return []; });
       swap.hidden = devices.filter(function (d) { return d.kind === "videoinput"; }).length < 2;
@@ -280,7 +280,7 @@
       seen.clear();
       unlockAudio();
       show(true);
-      say("カメラを起動しています…");
+      say(Borasen.t("camera.starting_the_camera"));
       const detecting = makeDetector();
       detecting.catch(function () { /* reported below */ });
       let next;
@@ -296,7 +296,7 @@
       await attach(next);
       if (mine !== session) return;
       video.dataset.liveAt = String(Math.round(performance.now()));
-      say("QRコードを読み取る準備をしています…");
+      say(Borasen.t("camera.getting_ready_to_read_qr"));
       try {
         reader = await detecting;
       } catch (e) {
@@ -308,13 +308,13 @@
       if (mine !== session) return;
       video.dataset.decoder = reader.kind;
       video.dataset.readyAt = String(Math.round(performance.now()));
-      say("QRコードを枠の中に映してください");
+      say(Borasen.t("camera.hold_the_qr_code_inside"));
       scan(mine);
     }
 
     function confirm(code) {
       beep();
-      say("読み取り：" + (code.length > 40 ? code.slice(0, 40) + "…" : code));
+      say(Borasen.t("camera.read") + (code.length > 40 ? code.slice(0, 40) + "…" : code));
       frame.classList.remove("camera-hit");
       void frame.offsetWidth; // restart the flash
       frame.classList.add("camera-hit");
@@ -364,10 +364,10 @@
         await track.applyConstraints({ advanced: [{ torch: !torchOn }] });
         torchOn = !torchOn;
         torch.setAttribute("aria-pressed", torchOn ? "true" : "false");
-        torch.textContent = torchOn ? "ライトを消す" : "ライト";
+        torch.textContent = torchOn ? Borasen.t("camera.turn_the_light_off") : Borasen.t("camera.light");
       } catch (e) {
         torch.hidden = true;
-        say("この端末ではライトを使えません");
+        say(Borasen.t("camera.this_device_has_no_light"));
       }
     });
     swap.addEventListener("click", async function () {
@@ -379,14 +379,14 @@
       const current = track.getSettings().deviceId;
       const at = devices.findIndex(function (d) { return d.deviceId === current; });
       const target = devices[(at + 1) % devices.length].deviceId;
-      say("カメラを切り替えています…");
+      say(Borasen.t("camera.switching_cameras"));
       release(); // some tablets open one camera at a time
       try {
         const next = await open(target);
         if (mine !== session) { next.getTracks().forEach(function (t) { t.stop(); }); return; }
         remember(next.getVideoTracks()[0].getSettings().deviceId || target);
         await attach(next);
-        say("QRコードを枠の中に映してください");
+        say(Borasen.t("camera.hold_the_qr_code_inside"));
       } catch (e) {
         if (mine !== session) return;
         stop();

@@ -1,9 +1,38 @@
-// What every staff page's script shares: calling the JSON API (Japanese
-// errors; a lost session goes back to the login; every write carries an
+// What every page's script shares: the page's words (`Borasen.t`), calling the
+// JSON API (errors in the page's language; a lost session goes back to the login; every write carries an
 // Idempotency-Key; desk writes may wait in the offline queue of offline.js)
 // and making elements.
 "use strict";
 window.Borasen = (function () {
+  // The words of the page's language: the catalogue's `js.` keys, embedded by
+  // base.html as JSON. `%{name}` placeholders are filled from `values`.
+  let words = null;
+  function t(key, values) {
+    if (!words) {
+      const element = document.getElementById("borasen-words");
+      words = element ? JSON.parse(element.textContent) : {};
+    }
+    let text = Object.prototype.hasOwnProperty.call(words, key) ? words[key] : key;
+    if (values) {
+      text = text.replace(/%\{(\w+)\}/g, function (whole, name) {
+        return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+      });
+    }
+    return text;
+  }
+
+  // The words for a code the server sends (`prefix + code`), else the server's own label.
+  function label(prefix, code, fallback) {
+    const key = prefix + code;
+    const text = t(key);
+    return text === key ? (fallback || code) : text;
+  }
+
+  // The page's language, sent with every request so errors come back in it.
+  function lang() {
+    return document.documentElement.lang || "ja";
+  }
+
   // An Idempotency-Key: a random UUID. `crypto.randomUUID` exists only in secure
   // contexts (https, localhost); plain http on the center's LAN has
   // `crypto.getRandomValues` everywhere.
@@ -21,7 +50,7 @@ window.Borasen = (function () {
   // Rejects only when no answer came (network error, offline, or no answer
   // within `timeoutMs` when given).
   async function request(method, path, payload, key, timeoutMs) {
-    const headers = { "Content-Type": "application/json", "Accept-Language": "ja" };
+    const headers = { "Content-Type": "application/json", "Accept-Language": lang() };
     if (key) headers["Idempotency-Key"] = key;
     const abort = timeoutMs && window.AbortController ? new AbortController() : null;
     const timer = abort ? setTimeout(function () { abort.abort(); }, timeoutMs) : 0;
@@ -46,7 +75,7 @@ window.Borasen = (function () {
     };
   }
 
-  const OFFLINE_MESSAGE = "通信できません。Wi-Fiがつながってから、もう一度操作してください。";
+  const OFFLINE_MESSAGE = t("common.no_connection_once_the_wi");
   function noAnswer(message) {
     return { ok: false, status: 0, offline: true, body: { error: { code: "offline", message: message || OFFLINE_MESSAGE, field: null } } };
   }
@@ -111,23 +140,28 @@ window.Borasen = (function () {
   }
 
   return {
+    t: t,
+    label: label,
+    lang: lang,
     newKey: newKey,
     request: request,
     noAnswer: noAnswer,
     api: api,
     // Follows /ws/board from the snapshot's seq: `onEvent(event)` for each event
     // once, in order; `onLink(live)` as the connection comes and goes;
-    // `onReset()` after the snapshot is taken again (the log was restored from a
+    // `onReset(snapshot)` after the snapshot is taken again (the log was restored from a
     // backup, close code 4000). A dropped connection resumes with backoff and jitter.
     follow: function (handlers) {
       let lastSeq = 0;
       let attempt = 0;
       const link = handlers.onLink || function () {};
       async function snapshot() {
-        const response = await fetch("/api/board", { headers: { "Accept-Language": "ja" } });
+        const response = await fetch("/api/board", { headers: { "Accept-Language": lang() } });
         if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
         if (!response.ok) throw new Error("snapshot " + response.status);
-        lastSeq = (await response.json()).seq;
+        const body = await response.json();
+        lastSeq = body.seq;
+        return body;
       }
       function connect() {
         const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -145,14 +179,14 @@ window.Borasen = (function () {
           attempt += 1;
           const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
           const next = closed.code === 4000
-            ? function () { snapshot().then(function () { if (handlers.onReset) handlers.onReset(); connect(); }, connect); }
+            ? function () { snapshot().then(function (body) { if (handlers.onReset) handlers.onReset(body); connect(); }, connect); }
             : connect;
           setTimeout(next, ceiling / 2 + Math.random() * ceiling / 2);
         };
       }
       link(false);
-      // `ready()`: load what the page draws, as new as the snapshot's seq or newer, before events flow.
-      return snapshot().then(function () { return handlers.ready ? handlers.ready() : null; }).then(connect);
+      // `ready(snapshot)`: load what the page draws, as new as the snapshot's seq or newer, before events flow.
+      return snapshot().then(function (body) { return handlers.ready ? handlers.ready(body) : null; }).then(connect);
     },
     el: function (tag, className, text) {
       const node = document.createElement(tag);
@@ -212,16 +246,16 @@ window.Borasen = (function () {
     t.dataset.seq = m.seq;
     t.dataset.inject = m.inject;
     const head = el("div", "drill-toast-head");
-    head.appendChild(el("strong", "", "訓練メッセージ"));
-    head.appendChild(el("span", "drill-toast-to", m.to_label || m.to));
+    head.appendChild(el("strong", "", window.Borasen.t("common.drill_message")));
+    head.appendChild(el("span", "drill-toast-to", window.Borasen.label("drill.section.", m.to, m.to_label)));
     head.appendChild(el("time", "", (m.at || "").slice(11, 16)));
     const close = el("button", "drill-toast-close", "×");
     close.type = "button";
-    close.setAttribute("aria-label", "閉じる");
+    close.setAttribute("aria-label", window.Borasen.t("common.close"));
     close.addEventListener("click", function () { t.remove(); });
     head.appendChild(close);
     t.appendChild(head);
-    if (m.kind_label) t.appendChild(el("div", "drill-toast-kind", m.kind_label));
+    if (m.kind_label) t.appendChild(el("div", "drill-toast-kind", window.Borasen.label("drill.kind.", m.kind, m.kind_label)));
     t.appendChild(el("p", "drill-toast-message", m.message));
     box.prepend(t);
     while (box.children.length > 6) box.lastChild.remove();
@@ -231,7 +265,7 @@ window.Borasen = (function () {
     let stop = false;
     try {
       const response = await fetch("/api/drill/inbox?since=" + (since === null ? 0 : since), {
-        headers: { "Accept-Language": "ja" },
+        headers: { "Accept-Language": window.Borasen.lang() },
       });
       if (response.status === 404 || response.status === 401 || response.status === 403) {
         stop = true; // not a drill server (or signed out): nothing to show

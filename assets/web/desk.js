@@ -15,7 +15,7 @@
   const api = window.Borasen.api;
   const el = window.Borasen.el;
 
-  const INSURANCE = { enrolled: "加入済", enrolled_at_desk: "当日加入", none: "未加入" };
+  const INSURANCE = { enrolled: Borasen.t("desk.enrolled"), enrolled_at_desk: Borasen.t("desk.enrolled_today"), none: Borasen.t("desk.not_enrolled") };
 
   async function refreshCounts() {
     const answer = await api("GET", "/api/reception/today");
@@ -38,13 +38,13 @@
     const box = el("form", "inline-form");
     box.innerHTML = "";
     const plan = el("select");
-    ["基本タイプ", "天災タイプ"].forEach(function (p) { const o = el("option", "", p); o.value = p; plan.appendChild(o); });
+    [Borasen.t("desk.basic_plan"), Borasen.t("desk.natural_disaster_plan")].forEach(function (p) { const o = el("option", "", p); o.value = p; plan.appendChild(o); });
     const fee = el("input");
     fee.type = "number";
     fee.inputMode = "numeric";
-    fee.placeholder = "保険料（円）";
-    fee.setAttribute("aria-label", "保険料（円）");
-    const go = el("button", "", "当日加入を記録");
+    fee.placeholder = Borasen.t("desk.premium_yen");
+    fee.setAttribute("aria-label", Borasen.t("desk.premium_yen"));
+    const go = el("button", "", Borasen.t("desk.record_today_s_enrolment"));
     go.type = "submit";
     box.append(plan, fee, go);
     box.addEventListener("submit", async function (e) {
@@ -54,7 +54,7 @@
       const answer = await api("POST", "/api/volunteers/" + volunteer.id + "/insurance",
         { insurance: "enrolled_at_desk", insurance_plan: plan.value, insurance_fee_yen: yen });
       if (answer.ok) {
-        checkedIn(answer.body, "当日加入を記録しました");
+        checkedIn(answer.body, Borasen.t("desk.today_s_enrolment_recorded"));
         scanInput.focus();
       } else {
         const p = box.querySelector(".field-error") || box.appendChild(el("span", "field-error"));
@@ -69,9 +69,9 @@
   function guardianForm(payload) {
     const box = el("form", "inline-form");
     const name = el("input");
-    name.placeholder = "保護者の氏名";
-    name.setAttribute("aria-label", "保護者の氏名");
-    const go = el("button", "", "同意を記録して受付");
+    name.placeholder = Borasen.t("desk.guardian_s_name");
+    name.setAttribute("aria-label", Borasen.t("desk.guardian_s_name"));
+    const go = el("button", "", Borasen.t("desk.record_consent_and_check_in"));
     go.type = "submit";
     box.append(name, go);
     box.addEventListener("submit", function (e) {
@@ -85,12 +85,12 @@
   function checkedIn(volunteer, headline) {
     const today = volunteer.today;
     const lines = [
-      headline + "：" + volunteer.volunteer_no + " " + volunteer.name + " さん",
-      (volunteer.group_name ? "団体：" + volunteer.group_name + "（" + today.headcount + "名）／" : "") +
-        "保険：" + INSURANCE[today.insurance] + (volunteer.minor ? "／18歳未満（保護者同意あり）" : ""),
+      headline + Borasen.t("desk.colon") + volunteer.volunteer_no + " " + volunteer.name + Borasen.t("desk.honorific"),
+      (volunteer.group_name ? Borasen.t("desk.group") + volunteer.group_name + Borasen.t("desk.paren_open") + today.headcount + Borasen.t("desk.people") : "") +
+        Borasen.t("desk.insurance") + INSURANCE[today.insurance] + (volunteer.minor ? Borasen.t("desk.under_18_guardian_consents") : ""),
     ];
     if (today.insurance === "none") {
-      lines.push("保険が未加入です。加入するまで活動に送り出せません。");
+      lines.push(Borasen.t("desk.not_insured_they_cannot_be"));
       show("warn", lines, enrolForm(volunteer));
     } else {
       show("ok", lines);
@@ -99,9 +99,9 @@
 
   // What the offline queue shows for a check-in: the number, or the end of the QR token.
   function checkInLabel(payload) {
-    if (payload.volunteer_no) return "受付 " + payload.volunteer_no;
-    if (payload.qr_token) return "受付 QRコード …" + payload.qr_token.slice(-6);
-    return "受付 #" + payload.volunteer_id;
+    if (payload.volunteer_no) return Borasen.t("desk.check_in") + payload.volunteer_no;
+    if (payload.qr_token) return Borasen.t("desk.check_in_qr_code") + payload.qr_token.slice(-6);
+    return Borasen.t("desk.check_in_2") + payload.volunteer_id;
   }
 
   async function checkIn(payload, label) {
@@ -109,7 +109,7 @@
     const queueLabel = label || checkInLabel(payload);
     // A check-in that waits in the queue is sent as it is: the health check comes first.
     if (!healthOk.checked && window.Borasen.offline && await window.Borasen.offline.shouldQueue()) {
-      show("warn", ["体調を口頭で確認して「体調を口頭で確認してから受付する」にチェックを入れてから受付してください（通信が戻ったら送るため、先に確認が必要です）。"]);
+      show("warn", [Borasen.t("desk.check_their_health_by_asking")]);
       scanInput.focus();
       return false;
     }
@@ -118,14 +118,14 @@
     if (answer.queued) {
       show("queued", [answer.message, queueLabel]);
     } else if (answer.ok) {
-      checkedIn(answer.body, "受付しました");
+      checkedIn(answer.body, Borasen.t("desk.checked_in"));
     } else if (answer.body.error && answer.body.error.field === "guardian_consent") {
       show("warn", [answer.body.error.message], guardianForm(payload));
       keepFocus = true; // the guardian's name field has it
     } else if (answer.body.error && answer.body.error.field === "health_ok" && !healthOk.checked) {
-      show("warn", ["体調を確認して「体調を口頭で確認してから受付する」にチェックを入れてください。"]);
+      show("warn", [Borasen.t("desk.check_their_health_and_tick")]);
     } else {
-      show(answer.status === 409 ? "warn" : "err", [answer.body.error ? answer.body.error.message : "受付できませんでした"]);
+      show(answer.status === 409 ? "warn" : "err", [answer.body.error ? answer.body.error.message : Borasen.t("desk.could_not_check_in")]);
     }
     refreshCounts();
     if (!keepFocus) scanInput.focus();
@@ -133,7 +133,7 @@
   }
   window.borasenCheckIn = checkIn;
   window.borasenRegistered = function (volunteer) {
-    checkIn({ volunteer_id: volunteer.id }, "受付 " + volunteer.volunteer_no + " " + volunteer.name);
+    checkIn({ volunteer_id: volunteer.id }, Borasen.t("desk.check_in") + volunteer.volunteer_no + " " + volunteer.name);
   };
   // A walk-in registered offline is checked in when it is sent: with the
   // health check as the desk confirmed it now.
@@ -153,10 +153,10 @@
     const item = event.detail.item;
     const body = event.detail.answer.body;
     if (body && body.today && body.today.insurance === "none" && !body.today.checked_out_at) {
-      checkedIn(body, "未送信だった受付を送りました");
+      checkedIn(body, Borasen.t("desk.sent_the_check_ins_that"));
     } else if (item.path === "/api/volunteers" && !item.then && body && body.volunteer_no) {
-      show("warn", ["未送信だった登録を送りました：" + body.volunteer_no + " " + body.name + " さん",
-        "まだ受付していません。体調を確認してから番号で受付してください。"]);
+      show("warn", [Borasen.t("desk.sent_the_registration_that_was") + body.volunteer_no + " " + body.name + Borasen.t("desk.honorific"),
+        Borasen.t("desk.not_checked_in_yet_check")]);
     }
   });
 
@@ -182,16 +182,16 @@
     if (q === "") return;
     const answer = await api("GET", "/api/volunteers?q=" + encodeURIComponent(q));
     if (answer.offline) {
-      results.appendChild(el("li", "", "通信できないため検索できません。QRコードか番号で受付すると、未送信として保存して通信が戻ったら送ります。"));
+      results.appendChild(el("li", "", Borasen.t("desk.no_connection_so_no_search")));
       return;
     }
     if (!answer.ok) return;
-    if (answer.body.length === 0) results.appendChild(el("li", "", "該当する方はいません。当日受付で登録してください。"));
+    if (answer.body.length === 0) results.appendChild(el("li", "", Borasen.t("desk.nobody_found_register_them_as")));
     answer.body.forEach(function (v) {
       const li = el("li");
       li.appendChild(el("strong", "", v.volunteer_no + " " + v.name));
-      li.appendChild(el("span", "", " " + v.furigana + "・" + v.phone + (v.minor ? "・18歳未満" : "")));
-      const status = v.today ? (v.today.checked_out_at ? "退所済み" : "受付済み") : "未受付";
+      li.appendChild(el("span", "", " " + v.furigana + Borasen.t("desk.dot") + v.phone + (v.minor ? Borasen.t("desk.under_18") : "")));
+      const status = v.today ? (v.today.checked_out_at ? Borasen.t("desk.left") : Borasen.t("desk.checked_in_2")) : Borasen.t("desk.not_checked_in");
       li.appendChild(el("span", "tag", status));
       if (!v.today) {
         let arrived = null;
@@ -201,46 +201,46 @@
           arrived.type = "number";
           arrived.inputMode = "numeric";
           arrived.min = "1";
-          arrived.placeholder = "到着人数";
-          arrived.setAttribute("aria-label", "到着人数");
+          arrived.placeholder = Borasen.t("desk.people_arrived");
+          arrived.setAttribute("aria-label", Borasen.t("desk.people_arrived"));
           arrived.className = "narrow-input";
           li.appendChild(arrived);
         }
-        const button = el("button", "", "受付");
+        const button = el("button", "", Borasen.t("desk.check_in_3"));
         button.addEventListener("click", async function () {
           const payload = { volunteer_id: v.id };
           if (arrived && arrived.value.trim() !== "") payload.arrived_count = Number(arrived.value);
-          await checkIn(payload, "受付 " + v.volunteer_no + " " + v.name);
+          await checkIn(payload, Borasen.t("desk.check_in") + v.volunteer_no + " " + v.name);
           search();
         });
         li.appendChild(button);
       } else {
         if (!v.today.checked_out_at) {
-          const out = el("button", "secondary", "退所");
+          const out = el("button", "secondary", Borasen.t("desk.leave"));
           out.addEventListener("click", async function () {
-            if (!confirm(v.name + " さんを退所にしますか？")) return;
-            const label = "退所 " + v.volunteer_no + " " + v.name;
+            if (!confirm(v.name + Borasen.t("desk.mark_as_left"))) return;
+            const label = Borasen.t("desk.left_2") + v.volunteer_no + " " + v.name;
             const answer = await api("POST", "/api/checkouts", { volunteer_id: v.id }, { queue: { label: label } });
             if (answer.queued) show("queued", [answer.message, label]);
-            else show(answer.ok ? "ok" : "err", [answer.ok ? v.name + " さんが退所しました（" + answer.body.minutes + "分）" : answer.body.error.message]);
+            else show(answer.ok ? "ok" : "err", [answer.ok ? v.name + Borasen.t("desk.has_left") + answer.body.minutes + Borasen.t("desk.min") : answer.body.error.message]);
             await refreshCounts();
             await search();
             scanInput.focus();
           });
           li.appendChild(out);
         }
-        const cancel = el("button", "secondary", "受付取消");
+        const cancel = el("button", "secondary", Borasen.t("desk.cancel_check_in"));
         cancel.addEventListener("click", async function () {
-          if (!confirm(v.name + " さんの本日の受付を取り消しますか？")) return;
+          if (!confirm(v.name + Borasen.t("desk.cancel_today_s_check_in"))) return;
           const answer = await api("POST", "/api/checkins/cancel", { volunteer_id: v.id });
-          show(answer.ok ? "ok" : "err", [answer.ok ? v.name + " さんの受付を取り消しました" : answer.body.error.message]);
+          show(answer.ok ? "ok" : "err", [answer.ok ? v.name + Borasen.t("desk.check_in_cancelled") : answer.body.error.message]);
           await refreshCounts();
           await search();
           scanInput.focus();
         });
         li.appendChild(cancel);
       }
-      const badge = el("a", "button secondary", "名札");
+      const badge = el("a", "button secondary", Borasen.t("desk.badge"));
       badge.href = "/api/volunteers/" + v.id + "/badge.pdf";
       badge.target = "_blank";
       li.appendChild(badge);
@@ -257,9 +257,9 @@
       const value = input.value.trim();
       if (value === "") return;
       const answer = await api("PUT", "/api/capacity/" + row.dataset.day, { capacity: Number(value) });
-      if (answer.offline) { button.textContent = "通信できません"; return; }
-      button.textContent = answer.ok ? "保存しました" : answer.body.error.message;
-      if (answer.ok) row.children[1].textContent = answer.body.booked + "人" + (answer.body.open ? "" : "（締切）");
+      if (answer.offline) { button.textContent = Borasen.t("desk.no_connection"); return; }
+      button.textContent = answer.ok ? Borasen.t("desk.saved") : answer.body.error.message;
+      if (answer.ok) row.children[1].textContent = answer.body.booked + Borasen.t("desk.people_2") + (answer.body.open ? "" : Borasen.t("desk.full"));
     });
   });
 
@@ -267,6 +267,6 @@
     button: document.getElementById("camera"),
     video: document.getElementById("camera-view"),
     onCode: function (code) { checkIn(payloadFor(code)); },
-    onError: function () { show("err", ["カメラを使えません。QRコードリーダーか番号で受付してください。"]); },
+    onError: function () { show("err", [Borasen.t("desk.the_camera_cannot_be_used")]); },
   });
 })();

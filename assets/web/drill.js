@@ -7,9 +7,9 @@
   const api = window.Borasen.api;
   const el = window.Borasen.el;
   const $ = function (id) { return document.getElementById(id); };
-  const STATE = { ready: "開始前", running: "進行中", paused: "一時停止中", finished: "終了" };
-  const STATUS = { pending: "未発動", fired: "発動済", met: "達成", late: "遅れ", missed: "未達", skipped: "スキップ" };
-  const RATINGS = [["P", "支障なく実施"], ["S", "一部に課題"], ["M", "大きな課題"], ["U", "実施できず"]];
+  const STATE = { ready: Borasen.t("drill.not_started"), running: Borasen.t("drill.running"), paused: Borasen.t("drill.paused"), finished: Borasen.t("drill.ended") };
+  const STATUS = { pending: Borasen.t("drill.not_fired"), fired: Borasen.t("drill.fired"), met: Borasen.t("drill.met"), late: Borasen.t("drill.late"), missed: Borasen.t("drill.missed"), skipped: Borasen.t("drill.skipped") };
+  const RATINGS = [["P", Borasen.t("drill.performed_without_problems")], ["S", Borasen.t("drill.some_problems")], ["M", Borasen.t("drill.major_problems")], ["U", Borasen.t("drill.not_performed")]];
   const POLL_MS = 2000;
 
   let clock = null; // the drill time as last answered, and when (performance.now())
@@ -53,7 +53,7 @@
 
   function link(live) {
     const badge = $("drill-link");
-    badge.textContent = live ? "接続中" : "再接続中…";
+    badge.textContent = live ? Borasen.t("drill.live") : Borasen.t("drill.reconnecting");
     badge.className = "link-state " + (live ? "live" : "down");
   }
 
@@ -76,7 +76,7 @@
         again = answer.body.drill !== false;
       } else if (answer.status === 403 || answer.status === 404) {
         const error = $("drill-load-error");
-        error.textContent = (answer.body.error || {}).message || "訓練の状態を読み込めません（" + answer.status + "）。";
+        error.textContent = (answer.body.error || {}).message || Borasen.t("drill.cannot_read_the_drill_s") + answer.status + Borasen.t("drill.paren_close_period");
         error.hidden = false;
       } else {
         link(false);
@@ -96,11 +96,11 @@
     try {
       answer = await api("POST", path, body || {});
     } catch (e) {
-      answer = { ok: false, status: 0, body: { error: { message: "サーバーにつながりません。" } } };
+      answer = { ok: false, status: 0, body: { error: { message: Borasen.t("drill.cannot_reach_the_server") } } };
     }
     if (button) button.disabled = false;
     if (!answer.ok) {
-      showError((answer.body.error || {}).message || "操作できませんでした（" + answer.status + "）。");
+      showError((answer.body.error || {}).message || Borasen.t("drill.could_not_do_that") + answer.status + Borasen.t("drill.paren_close_period"));
       drawn = {}; // what the page shows may now differ from the server: draw it all again
       poll();
       return false;
@@ -138,7 +138,7 @@
   }
 
   function drawScenario(sc) {
-    $("scenario-title").textContent = sc.title || sc.id || "訓練";
+    $("scenario-title").textContent = sc.title || sc.id || Borasen.t("drill.drill");
     $("scenario-hazard").textContent = sc.hazard || "";
     $("scenario-hazard").hidden = !sc.hazard;
     $("scenario-phase").textContent = sc.phase_label || "";
@@ -193,12 +193,12 @@
     const box = el("div", "expect");
     box.appendChild(el("div", "", e.text));
     const facts = [];
-    if (e.within_minutes !== null && e.within_minutes !== undefined) facts.push(e.within_minutes + "分以内");
-    if (e.objective) facts.push("目標 " + e.objective);
-    if (e.deadline) facts.push("期限 " + hm(e.deadline));
-    if (e.detected_at) facts.push("確認 " + hm(e.detected_at));
-    if (e.measured_minutes !== null && e.measured_minutes !== undefined) facts.push("実測 " + e.measured_minutes + "分");
-    if (facts.length) box.appendChild(el("small", "", facts.join("・")));
+    if (e.within_minutes !== null && e.within_minutes !== undefined) facts.push(e.within_minutes + Borasen.t("drill.min_at_most"));
+    if (e.objective) facts.push(Borasen.t("drill.target") + e.objective);
+    if (e.deadline) facts.push(Borasen.t("drill.due") + hm(e.deadline));
+    if (e.detected_at) facts.push(Borasen.t("drill.check") + hm(e.detected_at));
+    if (e.measured_minutes !== null && e.measured_minutes !== undefined) facts.push(Borasen.t("drill.measured") + e.measured_minutes + Borasen.t("drill.min"));
+    if (facts.length) box.appendChild(el("small", "", facts.join(Borasen.t("drill.dot"))));
     return box;
   }
 
@@ -213,7 +213,7 @@
     const body = $("inject-list").tBodies[0];
     body.textContent = "";
     const done = injects.filter(function (i) { return i.status !== "pending"; }).length;
-    $("inject-count").textContent = done + " / " + injects.length + " 発動・処理済";
+    $("inject-count").textContent = done + " / " + injects.length + Borasen.t("drill.fired_handled");
     injects.forEach(function (i) {
       const tr = el("tr", "inject s-" + i.status + (i.hidden ? " is-hidden" : ""));
       tr.dataset.id = i.id;
@@ -221,16 +221,16 @@
       tr.appendChild(el("td", "num", "#" + i.id));
       tr.appendChild(el("td", "when", i.when));
       const kind = el("td", "kind");
-      kind.appendChild(el("div", "", i.kind_label || i.kind));
-      kind.appendChild(el("small", "", "→ " + (i.to_label || i.to)));
+      kind.appendChild(el("div", "", Borasen.label("drill.kind.", i.kind, i.kind_label)));
+      kind.appendChild(el("small", "", "→ " + Borasen.label("drill.section.", i.to, i.to_label)));
       tr.appendChild(kind);
       const message = el("td", "message");
-      if (i.hidden) message.appendChild(el("span", "tag controller-only", "統制官のみ"));
+      if (i.hidden) message.appendChild(el("span", "tag controller-only", Borasen.t("drill.controllers_only")));
       message.appendChild(el("div", "", i.message));
       tr.appendChild(message);
       const times = el("td", "times");
-      times.appendChild(el("div", "", "予定 " + hm(i.scheduled)));
-      times.appendChild(el("div", i.fired_at ? "fired" : "", "発動 " + hm(i.fired_at)));
+      times.appendChild(el("div", "", Borasen.t("drill.planned") + hm(i.scheduled)));
+      times.appendChild(el("div", i.fired_at ? "fired" : "", Borasen.t("drill.fired_2") + hm(i.fired_at)));
       tr.appendChild(times);
       const expect = el("td");
       if (i.expect) expect.appendChild(expectation(i.expect)); else expect.textContent = "—";
@@ -240,8 +240,8 @@
       tr.appendChild(status);
       const actions = el("td", "actions");
       if (i.status === "pending") {
-        actions.appendChild(button("今すぐ発動", "fire", function (b) { command("/api/drill/injects/" + i.id + "/fire", {}, b); }));
-        actions.appendChild(button("スキップ", "secondary skip", function (b) { command("/api/drill/injects/" + i.id + "/skip", {}, b); }));
+        actions.appendChild(button(Borasen.t("drill.fire_now"), "fire", function (b) { command("/api/drill/injects/" + i.id + "/fire", {}, b); }));
+        actions.appendChild(button(Borasen.t("drill.skipped"), "secondary skip", function (b) { command("/api/drill/injects/" + i.id + "/skip", {}, b); }));
       }
       tr.appendChild(actions);
       body.appendChild(tr);
@@ -251,7 +251,7 @@
         const cell = el("td");
         cell.colSpan = 8;
         const hint = el("p", "hint");
-        hint.appendChild(el("strong", "", "#" + i.id + " 見逃し — ヒント："));
+        hint.appendChild(el("strong", "", "#" + i.id + Borasen.t("drill.missed_hint")));
         hint.appendChild(document.createTextNode(i.hint));
         cell.appendChild(hint);
         row.appendChild(cell);
@@ -260,7 +260,7 @@
     });
     if (!injects.length) {
       const tr = el("tr");
-      const td = el("td", "", "インジェクトはありません。");
+      const td = el("td", "", Borasen.t("drill.no_injects"));
       td.colSpan = 8;
       tr.appendChild(td);
       body.appendChild(tr);
@@ -276,7 +276,7 @@
       if (o.by) li.appendChild(el("small", "by", o.by));
       list.appendChild(li);
     });
-    if (!observations.length) list.appendChild(el("li", "empty", "まだ記録はありません。"));
+    if (!observations.length) list.appendChild(el("li", "empty", Borasen.t("drill.no_records_yet")));
   }
 
   // Each objective's card is built once (its text box keeps what is being
@@ -291,7 +291,7 @@
     card.appendChild(el("p", "target"));
     card.appendChild(el("ul", "expected"));
     const rating = el("fieldset", "choices rating");
-    rating.appendChild(el("legend", "", "評価"));
+    rating.appendChild(el("legend", "", Borasen.t("drill.rating")));
     RATINGS.forEach(function (r) {
       const label = el("label", "chip rating-" + r[0]);
       const input = el("input");
@@ -315,10 +315,10 @@
     text.rows = 2;
     text.maxLength = 2000;
     text.required = true;
-    text.placeholder = o.id + " について気づいたこと";
-    text.setAttribute("aria-label", o.id + " の所見");
+    text.placeholder = o.id + Borasen.t("drill.observations_on");
+    text.setAttribute("aria-label", o.id + Borasen.t("drill.findings_on"));
     form.appendChild(text);
-    const save = el("button", "", "記録");
+    const save = el("button", "", Borasen.t("drill.note"));
     save.type = "submit";
     form.appendChild(save);
     form.addEventListener("submit", function (event) {
@@ -336,12 +336,12 @@
       box.textContent = "";
       objectives.forEach(function (o) { box.appendChild(objectiveCard(o)); });
       box.dataset.ids = ids;
-      if (!objectives.length) box.appendChild(el("p", "", "このシナリオには訓練目標がありません。"));
+      if (!objectives.length) box.appendChild(el("p", "", Borasen.t("drill.this_scenario_has_no_objectives")));
     }
     objectives.forEach(function (o) {
       const card = box.querySelector('.objective[data-id="' + CSS.escape(o.id) + '"]');
       card.querySelector(".objective-text").textContent = o.text;
-      card.querySelector(".target").textContent = o.target ? "達成の目安：" + o.target : "";
+      card.querySelector(".target").textContent = o.target ? Borasen.t("drill.met_when") + o.target : "";
       const expected = card.querySelector(".expected");
       expected.textContent = "";
       injects.filter(function (i) { return i.expect && i.expect.objective === o.id; }).forEach(function (i) {
@@ -350,11 +350,11 @@
         li.appendChild(chip(i.status));
         li.appendChild(el("span", "", " #" + i.id + " " + i.expect.text));
         if (i.expect.measured_minutes !== null && i.expect.measured_minutes !== undefined) {
-          li.appendChild(el("small", "", "（実測 " + i.expect.measured_minutes + "分／目安 " + i.expect.within_minutes + "分）"));
+          li.appendChild(el("small", "", Borasen.t("drill.measured_2") + i.expect.measured_minutes + Borasen.t("drill.min_target") + i.expect.within_minutes + Borasen.t("drill.min_2")));
         }
         expected.appendChild(li);
       });
-      if (!expected.children.length) expected.appendChild(el("li", "empty", "この目標に結びついた期待行動はありません。"));
+      if (!expected.children.length) expected.appendChild(el("li", "empty", Borasen.t("drill.no_expected_actions_are_tied")));
       card.querySelectorAll(".rating input").forEach(function (input) { input.checked = input.value === o.rating; });
       card.dataset.rating = o.rating || "";
       drawObservations(card.querySelector(".observations"), o.observations || []);
@@ -376,7 +376,7 @@
   function resetPlan() {
     planForm.reset();
     planForm.elements.row.value = "";
-    $("plan-save").textContent = "行を追加";
+    $("plan-save").textContent = Borasen.t("drill.add_a_row");
     $("plan-cancel").hidden = true;
   }
 
@@ -388,10 +388,10 @@
       tr.dataset.row = p.row;
       [p.row, p.issue, p.action, p.owner, p.due].forEach(function (v) { tr.appendChild(el("td", "", v === null || v === undefined ? "" : String(v))); });
       const edit = el("td");
-      edit.appendChild(button("編集", "secondary plan-edit", function () {
+      edit.appendChild(button(Borasen.t("drill.edit"), "secondary plan-edit", function () {
         ["issue", "action", "owner", "due"].forEach(function (name) { planForm.elements[name].value = p[name] || ""; });
         planForm.elements.row.value = p.row;
-        $("plan-save").textContent = "#" + p.row + " を保存";
+        $("plan-save").textContent = "#" + p.row + Borasen.t("drill.save");
         $("plan-cancel").hidden = false;
         planForm.elements.issue.focus();
       }));
@@ -400,7 +400,7 @@
     });
     if (!plan.length) {
       const tr = el("tr");
-      const td = el("td", "", "改善計画はまだありません。課題・改善策・担当・期限を記入してください。");
+      const td = el("td", "", Borasen.t("drill.no_improvement_plan_yet_fill"));
       td.colSpan = 6;
       tr.appendChild(td);
       body.appendChild(tr);
@@ -423,7 +423,7 @@
     const select = $("new-drill-file");
     select.textContent = "";
     answer.body.filter(function (s) { return s.problems === 0; }).forEach(function (s) {
-      const option = el("option", "", s.title + "（" + s.file + "）");
+      const option = el("option", "", s.title + Borasen.t("drill.paren_open") + s.file + Borasen.t("drill.paren_close"));
       option.value = s.file;
       select.appendChild(option);
     });
@@ -431,12 +431,12 @@
   $("new-drill-form").addEventListener("submit", async function (event) {
     event.preventDefault();
     const file = $("new-drill-file").value;
-    if (!file || !window.confirm("「" + file + "」で新しい訓練を始めます。よろしいですか？")) return;
+    if (!file || !window.confirm(Borasen.t("drill.quote_open") + file + Borasen.t("drill.will_start_a_new_drill"))) return;
     const started = await api("POST", "/api/drill/new", { file: file }).catch(function () { return { ok: false, body: {} }; });
     const status = $("new-drill-status");
     status.hidden = false;
-    if (!started.ok) { status.textContent = ((started.body || {}).error || {}).message || "始められませんでした。"; return; }
-    status.textContent = "新しい訓練を準備しています…";
+    if (!started.ok) { status.textContent = ((started.body || {}).error || {}).message || Borasen.t("drill.could_not_start"); return; }
+    status.textContent = Borasen.t("drill.preparing_the_new_drill");
     // The server starts over: wait until it has gone (or a few seconds), then until it answers again.
     const asked = Date.now();
     let gone = false;
@@ -464,7 +464,7 @@
   function setSpeed(value) {
     const speed = Number(value);
     if (!Number.isInteger(speed) || speed < 1 || speed > 120) {
-      showError("速度は1〜120の整数で入力してください。");
+      showError(Borasen.t("drill.enter_the_speed_as_a"));
       return;
     }
     command("/api/drill/speed", { speed: speed });

@@ -10,7 +10,7 @@
   const detailError = document.getElementById("detail-error");
   const ledgerBody = document.querySelector("#ledger tbody");
   const editForm = document.getElementById("edit-form");
-  const MOVEMENT = { received: "入庫", lent: "貸出", returned: "返却", lost: "紛失", damaged: "破損", consumed: "消費", adjusted: "棚卸" };
+  const MOVEMENT = { received: Borasen.t("inventory.received"), lent: Borasen.t("inventory.lent"), returned: Borasen.t("inventory.returned"), lost: Borasen.t("inventory.lost"), damaged: Borasen.t("inventory.damaged"), consumed: Borasen.t("inventory.used_up"), adjusted: Borasen.t("inventory.stocktake") };
   let current = null; // the row's dataset of the item open in the panel
 
   function clearErrors(root) {
@@ -19,7 +19,7 @@
 
   // Shows an API error next to its field when the form has it, else at the top.
   function showError(form, top, answer) {
-    const error = (answer.body && answer.body.error) || { message: "送信できませんでした。" };
+    const error = (answer.body && answer.body.error) || { message: Borasen.t("inventory.could_not_send") };
     const slot = error.field ? form.querySelector('.field-error[data-for="' + error.field + '"]') : null;
     if (slot) { slot.textContent = error.message; } else { top.textContent = error.message; top.hidden = false; }
   }
@@ -54,7 +54,7 @@
     });
     if (!answer.body.length) {
       const tr = el("tr");
-      const td = el("td", "", "まだ記録はありません。");
+      const td = el("td", "", Borasen.t("inventory.no_records_yet"));
       td.colSpan = 8;
       tr.appendChild(td);
       ledgerBody.appendChild(tr);
@@ -63,7 +63,7 @@
 
   function open(row) {
     current = row.dataset;
-    detailTitle.textContent = current.name + "（在庫 " + current.stock + current.unit + "）";
+    detailTitle.textContent = current.name + Borasen.t("inventory.in_stock") + current.stock + current.unit + Borasen.t("inventory.paren_close");
     detailError.hidden = true;
     clearErrors(detail);
     const f = editForm.elements;
@@ -166,18 +166,18 @@
     document.querySelectorAll("#items-list tr.camera-found").forEach(function (r) { r.classList.remove("camera-found"); });
     if (row) {
       row.classList.add("camera-found");
-      said("ok", row.dataset.code + "：" + row.dataset.name + "（在庫 " + row.dataset.stock + row.dataset.unit + "）");
+      said("ok", row.dataset.code + Borasen.t("inventory.colon") + row.dataset.name + Borasen.t("inventory.in_stock") + row.dataset.stock + row.dataset.unit + Borasen.t("inventory.paren_close"));
       open(row);
       return;
     }
-    const add = el("button", "secondary", "このコードで品目を追加");
+    const add = el("button", "secondary", Borasen.t("inventory.add_an_item_with_this"));
     add.type = "button";
     add.addEventListener("click", function () {
       newForm.elements.code.value = code.normalize("NFKC").trim();
       newForm.scrollIntoView({ behavior: "smooth", block: "start" });
       newForm.elements.name.focus();
     });
-    said("warn", "コード「" + code.trim() + "」の資機材は登録されていません。", add);
+    said("warn", Borasen.t("inventory.no_equipment_has_the_code") + code.trim() + Borasen.t("inventory.not_registered_close"), add);
   }
   scanForm.addEventListener("submit", function (event) {
     event.preventDefault();

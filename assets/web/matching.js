@@ -12,7 +12,7 @@
   const scan = $("scan");
   const scanResult = $("scan-result");
   const teamError = $("team-error");
-  const CATEGORY = { mud: "泥出し", belongings: "家財搬出", debris: "災害ごみ運搬", cleaning: "清掃", under_floor: "床下", other: "その他" };
+  const CATEGORY = { mud: Borasen.t("matching.mud_removal"), belongings: Borasen.t("matching.moving_belongings"), debris: Borasen.t("matching.disaster_waste"), cleaning: Borasen.t("matching.cleaning"), under_floor: Borasen.t("matching.under_the_floor"), other: Borasen.t("matching.other") };
   const OPEN_FOR_TEAMS = "received,surveying,waiting,continuing";
 
   let needs = [];
@@ -51,15 +51,15 @@
     if (!answer.ok) return;
     const list = $("teams-out");
     list.textContent = "";
-    $("out-count").textContent = answer.body.length + "班";
+    $("out-count").textContent = answer.body.length + Borasen.t("matching.team");
     answer.body.forEach(function (t) {
       const li = el("li", t.overdue ? "overdue-team" : "");
       li.dataset.team = t.team_no;
-      const where = t.need_no ? t.need_no + "（" + (t.zone || "地区不明") + "）" : "地区派遣 " + (t.zone || "");
+      const where = t.need_no ? t.need_no + Borasen.t("matching.paren_open") + (t.zone || Borasen.t("matching.zone_unknown")) + Borasen.t("matching.paren_close") : Borasen.t("matching.zone_dispatch") + (t.zone || "");
       li.appendChild(el("strong", "", t.team_no));
-      li.appendChild(el("span", "", where + "　" + t.headcount + "人　帰着期限 " + t.return_by.slice(11, 16)));
-      if (t.overdue) li.appendChild(el("span", "overdue", "期限超過"));
-      const back = el("button", "secondary", "帰着");
+      li.appendChild(el("span", "", where + Borasen.t("matching.space") + t.headcount + Borasen.t("matching.people_due_back") + t.return_by.slice(11, 16)));
+      if (t.overdue) li.appendChild(el("span", "overdue", Borasen.t("matching.overdue")));
+      const back = el("button", "secondary", Borasen.t("matching.back"));
       back.type = "button";
       back.addEventListener("click", function () { openReturn(t); });
       li.appendChild(back);
@@ -82,7 +82,7 @@
     const select = $("loan-item");
     select.textContent = "";
     items.forEach(function (item) {
-      const option = el("option", "", item.name + "（在庫 " + item.stock + item.unit + "）");
+      const option = el("option", "", item.name + Borasen.t("matching.in_stock") + item.stock + item.unit + Borasen.t("matching.paren_close"));
       option.value = item.id;
       select.appendChild(option);
     });
@@ -103,8 +103,8 @@
       });
       const li = el("li");
       li.appendChild(el("strong", "", need ? need.need_no : "N-?"));
-      li.appendChild(el("span", "", names.join("・") + (s.missing > 0 ? "（あと" + s.missing + "人）" : "") + "　" + (s.reasons || []).join("、")));
-      const take = el("button", "secondary", "この編成にする");
+      li.appendChild(el("span", "", names.join(Borasen.t("matching.dot")) + (s.missing > 0 ? Borasen.t("matching.left_open") + s.missing + Borasen.t("matching.people_left") : "") + Borasen.t("matching.space") + (s.reasons || []).join(Borasen.t("matching.comma"))));
+      const take = el("button", "secondary", Borasen.t("matching.form_this_team"));
       take.type = "button";
       take.addEventListener("click", function () {
         team.need = need || null;
@@ -125,14 +125,14 @@
 
   // ---- drawing ----
   function needLabel(n) {
-    return n.need_no + "　優先" + n.priority + "　" + (n.zone || "地区不明") + "　" +
-      n.categories.map(function (c) { return CATEGORY[c]; }).join("・") + "　" + n.people_needed + "人";
+    return n.need_no + Borasen.t("matching.priority") + n.priority + Borasen.t("matching.space") + (n.zone || Borasen.t("matching.zone_unknown")) + Borasen.t("matching.space") +
+      n.categories.map(function (c) { return CATEGORY[c]; }).join(Borasen.t("matching.dot")) + Borasen.t("matching.space") + n.people_needed + Borasen.t("matching.people");
   }
 
   function drawNeeds() {
     const list = $("needs");
     list.textContent = "";
-    $("need-count").textContent = needs.length + "件";
+    $("need-count").textContent = needs.length + Borasen.t("matching.count_unit");
     needs.forEach(function (n) {
       const li = el("li");
       const pick = el("button", team.need && team.need.id === n.id ? "chosen" : "", needLabel(n));
@@ -147,17 +147,17 @@
   function drawPool() {
     const list = $("pool");
     list.textContent = "";
-    $("pool-count").textContent = pool.reduce(function (sum, p) { return sum + p.headcount; }, 0) + "人";
+    $("pool-count").textContent = pool.reduce(function (sum, p) { return sum + p.headcount; }, 0) + Borasen.t("matching.people");
     pool.forEach(function (p) {
       const li = el("li");
       const taken = team.members.some(function (m) { return m.volunteer_id === p.volunteer_id; });
-      const extra = (p.headcount > 1 ? "（" + p.headcount + "人）" : "") + (p.vehicle ? " 🚚" : "") +
-        (p.skills.length ? " ［" + p.skills.join("・") + "］" : "");
+      const extra = (p.headcount > 1 ? Borasen.t("matching.paren_open") + p.headcount + Borasen.t("matching.people_left") : "") + (p.vehicle ? " 🚚" : "") +
+        (p.skills.length ? Borasen.t("matching.bracket_open") + p.skills.join(Borasen.t("matching.dot")) + Borasen.t("matching.bracket_close") : "");
       const chip = el("button", taken ? "chosen" : "", p.volunteer_no + " " + p.name + extra);
       chip.type = "button";
       chip.dataset.volunteer = p.volunteer_no;
       chip.disabled = !p.dispatchable;
-      chip.title = p.dispatchable ? "" : "保険未加入のため送り出しできません";
+      chip.title = p.dispatchable ? "" : Borasen.t("matching.not_insured_cannot_be_sent");
       chip.addEventListener("click", function () { toggleMember(p); });
       li.appendChild(chip);
       list.appendChild(li);
@@ -166,19 +166,19 @@
 
   function drawTeam() {
     const zone = $("zone-target").value;
-    $("team-target").textContent = team.need ? "送り先: " + needLabel(team.need)
-      : zone ? "送り先: 地区派遣 " + zone : "ニーズを選ぶか読み取ってください。";
+    $("team-target").textContent = team.need ? Borasen.t("matching.sending_to") + needLabel(team.need)
+      : zone ? Borasen.t("matching.sending_to_zone_dispatch") + zone : Borasen.t("matching.pick_or_scan_a_need");
     const list = $("members");
     list.textContent = "";
     team.members.forEach(function (m) {
       const li = el("li", m.volunteer_id === team.leader ? "leader" : "");
-      const name = el("button", "who-name", m.volunteer_no + " " + m.name + (m.headcount > 1 ? "（" + m.headcount + "人）" : ""));
+      const name = el("button", "who-name", m.volunteer_no + " " + m.name + (m.headcount > 1 ? Borasen.t("matching.paren_open") + m.headcount + Borasen.t("matching.people_left") : ""));
       name.type = "button";
-      name.title = "リーダーにする";
+      name.title = Borasen.t("matching.make_leader");
       name.addEventListener("click", function () { team.leader = m.volunteer_id; drawTeam(); scan.focus(); });
       const remove = el("button", "secondary", "×");
       remove.type = "button";
-      remove.setAttribute("aria-label", m.name + "を外す");
+      remove.setAttribute("aria-label", m.name + Borasen.t("matching.remove"));
       remove.addEventListener("click", function () { toggleMember(m); });
       li.appendChild(name);
       li.appendChild(remove);
@@ -187,7 +187,7 @@
     const people = team.members.reduce(function (sum, m) { return sum + m.headcount; }, 0);
     const wanted = team.need ? team.need.people_needed : Number($("zone-headcount").value || 0);
     const line = $("headcount");
-    line.textContent = people + "人" + (wanted ? " ／ 必要 " + wanted + "人" : "");
+    line.textContent = people + Borasen.t("matching.people") + (wanted ? Borasen.t("matching.needed") + wanted + Borasen.t("matching.people") : "");
     line.className = "headcount" + (wanted && people < wanted ? " short" : "");
     const loans = $("loans");
     loans.textContent = "";
@@ -236,11 +236,11 @@
   async function onScan(code) {
     const text = code.trim();
     if (text === "") { dispatch(); return; }
-    if (/^[nNＮ][-－]?\d+$/.test(text)) {
+    if (/^[nN\uFF2E][-\uFF0D]?\d+$/.test(text)) {
       const number = Number(text.replace(/\D/g, ""));
       const n = needs.find(function (x) { return Number(x.need_no.slice(2)) === number; });
-      if (n) { team.need = n; drawNeeds(); drawTeam(); say("ok", n.need_no + " を選びました。"); }
-      else say("err", text + " は送り出しできるニーズの中にありません。");
+      if (n) { team.need = n; drawNeeds(); drawTeam(); say("ok", n.need_no + Borasen.t("matching.chosen")); }
+      else say("err", text + Borasen.t("matching.is_not_among_the_needs"));
       return;
     }
     const known = pool.find(function (p) { return p.volunteer_no.toLowerCase() === text.toLowerCase(); });
@@ -258,10 +258,10 @@
       await loadItems();
       const added = itemByCode(text);
       if (added) { lendOne(added); return; }
-      say("err", "「" + text + "」は名札・ニーズ票・資機材のどのコードにも当たりません。");
+      say("err", Borasen.t("matching.quote_open") + text + Borasen.t("matching.matches_no_badge_need_card"));
       return;
     }
-    say("err", (answer.body.error || {}).message || "読み取れませんでした。");
+    say("err", (answer.body.error || {}).message || Borasen.t("matching.could_not_read_it"));
   }
 
   // An item's printed code, folded as the equipment page folds it (full-width
@@ -278,22 +278,22 @@
     const line = team.loans.find(function (l) { return l.item_id === item.id; });
     const qty = (line ? line.qty : 0) + 1;
     if (qty > item.stock) {
-      say("err", item.name + " は在庫が足りません（在庫 " + item.stock + item.unit + "）。");
+      say("err", item.name + Borasen.t("matching.is_short_of_stock_in") + item.stock + item.unit + Borasen.t("matching.paren_close_period"));
       return;
     }
     if (line) line.qty = qty; else team.loans.push({ item_id: item.id, qty: 1 });
     drawTeam();
-    say("ok", item.name + " を貸出に加えました（" + qty + item.unit + "）。");
+    say("ok", item.name + Borasen.t("matching.added_to_the_loan") + qty + item.unit + Borasen.t("matching.paren_close_period"));
   }
 
   function addMember(p) {
-    if (!p.dispatchable) { say("err", p.volunteer_no + " " + p.name + " さんは保険未加入のため送り出しできません。"); return; }
+    if (!p.dispatchable) { say("err", p.volunteer_no + " " + p.name + Borasen.t("matching.is_not_insured_and_cannot")); return; }
     if (team.members.some(function (m) { return m.volunteer_id === p.volunteer_id; })) {
-      say("warn", p.volunteer_no + " " + p.name + " さんはすでに班に入っています。");
+      say("warn", p.volunteer_no + " " + p.name + Borasen.t("matching.is_already_on_a_team"));
       return;
     }
     toggleMember(p);
-    say("ok", p.volunteer_no + " " + p.name + " さんを加えました。");
+    say("ok", p.volunteer_no + " " + p.name + Borasen.t("matching.added"));
   }
 
   let sending = false;
@@ -312,20 +312,20 @@
       loans: team.loans,
       return_by: $("return-by").value || null,
     };
-    const label = "送り出し " + (team.need ? team.need.need_no : "地区派遣 " + (zone || "")) + "（" +
-      team.members.map(function (m) { return m.volunteer_no; }).join("・") + "）";
+    const label = Borasen.t("matching.dispatch") + (team.need ? team.need.need_no : Borasen.t("matching.zone_dispatch") + (zone || "")) + Borasen.t("matching.paren_open") +
+      team.members.map(function (m) { return m.volunteer_no; }).join(Borasen.t("matching.dot")) + Borasen.t("matching.paren_close");
     sending = true;
     $("dispatch").disabled = true;
     const answer = await api("POST", "/api/teams", body, { queue: { label: label } }).finally(function () { sending = false; });
     $("dispatch").disabled = false;
     if (answer.queued) {
-      say("warn", answer.message + "（" + label + "）");
+      say("warn", answer.message + Borasen.t("matching.paren_open") + label + Borasen.t("matching.paren_close"));
       clearTeam();
       scan.focus();
       return;
     }
     if (!answer.ok) {
-      teamError.textContent = (answer.body.error || {}).message || "送り出しできませんでした（" + answer.status + "）。";
+      teamError.textContent = (answer.body.error || {}).message || Borasen.t("matching.could_not_dispatch") + answer.status + Borasen.t("matching.paren_close_period");
       teamError.hidden = false;
       return;
     }
@@ -333,13 +333,13 @@
     const done = $("dispatched");
     done.textContent = "";
     done.appendChild(el("p", "huge", t.team_no));
-    done.appendChild(el("p", "", (t.need_no || "地区派遣 " + t.zone) + "　" + t.headcount + "人　帰着期限 " + t.return_by.slice(11, 16)));
-    const sheet = el("a", "button secondary", "活動指示書（PDF）");
+    done.appendChild(el("p", "", (t.need_no || Borasen.t("matching.zone_dispatch") + t.zone) + Borasen.t("matching.space") + t.headcount + Borasen.t("matching.people_due_back") + t.return_by.slice(11, 16)));
+    const sheet = el("a", "button secondary", Borasen.t("matching.dispatch_sheet_pdf"));
     sheet.href = "/api/teams/" + t.id + "/sheet.pdf";
     sheet.target = "_blank";
     done.appendChild(sheet);
     done.hidden = false;
-    say("ok", t.team_no + " を送り出しました。");
+    say("ok", t.team_no + Borasen.t("matching.dispatched"));
     clearTeam();
     refreshAll();
     scan.focus();
@@ -350,7 +350,7 @@
     returning = t;
     const form = $("return-form");
     form.reset();
-    $("return-title").textContent = t.team_no + " の帰着" + (t.need_no ? "（" + t.need_no + "）" : "");
+    $("return-title").textContent = t.team_no + Borasen.t("matching.return") + (t.need_no ? Borasen.t("matching.paren_open") + t.need_no + Borasen.t("matching.paren_close") : "");
     const box = $("return-items");
     box.textContent = "";
     const out = await api("GET", "/api/teams/" + t.id + "/equipment");
@@ -358,8 +358,8 @@
     (out.ok && Array.isArray(out.body) ? out.body : []).forEach(function (line) {
       const row = el("div", "inline-form");
       row.dataset.item = line.item_id;
-      row.appendChild(el("span", "", line.name + "（貸出 " + line.qty + line.unit + "）"));
-      [["returned", "返却", line.qty], ["lost", "紛失", 0], ["damaged", "破損", 0]].forEach(function (f) {
+      row.appendChild(el("span", "", line.name + Borasen.t("matching.lent") + line.qty + line.unit + Borasen.t("matching.paren_close")));
+      [["returned", Borasen.t("matching.returned"), line.qty], ["lost", Borasen.t("matching.lost"), 0], ["damaged", Borasen.t("matching.damaged"), 0]].forEach(function (f) {
         const input = el("input", "narrow-input");
         input.type = "number"; input.min = "0"; input.inputMode = "numeric"; input.value = f[2];
         input.name = f[0]; input.setAttribute("aria-label", line.name + " " + f[1]);
@@ -381,7 +381,7 @@
       const n = function (name) { return Number(row.querySelector("input[name=" + name + "]").value || 0); };
       return { item_id: Number(row.dataset.item), returned: n("returned"), lost: n("lost"), damaged: n("damaged") };
     });
-    const label = "帰着 " + returning.team_no;
+    const label = Borasen.t("matching.return_2") + returning.team_no;
     const answer = await api("POST", "/api/teams/" + returning.id + "/return", {
       version: returning.version,
       outcome: outcome ? outcome.value : null,
@@ -392,16 +392,16 @@
     }, { queue: { label: label } });
     if (answer.queued) {
       form.hidden = true;
-      say("warn", answer.message + "（" + label + "）");
+      say("warn", answer.message + Borasen.t("matching.paren_open") + label + Borasen.t("matching.paren_close"));
       return;
     }
     if (!answer.ok) {
-      $("return-error").textContent = (answer.body.error || {}).message || "記録できませんでした。";
+      $("return-error").textContent = (answer.body.error || {}).message || Borasen.t("matching.could_not_record");
       $("return-error").hidden = false;
       return;
     }
     form.hidden = true;
-    say("ok", answer.body.team_no + " の帰着を記録しました。");
+    say("ok", answer.body.team_no + Borasen.t("matching.return_recorded"));
     refreshAll();
   });
   $("return-cancel").addEventListener("click", function () { $("return-form").hidden = true; });
@@ -428,19 +428,19 @@
   $("suspend-form").addEventListener("submit", async function (event) {
     event.preventDefault();
     const answer = await api("POST", "/api/center/suspend", { reason: event.target.elements.reason.value });
-    if (!answer.ok) { say("err", (answer.body.error || {}).message || "中止できませんでした。"); return; }
+    if (!answer.ok) { say("err", (answer.body.error || {}).message || Borasen.t("matching.could_not_suspend")); return; }
     event.target.reset();
     loadCenter();
   });
   $("resume").addEventListener("click", async function () {
     const answer = await api("POST", "/api/center/resume", {});
-    if (!answer.ok) say("err", (answer.body.error || {}).message || "再開できませんでした。");
+    if (!answer.ok) say("err", (answer.body.error || {}).message || Borasen.t("matching.could_not_resume"));
     loadCenter();
   });
   // Queued dispatches and returns sent later: the lists catch up.
   document.addEventListener("borasen:offline-sent", function (event) {
     const t = event.detail.answer.body || {};
-    if (t.team_no) say("ok", "未送信だった「" + event.detail.item.label + "」を送りました（" + t.team_no + "）。");
+    if (t.team_no) say("ok", Borasen.t("matching.sent_the_waiting") + event.detail.item.label + Borasen.t("matching.sent_close") + t.team_no + Borasen.t("matching.paren_close_period"));
     soon();
   });
 
@@ -450,7 +450,7 @@
     video: $("camera-view"),
     continuous: true,
     onCode: onScan,
-    onError: function () { say("err", "カメラを使えません。QRコードリーダーか番号で読み取ってください。"); },
+    onError: function () { say("err", Borasen.t("matching.the_camera_cannot_be_used")); },
   });
 
   // ---- live ----
@@ -461,7 +461,7 @@
   }
   function setLink(live) {
     const state = $("link-state");
-    state.textContent = live ? "接続中" : "再接続中…";
+    state.textContent = live ? Borasen.t("matching.live") : Borasen.t("matching.reconnecting");
     state.className = "link-state " + (live ? "live" : "down");
   }
   const LIVE = /^(need\.|team\.|volunteer\.|center\.|items?\.)/;

@@ -14,9 +14,9 @@
   const reasonForm = document.getElementById("reason-form");
   const reasonInput = document.getElementById("reason");
   const suggestions = document.getElementById("address-suggestions-list");
-  const STATUS = { received: "受付", surveying: "調査中", waiting: "待機", active: "活動中", continuing: "継続", done: "完了", cancelled: "取消" };
-  const CATEGORY = { mud: "泥出し", belongings: "家財搬出", debris: "災害ごみ運搬", cleaning: "清掃", under_floor: "床下", other: "その他" };
-  const VIA = { phone: "電話", counter: "窓口", visit: "訪問", posting: "ポスティング" };
+  const STATUS = { received: Borasen.t("needs.received"), surveying: Borasen.t("needs.surveying"), waiting: Borasen.t("needs.waiting"), active: Borasen.t("needs.active"), continuing: Borasen.t("needs.continuing"), done: Borasen.t("needs.done"), cancelled: Borasen.t("needs.cancelled") };
+  const CATEGORY = { mud: Borasen.t("needs.mud_removal"), belongings: Borasen.t("needs.moving_belongings"), debris: Borasen.t("needs.disaster_waste"), cleaning: Borasen.t("needs.cleaning"), under_floor: Borasen.t("needs.under_the_floor"), other: Borasen.t("needs.other") };
+  const VIA = { phone: Borasen.t("needs.phone"), counter: Borasen.t("needs.counter"), visit: Borasen.t("needs.visit"), posting: Borasen.t("needs.flyer") };
   let current = null; // the need open in the detail panel
   let editing = null; // the need being edited in the form
 
@@ -50,7 +50,7 @@
       days_estimated: number("days_estimated"),
       priority: Number(f.priority.value),
       parking: f.parking.value,
-      equipment: f.equipment.value.split(/[、,]/).map(function (s) { return s.trim(); }).filter(Boolean),
+      equipment: f.equipment.value.split(/[\u3001,]/).map(function (s) { return s.trim(); }).filter(Boolean),
       photos_allowed: f.photos_allowed.checked,
       notes: f.notes.value,
     };
@@ -70,7 +70,7 @@
     f.days_estimated.value = need.days_estimated;
     f.priority.value = String(need.priority);
     f.parking.value = need.parking;
-    f.equipment.value = need.equipment.join("、");
+    f.equipment.value = need.equipment.join(Borasen.t("needs.comma"));
     f.photos_allowed.checked = need.photos_allowed;
     form.querySelectorAll("input[name=received_via]").forEach(function (i) { i.checked = i.value === need.received_via; });
     form.querySelectorAll("input[name=damage]").forEach(function (i) { i.checked = need.damage.indexOf(i.value) >= 0; });
@@ -100,19 +100,19 @@
     duplicates.textContent = "";
     duplicates.appendChild(el("strong", "", error.message));
     const list = el("ul", "results");
-    const REASON = { phone: "電話番号が同じ", address: "住所が同じ", distance: "近く" };
+    const REASON = { phone: Borasen.t("needs.same_phone_number"), address: Borasen.t("needs.same_address"), distance: Borasen.t("needs.nearby") };
     error.details.candidates.forEach(function (c) {
       const li = el("li");
-      const why = c.reasons.map(function (r) { return REASON[r] + (r === "distance" ? "（" + c.distance_m + "m）" : ""); }).join("・");
-      li.appendChild(el("span", "", c.need_no + "　" + c.requester_name + "　" + c.address + "　［" + STATUS[c.status] + "］　" + why));
-      const link = el("button", "secondary", c.need_no + " の重複として記録");
+      const why = c.reasons.map(function (r) { return REASON[r] + (r === "distance" ? Borasen.t("needs.paren_open") + c.distance_m + Borasen.t("needs.m") : ""); }).join(Borasen.t("needs.dot"));
+      li.appendChild(el("span", "", c.need_no + Borasen.t("needs.space") + c.requester_name + Borasen.t("needs.space") + c.address + Borasen.t("needs.bracket_open") + STATUS[c.status] + Borasen.t("needs.bracket_close") + why));
+      const link = el("button", "secondary", c.need_no + Borasen.t("needs.record_as_its_duplicate"));
       link.type = "button";
       link.addEventListener("click", function () { send(Object.assign({}, body, { duplicate_of: c.need_no })); });
       li.appendChild(link);
       list.appendChild(li);
     });
     duplicates.appendChild(list);
-    const proceed = el("button", "", "別のニーズとして登録する");
+    const proceed = el("button", "", Borasen.t("needs.register_as_a_separate_need"));
     proceed.type = "button";
     proceed.addEventListener("click", function () { send(Object.assign({}, body, { force_new: true })); });
     duplicates.appendChild(proceed);
@@ -124,7 +124,7 @@
     clearErrors();
     duplicates.hidden = true;
     submit.disabled = true;
-    const label = "ニーズ受付 " + (body.requester_name || "（氏名なし）") + (body.address ? "（" + body.address + "）" : "");
+    const label = Borasen.t("needs.need_intake") + (body.requester_name || Borasen.t("needs.no_name")) + (body.address ? Borasen.t("needs.paren_open") + body.address + Borasen.t("needs.paren_close") : "");
     const answer = editing
       ? await api("PATCH", "/api/needs/" + editing.id, Object.assign({ version: editing.version }, body))
       : await api("POST", "/api/needs", body, { queue: { label: label } });
@@ -136,18 +136,18 @@
       const note = document.getElementById("queued-note") || el("p", "result queued");
       note.id = "queued-note";
       note.setAttribute("role", "status");
-      note.textContent = answer.message + "（" + label + "）";
+      note.textContent = answer.message + Borasen.t("needs.paren_open") + label + Borasen.t("needs.paren_close");
       form.prepend(note);
       note.scrollIntoView({ block: "center" });
       return;
     }
     if (answer.ok) {
       if (body.drill_call !== undefined) takenCalls.add(body.drill_call);
-      sessionStorage.setItem("needs-flash", answer.body.need_no + (editing ? " を更新しました。" : " を受け付けました。"));
+      sessionStorage.setItem("needs-flash", answer.body.need_no + (editing ? Borasen.t("needs.updated") : Borasen.t("needs.received_2")));
       location.href = "/needs";
       return;
     }
-    const error = answer.body.error || { message: "保存できませんでした（" + answer.status + "）。" };
+    const error = answer.body.error || { message: Borasen.t("needs.could_not_save") + answer.status + Borasen.t("needs.paren_close_period") };
     if (error.code === "possible_duplicate") showDuplicates(error, body);
     else showError(error);
   }
@@ -168,7 +168,7 @@
     const note = document.getElementById("queued-note") || el("p", "result ok");
     note.id = "queued-note";
     note.className = "result ok";
-    note.textContent = "未送信だった「" + event.detail.item.label + "」を送りました：" + n.need_no;
+    note.textContent = Borasen.t("needs.sent_the_waiting") + event.detail.item.label + Borasen.t("needs.sent_close") + n.need_no;
     if (!note.parentNode) form.prepend(note);
   });
 
@@ -188,7 +188,7 @@
     if (!answer.ok || !Array.isArray(answer.body) || answer.body.length === 0) return;
     answer.body.forEach(function (s) {
       const li = el("li");
-      const pick = el("button", "secondary", s.address + (s.zone ? "（" + s.zone + "）" : ""));
+      const pick = el("button", "secondary", s.address + (s.zone ? Borasen.t("needs.paren_open") + s.zone + Borasen.t("needs.paren_close") : ""));
       pick.type = "button";
       pick.addEventListener("click", function () {
         if (s.lat !== null && s.lat !== undefined) {
@@ -219,7 +219,7 @@
       if (needsReason && reason === "") {
         reasonForm.hidden = false;
         reasonInput.focus();
-        detailError.textContent = "理由を入力してから、もう一度押してください。";
+        detailError.textContent = Borasen.t("needs.enter_a_reason_then_press");
         detailError.hidden = false;
         return;
       }
@@ -231,11 +231,11 @@
   async function change(payload) {
     const answer = await api("PATCH", "/api/needs/" + current.id, Object.assign({ version: current.version }, payload));
     if (answer.ok) {
-      sessionStorage.setItem("needs-flash", answer.body.need_no + " を更新しました。");
+      sessionStorage.setItem("needs-flash", answer.body.need_no + Borasen.t("needs.updated"));
       location.reload();
       return;
     }
-    detailError.textContent = (answer.body.error || {}).message || "更新できませんでした。";
+    detailError.textContent = (answer.body.error || {}).message || Borasen.t("needs.could_not_update");
     detailError.hidden = false;
     if (answer.status === 409) open(current.id, true);
   }
@@ -248,29 +248,29 @@
     if (!keepError) detailError.hidden = true;
     reasonForm.hidden = true;
     reasonInput.value = "";
-    document.getElementById("detail-title").textContent = n.need_no + "　" + STATUS[n.status] + "（優先度 " + n.priority + "）";
+    document.getElementById("detail-title").textContent = n.need_no + Borasen.t("needs.space") + STATUS[n.status] + Borasen.t("needs.priority") + n.priority + Borasen.t("needs.paren_close");
     const facts = document.getElementById("detail-facts");
     facts.textContent = "";
-    fact(facts, "依頼者", n.requester_name + (n.requester_furigana ? "（" + n.requester_furigana + "）" : ""));
-    fact(facts, "電話", n.phone);
-    fact(facts, "住所", n.address + (n.town ? "／" + n.town : ""));
-    fact(facts, "地区", n.zone || "地区不明");
-    fact(facts, "受付", VIA[n.received_via] + "　" + n.received_at.slice(0, 16).replace("T", " "));
-    fact(facts, "作業内容", n.categories.map(function (c) { return CATEGORY[c]; }).join("・"));
-    fact(facts, "必要人数・日数", n.people_needed + "人・" + n.days_estimated + "日");
-    fact(facts, "世帯", [n.elderly_only ? "高齢者のみ" : "", n.needs_care ? "要配慮者あり" : "", n.household_notes].filter(Boolean).join("　"));
-    fact(facts, "資機材", n.equipment.join("、"));
-    fact(facts, "備考", n.notes);
-    if (n.survey) fact(facts, "現地調査", n.survey.surveyor + "：" + n.survey.findings + (n.survey.hazards ? "（危険：" + n.survey.hazards + "）" : ""));
-    fact(facts, "重複先", n.duplicate_of);
-    fact(facts, "理由", n.status_reason);
+    fact(facts, Borasen.t("needs.requester"), n.requester_name + (n.requester_furigana ? Borasen.t("needs.paren_open") + n.requester_furigana + Borasen.t("needs.paren_close") : ""));
+    fact(facts, Borasen.t("needs.phone"), n.phone);
+    fact(facts, Borasen.t("needs.address"), n.address + (n.town ? Borasen.t("needs.slash") + n.town : ""));
+    fact(facts, Borasen.t("needs.zone"), n.zone || Borasen.t("needs.zone_unknown"));
+    fact(facts, Borasen.t("needs.received"), VIA[n.received_via] + Borasen.t("needs.space") + n.received_at.slice(0, 16).replace("T", " "));
+    fact(facts, Borasen.t("needs.work"), n.categories.map(function (c) { return CATEGORY[c]; }).join(Borasen.t("needs.dot")));
+    fact(facts, Borasen.t("needs.people_and_days_needed"), n.people_needed + Borasen.t("needs.people") + n.days_estimated + Borasen.t("needs.days"));
+    fact(facts, Borasen.t("needs.household"), [n.elderly_only ? Borasen.t("needs.elderly_only") : "", n.needs_care ? Borasen.t("needs.someone_needs_care") : "", n.household_notes].filter(Boolean).join(Borasen.t("needs.space")));
+    fact(facts, Borasen.t("needs.equipment"), n.equipment.join(Borasen.t("needs.comma")));
+    fact(facts, Borasen.t("needs.notes"), n.notes);
+    if (n.survey) fact(facts, Borasen.t("needs.survey"), n.survey.surveyor + Borasen.t("needs.colon") + n.survey.findings + (n.survey.hazards ? Borasen.t("needs.hazards") + n.survey.hazards + Borasen.t("needs.paren_close") : ""));
+    fact(facts, Borasen.t("needs.duplicate_of"), n.duplicate_of);
+    fact(facts, Borasen.t("needs.reason"), n.status_reason);
     const moves = document.getElementById("detail-moves");
     moves.textContent = "";
     n.moves.forEach(function (to) {
-      moves.appendChild(moveButton(STATUS[to] + "にする", { status: to }, to === "cancelled"));
+      moves.appendChild(moveButton(Borasen.t("needs.move_to", { status: STATUS[to] }), { status: to }, to === "cancelled"));
     });
     n.reopen_to.forEach(function (to) {
-      moves.appendChild(moveButton("再開して" + STATUS[to] + "に", { status: to, reopen: true }, true));
+      moves.appendChild(moveButton(Borasen.t("needs.reopen_as", { status: STATUS[to] }), { status: to, reopen: true }, true));
     });
     if (n.moves.indexOf("cancelled") >= 0 || n.reopen_to.length) reasonForm.hidden = false;
     detail.hidden = false;
@@ -296,8 +296,8 @@
     editing = current;
     forgetCall();
     fill(current);
-    document.getElementById("intake-title").textContent = current.need_no + " を編集";
-    submit.textContent = "変更を保存";
+    document.getElementById("intake-title").textContent = current.need_no + Borasen.t("needs.edit");
+    submit.textContent = Borasen.t("needs.save_changes");
     cancelEdit.hidden = false;
     form.scrollIntoView({ block: "start" });
   });
@@ -347,7 +347,7 @@
     f.days_estimated.value = c.days_estimated || 1;
     f.priority.value = String(c.priority || 3);
     f.parking.value = c.parking || "unknown";
-    f.equipment.value = (c.equipment || []).join("、");
+    f.equipment.value = (c.equipment || []).join(Borasen.t("needs.comma"));
     f.photos_allowed.checked = !!c.photos_allowed;
     const via = c.received_via || "phone";
     form.querySelectorAll("input[name=received_via]").forEach(function (i) { i.checked = i.value === via; });
@@ -357,8 +357,8 @@
 
   function takeCall(m, slip) {
     editing = null;
-    document.getElementById("intake-title").textContent = "ニーズ受付（ニーズ票）";
-    submit.textContent = "受け付ける";
+    document.getElementById("intake-title").textContent = Borasen.t("needs.need_intake_need_card");
+    submit.textContent = Borasen.t("needs.receive");
     cancelEdit.hidden = true;
     clearErrors();
     duplicates.hidden = true;
@@ -366,7 +366,7 @@
     forgetCall();
     drillCall = m.inject;
     slip.classList.add("chosen");
-    callNote.textContent = "電話メモ #" + m.inject + " から入力中です。電話で確かめて、必要なら直してから受け付けてください。";
+    callNote.textContent = Borasen.t("needs.phone_note") + m.inject + Borasen.t("needs.is_being_entered_check_it");
     callNote.hidden = false;
     form.scrollIntoView({ block: "start" });
   }
@@ -381,10 +381,10 @@
     slip.type = "button";
     slip.dataset.inject = m.inject;
     slip.appendChild(el("time", "", (m.at || "").slice(11, 16)));
-    slip.appendChild(el("strong", "", " " + (c.requester_name || "（氏名なし）") + " "));
-    slip.appendChild(el("span", "", (c.address || "") + "　" +
-      (c.categories || []).map(function (k) { return CATEGORY[k] || k; }).join("・") +
-      (c.priority ? "　優先度" + c.priority : "")));
+    slip.appendChild(el("strong", "", " " + (c.requester_name || Borasen.t("needs.no_name")) + " "));
+    slip.appendChild(el("span", "", (c.address || "") + Borasen.t("needs.space") +
+      (c.categories || []).map(function (k) { return CATEGORY[k] || k; }).join(Borasen.t("needs.dot")) +
+      (c.priority ? Borasen.t("needs.priority_2") + c.priority : "")));
     slip.addEventListener("click", function () { takeCall(m, slip); });
     li.appendChild(slip);
     if (m.message) li.appendChild(el("small", "", m.message));

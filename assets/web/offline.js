@@ -20,9 +20,9 @@
   const SEND_TIMEOUT_MS = 20000;
   const RETRY_FIRST_MS = 2000;
   const RETRY_MAX_MS = 60000;
-  const QUEUED = "未送信：通信が戻ったら送ります";
-  const BEHIND = "未送信：先に待っている操作のあとで送ります";
-  const LOGIN = "未送信：ログインし直したら送ります";
+  const QUEUED = Borasen.t("offline.unsent_will_be_sent_when");
+  const BEHIND = Borasen.t("offline.unsent_will_be_sent_after");
+  const LOGIN = Borasen.t("offline.unsent_will_be_sent_after_2");
   // Refusals that a second try cannot change.
   const FINAL = ["already_checked_in", "already_checked_out", "idempotency_key_reused", "not_found"];
 
@@ -129,11 +129,11 @@
       const online = navigator.onLine !== false && !spec.failed;
       return {
         ok: false, status: 0, queued: true, already: !!twin, loggedOut: !!spec.loggedOut,
-        message: twin ? "未送信：同じ操作がすでに送信待ちです" : spec.loggedOut ? LOGIN : online ? BEHIND : QUEUED,
+        message: twin ? Borasen.t("offline.unsent_the_same_operation_is") : spec.loggedOut ? LOGIN : online ? BEHIND : QUEUED,
         body: {},
       };
     } catch (e) {
-      return B.noAnswer("通信できません。この端末には未送信の操作を保存できないため、通信が戻ってからもう一度操作してください。");
+      return B.noAnswer(Borasen.t("offline.no_connection_this_device_cannot"));
     }
   }
 
@@ -161,7 +161,7 @@
       if (!registered.ok) return registered;
       const v = registered.body;
       item.registered = { id: v.id, volunteer_no: v.volunteer_no, name: v.name };
-      item.label = "当日受付 " + v.volunteer_no + " " + v.name;
+      item.label = Borasen.t("offline.walk_in") + v.volunteer_no + " " + v.name;
       await put(item); // a refused check-in later never registers the person twice
     }
     const body = Object.assign({}, item.then.body, { volunteer_id: item.registered.id });
@@ -195,7 +195,7 @@
         item.error = {
           status: answer.status,
           code: error.code || "",
-          message: error.message || "送信できませんでした（" + answer.status + "）。",
+          message: error.message || Borasen.t("offline.could_not_be_sent") + answer.status + Borasen.t("offline.paren_close_period"),
         };
         item.refused_at = new Date().toISOString();
         await put(item);
@@ -269,7 +269,7 @@
   }
   const box = el("div", "offline-box");
   box.id = "offline";
-  const link = el("span", "offline-link", "オフライン（通信なし）");
+  const link = el("span", "offline-link", Borasen.t("offline.offline_no_connection"));
   link.id = "offline-link";
   link.hidden = navigator.onLine !== false;
   const badge = el("button", "offline-badge", "");
@@ -286,7 +286,7 @@
   const panel = el("section", "offline-panel");
   panel.id = "offline-panel";
   panel.hidden = true;
-  panel.setAttribute("aria-label", "未送信の操作");
+  panel.setAttribute("aria-label", Borasen.t("offline.unsent_operations"));
   const status = el("div", "offline-status");
   status.setAttribute("role", "status");
   box.append(link, badge, refusedBadge, panel);
@@ -308,29 +308,29 @@
     head.appendChild(el("time", "", when(item.queued_at)));
     li.appendChild(head);
     li.appendChild(el("p", "offline-error", item.error ? item.error.message : ""));
-    if (item.registered) li.appendChild(el("p", "", "登録は済んでいます（" + item.registered.volunteer_no + "）。受付はまだです。"));
+    if (item.registered) li.appendChild(el("p", "", Borasen.t("offline.registered") + item.registered.volunteer_no + Borasen.t("offline.not_checked_in_yet")));
     const buttons = el("div", "offline-actions");
-    const done = el("button", "secondary offline-resolve", "確認済み（削除）");
+    const done = el("button", "secondary offline-resolve", Borasen.t("offline.checked_remove"));
     done.type = "button";
     done.addEventListener("click", function () { resolve(item.id); });
     buttons.appendChild(done);
     const code = item.error ? item.error.code : "";
     if (code === "duplicate" && !item.registered) {
-      const twin = el("button", "secondary offline-force", "別の人として登録して送る");
+      const twin = el("button", "secondary offline-force", Borasen.t("offline.register_as_a_different_person"));
       twin.type = "button";
       twin.addEventListener("click", function () {
         resend(item.id, function (i) { i.body = Object.assign({}, i.body, { force_new: true }); i.key += "-new"; });
       });
       buttons.appendChild(twin);
     } else if (code === "possible_duplicate") {
-      const twin = el("button", "secondary offline-force", "別のニーズとして送る");
+      const twin = el("button", "secondary offline-force", Borasen.t("offline.send_as_a_different_need"));
       twin.type = "button";
       twin.addEventListener("click", function () {
         resend(item.id, function (i) { i.body = Object.assign({}, i.body, { force_new: true }); i.key += "-new"; });
       });
       buttons.appendChild(twin);
     } else if (FINAL.indexOf(code) < 0) {
-      const again = el("button", "secondary offline-resend", "もう一度送る");
+      const again = el("button", "secondary offline-resend", Borasen.t("offline.send_again"));
       again.type = "button";
       again.addEventListener("click", function () { resend(item.id); });
       buttons.appendChild(again);
@@ -349,33 +349,33 @@
     try { items = await all(); } catch (e) { items = []; }
     const pending = items.filter(function (i) { return i.state === "pending"; });
     const refused = items.filter(function (i) { return i.state === "refused"; });
-    badge.textContent = "未送信 " + pending.length + "件";
+    badge.textContent = Borasen.t("offline.unsent") + pending.length + Borasen.t("offline.count_unit");
     badge.dataset.pending = String(pending.length);
     badge.hidden = pending.length === 0;
-    refusedBadge.textContent = "送信できなかった操作 " + refused.length + "件";
+    refusedBadge.textContent = Borasen.t("offline.operations_that_could_not_be") + refused.length + Borasen.t("offline.count_unit");
     refusedBadge.dataset.refused = String(refused.length);
     refusedBadge.hidden = refused.length === 0;
     link.hidden = navigator.onLine !== false;
 
     panel.textContent = "";
     const head = el("div", "offline-panel-head");
-    head.appendChild(el("h2", "", "未送信の操作"));
-    const close = el("button", "secondary", "閉じる");
+    head.appendChild(el("h2", "", Borasen.t("offline.unsent_operations")));
+    const close = el("button", "secondary", Borasen.t("offline.close"));
     close.type = "button";
     close.addEventListener("click", function () { panel.hidden = true; });
     head.appendChild(close);
     panel.appendChild(head);
     if (loginNeeded) {
-      const p = el("p", "offline-login", "ログインの有効期限が切れました。ログインし直すと続きを送ります（未送信の操作はこの端末に残ります）。");
-      const a = el("a", "button", "ログイン");
+      const p = el("p", "offline-login", Borasen.t("offline.your_log_in_has_expired"));
+      const a = el("a", "button", Borasen.t("offline.log_in"));
       a.href = "/login";
       a.target = "_blank";
       p.appendChild(a);
       panel.appendChild(p);
     }
     status.textContent = pending.length
-      ? (navigator.onLine === false ? "通信が戻ったら、この順に送ります。" : "送信中です…")
-      : (lastSent ? "すべて送信しました（最後：" + lastSent.label + "）" : "未送信の操作はありません。");
+      ? (navigator.onLine === false ? Borasen.t("offline.when_the_connection_is_back") : Borasen.t("offline.sending"))
+      : (lastSent ? Borasen.t("offline.all_sent_last") + lastSent.label + Borasen.t("offline.paren_close") : Borasen.t("offline.no_unsent_operations"));
     panel.appendChild(status);
     const list = el("ol", "offline-pending");
     list.id = "offline-pending";
@@ -388,15 +388,15 @@
     });
     panel.appendChild(list);
     if (pending.length) {
-      const now = el("button", "secondary", "今すぐ送る");
+      const now = el("button", "secondary", Borasen.t("offline.send_now"));
       now.type = "button";
       now.id = "offline-send-now";
       now.addEventListener("click", function () { retryDelay = RETRY_FIRST_MS; flush(); });
       panel.appendChild(now);
     }
     if (refused.length) {
-      panel.appendChild(el("h2", "", "送信できなかった操作"));
-      panel.appendChild(el("p", "offline-help", "サーバーが受け付けなかった操作です。内容を確かめて、必要なら画面から操作し直してください。"));
+      panel.appendChild(el("h2", "", Borasen.t("offline.operations_that_could_not_be_2")));
+      panel.appendChild(el("p", "offline-help", Borasen.t("offline.the_server_refused_these_operations")));
       const rl = el("ul", "offline-refused");
       rl.id = "offline-refused";
       refused.forEach(function (item) { rl.appendChild(refusedEntry(item)); });

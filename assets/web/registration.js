@@ -95,7 +95,7 @@
     }
     const response = await fetch(path, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept-Language": "ja", "Idempotency-Key": lastTry.key },
+      headers: { "Content-Type": "application/json", "Accept-Language": Borasen.lang(), "Idempotency-Key": lastTry.key },
       body: text,
     });
     lastTry = response.status >= 500 ? lastTry : { text: "", key: "" };
@@ -118,12 +118,12 @@
       // Offline the desk cannot learn the new number to check the person in
       // later: the health check comes first, then both go in the queue.
       if (!checkIn.health_ok && await window.Borasen.offline.shouldQueue()) {
-        showError({ message: "通信できない間は、体調を口頭で確認して「体調を口頭で確認してから受付する」にチェックを入れてから登録してください。", field: null });
+        showError({ message: Borasen.t("registration.while_offline_check_the_volunteer"), field: null });
         return;
       }
       options = {
         queue: {
-          label: (checkIn.health_ok ? "当日受付 " : "当日登録（受付は別） ") + (payload.name || "（氏名なし）"),
+          label: (checkIn.health_ok ? Borasen.t("registration.walk_in_check_in") : Borasen.t("registration.walk_in_registration_check_in")) + (payload.name || Borasen.t("registration.no_name")),
           then: checkIn.health_ok ? { path: "/api/checkins", body: checkIn } : null,
         },
       };
@@ -145,7 +145,7 @@
       }
       return;
     }
-    const error = answer.body.error || { message: "登録できませんでした（" + answer.status + "）" };
+    const error = answer.body.error || { message: Borasen.t("registration.could_not_register") + answer.status + Borasen.t("registration.paren_close") };
     if (error.code === "duplicate" && atDesk) {
       offerExisting(error);
       return;
@@ -162,7 +162,7 @@
     box.appendChild(p);
     const same = document.createElement("button");
     same.type = "button";
-    same.textContent = existing.volunteer_no + " " + existing.name + " さんで受付する";
+    same.textContent = existing.volunteer_no + " " + existing.name + Borasen.t("registration.check_in_this_person");
     same.addEventListener("click", function () {
       box.hidden = true;
       form.reset();
@@ -172,7 +172,7 @@
     const other = document.createElement("button");
     other.type = "button";
     other.className = "secondary";
-    other.textContent = "別の人として登録する";
+    other.textContent = Borasen.t("registration.register_as_a_different_person");
     other.addEventListener("click", function () { box.hidden = true; submit(true); });
     box.appendChild(same);
     box.appendChild(other);
@@ -186,7 +186,7 @@
     if (submitButton.disabled) return; // a double tap registers once
     submitButton.disabled = true;
     submit(false)
-      .catch(function () { showError({ message: "通信できませんでした。もう一度お試しください。" }); })
+      .catch(function () { showError({ message: Borasen.t("registration.no_connection_please_try_again") }); })
       .finally(function () { submitButton.disabled = false; });
   });
 })();

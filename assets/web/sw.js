@@ -72,10 +72,12 @@ async function networkFirst(request, cacheName, key, ms, store) {
 function offlinePage() {
   const links = PAGE_PATHS.map(function (p) { return '<a href="' + p + '">' + p + "</a>"; }).join("　");
   const html = '<!doctype html><html lang="ja"><head><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>通信できません — ボラセン</title>' +
-    '<link rel="stylesheet" href="/assets/app.css"></head><body><main><h1>通信できません</h1>' +
-    "<p>この画面はまだこの端末に保存されていません。Wi-Fiがつながってから、もう一度開いてください。</p>" +
-    "<p>受付・マッチング・ニーズの画面は、一度開いていれば通信がなくても開けます：" + links + "</p></main></body></html>";
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>通信できません / No connection — ボラセン</title>' +
+    '<link rel="stylesheet" href="/assets/app.css"></head><body><main><h1>通信できません / No connection</h1>' +
+    "<p>この画面はまだこの端末に保存されていません。Wi-Fiがつながってから、もう一度開いてください。<br>" +
+    "This screen is not saved on this device yet. Open it again once the Wi-Fi is back.</p>" +
+    "<p>受付・マッチング・ニーズの画面は、一度開いていれば通信がなくても開けます。<br>" +
+    "Reception, matching and needs open without a connection once they have been opened: " + links + "</p></main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
 }
 

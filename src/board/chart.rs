@@ -6,6 +6,8 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
+use crate::i18n::{Lang, Words};
+
 /// Counts per hour of the day, 0–23.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hourly {
@@ -48,7 +50,8 @@ fn span(h: &Hourly) -> (usize, usize) {
 }
 
 /// Two bars per hour (受付 blue, 送り出し orange), the scale on the left.
-pub fn svg(h: &Hourly) -> String {
+pub fn svg(h: &Hourly, lang: Lang) -> String {
+    let w = Words::new(lang);
     let (first, last) = span(h);
     let hours = last - first + 1;
     let (left, top, height, slot) = (36.0, 24.0, 120.0, 28.0);
@@ -58,15 +61,18 @@ pub fn svg(h: &Hourly) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-label="時間帯別の受付人数と送り出し班数" font-family="sans-serif" font-size="11">"##,
-        top + height + 40.0
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {}" role="img" aria-label="{}" font-family="sans-serif" font-size="11">"##,
+        top + height + 40.0,
+        w.get("chart.label")
     );
     let _ = write!(
         out,
-        r##"<rect x="{left}" y="4" width="10" height="10" fill="#1c7ed6"/><text x="{}" y="13">受付（人）</text><rect x="{}" y="4" width="10" height="10" fill="#f76707"/><text x="{}" y="13">送り出し（班）</text>"##,
+        r##"<rect x="{left}" y="4" width="10" height="10" fill="#1c7ed6"/><text x="{}" y="13">{}</text><rect x="{}" y="4" width="10" height="10" fill="#f76707"/><text x="{}" y="13">{}</text>"##,
         left + 14.0,
+        w.get("chart.checked_in"),
         left + 90.0,
-        left + 104.0
+        left + 104.0,
+        w.get("chart.dispatched")
     );
     let _ = write!(
         out,
@@ -89,9 +95,10 @@ pub fn svg(h: &Hourly) -> String {
             let bar = value as f64 * scale;
             let _ = write!(
                 out,
-                r##"<rect class="bar {class}" data-hour="{hour}" data-value="{value}" x="{}" y="{}" width="11" height="{bar}" fill="{colour}"><title>{hour}時 {value}</title></rect>"##,
+                r##"<rect class="bar {class}" data-hour="{hour}" data-value="{value}" x="{}" y="{}" width="11" height="{bar}" fill="{colour}"><title>{}</title></rect>"##,
                 x + 3.0 + 12.0 * k as f64,
-                top + height - bar
+                top + height - bar,
+                w.with("chart.bar_title", [("hour", hour.to_string()), ("value", value.to_string())])
             );
         }
         let _ = write!(
@@ -101,8 +108,13 @@ pub fn svg(h: &Hourly) -> String {
             top + height + 14.0
         );
     }
-    let _ =
-        write!(out, r##"<text x="{}" y="{}" text-anchor="middle">時</text></svg>"##, width / 2.0, top + height + 30.0);
+    let _ = write!(
+        out,
+        r##"<text x="{}" y="{}" text-anchor="middle">{}</text></svg>"##,
+        width / 2.0,
+        top + height + 30.0,
+        w.get("chart.hour_axis")
+    );
     out
 }
 
@@ -116,7 +128,7 @@ mod tests {
         h.checked_in[8] = 40;
         h.checked_in[9] = 20;
         h.dispatched[9] = 5;
-        let drawn = svg(&h);
+        let drawn = svg(&h, Lang::Ja);
         let doc = roxmltree::Document::parse(&drawn).expect("well-formed");
         let bars: Vec<_> =
             doc.descendants().filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("bar"))).collect();
@@ -133,6 +145,6 @@ mod tests {
         assert_eq!(bar("bar dispatched", "9"), 15.0);
         let mut late = Hourly::default();
         late.dispatched[19] = 1;
-        assert!(svg(&late).contains(r#"data-hour="19""#), "an evening team widens the span");
+        assert!(svg(&late, Lang::Ja).contains(r#"data-hour="19""#), "an evening team widens the span");
     }
 }

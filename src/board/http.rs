@@ -59,6 +59,7 @@ struct DayQuery {
     responses((status = 200, content_type = "image/svg+xml")))]
 async fn hourly_chart(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     _who: CoordinatorUser,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
@@ -66,7 +67,10 @@ async fn hourly_chart(
     let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
     let mut conn = state.db.read.acquire().await?;
     let hourly = super::chart::hourly(&mut conn, day).await?;
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], super::chart::svg(&hourly))
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")],
+        super::chart::svg(&hourly, crate::i18n::Lang::for_api(&headers)),
+    )
         .into_response())
 }
 

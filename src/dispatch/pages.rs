@@ -29,8 +29,8 @@ async fn matching_page(State(state): State<AppState>, headers: HeaderMap) -> Res
     };
     if !crate::needs::http::sees_personal_data(&user) {
         let page = PageContext::new(&state, &headers, Some(user));
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "マッチング", text);
+        let (heading, text) = (page.t.get("home.section.matching.label"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
     let zone_names = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
     render(StatusCode::OK, &MatchingPage { page: PageContext::new(&state, &headers, Some(user)), zone_names })

@@ -49,12 +49,11 @@ mod tests {
     use super::*;
     use crate::drill::aar::tests::built;
     use crate::i18n::Lang;
-    use crate::web::strings::strings;
 
     #[test]
     fn the_aar_page_shows_every_section_and_the_plan_form() {
         let aar = built();
-        let ctx = PageContext { lang: Lang::Ja, t: strings(Lang::Ja), drill: true, user: None };
+        let ctx = PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill: true, user: None };
         let html = view(ctx, &aar).render().expect("renders");
         for expected in [
             "事後検証報告書（AAR）",

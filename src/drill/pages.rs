@@ -37,8 +37,8 @@ async fn console_page(State(state): State<AppState>, headers: HeaderMap) -> Resp
     let page = PageContext::new(&state, &headers, Some(user));
     let allowed = page.user.as_ref().is_some_and(|u| TrainerUser::ROLES.contains(&u.role));
     if !allowed {
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "訓練", text);
+        let (heading, text) = (page.t.get("home.section.drill.label"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
     render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS })
 }
@@ -51,11 +51,12 @@ async fn aar_page(State(state): State<AppState>, headers: HeaderMap) -> Response
     };
     let page = PageContext::new(&state, &headers, Some(user));
     if !page.user.as_ref().is_some_and(|u| TrainerUser::ROLES.contains(&u.role)) {
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "事後検証報告書", text);
+        let (heading, text) = (page.t.get("drill.aar_title"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
     let Some(run) = &state.drill else {
-        return message_page(page, StatusCode::NOT_FOUND, "事後検証報告書", "訓練は実行されていません。");
+        let (heading, text) = (page.t.get("drill.aar_title"), page.t.get("drill.not_running"));
+        return message_page(page, StatusCode::NOT_FOUND, &heading, &text);
     };
     match super::http::report(run).await {
         Ok(report) => super::aar_page::page(page, &report),
@@ -67,10 +68,9 @@ async fn aar_page(State(state): State<AppState>, headers: HeaderMap) -> Response
 mod tests {
     use super::*;
     use crate::i18n::Lang;
-    use crate::web::strings::strings;
 
     fn page(drill: bool) -> String {
-        let page = PageContext { lang: Lang::Ja, t: strings(Lang::Ja), drill, user: None };
+        let page = PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill, user: None };
         ConsolePage { page, speeds: &SPEEDS }.render().expect("the console renders")
     }
 

@@ -15,6 +15,7 @@ use super::store;
 use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
 use crate::error::AppError;
+use crate::i18n::{Lang, Words};
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {
@@ -23,15 +24,15 @@ pub fn router() -> Router<AppState> {
 
 pub struct Row {
     pub item: Item,
-    pub kind_label: &'static str,
-    pub source_label: &'static str,
+    pub kind_label: std::borrow::Cow<'static, str>,
+    pub source_label: std::borrow::Cow<'static, str>,
 }
 
 /// A borrowed or rented item: all of it goes back, what is lost or damaged is reported.
 pub struct GiveBack {
     pub name: String,
     pub unit: String,
-    pub source_label: &'static str,
+    pub source_label: std::borrow::Cow<'static, str>,
     pub owner: String,
     pub at_center: i64,
     pub out: i64,
@@ -47,7 +48,7 @@ pub struct TeamRow {
 
 pub struct SourceChoice {
     pub value: &'static str,
-    pub label: &'static str,
+    pub label: std::borrow::Cow<'static, str>,
 }
 
 #[derive(Template)]
@@ -72,9 +73,11 @@ async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Re
     };
     if !CoordinatorUser::ROLES.contains(&user.role) {
         let page = PageContext::new(&state, &headers, Some(user));
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "資機材", text);
+        let (heading, text) = (page.t.get("home.section.inventory.label"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
+    let w = Words::new(Lang::for_page(&headers));
+    let source_label = |s: Source| w.get(&format!("label.item_source.{}", s.as_str()));
     let (items, teams) = match read(&state).await {
         Ok(found) => found,
         Err(error) => return AppError::from(error).into_response(),
@@ -85,7 +88,7 @@ async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Re
         .map(|i| GiveBack {
             name: i.name.clone(),
             unit: i.unit.clone(),
-            source_label: i.source.label_ja(),
+            source_label: source_label(i.source),
             owner: i.owner.clone().unwrap_or_default(),
             at_center: i.stock,
             out: i.out,
@@ -96,7 +99,12 @@ async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Re
         .into_iter()
         .map(|team| TeamRow {
             since: short_time(&team.since),
-            lines: team.lines.iter().map(|l| format!("{} {}{}", l.name, l.qty, l.unit)).collect::<Vec<_>>().join("、"),
+            lines: team
+                .lines
+                .iter()
+                .map(|l| format!("{} {}{}", l.name, l.qty, l.unit))
+                .collect::<Vec<_>>()
+                .join(&w.get("label.day_separator")),
             team,
         })
         .collect();
@@ -108,11 +116,15 @@ async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Re
             low_count: items.iter().filter(|i| i.low).count(),
             rows: items
                 .into_iter()
-                .map(|item| Row { kind_label: item.kind.label_ja(), source_label: item.source.label_ja(), item })
+                .map(|item| Row {
+                    kind_label: w.get(&format!("label.item_kind.{}", item.kind.as_str())),
+                    source_label: source_label(item.source),
+                    item,
+                })
                 .collect(),
             teams,
             give_back,
-            sources: Source::ALL.iter().map(|s| SourceChoice { value: s.as_str(), label: s.label_ja() }).collect(),
+            sources: Source::ALL.iter().map(|s| SourceChoice { value: s.as_str(), label: source_label(*s) }).collect(),
         },
     )
 }

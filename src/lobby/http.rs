@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use super::view::{self, LobbyView};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Words};
 use crate::web::pages::render;
 
 /// `/api/lobby`
@@ -69,78 +69,17 @@ async fn socket(
         })
 }
 
-/// The words of the lobby screen.
-pub struct Words {
-    pub title: &'static str,
-    pub called: &'static str,
-    pub go_to: &'static str,
-    pub none_called: &'static str,
-    pub waiting: &'static str,
-    pub people: &'static str,
-    pub open: &'static str,
-    pub closed: &'static str,
-    pub suspended: &'static str,
-    pub closes_at: &'static str,
-    pub notices: &'static str,
-    pub live: &'static str,
-    pub reconnecting: &'static str,
-    pub drill: &'static str,
-    pub other_lang_label: &'static str,
-    pub other_lang_code: &'static str,
-}
-
-const JA: Words = Words {
-    title: "ボランティアセンター 待合",
-    called: "お呼び出し",
-    go_to: "へお進みください",
-    none_called: "お呼び出し中の班はありません",
-    waiting: "お待ちの方",
-    people: "人",
-    open: "受付中",
-    closed: "本日の受付は終了しました",
-    suspended: "活動中止",
-    closes_at: "受付終了",
-    notices: "お知らせ",
-    live: "接続中",
-    reconnecting: "再接続中…",
-    drill: "訓練 — この画面は訓練用です",
-    other_lang_label: "English",
-    other_lang_code: "en",
-};
-
-const EN: Words = Words {
-    title: "Volunteer center — waiting area",
-    called: "Now calling",
-    go_to: "please go to",
-    none_called: "No team is being called",
-    waiting: "Waiting",
-    people: "people",
-    open: "Reception open",
-    closed: "Reception closed for today",
-    suspended: "Activities suspended",
-    closes_at: "Reception closes",
-    notices: "Notices",
-    live: "live",
-    reconnecting: "reconnecting…",
-    drill: "DRILL — this screen is for training",
-    other_lang_label: "日本語",
-    other_lang_code: "ja",
-};
-
 #[derive(Template)]
 #[template(path = "lobby.html")]
 struct LobbyPage {
     lang: &'static str,
-    t: &'static Words,
+    t: Words,
     drill: bool,
 }
 
 /// `/lobby`: the waiting-area screen; its script follows `/ws/lobby`.
 async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = Lang::for_page(&headers);
-    let t = match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    };
+    let t = Words::new(lang);
     render(StatusCode::OK, &LobbyPage { lang: lang.code(), t, drill: state.db.is_drill() })
 }

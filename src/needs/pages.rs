@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::model::{Category, Need, Status};
 use super::store::{self, Filter};
 use crate::app::AppState;
+use crate::i18n::{Lang, Words};
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {
@@ -45,7 +46,7 @@ pub struct Row {
     pub id: i64,
     pub need_no: String,
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: std::borrow::Cow<'static, str>,
     /// `pending`, `in_progress`, `done` or `cancelled`: the colour.
     pub tone: &'static str,
     pub priority: i64,
@@ -59,12 +60,12 @@ pub struct Row {
 }
 
 impl Row {
-    fn of(n: &Need) -> Row {
+    fn of(n: &Need, w: Words) -> Row {
         Row {
             id: n.id,
             need_no: n.need_no.clone(),
             status: n.status.as_str(),
-            status_label: n.status.label_ja(),
+            status_label: w.get(&format!("label.need_status.{}", n.status.as_str())),
             tone: match n.status.map_state() {
                 Some(super::model::MapState::Pending) => "pending",
                 Some(super::model::MapState::InProgress) => "in_progress",
@@ -72,8 +73,13 @@ impl Row {
                 None => "cancelled",
             },
             priority: n.priority,
-            zone: n.zone.clone().unwrap_or_else(|| "地区不明".into()),
-            categories: n.categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join("・"),
+            zone: n.zone.clone().unwrap_or_else(|| w.get("label.zone_unknown").into_owned()),
+            categories: n
+                .categories
+                .iter()
+                .map(|c| w.get(&format!("label.need_category.{}", c.as_str())))
+                .collect::<Vec<_>>()
+                .join(&w.get("label.list_separator")),
             people_needed: n.people_needed,
             needs_care: n.needs_care,
             // `2026-07-12T08:05:00+09:00` → `07-12 08:05`
@@ -108,9 +114,10 @@ async fn needs_page(State(state): State<AppState>, headers: HeaderMap, Query(q):
     };
     if !super::http::sees_personal_data(&user) {
         let page = PageContext::new(&state, &headers, Some(user));
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "ニーズ", text);
+        let (heading, text) = (page.t.get("home.section.needs.label"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
+    let w = Words::new(Lang::for_page(&headers));
     let status_filter: Vec<Status> = match q.status.as_str() {
         "" | "open" => Status::ALL.into_iter().filter(|s| s.is_open()).collect(),
         "all" => Vec::new(),
@@ -141,27 +148,45 @@ async fn needs_page(State(state): State<AppState>, headers: HeaderMap, Query(q):
     let status_value = if q.status.is_empty() { "open".to_string() } else { q.status.clone() };
     let statuses = choices(
         [
-            ("open".to_string(), "未完了（すべて）".to_string()),
-            ("all".to_string(), "すべて（完了・取消を含む）".to_string()),
+            ("open".to_string(), w.get("needs.filter.open").into_owned()),
+            ("all".to_string(), w.get("needs.filter.all").into_owned()),
         ]
         .into_iter()
-        .chain(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label_ja().to_string()))),
+        .chain(
+            Status::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), w.get(&format!("label.need_status.{}", s.as_str())).into_owned())),
+        ),
         &status_value,
     );
     let zones = choices(
-        [(String::new(), "すべての地区".to_string()), ("-".to_string(), "地区不明".to_string())]
-            .into_iter()
-            .chain(zone_names.iter().map(|z| (z.clone(), z.clone()))),
+        [
+            (String::new(), w.get("needs.filter.all_zones").into_owned()),
+            ("-".to_string(), w.get("label.zone_unknown").into_owned()),
+        ]
+        .into_iter()
+        .chain(zone_names.iter().map(|z| (z.clone(), z.clone()))),
         &q.zone,
     );
     let priorities = choices(
-        [("", "すべての優先度"), ("1", "1 緊急"), ("2", "2 高"), ("3", "3 通常")]
-            .map(|(v, l)| (v.to_string(), l.to_string())),
+        [
+            ("", "needs.filter.all_priorities"),
+            ("1", "needs.priority.1"),
+            ("2", "needs.priority.2"),
+            ("3", "needs.priority.3"),
+        ]
+        .map(|(v, key)| (v.to_string(), w.get(key).into_owned())),
         &q.priority,
     );
-    let category_options = || Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label_ja().to_string()));
-    let categories =
-        choices([(String::new(), "すべての作業".to_string())].into_iter().chain(category_options()), &q.category);
+    let category_options = || {
+        Category::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), w.get(&format!("label.need_category.{}", c.as_str())).into_owned()))
+    };
+    let categories = choices(
+        [(String::new(), w.get("needs.filter.all_work").into_owned())].into_iter().chain(category_options()),
+        &q.category,
+    );
     let csv_query = query_string(&[
         ("status", if status_value == "all" { "" } else { status_value.as_str() }),
         ("zone", &q.zone),
@@ -174,7 +199,7 @@ async fn needs_page(State(state): State<AppState>, headers: HeaderMap, Query(q):
         &NeedsPage {
             page,
             shown_all: needs.len() as i64 == total,
-            rows: needs.iter().map(Row::of).collect(),
+            rows: needs.iter().map(|n| Row::of(n, w)).collect(),
             total,
             statuses,
             zones,

@@ -1,10 +1,12 @@
 //! 名札: the name badge, an A4 sheet with one badge to cut out and slip into a
 //! holder — big name, furigana, number, QR code, group, insurance, and the day.
+//! Japanese first (the council's paper); the heading, insurance and notes also
+//! in English, for volunteers who do not read Japanese. Words from the catalogue.
 
 use chrono::NaiveDate;
 
 use super::model::{Insurance, Volunteer, VolunteerKind};
-use crate::i18n::date_ja;
+use crate::i18n::{Lang, date_ja, word, word_with};
 use crate::pdf::{self, Page, Weight, fitting_size, text_width_mm};
 
 /// The badge on the sheet: 100 × 140 mm from the top-left margin.
@@ -23,7 +25,8 @@ pub fn render(volunteer: &Volunteer, token: &str, day: NaiveDate, drill: bool) -
 
     page.rect(X, Y, W, H, 0.8, true);
     page.fill_rect(X, Y, W, 14.0, (0.85, 0.91, 0.97));
-    page.text(X + PAD, Y + 2.5, 11.0, Weight::Bold, "災害ボランティア");
+    page.text(X + PAD, Y + 2.5, 11.0, Weight::Bold, &word(Lang::Ja, "badge.heading"));
+    page.text(X + PAD, Y + 8.5, 7.0, Weight::Regular, &word(Lang::En, "badge.heading"));
     let day_text = date_ja(day);
     page.text(X + W - PAD - text_width_mm(11.0, Weight::Regular, &day_text), Y + 2.5, 11.0, Weight::Regular, &day_text);
 
@@ -36,10 +39,11 @@ pub fn render(volunteer: &Volunteer, token: &str, day: NaiveDate, drill: bool) -
 
     let mut line_y = Y + 100.0;
     if volunteer.kind == VolunteerKind::Group {
-        let group = format!(
-            "団体：{}（{}名）",
-            volunteer.group_name.as_deref().unwrap_or(""),
-            volunteer.group_size.unwrap_or(1)
+        let size = volunteer.group_size.unwrap_or(1).to_string();
+        let group = word_with(
+            Lang::Ja,
+            "badge.group",
+            &[("name", volunteer.group_name.as_deref().unwrap_or("")), ("size", &size)],
         );
         let size = fitting_size(&group, Weight::Regular, inner, 12.0, 8.0);
         page.text_centered(center, line_y, size, Weight::Regular, &group);
@@ -47,31 +51,30 @@ pub fn render(volunteer: &Volunteer, token: &str, day: NaiveDate, drill: bool) -
     }
     let insured = volunteer.insurance == Insurance::Enrolled
         || volunteer.today.as_ref().is_some_and(|c| c.insurance != super::model::DayInsurance::None);
-    let insurance = if insured {
-        "ボランティア活動保険：加入済".to_string()
-    } else {
-        "ボランティア活動保険：未加入（受付で加入してください）".to_string()
-    };
+    let insurance_key = if insured { "badge.insured" } else { "badge.uninsured" };
+    let insurance = word(Lang::Ja, insurance_key);
+    let insurance_en = word(Lang::En, insurance_key);
     if !insured {
-        page.fill_rect(X + PAD, line_y - 1.0, inner, 8.0, (1.0, 0.86, 0.86));
+        page.fill_rect(X + PAD, line_y - 1.0, inner, 12.0, (1.0, 0.86, 0.86));
     }
     let size = fitting_size(&insurance, Weight::Bold, inner - 2.0, 11.0, 7.0);
     page.text_centered(center, line_y, size, Weight::Bold, &insurance);
-    line_y += 9.0;
+    let size = fitting_size(&insurance_en, Weight::Regular, inner - 2.0, 8.0, 6.0);
+    page.text_centered(center, line_y + 6.5, size, Weight::Regular, &insurance_en);
+    line_y += 13.0;
     if !volunteer.skills.is_empty() {
-        let skills = format!("資格・特技：{}", volunteer.skills.join("、"));
+        let joined = volunteer.skills.join(&word(Lang::Ja, "badge.skill_separator"));
+        let skills = word_with(Lang::Ja, "badge.skills", &[("skills", &joined)]);
         page.text_wrapped(X + PAD, line_y, inner, 9.0, Weight::Regular, &skills);
     }
 
     let note_x = X + W + 10.0;
     let note_w = 210.0 - note_x - 15.0;
     let mut note_y = Y;
-    for note in [
-        "点線で切り取り、名札ケースに入れて、見えるところに付けてください。",
-        "受付でこのQRコードを見せてください。番号でも受付できます。",
-        "活動中は班のリーダーの指示に従い、こまめに休憩と水分補給をしてください。",
-    ] {
-        note_y += page.text_wrapped(note_x, note_y, note_w, 10.0, Weight::Regular, note) + 4.0;
+    for note in ["badge.note_cut", "badge.note_show_qr", "badge.note_leader"] {
+        note_y += page.text_wrapped(note_x, note_y, note_w, 10.0, Weight::Regular, &word(Lang::Ja, note)) + 1.5;
+        note_y += page.text_wrapped(note_x, note_y, note_w, 8.0, Weight::Regular, &word(Lang::En, note)) + 4.0;
     }
-    (volunteer.volunteer_no.clone(), pdf::render(&format!("名札 {}", volunteer.volunteer_no), vec![page], drill))
+    let title = word_with(Lang::Ja, "badge.title", &[("no", &volunteer.volunteer_no)]);
+    (volunteer.volunteer_no.clone(), pdf::render(&title, vec![page], drill))
 }

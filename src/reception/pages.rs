@@ -17,7 +17,7 @@ use super::register;
 use super::stats::{self, ReceptionCounts};
 use crate::app::AppState;
 use crate::auth::Role;
-use crate::i18n::date_ja;
+use crate::i18n::date_in;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {
@@ -80,6 +80,7 @@ const DAYS_OFFERED: i64 = 14;
 
 async fn registration_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let today = state.clock.activity_day();
+    let lang = crate::i18n::Lang::for_page(&headers);
     let mut days = Vec::new();
     for offset in 0..DAYS_OFFERED {
         let day = today + Duration::days(offset);
@@ -87,7 +88,7 @@ async fn registration_form(State(state): State<AppState>, headers: HeaderMap) ->
             Ok(c) => c.open,
             Err(error) => return crate::error::AppError::from(error).into_response(),
         };
-        days.push(DayOption { value: day.to_string(), label: date_ja(day), open });
+        days.push(DayOption { value: day.to_string(), label: date_in(lang, day), open });
     }
     render(StatusCode::OK, &RegisterPage { page: PageContext::new(&state, &headers, None), public: true, days })
 }
@@ -98,17 +99,16 @@ async fn registered(State(state): State<AppState>, headers: HeaderMap, Path(toke
     let volunteer = match register::by_token(&state.db, &token, today).await {
         Ok(Some(v)) => v,
         Ok(None) => {
-            return message_page(
-                page,
-                StatusCode::NOT_FOUND,
-                "登録が見つかりません",
-                "QRコードの控えをご確認ください。",
-            );
+            let (heading, text) =
+                (page.t.get("reception.registration_not_found"), page.t.get("reception.check_your_qr_copy"));
+            return message_page(page, StatusCode::NOT_FOUND, &heading, &text);
         }
         Err(error) => return crate::error::AppError::from(error).into_response(),
     };
     let booked = match register::booked_days(&state.db, volunteer.id).await {
-        Ok(days) => days.into_iter().map(date_ja).collect::<Vec<_>>().join("、"),
+        Ok(days) => {
+            days.into_iter().map(|d| date_in(page.lang, d)).collect::<Vec<_>>().join(&page.t.get("label.day_separator"))
+        }
         Err(error) => return crate::error::AppError::from(error).into_response(),
     };
     render(
@@ -142,9 +142,10 @@ async fn desk(State(state): State<AppState>, headers: HeaderMap) -> Response {
     };
     if !matches!(user.role, Role::Reception | Role::Coordinator | Role::Admin) {
         let page = PageContext::new(&state, &headers, Some(user));
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "受付", text);
+        let (heading, text) = (page.t.get("home.section.reception.label"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
+    let user_lang = crate::i18n::Lang::for_page(&headers);
     let today = state.clock.activity_day();
     let counts = match stats::for_day(&state.db.read, today).await {
         Ok(counts) => counts,
@@ -158,7 +159,7 @@ async fn desk(State(state): State<AppState>, headers: HeaderMap) -> Response {
             match capacity::for_day(&state.db.read, day).await {
                 Ok(c) => capacity.push(CapacityRow {
                     day: c.day,
-                    label: date_ja(day),
+                    label: date_in(user_lang, day),
                     booked: c.booked,
                     capacity: c.capacity,
                     open: c.open,
@@ -170,6 +171,14 @@ async fn desk(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let page = PageContext::new(&state, &headers, Some(user));
     render(
         StatusCode::OK,
-        &DeskPage { page, public: false, days: Vec::new(), today: date_ja(today), counts, is_admin, capacity },
+        &DeskPage {
+            page,
+            public: false,
+            days: Vec::new(),
+            today: date_in(user_lang, today),
+            counts,
+            is_admin,
+            capacity,
+        },
     )
 }

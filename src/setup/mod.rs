@@ -30,8 +30,7 @@ pub fn router() -> Router<AppState> {
 
 async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let page = PageContext::new(&state, &headers, None);
-    let w = words::words(page.lang);
-    render(StatusCode::OK, &page::SetupPage::new(page, w, &state.reach))
+    render(StatusCode::OK, &page::SetupPage::new(page, &state.reach))
 }
 
 /// DER, as Android and Windows install it.
@@ -69,9 +68,9 @@ fn with_ca(state: &AppState, headers: &HeaderMap, answer: impl FnOnce(&CaCert) -
         Some(ca) => answer(ca),
         None => {
             let page = PageContext::new(state, headers, None);
-            let w = words::words(page.lang);
-            let message = if state.reach.https { w.own_cert } else { w.tls_off };
-            message_page(page, StatusCode::NOT_FOUND, w.title, message)
+            let message = page.t.get(if state.reach.https { "setup.own_cert" } else { "setup.tls_off" });
+            let title = page.t.get("setup.title");
+            message_page(page, StatusCode::NOT_FOUND, &title, &message)
         }
     }
 }

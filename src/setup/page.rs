@@ -4,7 +4,6 @@
 use askama::Template;
 
 use super::qr;
-use super::words::Words;
 use crate::tls::reach::Reach;
 use crate::web::pages::PageContext;
 
@@ -28,7 +27,7 @@ pub enum Https {
 #[template(path = "setup/index.html")]
 pub struct SetupPage {
     pub page: PageContext,
-    pub w: &'static Words,
+    pub w: crate::i18n::Words,
     pub https: Https,
     /// The center's URLs (HTTPS when it is on).
     pub open: Vec<Link>,
@@ -38,7 +37,7 @@ pub struct SetupPage {
 }
 
 impl SetupPage {
-    pub fn new(page: PageContext, w: &'static Words, reach: &Reach) -> SetupPage {
+    pub fn new(page: PageContext, reach: &Reach) -> SetupPage {
         let links = |urls: Vec<String>| urls.into_iter().map(|url| Link { svg: qr::svg(&url), url }).collect();
         let https = match (&reach.ca, reach.https) {
             (_, false) => Https::Off,
@@ -46,6 +45,6 @@ impl SetupPage {
             (None, true) => Https::OwnCert,
         };
         let first = if reach.https { links(reach.setup_urls()) } else { Vec::new() };
-        SetupPage { page, w, https, open: links(reach.urls()), first }
+        SetupPage { w: page.t, page, https, open: links(reach.urls()), first }
     }
 }

@@ -1,10 +1,9 @@
 //! Server-rendered pages (askama), the embedded static assets, and the words
-//! in both languages. Pages are Japanese unless the user switched to English.
+//! (from `i18n::catalogue`). Pages are Japanese unless the user switched to English.
 
 pub mod assets;
 pub mod headers;
 pub mod pages;
-pub mod strings;
 
 use axum::Router;
 use axum::http::header;

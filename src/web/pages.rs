@@ -6,17 +6,16 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::strings::{Strings, strings};
 use crate::app::AppState;
 use crate::auth::http::{clear_session_cookie, session_cookie};
 use crate::auth::{Role, User, sessions};
 use crate::error::AppError;
-use crate::i18n::{LANG_COOKIE, Lang, cookie};
+use crate::i18n::{LANG_COOKIE, Lang, Words, cookie};
 
 /// What every page's layout needs.
 pub struct PageContext {
     pub lang: Lang,
-    pub t: &'static Strings,
+    pub t: Words,
     /// Switches on the red 「訓練」 banner.
     pub drill: bool,
     pub user: Option<User>,
@@ -25,7 +24,7 @@ pub struct PageContext {
 impl PageContext {
     pub fn new(state: &AppState, headers: &HeaderMap, user: Option<User>) -> PageContext {
         let lang = Lang::for_page(headers);
-        PageContext { lang, t: strings(lang), drill: state.db.is_drill(), user }
+        PageContext { lang, t: Words::new(lang), drill: state.db.is_drill(), user }
     }
 }
 
@@ -168,7 +167,7 @@ pub async fn board(State(state): State<AppState>, headers: HeaderMap) -> Respons
     };
     if !matches!(user.role, Role::Coordinator | Role::Admin) {
         let page = PageContext::new(&state, &headers, Some(user));
-        let (heading, message) = (page.t.board_title.to_string(), page.t.forbidden.to_string());
+        let (heading, message) = (page.t.get("board.title").to_string(), page.t.get("message.forbidden").to_string());
         return render(StatusCode::FORBIDDEN, &MessagePage { page, heading, message });
     }
     render(StatusCode::OK, &BoardPage { page: PageContext::new(&state, &headers, Some(user)) })
@@ -201,6 +200,6 @@ pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: U
         .into_response();
     }
     let page = PageContext::new(&state, &headers, None);
-    let (heading, message) = (page.t.app_name.to_string(), page.t.not_found.to_string());
+    let (heading, message) = (page.t.get("app.name").to_string(), page.t.get("message.not_found").to_string());
     render(StatusCode::NOT_FOUND, &MessagePage { page, heading, message })
 }

@@ -50,70 +50,10 @@ async fn map(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
 }
 
-/// The page's own words.
-pub struct MapWords {
-    pub title: &'static str,
-    pub zoom_in: &'static str,
-    pub zoom_out: &'static str,
-    pub fit: &'static str,
-    pub hint: &'static str,
-    pub zone: &'static str,
-    pub zone_unknown: &'static str,
-    pub position: &'static str,
-    pub take_need: &'static str,
-    pub clear_pin: &'static str,
-    pub load_failed: &'static str,
-    pub base_map_on: &'static str,
-    pub base_map_off: &'static str,
-    pub map_label: &'static str,
-}
-
-static JA: MapWords = MapWords {
-    title: "地図",
-    zoom_in: "拡大",
-    zoom_out: "縮小",
-    fit: "全体",
-    hint: "地図をタップ（クリック）すると地点を置き、その地区を調べます。ドラッグで移動、ホイールやピンチで拡大・縮小。",
-    zone: "地区",
-    zone_unknown: "地区不明",
-    position: "緯度・経度",
-    take_need: "この地点でニーズを受け付ける",
-    clear_pin: "地点を消す",
-    load_failed: "地図を読み込めませんでした。再試行します…",
-    base_map_on: "背景地図あり",
-    base_map_off: "背景地図なし（地区のみ）",
-    map_label: "地区とニーズの地図",
-};
-
-static EN: MapWords = MapWords {
-    title: "Map",
-    zoom_in: "Zoom in",
-    zoom_out: "Zoom out",
-    fit: "Fit",
-    hint: "Tap (click) the map to place a pin and find its zone. Drag to pan; wheel or pinch to zoom.",
-    zone: "Zone",
-    zone_unknown: "zone unknown",
-    position: "Latitude, longitude",
-    take_need: "Take a need at this point",
-    clear_pin: "Remove the pin",
-    load_failed: "The map could not be loaded. Retrying…",
-    base_map_on: "base map on",
-    base_map_off: "no base map (zones only)",
-    map_label: "Map of zones and needs",
-};
-
-fn words(lang: Lang) -> &'static MapWords {
-    match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "map.html")]
 struct MapPage {
     page: PageContext,
-    w: &'static MapWords,
     /// An MBTiles base map is configured: the page lays its tiles under the zones.
     tiles: bool,
 }
@@ -125,10 +65,9 @@ async fn map_page(State(state): State<AppState>, headers: HeaderMap) -> Response
     };
     let allowed = CoordinatorUser::ROLES.contains(&user.role);
     let page = PageContext::new(&state, &headers, Some(user));
-    let w = words(page.lang);
     if !allowed {
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, w.title, text);
+        let (heading, text) = (page.t.get("map.title"), page.t.get("message.forbidden"));
+        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
     }
-    render(StatusCode::OK, &MapPage { page, w, tiles: state.tiles.is_some() })
+    render(StatusCode::OK, &MapPage { page, tiles: state.tiles.is_some() })
 }

@@ -14,7 +14,7 @@ use crate::helpers::{Session, TestApp, connect_board, next_event, spawn_app_at, 
 pub const PASSWORD: &str = "drill-pass-2026";
 const START: &str = "2026-07-12T08:00:00+09:00";
 
-const SCENARIO: &str = r#"
+pub const SCENARIO: &str = r#"
 id = "test-drill"
 title = "テスト訓練 — 受付と電話"
 hazard = "大雨"

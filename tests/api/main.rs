@@ -18,6 +18,7 @@ mod drill_browser;
 mod drill_limits;
 mod drill_run;
 mod durability;
+mod english;
 mod errors;
 mod events;
 mod events_contract;

@@ -1,5 +1,11 @@
 //! The two languages. Japanese first; English for whoever asks.
 
+pub mod catalogue;
+#[cfg(test)]
+mod key_check;
+
+pub use catalogue::{Words, word, word_with};
+
 use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 
@@ -75,4 +81,12 @@ pub fn date_ja(day: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
     format!("{}月{}日（{}）", day.month(), day.day(), WEEKDAYS[day.weekday().num_days_from_monday() as usize])
+}
+
+/// A date as people say it in `lang`: `7月12日（日）`, `Sun 12 Jul`.
+pub fn date_in(lang: Lang, day: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::Ja => date_ja(day),
+        Lang::En => day.format("%a %-d %b").to_string(),
+    }
 }
