@@ -37,6 +37,7 @@ pub mod reception;
 pub mod reports;
 pub mod setup;
 pub mod startup;
+pub mod state;
 pub mod tls;
 pub mod web;
 pub mod zones;

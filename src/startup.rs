@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{Role, password, users};
 use crate::clock::Clock;
@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
+use crate::state::AppState;
 use crate::tls::reach::{CaCert, Reach};
 use crate::zones::ZoneSet;
 use crate::{backup, demo, drill, net, tls};

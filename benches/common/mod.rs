@@ -6,9 +6,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use borasen::app::AppState;
 use borasen::config::Config;
 use borasen::startup::Application;
+use borasen::state::AppState;
 use tokio::sync::oneshot;
 
 use borasen::reception::form::RegistrationForm;

@@ -5,9 +5,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use super::{Role, User, sessions};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n::cookie;
+use crate::state::AppState;
 
 /// Anyone logged in. 401 without a live session.
 pub struct CurrentUser(pub User);

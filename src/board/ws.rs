@@ -17,9 +17,9 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, MissedTickBehavior, timeout};
 
-use crate::app::AppState;
 use crate::auth::sessions;
 use crate::events;
+use crate::state::AppState;
 
 /// Events read from the table per query while catching up.
 const REPLAY_PAGE: i64 = 500;

@@ -16,7 +16,6 @@ use super::report::{self, ReturnForm};
 use super::send_out::{self, TeamForm};
 use super::store::{self, Waiting};
 use super::suggest::Suggestion;
-use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
@@ -25,6 +24,7 @@ use crate::inventory::OutLine;
 use crate::reception::model::parse_volunteer_no;
 use crate::reception::store::{Key, volunteer_by};
 use crate::reception::{DispatchBlock, dispatch_block};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

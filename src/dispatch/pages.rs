@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {

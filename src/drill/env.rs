@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::app::AppState;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::state::AppState;
 use crate::zones::ZoneSet;
 
 #[derive(Clone)]

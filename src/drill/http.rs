@@ -18,12 +18,12 @@ use super::log::{Observation, PlanItem, Rated, Rating};
 use super::next::{self, Available};
 use super::run::DrillRun;
 use super::status::{self, DrillView};
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::auth::extract::{CurrentUser, TrainerUser};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

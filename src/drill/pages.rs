@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::app::AppState;
 use crate::auth::extract::TrainerUser;
+use crate::state::AppState;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {

@@ -12,9 +12,9 @@ use axum::routing::get;
 
 use super::model::{Item, Source, TeamOut};
 use super::store;
-use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {

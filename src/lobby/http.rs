@@ -13,9 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::view::{self, LobbyView};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n::{Lang, Text};
+use crate::state::AppState;
 use crate::web::pages::render;
 
 /// `/api/lobby`

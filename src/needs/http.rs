@@ -15,7 +15,6 @@ use super::form::NeedForm;
 use super::intake::{self, Intake};
 use super::model::{Category, Need, NeedSummary, Status};
 use super::store::{self, Filter};
-use crate::app::AppState;
 use crate::auth::User;
 use crate::auth::extract::{CoordinatorUser, CurrentUser};
 use crate::clock::stamp;
@@ -23,6 +22,7 @@ use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::fields::invalid;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

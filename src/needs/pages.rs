@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::model::{Category, Need, Status};
 use super::store::{self, Filter};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {

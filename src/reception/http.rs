@@ -20,13 +20,13 @@ use super::model::{CheckIn, Volunteer};
 use super::register::{self, PublicReceipt, Registered};
 use super::stats::{self, ReceptionCounts};
 use super::{badge, export, search, store};
-use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
 use crate::clock::stamp;
 use crate::dates::Window;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -15,9 +15,9 @@ use super::capacity;
 use super::model::Insurance;
 use super::register;
 use super::stats::{self, ReceptionCounts};
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::i18n::date_ja;
+use crate::state::AppState;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 pub fn router() -> Router<AppState> {

@@ -10,11 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
-use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
 use crate::dates::Window;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

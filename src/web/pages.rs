@@ -7,11 +7,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::strings::{Strings, strings};
-use crate::app::AppState;
 use crate::auth::http::{clear_session_cookie, session_cookie};
 use crate::auth::{Role, User, sessions};
 use crate::error::AppError;
 use crate::i18n::{LANG_COOKIE, Lang, cookie};
+use crate::state::AppState;
 
 /// What every page's layout needs.
 pub struct PageContext {

@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 
 use super::address::{self, AddressFileError, AddressKind, LISTED_PROBLEMS, Suggestion};
 use super::address_store;
-use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser};
 use crate::error::{AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 /// A whole prefecture's 位置参照情報 is tens of megabytes.
 const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;

@@ -9,10 +9,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::file::ZoneFileError;
-use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::events::Actor;
+use crate::state::AppState;
 
 /// A zone file at the vertex cap is about 8 MB of GeoJSON; axum's default
 /// body limit (2 MB) would refuse it before the check could say why.

@@ -10,11 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::map_svg::{self, MapData};
-use crate::app::AppState;
 use crate::auth::extract::{CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
 use crate::needs::store::{map_pins, open_by_zone};
+use crate::state::AppState;
 use crate::web::pages::{PageContext, message_page, page_user, render};
 
 /// `/api/map.svg`
