@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::dispatch::center::{self, SuspendForm};
 use crate::dispatch::model::{Outcome, TeamStatus};
 use crate::dispatch::send_out::{TeamForm, send_out};
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::{Actor, Event};
 use crate::inventory::ledger::ReceiveForm;
 use crate::inventory::model::Loan;
@@ -191,7 +191,7 @@ impl Autopilot {
         };
         match check_in(&env.db, &env.clock, &self.actor, input).await {
             // Already in (checked in by a trainee): nothing to do.
-            Err(e) if e.status == axum::http::StatusCode::CONFLICT => Ok(()),
+            Err(e) if e.status == Class::Conflict => Ok(()),
             other => other.map(|_| ()),
         }
     }

@@ -2,7 +2,6 @@
 //! the coordinator links the call to one of them (saved as 取消, "duplicate of
 //! N-xxxx") or saves it as a new need. Event `need.received`.
 
-use axum::http::StatusCode;
 use serde_json::json;
 
 use super::form::{NeedCard, NeedForm, validate};
@@ -11,7 +10,7 @@ use super::store::{self, Candidate};
 use super::{event_data, zone_of};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
@@ -124,7 +123,7 @@ pub fn duplicate_reason(number: i64) -> String {
 pub fn duplicates_found(candidates: Vec<Candidate>) -> AppError {
     let numbers: Vec<&str> = candidates.iter().map(|c| c.need_no.as_str()).collect();
     AppError::new(
-        StatusCode::CONFLICT,
+        Class::Conflict,
         "possible_duplicate",
         Text::new(
             format!("同じ依頼の可能性があるニーズがあります（{}）。重複として記録するか、新しいニーズとして登録してください。", numbers.join("、")),

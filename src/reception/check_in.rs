@@ -2,7 +2,6 @@
 //! or search), checking out with hours, and insurance enrolled at the desk.
 //! Events `volunteer.checked_in`, `volunteer.checked_out`, `volunteer.insurance_changed`.
 
-use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
@@ -11,7 +10,7 @@ use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, V
 use super::store::{self, Key};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
-use crate::error::{AppError, OnUnique};
+use crate::error::{AppError, Class, OnUnique};
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -252,7 +251,7 @@ fn already_checked_in(volunteer: &Volunteer, earlier: &CheckIn) -> AppError {
     let time =
         DateTime::parse_from_rfc3339(&earlier.checked_in_at).map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
     AppError::new(
-        StatusCode::CONFLICT,
+        Class::Conflict,
         "already_checked_in",
         Text::new(
             format!("{}さん（{}）は本日 {time} に受付済みです。", volunteer.name, volunteer.volunteer_no),

@@ -23,7 +23,7 @@ use super::{badge, export, search, store};
 use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
 use crate::clock::stamp;
 use crate::dates::Window;
-use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::error::{ApiJson, AppError, Class, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -72,7 +72,7 @@ async fn pre_register(
 pub fn public_rate_limit(state: &AppState, client: SocketAddr) -> Result<(), AppError> {
     state.public_limiter.check(client.ip(), Instant::now()).map_err(|wait| {
         let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            Class::TooMany,
             "rate_limited",
             Text::new(
                 "短い時間に多くの登録がありました。しばらく待ってからもう一度お試しください。",

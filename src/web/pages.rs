@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::strings::{Strings, strings};
 use crate::auth::http::{clear_session_cookie, session_cookie};
 use crate::auth::{Role, User, sessions};
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::i18n::{LANG_COOKIE, Lang, cookie};
 use crate::state::AppState;
 
@@ -118,7 +118,7 @@ pub async fn login_submit(
         Err(error) => {
             let page = PageContext::new(&state, &headers, None);
             let message = error.message.get(page.lang).to_string();
-            render(error.status, &LoginPage { page, error: Some(message), username: form.username })
+            render(error.status.http_status(), &LoginPage { page, error: Some(message), username: form.username })
         }
     }
 }
@@ -194,7 +194,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
         return AppError::new(
-            StatusCode::NOT_FOUND,
+            Class::NotFound,
             "no_route",
             crate::i18n::Text::new("そのAPIはありません。", "There is no such API route."),
         )

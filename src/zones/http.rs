@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
@@ -10,7 +9,7 @@ use utoipa_axum::routes;
 
 use super::file::ZoneFileError;
 use crate::auth::extract::{AdminUser, CoordinatorUser, CurrentUser};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Class, ErrorBody};
 use crate::events::Actor;
 use crate::state::AppState;
 
@@ -102,6 +101,6 @@ impl From<ZoneFileError> for AppError {
             details["largest"] =
                 largest.iter().map(|f| json!({ "index": f.index, "name": f.name, "vertices": f.vertices })).collect();
         }
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_zone_file", error.text()).with_details(details)
+        AppError::new(Class::Invalid, "invalid_zone_file", error.text()).with_details(details)
     }
 }
