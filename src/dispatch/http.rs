@@ -55,7 +55,7 @@ async fn dispatch_team(
     CoordinatorUser(user): CoordinatorUser,
     ApiJson(form): ApiJson<TeamForm>,
 ) -> Result<(StatusCode, Json<Team>), AppError> {
-    let zone_names: Vec<String> = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
+    let zone_names = state.zones.current().names();
     let actor = Actor::user(&user.username);
     let team = send_out::send_out(&state.db, &state.clock, &state.config, &zone_names, &actor, form).await?;
     Ok((StatusCode::CREATED, Json(team)))

@@ -28,6 +28,6 @@ impl Env {
     }
 
     pub fn zone_names(&self) -> Vec<String> {
-        self.zones.current().zones().iter().map(|z| z.name.clone()).collect()
+        self.zones.current().names()
     }
 }

@@ -6,16 +6,16 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 
 use super::model::{Item, Source, TeamOut};
 use super::store;
-use crate::auth::extract::CoordinatorUser;
-use crate::error::AppError;
+use crate::auth::extract::Coordinator;
 use crate::state::AppState;
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::web::page::{Page, PageError};
+use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inventory", get(inventory_page))
@@ -65,56 +65,52 @@ fn short_time(at: &str) -> String {
     at.get(5..16).unwrap_or(at).replace('T', " ")
 }
 
-async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !CoordinatorUser::ROLES.contains(&user.role) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "資機材", text);
-    }
-    let (items, teams) = match read(&state).await {
-        Ok(found) => found,
-        Err(error) => return AppError::from(error).into_response(),
-    };
-    let give_back = items
-        .iter()
-        .filter(|i| i.source.goes_back())
-        .map(|i| GiveBack {
-            name: i.name.clone(),
-            unit: i.unit.clone(),
-            source_label: i.source.label_ja(),
-            owner: i.owner.clone().unwrap_or_default(),
-            at_center: i.stock,
-            out: i.out,
-            lost_or_damaged: i.lost + i.damaged,
-        })
-        .collect();
-    let teams = teams
-        .into_iter()
-        .map(|team| TeamRow {
-            since: short_time(&team.since),
-            lines: team.lines.iter().map(|l| format!("{} {}{}", l.name, l.qty, l.unit)).collect::<Vec<_>>().join("、"),
-            team,
-        })
-        .collect();
-    let page = PageContext::new(&state, &headers, Some(user));
-    render(
-        StatusCode::OK,
-        &InventoryPage {
+async fn inventory_page(
+    State(state): State<AppState>,
+    Page { page, .. }: Page<Coordinator>,
+) -> Result<Response, PageError> {
+    let (items, teams) = read(&state).await?;
+    Ok(render(StatusCode::OK, &InventoryPage::of(page, items, teams)))
+}
+
+impl InventoryPage {
+    fn of(page: PageContext, items: Vec<Item>, teams: Vec<TeamOut>) -> InventoryPage {
+        InventoryPage {
             page,
             low_count: items.iter().filter(|i| i.low).count(),
+            give_back: items.iter().filter(|i| i.source.goes_back()).map(GiveBack::of).collect(),
             rows: items
                 .into_iter()
                 .map(|item| Row { kind_label: item.kind.label_ja(), source_label: item.source.label_ja(), item })
                 .collect(),
-            teams,
-            give_back,
+            teams: teams.into_iter().map(TeamRow::of).collect(),
             sources: Source::ALL.iter().map(|s| SourceChoice { value: s.as_str(), label: s.label_ja() }).collect(),
-        },
-    )
+        }
+    }
+}
+
+impl GiveBack {
+    fn of(item: &Item) -> GiveBack {
+        GiveBack {
+            name: item.name.clone(),
+            unit: item.unit.clone(),
+            source_label: item.source.label_ja(),
+            owner: item.owner.clone().unwrap_or_default(),
+            at_center: item.stock,
+            out: item.out,
+            lost_or_damaged: item.lost + item.damaged,
+        }
+    }
+}
+
+impl TeamRow {
+    fn of(team: TeamOut) -> TeamRow {
+        TeamRow {
+            since: short_time(&team.since),
+            lines: team.lines.iter().map(|l| format!("{} {}{}", l.name, l.qty, l.unit)).collect::<Vec<_>>().join("、"),
+            team,
+        }
+    }
 }
 
 async fn read(state: &AppState) -> Result<(Vec<Item>, Vec<TeamOut>), sqlx::Error> {

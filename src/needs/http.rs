@@ -11,16 +11,16 @@ use utoipa_axum::routes;
 
 use super::edit::{self, NeedPatch};
 use super::export;
+use super::filter::{self, FilterWords};
 use super::form::NeedForm;
 use super::intake::{self, Intake};
-use super::model::{Category, Need, NeedSummary, Status};
+use super::model::{Category, Need, NeedSummary};
 use super::store::{self, Filter};
 use crate::auth::User;
 use crate::auth::extract::{CoordinatorUser, CurrentUser};
 use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
-use crate::fields::invalid;
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -74,31 +74,8 @@ struct ListQuery {
 
 impl ListQuery {
     fn filter(self, personal: bool) -> Result<Filter, AppError> {
-        let mut statuses = Vec::new();
-        for word in self.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|w| !w.is_empty()) {
-            if word == "open" {
-                statuses.extend(Status::ALL.into_iter().filter(|s| s.is_open()));
-            } else {
-                statuses.push(Status::parse(word).ok_or_else(|| {
-                    invalid("status", format!("状態「{word}」はありません。"), format!("Unknown status {word}."))
-                })?);
-            }
-        }
-        if let Some(p) = self.priority
-            && !(1..=3).contains(&p)
-        {
-            return Err(invalid("priority", "優先度は1〜3です。", "priority is 1–3."));
-        }
-        Ok(Filter {
-            statuses,
-            zone: self.zone.filter(|z| !z.trim().is_empty()).map(|z| if z == "-" { None } else { Some(z) }),
-            priority: self.priority,
-            category: self.category,
-            // Searching by name or phone is itself a look at personal data.
-            text: if personal { self.q } else { None },
-            limit: self.limit.unwrap_or(500).clamp(1, 2000),
-            offset: self.offset.unwrap_or(0).max(0),
-        })
+        let ListQuery { status, zone, priority, category, q, limit, offset } = self;
+        filter::parse(FilterWords { status, zone, priority, category, q, limit, offset }, personal)
     }
 }
 

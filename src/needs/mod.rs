@@ -5,6 +5,7 @@
 
 pub mod edit;
 pub mod export;
+pub mod filter;
 pub mod form;
 pub mod http;
 pub mod intake;

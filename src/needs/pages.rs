@@ -4,15 +4,18 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::filter::{self, FilterWords};
 use super::model::{Category, Need, Status};
-use super::store::{self, Filter};
+use super::store;
+use crate::auth::extract::Coordinator;
 use crate::state::AppState;
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::web::page::{Page, PageError};
+use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/needs", get(needs_page))
@@ -101,77 +104,53 @@ struct NeedsPage {
     csv_query: String,
 }
 
-async fn needs_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !super::http::sees_personal_data(&user) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, "ニーズ", text);
+/// A bad filter (a hand-edited address) is refused with its message, like the API's 422.
+async fn needs_page(
+    State(state): State<AppState>,
+    Page { page, .. }: Page<Coordinator>,
+    Query(mut q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    if q.status.is_empty() {
+        q.status = "open".into();
     }
-    let status_filter: Vec<Status> = match q.status.as_str() {
-        "" | "open" => Status::ALL.into_iter().filter(|s| s.is_open()).collect(),
-        "all" => Vec::new(),
-        word => Status::parse(word).into_iter().collect(),
-    };
-    let filter = Filter {
-        statuses: status_filter,
-        zone: match q.zone.as_str() {
-            "" => None,
-            "-" => Some(None),
-            zone => Some(Some(zone.to_string())),
-        },
-        priority: q.priority.parse().ok().filter(|p| (1..=3).contains(p)),
-        category: Category::parse(&q.category),
-        text: Some(q.q.clone()).filter(|t| !t.trim().is_empty()),
-        limit: PAGE_ROWS,
-        offset: 0,
-    };
-    let mut conn = match state.db.read.acquire().await {
-        Ok(conn) => conn,
-        Err(error) => return crate::error::AppError::from(error).into_response(),
-    };
-    let (needs, total) = match store::list(&mut conn, &filter).await {
-        Ok(found) => found,
-        Err(error) => return crate::error::AppError::from(error).into_response(),
-    };
-    let zone_names: Vec<String> = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
-    let status_value = if q.status.is_empty() { "open".to_string() } else { q.status.clone() };
-    let statuses = choices(
-        [
-            ("open".to_string(), "未完了（すべて）".to_string()),
-            ("all".to_string(), "すべて（完了・取消を含む）".to_string()),
-        ]
-        .into_iter()
-        .chain(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label_ja().to_string()))),
-        &status_value,
-    );
-    let zones = choices(
-        [(String::new(), "すべての地区".to_string()), ("-".to_string(), "地区不明".to_string())]
+    let words = FilterWords::from_form(&q.status, &q.zone, &q.priority, &q.category, &q.q)?;
+    let filter = store::Filter { limit: PAGE_ROWS, ..filter::parse(words, true)? };
+    let (needs, total) = store::list(&mut *state.db.read.acquire().await?, &filter).await?;
+    Ok(render(StatusCode::OK, &NeedsPage::of(page, q, &needs, total, state.zones.current().names())))
+}
+
+impl NeedsPage {
+    fn of(page: PageContext, q: PageQuery, needs: &[Need], total: i64, zone_names: Vec<String>) -> NeedsPage {
+        let statuses = choices(
+            [
+                ("open".to_string(), "未完了（すべて）".to_string()),
+                ("all".to_string(), "すべて（完了・取消を含む）".to_string()),
+            ]
             .into_iter()
-            .chain(zone_names.iter().map(|z| (z.clone(), z.clone()))),
-        &q.zone,
-    );
-    let priorities = choices(
-        [("", "すべての優先度"), ("1", "1 緊急"), ("2", "2 高"), ("3", "3 通常")]
-            .map(|(v, l)| (v.to_string(), l.to_string())),
-        &q.priority,
-    );
-    let category_options = || Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label_ja().to_string()));
-    let categories =
-        choices([(String::new(), "すべての作業".to_string())].into_iter().chain(category_options()), &q.category);
-    let csv_query = query_string(&[
-        ("status", if status_value == "all" { "" } else { status_value.as_str() }),
-        ("zone", &q.zone),
-        ("priority", &q.priority),
-        ("category", &q.category),
-    ]);
-    let page = PageContext::new(&state, &headers, Some(user));
-    render(
-        StatusCode::OK,
-        &NeedsPage {
+            .chain(Status::ALL.iter().map(|s| (s.as_str().to_string(), s.label_ja().to_string()))),
+            &q.status,
+        );
+        let zones = choices(
+            [(String::new(), "すべての地区".to_string()), ("-".to_string(), "地区不明".to_string())]
+                .into_iter()
+                .chain(zone_names.iter().map(|z| (z.clone(), z.clone()))),
+            &q.zone,
+        );
+        let priorities = choices(
+            [("", "すべての優先度"), ("1", "1 緊急"), ("2", "2 高"), ("3", "3 通常")]
+                .map(|(v, l)| (v.to_string(), l.to_string())),
+            &q.priority,
+        );
+        let category_options = || Category::ALL.iter().map(|c| (c.as_str().to_string(), c.label_ja().to_string()));
+        let categories =
+            choices([(String::new(), "すべての作業".to_string())].into_iter().chain(category_options()), &q.category);
+        let csv_query = query_string(&[
+            ("status", if q.status == "all" { "" } else { q.status.as_str() }),
+            ("zone", &q.zone),
+            ("priority", &q.priority),
+            ("category", &q.category),
+        ]);
+        NeedsPage {
             page,
             shown_all: needs.len() as i64 == total,
             rows: needs.iter().map(Row::of).collect(),
@@ -184,8 +163,8 @@ async fn needs_page(State(state): State<AppState>, headers: HeaderMap, Query(q):
             all_categories: choices(category_options(), ""),
             q: q.q,
             csv_query,
-        },
-    )
+        }
+    }
 }
 
 /// `a=1&b=2`, leaving out empty values.

@@ -3,6 +3,8 @@
 
 pub mod assets;
 pub mod headers;
+pub mod menu;
+pub mod page;
 pub mod pages;
 pub mod strings;
 

@@ -10,12 +10,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::map_svg::{self, MapData};
-use crate::auth::extract::{CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Coordinator, CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
 use crate::needs::store::{map_pins, open_by_zone};
 use crate::state::AppState;
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::web::page::Page;
+use crate::web::pages::{PageContext, render};
 
 /// `/api/map.svg`
 pub fn router() -> OpenApiRouter<AppState> {
@@ -118,17 +119,6 @@ struct MapPage {
     tiles: bool,
 }
 
-async fn map_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    let allowed = CoordinatorUser::ROLES.contains(&user.role);
-    let page = PageContext::new(&state, &headers, Some(user));
-    let w = words(page.lang);
-    if !allowed {
-        let text = page.t.forbidden;
-        return message_page(page, StatusCode::FORBIDDEN, w.title, text);
-    }
-    render(StatusCode::OK, &MapPage { page, w, tiles: state.tiles.is_some() })
+async fn map_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> Response {
+    render(StatusCode::OK, &MapPage { w: words(page.lang), page, tiles: state.tiles.is_some() })
 }
