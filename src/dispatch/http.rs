@@ -21,9 +21,9 @@ use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
 use crate::inventory::OutLine;
+use crate::reception::dispatch_block;
 use crate::reception::model::parse_volunteer_no;
 use crate::reception::store::{Key, volunteer_by};
-use crate::reception::{DispatchBlock, dispatch_block};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -187,19 +187,10 @@ async fn scan(
     })?;
     let who = format!("{} {}", volunteer.volunteer_no, volunteer.name);
     if let Some(block) = dispatch_block(&state.db.read, volunteer.id, day).await? {
-        let (ja, en) = match block {
-            DispatchBlock::NotCheckedIn => ("本日受付していません", "is not checked in today"),
-            DispatchBlock::CheckedOut => ("すでに退所しています", "has checked out"),
-            DispatchBlock::Uninsured => ("ボランティア活動保険に未加入です", "is not insured"),
-        };
-        return Err(AppError::conflict(Text::new(format!("{who} さんは{ja}。"), format!("{who} {en}."))));
+        return Err(block.refusal(&who));
     }
     if let Some(team) = store::team_of(&state.db.read, volunteer.id).await? {
-        return Err(AppError::conflict(Text::new(
-            format!("{who} さんは {team} で活動中です。"),
-            format!("{who} is out with {team}."),
-        ))
-        .coded("member_busy"));
+        return Err(send_out::busy(&who, &team));
     }
     let pool = store::waiting(&state.db.read, day).await?;
     pool.into_iter().find(|w| w.volunteer_id == volunteer.id).map(Json).ok_or_else(|| {

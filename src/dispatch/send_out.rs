@@ -18,8 +18,8 @@ use crate::fields::{invalid, optional};
 use crate::i18n::Text;
 use crate::inventory::{self as ledger, Loan};
 use crate::needs::model::parse_need_no;
+use crate::reception::dispatch_block;
 use crate::reception::model::{ADULT_AGE, age_on, volunteer_no};
-use crate::reception::{DispatchBlock, dispatch_block};
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -209,26 +209,23 @@ fn members(form: &TeamForm) -> Result<(i64, Vec<i64>), AppError> {
 async fn member_ready(tx: &mut WriteTx, id: i64, day: chrono::NaiveDate) -> Result<i64, AppError> {
     let number = member_no(tx, id).await?;
     if let Some(block) = dispatch_block(tx.conn(), id, day).await? {
-        let (code, ja, en) = match block {
-            DispatchBlock::NotCheckedIn => ("not_checked_in", "本日受付していません", "is not checked in today"),
-            DispatchBlock::CheckedOut => ("checked_out", "すでに退所しています", "has checked out"),
-            DispatchBlock::Uninsured => ("uninsured", "ボランティア活動保険に未加入です", "is not insured"),
-        };
-        return Err(AppError::conflict(Text::new(format!("{number} は{ja}。"), format!("{number} {en}.")))
-            .coded(code)
+        return Err(block
+            .refusal(&number)
             .with_field("member_ids")
             .with_details(json!({ "volunteer_id": id, "volunteer_no": number })));
     }
     if let Some(team) = store::team_of(tx.conn(), id).await? {
-        return Err(AppError::conflict(Text::new(
-            format!("{number} は {team} で活動中です。"),
-            format!("{number} is out with {team}."),
-        ))
-        .coded("member_busy")
-        .with_field("member_ids")
-        .with_details(json!({ "volunteer_id": id, "volunteer_no": number, "team_no": team })));
+        return Err(busy(&number, &team)
+            .with_field("member_ids")
+            .with_details(json!({ "volunteer_id": id, "volunteer_no": number, "team_no": team })));
     }
     Ok(store::headcount_today(tx.conn(), id, day).await?)
+}
+
+/// A volunteer already out with a team: the desk's scan and sending a team say the same.
+pub fn busy(who: &str, team: &str) -> AppError {
+    AppError::conflict(Text::new(format!("{who} さんは {team} で活動中です。"), format!("{who} is out with {team}.")))
+        .coded("member_busy")
 }
 
 /// The leader answers for the team on site: 18 or older.

@@ -450,6 +450,19 @@ pub enum DispatchBlock {
     Uninsured,
 }
 
+impl DispatchBlock {
+    /// The refusal, for the matching desk's scan and for sending a team alike:
+    /// `who` is how the desk names the volunteer (`V-0012`, or with the name).
+    pub fn refusal(self, who: &str) -> AppError {
+        let (code, ja, en) = match self {
+            DispatchBlock::NotCheckedIn => ("not_checked_in", "本日受付していません", "is not checked in today"),
+            DispatchBlock::CheckedOut => ("checked_out", "すでに退所しています", "has checked out"),
+            DispatchBlock::Uninsured => ("uninsured", "ボランティア活動保険に未加入です", "is not insured"),
+        };
+        AppError::conflict(Text::new(format!("{who} さんは{ja}。"), format!("{who} {en}."))).coded(code)
+    }
+}
+
 /// The gate the dispatch desk relies on: checked in on `day`, not yet gone,
 /// and insured. `None` means the volunteer may go.
 pub async fn dispatch_block(
