@@ -63,7 +63,7 @@ async fn run(teams: usize, clients: usize) {
             force_new: true,
             ..NeedForm::default()
         };
-        match receive(&state.db, &state.clock, &zones, &Actor::user("coordinator"), form).await {
+        match receive(&state.db, &state.clock, &zones, &Actor::user("coordinator"), &*state.intake, form).await {
             Ok(Intake::Saved(need)) => needs.push(need.id),
             _ => panic!("need {i} not saved"),
         }

@@ -68,12 +68,12 @@ async fn run(n: usize) {
                 }
                 let zones = state.zones.current();
                 let t = Instant::now();
-                match receive(&state.db, &state.clock, &zones, &actor, need_form(i)).await {
+                match receive(&state.db, &state.clock, &zones, &actor, &*state.intake, need_form(i)).await {
                     Ok(Intake::Saved(_)) => latencies.push(t.elapsed()),
                     // Shown likely duplicates, the coordinator looks and saves it as new.
                     Ok(Intake::LikelyDuplicates(_)) => {
                         let again = NeedForm { force_new: true, ..need_form(i) };
-                        match receive(&state.db, &state.clock, &zones, &actor, again).await {
+                        match receive(&state.db, &state.clock, &zones, &actor, &*state.intake, again).await {
                             Ok(Intake::Saved(_)) => latencies.push(t.elapsed()),
                             other => panic!("need {i} forced: {:?}", other.err()),
                         }

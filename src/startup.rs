@@ -143,6 +143,8 @@ impl Application {
             config,
             drill,
             next_drill: Arc::default(),
+            intake: Arc::new(drill::calls::CallSlips),
+            teams_on_needs: Arc::new(crate::dispatch::send_out::TeamsOnNeeds),
             reach,
         };
         Ok(Application { listener, https, state, shutdown })

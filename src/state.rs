@@ -38,6 +38,10 @@ pub struct AppState {
     pub lobby: Arc<crate::lobby::live::HubSlot>,
     /// The drill under way, on a drill server (`serve --drill`).
     pub drill: Option<Arc<crate::drill::run::DrillRun>>,
+    /// What the drill adds to need intake (call slips), registered at startup.
+    pub intake: Arc<dyn crate::needs::intake::IntakeHook>,
+    /// Dispatch's answer to "is a team out on this need", for needs' edits.
+    pub teams_on_needs: Arc<dyn crate::needs::edit::TeamOut>,
     /// A trainer asked to start another drill: the server starts over with it.
     pub next_drill: Arc<crate::drill::next::NextDrill>,
     /// How people reach the center (URLs, HTTPS, the local CA), for `/setup`.

@@ -85,7 +85,7 @@ pub async fn send_out(
     let number = store::next_number(tx.conn(), day).await?;
     let team_no = team_no(number);
     let need = match &target {
-        Target::Need(id) => Some(crate::needs::progress::team_left(&mut tx, clock, actor, *id, &team_no).await?),
+        Target::Need(id) => Some(leave_for(&mut tx, clock, actor, *id, &team_no).await?),
         Target::Zone { .. } => None,
     };
     let (zone, requested_headcount) = match &target {
@@ -220,6 +220,41 @@ async fn member_ready(tx: &mut WriteTx, id: i64, day: chrono::NaiveDate) -> Resu
             .with_details(json!({ "volunteer_id": id, "volunteer_no": number, "team_no": team })));
     }
     Ok(store::headcount_today(tx.conn(), id, day).await?)
+}
+
+/// The need moves to 活動中 for the team; refused when another team is out on it.
+async fn leave_for(
+    tx: &mut WriteTx,
+    clock: &Clock,
+    actor: &Actor,
+    need_id: i64,
+    team_no: &str,
+) -> Result<crate::needs::model::Need, AppError> {
+    let need = crate::needs::progress::team_left(tx, clock, actor, need_id, team_no).await?;
+    // Taken means a team is out on it; 活動中 set by hand (a whiteboard day) is not a team.
+    if let Some(team) = store::team_on_need(tx.conn(), need_id).await? {
+        return Err(AppError::conflict(Text::new(
+            format!("{} は {team} が活動中です。", need.need_no),
+            format!("{} is already taken by {team}.", need.need_no),
+        ))
+        .coded("need_taken")
+        .with_field("need_id"));
+    }
+    Ok(need)
+}
+
+/// Whether a team is out on a need, for needs' edits (registered at startup:
+/// needs asks through [`crate::needs::edit::TeamOut`] and never reads teams).
+pub struct TeamsOnNeeds;
+
+impl crate::needs::edit::TeamOut for TeamsOnNeeds {
+    fn team_on<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        need_id: i64,
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<String>, sqlx::Error>> {
+        Box::pin(store::team_on_need(conn, need_id))
+    }
 }
 
 /// A volunteer already out with a team: the desk's scan and sending a team say the same.

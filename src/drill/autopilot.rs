@@ -217,7 +217,8 @@ impl Autopilot {
                 let mut form = call.to_form();
                 form.drill_call = Some(id);
                 let zones = env.zones.current();
-                crate::needs::intake::receive(&env.db, &env.clock, &zones, &self.actor, form).await?;
+                crate::needs::intake::receive(&env.db, &env.clock, &zones, &self.actor, &super::calls::CallSlips, form)
+                    .await?;
             }
             Task::Apply(id) => {
                 let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };

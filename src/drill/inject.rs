@@ -14,6 +14,7 @@ use super::{links, people};
 use crate::clock::stamp;
 use crate::dispatch::model::TeamStatus;
 use crate::dispatch::report::ReturnForm;
+use crate::dispatch::send_out::TeamsOnNeeds;
 use crate::error::AppError;
 use crate::events::Actor;
 use crate::inventory::ledger::{ReceiveForm, WriteOffForm, WriteOffKind};
@@ -181,7 +182,9 @@ async fn act(env: &Env, by: &Actor, id: u32, payload: &Payload, fired: &mut Fire
 /// A household's call written up as a need card. Returns (id, number).
 pub async fn enter_call(env: &Env, by: &Actor, call: &Call) -> Result<(i64, String), AppError> {
     let zones = env.zones.current();
-    match crate::needs::intake::receive(&env.db, &env.clock, &zones, by, call.to_form()).await? {
+    match crate::needs::intake::receive(&env.db, &env.clock, &zones, by, &super::calls::CallSlips, call.to_form())
+        .await?
+    {
         Intake::Saved(need) => Ok((need.id, need.need_no)),
         Intake::LikelyDuplicates(_) => unreachable!("drill calls are entered with force_new"),
     }
@@ -197,7 +200,7 @@ async fn edit_need(env: &Env, by: &Actor, need: Option<i64>, mut patch: NeedPatc
     let current = crate::needs::store::need(&mut *env.db.read.acquire().await?, need).await?;
     patch.version = current.map(|n| n.version);
     let zones = env.zones.current();
-    crate::needs::edit::edit(&env.db, &env.clock, &zones, by, need, patch).await?;
+    crate::needs::edit::edit(&env.db, &env.clock, &zones, by, &TeamsOnNeeds, need, patch).await?;
     Ok(())
 }
 

@@ -48,7 +48,7 @@ async fn receive_need(
     ApiJson(form): ApiJson<NeedForm>,
 ) -> Result<(StatusCode, Json<Need>), AppError> {
     let zones = state.zones.current();
-    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), form).await? {
+    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.intake, form).await? {
         Intake::Saved(need) => Ok((StatusCode::CREATED, Json(*need))),
         Intake::LikelyDuplicates(candidates) => Err(intake::duplicates_found(candidates)),
     }
@@ -143,7 +143,10 @@ async fn edit_need(
     ApiJson(patch): ApiJson<NeedPatch>,
 ) -> Result<Json<Need>, AppError> {
     let zones = state.zones.current();
-    Ok(Json(edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), id, patch).await?))
+    Ok(Json(
+        edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.teams_on_needs, id, patch)
+            .await?,
+    ))
 }
 
 /// The need cards as CSV (UTF-8 with BOM; personal data), with the list's filters.

@@ -2,6 +2,7 @@
 //! the coordinator links the call to one of them (saved as 取消, "duplicate of
 //! N-xxxx") or saves it as a new need. Event `need.received`.
 
+use futures_util::future::BoxFuture;
 use serde_json::json;
 
 use super::form::{NeedCard, NeedForm, validate};
@@ -24,23 +25,38 @@ pub enum Intake {
     LikelyDuplicates(Vec<Candidate>),
 }
 
+/// What another domain adds to writing a need card, in the same transaction.
+/// The drill registers one at startup (`drill::calls::CallSlips`: a card
+/// written up from a call slip records its call), so needs never calls the drill.
+pub trait IntakeHook: Send + Sync {
+    /// Before anything is written; may refuse the form.
+    fn check<'a>(&'a self, tx: &'a mut WriteTx, drill: bool, form: &'a NeedForm)
+    -> BoxFuture<'a, Result<(), AppError>>;
+
+    /// The card is saved.
+    fn saved<'a>(
+        &'a self,
+        tx: &'a mut WriteTx,
+        clock: &'a Clock,
+        actor: &'a Actor,
+        form: &'a NeedForm,
+        need: &'a Need,
+    ) -> BoxFuture<'a, Result<(), AppError>>;
+}
+
 pub async fn receive(
     db: &Db,
     clock: &Clock,
     zones: &ZoneIndex,
     actor: &Actor,
+    hook: &dyn IntakeHook,
     form: NeedForm,
 ) -> Result<Intake, AppError> {
-    let drill_call = form.drill_call;
     let mut tx = db.begin_write().await?;
-    if let Some(inject) = drill_call {
-        crate::drill::calls::check_slip(&mut tx, db.is_drill(), inject).await?;
-    }
-    let intake = receive_in(&mut tx, clock, zones, actor, form).await?;
+    hook.check(&mut tx, db.is_drill(), &form).await?;
+    let intake = receive_in(&mut tx, clock, zones, actor, form.clone()).await?;
     if let Intake::Saved(need) = &intake {
-        if let Some(inject) = drill_call {
-            crate::drill::calls::taken(&mut tx, clock, actor, inject, need).await?;
-        }
+        hook.saved(&mut tx, clock, actor, &form, need).await?;
         tx.commit().await?;
     }
     Ok(intake)
