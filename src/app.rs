@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 
 use crate::{
-    auth, board, dispatch, drill, error, idempotency, inventory, lobby, needs, openapi, reception, reports, setup, web,
-    zones,
+    auth, board, dispatch, drill, error, idempotency, inventory, lobby, map, needs, openapi, reception, reports, setup,
+    web, zones,
 };
 
 /// Every `/api` route is registered here through a domain's `OpenApiRouter`,
@@ -24,7 +24,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reception::http::router())
         .merge(zones::http::router())
         .merge(zones::address_http::router())
-        .merge(zones::map_http::router())
+        .merge(map::http::router())
         .merge(needs::http::router())
         .merge(inventory::http::router())
         .merge(dispatch::http::router())
@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(board::http::ws_router())
         .merge(web::router())
         .merge(reception::pages::router())
-        .merge(zones::map_http::pages())
+        .merge(map::http::pages())
         .merge(needs::pages::router())
         .merge(inventory::http::pages())
         .merge(dispatch::pages::router())

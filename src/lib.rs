@@ -27,6 +27,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod inventory;
 pub mod lobby;
+pub mod map;
 pub mod needs;
 pub mod net;
 pub mod openapi;

@@ -10,8 +10,6 @@ pub mod file;
 pub mod http;
 pub mod in_use;
 pub mod index;
-pub mod map_http;
-pub mod map_svg;
 pub mod store;
 pub mod tiles;
 pub mod valid;

@@ -32,10 +32,10 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, InteriorPoint, LineString};
 
-use super::file::Zone;
 use crate::i18n::Lang;
 use crate::needs::model::{MapState, Status};
 use crate::needs::store::MapPin;
+use crate::zones::Zone;
 
 /// The zoom level whose tile pixels are the SVG's units.
 pub const WORLD_ZOOM: u32 = 16;

@@ -9,7 +9,7 @@ use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::map_svg::{self, MapData};
+use super::svg::{self as map_svg, MapData};
 use crate::auth::extract::{Coordinator, CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
