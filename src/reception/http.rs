@@ -40,7 +40,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_check_in))
         .routes(routes!(change_insurance))
         .routes(routes!(volunteer_badge))
-        .routes(routes!(volunteer_certificate))
         .routes(routes!(volunteers_csv))
         .routes(routes!(set_capacity))
         .routes(routes!(list_capacity))
@@ -256,27 +255,6 @@ async fn volunteer_badge(
         .await
         .map_err(|_| AppError::internal())?;
     Ok(badge_response(pdf))
-}
-
-/// 活動証明書 for a day (default today), after check-out: from the check-in
-/// record and the teams the event log names the volunteer on.
-#[utoipa::path(get, path = "/api/volunteers/{id}/certificate.pdf", tag = "reception", params(("id" = i64, Path), DateQuery),
-    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn volunteer_certificate(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DateQuery>,
-) -> Result<Response, AppError> {
-    let today = state.clock.activity_day();
-    let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
-    let certificate = crate::reports::certificate::for_day(&state.db, &state.config, id, day, today).await?;
-    let drill = state.db.is_drill();
-    let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
-    let pdf = tokio::task::spawn_blocking(move || super::certificate::render(&certificate, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
 }
 
 /// The badge PDF, named after the volunteer.

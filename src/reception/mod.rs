@@ -7,7 +7,6 @@
 
 pub mod badge;
 pub mod capacity;
-pub mod certificate;
 pub mod check_in;
 pub mod export;
 pub mod form;

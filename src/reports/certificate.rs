@@ -4,12 +4,12 @@
 use chrono::{DateTime, NaiveDate, NaiveTime};
 use serde_json::Value;
 
+use super::certificate_pdf::{Activity, Certificate};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Text;
 use crate::needs::model::{Category, parse_need_no};
-use crate::reception::certificate::{Activity, Certificate};
 use crate::reception::store;
 
 pub async fn for_day(

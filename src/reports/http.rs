@@ -1,7 +1,7 @@
 //! HTTP edge of reports: the daily report (JSON, PDF, CSV) and the council's summary.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -10,7 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
-use crate::auth::extract::CoordinatorUser;
+use super::{certificate, certificate_pdf};
+use crate::auth::extract::{CoordinatorUser, ReceptionUser};
 use crate::dates::Window;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(daily_pdf))
         .routes(routes!(daily_csv))
         .routes(routes!(summary))
+        .routes(routes!(volunteer_certificate))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -131,4 +133,32 @@ async fn summary(
             ),
         )),
     }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DateQuery {
+    /// Activity day, `YYYY-MM-DD` (default: today).
+    date: Option<NaiveDate>,
+}
+
+/// 活動証明書 for a day (default today), after check-out: from the check-in
+/// record and the teams the event log names the volunteer on.
+#[utoipa::path(get, path = "/api/volunteers/{id}/certificate.pdf", tag = "reception", params(("id" = i64, Path), DateQuery),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn volunteer_certificate(
+    State(state): State<AppState>,
+    _who: ReceptionUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DateQuery>,
+) -> Result<Response, AppError> {
+    let today = state.clock.activity_day();
+    let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
+    let certificate = certificate::for_day(&state.db, &state.config, id, day, today).await?;
+    let drill = state.db.is_drill();
+    let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
+    let pdf = tokio::task::spawn_blocking(move || certificate_pdf::render(&certificate, drill))
+        .await
+        .map_err(|_| AppError::internal())?;
+    Ok(crate::web::pdf_response(&name, pdf))
 }
