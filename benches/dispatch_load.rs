@@ -14,7 +14,7 @@ use std::time::Instant;
 use borasen::events::Actor;
 use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
-use borasen::needs::model::{Category, ReceivedVia};
+use borasen::needs::{Category, ReceivedVia};
 use borasen::reception::check_in::{CheckInInput, check_in};
 use borasen::reception::form::Channel;
 use borasen::reception::register::{Registered, register};

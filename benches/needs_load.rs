@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use borasen::events::Actor;
+use borasen::needs::Status;
 use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
-use borasen::needs::model::Status;
-use borasen::needs::model::{Category, ReceivedVia};
-use borasen::needs::store::{self, Filter};
+use borasen::needs::{self, Filter};
+use borasen::needs::{Category, ReceivedVia};
 use common::demo_server;
 
 const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -100,9 +100,9 @@ async fn run(n: usize) {
     let mut snapshot = Vec::new();
     for _ in 0..RUNS {
         let mut conn = state.db.read.acquire().await.unwrap();
-        list_default.push(timed(store::list(&mut conn, &open)).await);
-        list_zone.push(timed(store::list(&mut conn, &zone)).await);
-        list_search.push(timed(store::list(&mut conn, &search)).await);
+        list_default.push(timed(needs::list(&mut conn, &open)).await);
+        list_zone.push(timed(needs::list(&mut conn, &zone)).await);
+        list_search.push(timed(needs::list(&mut conn, &search)).await);
         drop(conn);
         snapshot.push(timed(borasen::board::snapshot::read(&state.db.read, &state.clock, false)).await);
     }

@@ -23,6 +23,8 @@ pub mod error;
 pub mod events;
 pub mod fields;
 pub mod hex;
+#[cfg(test)]
+mod house_rules;
 pub mod i18n;
 pub mod idempotency;
 pub mod inventory;

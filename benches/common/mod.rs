@@ -11,8 +11,8 @@ use borasen::startup::Application;
 use borasen::state::AppState;
 use tokio::sync::oneshot;
 
+use borasen::reception::Insurance;
 use borasen::reception::form::RegistrationForm;
-use borasen::reception::model::Insurance;
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use serde_json::json;
 

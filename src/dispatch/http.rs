@@ -22,8 +22,8 @@ use crate::events::Actor;
 use crate::i18n::Text;
 use crate::inventory::OutLine;
 use crate::reception::dispatch_block;
-use crate::reception::model::parse_volunteer_no;
-use crate::reception::store::{Key, volunteer_by};
+use crate::reception::parse_volunteer_no;
+use crate::reception::{Key, volunteer_by};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

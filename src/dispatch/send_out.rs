@@ -17,9 +17,9 @@ use crate::events::{Actor, WriteTx};
 use crate::fields::{invalid, optional};
 use crate::i18n::Text;
 use crate::inventory::{self as ledger, Loan};
-use crate::needs::model::parse_need_no;
+use crate::needs::parse_need_no;
 use crate::reception::dispatch_block;
-use crate::reception::model::{ADULT_AGE, age_on, volunteer_no};
+use crate::reception::{ADULT_AGE, age_on, volunteer_no};
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -143,7 +143,7 @@ async fn target(tx: &mut WriteTx, form: &TeamForm, zone_names: &[String]) -> Res
             let number = parse_need_no(text).ok_or_else(|| {
                 invalid("need_no", "ニーズ番号は N-0045 のように入力してください。", "need_no looks like N-0045.")
             })?;
-            let id = crate::needs::store::id_by_number(tx.conn(), number).await?;
+            let id = crate::needs::id_by_number(tx.conn(), number).await?;
             Some(id.ok_or_else(|| {
                 AppError::not_found(Text::new(
                     format!("{text} は登録されていません。"),
@@ -229,7 +229,7 @@ async fn leave_for(
     actor: &Actor,
     need_id: i64,
     team_no: &str,
-) -> Result<crate::needs::model::Need, AppError> {
+) -> Result<crate::needs::Need, AppError> {
     let need = crate::needs::progress::team_left(tx, clock, actor, need_id, team_no).await?;
     // Taken means a team is out on it; 活動中 set by hand (a whiteboard day) is not a team.
     if let Some(team) = store::team_on_need(tx.conn(), need_id).await? {

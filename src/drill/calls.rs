@@ -10,9 +10,9 @@ use crate::clock::Clock;
 use crate::error::AppError;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
+use crate::needs::Need;
 use crate::needs::form::NeedForm;
 use crate::needs::intake::IntakeHook;
-use crate::needs::model::Need;
 
 /// The drill's part in need intake, registered at startup (`AppState::intake`):
 /// a card's `drill_call` must name a call slip that came and is not yet

@@ -16,9 +16,9 @@ use crate::db::Db;
 use crate::demo;
 use crate::dispatch::send_out::TeamsOnNeeds;
 use crate::error::AppError;
+use crate::needs::Status;
 use crate::needs::edit::NeedPatch;
 use crate::needs::intake::Intake;
-use crate::needs::model::Status;
 use crate::zones::ZoneSet;
 
 /// A scenario that passed `drill check`, with its text.

@@ -13,7 +13,7 @@ use super::svg::{self as map_svg, MapData};
 use crate::auth::extract::{Coordinator, CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
-use crate::needs::store::{map_pins, open_by_zone};
+use crate::needs::{map_pins, open_by_zone};
 use crate::state::AppState;
 use crate::web::page::Page;
 use crate::web::pages::{PageContext, render};

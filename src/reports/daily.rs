@@ -13,7 +13,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
-use crate::needs::model::Category;
+use crate::needs::Category;
 
 /// Days at most in the chart of daily volunteers.
 pub const CHART_DAYS: i64 = 30;
