@@ -39,7 +39,8 @@ async fn aar_page(State(state): State<AppState>, Page { page, .. }: Page<Trainer
     let Some(run) = &state.drill else {
         return Ok(message_page(page, StatusCode::NOT_FOUND, "事後検証報告書", "訓練は実行されていません。"));
     };
-    Ok(super::aar_page::page(page, &super::http::report(run).await?))
+    let report = super::http::report(run).await?;
+    Ok(render(StatusCode::OK, &super::aar_page::view(page, &report)))
 }
 
 #[cfg(test)]
