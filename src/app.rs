@@ -36,18 +36,21 @@ pub fn router(state: AppState) -> Router {
     let rendered = doc.to_pretty_json().expect("the OpenAPI document serialises");
     let _ = state.openapi_json.set(rendered);
 
-    Router::new()
-        .merge(api)
-        .merge(board::http::ws_router())
-        .merge(web::router())
-        .merge(reception::pages::router())
-        .merge(map::http::pages())
-        .merge(needs::pages::router())
-        .merge(inventory::http::pages())
-        .merge(dispatch::pages::router())
-        .merge(lobby::http::pages())
-        .merge(drill::pages::router())
-        .merge(setup::router())
+    let pages = [
+        board::http::ws_router(),
+        web::router(),
+        reception::pages::router(),
+        map::http::pages(),
+        needs::pages::router(),
+        inventory::http::pages(),
+        dispatch::pages::router(),
+        lobby::http::pages(),
+        drill::pages::router(),
+        setup::router(),
+    ];
+    pages
+        .into_iter()
+        .fold(Router::new().merge(api), Router::merge)
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), web::page::render_failures))

@@ -16,9 +16,12 @@ use crate::zones::ZoneSet;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The one SQLite file: the writer and the read pool.
     pub db: Db,
+    /// The center's clock (a drill's virtual time on a drill server).
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// Failed logins, by account and by address (in memory).
     pub throttle: Arc<LoginThrottle>,
     /// Flips to `true` once, when the server begins to shut down; long-lived
     /// tasks (websockets) watch it.

@@ -111,10 +111,7 @@ async fn team_sheet(
     let sheet = papers::sheet_for(&state.db, &zones, &state.config, id, state.clock.now()).await?;
     let drill = state.db.is_drill();
     let name = format!("sheet-{}.pdf", sheet.team_no);
-    let pdf = tokio::task::spawn_blocking(move || super::sheet::render(&sheet, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    crate::web::drawn_pdf(&name, move || super::sheet::render(&sheet, drill)).await
 }
 
 /// What a team has out now: the return form counts it back.

@@ -12,7 +12,7 @@ use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 use crate::needs::Need;
 use crate::needs::form::NeedForm;
-use crate::needs::intake::IntakeHook;
+use crate::needs::intake::{IntakeHook, Saved};
 
 /// The drill's part in need intake, registered at startup (`AppState::intake`):
 /// a card's `drill_call` must name a call slip that came and is not yet
@@ -34,17 +34,10 @@ impl IntakeHook for CallSlips {
         })
     }
 
-    fn saved<'a>(
-        &'a self,
-        tx: &'a mut WriteTx,
-        clock: &'a Clock,
-        actor: &'a Actor,
-        form: &'a NeedForm,
-        need: &'a Need,
-    ) -> BoxFuture<'a, Result<(), AppError>> {
+    fn saved<'a>(&'a self, tx: &'a mut WriteTx, saved: Saved<'a>) -> BoxFuture<'a, Result<(), AppError>> {
         Box::pin(async move {
-            match form.drill_call {
-                Some(inject) => taken(tx, clock, actor, inject, need).await,
+            match saved.form.drill_call {
+                Some(inject) => taken(tx, saved.clock, saved.actor, inject, saved.need).await,
                 None => Ok(()),
             }
         })

@@ -13,7 +13,7 @@ use axum::routing::get;
 
 use crate::auth::extract::Trainer;
 use crate::state::AppState;
-use crate::web::page::{Page, PageError};
+use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, message_page, render};
 
 pub fn router() -> Router<AppState> {
@@ -35,7 +35,7 @@ async fn console_page(Page { page, .. }: Page<Trainer>) -> Response {
 }
 
 /// The after-action report as a page, with the improvement plan to fill in.
-async fn aar_page(State(state): State<AppState>, Page { page, .. }: Page<Trainer>) -> Result<Response, PageError> {
+async fn aar_page(State(state): State<AppState>, Page { page, .. }: Page<Trainer>) -> PageResult {
     let Some(run) = &state.drill else {
         return Ok(message_page(page, StatusCode::NOT_FOUND, "事後検証報告書", "訓練は実行されていません。"));
     };

@@ -7,14 +7,13 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 
 use super::model::{Item, Source, TeamOut};
 use super::store;
 use crate::auth::extract::Coordinator;
 use crate::state::AppState;
-use crate::web::page::{Page, PageError};
+use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
@@ -65,10 +64,7 @@ fn short_time(at: &str) -> String {
     at.get(5..16).unwrap_or(at).replace('T', " ")
 }
 
-async fn inventory_page(
-    State(state): State<AppState>,
-    Page { page, .. }: Page<Coordinator>,
-) -> Result<Response, PageError> {
+async fn inventory_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> PageResult {
     let (items, teams) = read(&state).await?;
     Ok(render(StatusCode::OK, &InventoryPage::of(page, items, teams)))
 }

@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::svg::{self as map_svg, MapData};
-use crate::auth::extract::{Coordinator, CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Allowed, Coordinator, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
 use crate::needs::{map_pins, open_by_zone};
@@ -38,7 +38,7 @@ async fn map(
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let sees_pins = CoordinatorUser::ROLES.contains(&user.role);
+    let sees_pins = Coordinator::admits(user.role);
     let open = open_by_zone(&state.db.read).await?;
     let pins = if sees_pins { Some(map_pins(&state.db.read).await?) } else { None };
     let zones = state.zones.current();

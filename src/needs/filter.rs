@@ -7,16 +7,16 @@ use super::store::Filter;
 use crate::error::AppError;
 use crate::fields::invalid;
 
-/// The filters as a request brings them.
+/// The filters as a request brings them. `status`: comma-separated statuses,
+/// `open` (all but 完了 and 取消) or `all`, none meaning all; `zone`: a zone's
+/// name, `-` for needs whose zone is unknown; `q`: a number, a phone, or part
+/// of a name, furigana or address.
 #[derive(Debug, Default)]
 pub struct FilterWords {
-    /// Comma-separated statuses, `open` (all but 完了 and 取消) or `all`; none: all.
     pub status: Option<String>,
-    /// A zone's name; `-` for needs whose zone is unknown; empty: every zone.
     pub zone: Option<String>,
     pub priority: Option<i64>,
     pub category: Option<Category>,
-    /// Number, phone, or part of the name, furigana or address.
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +17,7 @@ use super::intake::{self, Intake};
 use super::model::{Category, Need, NeedSummary};
 use super::store::{self, Filter};
 use crate::auth::User;
-use crate::auth::extract::{CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Allowed, Coordinator, CoordinatorUser, CurrentUser};
 use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Name, phone and address are for coordinators and admins only.
 pub fn sees_personal_data(user: &User) -> bool {
-    CoordinatorUser::ROLES.contains(&user.role)
+    Coordinator::admits(user.role)
 }
 
 /// ニーズ受付: a new need card. Likely duplicates (same phone, same address,
@@ -163,10 +163,5 @@ async fn needs_csv(
     let (needs, _) = store::list(&mut conn, &filter).await?;
     let now = state.clock.now();
     let bytes = export::csv(&needs, &stamp(now));
-    let disposition = format!("attachment; filename=\"needs-{}.csv\"", now.format("%Y%m%d-%H%M"));
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::web::csv_download(&format!("needs-{}.csv", now.format("%Y%m%d-%H%M")), bytes))
 }

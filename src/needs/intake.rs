@@ -34,14 +34,15 @@ pub trait IntakeHook: Send + Sync {
     -> BoxFuture<'a, Result<(), AppError>>;
 
     /// The card is saved.
-    fn saved<'a>(
-        &'a self,
-        tx: &'a mut WriteTx,
-        clock: &'a Clock,
-        actor: &'a Actor,
-        form: &'a NeedForm,
-        need: &'a Need,
-    ) -> BoxFuture<'a, Result<(), AppError>>;
+    fn saved<'a>(&'a self, tx: &'a mut WriteTx, saved: Saved<'a>) -> BoxFuture<'a, Result<(), AppError>>;
+}
+
+/// A card just saved, for [`IntakeHook::saved`].
+pub struct Saved<'a> {
+    pub clock: &'a Clock,
+    pub actor: &'a Actor,
+    pub form: &'a NeedForm,
+    pub need: &'a Need,
 }
 
 pub async fn receive(
@@ -56,7 +57,7 @@ pub async fn receive(
     hook.check(&mut tx, db.is_drill(), &form).await?;
     let intake = receive_in(&mut tx, clock, zones, actor, form.clone()).await?;
     if let Intake::Saved(need) = &intake {
-        hook.saved(&mut tx, clock, actor, &form, need).await?;
+        hook.saved(&mut tx, Saved { clock, actor, form: &form, need }).await?;
         tx.commit().await?;
     }
     Ok(intake)

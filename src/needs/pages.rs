@@ -5,7 +5,6 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -14,7 +13,7 @@ use super::model::{Category, Need, Status};
 use super::store;
 use crate::auth::extract::Coordinator;
 use crate::state::AppState;
-use crate::web::page::{Page, PageError};
+use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
@@ -109,7 +108,7 @@ async fn needs_page(
     State(state): State<AppState>,
     Page { page, .. }: Page<Coordinator>,
     Query(mut q): Query<PageQuery>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     if q.status.is_empty() {
         q.status = "open".into();
     }

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
@@ -92,10 +92,7 @@ async fn public_badge(State(state): State<AppState>, Path(token): Path<String>) 
     // A pre-registration's badge shows the first day booked from today on.
     let booked = register::next_booked_day(&state.db, volunteer.id, day).await?.unwrap_or(day);
     let drill = state.db.is_drill();
-    let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, booked, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(badge_response(pdf))
+    Ok(badge_response(crate::web::off_the_workers(move || badge::render(&volunteer, &token, booked, drill)).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -251,10 +248,7 @@ async fn volunteer_badge(
     let volunteer = store::volunteer(&state.db.read, id, day).await?.ok_or_else(volunteer_not_found)?;
     let token = store::qr_token(&state.db.read, id).await?;
     let drill = state.db.is_drill();
-    let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, day, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(badge_response(pdf))
+    Ok(badge_response(crate::web::off_the_workers(move || badge::render(&volunteer, &token, day, drill)).await?))
 }
 
 /// The badge PDF, named after the volunteer.
@@ -280,12 +274,7 @@ async fn volunteers_csv(
     let window = Window::read(&state.db.read, &state.clock).await?;
     let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
     let bytes = export::day_csv(&state.db.read, day, &stamp(state.clock.now())).await?;
-    let disposition = format!("attachment; filename=\"volunteers-{day}.csv\"");
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::web::csv_download(&format!("volunteers-{day}.csv"), bytes))
 }
 
 /// Set a day's 受入上限 (admin).

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use chrono::{Duration, NaiveDate};
 use qrcode::QrCode;
@@ -19,7 +18,7 @@ use crate::auth::Role;
 use crate::auth::extract::Reception;
 use crate::i18n::date_ja;
 use crate::state::AppState;
-use crate::web::page::{Page, PageError};
+use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, message_page, render};
 
 pub fn router() -> Router<AppState> {
@@ -93,7 +92,7 @@ async fn days_ahead(
     Ok(days)
 }
 
-async fn registration_form(State(state): State<AppState>, page: PageContext) -> Result<Response, PageError> {
+async fn registration_form(State(state): State<AppState>, page: PageContext) -> PageResult {
     let days = days_ahead(&state.db.read, state.clock.activity_day()).await?;
     let days = days
         .into_iter()
@@ -102,11 +101,7 @@ async fn registration_form(State(state): State<AppState>, page: PageContext) -> 
     Ok(render(StatusCode::OK, &RegisterPage { page, public: true, days }))
 }
 
-async fn registered(
-    State(state): State<AppState>,
-    page: PageContext,
-    Path(token): Path<String>,
-) -> Result<Response, PageError> {
+async fn registered(State(state): State<AppState>, page: PageContext, Path(token): Path<String>) -> PageResult {
     let today = state.clock.activity_day();
     let Some(volunteer) = register::by_token(&state.db, &token, today).await? else {
         return Ok(message_page(
@@ -141,7 +136,7 @@ fn qr_svg(token: &str) -> String {
     svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
 }
 
-async fn desk(State(state): State<AppState>, Page { user, page, .. }: Page<Reception>) -> Result<Response, PageError> {
+async fn desk(State(state): State<AppState>, Page { user, page, .. }: Page<Reception>) -> PageResult {
     let today = state.clock.activity_day();
     let counts = stats::for_day(&state.db.read, today).await?;
     let is_admin = user.role == Role::Admin;

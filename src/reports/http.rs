@@ -2,8 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -86,10 +85,7 @@ async fn daily_pdf(
     let report = report_for(&state, &q).await?;
     let drill = state.db.is_drill();
     let name = format!("daily-{}.pdf", report.day);
-    let pdf = tokio::task::spawn_blocking(move || super::daily_pdf::render(&report, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    crate::web::drawn_pdf(&name, move || super::daily_pdf::render(&report, drill)).await
 }
 
 /// 日報 as CSV: UTF-8 with a BOM, `区分,項目,当日,累計`, one row per figure.
@@ -101,12 +97,7 @@ async fn daily_csv(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
     let report = report_for(&state, &q).await?;
-    let disposition = format!("attachment; filename=\"daily-{}.csv\"", report.day);
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        daily::csv(&report),
-    )
-        .into_response())
+    Ok(crate::web::csv_download(&format!("daily-{}.csv", report.day), daily::csv(&report)))
 }
 
 /// The council's records: the figures per day of a range (at most 366 days) and over it.
@@ -157,8 +148,5 @@ async fn volunteer_certificate(
     let certificate = certificate::for_day(&state.db, &state.config, id, day, today).await?;
     let drill = state.db.is_drill();
     let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
-    let pdf = tokio::task::spawn_blocking(move || certificate_pdf::render(&certificate, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    crate::web::drawn_pdf(&name, move || certificate_pdf::render(&certificate, drill)).await
 }

@@ -56,6 +56,9 @@ impl FromRequestParts<AppState> for PageContext {
     }
 }
 
+/// What a page handler answers.
+pub type PageResult = Result<Response, PageError>;
+
 /// A page that could not be made: the domain's error, shown as a message page.
 #[derive(Debug)]
 pub struct PageError(AppError);
