@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
 use rand::RngCore;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::SqliteExecutor;
 
@@ -16,6 +15,8 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::{AppError, Class};
 use crate::events::Actor;
+use crate::events::contract::auth::{AuthLockedOut, AuthLogin, AuthLogout};
+use crate::events::contract::wire;
 use crate::i18n::Text;
 
 pub const COOKIE_NAME: &str = "borasen_session";
@@ -75,14 +76,8 @@ pub async fn login(
         .bind(utc(expires))
         .execute(tx.conn())
         .await?;
-    tx.append(
-        clock,
-        &Actor::user(&user.username),
-        "auth.login",
-        Some(format!("user:{}", user.id)),
-        json!({ "role": user.role }),
-    )
-    .await?;
+    let login = AuthLogin { role: wire(&user.role) };
+    tx.append(clock, &Actor::user(&user.username), Some(format!("user:{}", user.id)), &login).await?;
     tx.commit().await?;
     Ok(LoggedIn { user, token })
 }
@@ -93,9 +88,13 @@ async fn log_lockout(db: &Db, clock: &Clock, username: &str, source: IpAddr, sco
     let write = async {
         let mut tx = db.begin_write().await?;
         let minutes = LOCKOUT.as_secs() / 60;
-        let data =
-            json!({ "username": username, "source": source.to_string(), "scope": scope.as_str(), "minutes": minutes });
-        tx.append(clock, &Actor::system(), "auth.locked_out", Some(format!("source:{source}")), data).await?;
+        let locked = AuthLockedOut {
+            username: username.to_string(),
+            source: source.to_string(),
+            scope: scope.as_str().to_string(),
+            minutes,
+        };
+        tx.append(clock, &Actor::system(), Some(format!("source:{source}")), &locked).await?;
         tx.commit().await.map(|_| ())
     };
     let result: Result<(), crate::events::CommitError> = write.await;
@@ -122,7 +121,7 @@ fn too_many_attempts(wait: u64) -> AppError {
 pub async fn logout(db: &Db, clock: &Clock, user: &User, token: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash(token)).execute(tx.conn()).await?;
-    tx.append(clock, &Actor::user(&user.username), "auth.logout", Some(format!("user:{}", user.id)), json!({})).await?;
+    tx.append(clock, &Actor::user(&user.username), Some(format!("user:{}", user.id)), &AuthLogout {}).await?;
     tx.commit().await?;
     Ok(())
 }

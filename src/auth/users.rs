@@ -1,12 +1,13 @@
 //! The `users` table and the commands that change it.
 
 use serde::Deserialize;
-use serde_json::json;
 use sqlx::SqliteExecutor;
 
 use super::{Role, User, password};
 use crate::clock::{Clock, stamp};
 use crate::error::{AppError, OnUnique};
+use crate::events::contract::auth::{UserCreated, UsersCarriedOver};
+use crate::events::contract::wire;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -103,14 +104,8 @@ async fn insert(tx: &mut WriteTx, clock: &Clock, actor: &Actor, new: &NewUser, h
         ))
         .with_field("username")
     })?;
-    tx.append(
-        clock,
-        actor,
-        "user.created",
-        Some(format!("user:{id}")),
-        json!({ "id": id, "username": new.username, "role": new.role }),
-    )
-    .await?;
+    let created = UserCreated { id, username: new.username.clone(), role: wire(&new.role) };
+    tx.append(clock, actor, Some(format!("user:{id}")), &created).await?;
     Ok(User { id, username: new.username.clone(), display_name, role: new.role })
 }
 
@@ -206,8 +201,8 @@ pub async fn carry_over(db: &crate::db::Db, clock: &Clock, previous: &std::path:
             .await?;
     }
     let from = previous.file_name().map(|f| f.to_string_lossy().to_string());
-    let data = json!({ "users": users.len(), "sessions": sessions.len(), "from": from });
-    tx.append(clock, &Actor::system(), "users.carried_over", None, data).await?;
+    let carried = UsersCarriedOver { users: users.len(), sessions: sessions.len(), from };
+    tx.append(clock, &Actor::system(), None, &carried).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ use super::snapshot::{self, BoardSnapshot};
 use crate::auth::extract::{CoordinatorUser, SessionToken};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
+use crate::events::contract::KindSummary;
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -23,6 +24,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(hourly_chart))
         .routes(routes!(post_notice))
         .routes(routes!(get_notice))
+        .routes(routes!(event_kinds))
+}
+
+/// Every kind of event in the contract, and whether the board's feed names it
+/// (the page's script must have words for those).
+#[utoipa::path(get, path = "/api/events/kinds", tag = "board",
+    responses((status = 200, body = Vec<KindSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn event_kinds(_who: CoordinatorUser) -> Json<Vec<KindSummary>> {
+    Json(crate::events::contract::summaries())
 }
 
 /// Websocket routes live outside `/api`: they are not JSON request/response.

@@ -2,13 +2,13 @@
 //! ("12時に昼休憩、熱中症に注意"). The `board_notices` table.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sqlx::SqliteExecutor;
 
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::events::contract::board::NoticePosted;
 use crate::i18n::Text;
 
 pub const MAX_CHARS: usize = 500;
@@ -71,14 +71,8 @@ pub async fn post(db: &Db, clock: &Clock, actor: &Actor, new: impl Into<NoticeFo
     .bind(new.lobby)
     .fetch_one(tx.conn())
     .await?;
-    tx.append(
-        clock,
-        actor,
-        "board.notice_posted",
-        Some(format!("notice:{id}")),
-        json!({ "id": id, "text": text, "lobby": new.lobby }),
-    )
-    .await?;
+    let posted = NoticePosted { id, text: text.clone(), lobby: new.lobby };
+    tx.append(clock, actor, Some(format!("notice:{id}")), &posted).await?;
     tx.commit().await?;
     Ok(Notice { id, text, posted_at, posted_by: actor.0.clone(), lobby: new.lobby })
 }

@@ -9,6 +9,7 @@ use crate::auth::users;
 use crate::clock::{Clock, stamp};
 use crate::dispatch::{CenterState, TeamsOut};
 use crate::events;
+use crate::events::contract::dispatch::IncidentReported;
 use crate::inventory::LowItem;
 use crate::needs::stats::NeedCounts;
 use crate::reception::{self, stats::ReceptionCounts};
@@ -72,7 +73,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let low_stock = crate::inventory::low_stock(&mut *tx).await?;
     let day = now.date_naive();
     let (teams_dispatched, teams_returned) = crate::dispatch::teams_on(&mut *tx, day).await?;
-    let injuries = events::count_on(&mut *tx, "incident.reported", day).await?;
+    let injuries = events::count_on::<IncidentReported>(&mut *tx, day).await?;
     let (equipment_lost, equipment_damaged) = crate::inventory::losses_on(&mut *tx, day).await?;
     let today = Today { teams_dispatched, teams_returned, injuries, equipment_lost, equipment_damaged };
     tx.commit().await?;

@@ -3,7 +3,6 @@
 //! has returned. Events `center.suspended`, `center.resumed`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::model::{Team, TeamStatus};
 use super::store::{self, CenterState};
@@ -11,6 +10,7 @@ use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::events::contract::dispatch::{CenterResumed, CenterSuspended};
 use crate::fields::required;
 use crate::i18n::Text;
 
@@ -48,8 +48,8 @@ pub async fn suspend(db: &Db, clock: &Clock, actor: &Actor, form: SuspendForm) -
     store::set_center_state(tx.conn(), &CenterState { suspended: true, reason: reason.clone(), since: Some(since) })
         .await?;
     let out = store::list(tx.conn(), Some(TeamStatus::Dispatched), None, clock.now()).await?;
-    let recall: Vec<&str> = out.iter().map(|t| t.team_no.as_str()).collect();
-    tx.append(clock, actor, "center.suspended", None, json!({ "reason": reason, "recall": recall })).await?;
+    let recall: Vec<String> = out.iter().map(|t| t.team_no.clone()).collect();
+    tx.append(clock, actor, None, &CenterSuspended { reason: reason.clone(), recall }).await?;
     tx.commit().await?;
     read(db, clock).await
 }
@@ -62,8 +62,7 @@ pub async fn resume(db: &Db, clock: &Clock, actor: &Actor) -> Result<Center, App
             .coded("not_suspended"));
     }
     store::set_center_state(tx.conn(), &CenterState { suspended: false, reason: String::new(), since: None }).await?;
-    tx.append(clock, actor, "center.resumed", None, json!({ "suspended_since": state.since, "reason": state.reason }))
-        .await?;
+    tx.append(clock, actor, None, &CenterResumed { suspended_since: state.since, reason: state.reason }).await?;
     tx.commit().await?;
     read(db, clock).await
 }

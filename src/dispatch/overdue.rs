@@ -4,14 +4,13 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
 use super::model::team_no;
 use super::store;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::events::contract::dispatch::TeamOverdue;
 
 /// How often the sweep looks.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(15);
@@ -27,14 +26,8 @@ pub async fn sweep(db: &Db, clock: &Clock) -> Result<usize, AppError> {
     let late = store::overdue_unflagged(tx.conn(), clock.now()).await?;
     for (id, number, return_by) in &late {
         store::flag_overdue(tx.conn(), *id).await?;
-        tx.append(
-            clock,
-            &Actor::system(),
-            "team.overdue",
-            Some(team_no(*number)),
-            json!({ "team_id": id, "team_no": team_no(*number), "return_by": return_by }),
-        )
-        .await?;
+        let overdue = TeamOverdue { team_id: *id, team_no: team_no(*number), return_by: return_by.clone() };
+        tx.append(clock, &Actor::system(), Some(team_no(*number)), &overdue).await?;
     }
     if !late.is_empty() {
         tx.commit().await?;

@@ -13,6 +13,8 @@ use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::events::contract::dispatch::{IncidentReported, TeamReturned};
+use crate::events::contract::wire;
 use crate::fields::{invalid, optional_text};
 use crate::i18n::Text;
 use crate::inventory::{self as ledger, ReturnLine};
@@ -129,34 +131,27 @@ pub async fn return_team(
             }
         }
     }
-    tx.append(
-        clock,
-        actor,
-        "team.returned",
-        Some(team.team_no.clone()),
-        json!({
-            "team_id": team.id,
-            "team_no": team.team_no,
-            "need_no": team.need_no,
-            "zone": team.zone,
-            "outcome": outcome,
-            "minutes": minutes,
-            "headcount": team.headcount,
-            "new_needs": found,
-            "injury": !injury.is_empty(),
-        }),
-    )
-    .await?;
+    let returned = TeamReturned {
+        team_id: team.id,
+        team_no: team.team_no.clone(),
+        need_no: team.need_no.clone(),
+        zone: team.zone.clone(),
+        outcome: wire(&outcome),
+        minutes,
+        headcount: team.headcount,
+        new_needs: found,
+        injury: !injury.is_empty(),
+    };
+    tx.append(clock, actor, Some(team.team_no.clone()), &returned).await?;
     if !injury.is_empty() {
         // The description stays on the team; the log says that it happened and where.
-        tx.append(
-            clock,
-            actor,
-            "incident.reported",
-            Some(team.team_no.clone()),
-            json!({ "team_id": team.id, "team_no": team.team_no, "need_no": team.need_no, "zone": team.zone }),
-        )
-        .await?;
+        let incident = IncidentReported {
+            team_id: team.id,
+            team_no: team.team_no.clone(),
+            need_no: team.need_no.clone(),
+            zone: team.zone.clone(),
+        };
+        tx.append(clock, actor, Some(team.team_no.clone()), &incident).await?;
     }
     let back = store::team(tx.conn(), team.id, now).await?.expect("exists");
     tx.commit().await?;

@@ -13,6 +13,7 @@ use crate::clock::{Clock, stamp};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::events::contract::dispatch::TeamDispatched;
 use crate::events::{Actor, WriteTx};
 use crate::fields::{invalid, optional};
 use crate::i18n::Text;
@@ -111,23 +112,17 @@ pub async fn send_out(
         store::insert_member(tx.conn(), id, member, member == leader, headcount).await?;
         numbers.push(member_no(&mut tx, member).await?);
     }
-    tx.append(
-        clock,
-        actor,
-        "team.dispatched",
-        Some(team_no.clone()),
-        json!({
-            "team_id": id,
-            "team_no": team_no,
-            "need_no": need.as_ref().map(|n| n.need_no.clone()),
-            "zone": zone,
-            "headcount": headcounts.iter().sum::<i64>(),
-            "members": numbers,
-            "leader": numbers[0],
-            "return_by": return_by,
-        }),
-    )
-    .await?;
+    let dispatched = TeamDispatched {
+        team_id: id,
+        team_no: team_no.clone(),
+        need_no: need.as_ref().map(|n| n.need_no.clone()),
+        zone: zone.clone(),
+        headcount: headcounts.iter().sum::<i64>(),
+        leader: numbers[0].clone(),
+        members: numbers,
+        return_by: return_by.clone(),
+    };
+    tx.append(clock, actor, Some(team_no.clone()), &dispatched).await?;
     if !form.loans.is_empty() {
         ledger::lend(&mut tx, clock, actor, id, &team_no, &form.loans).await?;
     }

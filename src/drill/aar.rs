@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::evaluate::{self, Evaluation, InjectResult, InjectStatus, Metrics, Time};
-use super::log::{FiredBy, PlanItem, Rating};
+use super::log::{FiredBy, PlanItem, Rating, Started};
 use super::scenario::{Inject, InjectKind, Scenario, Section};
 use super::schedule;
 use super::timeline::{self, Timeline};
@@ -135,6 +135,18 @@ pub fn build(scenario: &Scenario, events: &[Event], now: Time, participants: Vec
         plan: evaluation.plan,
         generated_at: now,
     }
+}
+
+/// The AAR of a drill file from its log alone: the scenario is the one its
+/// `drill.started` event carries (invariant 8: a finished drill file can be
+/// evaluated again, by any later version of borasen).
+pub fn rebuild(events: &[Event], now: Time, participants: Vec<Participant>) -> Result<Aar, String> {
+    let started = events.iter().find_map(|e| e.decode::<Started>().ok()).ok_or("the log has no drill.started")?;
+    let scenario = super::check::check(&started.scenario, std::path::Path::new(&started.file)).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.line, p.message.en)).collect();
+        format!("the scenario the drill started with no longer checks: {}", lines.join("; "))
+    })?;
+    Ok(build(&scenario, events, now, participants))
 }
 
 fn overview(scenario: &Scenario, evaluation: &Evaluation, now: Time, participants: Vec<Participant>) -> Overview {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 
 use super::env::Env;
 use super::inject;
-use super::log::{self, Fired};
+use super::log::Fired;
 use super::payload::{Mode, Payload};
 use super::run::DrillRun;
 use crate::clock::Clock;
@@ -125,7 +125,7 @@ impl Autopilot {
 
     fn take_in(&mut self, run: &DrillRun, events: &[Event], now: DateTime<FixedOffset>) {
         for event in events.iter().filter(|e| e.seq > self.seen) {
-            let Some(fired) = log::read::<Fired>(event, log::FIRED) else { continue };
+            let Some(fired) = crate::events::decoded::<Fired>(event) else { continue };
             let Some(payload) = run.payload(fired.inject) else { continue };
             let queued = payload.mode() == Mode::Queued;
             let (after, task) = match payload {

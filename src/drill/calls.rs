@@ -5,7 +5,7 @@
 use futures_util::future::BoxFuture;
 
 use super::links;
-use super::log::{self, CallTaken};
+use super::log::CallTaken;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::events::{Actor, WriteTx};
@@ -65,6 +65,6 @@ async fn check_slip(tx: &mut WriteTx, drill: bool, inject: u32) -> Result<(), Ap
 
 async fn taken(tx: &mut WriteTx, clock: &Clock, actor: &Actor, inject: u32, need: &Need) -> Result<(), AppError> {
     let data = CallTaken { inject, need_id: need.id, need_no: need.need_no.clone() };
-    tx.append(clock, actor, log::CALL_TAKEN, Some(need.need_no.clone()), log::data(&data)).await?;
+    tx.append(clock, actor, Some(need.need_no.clone()), &data).await?;
     Ok(())
 }

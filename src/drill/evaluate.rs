@@ -9,13 +9,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::check::duration_minutes;
-use super::log::{self, CallTaken, Fired, FiredBy, Observation, PlanItem, Rated, Skipped};
+use super::log::{CallTaken, Fired, FiredBy, Observation, PlanItem, Rated, Skipped, Started, Stopped};
 use super::scenario::{Detect, Inject, InjectKind, Scenario, Section};
 use super::schedule;
-use crate::events::Event;
+use crate::events::contract::dispatch::{CenterSuspended, TeamDispatched, TeamReturned};
+use crate::events::contract::inventory::stock_figures;
+use crate::events::contract::needs::{NeedReceived, NeedStatus};
+use crate::events::contract::reception::VolunteerCheckedIn;
+use crate::events::{Event, EventPayload, Payload};
 
 pub use super::log::Rating;
 
@@ -168,35 +171,36 @@ pub struct Evaluation {
     pub stopped: Option<Time>,
 }
 
-/// The log read once: each event with its drill time, in `seq` order.
+/// The log read once: each event with its drill time and its data decoded
+/// through the event contract, in `seq` order.
 pub(crate) struct Log<'a> {
-    pub entries: Vec<(Time, &'a Event)>,
+    pub entries: Vec<(Time, &'a Event, Payload)>,
 }
 
 impl<'a> Log<'a> {
     pub fn new(events: &'a [Event]) -> Log<'a> {
-        let mut entries: Vec<(Time, &Event)> =
-            events.iter().filter_map(|e| DateTime::parse_from_rfc3339(&e.at).ok().map(|t| (t, e))).collect();
-        entries.sort_by_key(|(_, e)| e.seq);
+        let mut entries: Vec<(Time, &Event, Payload)> = events
+            .iter()
+            .filter_map(|e| {
+                let at = DateTime::parse_from_rfc3339(&e.at).ok()?;
+                // A row that does not fit its kind cannot count as evidence.
+                let payload = e.payload().map_err(|error| tracing::warn!(seq = e.seq, %error, "left out")).ok()?;
+                Some((at, e, payload))
+            })
+            .collect();
+        entries.sort_by_key(|(_, e, _)| e.seq);
         Log { entries }
     }
 
-    pub fn of<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = (Time, &'a Event)> + 's {
-        self.entries.iter().filter(move |(_, e)| e.kind == kind).map(|(t, e)| (*t, *e))
+    /// The events of `P`'s kind: when, the row, its data.
+    pub fn of<P: EventPayload + 'static>(&self) -> impl Iterator<Item = (Time, &'a Event, &P)> + '_ {
+        self.entries.iter().filter_map(|(t, e, p)| p.get::<P>().map(|p| (*t, *e, p)))
     }
 
     /// The first event at or after `from` that `matches`.
-    pub fn first_from(&self, from: Time, matches: impl Fn(&Event) -> bool) -> Option<Time> {
-        self.entries.iter().find(|(t, e)| *t >= from && matches(e)).map(|(t, _)| *t)
+    pub fn first_from(&self, from: Time, matches: impl Fn(&Payload) -> bool) -> Option<Time> {
+        self.entries.iter().find(|(t, _, p)| *t >= from && matches(p)).map(|(t, _, _)| *t)
     }
-}
-
-pub(crate) fn text<'e>(event: &'e Event, key: &str) -> Option<&'e str> {
-    event.data.get(key).and_then(Value::as_str)
-}
-
-pub(crate) fn int(event: &Event, key: &str) -> Option<i64> {
-    event.data.get(key).and_then(Value::as_i64)
 }
 
 pub(crate) fn minutes(from: Time, to: Time) -> i64 {
@@ -214,18 +218,14 @@ pub(crate) struct Facts {
 impl Facts {
     pub fn read(log: &Log) -> Facts {
         let mut fired = HashMap::new();
-        for (at, e) in log.of(log::FIRED) {
-            if let Some(f) = log::read::<Fired>(e, log::FIRED) {
-                fired.entry(f.inject).or_insert((at, f));
-            }
+        for (at, _, f) in log.of::<Fired>() {
+            fired.entry(f.inject).or_insert((at, f.clone()));
         }
         let mut calls = HashMap::new();
-        for (at, e) in log.of(log::CALL_TAKEN) {
-            if let Some(c) = log::read::<CallTaken>(e, log::CALL_TAKEN) {
-                calls.entry(c.inject).or_insert((at, c));
-            }
+        for (at, _, c) in log.of::<CallTaken>() {
+            calls.entry(c.inject).or_insert((at, c.clone()));
         }
-        let skipped = log.of(log::SKIPPED).filter_map(|(_, e)| log::read::<Skipped>(e, log::SKIPPED)).map(|s| s.inject);
+        let skipped = log.of::<Skipped>().map(|(_, _, s)| s.inject);
         Facts { fired, calls, skipped: skipped.collect() }
     }
 
@@ -243,8 +243,8 @@ impl Facts {
 pub fn evaluate(scenario: &Scenario, events: &[Event], now: Time) -> Evaluation {
     let log = Log::new(events);
     let facts = Facts::read(&log);
-    let started = log.of(log::STARTED).map(|(t, _)| t).next();
-    let stopped = log.of(log::STOPPED).map(|(t, _)| t).last();
+    let started = log.of::<Started>().map(|(t, _, _)| t).next();
+    let stopped = log.of::<Stopped>().map(|(t, _, _)| t).last();
     let due = schedule::due_times(scenario, &facts.fired_times());
     let judge = Judge { log: &log, facts: &facts, now, end: schedule::window(scenario).1, stopped: stopped.is_some() };
     let injects = scenario
@@ -329,9 +329,7 @@ impl Judge<'_, '_> {
                 let (_, fired) = target(inject)?;
                 let mut last = from;
                 for id in &fired.volunteer_ids {
-                    let at = log.first_from(from, |e| {
-                        e.kind == "volunteer.checked_in" && int(e, "volunteer_id") == Some(*id)
-                    })?;
+                    let at = log.first_from(from, |p| checked_in(p, *id))?;
                     last = last.max(at);
                 }
                 Some(last)
@@ -344,42 +342,45 @@ impl Judge<'_, '_> {
             }
             Detect::NeedDispatched { inject } => {
                 let need_no = self.facts.need_no(*inject)?;
-                let on_need = |e: &Event, kind: &str| e.kind == kind && text(e, "need_no") == Some(need_no);
+                let on_need = |n: &Option<String>| n.as_deref() == Some(need_no);
+                let left = |p: &Payload| p.get::<TeamDispatched>().is_some_and(|d| on_need(&d.need_no));
+                let back = |p: &Payload| p.get::<TeamReturned>().is_some_and(|r| on_need(&r.need_no));
                 // A team already on site when this inject fired (a later call about the
                 // same need) is the action done: it counts from the firing.
-                let out_before = log.entries.iter().take_while(|(t, _)| *t < from).fold(0, |out, (_, e)| {
-                    out + i32::from(on_need(e, "team.dispatched")) - i32::from(on_need(e, "team.returned"))
-                });
+                let out_before = log
+                    .entries
+                    .iter()
+                    .take_while(|(t, _, _)| *t < from)
+                    .fold(0, |out, (_, _, p)| out + i32::from(left(p)) - i32::from(back(p)));
                 if out_before > 0 {
                     return Some(from);
                 }
-                log.first_from(from, |e| on_need(e, "team.dispatched"))
+                log.first_from(from, left)
             }
             Detect::TeamReturned { inject } => {
                 let team_id = target(inject)?.1.team_id?;
-                log.first_from(from, |e| e.kind == "team.returned" && int(e, "team_id") == Some(team_id))
+                log.first_from(from, |p| p.get::<TeamReturned>().is_some_and(|r| r.team_id == team_id))
             }
-            Detect::SuspensionStarted {} => log.first_from(from, |e| e.kind == "center.suspended"),
-            Detect::StockAdjusted { item } => log.first_from(from, |e| {
-                matches!(e.kind.as_str(), "item.received" | "item.adjusted") && text(e, "name") == Some(item.as_str())
+            Detect::SuspensionStarted {} => log.first_from(from, |p| p.get::<CenterSuspended>().is_some()),
+            Detect::StockAdjusted { item } => log.first_from(from, |p| match p {
+                Payload::ItemReceived(r) => r.name == *item,
+                Payload::ItemAdjusted(a) => a.name == *item,
+                _ => false,
             }),
         }
     }
 }
 
 fn ratings(log: &Log) -> BTreeMap<String, Rating> {
-    log.of(log::RATED).filter_map(|(_, e)| log::read::<Rated>(e, log::RATED)).map(|r| (r.objective, r.rating)).collect()
+    log.of::<Rated>().map(|(_, _, r)| (r.objective.clone(), r.rating)).collect()
 }
 
 fn observations(log: &Log) -> Vec<(Time, String, Observation)> {
-    log.of(log::OBSERVATION)
-        .filter_map(|(at, e)| log::read::<Observation>(e, log::OBSERVATION).map(|o| (at, e.actor.clone(), o)))
-        .collect()
+    log.of::<Observation>().map(|(at, e, o)| (at, e.actor.clone(), o.clone())).collect()
 }
 
 fn plan(log: &Log) -> Vec<PlanItem> {
-    let rows: BTreeMap<u32, PlanItem> =
-        log.of(log::PLAN).filter_map(|(_, e)| log::read::<PlanItem>(e, log::PLAN)).map(|p| (p.row, p)).collect();
+    let rows: BTreeMap<u32, PlanItem> = log.of::<PlanItem>().map(|(_, _, p)| (p.row, p.clone())).collect();
     rows.into_values().collect()
 }
 
@@ -416,9 +417,7 @@ fn waits(log: &Log, facts: &Facts, inject: u32) -> Vec<i64> {
     fired
         .volunteer_ids
         .iter()
-        .filter_map(|id| {
-            log.first_from(*fired_at, |e| e.kind == "volunteer.checked_in" && int(e, "volunteer_id") == Some(*id))
-        })
+        .filter_map(|id| log.first_from(*fired_at, |p| checked_in(p, *id)))
         .map(|at| minutes(*fired_at, at))
         .collect()
 }
@@ -438,14 +437,13 @@ fn arrivals(log: &Log, facts: &Facts) -> Vec<ArrivalWait> {
 fn lead_times(log: &Log) -> (Vec<i64>, Vec<String>) {
     // Each volunteer's check-in that still stands (a cancelled one does not count).
     let mut checked_in: BTreeMap<String, Time> = BTreeMap::new();
-    for (at, e) in &log.entries {
-        let Some(no) = text(e, "volunteer_no") else { continue };
-        match e.kind.as_str() {
-            "volunteer.checked_in" => {
-                checked_in.entry(no.to_string()).or_insert(*at);
+    for (at, _, p) in &log.entries {
+        match p {
+            Payload::VolunteerCheckedIn(c) => {
+                checked_in.entry(c.volunteer_no.clone()).or_insert(*at);
             }
-            "volunteer.check_in_cancelled" => {
-                checked_in.remove(no);
+            Payload::VolunteerCheckInCancelled(c) => {
+                checked_in.remove(&c.volunteer_no);
             }
             _ => {}
         }
@@ -453,7 +451,7 @@ fn lead_times(log: &Log) -> (Vec<i64>, Vec<String>) {
     let mut lead = Vec::new();
     let mut never = Vec::new();
     for (no, since) in checked_in {
-        let on_team = |e: &Event| e.kind == "team.dispatched" && members(e).any(|m| m == no);
+        let on_team = |p: &Payload| p.get::<TeamDispatched>().is_some_and(|d| d.members.contains(&no));
         match log.first_from(since, on_team) {
             Some(at) => lead.push(minutes(since, at)),
             None => never.push(no),
@@ -462,39 +460,32 @@ fn lead_times(log: &Log) -> (Vec<i64>, Vec<String>) {
     (lead, never)
 }
 
-pub(crate) fn members(event: &Event) -> impl Iterator<Item = &str> {
-    event.data.get("members").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+/// A check-in of volunteer `id`.
+fn checked_in(payload: &Payload, id: i64) -> bool {
+    payload.get::<VolunteerCheckedIn>().is_some_and(|c| c.volunteer_id == id)
 }
 
 fn needs_to_dispatch(log: &Log) -> Vec<NeedDispatch> {
-    log.of("need.received")
-        .filter_map(|(received_at, e)| {
-            let need_no = text(e, "need_no")?;
-            let dispatched_at =
-                log.first_from(received_at, |d| d.kind == "team.dispatched" && text(d, "need_no") == Some(need_no));
-            Some(NeedDispatch {
+    log.of::<NeedReceived>()
+        .map(|(received_at, _, received)| {
+            let need_no = received.need.need_no.as_str();
+            let dispatched_at = log.first_from(received_at, |p| {
+                p.get::<TeamDispatched>().is_some_and(|d| d.need_no.as_deref() == Some(need_no))
+            });
+            NeedDispatch {
                 need_no: need_no.to_string(),
                 received_at,
                 dispatched_at,
                 minutes: dispatched_at.map(|d| minutes(received_at, d)),
-            })
+            }
         })
         .collect()
 }
 
-/// The latest status of each need, from every `need.*` event that carries one.
-pub(crate) fn need_statuses(entries: &[(Time, &Event)]) -> HashMap<String, String> {
-    let mut statuses = HashMap::new();
-    for (_, e) in entries.iter().filter(|(_, e)| e.kind.starts_with("need.")) {
-        if let (Some(no), Some(status)) = (text(e, "need_no"), text(e, "status")) {
-            statuses.insert(no.to_string(), status.to_string());
-        }
-    }
-    statuses
-}
-
-pub(crate) fn is_closed(status: &str) -> bool {
-    matches!(status, "done" | "cancelled")
+/// The latest status of each need, from every `need.*` event.
+pub(crate) fn need_statuses(entries: &[(Time, &Event, Payload)]) -> HashMap<String, NeedStatus> {
+    let facts = entries.iter().filter_map(|(_, _, p)| p.need());
+    facts.map(|need| (need.need_no.clone(), need.status)).collect()
 }
 
 fn unmatched(log: &Log, needs: &[NeedDispatch]) -> Vec<String> {
@@ -502,32 +493,16 @@ fn unmatched(log: &Log, needs: &[NeedDispatch]) -> Vec<String> {
     needs
         .iter()
         .filter(|n| n.dispatched_at.is_none())
-        .filter(|n| !statuses.get(&n.need_no).is_some_and(|s| is_closed(s)))
+        .filter(|n| !statuses.get(&n.need_no).is_some_and(|s| s.is_closed()))
         .map(|n| n.need_no.clone())
         .collect()
-}
-
-/// Every stock figure an item event carries: (item name, stock).
-pub(crate) fn stock_figures(event: &Event) -> Vec<(&str, i64)> {
-    match event.kind.as_str() {
-        "items.lent" | "items.returned" => event
-            .data
-            .get("lines")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|l| Some((l.get("name")?.as_str()?, l.get("stock")?.as_i64()?)))
-            .collect(),
-        kind if kind.starts_with("item.") => text(event, "name").zip(int(event, "stock")).into_iter().collect(),
-        _ => Vec::new(),
-    }
 }
 
 fn out_of_stock(log: &Log, now: Time) -> Vec<StockOut> {
     // Per item: when it ran out (if it is out now), minutes out so far, times it ran out.
     let mut items: BTreeMap<String, (Option<Time>, i64, usize)> = BTreeMap::new();
-    for (at, e) in &log.entries {
-        for (name, stock) in stock_figures(e) {
+    for (at, _, p) in &log.entries {
+        for (name, stock) in stock_figures(p) {
             let (since, total, times) = items.entry(name.to_string()).or_insert((None, 0, 0));
             match (*since, stock <= 0) {
                 (None, true) => {
@@ -558,7 +533,7 @@ fn warnings(log: &Log, facts: &Facts) -> Vec<WarningSuspension> {
     fired_of_kind(facts, InjectKind::WeatherWarning)
         .into_iter()
         .map(|(inject, fired_at)| {
-            let suspended_at = log.first_from(fired_at, |e| e.kind == "center.suspended");
+            let suspended_at = log.first_from(fired_at, |p| p.get::<CenterSuspended>().is_some());
             WarningSuspension { inject, fired_at, suspended_at, minutes: suspended_at.map(|s| minutes(fired_at, s)) }
         })
         .collect()
@@ -567,9 +542,11 @@ fn warnings(log: &Log, facts: &Facts) -> Vec<WarningSuspension> {
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::Duration;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
+    use crate::events::contract::inventory::{ItemAdjusted, ItemReceived, ItemsLent};
+    use crate::events::contract::needs::NeedStatusChanged;
 
     pub const SCENARIO: &str = r#"
 id = "t-rain"
@@ -663,7 +640,12 @@ payload = { count = 1 }
     pub struct Script(pub Vec<Event>);
 
     impl Script {
+        /// An event of `kind` whose data is `data` laid over the kind's blank
+        /// payload (a script names only the fields that matter to it).
         pub fn add(&mut self, minute: i64, kind: &str, data: Value) -> &mut Script {
+            let mut full = crate::events::contract::kind(kind).expect("a kind of the contract").blank();
+            full.as_object_mut().unwrap().extend(data.as_object().unwrap().clone());
+            let data = full;
             let seq = self.0.len() as i64 + 1;
             let at = at(minute).to_rfc3339();
             self.0.push(Event {
@@ -685,12 +667,16 @@ payload = { count = 1 }
                 "need_id": null, "need_no": null, "team_id": null, "team_no": null, "item_id": null, "item": null,
             });
             data.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-            self.add(minute, log::FIRED, data)
+            self.add(minute, Fired::KIND, data)
         }
 
         pub fn check_in(&mut self, minute: i64, id: i64) -> &mut Script {
             let no = format!("V-{id:04}");
-            self.add(minute, "volunteer.checked_in", json!({ "volunteer_id": id, "volunteer_no": no, "headcount": 1 }))
+            self.add(
+                minute,
+                VolunteerCheckedIn::KIND,
+                json!({ "volunteer_id": id, "volunteer_no": no, "headcount": 1 }),
+            )
         }
 
         pub fn need(&mut self, minute: i64, kind: &str, no: &str, status: &str) -> &mut Script {
@@ -701,40 +687,40 @@ payload = { count = 1 }
     /// The morning of the test scenario, up to 10:30 (`now` = minute 150).
     pub fn morning() -> Vec<Event> {
         let mut s = Script::default();
-        s.add(0, log::STARTED, json!({}))
+        s.add(0, Started::KIND, json!({}))
             .fire(0, 1, InjectKind::VolunteerArrival, json!({ "volunteer_ids": [101, 102], "headcount": 2 }))
             .fire(10, 7, InjectKind::Inquiry, json!({}))
             .check_in(10, 101)
             .check_in(20, 102)
             .fire(30, 2, InjectKind::HouseholdRequest, json!({ "queued": true }))
-            .need(40, "need.received", "N-0001", "received")
-            .add(40, log::CALL_TAKEN, json!({ "inject": 2, "need_id": 1, "need_no": "N-0001" }))
-            .need(50, "need.received", "N-0002", "received")
-            .need(55, "need.received", "N-0003", "received")
-            .need(60, "need.status_changed", "N-0003", "cancelled")
-            .add(60, log::SKIPPED, json!({ "inject": 5 }))
+            .need(40, NeedReceived::KIND, "N-0001", "received")
+            .add(40, CallTaken::KIND, json!({ "inject": 2, "need_id": 1, "need_no": "N-0001" }))
+            .need(50, NeedReceived::KIND, "N-0002", "received")
+            .need(55, NeedReceived::KIND, "N-0003", "received")
+            .need(60, NeedStatusChanged::KIND, "N-0003", "cancelled")
+            .add(60, Skipped::KIND, json!({ "inject": 5 }))
             .add(
                 75,
-                "team.dispatched",
+                TeamDispatched::KIND,
                 json!({ "team_id": 1, "team_no": "T-001", "need_no": "N-0001", "members": ["V-0101"] }),
             )
             .add(
                 75,
-                "items.lent",
+                ItemsLent::KIND,
                 json!({ "team_id": 1, "lines": [{ "item_id": 1, "name": "一輪車", "qty": 2, "stock": 0 }] }),
             )
-            .need(75, "need.status_changed", "N-0001", "active")
+            .need(75, NeedStatusChanged::KIND, "N-0001", "active")
             .fire(90, 9, InjectKind::VolunteerArrival, json!({ "volunteer_ids": [103], "headcount": 1 }))
-            .add(100, "item.received", json!({ "item_id": 1, "name": "一輪車", "qty": 5, "stock": 5 }))
+            .add(100, ItemReceived::KIND, json!({ "item_id": 1, "name": "一輪車", "qty": 5, "stock": 5 }))
             .fire(120, 3, InjectKind::WeatherWarning, json!({}))
             .fire(140, 6, InjectKind::EquipmentShortage, json!({ "item": "一輪車" }))
-            .add(140, "item.adjusted", json!({ "item_id": 2, "name": "剣スコップ", "stock": 0 }))
-            .add(141, log::RATED, json!({ "objective": "O1", "rating": "S" }))
-            .add(142, log::RATED, json!({ "objective": "O1", "rating": "P" }))
-            .add(143, log::OBSERVATION, json!({ "objective": "O1", "text": "受付の列が玄関の外まで伸びた" }))
-            .add(144, log::PLAN, json!({ "row": 2, "issue": "b", "action": "", "owner": "", "due": "" }))
-            .add(145, log::PLAN, json!({ "row": 1, "issue": "a", "action": "", "owner": "", "due": "" }))
-            .add(146, log::PLAN, json!({ "row": 2, "issue": "b2", "action": "", "owner": "", "due": "" }));
+            .add(140, ItemAdjusted::KIND, json!({ "item_id": 2, "name": "剣スコップ", "stock": 0 }))
+            .add(141, Rated::KIND, json!({ "objective": "O1", "rating": "S" }))
+            .add(142, Rated::KIND, json!({ "objective": "O1", "rating": "P" }))
+            .add(143, Observation::KIND, json!({ "objective": "O1", "text": "受付の列が玄関の外まで伸びた" }))
+            .add(144, PlanItem::KIND, json!({ "row": 2, "issue": "b", "action": "", "owner": "", "due": "" }))
+            .add(145, PlanItem::KIND, json!({ "row": 1, "issue": "a", "action": "", "owner": "", "due": "" }))
+            .add(146, PlanItem::KIND, json!({ "row": 2, "issue": "b2", "action": "", "owner": "", "due": "" }));
         s.0
     }
 
@@ -775,7 +761,7 @@ payload = { count = 1 }
     #[test]
     fn all_checked_in_waits_for_every_volunteer() {
         let mut events = morning();
-        let fired = events.iter_mut().find(|e| e.kind == log::FIRED && e.data["inject"] == 1).unwrap();
+        let fired = events.iter_mut().find(|e| e.kind == Fired::KIND && e.data["inject"] == 1).unwrap();
         fired.data["volunteer_ids"] = json!([101, 102, 104]);
         let evaluation = evaluate(&scenario(), &events, at(150));
         assert_eq!(status_of(&evaluation, 1), InjectStatus::Missed, "V-0104 never came to the desk");
@@ -786,7 +772,7 @@ payload = { count = 1 }
     fn a_stopped_drill_turns_what_is_still_open_into_missed() {
         let mut events = morning();
         let mut s = Script(std::mem::take(&mut events));
-        s.add(148, log::STOPPED, json!({ "reason": "trainer" }));
+        s.add(148, Stopped::KIND, json!({ "reason": "trainer" }));
         let evaluation = evaluate(&scenario(), &s.0, at(150));
         assert_eq!(
             status_of(&evaluation, 6),
@@ -800,9 +786,9 @@ payload = { count = 1 }
     #[test]
     fn detection_after_the_deadline_is_late_and_before_it_met() {
         let mut s = Script(morning());
-        s.add(150, "item.received", json!({ "name": "一輪車", "stock": 7 })).add(
+        s.add(150, ItemReceived::KIND, json!({ "name": "一輪車", "stock": 7 })).add(
             160,
-            "center.suspended",
+            CenterSuspended::KIND,
             json!({ "reason": "大雨警報", "recall": [] }),
         );
         let evaluation = evaluate(&scenario(), &s.0, at(170));
@@ -821,8 +807,8 @@ payload = { count = 1 }
         let mut s = Script::default();
         s.fire(30, 2, InjectKind::HouseholdRequest, json!({ "need_id": 9, "need_no": "N-0009" }))
             .fire(180, 4, InjectKind::TeamReport, json!({ "team_id": 7, "team_no": "T-007" }))
-            .add(185, "team.returned", json!({ "team_id": 6, "team_no": "T-006" }))
-            .add(195, "team.returned", json!({ "team_id": 7, "team_no": "T-007" }));
+            .add(185, TeamReturned::KIND, json!({ "team_id": 6, "team_no": "T-006" }))
+            .add(195, TeamReturned::KIND, json!({ "team_id": 7, "team_no": "T-007" }));
         let evaluation = evaluate(&scenario, &s.0, at(200));
         let second = &evaluation.injects[1];
         assert_eq!((second.status, second.measured_minutes), (InjectStatus::Met, Some(0)), "entered as it fired");
@@ -895,15 +881,15 @@ expect = { text = "優先度1で送り出す", within = "30m", detect = { need_d
         .unwrap();
         let mut out = Script::default();
         out.fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
-            .add(30, "team.dispatched", json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
+            .add(30, TeamDispatched::KIND, json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
             .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
         let result = &evaluate(&scenario, &out.0, at(70)).injects[1];
         assert_eq!((result.status, result.measured_minutes), (InjectStatus::Met, Some(0)));
 
         let mut back = Script::default();
         back.fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
-            .add(30, "team.dispatched", json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
-            .add(50, "team.returned", json!({ "team_id": 1, "need_no": "N-0001" }))
+            .add(30, TeamDispatched::KIND, json!({ "team_id": 1, "need_no": "N-0001", "members": [] }))
+            .add(50, TeamReturned::KIND, json!({ "team_id": 1, "need_no": "N-0001" }))
             .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
         assert_eq!(evaluate(&scenario, &back.0, at(70)).injects[1].status, InjectStatus::Fired, "the team came back");
         assert_eq!(evaluate(&scenario, &back.0, at(95)).injects[1].status, InjectStatus::Missed);

@@ -4,12 +4,12 @@
 use serde::Serialize;
 
 use super::links;
-use super::log::{self, Fired};
+use super::log::Fired;
 use super::payload::Payload;
 use super::run::DrillRun;
 use super::scenario::{InjectKind, Section};
 use crate::error::AppError;
-use crate::events;
+use crate::events::{self, EventPayload};
 use crate::needs::form::NeedForm;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -41,7 +41,7 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
     let pool = &run.env.db.read;
     let seq = events::last_seq(pool).await?;
     let fired =
-        events::of_kind_since(pool, log::FIRED, since.unwrap_or(0), if since.is_some() { PAGE } else { i64::MAX })
+        events::of_kind_since(pool, Fired::KIND, since.unwrap_or(0), if since.is_some() { PAGE } else { i64::MAX })
             .await?;
     // A full page means more to come: the next ask starts after this page.
     let seq = match fired.last() {
@@ -50,7 +50,7 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
     };
     let mut messages = Vec::new();
     for event in fired {
-        let Some(fired) = log::read::<Fired>(&event, log::FIRED) else { continue };
+        let Some(fired) = crate::events::decoded::<Fired>(&event) else { continue };
         if fired.hidden {
             continue;
         }

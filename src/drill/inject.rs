@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::json;
 
 use super::env::Env;
-use super::log::{self, Fired, FiredBy};
+use super::log::{Fired, FiredBy};
 use super::payload::{Call, Mode, Payload};
 use super::scenario::Inject;
 use super::{links, people};
@@ -45,7 +45,7 @@ pub async fn fire(
         fired.note = Some(error.message.ja.to_string());
     }
     let mut tx = env.db.begin_write().await?;
-    tx.append(&env.clock, &actor(), log::FIRED, Some(format!("inject:{}", inject.id)), log::data(&fired)).await?;
+    tx.append(&env.clock, &actor(), Some(format!("inject:{}", inject.id)), &fired).await?;
     tx.commit().await?;
     Ok(fired)
 }

@@ -1,49 +1,36 @@
 //! What an inject points at in the drill's data: the need a household call
 //! became, the team out on it, an item by name. Read from the drill's log and
-//! tables; SQL on other domains' tables goes through their stores.
+//! tables (the log read through the event contract); SQL on other domains'
+//! tables goes through their stores.
 
 use sqlx::SqlitePool;
 
-use super::log;
+use super::log::{CallTaken, Fired, InjectKind};
 use crate::dispatch::TeamStatus;
 use crate::error::AppError;
+use crate::events::{self};
 use crate::i18n::Text;
 use crate::inventory::Item;
 
 /// The need a `household_request` inject became: entered as it fired, or
-/// later from its call slip. (id, number)
+/// later from its call slip, whichever the log has first. (id, number)
 pub async fn need_of(pool: &SqlitePool, request: u32) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT json_extract(data, '$.need_id'), json_extract(data, '$.need_no') FROM events
-         WHERE kind IN (?, ?) AND json_extract(data, '$.inject') = ? AND json_extract(data, '$.need_id') IS NOT NULL
-         ORDER BY seq LIMIT 1",
-    )
-    .bind(log::FIRED)
-    .bind(log::CALL_TAKEN)
-    .bind(request)
-    .fetch_optional(pool)
-    .await
+    let mut fired = events::all_of::<Fired>(pool).await?.into_iter().filter(|(_, f)| f.inject == request);
+    let fired = fired.find_map(|(e, f)| Some((e.seq, (f.need_id?, f.need_no?))));
+    let taken = events::all_of::<CallTaken>(pool).await?.into_iter().find(|(_, c)| c.inject == request);
+    let taken = taken.map(|(e, c)| (e.seq, (c.need_id, c.need_no)));
+    Ok(fired.into_iter().chain(taken).min_by_key(|(seq, _)| *seq).map(|(_, need)| need))
 }
 
 /// Whether a call slip has already been written up.
 pub async fn call_taken(conn: impl sqlx::SqliteExecutor<'_>, inject: u32) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events WHERE kind = ? AND json_extract(data, '$.inject') = ?)")
-        .bind(log::CALL_TAKEN)
-        .bind(inject)
-        .fetch_one(conn)
-        .await
+    Ok(events::all_of::<CallTaken>(conn).await?.iter().any(|(_, c)| c.inject == inject))
 }
 
 /// The queued `household_request` fired as `inject`, if it was.
 pub async fn queued_call(conn: impl sqlx::SqliteExecutor<'_>, inject: u32) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE kind = ? AND json_extract(data, '$.inject') = ?
-           AND json_extract(data, '$.kind') = 'household_request' AND json_extract(data, '$.queued'))",
-    )
-    .bind(log::FIRED)
-    .bind(inject)
-    .fetch_one(conn)
-    .await
+    let fired = events::all_of::<Fired>(conn).await?;
+    Ok(fired.iter().any(|(_, f)| f.inject == inject && f.kind == InjectKind::HouseholdRequest && f.queued))
 }
 
 /// The teams out now (overdue flags do not matter here, so any clock will do).

@@ -15,14 +15,14 @@ use super::env::Env;
 use super::evaluate::{Evaluation, InjectStatus, evaluate};
 use super::inject;
 use super::log::{
-    self, ClockAction, ClockChanged, FiredBy, Missed, Observation, PlanItem, Rated, Skipped, Started, StopReason,
+    ClockAction, ClockChanged, Fired, FiredBy, Missed, Observation, PlanItem, Rated, Skipped, Started, StopReason,
     Stopped,
 };
 use super::payload::Payload;
 use super::scenario::{Inject, Scenario};
 use super::schedule;
 use crate::error::AppError;
-use crate::events::{self, Actor, Event};
+use crate::events::{self, Actor, Event, EventPayload};
 use crate::i18n::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -121,9 +121,9 @@ impl DrillRun {
         Ok(evaluate(&self.scenario, &cache, self.env.clock.now()))
     }
 
-    async fn append(&self, actor: &Actor, kind: &str, data: serde_json::Value) -> Result<(), AppError> {
+    async fn append<P: EventPayload>(&self, actor: &Actor, payload: &P) -> Result<(), AppError> {
         let mut tx = self.env.db.begin_write().await?;
-        tx.append(&self.env.clock, actor, kind, None, data).await?;
+        tx.append(&self.env.clock, actor, None, payload).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -142,7 +142,7 @@ impl DrillRun {
             speed: self.speed(),
             scenario: self.text.clone(),
         };
-        self.append(actor, log::STARTED, log::data(&started)).await?;
+        self.append(actor, &started).await?;
         self.env.clock.steer(|t, real| t.resume(real));
         self.set_state(RunState::Running);
         Ok(())
@@ -159,8 +159,7 @@ impl DrillRun {
         }
         self.env.clock.steer(|t, real| t.pause(real));
         self.set_state(RunState::Paused);
-        self.append(actor, log::CLOCK, log::data(&ClockChanged { action: ClockAction::Pause, speed: self.speed() }))
-            .await
+        self.append(actor, &ClockChanged { action: ClockAction::Pause, speed: self.speed() }).await
     }
 
     pub async fn resume(&self, actor: &Actor) -> Result<(), AppError> {
@@ -170,8 +169,7 @@ impl DrillRun {
         }
         self.env.clock.steer(|t, real| t.resume(real));
         self.set_state(RunState::Running);
-        self.append(actor, log::CLOCK, log::data(&ClockChanged { action: ClockAction::Resume, speed: self.speed() }))
-            .await
+        self.append(actor, &ClockChanged { action: ClockAction::Resume, speed: self.speed() }).await
     }
 
     pub async fn set_speed(&self, actor: &Actor, speed: u32) -> Result<(), AppError> {
@@ -183,7 +181,7 @@ impl DrillRun {
             return Err(conflict("訓練は終了しています。", "The drill has finished."));
         }
         self.env.clock.steer(|t, real| t.set_speed(real, speed));
-        self.append(actor, log::CLOCK, log::data(&ClockChanged { action: ClockAction::Speed, speed })).await
+        self.append(actor, &ClockChanged { action: ClockAction::Speed, speed }).await
     }
 
     pub async fn stop(&self, actor: &Actor) -> Result<(), AppError> {
@@ -197,7 +195,7 @@ impl DrillRun {
         }
         self.env.clock.steer(|t, real| t.pause(real));
         self.set_state(RunState::Finished);
-        self.append(actor, log::STOPPED, log::data(&Stopped { reason })).await
+        self.append(actor, &Stopped { reason }).await
     }
 
     /// Fires what is due, notes missed expectations, ends the run at its end.
@@ -221,7 +219,7 @@ impl DrillRun {
             let on_miss = self.inject(id).and_then(|i| i.on_miss.as_ref());
             let contingency = on_miss.and_then(|m| m.inject).filter(|c| !known.fired.contains_key(c));
             let missed = Missed { inject: id, hint: on_miss.and_then(|m| m.hint.clone()), contingency };
-            self.append(&inject::actor(), log::MISSED, log::data(&missed)).await?;
+            self.append(&inject::actor(), &missed).await?;
             if let Some(contingency) = contingency {
                 self.fire_now(contingency, FiredBy::Contingency, None).await?;
             }
@@ -287,7 +285,7 @@ impl DrillRun {
     pub async fn skip(&self, actor: &Actor, id: u32) -> Result<(), AppError> {
         let mut cache = self.turn.lock().await;
         self.pending(&mut cache, id).await?;
-        self.append(actor, log::SKIPPED, log::data(&Skipped { inject: id })).await?;
+        self.append(actor, &Skipped { inject: id }).await?;
         self.top_up(&mut cache).await
     }
 
@@ -329,13 +327,13 @@ impl DrillRun {
         }
         let text = crate::fields::required_text("text", &observation.text, "所見", 2000)?;
         let _turn = self.turn.lock().await;
-        self.append(actor, log::OBSERVATION, log::data(&Observation { objective: observation.objective, text })).await
+        self.append(actor, &Observation { objective: observation.objective, text }).await
     }
 
     pub async fn rate(&self, actor: &Actor, rated: Rated) -> Result<(), AppError> {
         self.objective_exists(&rated.objective)?;
         let _turn = self.turn.lock().await;
-        self.append(actor, log::RATED, log::data(&rated)).await
+        self.append(actor, &rated).await
     }
 
     /// Writes a row of the improvement plan; `row` 0 adds one.
@@ -352,9 +350,9 @@ impl DrillRun {
         self.top_up(&mut cache).await?;
         if item.row == 0 {
             item.row =
-                cache.iter().filter_map(|e| log::read::<PlanItem>(e, log::PLAN)).map(|p| p.row).max().unwrap_or(0) + 1;
+                cache.iter().filter_map(crate::events::decoded::<PlanItem>).map(|p| p.row).max().unwrap_or(0) + 1;
         }
-        self.append(actor, log::PLAN, log::data(&item)).await
+        self.append(actor, &item).await
     }
 }
 
@@ -372,13 +370,13 @@ impl From<&[Event]> for Known {
         let mut known =
             Known { fired: HashMap::new(), skipped: HashSet::new(), missed: HashSet::new(), called: HashSet::new() };
         for event in events {
-            if let Some(fired) = log::read::<log::Fired>(event, log::FIRED)
+            if let Some(fired) = crate::events::decoded::<Fired>(event)
                 && let Ok(at) = DateTime::parse_from_rfc3339(&event.at)
             {
                 known.fired.insert(fired.inject, at);
-            } else if let Some(skipped) = log::read::<Skipped>(event, log::SKIPPED) {
+            } else if let Some(skipped) = crate::events::decoded::<Skipped>(event) {
                 known.skipped.insert(skipped.inject);
-            } else if let Some(missed) = log::read::<Missed>(event, log::MISSED) {
+            } else if let Some(missed) = crate::events::decoded::<Missed>(event) {
                 known.missed.insert(missed.inject);
                 known.called.extend(missed.contingency);
             }

@@ -3,7 +3,7 @@
 //! Unknown fields are errors, so a typo in a trainer's file is found by
 //! `borasen drill check`, not silently ignored.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
 use super::payload::Payload;
@@ -96,35 +96,9 @@ pub struct After {
     pub delay: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum InjectKind {
-    VolunteerArrival,
-    HouseholdRequest,
-    SurveyResult,
-    NeedUpdate,
-    NeedCancel,
-    TeamReport,
-    EquipmentShortage,
-    EquipmentReturn,
-    WeatherWarning,
-    Inquiry,
-    IctOutage,
-    SituationUpdate,
-}
-
-/// Who an inject is addressed to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Section {
-    Reception,
-    Needs,
-    Matching,
-    Dispatch,
-    Equipment,
-    #[default]
-    All,
-}
+// What an inject is and who it is for are part of the event contract (a fired
+// inject's event carries both), so they are defined there.
+pub use crate::events::contract::drill::{InjectKind, Section};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,8 +10,9 @@ use chrono::Duration;
 use serde::Serialize;
 
 use super::aar::{Aar, InjectRow};
-use super::evaluate::{InjectStatus, Log, Time, int, is_closed, members, minutes, text};
-use crate::events::Event;
+use super::evaluate::{InjectStatus, Log, Time, minutes};
+use crate::events::contract::needs::NeedStatus;
+use crate::events::{Event, Payload};
 
 /// Drill minutes between two points.
 pub const STEP_MINUTES: i64 = 10;
@@ -55,40 +56,37 @@ struct Center {
     out: HashSet<String>,
     /// Team id → its members, while out.
     teams: HashMap<i64, Vec<String>>,
-    needs: HashMap<String, String>,
+    needs: HashMap<String, NeedStatus>,
 }
 
 impl Center {
-    fn apply(&mut self, e: &Event) {
-        let volunteer = text(e, "volunteer_no").map(str::to_string);
-        match (e.kind.as_str(), volunteer) {
-            ("volunteer.checked_in", Some(no)) => {
-                self.checked_out.remove(&no);
-                self.checked_in.insert(no, int(e, "headcount").unwrap_or(1));
+    fn apply(&mut self, payload: &Payload) {
+        match payload {
+            Payload::VolunteerCheckedIn(c) => {
+                self.checked_out.remove(&c.volunteer_no);
+                self.checked_in.insert(c.volunteer_no.clone(), c.headcount);
             }
-            ("volunteer.checked_out", Some(no)) => {
-                self.checked_out.insert(no);
+            Payload::VolunteerCheckedOut(c) => {
+                self.checked_out.insert(c.volunteer_no.clone());
             }
-            ("volunteer.check_in_cancelled", Some(no)) => {
-                self.checked_in.remove(&no);
-                self.checked_out.remove(&no);
+            Payload::VolunteerCheckInCancelled(c) => {
+                self.checked_in.remove(&c.volunteer_no);
+                self.checked_out.remove(&c.volunteer_no);
             }
-            ("team.dispatched", _) => {
-                let team: Vec<String> = members(e).map(str::to_string).collect();
-                self.out.extend(team.iter().cloned());
-                self.teams.insert(int(e, "team_id").unwrap_or(-1), team);
+            Payload::TeamDispatched(d) => {
+                self.out.extend(d.members.iter().cloned());
+                self.teams.insert(d.team_id, d.members.clone());
             }
-            ("team.returned", _) => {
-                for no in self.teams.remove(&int(e, "team_id").unwrap_or(-1)).unwrap_or_default() {
+            Payload::TeamReturned(r) => {
+                for no in self.teams.remove(&r.team_id).unwrap_or_default() {
                     self.out.remove(&no);
                 }
             }
-            (kind, _) if kind.starts_with("need.") => {
-                if let (Some(no), Some(status)) = (text(e, "need_no"), text(e, "status")) {
-                    self.needs.insert(no.to_string(), status.to_string());
+            other => {
+                if let Some(need) = other.need() {
+                    self.needs.insert(need.need_no.clone(), need.status);
                 }
             }
-            _ => {}
         }
     }
 
@@ -104,7 +102,7 @@ impl Center {
             at,
             waiting,
             teams_out: self.teams.len() as i64,
-            open_needs: self.needs.values().filter(|s| !is_closed(s)).count() as i64,
+            open_needs: self.needs.values().filter(|s| !s.is_closed()).count() as i64,
         }
     }
 }
@@ -124,8 +122,8 @@ pub fn series(events: &[Event], start: Time, end: Time, injects: &[InjectRow]) -
         .into_iter()
         .map(|minute| {
             let at = start + Duration::minutes(minute);
-            while let Some((_, e)) = log.entries.get(next).filter(|(t, _)| *t <= at) {
-                center.apply(e);
+            while let Some((_, _, payload)) = log.entries.get(next).filter(|(t, _, _)| *t <= at) {
+                center.apply(payload);
                 next += 1;
             }
             center.point(minute, at)

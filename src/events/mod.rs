@@ -7,6 +7,7 @@
 //! publishes nothing. Live boards follow the bus; a client that connects late or
 //! falls behind is replayed from the table with [`since`].
 
+pub mod contract;
 pub mod once;
 pub(crate) mod write;
 
@@ -18,6 +19,7 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 use tokio::sync::broadcast;
 
+pub use contract::{DecodeError, EventPayload, Payload};
 pub use write::{CommitError, WriteTx, Writer};
 
 /// Who did it: a username, or one of the fixed non-human actors.
@@ -67,6 +69,24 @@ impl Event {
     pub fn to_json(&self) -> Bytes {
         Bytes::from(serde_json::to_vec(self).expect("an event always serialises"))
     }
+
+    /// Its `data` as `P`, when it is an event of `P`'s kind.
+    pub fn decode<P: EventPayload>(&self) -> Result<P, DecodeError> {
+        if self.kind != P::KIND {
+            return Err(DecodeError::WrongKind { expected: P::KIND, found: self.kind.clone() });
+        }
+        contract::decode_data(&self.data)
+    }
+
+    /// Its `data` as the type of its kind, whatever that is.
+    pub fn payload(&self) -> Result<Payload, DecodeError> {
+        Payload::decode(&self.kind, &self.data)
+    }
+
+    /// Whether it is an event of `P`'s kind.
+    pub fn is<P: EventPayload>(&self) -> bool {
+        self.kind == P::KIND
+    }
 }
 
 /// The in-process broadcast of committed events.
@@ -104,22 +124,45 @@ pub async fn since(pool: &SqlitePool, seq: i64, limit: i64) -> Result<Vec<Event>
     .await
 }
 
-/// The newest `seq`, 0 for an empty log.
-/// How many events of `kind` were logged on `day` (center time).
-pub async fn count_on(
+/// How many events of `P`'s kind were logged on `day` (center time).
+pub async fn count_on<P: EventPayload>(
     conn: impl sqlx::SqliteExecutor<'_>,
-    kind: &str,
     day: chrono::NaiveDate,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE kind = ? AND substr(at, 1, 10) = ?")
-        .bind(kind)
+        .bind(P::KIND)
         .bind(day.to_string())
         .fetch_one(conn)
         .await
 }
 
+/// The newest `seq`, 0 for an empty log.
 pub async fn last_seq(conn: impl sqlx::SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(conn).await
+}
+
+/// Every event of `P`'s kind with its data, oldest first. A row that does not
+/// decode (the contract is additive, so none should) is logged and left out.
+pub async fn all_of<P: EventPayload>(conn: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<(Event, P)>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, Event>(
+        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? ORDER BY seq",
+    )
+    .bind(P::KIND)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().filter_map(|event| decoded(&event).map(|payload| (event, payload))).collect())
+}
+
+/// `event` as `P`, or `None` (and a warning) when its data does not fit.
+pub fn decoded<P: EventPayload>(event: &Event) -> Option<P> {
+    match event.decode::<P>() {
+        Ok(payload) => Some(payload),
+        Err(DecodeError::WrongKind { .. }) => None,
+        Err(error) => {
+            tracing::warn!(seq = event.seq, %error, "an event does not fit the contract; left out");
+            None
+        }
+    }
 }
 
 /// Events of one kind after `seq`, oldest first, at most `limit`.

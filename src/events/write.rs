@@ -18,11 +18,10 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use serde_json::Value;
 use sqlx::SqliteConnection;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::{Actor, Event, EventBus};
+use super::{Actor, Event, EventBus, EventPayload};
 use crate::clock::{Clock, stamp};
 
 /// A batch this large is committed at once, to bound everybody's wait.
@@ -189,15 +188,20 @@ impl WriteTx {
         &mut self.writer().conn
     }
 
-    /// Appends one event to the log inside this transaction and returns it with its `seq`.
-    pub async fn append(
+    /// Appends one event to the log inside this transaction and returns it
+    /// with its `seq`. Its kind is the payload's ([`EventPayload::KIND`]): only
+    /// a type of the event contract can be appended.
+    pub async fn append<P: EventPayload>(
         &mut self,
         clock: &Clock,
         actor: &Actor,
-        kind: &str,
         subject: Option<String>,
-        data: Value,
+        payload: &P,
     ) -> Result<Event, sqlx::Error> {
+        // Kept as a JSON value: the row and the board's message carry the same
+        // `data` as before the contract (keys in the same order).
+        let data = serde_json::to_value(payload).expect("an event payload serialises");
+        let kind = P::KIND;
         let at = stamp(clock.now());
         let drill = self.writer().drill;
         let seq: i64 = sqlx::query_scalar(

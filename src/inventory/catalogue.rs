@@ -14,6 +14,8 @@ use super::store::{self, ItemRecord, NewMovement};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::events::contract::inventory::{ItemAdded, ItemUpdated};
+use crate::events::contract::wire;
 use crate::events::{Actor, WriteTx};
 use crate::fields::{invalid, merge_patch, optional, required};
 use crate::i18n::Text;
@@ -167,13 +169,18 @@ pub async fn add(tx: &mut WriteTx, clock: &Clock, actor: &Actor, form: ItemForm)
         .append(
             clock,
             actor,
-            "item.added",
             Some(format!("item:{id}")),
-            json!({
-                "item_id": id, "name": item.name, "kind": item.kind, "unit": item.unit, "source": item.source,
-                "has_owner": item.owner.is_some(), "code": item.code, "threshold": item.low_stock_threshold,
-                "stock": item.initial_stock,
-            }),
+            &ItemAdded {
+                item_id: id,
+                name: item.name.clone(),
+                kind: wire(&item.kind),
+                unit: item.unit.clone(),
+                source: wire(&item.source),
+                has_owner: item.owner.is_some(),
+                code: item.code.clone(),
+                threshold: item.low_stock_threshold,
+                stock: item.initial_stock,
+            },
         )
         .await?;
     if item.initial_stock > 0 {
@@ -249,14 +256,13 @@ pub async fn edit(db: &Db, clock: &Clock, actor: &Actor, id: i64, patch: ItemPat
     if !store::update_item(tx.conn(), id, version, &checked.record(), &at).await.map_err(|e| map_unique(e, &checked))? {
         return Err(stale(&item));
     }
-    tx.append(
-        clock,
-        actor,
-        "item.updated",
-        Some(format!("item:{id}")),
-        json!({ "item_id": id, "name": checked.name, "changed": changed, "threshold": checked.low_stock_threshold }),
-    )
-    .await?;
+    let updated = ItemUpdated {
+        item_id: id,
+        name: checked.name.clone(),
+        changed: changed.iter().map(|field| field.to_string()).collect(),
+        threshold: checked.low_stock_threshold,
+    };
+    tx.append(clock, actor, Some(format!("item:{id}")), &updated).await?;
     // A raised threshold can make an item low without any movement.
     LowWatch::of(&item).check(&mut tx, clock, actor, id).await?;
     let updated = existing(tx.conn(), id).await?;

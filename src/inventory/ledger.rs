@@ -16,6 +16,9 @@ use super::store::{self, NewMovement};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::events::EventPayload;
+use crate::events::contract::inventory::{ItemAdjusted, ItemLowStock, ItemReceived, ItemWrittenOff};
+use crate::events::contract::wire;
 use crate::events::{Actor, WriteTx};
 use crate::fields::{invalid, optional, required};
 use crate::i18n::Text;
@@ -48,17 +51,14 @@ impl LowWatch {
         }
         let item = existing(tx.conn(), item_id).await?;
         if item.low {
-            tx.append(
-                clock,
-                actor,
-                "item.low_stock",
-                Some(format!("item:{item_id}")),
-                json!({
-                    "item_id": item.id, "name": item.name, "unit": item.unit,
-                    "stock": item.stock, "threshold": item.low_stock_threshold,
-                }),
-            )
-            .await?;
+            let low = ItemLowStock {
+                item_id: item.id,
+                name: item.name.clone(),
+                unit: item.unit.clone(),
+                stock: item.stock,
+                threshold: item.low_stock_threshold,
+            };
+            tx.append(clock, actor, Some(format!("item:{item_id}")), &low).await?;
         }
         Ok(())
     }
@@ -86,20 +86,17 @@ fn quantity(field: &str, qty: i64) -> Result<i64, AppError> {
 }
 
 /// One movement of one item at the center: its event, its row, the alert.
-async fn record(
+/// `event` is given the stock after the movement.
+async fn record<P: EventPayload>(
     tx: &mut WriteTx,
     clock: &Clock,
     actor: &Actor,
     item: &Item,
-    kind: &str,
     row: (Movement, i64, i64, Option<&str>),
-    mut data: serde_json::Value,
+    event: impl FnOnce(i64) -> P,
 ) -> Result<Item, AppError> {
     let (movement, qty, delta, note) = row;
-    data["item_id"] = json!(item.id);
-    data["name"] = json!(item.name);
-    data["stock"] = json!(item.stock + delta);
-    let event = tx.append(clock, actor, kind, Some(format!("item:{}", item.id)), data).await?;
+    let event = tx.append(clock, actor, Some(format!("item:{}", item.id)), &event(item.stock + delta)).await?;
     let at = stamp(clock.now());
     let new = NewMovement { item_id: item.id, movement, qty, delta, team: None, note, at: &at, event_seq: event.seq };
     store::insert_movement(tx.conn(), &new).await?;
@@ -125,7 +122,8 @@ pub async fn receive(db: &Db, clock: &Clock, actor: &Actor, id: i64, form: Recei
         return Err(invalid("qty", "数量が多すぎます。", "qty is too large."));
     }
     let row = (Movement::Received, qty, qty, note.as_deref());
-    let item = record(&mut tx, clock, actor, &item, "item.received", row, json!({ "qty": qty })).await?;
+    let (item_id, name) = (item.id, item.name.clone());
+    let item = record(&mut tx, clock, actor, &item, row, |stock| ItemReceived { item_id, name, stock, qty }).await?;
     tx.commit().await?;
     Ok(item)
 }
@@ -153,8 +151,9 @@ pub async fn adjust(db: &Db, clock: &Clock, actor: &Actor, id: i64, form: Adjust
     let item = existing(tx.conn(), id).await?;
     let delta = counted - item.stock;
     let row = (Movement::Adjusted, counted, delta, Some(reason.as_str()));
-    let data = json!({ "counted": counted, "delta": delta, "before": item.stock });
-    let item = record(&mut tx, clock, actor, &item, "item.adjusted", row, data).await?;
+    let (item_id, name, before) = (item.id, item.name.clone(), item.stock);
+    let adjusted = |stock| ItemAdjusted { item_id, name, stock, counted, delta, before };
+    let item = record(&mut tx, clock, actor, &item, row, adjusted).await?;
     tx.commit().await?;
     Ok(item)
 }
@@ -201,8 +200,9 @@ pub async fn write_off(db: &Db, clock: &Clock, actor: &Actor, id: i64, form: Wri
     }
     let movement = kind.movement();
     let row = (movement, qty, -qty, Some(reason.as_str()));
-    let data = json!({ "movement": movement, "qty": qty });
-    let item = record(&mut tx, clock, actor, &item, "item.written_off", row, data).await?;
+    let (item_id, name) = (item.id, item.name.clone());
+    let written_off = |stock| ItemWrittenOff { item_id, name, stock, movement: wire(&movement), qty };
+    let item = record(&mut tx, clock, actor, &item, row, written_off).await?;
     tx.commit().await?;
     Ok(item)
 }

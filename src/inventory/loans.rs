@@ -15,6 +15,7 @@ use super::model::{Item, ItemKind, Loan, LowItem, Movement, OutLine, ReturnLine}
 use super::store::{self, NewMovement};
 use crate::clock::{Clock, stamp};
 use crate::error::AppError;
+use crate::events::contract::inventory::{ItemsLent, ItemsReturned, LentLine, ReturnedLine};
 use crate::events::{Actor, WriteTx};
 use crate::fields::invalid;
 use crate::i18n::Text;
@@ -115,10 +116,12 @@ pub async fn lend(
     if items.is_empty() {
         return Ok(());
     }
-    let lines: Vec<Value> =
-        items.iter().map(|(i, q)| json!({ "item_id": i.id, "name": i.name, "qty": q, "stock": i.stock - q })).collect();
-    let data = json!({ "team_id": team_id, "team_no": team_no, "lines": lines });
-    let event = tx.append(clock, actor, "items.lent", Some(team_no.to_string()), data).await?;
+    let lines = items
+        .iter()
+        .map(|(i, q)| LentLine { item_id: i.id, name: i.name.clone(), qty: *q, stock: i.stock - q })
+        .collect();
+    let lent = ItemsLent { team_id, team_no: team_no.to_string(), lines };
+    let event = tx.append(clock, actor, Some(team_no.to_string()), &lent).await?;
     let at = stamp(clock.now());
     for (item, qty) in &items {
         team_row(tx, (item.id, Movement::Lent, *qty, -qty), (team_id, team_no), &at, event.seq).await?;
@@ -243,14 +246,20 @@ pub async fn settle(
         let count = count_of(taken.item_id);
         let consumed = taken.qty - count.accounted();
         let stock = store::stock(tx.conn(), taken.item_id).await? + count.returned;
-        data_lines.push(json!({
-            "item_id": taken.item_id, "name": taken.name, "out": taken.qty, "returned": count.returned,
-            "lost": count.lost, "damaged": count.damaged, "consumed": consumed, "stock": stock,
-        }));
+        data_lines.push(ReturnedLine {
+            item_id: taken.item_id,
+            name: taken.name.clone(),
+            out: taken.qty,
+            returned: count.returned,
+            lost: count.lost,
+            damaged: count.damaged,
+            consumed,
+            stock,
+        });
         rows.push((taken.item_id, count, consumed));
     }
-    let data = json!({ "team_id": team_id, "team_no": team_no, "lines": data_lines });
-    let event = tx.append(clock, actor, "items.returned", Some(team_no.to_string()), data).await?;
+    let returned = ItemsReturned { team_id, team_no: team_no.to_string(), lines: data_lines };
+    let event = tx.append(clock, actor, Some(team_no.to_string()), &returned).await?;
     let at = stamp(clock.now());
     let team = (team_id, team_no);
     for (item_id, count, consumed) in rows {

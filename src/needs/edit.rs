@@ -13,11 +13,12 @@ use super::intake::{duplicate_reason, original};
 use super::lifecycle::{self, Refused};
 use super::model::{Need, Status, Survey, ZoneSource};
 use super::store::{self, Revision};
-use super::{event_data, zone_of};
+use super::{need_facts, need_status, zone_of};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::events::contract::needs::{NeedReopened, NeedStatusChanged, NeedSurveyed, NeedUpdated};
 use crate::fields::{invalid, merge_patch, optional_text, required, required_text};
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
@@ -155,19 +156,28 @@ pub async fn edit(
         return Err(stale(&need));
     }
     let updated = store::need(tx.conn(), id).await?.expect("just updated");
-    let kind = if patch.reopen {
-        "need.reopened"
-    } else if status != need.status {
-        "need.status_changed"
-    } else if surveyed && changed.is_empty() {
-        "need.surveyed"
-    } else {
-        "need.updated"
-    };
     // Field names only: the values of personal fields stay out of the log.
-    let extra =
-        json!({ "from": need.status, "changed": changed, "surveyed": surveyed, "reason_given": !reason.is_empty() });
-    tx.append(clock, actor, kind, Some(updated.need_no.clone()), event_data(&updated, extra)).await?;
+    let (facts, from) = (need_facts(&updated), need_status(need.status));
+    let changed: Vec<String> = changed.iter().map(|field| field.to_string()).collect();
+    let (subject, reason_given) = (Some(updated.need_no.clone()), !reason.is_empty());
+    if patch.reopen {
+        let reopened = NeedReopened { need: facts, from, changed, surveyed, reason_given };
+        tx.append(clock, actor, subject, &reopened).await?;
+    } else if status != need.status {
+        let moved = NeedStatusChanged {
+            need: facts,
+            from,
+            changed,
+            surveyed: Some(surveyed),
+            reason_given: Some(reason_given),
+            team_no: None,
+        };
+        tx.append(clock, actor, subject, &moved).await?;
+    } else if surveyed && changed.is_empty() {
+        tx.append(clock, actor, subject, &NeedSurveyed { need: facts, from, changed, surveyed, reason_given }).await?;
+    } else {
+        tx.append(clock, actor, subject, &NeedUpdated { need: facts, from, changed, surveyed, reason_given }).await?;
+    }
     tx.commit().await?;
     Ok(updated)
 }

@@ -8,10 +8,11 @@ use serde_json::json;
 use super::form::{NeedCard, NeedForm, validate};
 use super::model::{Need, Status, need_no, parse_need_no};
 use super::store::{self, Candidate};
-use super::{event_data, zone_of};
+use super::{need_facts, zone_of};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::{AppError, Class};
+use crate::events::contract::needs::NeedReceived;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
@@ -97,7 +98,7 @@ pub async fn receive_in(
     let now = stamp(clock.now());
     let (id, _) = store::insert(tx.conn(), &card, status, zone_source, linked, &reason, &now).await?;
     let need = store::need(tx.conn(), id).await?.expect("just inserted");
-    tx.append(clock, actor, "need.received", Some(need.need_no.clone()), event_data(&need, json!({}))).await?;
+    tx.append(clock, actor, Some(need.need_no.clone()), &NeedReceived { need: need_facts(&need) }).await?;
     Ok(Intake::Saved(Box::new(need)))
 }
 

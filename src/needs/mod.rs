@@ -19,10 +19,11 @@ pub(crate) mod store;
 pub use model::{Category, Damage, MapState, Need, Parking, ReceivedVia, Status, Survey, need_no, parse_need_no};
 pub use store::{Filter, MapPin, id_by_number, list, map_pins, need, open_by_zone};
 
-use serde_json::{Value, json};
 use sqlx::SqliteConnection;
 
 use crate::error::AppError;
+use crate::events::contract::needs::{NeedFacts, NeedStatus};
+use crate::events::contract::wire;
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
 use form::NeedCard;
@@ -30,25 +31,35 @@ use model::ZoneSource;
 
 /// What every need event carries: numbers, place and kind of work, never the
 /// requester's name, phone or address (boards and reception follow the log).
-fn event_data(need: &Need, extra: Value) -> Value {
-    let mut data = json!({
-        "need_id": need.id,
-        "need_no": need.need_no,
-        "status": need.status,
-        "version": need.version,
-        "zone": need.zone,
-        "priority": need.priority,
-        "categories": need.categories,
-        "people_needed": need.people_needed,
-        "needs_care": need.needs_care,
-        "received_via": need.received_via,
-        "duplicate_of": need.duplicate_of,
-        "has_pin": need.lat.is_some(),
-    });
-    if let (Value::Object(data), Value::Object(extra)) = (&mut data, extra) {
-        data.extend(extra);
+fn need_facts(need: &Need) -> NeedFacts {
+    NeedFacts {
+        need_id: need.id,
+        need_no: need.need_no.clone(),
+        status: need_status(need.status),
+        version: need.version,
+        zone: need.zone.clone(),
+        priority: need.priority,
+        categories: need.categories.iter().map(wire).collect(),
+        people_needed: need.people_needed,
+        needs_care: need.needs_care,
+        received_via: wire(&need.received_via),
+        duplicate_of: need.duplicate_of.clone(),
+        has_pin: need.lat.is_some(),
     }
-    data
+}
+
+/// A status as the event contract writes it.
+fn need_status(status: model::Status) -> NeedStatus {
+    use model::Status;
+    match status {
+        Status::Received => NeedStatus::Received,
+        Status::Surveying => NeedStatus::Surveying,
+        Status::Waiting => NeedStatus::Waiting,
+        Status::Active => NeedStatus::Active,
+        Status::Continuing => NeedStatus::Continuing,
+        Status::Done => NeedStatus::Done,
+        Status::Cancelled => NeedStatus::Cancelled,
+    }
 }
 
 /// Sets the card's zone: the one chosen (it must exist), else the zone the pin

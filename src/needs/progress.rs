@@ -2,12 +2,11 @@
 //! and 完了, 継続 or back to 待機 when the team returns. Called inside the
 //! dispatch commands' transactions; events `need.status_changed` with the team.
 
-use serde_json::json;
-
 use super::model::{Need, Status};
-use super::{event_data, store};
+use super::{need_facts, need_status, store};
 use crate::clock::{Clock, stamp};
 use crate::error::AppError;
+use crate::events::contract::needs::NeedStatusChanged;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -71,7 +70,13 @@ async fn move_need(
     let now = stamp(clock.now());
     store::set_status(tx.conn(), need.id, to, &now).await?;
     let moved = store::need(tx.conn(), need.id).await?.expect("exists");
-    let extra = json!({ "from": need.status, "team_no": team_no, "changed": ["status"] });
-    tx.append(clock, actor, "need.status_changed", Some(moved.need_no.clone()), event_data(&moved, extra)).await?;
+    let changed = NeedStatusChanged {
+        need: need_facts(&moved),
+        from: need_status(need.status),
+        changed: vec!["status".into()],
+        team_no: Some(team_no.to_string()),
+        ..NeedStatusChanged::default()
+    };
+    tx.append(clock, actor, Some(moved.need_no.clone()), &changed).await?;
     Ok(moved)
 }

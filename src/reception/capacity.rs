@@ -3,12 +3,12 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sqlx::SqliteExecutor;
 
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::{AppError, Class};
+use crate::events::contract::reception::CapacitySet;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -48,7 +48,7 @@ pub async fn set(
         .bind(capacity)
         .execute(tx.conn())
         .await?;
-    tx.append(clock, actor, "capacity.set", Some(day.to_string()), json!({ "day": day, "capacity": capacity })).await?;
+    tx.append(clock, actor, Some(day.to_string()), &CapacitySet { day, capacity }).await?;
     let result = for_day(tx.conn(), day).await?;
     tx.commit().await?;
     Ok(result)

@@ -4,13 +4,16 @@
 
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, VolunteerKind, parse_volunteer_no};
 use super::store::{self, Key};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::{AppError, Class, OnUnique};
+use crate::events::contract::reception::{
+    VolunteerCheckInCancelled, VolunteerCheckedIn, VolunteerCheckedOut, VolunteerInsuranceChanged,
+};
+use crate::events::contract::wire;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -209,24 +212,18 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
         volunteer.guardian_consent = true;
         volunteer.version += 1;
     }
-    tx.append(
-        clock,
-        actor,
-        "volunteer.checked_in",
-        Some(volunteer.volunteer_no.clone()),
-        json!({
-            "volunteer_id": id,
-            "volunteer_no": volunteer.volunteer_no,
-            "day": day,
-            "kind": volunteer.kind,
-            "headcount": headcount,
-            "insurance": insurance,
-            "method": method,
-            "guardian_consent_recorded": consent_recorded,
-            "taken_from_group_count": took_from_group,
-        }),
-    )
-    .await?;
+    let checked_in = VolunteerCheckedIn {
+        volunteer_id: id,
+        volunteer_no: volunteer.volunteer_no.clone(),
+        day,
+        kind: wire(&volunteer.kind),
+        headcount,
+        insurance: wire(&insurance),
+        method: wire(&method),
+        guardian_consent_recorded: consent_recorded,
+        taken_from_group_count: took_from_group,
+    };
+    tx.append(clock, actor, Some(volunteer.volunteer_no.clone()), &checked_in).await?;
     tx.commit().await?;
     volunteer.today = Some(CheckIn {
         id: checkin_id,
@@ -355,15 +352,10 @@ pub async fn check_out_in(
         .bind(checkin_id)
         .execute(tx.conn())
         .await?;
-    tx.append(
-        clock,
-        actor,
-        "volunteer.checked_out",
-        Some(volunteer.volunteer_no.clone()),
-        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "minutes": minutes, "headcount": headcount }),
-    )
-    .await?;
     let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::internal())?;
+    let checked_out =
+        VolunteerCheckedOut { volunteer_id, volunteer_no: volunteer.volunteer_no.clone(), day, minutes, headcount };
+    tx.append(clock, actor, Some(volunteer.volunteer_no.clone()), &checked_out).await?;
     Ok(store::volunteer(tx.conn(), volunteer_id, day).await?.and_then(|v| v.today).expect("checked in"))
 }
 
@@ -380,14 +372,14 @@ pub async fn cancel_check_in(db: &Db, clock: &Clock, actor: &Actor, volunteer_id
         )));
     };
     sqlx::query("DELETE FROM checkins WHERE id = ?").bind(today.id).execute(tx.conn()).await?;
-    tx.append(
-        clock,
-        actor,
-        "volunteer.check_in_cancelled",
-        Some(volunteer.volunteer_no.clone()),
-        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "headcount": today.headcount, "was_checked_out": today.checked_out_at.is_some() }),
-    )
-    .await?;
+    let cancelled = VolunteerCheckInCancelled {
+        volunteer_id,
+        volunteer_no: volunteer.volunteer_no.clone(),
+        day,
+        headcount: today.headcount,
+        was_checked_out: today.checked_out_at.is_some(),
+    };
+    tx.append(clock, actor, Some(volunteer.volunteer_no.clone()), &cancelled).await?;
     let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.expect("exists");
     tx.commit().await?;
     Ok(updated)
@@ -428,14 +420,14 @@ pub async fn change_insurance(
         .bind(volunteer_id)
         .execute(tx.conn())
         .await?;
-    tx.append(
-        clock,
-        actor,
-        "volunteer.insurance_changed",
-        Some(volunteer.volunteer_no.clone()),
-        json!({ "volunteer_id": volunteer_id, "volunteer_no": volunteer.volunteer_no, "day": day, "from": today.insurance, "to": insurance }),
-    )
-    .await?;
+    let changed = VolunteerInsuranceChanged {
+        volunteer_id,
+        volunteer_no: volunteer.volunteer_no.clone(),
+        day,
+        from: wire(&today.insurance),
+        to: wire(&insurance),
+    };
+    tx.append(clock, actor, Some(volunteer.volunteer_no.clone()), &changed).await?;
     let updated = store::volunteer(tx.conn(), volunteer_id, day).await?.expect("exists");
     tx.commit().await?;
     Ok(updated)

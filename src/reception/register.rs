@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use rand::RngCore;
 use serde::Serialize;
-use serde_json::json;
 
 use super::form::{Channel, Registration, RegistrationForm, validate};
 use super::model::{Source, Volunteer, VolunteerKind, volunteer_no};
@@ -12,6 +11,7 @@ use super::{capacity, store};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::{AppError, Class};
+use crate::events::contract::{reception::VolunteerRegistered, wire};
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -65,23 +65,17 @@ pub async fn register(
     let number: i64 =
         sqlx::query_scalar("SELECT number FROM volunteers WHERE id = ?").bind(id).fetch_one(tx.conn()).await?;
     // Only numbers and categories go into the log: names stay in the table.
-    tx.append(
-        clock,
-        actor,
-        "volunteer.registered",
-        Some(volunteer_no(number)),
-        json!({
-            "volunteer_id": id,
-            "volunteer_no": volunteer_no(number),
-            "source": source,
-            "kind": registration.kind,
-            "headcount": registration.headcount(),
-            "insurance": registration.insurance,
-            "preferred_dates": registration.preferred_dates,
-            "group_id": group_id,
-        }),
-    )
-    .await?;
+    let registered = VolunteerRegistered {
+        volunteer_id: id,
+        volunteer_no: volunteer_no(number),
+        source: wire(&source),
+        kind: wire(&registration.kind),
+        headcount: registration.headcount(),
+        insurance: wire(&registration.insurance),
+        preferred_dates: registration.preferred_dates.clone(),
+        group_id,
+    };
+    tx.append(clock, actor, Some(volunteer_no(number)), &registered).await?;
     let volunteer = store::volunteer(tx.conn(), id, today).await?.expect("just inserted");
     tx.commit().await?;
     Ok(Registered::Created { volunteer: Box::new(volunteer), qr_token })

@@ -2,12 +2,13 @@
 //! check-out, and the teams the event log says they went out with.
 
 use chrono::{DateTime, NaiveDate, NaiveTime};
-use serde_json::Value;
 
 use super::certificate_pdf::{Activity, Certificate};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::events::contract::dispatch::TeamDispatched;
+use crate::events::{self, Event, EventPayload};
 use crate::i18n::Text;
 use crate::needs::{Category, parse_need_no};
 use crate::reception;
@@ -56,28 +57,24 @@ fn time_of(stamp: &str) -> Option<NaiveTime> {
 
 /// The teams of `day` whose `team.dispatched` event names the volunteer.
 async fn activities(db: &Db, volunteer_no: &str, day: NaiveDate) -> Result<Vec<Activity>, AppError> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT data FROM events WHERE kind = 'team.dispatched' AND substr(at, 1, 10) = ? ORDER BY seq",
+    let rows: Vec<Event> = sqlx::query_as(
+        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? AND substr(at, 1, 10) = ? ORDER BY seq",
     )
+    .bind(TeamDispatched::KIND)
     .bind(day.to_string())
     .fetch_all(&db.read)
     .await?;
     let mut out = Vec::new();
-    for data in rows {
-        let Ok(event) = serde_json::from_str::<Value>(&data) else { continue };
-        let members = event["members"].as_array().cloned().unwrap_or_default();
-        if !members.iter().any(|m| m.as_str() == Some(volunteer_no)) {
+    for event in &rows {
+        let Some(team) = events::decoded::<TeamDispatched>(event) else { continue };
+        if !team.members.iter().any(|m| m == volunteer_no) {
             continue;
         }
-        let categories = match event["need_no"].as_str().and_then(parse_need_no) {
+        let categories = match team.need_no.as_deref().and_then(parse_need_no) {
             Some(number) => need_categories(db, number).await?,
             None => Vec::new(),
         };
-        out.push(Activity {
-            team_no: event["team_no"].as_str().unwrap_or_default().to_string(),
-            zone: event["zone"].as_str().map(str::to_string),
-            categories,
-        });
+        out.push(Activity { team_no: team.team_no, zone: team.zone, categories });
     }
     Ok(out)
 }

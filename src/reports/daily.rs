@@ -13,6 +13,8 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
+use crate::events::{Event, EventPayload};
 use crate::needs::Category;
 
 /// Days at most in the chart of daily volunteers.
@@ -163,27 +165,29 @@ impl Figures {
                 .fetch_all(&mut *conn)
                 .await?;
         for (zone, categories) in received {
+            let categories: Vec<String> = serde_json::from_str(&categories).unwrap_or_default();
             needs.add(zone, &categories, |f| &mut f.received);
         }
         // Moves as logged: the zone and categories the need had at that moment.
-        let moves: Vec<(String, Option<String>, String)> = sqlx::query_as(
-            "SELECT json_extract(data, '$.status'), json_extract(data, '$.zone'),
-                    COALESCE(json_extract(data, '$.categories'), '[]')
-             FROM events
-             WHERE kind IN ('need.status_changed', 'need.reopened')
-               AND json_extract(data, '$.status') IN ('done', 'continuing', 'cancelled')
-               AND substr(at, 1, 10) BETWEEN ? AND ?",
+        let moves: Vec<Event> = sqlx::query_as(
+            "SELECT seq, at, actor, kind, subject, data, drill FROM events
+             WHERE kind IN (?, ?) AND substr(at, 1, 10) BETWEEN ? AND ?",
         )
+        .bind(NeedStatusChanged::KIND)
+        .bind(NeedReopened::KIND)
         .bind(&from)
         .bind(&to)
         .fetch_all(&mut *conn)
         .await?;
-        for (status, zone, categories) in moves {
-            needs.add(zone, &categories, |f| match status.as_str() {
-                "done" => &mut f.done,
-                "continuing" => &mut f.continuing,
-                _ => &mut f.cancelled,
-            });
+        for event in &moves {
+            let Some(need) = event.payload().ok().and_then(|p| p.need().cloned()) else { continue };
+            let field: fn(&mut NeedFigures) -> &mut i64 = match need.status {
+                NeedStatus::Done => |f| &mut f.done,
+                NeedStatus::Continuing => |f| &mut f.continuing,
+                NeedStatus::Cancelled => |f| &mut f.cancelled,
+                _ => continue,
+            };
+            needs.add(need.zone, &need.categories, field);
         }
 
         let (dispatched, people): (i64, i64) = sqlx::query_as(
@@ -220,10 +224,9 @@ struct NeedTally {
 }
 
 impl NeedTally {
-    fn add(&mut self, zone: Option<String>, categories: &str, field: impl Fn(&mut NeedFigures) -> &mut i64) {
+    fn add(&mut self, zone: Option<String>, categories: &[String], field: impl Fn(&mut NeedFigures) -> &mut i64) {
         *field(&mut self.total) += 1;
         *field(self.zones.entry(zone).or_default()) += 1;
-        let categories: Vec<String> = serde_json::from_str(categories).unwrap_or_default();
         for category in categories.iter().filter_map(|c| Category::parse(c)) {
             *field(self.categories.entry(category.as_str()).or_default()) += 1;
         }

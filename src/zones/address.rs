@@ -12,7 +12,6 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::ZoneIndex;
 use super::address_store as store;
@@ -20,6 +19,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::events::contract::zones::AddressesImported;
 use crate::i18n::Text;
 
 /// The comparable form of a Japanese address: `石川県金沢市広坂１丁目２番３号`,
@@ -550,14 +550,14 @@ pub async fn import(
         (None, None) => unreachable!("one kind is read"),
     };
     let lines: Vec<usize> = skipped.iter().take(LISTED_PROBLEMS).map(|e| e.line).collect();
-    let data = json!({
-        "kind": kind.as_str(),
-        "source": source,
-        "count": count,
-        "skipped": skipped.len(),
-        "skipped_lines": lines,
-    });
-    tx.append(clock, actor, "addresses.imported", None, data).await?;
+    let imported = AddressesImported {
+        kind: kind.as_str().to_string(),
+        source: source.to_string(),
+        count,
+        skipped: skipped.len(),
+        skipped_lines: lines,
+    };
+    tx.append(clock, actor, None, &imported).await?;
     tx.commit().await?;
     Ok(Imported { kind, count, skipped })
 }

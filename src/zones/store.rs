@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use serde_json::json;
 use sqlx::SqliteExecutor;
 
 use super::file::{Zone, from_stored};
 use crate::clock::Clock;
+use crate::events::contract::zones::ZonesImported;
 use crate::events::{Actor, WriteTx};
 
 /// Replaces the whole zone set (one event, `zones.imported`, which also names
@@ -45,9 +45,9 @@ pub async fn replace_all_serialized(
             .execute(tx.conn())
             .await?;
     }
-    let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
-    let data = json!({ "source": source, "count": zones.len(), "names": names, "dropped": dropped });
-    tx.append(clock, actor, "zones.imported", None, data).await?;
+    let names = zones.iter().map(|z| z.name.clone()).collect();
+    let imported = ZonesImported { source: source.to_string(), count: zones.len(), names, dropped };
+    tx.append(clock, actor, None, &imported).await?;
     Ok(())
 }
 

@@ -80,7 +80,7 @@ async fn database_failures_are_a_bare_500() {
     // Break the table under the running server: the error must not leak SQL.
     let mut tx = app.state.db.begin_write().await.unwrap();
     sqlx::query("ALTER TABLE board_notices RENAME TO board_notices_gone").execute(tx.conn()).await.unwrap();
-    tx.append(&app.state.clock, &borasen::events::Actor::system(), "test.table_renamed", None, json!({}))
+    tx.append(&app.state.clock, &borasen::events::Actor::system(), None, &crate::events_contract::Probe {})
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -1,10 +1,12 @@
 //! The event log: committed changes are published once with the next `seq`;
 //! rolled-back ones are neither stored nor published.
 
+use borasen::events::contract::board::NoticePosted;
 use borasen::events::{Actor, CommitError};
 use serde_json::json;
 use tokio::sync::broadcast::error::TryRecvError;
 
+use crate::events_contract::Probe;
 use crate::helpers::spawn_app;
 
 async fn notice_rows(app: &crate::helpers::TestApp) -> i64 {
@@ -50,7 +52,7 @@ async fn a_rolled_back_change_publishes_nothing_and_leaves_nothing() {
         .execute(tx.conn())
         .await
         .unwrap();
-    tx.append(&app.state.clock, &Actor::system(), "board.notice_posted", None, json!({})).await.unwrap();
+    tx.append(&app.state.clock, &Actor::system(), None, &NoticePosted::default()).await.unwrap();
     drop(tx); // rolled back
 
     assert!(matches!(bus.try_recv(), Err(TryRecvError::Empty)));
@@ -109,9 +111,7 @@ async fn a_commit_whose_caller_gives_up_still_publishes_what_it_committed() {
     let before = app.last_seq().await;
     for i in 0..100 {
         let mut tx = app.state.db.begin_write().await.unwrap();
-        tx.append(&app.state.clock, &Actor::system(), "test.abandoned", Some(format!("n:{i}")), json!({}))
-            .await
-            .unwrap();
+        tx.append(&app.state.clock, &Actor::system(), Some(format!("n:{i}")), &Probe {}).await.unwrap();
         // The caller is cancelled right after the commit starts (a client hung up).
         let _ = tokio::time::timeout(std::time::Duration::from_nanos(1), tx.commit()).await;
     }
@@ -168,9 +168,7 @@ async fn in_a_busy_batch_a_failed_command_rolls_back_alone() {
                         .execute(tx.conn())
                         .await
                         .unwrap();
-                    tx.append(&state.clock, &Actor::system(), "test.batched", Some(text.clone()), json!({}))
-                        .await
-                        .unwrap();
+                    tx.append(&state.clock, &Actor::system(), Some(text.clone()), &Probe {}).await.unwrap();
                     if (w + i) % 3 == 0 {
                         drop(tx); // this one fails; its neighbours in the batch must not
                     } else {
@@ -233,7 +231,7 @@ async fn a_write_dropped_outside_the_runtime_is_still_rolled_back() {
         .execute(tx.conn())
         .await
         .unwrap();
-    tx.append(&app.state.clock, &Actor::system(), "test.dropped", None, json!({})).await.unwrap();
+    tx.append(&app.state.clock, &Actor::system(), None, &Probe {}).await.unwrap();
     std::thread::spawn(move || drop(tx)).join().expect("dropping outside a runtime does not panic");
 
     app.post_notices(1, "残る").await;

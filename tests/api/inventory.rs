@@ -4,6 +4,7 @@
 
 use borasen::error::AppError;
 use borasen::events::Actor;
+use borasen::events::contract::dispatch::{TeamDispatched, TeamReturned};
 use borasen::inventory::{self, Loan, ReturnLine};
 use serde_json::{Value, json};
 
@@ -57,7 +58,7 @@ async fn lend(app: &TestApp, team: i64, lines: &[(&Value, i64)]) -> Result<(), A
     let actor = Actor::user("coord");
     inventory::lend(&mut tx, &app.state.clock, &actor, team, &format!("T-{team:03}"), &loans).await?;
     // What dispatch does: its own event in the same transaction.
-    tx.append(&app.state.clock, &actor, "team.dispatched", None, json!({ "team_id": team })).await.unwrap();
+    tx.append(&app.state.clock, &actor, None, &TeamDispatched { team_id: team, ..Default::default() }).await.unwrap();
     tx.commit().await.unwrap();
     Ok(())
 }
@@ -75,7 +76,7 @@ async fn settle(app: &TestApp, team: i64, lines: &[(&Value, i64, i64, i64)]) -> 
     let mut tx = app.state.db.begin_write().await.unwrap();
     let actor = Actor::user("coord");
     inventory::settle(&mut tx, &app.state.clock, &actor, team, &format!("T-{team:03}"), &lines).await?;
-    tx.append(&app.state.clock, &actor, "team.returned", None, json!({ "team_id": team })).await.unwrap();
+    tx.append(&app.state.clock, &actor, None, &TeamReturned { team_id: team, ..Default::default() }).await.unwrap();
     tx.commit().await.unwrap();
     Ok(())
 }

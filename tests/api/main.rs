@@ -19,6 +19,7 @@ mod drill_run;
 mod durability;
 mod errors;
 mod events;
+mod events_contract;
 mod hardening;
 mod helpers;
 mod idempotency;

@@ -1,0 +1,241 @@
+//! The drill's own events: the runner, the trainer's commands and the
+//! autopilot append these; the evaluator and the AAR read them back (with the
+//! domain's own events). Every `at` is drill time: the drill's clock stamps them.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::EventPayload;
+
+/// What an inject is (the scenario's `kind`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InjectKind {
+    #[default]
+    VolunteerArrival,
+    HouseholdRequest,
+    SurveyResult,
+    NeedUpdate,
+    NeedCancel,
+    TeamReport,
+    EquipmentShortage,
+    EquipmentReturn,
+    WeatherWarning,
+    Inquiry,
+    IctOutage,
+    SituationUpdate,
+}
+
+/// Who an inject is addressed to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Reception,
+    Needs,
+    Matching,
+    Dispatch,
+    Equipment,
+    #[default]
+    All,
+}
+
+/// The run begins: the scenario as it was when the run started.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Started {
+    pub scenario_id: String,
+    pub title: String,
+    /// The file it was read from, as given.
+    pub file: String,
+    pub sim_start: String,
+    pub speed: u32,
+    /// The scenario's TOML text, so the AAR can be written from the drill file alone.
+    pub scenario: String,
+}
+
+impl EventPayload for Started {
+    const KIND: &'static str = "drill.started";
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockAction {
+    #[default]
+    Pause,
+    Resume,
+    Speed,
+}
+
+/// Pause, resume, a change of speed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ClockChanged {
+    pub action: ClockAction,
+    /// The speed after the change.
+    pub speed: u32,
+}
+
+impl EventPayload for ClockChanged {
+    const KIND: &'static str = "drill.clock";
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FiredBy {
+    #[default]
+    Schedule,
+    Trainer,
+    Contingency,
+}
+
+/// An inject fired (on schedule, by the trainer, or as a contingency).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Fired {
+    pub inject: u32,
+    pub kind: InjectKind,
+    pub to: Section,
+    pub message: String,
+    pub hidden: bool,
+    /// When the schedule had it (RFC 3339), for scheduled vs actual.
+    pub scheduled: Option<String>,
+    pub by: FiredBy,
+    /// `true`: a call slip or message waiting for trainees; `false`: entered as it fired.
+    pub queued: bool,
+    /// Volunteers it brought (volunteer_arrival).
+    #[serde(default)]
+    pub volunteer_ids: Vec<i64>,
+    /// People among them (groups count their members).
+    #[serde(default)]
+    pub headcount: i64,
+    /// The need it made or is about.
+    pub need_id: Option<i64>,
+    pub need_no: Option<String>,
+    /// The team it is about (team_report).
+    pub team_id: Option<i64>,
+    pub team_no: Option<String>,
+    /// The item it is about (equipment_*).
+    pub item_id: Option<i64>,
+    pub item: Option<String>,
+    /// Why the system could not take it (e.g. the need was already closed).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl EventPayload for Fired {
+    const KIND: &'static str = "drill.inject_fired";
+}
+
+/// The trainer skipped an inject; it will not fire on its own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Skipped {
+    pub inject: u32,
+}
+
+impl EventPayload for Skipped {
+    const KIND: &'static str = "drill.inject_skipped";
+}
+
+/// A queued household call was written up as a need card.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CallTaken {
+    pub inject: u32,
+    pub need_id: i64,
+    pub need_no: String,
+}
+
+impl EventPayload for CallTaken {
+    const KIND: &'static str = "drill.call_taken";
+}
+
+/// An expected action passed its deadline undetected.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Missed {
+    pub inject: u32,
+    pub hint: Option<String>,
+    /// The contingency inject fired because of it.
+    pub contingency: Option<u32>,
+}
+
+impl EventPayload for Missed {
+    const KIND: &'static str = "drill.expect_missed";
+}
+
+/// The trainer noted something.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Observation {
+    pub objective: Option<String>,
+    pub text: String,
+}
+
+impl EventPayload for Observation {
+    const KIND: &'static str = "drill.observation";
+}
+
+/// P: performed without challenges; S: with some; M: with major challenges; U: unable to be performed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+pub enum Rating {
+    #[default]
+    P,
+    S,
+    M,
+    U,
+}
+
+impl Rating {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Rating::P => "P 支障なく実施",
+            Rating::S => "S 一部に課題",
+            Rating::M => "M 大きな課題",
+            Rating::U => "U 実施できず",
+        }
+    }
+}
+
+/// The trainer rated an objective P/S/M/U.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Rated {
+    pub objective: String,
+    pub rating: Rating,
+}
+
+impl EventPayload for Rated {
+    const KIND: &'static str = "drill.rated";
+}
+
+/// A row of the improvement plan, written or rewritten.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+pub struct PlanItem {
+    /// 1-based; a later event with the same row replaces it.
+    pub row: u32,
+    /// 課題
+    pub issue: String,
+    /// 改善策
+    pub action: String,
+    /// 担当
+    pub owner: String,
+    /// 期限
+    pub due: String,
+}
+
+impl EventPayload for PlanItem {
+    const KIND: &'static str = "drill.plan_item";
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    #[default]
+    /// The trainer pressed stop.
+    Trainer,
+    /// The scenario's duration ran out.
+    End,
+}
+
+/// The run ended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Stopped {
+    pub reason: StopReason,
+}
+
+impl EventPayload for Stopped {
+    const KIND: &'static str = "drill.stopped";
+}
