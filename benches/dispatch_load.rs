@@ -14,7 +14,7 @@ use std::time::Instant;
 use borasen::events::Actor;
 use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
-use borasen::needs::model::{Category, ReceivedVia};
+use borasen::needs::{Category, ReceivedVia};
 use borasen::reception::check_in::{CheckInInput, check_in};
 use borasen::reception::form::Channel;
 use borasen::reception::register::{Registered, register};
@@ -63,7 +63,7 @@ async fn run(teams: usize, clients: usize) {
             force_new: true,
             ..NeedForm::default()
         };
-        match receive(&state.db, &state.clock, &zones, &Actor::user("coordinator"), form).await {
+        match receive(&state.db, &state.clock, &zones, &Actor::user("coordinator"), &*state.intake, form).await {
             Ok(Intake::Saved(need)) => needs.push(need.id),
             _ => panic!("need {i} not saved"),
         }

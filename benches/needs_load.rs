@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use borasen::events::Actor;
+use borasen::needs::Status;
 use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
-use borasen::needs::model::Status;
-use borasen::needs::model::{Category, ReceivedVia};
-use borasen::needs::store::{self, Filter};
+use borasen::needs::{self, Filter};
+use borasen::needs::{Category, ReceivedVia};
 use common::demo_server;
 
 const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -68,12 +68,12 @@ async fn run(n: usize) {
                 }
                 let zones = state.zones.current();
                 let t = Instant::now();
-                match receive(&state.db, &state.clock, &zones, &actor, need_form(i)).await {
+                match receive(&state.db, &state.clock, &zones, &actor, &*state.intake, need_form(i)).await {
                     Ok(Intake::Saved(_)) => latencies.push(t.elapsed()),
                     // Shown likely duplicates, the coordinator looks and saves it as new.
                     Ok(Intake::LikelyDuplicates(_)) => {
                         let again = NeedForm { force_new: true, ..need_form(i) };
-                        match receive(&state.db, &state.clock, &zones, &actor, again).await {
+                        match receive(&state.db, &state.clock, &zones, &actor, &*state.intake, again).await {
                             Ok(Intake::Saved(_)) => latencies.push(t.elapsed()),
                             other => panic!("need {i} forced: {:?}", other.err()),
                         }
@@ -100,9 +100,9 @@ async fn run(n: usize) {
     let mut snapshot = Vec::new();
     for _ in 0..RUNS {
         let mut conn = state.db.read.acquire().await.unwrap();
-        list_default.push(timed(store::list(&mut conn, &open)).await);
-        list_zone.push(timed(store::list(&mut conn, &zone)).await);
-        list_search.push(timed(store::list(&mut conn, &search)).await);
+        list_default.push(timed(needs::list(&mut conn, &open)).await);
+        list_zone.push(timed(needs::list(&mut conn, &zone)).await);
+        list_search.push(timed(needs::list(&mut conn, &search)).await);
         drop(conn);
         snapshot.push(timed(borasen::board::snapshot::read(&state.db.read, &state.clock, false)).await);
     }

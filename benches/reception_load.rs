@@ -179,7 +179,7 @@ async fn sample_wal(wal: std::path::PathBuf, peak: Arc<AtomicU64>) {
 
 /// A live board: reads the snapshot over and over, so a read transaction is
 /// nearly always open on the WAL.
-async fn board_reader(state: borasen::app::AppState) {
+async fn board_reader(state: borasen::state::AppState) {
     loop {
         let _ = borasen::board::snapshot::read(&state.db.read, &state.clock, false).await;
         tokio::task::yield_now().await;

@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use borasen::dispatch::suggest::{WaitingNeed, WaitingVolunteer, suggest_teams};
-use borasen::needs::model::Category;
+use borasen::needs::Category;
 
 /// xorshift64: a fixed pseudo-random sequence, the same on every run.
 struct Rng(u64);

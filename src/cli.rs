@@ -488,7 +488,7 @@ async fn zone_names_in(config: &Config) -> Result<std::collections::HashSet<Stri
     let options = crate::db::connect_options(&path).map_err(|e| e.to_string())?.read_only(true);
     let mut conn =
         <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await.map_err(|e| e.to_string())?;
-    let names = crate::zones::address_store::zone_names(&mut conn).await.map_err(|e| e.to_string());
+    let names = crate::zones::zone_names(&mut conn).await.map_err(|e| e.to_string());
     let _ = sqlx::Connection::close(conn).await;
     names
 }

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::once::{self, Answer, Claim, Recorded};
 use crate::i18n::Text;
 
@@ -69,7 +69,7 @@ pub async fn apply_once(State(once): State<Once>, request: Request, next: Next) 
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
+            Class::TooLarge,
             "too_large",
             Text::new("送信する内容が大きすぎます。", "The request body is too large."),
         )
@@ -142,7 +142,7 @@ fn parse_key(value: &HeaderValue) -> Result<String, AppError> {
         Ok(text.to_string())
     } else {
         Err(AppError::new(
-            StatusCode::BAD_REQUEST,
+            Class::BadRequest,
             "invalid_idempotency_key",
             Text::new(
                 "Idempotency-Key は8〜100文字の英数字・「-」「_」で指定してください。",

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{Role, password, users};
 use crate::clock::Clock;
@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
+use crate::state::AppState;
 use crate::tls::reach::{CaCert, Reach};
 use crate::zones::ZoneSet;
 use crate::{backup, demo, drill, net, tls};
@@ -127,7 +128,9 @@ impl Application {
             let file = loaded.file.display().to_string();
             Arc::new(drill::run::DrillRun::new(env, loaded.scenario, loaded.text, file))
         });
+        let cuts_boards = db.is_drill().then_some(drill::outage::drops_boards as fn(&[u8]) -> bool);
         let state = AppState {
+            cuts_boards,
             db,
             clock,
             throttle: Arc::new(LoginThrottle::default()),
@@ -142,6 +145,8 @@ impl Application {
             config,
             drill,
             next_drill: Arc::default(),
+            intake: Arc::new(drill::calls::CallSlips),
+            teams_on_needs: Arc::new(crate::dispatch::send_out::TeamsOnNeeds),
             reach,
         };
         Ok(Application { listener, https, state, shutdown })

@@ -6,13 +6,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use borasen::app::AppState;
 use borasen::config::Config;
 use borasen::startup::Application;
+use borasen::state::AppState;
 use tokio::sync::oneshot;
 
+use borasen::reception::Insurance;
 use borasen::reception::form::RegistrationForm;
-use borasen::reception::model::Insurance;
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use serde_json::json;
 

@@ -5,11 +5,11 @@
 //! they carry no ambient browser cookie.
 
 use axum::extract::Request;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::i18n::Text;
 use crate::net::Scheme;
 
@@ -19,7 +19,7 @@ pub async fn same_origin_only(request: Request, next: Next) -> Response {
     let scheme = request.extensions().get::<Scheme>().map_or("http", |s| s.0);
     if (unsafe_method || upgrade) && is_cross_origin(request.headers(), scheme) {
         return AppError::new(
-            StatusCode::FORBIDDEN,
+            Class::Refused,
             "cross_origin",
             Text::new("別のサイトからの操作は受け付けません。", "Requests from another site are refused."),
         )

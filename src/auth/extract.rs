@@ -5,9 +5,9 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
 use super::{Role, User, sessions};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n::cookie;
+use crate::state::AppState;
 
 /// Anyone logged in. 401 without a live session.
 pub struct CurrentUser(pub User);
@@ -40,13 +40,55 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-macro_rules! role_guard {
+/// Who may open what: one table for the API's extractors ([`CoordinatorUser`]
+/// and friends), the pages' [`crate::web::page::Page`] and the home menu.
+pub trait Allowed {
+    const ROLES: &'static [Role];
+
+    fn admits(role: Role) -> bool {
+        Self::ROLES.contains(&role)
+    }
+}
+
+macro_rules! allowed {
     ($(#[$doc:meta])* $name:ident: $($role:ident)|+) => {
+        $(#[$doc])*
+        pub enum $name {}
+
+        impl Allowed for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+    };
+}
+
+allowed!(
+    /// Anyone logged in.
+    Anyone: Admin | Coordinator | Reception | Trainer
+);
+allowed!(
+    /// Users, settings, backups.
+    Admin: Admin
+);
+allowed!(
+    /// Needs, dispatch, equipment, the board.
+    Coordinator: Coordinator | Admin
+);
+allowed!(
+    /// Volunteers and check-in. Coordinators help at the desk in a rush.
+    Reception: Reception | Coordinator | Admin
+);
+allowed!(
+    /// Drills and after-action reports.
+    Trainer: Trainer | Admin
+);
+
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident: $allowed:ident) => {
         $(#[$doc])*
         pub struct $name(pub User);
 
         impl $name {
-            pub const ROLES: &[Role] = &[$(Role::$role),+];
+            pub const ROLES: &[Role] = <$allowed as Allowed>::ROLES;
         }
 
         impl FromRequestParts<AppState> for $name {
@@ -54,7 +96,7 @@ macro_rules! role_guard {
 
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
                 let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-                if Self::ROLES.contains(&user.role) { Ok($name(user)) } else { Err(AppError::forbidden()) }
+                if $allowed::admits(user.role) { Ok($name(user)) } else { Err(AppError::forbidden()) }
             }
         }
     };
@@ -66,13 +108,13 @@ role_guard!(
 );
 role_guard!(
     /// Needs, dispatch, equipment, the board.
-    CoordinatorUser: Coordinator | Admin
+    CoordinatorUser: Coordinator
 );
 role_guard!(
-    /// Volunteers and check-in. Coordinators help at the desk in a rush.
-    ReceptionUser: Reception | Coordinator | Admin
+    /// Volunteers and check-in.
+    ReceptionUser: Reception
 );
 role_guard!(
     /// Drills and after-action reports.
-    TrainerUser: Trainer | Admin
+    TrainerUser: Trainer
 );

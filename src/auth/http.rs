@@ -13,9 +13,9 @@ use utoipa_axum::routes;
 use super::extract::{AdminUser, CurrentUser, SessionToken};
 use super::users::{self, NewUser};
 use super::{User, sessions};
-use crate::app::AppState;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(log_in, current_session, log_out)).routes(routes!(list_users, create_user))

@@ -4,7 +4,6 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use axum::http::StatusCode;
 use chrono::{SecondsFormat, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -14,7 +13,7 @@ use super::throttle::{LOCKOUT, LoginThrottle, Scope};
 use super::{User, password, users};
 use crate::clock::Clock;
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::Actor;
 use crate::events::contract::auth::{AuthLockedOut, AuthLogin, AuthLogout};
 use crate::events::contract::wire;
@@ -57,7 +56,7 @@ pub async fn login(
             log_lockout(db, clock, username, source, scope).await;
         }
         return Err(AppError::new(
-            StatusCode::UNAUTHORIZED,
+            Class::Unauthenticated,
             "bad_credentials",
             Text::new("ユーザー名またはパスワードが違います。", "Wrong username or password."),
         ));
@@ -107,7 +106,7 @@ async fn log_lockout(db: &Db, clock: &Clock, username: &str, source: IpAddr, sco
 fn too_many_attempts(wait: u64) -> AppError {
     let minutes = wait.div_ceil(60);
     let mut error = AppError::new(
-        StatusCode::TOO_MANY_REQUESTS,
+        Class::TooMany,
         "too_many_attempts",
         Text::new(
             format!("ログインの失敗が続いたため、{minutes}分ほど待ってからお試しください。"),

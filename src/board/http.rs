@@ -11,12 +11,12 @@ use utoipa_axum::routes;
 
 use super::notices::{self, Notice, NoticeForm};
 use super::snapshot::{self, BoardSnapshot};
-use crate::app::AppState;
 use crate::auth::extract::{CoordinatorUser, SessionToken};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::events::contract::KindSummary;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -17,9 +17,9 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Instant, MissedTickBehavior, timeout};
 
-use crate::app::AppState;
 use crate::auth::sessions;
 use crate::events;
+use crate::state::AppState;
 
 /// Events read from the table per query while catching up.
 const REPLAY_PAGE: i64 = 500;
@@ -129,10 +129,10 @@ async fn session_alive(state: &AppState, token: &str) -> bool {
 }
 
 /// Sends every event after `last` from the table, page by page, advancing `last`.
-/// Sends an event; a drill's `ict_outage` then drops the connection, so the
+/// Sends an event; a drill's `ict_outage` (`AppState::cuts_boards`) then drops the connection, so the
 /// trainees' boards must find their way back and replay from their `seq`.
 async fn send_checked(sink: &mut Sink, state: &AppState, json: Bytes) -> Result<(), Gone> {
-    let outage = state.db.is_drill() && crate::drill::outage::drops_boards(&json);
+    let outage = state.cuts_boards.is_some_and(|cuts| cuts(&json));
     send(sink, text(json)).await?;
     if outage {
         close(sink, CLOSE_DRILL_OUTAGE, "drill: network dropped").await;

@@ -16,15 +16,15 @@ use super::report::{self, ReturnForm};
 use super::send_out::{self, TeamForm};
 use super::store::{self, Waiting};
 use super::suggest::Suggestion;
-use crate::app::AppState;
 use crate::auth::extract::CoordinatorUser;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
 use crate::inventory::OutLine;
-use crate::reception::model::parse_volunteer_no;
-use crate::reception::store::{Key, volunteer_by};
-use crate::reception::{DispatchBlock, dispatch_block};
+use crate::reception::dispatch_block;
+use crate::reception::parse_volunteer_no;
+use crate::reception::{Key, volunteer_by};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -55,7 +55,7 @@ async fn dispatch_team(
     CoordinatorUser(user): CoordinatorUser,
     ApiJson(form): ApiJson<TeamForm>,
 ) -> Result<(StatusCode, Json<Team>), AppError> {
-    let zone_names: Vec<String> = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
+    let zone_names = state.zones.current().names();
     let actor = Actor::user(&user.username);
     let team = send_out::send_out(&state.db, &state.clock, &state.config, &zone_names, &actor, form).await?;
     Ok((StatusCode::CREATED, Json(team)))
@@ -111,10 +111,7 @@ async fn team_sheet(
     let sheet = papers::sheet_for(&state.db, &zones, &state.config, id, state.clock.now()).await?;
     let drill = state.db.is_drill();
     let name = format!("sheet-{}.pdf", sheet.team_no);
-    let pdf = tokio::task::spawn_blocking(move || super::sheet::render(&sheet, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    crate::web::drawn_pdf(&name, move || super::sheet::render(&sheet, drill)).await
 }
 
 /// What a team has out now: the return form counts it back.
@@ -187,19 +184,10 @@ async fn scan(
     })?;
     let who = format!("{} {}", volunteer.volunteer_no, volunteer.name);
     if let Some(block) = dispatch_block(&state.db.read, volunteer.id, day).await? {
-        let (ja, en) = match block {
-            DispatchBlock::NotCheckedIn => ("本日受付していません", "is not checked in today"),
-            DispatchBlock::CheckedOut => ("すでに退所しています", "has checked out"),
-            DispatchBlock::Uninsured => ("ボランティア活動保険に未加入です", "is not insured"),
-        };
-        return Err(AppError::conflict(Text::new(format!("{who} さんは{ja}。"), format!("{who} {en}."))));
+        return Err(block.refusal(&who));
     }
     if let Some(team) = store::team_of(&state.db.read, volunteer.id).await? {
-        return Err(AppError::conflict(Text::new(
-            format!("{who} さんは {team} で活動中です。"),
-            format!("{who} is out with {team}."),
-        ))
-        .coded("member_busy"));
+        return Err(send_out::busy(&who, &team));
     }
     let pool = store::waiting(&state.db.read, day).await?;
     pool.into_iter().find(|w| w.volunteer_id == volunteer.id).map(Json).ok_or_else(|| {

@@ -4,13 +4,16 @@
 
 pub mod center;
 pub mod http;
-pub mod model;
+pub(crate) mod model;
 pub mod overdue;
 pub mod pages;
 pub mod papers;
 pub mod report;
 pub mod send_out;
 pub mod sheet;
-pub mod store;
+pub(crate) mod store;
 pub mod suggest;
 pub mod suggestions;
+
+pub use model::{Outcome, Team, TeamStatus, team_no};
+pub use store::{CenterState, TeamsOut, center_state, list, out_by_zone, team, teams_on, teams_out};

@@ -4,12 +4,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::app::AppState;
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::auth::extract::Coordinator;
+use crate::state::AppState;
+use crate::web::page::Page;
+use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/matching", get(matching_page))
@@ -22,16 +24,6 @@ struct MatchingPage {
     zone_names: Vec<String>,
 }
 
-async fn matching_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !crate::needs::http::sees_personal_data(&user) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let (heading, text) = (page.t.get("home.section.matching.label"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
-    }
-    let zone_names = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
-    render(StatusCode::OK, &MatchingPage { page: PageContext::new(&state, &headers, Some(user)), zone_names })
+async fn matching_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> Response {
+    render(StatusCode::OK, &MatchingPage { page, zone_names: state.zones.current().names() })
 }

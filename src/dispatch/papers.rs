@@ -25,7 +25,7 @@ pub async fn sheet_for(
         .await?
         .ok_or_else(|| AppError::not_found(Text::new("該当する班が見つかりません。", "No such team.")))?;
     let need = match team.need_id {
-        Some(id) => crate::needs::store::need(&mut *conn, id).await?,
+        Some(id) => crate::needs::need(&mut *conn, id).await?,
         None => None,
     };
     let loans = crate::inventory::outstanding(&mut *conn, team.id)

@@ -20,7 +20,7 @@ use crate::i18n::Text;
 use crate::inventory::{self as ledger, ReturnLine};
 use crate::needs::form::NeedForm;
 use crate::needs::intake::{Intake, receive_in};
-use crate::needs::model::{ReceivedVia, Status};
+use crate::needs::{ReceivedVia, Status};
 use crate::zones::ZoneIndex;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

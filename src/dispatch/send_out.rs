@@ -18,9 +18,9 @@ use crate::events::{Actor, WriteTx};
 use crate::fields::{invalid, optional};
 use crate::i18n::Text;
 use crate::inventory::{self as ledger, Loan};
-use crate::needs::model::parse_need_no;
-use crate::reception::model::{ADULT_AGE, age_on, volunteer_no};
-use crate::reception::{DispatchBlock, dispatch_block};
+use crate::needs::parse_need_no;
+use crate::reception::dispatch_block;
+use crate::reception::{ADULT_AGE, age_on, volunteer_no};
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -87,7 +87,7 @@ pub async fn send_out(
     let number = store::next_number(tx.conn(), day).await?;
     let team_no = team_no(number);
     let need = match &target {
-        Target::Need(id) => Some(crate::needs::progress::team_left(&mut tx, clock, actor, *id, &team_no).await?),
+        Target::Need(id) => Some(leave_for(&mut tx, clock, actor, *id, &team_no).await?),
         Target::Zone { .. } => None,
     };
     let (zone, requested_headcount) = match &target {
@@ -139,7 +139,7 @@ async fn target(tx: &mut WriteTx, form: &TeamForm, zone_names: &[String]) -> Res
             let number = parse_need_no(text).ok_or_else(|| {
                 invalid("need_no", "ニーズ番号は N-0045 のように入力してください。", "need_no looks like N-0045.")
             })?;
-            let id = crate::needs::store::id_by_number(tx.conn(), number).await?;
+            let id = crate::needs::id_by_number(tx.conn(), number).await?;
             Some(id.ok_or_else(|| {
                 AppError::not_found(Text::new(
                     format!("{text} は登録されていません。"),
@@ -205,26 +205,58 @@ fn members(form: &TeamForm) -> Result<(i64, Vec<i64>), AppError> {
 async fn member_ready(tx: &mut WriteTx, id: i64, day: chrono::NaiveDate) -> Result<i64, AppError> {
     let number = member_no(tx, id).await?;
     if let Some(block) = dispatch_block(tx.conn(), id, day).await? {
-        let (code, ja, en) = match block {
-            DispatchBlock::NotCheckedIn => ("not_checked_in", "本日受付していません", "is not checked in today"),
-            DispatchBlock::CheckedOut => ("checked_out", "すでに退所しています", "has checked out"),
-            DispatchBlock::Uninsured => ("uninsured", "ボランティア活動保険に未加入です", "is not insured"),
-        };
-        return Err(AppError::conflict(Text::new(format!("{number} は{ja}。"), format!("{number} {en}.")))
-            .coded(code)
+        return Err(block
+            .refusal(&number)
             .with_field("member_ids")
             .with_details(json!({ "volunteer_id": id, "volunteer_no": number })));
     }
     if let Some(team) = store::team_of(tx.conn(), id).await? {
-        return Err(AppError::conflict(Text::new(
-            format!("{number} は {team} で活動中です。"),
-            format!("{number} is out with {team}."),
-        ))
-        .coded("member_busy")
-        .with_field("member_ids")
-        .with_details(json!({ "volunteer_id": id, "volunteer_no": number, "team_no": team })));
+        return Err(busy(&number, &team)
+            .with_field("member_ids")
+            .with_details(json!({ "volunteer_id": id, "volunteer_no": number, "team_no": team })));
     }
     Ok(store::headcount_today(tx.conn(), id, day).await?)
+}
+
+/// The need moves to 活動中 for the team; refused when another team is out on it.
+async fn leave_for(
+    tx: &mut WriteTx,
+    clock: &Clock,
+    actor: &Actor,
+    need_id: i64,
+    team_no: &str,
+) -> Result<crate::needs::Need, AppError> {
+    let need = crate::needs::progress::team_left(tx, clock, actor, need_id, team_no).await?;
+    // Taken means a team is out on it; 活動中 set by hand (a whiteboard day) is not a team.
+    if let Some(team) = store::team_on_need(tx.conn(), need_id).await? {
+        return Err(AppError::conflict(Text::new(
+            format!("{} は {team} が活動中です。", need.need_no),
+            format!("{} is already taken by {team}.", need.need_no),
+        ))
+        .coded("need_taken")
+        .with_field("need_id"));
+    }
+    Ok(need)
+}
+
+/// Whether a team is out on a need, for needs' edits (registered at startup:
+/// needs asks through [`crate::needs::edit::TeamOut`] and never reads teams).
+pub struct TeamsOnNeeds;
+
+impl crate::needs::edit::TeamOut for TeamsOnNeeds {
+    fn team_on<'a>(
+        &'a self,
+        conn: &'a mut sqlx::SqliteConnection,
+        need_id: i64,
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<String>, sqlx::Error>> {
+        Box::pin(store::team_on_need(conn, need_id))
+    }
+}
+
+/// A volunteer already out with a team: the desk's scan and sending a team say the same.
+pub fn busy(who: &str, team: &str) -> AppError {
+    AppError::conflict(Text::new(format!("{who} さんは {team} で活動中です。"), format!("{who} is out with {team}.")))
+        .coded("member_busy")
 }
 
 /// The leader answers for the team on site: 18 or older.

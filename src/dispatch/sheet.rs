@@ -10,7 +10,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use geo::MultiPolygon;
 
-use crate::needs::model::{Category, Damage, Parking, Survey};
+use crate::needs::{Category, Damage, Parking, Survey};
 use crate::pdf::flow::{Flow, Frame};
 use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, text_width_mm, wrap_lines};
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use super::model::{Member, Outcome, Team, TeamStatus, team_no};
-use crate::needs::model::need_no;
-use crate::reception::model::volunteer_no;
+use crate::needs::need_no;
+use crate::reception::volunteer_no;
 
 pub async fn next_number(conn: impl SqliteExecutor<'_>, day: NaiveDate) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(number), 0) + 1 FROM teams WHERE day = ?")
@@ -74,6 +74,13 @@ pub async fn team_of(conn: impl SqliteExecutor<'_>, volunteer_id: i64) -> Result
     .fetch_optional(conn)
     .await?;
     Ok(number.map(team_no))
+}
+
+/// Teams out (dispatched, not yet returned) per zone, by the zone recorded when they left.
+pub async fn out_by_zone(conn: impl SqliteExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT zone, COUNT(*) FROM teams WHERE status = 'dispatched' AND zone IS NOT NULL GROUP BY zone")
+        .fetch_all(conn)
+        .await
 }
 
 /// The team out on a need, if any.
@@ -376,7 +383,7 @@ pub async fn waiting(conn: impl SqliteExecutor<'_>, day: NaiveDate) -> Result<Ve
                 dispatchable: r.insurance != "none",
                 checked_in_at: r.checked_in_at,
                 experience_count: r.experience_count,
-                adult: crate::reception::model::age_on(born, day) >= crate::reception::model::ADULT_AGE,
+                adult: crate::reception::age_on(born, day) >= crate::reception::ADULT_AGE,
             }
         })
         .collect())

@@ -51,7 +51,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::needs::model::Category;
+use crate::needs::Category;
 
 /// A need in 待機 (waiting for a team), as the suggestion sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

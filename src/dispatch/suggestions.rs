@@ -7,9 +7,9 @@ use sqlx::SqliteConnection;
 
 use super::store;
 use super::suggest::{Suggestion, WaitingNeed, WaitingVolunteer, suggest_teams};
-use crate::needs::model::Need;
+use crate::needs::Filter;
+use crate::needs::Need;
 use crate::needs::progress::DISPATCHABLE;
-use crate::needs::store::Filter;
 
 /// Skills a need card may ask for by naming them.
 const KNOWN_SKILLS: [&str; 6] = ["重機", "チェーンソー", "看護師", "大型免許", "外国語", "電気工事"];
@@ -19,7 +19,7 @@ const NEEDS_CONSIDERED: i64 = 500;
 
 pub async fn for_today(conn: &mut SqliteConnection, day: chrono::NaiveDate) -> Result<Vec<Suggestion>, sqlx::Error> {
     let filter = Filter { statuses: DISPATCHABLE.to_vec(), limit: NEEDS_CONSIDERED, ..Filter::default() };
-    let (needs, _) = crate::needs::store::list(conn, &filter).await?;
+    let (needs, _) = crate::needs::list(conn, &filter).await?;
     let pool = store::waiting(&mut *conn, day).await?;
     let needs: Vec<WaitingNeed> = needs.iter().map(waiting_need).collect();
     let volunteers: Vec<WaitingVolunteer> = pool

@@ -3,18 +3,16 @@
 //! (it posts each row to `POST /api/drill/plan`).
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::Response;
 
 use super::aar::{Aar, MetricLine};
 use super::aar_pdf::{participants, tally};
 use super::log::PlanItem;
 use super::timeline;
-use crate::web::pages::{PageContext, render};
+use crate::web::pages::PageContext;
 
 #[derive(Template)]
 #[template(path = "drill/aar.html")]
-struct AarPage<'a> {
+pub(super) struct AarPage<'a> {
     page: PageContext,
     aar: &'a Aar,
     /// Inline SVG, drawn by us (no user text in it but labels of our own).
@@ -27,11 +25,8 @@ struct AarPage<'a> {
     blank_rows: usize,
 }
 
-pub fn page(ctx: PageContext, aar: &Aar) -> Response {
-    render(StatusCode::OK, &view(ctx, aar))
-}
-
-fn view(page: PageContext, aar: &Aar) -> AarPage<'_> {
+/// The page's view of the report; `drill::pages` renders it.
+pub(super) fn view(page: PageContext, aar: &Aar) -> AarPage<'_> {
     AarPage {
         page,
         aar,

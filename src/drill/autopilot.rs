@@ -16,15 +16,15 @@ use super::payload::{Mode, Payload};
 use super::run::DrillRun;
 use crate::clock::Clock;
 use crate::dispatch::center::{self, SuspendForm};
-use crate::dispatch::model::{Outcome, TeamStatus};
 use crate::dispatch::send_out::{TeamForm, send_out};
-use crate::error::AppError;
+use crate::dispatch::{Outcome, TeamStatus};
+use crate::error::{AppError, Class};
 use crate::events::{Actor, Event};
+use crate::inventory::Loan;
 use crate::inventory::ledger::ReceiveForm;
-use crate::inventory::model::Loan;
-use crate::needs::model::Category;
+use crate::needs::Category;
 use crate::reception::check_in::{CheckInInput, check_in};
-use crate::reception::model::{DayInsurance, Insurance};
+use crate::reception::{DayInsurance, Insurance};
 
 /// How quickly the autopilot's trainees work, in drill time.
 #[derive(Debug, Clone)]
@@ -113,7 +113,7 @@ impl Autopilot {
         self.take_in(run, &events, now);
         self.check_in_arrivals(env, now).await?;
         self.do_tasks(run, now).await?;
-        let suspended = crate::dispatch::store::center_state(&env.db.read).await?.suspended;
+        let suspended = crate::dispatch::center_state(&env.db.read).await?.suspended;
         self.bring_back(env, now, suspended).await?;
         if !suspended && self.last_matching.is_none_or(|t| now - t >= self.pace.matching_every) {
             self.last_matching = Some(now);
@@ -178,7 +178,7 @@ impl Autopilot {
 
     async fn check_in_one(&self, env: &Env, volunteer_id: i64) -> Result<(), AppError> {
         let mut conn = env.db.read.acquire().await?;
-        let volunteer = crate::reception::store::volunteer(&mut *conn, volunteer_id, env.clock.activity_day()).await?;
+        let volunteer = crate::reception::volunteer(&mut *conn, volunteer_id, env.clock.activity_day()).await?;
         drop(conn);
         let uninsured = volunteer.as_ref().is_some_and(|v| v.insurance == Insurance::None);
         let input = CheckInInput {
@@ -191,7 +191,7 @@ impl Autopilot {
         };
         match check_in(&env.db, &env.clock, &self.actor, input).await {
             // Already in (checked in by a trainee): nothing to do.
-            Err(e) if e.status == axum::http::StatusCode::CONFLICT => Ok(()),
+            Err(e) if e.status == Class::Conflict => Ok(()),
             other => other.map(|_| ()),
         }
     }
@@ -217,7 +217,8 @@ impl Autopilot {
                 let mut form = call.to_form();
                 form.drill_call = Some(id);
                 let zones = env.zones.current();
-                crate::needs::intake::receive(&env.db, &env.clock, &zones, &self.actor, form).await?;
+                crate::needs::intake::receive(&env.db, &env.clock, &zones, &self.actor, &super::calls::CallSlips, form)
+                    .await?;
             }
             Task::Apply(id) => {
                 let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
@@ -242,8 +243,8 @@ impl Autopilot {
     /// Teams come back after their work, or soon after a suspension.
     async fn bring_back(&self, env: &Env, now: DateTime<FixedOffset>, suspended: bool) -> Result<(), AppError> {
         let mut conn = env.db.read.acquire().await?;
-        let out = crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, now).await?;
-        let since = crate::dispatch::store::center_state(&mut *conn).await?.since;
+        let out = crate::dispatch::list(&mut conn, Some(TeamStatus::Dispatched), None, now).await?;
+        let since = crate::dispatch::center_state(&mut *conn).await?.since;
         drop(conn);
         let recalled_by = since.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|s| s + self.pace.recall);
         for team in out {
@@ -269,10 +270,10 @@ impl Autopilot {
         let mut conn = env.db.read.acquire().await?;
         let suggestions = crate::dispatch::suggestions::for_today(&mut conn, env.clock.activity_day()).await?;
         let mut stock: Vec<(i64, String, i64)> =
-            crate::inventory::store::items(&mut *conn).await?.into_iter().map(|i| (i.id, i.name, i.stock)).collect();
+            crate::inventory::items(&mut *conn).await?.into_iter().map(|i| (i.id, i.name, i.stock)).collect();
         let mut needs = Vec::new();
         for s in &suggestions {
-            needs.push(crate::needs::store::need(&mut *conn, s.need_id).await?);
+            needs.push(crate::needs::need(&mut *conn, s.need_id).await?);
         }
         drop(conn);
         let zone_names = env.zone_names();

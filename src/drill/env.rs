@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use crate::app::AppState;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::state::AppState;
 use crate::zones::ZoneSet;
 
 #[derive(Clone)]
@@ -28,6 +28,6 @@ impl Env {
     }
 
     pub fn zone_names(&self) -> Vec<String> {
-        self.zones.current().zones().iter().map(|z| z.name.clone()).collect()
+        self.zones.current().names()
     }
 }

@@ -18,12 +18,11 @@ use super::log::{Observation, PlanItem, Rated, Rating};
 use super::next::{self, Available};
 use super::run::DrillRun;
 use super::status::{self, DrillView};
-use crate::app::AppState;
-use crate::auth::Role;
-use crate::auth::extract::{CurrentUser, TrainerUser};
+use crate::auth::extract::{Allowed, Coordinator, CurrentUser, Trainer, TrainerUser};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -58,10 +57,7 @@ pub async fn report(run: &DrillRun) -> Result<Aar, AppError> {
 async fn aar_pdf(State(state): State<AppState>, _who: TrainerUser) -> Result<Response, AppError> {
     let report = report(running(&state)?).await?;
     let name = format!("aar-{}.pdf", report.overview.scenario_id);
-    let pdf = tokio::task::spawn_blocking(move || super::aar_pdf::render(&report, true))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    crate::web::drawn_pdf(&name, move || super::aar_pdf::render(&report, true)).await
 }
 
 /// The AAR as data (the same as `drill run` writes).
@@ -89,10 +85,6 @@ async fn view(state: &AppState, trainer: bool) -> Result<Json<DrillView>, AppErr
     Ok(Json(status::view(run, &evaluation, trainer)))
 }
 
-fn is_trainer(role: Role) -> bool {
-    matches!(role, Role::Trainer | Role::Admin)
-}
-
 /// The drill: clock, injects with their status, objectives, plan (injects
 /// and notes for trainers only). `{"drill": false}` on a live server.
 #[utoipa::path(get, path = "/api/drill", tag = "drill", responses((status = 200, body = DrillView)))]
@@ -100,7 +92,7 @@ async fn drill_status(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<DrillView>, AppError> {
-    view(&state, is_trainer(user.role)).await
+    view(&state, Trainer::admits(user.role)).await
 }
 
 macro_rules! control {
@@ -266,7 +258,7 @@ async fn messages(
     Query(query): Query<InboxQuery>,
 ) -> Result<Json<Inbox>, AppError> {
     let run = running(&state)?;
-    let personal = matches!(user.role, Role::Coordinator | Role::Admin);
+    let personal = Coordinator::admits(user.role);
     Ok(Json(inbox::read(run, query.since, personal).await?))
 }
 
@@ -279,7 +271,7 @@ fn scenario_folder(run: &DrillRun) -> std::path::PathBuf {
     responses((status = 200, body = Vec<Available>), (status = 404, body = ErrorBody)))]
 async fn scenarios(State(state): State<AppState>, _who: TrainerUser) -> Result<Json<Vec<Available>>, AppError> {
     let folder = scenario_folder(running(&state)?);
-    Ok(Json(tokio::task::spawn_blocking(move || next::available(&folder)).await.map_err(|_| AppError::internal())?))
+    Ok(Json(crate::web::off_the_workers(move || next::available(&folder)).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -305,8 +297,7 @@ async fn new_drill(
 ) -> Result<(axum::http::StatusCode, Json<Restarting>), AppError> {
     let folder = scenario_folder(running(&state)?);
     let name = form.file.clone();
-    let chosen =
-        tokio::task::spawn_blocking(move || next::choose(&folder, &name)).await.map_err(|_| AppError::internal())?;
+    let chosen = crate::web::off_the_workers(move || next::choose(&folder, &name)).await?;
     let Some(path) = chosen else {
         return Err(AppError::validation(
             "file",

@@ -12,15 +12,16 @@ use super::payload::{Call, Mode, Payload};
 use super::scenario::Inject;
 use super::{links, people};
 use crate::clock::stamp;
-use crate::dispatch::model::TeamStatus;
+use crate::dispatch::TeamStatus;
 use crate::dispatch::report::ReturnForm;
+use crate::dispatch::send_out::TeamsOnNeeds;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::inventory::ReturnLine;
 use crate::inventory::ledger::{ReceiveForm, WriteOffForm, WriteOffKind};
-use crate::inventory::model::ReturnLine;
 use crate::needs::edit::NeedPatch;
 use crate::needs::intake::Intake;
-use crate::needs::model::{Status, Survey};
+use crate::needs::{Status, Survey};
 use crate::reception::form::Channel;
 use crate::reception::register::{Registered, register};
 
@@ -181,7 +182,9 @@ async fn act(env: &Env, by: &Actor, id: u32, payload: &Payload, fired: &mut Fire
 /// A household's call written up as a need card. Returns (id, number).
 pub async fn enter_call(env: &Env, by: &Actor, call: &Call) -> Result<(i64, String), AppError> {
     let zones = env.zones.current();
-    match crate::needs::intake::receive(&env.db, &env.clock, &zones, by, call.to_form()).await? {
+    match crate::needs::intake::receive(&env.db, &env.clock, &zones, by, &super::calls::CallSlips, call.to_form())
+        .await?
+    {
         Intake::Saved(need) => Ok((need.id, need.need_no)),
         Intake::LikelyDuplicates(_) => unreachable!("drill calls are entered with force_new"),
     }
@@ -194,10 +197,10 @@ async fn edit_need(env: &Env, by: &Actor, need: Option<i64>, mut patch: NeedPatc
             "That need has not been entered yet.",
         )));
     };
-    let current = crate::needs::store::need(&mut *env.db.read.acquire().await?, need).await?;
+    let current = crate::needs::need(&mut *env.db.read.acquire().await?, need).await?;
     patch.version = current.map(|n| n.version);
     let zones = env.zones.current();
-    crate::needs::edit::edit(&env.db, &env.clock, &zones, by, need, patch).await?;
+    crate::needs::edit::edit(&env.db, &env.clock, &zones, by, &TeamsOnNeeds, need, patch).await?;
     Ok(())
 }
 
@@ -206,12 +209,12 @@ pub async fn return_team(
     env: &Env,
     by: &Actor,
     team_id: i64,
-    outcome: crate::dispatch::model::Outcome,
+    outcome: crate::dispatch::Outcome,
     report: &str,
     injury: &str,
 ) -> Result<(), AppError> {
     let mut conn = env.db.read.acquire().await?;
-    let Some(team) = crate::dispatch::store::team(&mut conn, team_id, env.clock.now()).await? else {
+    let Some(team) = crate::dispatch::team(&mut conn, team_id, env.clock.now()).await? else {
         return Ok(());
     };
     if team.status != TeamStatus::Dispatched {

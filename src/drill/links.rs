@@ -6,11 +6,11 @@
 use sqlx::SqlitePool;
 
 use super::log::{CallTaken, Fired, InjectKind};
-use crate::dispatch::model::TeamStatus;
+use crate::dispatch::TeamStatus;
 use crate::error::AppError;
 use crate::events::{self};
 use crate::i18n::Text;
-use crate::inventory::model::Item;
+use crate::inventory::Item;
 
 /// The need a `household_request` inject became: entered as it fired, or
 /// later from its call slip, whichever the log has first. (id, number)
@@ -34,9 +34,9 @@ pub async fn queued_call(conn: impl sqlx::SqliteExecutor<'_>, inject: u32) -> Re
 }
 
 /// The teams out now (overdue flags do not matter here, so any clock will do).
-async fn teams_out(pool: &SqlitePool) -> Result<Vec<crate::dispatch::model::Team>, sqlx::Error> {
+async fn teams_out(pool: &SqlitePool) -> Result<Vec<crate::dispatch::Team>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
-    crate::dispatch::store::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset()).await
+    crate::dispatch::list(&mut conn, Some(TeamStatus::Dispatched), None, chrono::Utc::now().fixed_offset()).await
 }
 
 /// The team out on a need. (id, number)
@@ -50,7 +50,7 @@ pub async fn longest_out(pool: &SqlitePool) -> Result<Option<(i64, String)>, sql
 }
 
 pub async fn item_named(pool: &SqlitePool, name: &str) -> Result<Item, AppError> {
-    let items = crate::inventory::store::items(pool).await?;
+    let items = crate::inventory::items(pool).await?;
     items.into_iter().find(|i| i.name == name).ok_or_else(|| {
         AppError::not_found(Text::new(format!("資機材「{name}」がありません。"), format!("No item named {name}.")))
     })

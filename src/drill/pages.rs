@@ -7,13 +7,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 
-use crate::app::AppState;
-use crate::auth::extract::TrainerUser;
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::auth::extract::Trainer;
+use crate::state::AppState;
+use crate::web::page::{Page, PageResult};
+use crate::web::pages::{PageContext, message_page, render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/drill", get(console_page)).route("/drill/aar", get(aar_page))
@@ -29,39 +30,18 @@ struct ConsolePage {
     speeds: &'static [u32],
 }
 
-async fn console_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    let page = PageContext::new(&state, &headers, Some(user));
-    let allowed = page.user.as_ref().is_some_and(|u| TrainerUser::ROLES.contains(&u.role));
-    if !allowed {
-        let (heading, text) = (page.t.get("home.section.drill.label"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
-    }
+async fn console_page(Page { page, .. }: Page<Trainer>) -> Response {
     render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS })
 }
 
 /// The after-action report as a page, with the improvement plan to fill in.
-async fn aar_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    let page = PageContext::new(&state, &headers, Some(user));
-    if !page.user.as_ref().is_some_and(|u| TrainerUser::ROLES.contains(&u.role)) {
-        let (heading, text) = (page.t.get("drill.aar_title"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
-    }
+async fn aar_page(State(state): State<AppState>, Page { page, .. }: Page<Trainer>) -> PageResult {
     let Some(run) = &state.drill else {
         let (heading, text) = (page.t.get("drill.aar_title"), page.t.get("drill.not_running"));
-        return message_page(page, StatusCode::NOT_FOUND, &heading, &text);
+        return Ok(message_page(page, StatusCode::NOT_FOUND, &heading, &text));
     };
-    match super::http::report(run).await {
-        Ok(report) => super::aar_page::page(page, &report),
-        Err(error) => error.into_response(),
-    }
+    let report = super::http::report(run).await?;
+    Ok(render(StatusCode::OK, &super::aar_page::view(page, &report)))
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::limits;
 use super::scenario::InjectKind;
-use crate::dispatch::model::Outcome;
+use crate::dispatch::Outcome;
 use crate::needs::form::NeedForm;
-use crate::needs::model::{Category, Damage, Parking, ReceivedVia};
+use crate::needs::{Category, Damage, Parking, ReceivedVia};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

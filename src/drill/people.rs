@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::limits;
 use super::payload::Arrival;
 use crate::reception::form::RegistrationForm;
-use crate::reception::model::{Insurance, VolunteerKind};
+use crate::reception::{Insurance, VolunteerKind};
 
 const FAMILY: [(&str, &str); 24] = [
     ("佐藤", "サトウ"),

@@ -14,10 +14,11 @@ use crate::auth::Role;
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::demo;
+use crate::dispatch::send_out::TeamsOnNeeds;
 use crate::error::AppError;
+use crate::needs::Status;
 use crate::needs::edit::NeedPatch;
 use crate::needs::intake::Intake;
-use crate::needs::model::Status;
 use crate::zones::ZoneSet;
 
 /// A scenario that passed `drill check`, with its text.
@@ -124,13 +125,14 @@ pub async fn seed(db: &Db, clock: &Clock, loaded: &Loaded, password: Option<&str
     for call in &loaded.scenario.seed.needs {
         let mut form = call.get_ref().to_form();
         form.received_at = Some(yesterday.clone());
-        let Intake::Saved(need) = crate::needs::intake::receive(db, clock, &zones, &inject::actor(), form).await?
+        let Intake::Saved(need) =
+            crate::needs::intake::receive(db, clock, &zones, &inject::actor(), &super::calls::CallSlips, form).await?
         else {
             unreachable!("entered with force_new")
         };
         // Left from earlier days: surveyed or not, they wait for a team.
         let patch = NeedPatch { version: Some(need.version), status: Some(Status::Waiting), ..NeedPatch::default() };
-        crate::needs::edit::edit(db, clock, &zones, &inject::actor(), need.id, patch).await?;
+        crate::needs::edit::edit(db, clock, &zones, &inject::actor(), &TeamsOnNeeds, need.id, patch).await?;
     }
     Ok(())
 }

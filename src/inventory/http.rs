@@ -11,10 +11,10 @@ use super::catalogue::{self, ItemForm, ItemPatch};
 use super::ledger::{self, AdjustForm, ReceiveForm, WriteOffForm};
 use super::model::{Item, LedgerRow, TeamOut};
 use super::store;
-use crate::app::AppState;
 use crate::auth::extract::{CoordinatorUser, CurrentUser};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -17,11 +17,11 @@ pub mod catalogue;
 pub mod http;
 pub mod ledger;
 pub mod loans;
-pub mod model;
+pub(crate) mod model;
 pub mod pages;
-pub mod store;
+pub(crate) mod store;
 
 pub use catalogue::{ItemForm, add, create, edit};
 pub use loans::{lend, low_stock, outstanding, settle, stock};
 pub use model::{Item, ItemKind, LedgerRow, Loan, LowItem, Movement, OutLine, ReturnLine, Source, TeamOut};
-pub use store::{count, losses_on};
+pub use store::{count, items, losses_on};

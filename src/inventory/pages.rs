@@ -6,17 +6,16 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::get;
 
 use super::model::{Item, Source, TeamOut};
 use super::store;
-use crate::app::AppState;
-use crate::auth::extract::CoordinatorUser;
-use crate::error::AppError;
-use crate::i18n::{Lang, Words};
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::auth::extract::Coordinator;
+use crate::i18n::Words;
+use crate::state::AppState;
+use crate::web::page::{Page, PageResult};
+use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/inventory", get(inventory_page))
@@ -66,54 +65,22 @@ fn short_time(at: &str) -> String {
     at.get(5..16).unwrap_or(at).replace('T', " ")
 }
 
-async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !CoordinatorUser::ROLES.contains(&user.role) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let (heading, text) = (page.t.get("home.section.inventory.label"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
-    }
-    let w = Words::new(Lang::for_page(&headers));
-    let source_label = |s: Source| w.get(&format!("label.item_source.{}", s.as_str()));
-    let (items, teams) = match read(&state).await {
-        Ok(found) => found,
-        Err(error) => return AppError::from(error).into_response(),
-    };
-    let give_back = items
-        .iter()
-        .filter(|i| i.source.goes_back())
-        .map(|i| GiveBack {
-            name: i.name.clone(),
-            unit: i.unit.clone(),
-            source_label: source_label(i.source),
-            owner: i.owner.clone().unwrap_or_default(),
-            at_center: i.stock,
-            out: i.out,
-            lost_or_damaged: i.lost + i.damaged,
-        })
-        .collect();
-    let teams = teams
-        .into_iter()
-        .map(|team| TeamRow {
-            since: short_time(&team.since),
-            lines: team
-                .lines
-                .iter()
-                .map(|l| format!("{} {}{}", l.name, l.qty, l.unit))
-                .collect::<Vec<_>>()
-                .join(&w.get("label.day_separator")),
-            team,
-        })
-        .collect();
-    let page = PageContext::new(&state, &headers, Some(user));
-    render(
-        StatusCode::OK,
-        &InventoryPage {
-            page,
+async fn inventory_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> PageResult {
+    let (items, teams) = read(&state).await?;
+    Ok(render(StatusCode::OK, &InventoryPage::of(page, items, teams)))
+}
+
+impl InventoryPage {
+    fn of(page: PageContext, items: Vec<Item>, teams: Vec<TeamOut>) -> InventoryPage {
+        let w = Words::new(page.lang);
+        let source_label = |s: Source| w.get(&format!("label.item_source.{}", s.as_str()));
+        InventoryPage {
             low_count: items.iter().filter(|i| i.low).count(),
+            give_back: items
+                .iter()
+                .filter(|i| i.source.goes_back())
+                .map(|i| GiveBack::of(i, source_label(i.source)))
+                .collect(),
             rows: items
                 .into_iter()
                 .map(|item| Row {
@@ -122,11 +89,40 @@ async fn inventory_page(State(state): State<AppState>, headers: HeaderMap) -> Re
                     item,
                 })
                 .collect(),
-            teams,
-            give_back,
+            teams: teams.into_iter().map(|team| TeamRow::of(team, &w.get("label.day_separator"))).collect(),
             sources: Source::ALL.iter().map(|s| SourceChoice { value: s.as_str(), label: source_label(*s) }).collect(),
-        },
-    )
+            page,
+        }
+    }
+}
+
+impl GiveBack {
+    fn of(item: &Item, source_label: std::borrow::Cow<'static, str>) -> GiveBack {
+        GiveBack {
+            name: item.name.clone(),
+            unit: item.unit.clone(),
+            source_label,
+            owner: item.owner.clone().unwrap_or_default(),
+            at_center: item.stock,
+            out: item.out,
+            lost_or_damaged: item.lost + item.damaged,
+        }
+    }
+}
+
+impl TeamRow {
+    fn of(team: TeamOut, separator: &str) -> TeamRow {
+        TeamRow {
+            since: short_time(&team.since),
+            lines: team
+                .lines
+                .iter()
+                .map(|l| format!("{} {}{}", l.name, l.qty, l.unit))
+                .collect::<Vec<_>>()
+                .join(separator),
+            team,
+        }
+    }
 }
 
 async fn read(state: &AppState) -> Result<(Vec<Item>, Vec<TeamOut>), sqlx::Error> {

@@ -13,9 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::view::{self, LobbyView};
-use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::i18n::{Lang, Text, Words};
+use crate::state::AppState;
 use crate::web::pages::render;
 
 /// `/api/lobby`
@@ -45,7 +45,7 @@ async fn socket(
 ) -> Response {
     let Some(place) = state.lobby_screens.admit(client.ip()) else {
         let mut error = AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            Class::Unavailable,
             "too_many_screens",
             Text::new(
                 "ロビー画面の接続数が上限に達しています。しばらくしてから再読み込みしてください。",

@@ -18,7 +18,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior, sleep_until, timeout};
 
 use super::view::{self, LobbyView};
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Bursts of events (a rush of check-ins) give at most one new view per this.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);

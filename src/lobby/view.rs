@@ -12,7 +12,7 @@ use sqlx::SqlitePool;
 
 use crate::board::notices::{self, LobbyNotice};
 use crate::clock::{Clock, stamp};
-use crate::dispatch::model::team_no;
+use crate::dispatch::team_no;
 use crate::events;
 
 /// Where called teams go: the equipment desk hands out tools, then they leave.

@@ -3,8 +3,10 @@
 //! link to the need it duplicates. Needs the `version` read; a stale one is 409.
 //! Events `need.updated`, `need.status_changed`, `need.reopened`, `need.surveyed`.
 
+use futures_util::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use sqlx::SqliteConnection;
 
 use super::form::{NeedForm, validate};
 use super::intake::{duplicate_reason, original};
@@ -63,11 +65,23 @@ fn stale(current: &Need) -> AppError {
     .with_details(json!({ "current_version": current.version, "status": current.status }))
 }
 
+/// Whether a team is out on a need. Dispatch owns teams and registers the
+/// answer at startup (`dispatch::send_out::TeamsOnNeeds`), so needs never reads them.
+pub trait TeamOut: Send + Sync {
+    /// The team's number (`T-003`), if one is out on the need.
+    fn team_on<'a>(
+        &'a self,
+        conn: &'a mut SqliteConnection,
+        need_id: i64,
+    ) -> BoxFuture<'a, Result<Option<String>, sqlx::Error>>;
+}
+
 pub async fn edit(
     db: &Db,
     clock: &Clock,
     zones: &ZoneIndex,
     actor: &Actor,
+    teams: &dyn TeamOut,
     id: i64,
     patch: NeedPatch,
 ) -> Result<Need, AppError> {
@@ -110,7 +124,7 @@ pub async fn edit(
             .map_err(|Refused(text)| AppError::conflict(text).coded("transition_refused").with_field("status"))?;
         // A team out on the need settles it when it returns: not a hand on the card.
         if need.status == Status::Active
-            && let Some(team) = crate::dispatch::store::team_on_need(tx.conn(), id).await?
+            && let Some(team) = teams.team_on(tx.conn(), id).await?
         {
             return Err(AppError::conflict(Text::new(
                 format!("{} は {team} が活動中です。班の帰着を記録すると状態が変わります。", need.need_no),

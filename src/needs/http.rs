@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -11,18 +11,18 @@ use utoipa_axum::routes;
 
 use super::edit::{self, NeedPatch};
 use super::export;
+use super::filter::{self, FilterWords};
 use super::form::NeedForm;
 use super::intake::{self, Intake};
-use super::model::{Category, Need, NeedSummary, Status};
+use super::model::{Category, Need, NeedSummary};
 use super::store::{self, Filter};
-use crate::app::AppState;
 use crate::auth::User;
-use crate::auth::extract::{CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Allowed, Coordinator, CoordinatorUser, CurrentUser};
 use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
-use crate::fields::invalid;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Name, phone and address are for coordinators and admins only.
 pub fn sees_personal_data(user: &User) -> bool {
-    CoordinatorUser::ROLES.contains(&user.role)
+    Coordinator::admits(user.role)
 }
 
 /// ニーズ受付: a new need card. Likely duplicates (same phone, same address,
@@ -48,7 +48,7 @@ async fn receive_need(
     ApiJson(form): ApiJson<NeedForm>,
 ) -> Result<(StatusCode, Json<Need>), AppError> {
     let zones = state.zones.current();
-    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), form).await? {
+    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.intake, form).await? {
         Intake::Saved(need) => Ok((StatusCode::CREATED, Json(*need))),
         Intake::LikelyDuplicates(candidates) => Err(intake::duplicates_found(candidates)),
     }
@@ -74,31 +74,8 @@ struct ListQuery {
 
 impl ListQuery {
     fn filter(self, personal: bool) -> Result<Filter, AppError> {
-        let mut statuses = Vec::new();
-        for word in self.status.as_deref().unwrap_or("").split(',').map(str::trim).filter(|w| !w.is_empty()) {
-            if word == "open" {
-                statuses.extend(Status::ALL.into_iter().filter(|s| s.is_open()));
-            } else {
-                statuses.push(Status::parse(word).ok_or_else(|| {
-                    invalid("status", format!("状態「{word}」はありません。"), format!("Unknown status {word}."))
-                })?);
-            }
-        }
-        if let Some(p) = self.priority
-            && !(1..=3).contains(&p)
-        {
-            return Err(invalid("priority", "優先度は1〜3です。", "priority is 1–3."));
-        }
-        Ok(Filter {
-            statuses,
-            zone: self.zone.filter(|z| !z.trim().is_empty()).map(|z| if z == "-" { None } else { Some(z) }),
-            priority: self.priority,
-            category: self.category,
-            // Searching by name or phone is itself a look at personal data.
-            text: if personal { self.q } else { None },
-            limit: self.limit.unwrap_or(500).clamp(1, 2000),
-            offset: self.offset.unwrap_or(0).max(0),
-        })
+        let ListQuery { status, zone, priority, category, q, limit, offset } = self;
+        filter::parse(FilterWords { status, zone, priority, category, q, limit, offset }, personal)
     }
 }
 
@@ -208,7 +185,10 @@ async fn edit_need(
     ApiJson(patch): ApiJson<NeedPatch>,
 ) -> Result<Json<Need>, AppError> {
     let zones = state.zones.current();
-    Ok(Json(edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), id, patch).await?))
+    Ok(Json(
+        edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.teams_on_needs, id, patch)
+            .await?,
+    ))
 }
 
 /// The need cards as CSV (UTF-8 with BOM; personal data), with the list's filters.
@@ -225,10 +205,5 @@ async fn needs_csv(
     let (needs, _) = store::list(&mut conn, &filter).await?;
     let now = state.clock.now();
     let bytes = export::csv(&needs, &stamp(now));
-    let disposition = format!("attachment; filename=\"needs-{}.csv\"", now.format("%Y%m%d-%H%M"));
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::web::csv_download(&format!("needs-{}.csv", now.format("%Y%m%d-%H%M")), bytes))
 }

@@ -2,7 +2,7 @@
 //! the coordinator links the call to one of them (saved as 取消, "duplicate of
 //! N-xxxx") or saves it as a new need. Event `need.received`.
 
-use axum::http::StatusCode;
+use futures_util::future::BoxFuture;
 use serde_json::json;
 
 use super::form::{NeedCard, NeedForm, validate};
@@ -11,7 +11,7 @@ use super::store::{self, Candidate};
 use super::{need_facts, zone_of};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::contract::needs::NeedReceived;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
@@ -26,23 +26,39 @@ pub enum Intake {
     LikelyDuplicates(Vec<Candidate>),
 }
 
+/// What another domain adds to writing a need card, in the same transaction.
+/// The drill registers one at startup (`drill::calls::CallSlips`: a card
+/// written up from a call slip records its call), so needs never calls the drill.
+pub trait IntakeHook: Send + Sync {
+    /// Before anything is written; may refuse the form.
+    fn check<'a>(&'a self, tx: &'a mut WriteTx, drill: bool, form: &'a NeedForm)
+    -> BoxFuture<'a, Result<(), AppError>>;
+
+    /// The card is saved.
+    fn saved<'a>(&'a self, tx: &'a mut WriteTx, saved: Saved<'a>) -> BoxFuture<'a, Result<(), AppError>>;
+}
+
+/// A card just saved, for [`IntakeHook::saved`].
+pub struct Saved<'a> {
+    pub clock: &'a Clock,
+    pub actor: &'a Actor,
+    pub form: &'a NeedForm,
+    pub need: &'a Need,
+}
+
 pub async fn receive(
     db: &Db,
     clock: &Clock,
     zones: &ZoneIndex,
     actor: &Actor,
+    hook: &dyn IntakeHook,
     form: NeedForm,
 ) -> Result<Intake, AppError> {
-    let drill_call = form.drill_call;
     let mut tx = db.begin_write().await?;
-    if let Some(inject) = drill_call {
-        crate::drill::calls::check_slip(&mut tx, db.is_drill(), inject).await?;
-    }
-    let intake = receive_in(&mut tx, clock, zones, actor, form).await?;
+    hook.check(&mut tx, db.is_drill(), &form).await?;
+    let intake = receive_in(&mut tx, clock, zones, actor, form.clone()).await?;
     if let Intake::Saved(need) = &intake {
-        if let Some(inject) = drill_call {
-            crate::drill::calls::taken(&mut tx, clock, actor, inject, need).await?;
-        }
+        hook.saved(&mut tx, Saved { clock, actor, form: &form, need }).await?;
         tx.commit().await?;
     }
     Ok(intake)
@@ -125,7 +141,7 @@ pub fn duplicate_reason(number: i64) -> String {
 pub fn duplicates_found(candidates: Vec<Candidate>) -> AppError {
     let numbers: Vec<&str> = candidates.iter().map(|c| c.need_no.as_str()).collect();
     AppError::new(
-        StatusCode::CONFLICT,
+        Class::Conflict,
         "possible_duplicate",
         Text::new(
             format!("同じ依頼の可能性があるニーズがあります（{}）。重複として記録するか、新しいニーズとして登録してください。", numbers.join("、")),

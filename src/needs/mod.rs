@@ -5,15 +5,19 @@
 
 pub mod edit;
 pub mod export;
+pub mod filter;
 pub mod form;
 pub mod http;
 pub mod intake;
 pub mod lifecycle;
-pub mod model;
+pub(crate) mod model;
 pub mod pages;
 pub mod progress;
 pub mod stats;
-pub mod store;
+pub(crate) mod store;
+
+pub use model::{Category, Damage, MapState, Need, Parking, ReceivedVia, Status, Survey, need_no, parse_need_no};
+pub use store::{Filter, MapPin, id_by_number, list, map_pins, need, open_by_zone};
 
 use sqlx::SqliteConnection;
 
@@ -23,7 +27,7 @@ use crate::events::contract::wire;
 use crate::i18n::Text;
 use crate::zones::ZoneIndex;
 use form::NeedCard;
-use model::{Need, ZoneSource};
+use model::ZoneSource;
 
 /// What every need event carries: numbers, place and kind of work, never the
 /// requester's name, phone or address (boards and reception follow the log).
@@ -83,7 +87,7 @@ async fn zone_of(
     }
     for text in [&card.address, &card.town] {
         if !text.is_empty()
-            && let Some(zone) = crate::zones::address_store::zone_for_address(&mut *conn, text).await?
+            && let Some(zone) = crate::zones::zone_for_address(&mut *conn, text).await?
         {
             card.zone = Some(zone);
             return Ok(Some(ZoneSource::Address));

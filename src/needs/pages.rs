@@ -4,16 +4,18 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::filter::{self, FilterWords};
 use super::model::{Category, Need, Status};
-use super::store::{self, Filter};
-use crate::app::AppState;
-use crate::i18n::{Lang, Words};
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use super::store;
+use crate::auth::extract::Coordinator;
+use crate::i18n::Words;
+use crate::state::AppState;
+use crate::web::page::{Page, PageResult};
+use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/needs", get(needs_page))
@@ -107,110 +109,87 @@ struct NeedsPage {
     csv_query: String,
 }
 
-async fn needs_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !super::http::sees_personal_data(&user) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let (heading, text) = (page.t.get("home.section.needs.label"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
+/// A bad filter (a hand-edited address) is refused with its message, like the API's 422.
+async fn needs_page(
+    State(state): State<AppState>,
+    Page { page, .. }: Page<Coordinator>,
+    Query(mut q): Query<PageQuery>,
+) -> PageResult {
+    if q.status.is_empty() {
+        q.status = "open".into();
     }
-    let w = Words::new(Lang::for_page(&headers));
-    let status_filter: Vec<Status> = match q.status.as_str() {
-        "" | "open" => Status::ALL.into_iter().filter(|s| s.is_open()).collect(),
-        "all" => Vec::new(),
-        word => Status::parse(word).into_iter().collect(),
-    };
-    let filter = Filter {
-        statuses: status_filter,
-        zone: match q.zone.as_str() {
-            "" => None,
-            "-" => Some(None),
-            zone => Some(Some(zone.to_string())),
-        },
-        priority: q.priority.parse().ok().filter(|p| (1..=3).contains(p)),
-        category: Category::parse(&q.category),
-        text: Some(q.q.clone()).filter(|t| !t.trim().is_empty()),
-        limit: PAGE_ROWS,
-        offset: 0,
-    };
-    let mut conn = match state.db.read.acquire().await {
-        Ok(conn) => conn,
-        Err(error) => return crate::error::AppError::from(error).into_response(),
-    };
-    let (needs, total) = match store::list(&mut conn, &filter).await {
-        Ok(found) => found,
-        Err(error) => return crate::error::AppError::from(error).into_response(),
-    };
-    let zone_names: Vec<String> = state.zones.current().zones().iter().map(|z| z.name.clone()).collect();
-    let status_value = if q.status.is_empty() { "open".to_string() } else { q.status.clone() };
-    let statuses = choices(
-        [
-            ("open".to_string(), w.get("needs.filter.open").into_owned()),
-            ("all".to_string(), w.get("needs.filter.all").into_owned()),
-        ]
-        .into_iter()
-        .chain(
-            Status::ALL
+    let words = FilterWords::from_form(&q.status, &q.zone, &q.priority, &q.category, &q.q)?;
+    let filter = store::Filter { limit: PAGE_ROWS, ..filter::parse(words, true)? };
+    let (needs, total) = store::list(&mut *state.db.read.acquire().await?, &filter).await?;
+    Ok(render(StatusCode::OK, &NeedsPage::of(page, q, &needs, total, state.zones.current().names())))
+}
+
+impl NeedsPage {
+    fn of(page: PageContext, q: PageQuery, needs: &[Need], total: i64, zone_names: Vec<String>) -> NeedsPage {
+        let w = &page.t;
+        let statuses =
+            choices(
+                [
+                    ("open".to_string(), w.get("needs.filter.open").into_owned()),
+                    ("all".to_string(), w.get("needs.filter.all").into_owned()),
+                ]
+                .into_iter()
+                .chain(Status::ALL.iter().map(|s| {
+                    (s.as_str().to_string(), w.get(&format!("label.need_status.{}", s.as_str())).into_owned())
+                })),
+                &q.status,
+            );
+        let zones = choices(
+            [
+                (String::new(), w.get("needs.filter.all_zones").into_owned()),
+                ("-".to_string(), w.get("label.zone_unknown").into_owned()),
+            ]
+            .into_iter()
+            .chain(zone_names.iter().map(|z| (z.clone(), z.clone()))),
+            &q.zone,
+        );
+        let priorities = choices(
+            [
+                ("", "needs.filter.all_priorities"),
+                ("1", "needs.priority.1"),
+                ("2", "needs.priority.2"),
+                ("3", "needs.priority.3"),
+            ]
+            .map(|(v, key)| (v.to_string(), w.get(key).into_owned())),
+            &q.priority,
+        );
+        let category_options = || {
+            Category::ALL
                 .iter()
-                .map(|s| (s.as_str().to_string(), w.get(&format!("label.need_status.{}", s.as_str())).into_owned())),
-        ),
-        &status_value,
-    );
-    let zones = choices(
-        [
-            (String::new(), w.get("needs.filter.all_zones").into_owned()),
-            ("-".to_string(), w.get("label.zone_unknown").into_owned()),
-        ]
-        .into_iter()
-        .chain(zone_names.iter().map(|z| (z.clone(), z.clone()))),
-        &q.zone,
-    );
-    let priorities = choices(
-        [
-            ("", "needs.filter.all_priorities"),
-            ("1", "needs.priority.1"),
-            ("2", "needs.priority.2"),
-            ("3", "needs.priority.3"),
-        ]
-        .map(|(v, key)| (v.to_string(), w.get(key).into_owned())),
-        &q.priority,
-    );
-    let category_options = || {
-        Category::ALL
-            .iter()
-            .map(|c| (c.as_str().to_string(), w.get(&format!("label.need_category.{}", c.as_str())).into_owned()))
-    };
-    let categories = choices(
-        [(String::new(), w.get("needs.filter.all_work").into_owned())].into_iter().chain(category_options()),
-        &q.category,
-    );
-    let csv_query = query_string(&[
-        ("status", if status_value == "all" { "" } else { status_value.as_str() }),
-        ("zone", &q.zone),
-        ("priority", &q.priority),
-        ("category", &q.category),
-    ]);
-    let page = PageContext::new(&state, &headers, Some(user));
-    render(
-        StatusCode::OK,
-        &NeedsPage {
-            page,
+                .map(|c| (c.as_str().to_string(), w.get(&format!("label.need_category.{}", c.as_str())).into_owned()))
+        };
+        let categories = choices(
+            [(String::new(), w.get("needs.filter.all_work").into_owned())].into_iter().chain(category_options()),
+            &q.category,
+        );
+        let csv_query = query_string(&[
+            ("status", if q.status == "all" { "" } else { q.status.as_str() }),
+            ("zone", &q.zone),
+            ("priority", &q.priority),
+            ("category", &q.category),
+        ]);
+        let rows = needs.iter().map(|n| Row::of(n, *w)).collect();
+        let all_categories = choices(category_options(), "");
+        NeedsPage {
             shown_all: needs.len() as i64 == total,
-            rows: needs.iter().map(|n| Row::of(n, w)).collect(),
+            rows,
             total,
             statuses,
             zones,
             zone_names,
             priorities,
             categories,
-            all_categories: choices(category_options(), ""),
+            all_categories,
             q: q.q,
             csv_query,
-        },
-    )
+            page,
+        }
+    }
 }
 
 /// `a=1&b=2`, leaving out empty values.

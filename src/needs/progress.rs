@@ -17,7 +17,8 @@ fn not_found() -> AppError {
     AppError::not_found(Text::new("該当するニーズが見つかりません。", "No such need."))
 }
 
-/// Moves the need to 活動中 for `team_no`; refuses a need that is taken or closed.
+/// Moves the need to 活動中 for `team_no`; refuses a closed need. A need
+/// already 活動中 is answered as it is (dispatch refuses it if a team is out on it).
 pub async fn team_left(
     tx: &mut WriteTx,
     clock: &Clock,
@@ -26,15 +27,7 @@ pub async fn team_left(
     team_no: &str,
 ) -> Result<Need, AppError> {
     let need = store::need(tx.conn(), need_id).await?.ok_or_else(not_found)?;
-    // Taken means a team is out on it; 活動中 set by hand (a whiteboard day) is not a team.
-    if let Some(team) = crate::dispatch::store::team_on_need(tx.conn(), need_id).await? {
-        return Err(AppError::conflict(Text::new(
-            format!("{} は {team} が活動中です。", need.need_no),
-            format!("{} is already taken by {team}.", need.need_no),
-        ))
-        .coded("need_taken")
-        .with_field("need_id"));
-    }
+    // Whether a team is out on it (taken) is dispatch's to say: it owns teams.
     if need.status == Status::Active {
         return Ok(need);
     }

@@ -7,7 +7,7 @@ use sqlx::SqliteExecutor;
 
 use crate::clock::Clock;
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::contract::reception::CapacitySet;
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
@@ -89,7 +89,7 @@ pub async fn ensure_room(tx: &mut WriteTx, days: &[NaiveDate], headcount: i64) -
     let ja: Vec<String> = full.iter().map(|d| crate::i18n::date_ja(*d)).collect();
     let en: Vec<String> = full.iter().map(|d| d.to_string()).collect();
     Err(AppError::new(
-        axum::http::StatusCode::CONFLICT,
+        Class::Conflict,
         "capacity_full",
         Text::new(
             format!("{} は定員に達したため、事前登録を締め切りました。別の日を選んでください。", ja.join("、")),

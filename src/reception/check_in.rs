@@ -2,7 +2,6 @@
 //! or search), checking out with hours, and insurance enrolled at the desk.
 //! Events `volunteer.checked_in`, `volunteer.checked_out`, `volunteer.insurance_changed`.
 
-use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 
@@ -10,7 +9,7 @@ use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, V
 use super::store::{self, Key};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
-use crate::error::{AppError, OnUnique};
+use crate::error::{AppError, Class, OnUnique};
 use crate::events::contract::reception::{
     VolunteerCheckInCancelled, VolunteerCheckedIn, VolunteerCheckedOut, VolunteerInsuranceChanged,
 };
@@ -251,7 +250,7 @@ fn already_checked_in(volunteer: &Volunteer, earlier: &CheckIn) -> AppError {
     let time =
         DateTime::parse_from_rfc3339(&earlier.checked_in_at).map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
     AppError::new(
-        StatusCode::CONFLICT,
+        Class::Conflict,
         "already_checked_in",
         Text::new(
             format!("{}さん（{}）は本日 {time} に受付済みです。", volunteer.name, volunteer.volunteer_no),
@@ -443,6 +442,19 @@ pub enum DispatchBlock {
     CheckedOut,
     /// 未加入: the insurance gate.
     Uninsured,
+}
+
+impl DispatchBlock {
+    /// The refusal, for the matching desk's scan and for sending a team alike:
+    /// `who` is how the desk names the volunteer (`V-0012`, or with the name).
+    pub fn refusal(self, who: &str) -> AppError {
+        let (code, ja, en) = match self {
+            DispatchBlock::NotCheckedIn => ("not_checked_in", "本日受付していません", "is not checked in today"),
+            DispatchBlock::CheckedOut => ("checked_out", "すでに退所しています", "has checked out"),
+            DispatchBlock::Uninsured => ("uninsured", "ボランティア活動保険に未加入です", "is not insured"),
+        };
+        AppError::conflict(Text::new(format!("{who} さんは{ja}。"), format!("{who} {en}."))).coded(code)
+    }
 }
 
 /// The gate the dispatch desk relies on: checked in on `day`, not yet gone,

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
@@ -20,13 +20,13 @@ use super::model::{CheckIn, Volunteer};
 use super::register::{self, PublicReceipt, Registered};
 use super::stats::{self, ReceptionCounts};
 use super::{badge, export, search, store};
-use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
 use crate::clock::stamp;
 use crate::dates::Window;
-use crate::error::{ApiJson, AppError, ErrorBody};
+use crate::error::{ApiJson, AppError, Class, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,7 +40,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_check_in))
         .routes(routes!(change_insurance))
         .routes(routes!(volunteer_badge))
-        .routes(routes!(volunteer_certificate))
         .routes(routes!(volunteers_csv))
         .routes(routes!(set_capacity))
         .routes(routes!(list_capacity))
@@ -72,7 +71,7 @@ async fn pre_register(
 pub fn public_rate_limit(state: &AppState, client: SocketAddr) -> Result<(), AppError> {
     state.public_limiter.check(client.ip(), Instant::now()).map_err(|wait| {
         let mut error = AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            Class::TooMany,
             "rate_limited",
             Text::new(
                 "短い時間に多くの登録がありました。しばらく待ってからもう一度お試しください。",
@@ -93,10 +92,7 @@ async fn public_badge(State(state): State<AppState>, Path(token): Path<String>) 
     // A pre-registration's badge shows the first day booked from today on.
     let booked = register::next_booked_day(&state.db, volunteer.id, day).await?.unwrap_or(day);
     let drill = state.db.is_drill();
-    let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, booked, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(badge_response(pdf))
+    Ok(badge_response(crate::web::off_the_workers(move || badge::render(&volunteer, &token, booked, drill)).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -252,31 +248,7 @@ async fn volunteer_badge(
     let volunteer = store::volunteer(&state.db.read, id, day).await?.ok_or_else(volunteer_not_found)?;
     let token = store::qr_token(&state.db.read, id).await?;
     let drill = state.db.is_drill();
-    let pdf = tokio::task::spawn_blocking(move || badge::render(&volunteer, &token, day, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(badge_response(pdf))
-}
-
-/// 活動証明書 for a day (default today), after check-out: from the check-in
-/// record and the teams the event log names the volunteer on.
-#[utoipa::path(get, path = "/api/volunteers/{id}/certificate.pdf", tag = "reception", params(("id" = i64, Path), DateQuery),
-    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn volunteer_certificate(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
-    Path(id): Path<i64>,
-    Query(q): Query<DateQuery>,
-) -> Result<Response, AppError> {
-    let today = state.clock.activity_day();
-    let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
-    let certificate = crate::reports::certificate::for_day(&state.db, &state.config, id, day, today).await?;
-    let drill = state.db.is_drill();
-    let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
-    let pdf = tokio::task::spawn_blocking(move || super::certificate::render(&certificate, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    Ok(badge_response(crate::web::off_the_workers(move || badge::render(&volunteer, &token, day, drill)).await?))
 }
 
 /// The badge PDF, named after the volunteer.
@@ -302,12 +274,7 @@ async fn volunteers_csv(
     let window = Window::read(&state.db.read, &state.clock).await?;
     let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
     let bytes = export::day_csv(&state.db.read, day, &stamp(state.clock.now())).await?;
-    let disposition = format!("attachment; filename=\"volunteers-{day}.csv\"");
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::web::csv_download(&format!("volunteers-{day}.csv"), bytes))
 }
 
 /// Set a day's 受入上限 (admin).

@@ -4,10 +4,9 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::get;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use qrcode::QrCode;
 use qrcode::render::svg;
 
@@ -15,10 +14,12 @@ use super::capacity;
 use super::model::Insurance;
 use super::register;
 use super::stats::{self, ReceptionCounts};
-use crate::app::AppState;
 use crate::auth::Role;
+use crate::auth::extract::Reception;
 use crate::i18n::date_in;
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::state::AppState;
+use crate::web::page::{Page, PageResult};
+use crate::web::pages::{PageContext, message_page, render};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -78,40 +79,39 @@ pub struct CapacityRow {
 /// Days offered for pre-registration: the next two weeks.
 const DAYS_OFFERED: i64 = 14;
 
-async fn registration_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let today = state.clock.activity_day();
-    let lang = crate::i18n::Lang::for_page(&headers);
+/// The days offered from `today`, with their capacity.
+async fn days_ahead(
+    db: &sqlx::SqlitePool,
+    today: NaiveDate,
+) -> Result<Vec<(NaiveDate, capacity::DayCapacity)>, sqlx::Error> {
     let mut days = Vec::new();
     for offset in 0..DAYS_OFFERED {
         let day = today + Duration::days(offset);
-        let open = match capacity::for_day(&state.db.read, day).await {
-            Ok(c) => c.open,
-            Err(error) => return crate::error::AppError::from(error).into_response(),
-        };
-        days.push(DayOption { value: day.to_string(), label: date_in(lang, day), open });
+        days.push((day, capacity::for_day(db, day).await?));
     }
-    render(StatusCode::OK, &RegisterPage { page: PageContext::new(&state, &headers, None), public: true, days })
+    Ok(days)
 }
 
-async fn registered(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>) -> Response {
-    let page = PageContext::new(&state, &headers, None);
+async fn registration_form(State(state): State<AppState>, page: PageContext) -> PageResult {
+    let days = days_ahead(&state.db.read, state.clock.activity_day()).await?;
+    let days = days
+        .into_iter()
+        .map(|(day, c)| DayOption { value: day.to_string(), label: date_in(page.lang, day), open: c.open })
+        .collect();
+    Ok(render(StatusCode::OK, &RegisterPage { page, public: true, days }))
+}
+
+async fn registered(State(state): State<AppState>, page: PageContext, Path(token): Path<String>) -> PageResult {
     let today = state.clock.activity_day();
-    let volunteer = match register::by_token(&state.db, &token, today).await {
-        Ok(Some(v)) => v,
-        Ok(None) => {
-            let (heading, text) =
-                (page.t.get("reception.registration_not_found"), page.t.get("reception.check_your_qr_copy"));
-            return message_page(page, StatusCode::NOT_FOUND, &heading, &text);
-        }
-        Err(error) => return crate::error::AppError::from(error).into_response(),
+    let Some(volunteer) = register::by_token(&state.db, &token, today).await? else {
+        let (heading, text) =
+            (page.t.get("reception.registration_not_found"), page.t.get("reception.check_your_qr_copy"));
+        return Ok(message_page(page, StatusCode::NOT_FOUND, &heading, &text));
     };
-    let booked = match register::booked_days(&state.db, volunteer.id).await {
-        Ok(days) => {
-            days.into_iter().map(|d| date_in(page.lang, d)).collect::<Vec<_>>().join(&page.t.get("label.day_separator"))
-        }
-        Err(error) => return crate::error::AppError::from(error).into_response(),
-    };
-    render(
+    let booked = register::booked_days(&state.db, volunteer.id).await?;
+    let booked =
+        booked.into_iter().map(|d| date_in(page.lang, d)).collect::<Vec<_>>().join(&page.t.get("label.day_separator"));
+    Ok(render(
         StatusCode::OK,
         &RegisteredPage {
             page,
@@ -122,7 +122,7 @@ async fn registered(State(state): State<AppState>, headers: HeaderMap, Path(toke
             booked,
             uninsured: volunteer.insurance == Insurance::None,
         },
-    )
+    ))
 }
 
 /// The token as an inline SVG QR code (no image files, no JavaScript).
@@ -135,50 +135,31 @@ fn qr_svg(token: &str) -> String {
     svg.find("<svg").map(|i| svg[i..].to_string()).unwrap_or_default()
 }
 
-async fn desk(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !matches!(user.role, Role::Reception | Role::Coordinator | Role::Admin) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let (heading, text) = (page.t.get("home.section.reception.label"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
-    }
-    let user_lang = crate::i18n::Lang::for_page(&headers);
+async fn desk(State(state): State<AppState>, Page { user, page, .. }: Page<Reception>) -> PageResult {
     let today = state.clock.activity_day();
-    let counts = match stats::for_day(&state.db.read, today).await {
-        Ok(counts) => counts,
-        Err(error) => return crate::error::AppError::from(error).into_response(),
-    };
+    let counts = stats::for_day(&state.db.read, today).await?;
     let is_admin = user.role == Role::Admin;
-    let mut capacity = Vec::new();
-    if is_admin {
-        for offset in 0..DAYS_OFFERED {
-            let day = today + Duration::days(offset);
-            match capacity::for_day(&state.db.read, day).await {
-                Ok(c) => capacity.push(CapacityRow {
-                    day: c.day,
-                    label: date_in(user_lang, day),
-                    booked: c.booked,
-                    capacity: c.capacity,
-                    open: c.open,
-                }),
-                Err(error) => return crate::error::AppError::from(error).into_response(),
-            }
-        }
-    }
-    let page = PageContext::new(&state, &headers, Some(user));
-    render(
+    let capacity = if is_admin { days_ahead(&state.db.read, today).await? } else { Vec::new() };
+    let capacity = capacity
+        .into_iter()
+        .map(|(day, c)| CapacityRow {
+            day: c.day,
+            label: date_in(page.lang, day),
+            booked: c.booked,
+            capacity: c.capacity,
+            open: c.open,
+        })
+        .collect();
+    Ok(render(
         StatusCode::OK,
         &DeskPage {
+            today: date_in(page.lang, today),
             page,
             public: false,
             days: Vec::new(),
-            today: date_in(user_lang, today),
             counts,
             is_admin,
             capacity,
         },
-    )
+    ))
 }

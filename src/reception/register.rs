@@ -1,7 +1,6 @@
 //! Registering a volunteer: pre-registration on the public form, or a walk-in
 //! at the desk. One command, event `volunteer.registered`.
 
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rand::RngCore;
 use serde::Serialize;
@@ -11,7 +10,7 @@ use super::model::{Source, Volunteer, VolunteerKind, volunteer_no};
 use super::{capacity, store};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, Class};
 use crate::events::contract::{reception::VolunteerRegistered, wire};
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
@@ -177,7 +176,7 @@ fn new_qr_token() -> String {
 /// The public form may not learn whether somebody is registered beyond "go to the desk".
 pub fn already_registered() -> AppError {
     AppError::new(
-        StatusCode::CONFLICT,
+        Class::Conflict,
         "already_registered",
         Text::new(
             "同じお名前と電話番号で既に登録されています。当日は受付でお名前と電話番号をお伝えください。",

@@ -3,15 +3,15 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime};
 
+use super::certificate_pdf::{Activity, Certificate};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::contract::dispatch::TeamDispatched;
 use crate::events::{self, Event, EventPayload};
 use crate::i18n::Text;
-use crate::needs::model::{Category, parse_need_no};
-use crate::reception::certificate::{Activity, Certificate};
-use crate::reception::store;
+use crate::needs::{Category, parse_need_no};
+use crate::reception;
 
 pub async fn for_day(
     db: &Db,
@@ -20,7 +20,7 @@ pub async fn for_day(
     day: NaiveDate,
     today: NaiveDate,
 ) -> Result<Certificate, AppError> {
-    let volunteer = store::volunteer(&db.read, volunteer_id, day).await?.ok_or_else(|| {
+    let volunteer = reception::volunteer(&db.read, volunteer_id, day).await?.ok_or_else(|| {
         AppError::not_found(Text::new("該当するボランティアが見つかりません。", "No such volunteer."))
     })?;
     let Some(check_in) = volunteer.today.as_ref() else {
@@ -80,9 +80,9 @@ async fn activities(db: &Db, volunteer_no: &str, day: NaiveDate) -> Result<Vec<A
 }
 
 async fn need_categories(db: &Db, number: i64) -> Result<Vec<Category>, AppError> {
-    let id = crate::needs::store::id_by_number(&db.read, number).await?;
+    let id = crate::needs::id_by_number(&db.read, number).await?;
     Ok(match id {
-        Some(id) => crate::needs::store::need(&db.read, id).await?.map(|n| n.categories).unwrap_or_default(),
+        Some(id) => crate::needs::need(&db.read, id).await?.map(|n| n.categories).unwrap_or_default(),
         None => Vec::new(),
     })
 }

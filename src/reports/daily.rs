@@ -15,7 +15,7 @@ use sqlx::SqliteConnection;
 
 use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use crate::events::{Event, EventPayload};
-use crate::needs::model::Category;
+use crate::needs::Category;
 
 /// Days at most in the chart of daily volunteers.
 pub const CHART_DAYS: i64 = 30;

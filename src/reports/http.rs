@@ -1,20 +1,20 @@
 //! HTTP edge of reports: the daily report (JSON, PDF, CSV) and the council's summary.
 
 use axum::Json;
-use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
-use crate::app::AppState;
-use crate::auth::extract::CoordinatorUser;
+use super::{certificate, certificate_pdf};
+use crate::auth::extract::{CoordinatorUser, ReceptionUser};
 use crate::dates::Window;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(daily_pdf))
         .routes(routes!(daily_csv))
         .routes(routes!(summary))
+        .routes(routes!(volunteer_certificate))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -84,10 +85,7 @@ async fn daily_pdf(
     let report = report_for(&state, &q).await?;
     let drill = state.db.is_drill();
     let name = format!("daily-{}.pdf", report.day);
-    let pdf = tokio::task::spawn_blocking(move || super::daily_pdf::render(&report, drill))
-        .await
-        .map_err(|_| AppError::internal())?;
-    Ok(crate::web::pdf_response(&name, pdf))
+    crate::web::drawn_pdf(&name, move || super::daily_pdf::render(&report, drill)).await
 }
 
 /// 日報 as CSV: UTF-8 with a BOM, `区分,項目,当日,累計`, one row per figure.
@@ -99,12 +97,7 @@ async fn daily_csv(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
     let report = report_for(&state, &q).await?;
-    let disposition = format!("attachment; filename=\"daily-{}.csv\"", report.day);
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        daily::csv(&report),
-    )
-        .into_response())
+    Ok(crate::web::csv_download(&format!("daily-{}.csv", report.day), daily::csv(&report)))
 }
 
 /// The council's records: the figures per day of a range (at most 366 days) and over it.
@@ -131,4 +124,29 @@ async fn summary(
             ),
         )),
     }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DateQuery {
+    /// Activity day, `YYYY-MM-DD` (default: today).
+    date: Option<NaiveDate>,
+}
+
+/// 活動証明書 for a day (default today), after check-out: from the check-in
+/// record and the teams the event log names the volunteer on.
+#[utoipa::path(get, path = "/api/volunteers/{id}/certificate.pdf", tag = "reception", params(("id" = i64, Path), DateQuery),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn volunteer_certificate(
+    State(state): State<AppState>,
+    _who: ReceptionUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DateQuery>,
+) -> Result<Response, AppError> {
+    let today = state.clock.activity_day();
+    let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
+    let certificate = certificate::for_day(&state.db, &state.config, id, day, today).await?;
+    let drill = state.db.is_drill();
+    let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
+    crate::web::drawn_pdf(&name, move || certificate_pdf::render(&certificate, drill)).await
 }

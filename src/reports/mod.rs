@@ -2,6 +2,7 @@
 //! certificate, the daily report (日報) and the council's summary.
 
 pub mod certificate;
+pub mod certificate_pdf;
 pub mod daily;
 mod daily_pdf;
 pub mod http;

@@ -11,7 +11,7 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::web::{assets, pages};
 use crate::{error, setup};
 

@@ -3,6 +3,8 @@
 
 pub mod assets;
 pub mod headers;
+pub mod menu;
+pub mod page;
 pub mod pages;
 
 use axum::Router;
@@ -10,7 +12,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::app::AppState;
+use crate::error::AppError;
+use crate::state::AppState;
 
 pub use pages::not_found;
 
@@ -26,6 +29,23 @@ pub fn router() -> Router<AppState> {
         .route("/manifest.webmanifest", get(assets::manifest))
         .route("/sw.js", get(assets::service_worker))
         .route("/healthz", get(pages::healthz))
+}
+
+/// CPU work (a PDF's layout, a folder of scenarios) off the async workers; a panic in it is a 500.
+pub async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|_| AppError::internal())
+}
+
+/// A PDF drawn off the async workers and shown in the browser, with its file name.
+pub async fn drawn_pdf(name: &str, draw: impl FnOnce() -> Vec<u8> + Send + 'static) -> Result<Response, AppError> {
+    Ok(pdf_response(name, off_the_workers(draw).await?))
+}
+
+/// A CSV download (the bytes carry their BOM), with its file name.
+pub fn csv_download(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
 }
 
 /// A PDF shown in the browser, with its file name.

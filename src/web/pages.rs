@@ -6,11 +6,14 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
+use super::menu;
+use super::page::Page;
+use crate::auth::extract::{Anyone, Coordinator};
 use crate::auth::http::{clear_session_cookie, session_cookie};
-use crate::auth::{Role, User, sessions};
-use crate::error::AppError;
-use crate::i18n::{LANG_COOKIE, Lang, Words, cookie};
+use crate::auth::{User, sessions};
+use crate::error::{AppError, Class};
+use crate::i18n::{LANG_COOKIE, Lang, Section, Words, cookie};
+use crate::state::AppState;
 
 /// What every page's layout needs.
 pub struct PageContext {
@@ -40,6 +43,8 @@ struct LoginPage {
 #[template(path = "home.html")]
 struct HomePage {
     page: PageContext,
+    /// The sections this user may open.
+    sections: Vec<Section>,
 }
 
 #[derive(Template)]
@@ -66,25 +71,11 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
-/// The logged-in user, or a redirect to the login page.
-pub async fn page_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
-    let token = cookie(headers, sessions::COOKIE_NAME);
-    let user = match token {
-        Some(token) => sessions::user_for_token(&state.db.read, token).await.ok().flatten(),
-        None => None,
-    };
-    user.ok_or_else(|| Redirect::to("/login").into_response())
+pub async fn home(Page { user, page, .. }: Page<Anyone>) -> Response {
+    render(StatusCode::OK, &HomePage { sections: menu::sections_for(&page.t, user.role), page })
 }
 
-pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match page_user(&state, &headers).await {
-        Ok(user) => render(StatusCode::OK, &HomePage { page: PageContext::new(&state, &headers, Some(user)) }),
-        Err(redirect) => redirect,
-    }
-}
-
-pub async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let page = PageContext::new(&state, &headers, None);
+pub async fn login_form(page: PageContext) -> Response {
     render(StatusCode::OK, &LoginPage { page, error: None, username: String::new() })
 }
 
@@ -117,7 +108,7 @@ pub async fn login_submit(
         Err(error) => {
             let page = PageContext::new(&state, &headers, None);
             let message = error.message.get(page.lang).to_string();
-            render(error.status, &LoginPage { page, error: Some(message), username: form.username })
+            render(error.status.http_status(), &LoginPage { page, error: Some(message), username: form.username })
         }
     }
 }
@@ -160,17 +151,8 @@ fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 
-pub async fn board(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    if !matches!(user.role, Role::Coordinator | Role::Admin) {
-        let page = PageContext::new(&state, &headers, Some(user));
-        let (heading, message) = (page.t.get("board.title").to_string(), page.t.get("message.forbidden").to_string());
-        return render(StatusCode::FORBIDDEN, &MessagePage { page, heading, message });
-    }
-    render(StatusCode::OK, &BoardPage { page: PageContext::new(&state, &headers, Some(user)) })
+pub async fn board(Page { page, .. }: Page<Coordinator>) -> Response {
+    render(StatusCode::OK, &BoardPage { page })
 }
 
 /// A page with a heading and one message.
@@ -193,7 +175,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
         return AppError::new(
-            StatusCode::NOT_FOUND,
+            Class::NotFound,
             "no_route",
             crate::i18n::Text::new("そのAPIはありません。", "There is no such API route."),
         )

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
@@ -12,11 +11,11 @@ use utoipa_axum::routes;
 
 use super::address::{self, AddressFileError, AddressKind, LISTED_PROBLEMS, Suggestion};
 use super::address_store;
-use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Class, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
+use crate::state::AppState;
 
 /// A whole prefecture's 位置参照情報 is tens of megabytes.
 const IMPORT_BODY_LIMIT: usize = 256 * 1024 * 1024;
@@ -140,7 +139,7 @@ impl From<AddressFileError> for AppError {
             .take(LISTED_PROBLEMS)
             .map(|p| json!({ "line": p.line, "message": p.reason.ja, "message_en": p.reason.en }))
             .collect();
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_address_file", error.text())
+        AppError::new(Class::Invalid, "invalid_address_file", error.text())
             .with_details(json!({ "problems": problems, "total": error.problems().len() }))
     }
 }

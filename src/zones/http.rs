@@ -2,17 +2,16 @@
 
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::file::ZoneFileError;
-use crate::app::AppState;
 use crate::auth::extract::{AdminUser, CoordinatorUser, CurrentUser};
-use crate::error::{AppError, ErrorBody};
+use crate::error::{AppError, Class, ErrorBody};
 use crate::events::Actor;
+use crate::state::AppState;
 
 /// A zone file at the vertex cap is about 8 MB of GeoJSON; axum's default
 /// body limit (2 MB) would refuse it before the check could say why.
@@ -150,6 +149,6 @@ impl From<ZoneFileError> for AppError {
             details["largest"] =
                 largest.iter().map(|f| json!({ "index": f.index, "name": f.name, "vertices": f.vertices })).collect();
         }
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_zone_file", error.text()).with_details(details)
+        AppError::new(Class::Invalid, "invalid_zone_file", error.text()).with_details(details)
     }
 }

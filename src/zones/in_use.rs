@@ -1,12 +1,9 @@
 //! Which zones have work on them: open needs and teams out. A zone import that
 //! would drop such a zone needs an explicit confirmation.
 //!
-//! This module reads other domains' tables, read only: open needs through
-//! `needs::store::open_by_zone` (the needs module's own query, also used by the
-//! map), and teams out by a direct count on `teams`, because `dispatch::store`
-//! has no per-zone count and belongs to another engineer. The query is one
-//! `GROUP BY` on `teams.zone` (the zone recorded when the team went out) and
-//! writes nothing; it should move into `dispatch::store` when that file is free.
+//! Two allowed reads (ARCHITECTURE.md): open needs per zone
+//! (`needs::open_by_zone`, also used by the map) and teams out per zone
+//! (`dispatch::out_by_zone`), each the owning domain's own query.
 
 use std::collections::HashMap;
 
@@ -40,14 +37,8 @@ pub async fn in_use(conn: &mut SqliteConnection, zones: &[String]) -> Result<Vec
     if zones.is_empty() {
         return Ok(Vec::new());
     }
-    let needs: HashMap<String, i64> = crate::needs::store::open_by_zone(&mut *conn).await?.into_iter().collect();
-    let teams: HashMap<String, i64> = sqlx::query_as(
-        "SELECT zone, COUNT(*) FROM teams WHERE status = 'dispatched' AND zone IS NOT NULL GROUP BY zone",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+    let needs: HashMap<String, i64> = crate::needs::open_by_zone(&mut *conn).await?.into_iter().collect();
+    let teams: HashMap<String, i64> = crate::dispatch::out_by_zone(&mut *conn).await?.into_iter().collect();
     Ok(zones
         .iter()
         .map(|name| ZoneInUse {

@@ -45,6 +45,11 @@ impl ZoneIndex {
     pub fn zones(&self) -> &[Zone] {
         &self.zones
     }
+
+    /// The zones' names, in file order.
+    pub fn names(&self) -> Vec<String> {
+        self.zones.iter().map(|z| z.name.clone()).collect()
+    }
 }
 
 /// `Contains` excludes the boundary; a pin exactly on a border still belongs somewhere.

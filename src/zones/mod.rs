@@ -5,17 +5,16 @@
 
 pub mod address;
 pub mod address_http;
-pub mod address_store;
+pub(crate) mod address_store;
 pub mod file;
 pub mod http;
 pub mod in_use;
 pub mod index;
-pub mod map_http;
-pub mod map_svg;
-pub mod store;
+pub(crate) mod store;
 pub mod tiles;
 pub mod valid;
 
+pub use address_store::{zone_for_address, zone_names};
 pub use file::{MAX_VERTICES_PER_FEATURE, MAX_VERTICES_PER_FILE, Zone, ZoneFileError, parse};
 pub use in_use::ZoneInUse;
 pub use index::ZoneIndex;

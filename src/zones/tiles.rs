@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Opens an MBTiles file read-only.
 pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {

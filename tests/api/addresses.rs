@@ -247,7 +247,7 @@ async fn addresses_towns_name_zones_of_the_zone_set_and_place_addresses_without_
     // What need intake calls.
     let zone_for = |address: &'static str| {
         let pool = app.state.db.read.clone();
-        async move { borasen::zones::address_store::zone_for_address(&pool, address).await.unwrap() }
+        async move { borasen::zones::zone_for_address(&pool, address).await.unwrap() }
     };
     assert_eq!(zone_for("石川県金沢市広坂一丁目2-3").await.as_deref(), Some("兼六町"));
     assert_eq!(zone_for("金沢市此花町3-1").await.as_deref(), Some("此花町"));

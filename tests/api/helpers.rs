@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use borasen::app::AppState;
 use borasen::config::Config;
 use borasen::startup::Application;
+use borasen::state::AppState;
 use futures_util::StreamExt;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};

@@ -28,6 +28,7 @@ mod idempotency;
 mod inventory;
 mod lobby;
 mod map;
+mod menu;
 mod needs;
 mod offline;
 mod openapi;

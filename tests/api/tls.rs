@@ -7,9 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use borasen::app::AppState;
 use borasen::config::{Config, OwnCert, TlsSettings};
 use borasen::startup::Application;
+use borasen::state::AppState;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::StatusCode;

@@ -1,9 +1,8 @@
-//! The one error type of the HTTP edge: `{"error":{"code","message","field"}}`
-//! with the right status, the message in the caller's language.
+//! The edge of [`AppError`]: its status and JSON body, the [`localize`]
+//! middleware that picks the caller's language, and [`ApiJson`].
 //!
-//! Handlers return [`AppError`]; its response carries both languages and the
-//! [`localize`] middleware picks one from `Accept-Language`. Database errors are
-//! logged and become a bare 500.
+//! Handlers return [`AppError`]; its response carries both languages and
+//! [`localize`] re-renders it from `Accept-Language`.
 
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -12,19 +11,49 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::events::CommitError;
+use super::{AppError, Class};
 use crate::i18n::{Lang, Text};
 
-#[derive(Clone, Debug)]
-pub struct AppError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: Text,
-    pub field: Option<String>,
-    /// Seconds, for 429.
-    pub retry_after: Option<u64>,
-    /// Structured help for the caller, e.g. the existing record on a duplicate.
-    pub details: Option<Box<serde_json::Value>>,
+impl Class {
+    /// The one place a class becomes an HTTP status.
+    pub fn http_status(self) -> StatusCode {
+        match self {
+            Class::BadRequest => StatusCode::BAD_REQUEST,
+            Class::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Class::Refused => StatusCode::FORBIDDEN,
+            Class::NotFound => StatusCode::NOT_FOUND,
+            Class::NotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Class::Conflict => StatusCode::CONFLICT,
+            Class::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Class::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Class::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Class::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            Class::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Class::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn as_u16(self) -> u16 {
+        self.http_status().as_u16()
+    }
+}
+
+/// The nearest class of a status the router or an extractor answered.
+fn class_of(status: StatusCode) -> Class {
+    match status {
+        StatusCode::UNAUTHORIZED => Class::Unauthenticated,
+        StatusCode::FORBIDDEN => Class::Refused,
+        StatusCode::NOT_FOUND => Class::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Class::NotAllowed,
+        StatusCode::CONFLICT => Class::Conflict,
+        StatusCode::PAYLOAD_TOO_LARGE => Class::TooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Class::UnsupportedMedia,
+        StatusCode::UNPROCESSABLE_ENTITY => Class::Invalid,
+        StatusCode::TOO_MANY_REQUESTS => Class::TooMany,
+        StatusCode::SERVICE_UNAVAILABLE => Class::Unavailable,
+        s if s.is_server_error() => Class::Internal,
+        _ => Class::BadRequest,
+    }
 }
 
 /// The body of every 4xx/5xx answer of the API.
@@ -47,66 +76,6 @@ pub struct ErrorDetail {
 }
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str, message: Text) -> AppError {
-        AppError { status, code, message, field: None, retry_after: None, details: None }
-    }
-
-    /// Replaces the code, for a more specific one (`duplicate` rather than `conflict`).
-    pub fn coded(mut self, code: &'static str) -> AppError {
-        self.code = code;
-        self
-    }
-
-    pub fn with_details(mut self, details: serde_json::Value) -> AppError {
-        self.details = Some(Box::new(details));
-        self
-    }
-
-    pub fn with_field(mut self, field: impl Into<String>) -> AppError {
-        self.field = Some(field.into());
-        self
-    }
-
-    pub fn unauthenticated() -> AppError {
-        AppError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            Text::new("ログインしてください。", "Please log in."),
-        )
-    }
-
-    pub fn forbidden() -> AppError {
-        AppError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            Text::new("この操作を行う権限がありません。", "Your role may not do this."),
-        )
-    }
-
-    pub fn not_found(what: Text) -> AppError {
-        AppError::new(StatusCode::NOT_FOUND, "not_found", what)
-    }
-
-    pub fn conflict(message: Text) -> AppError {
-        AppError::new(StatusCode::CONFLICT, "conflict", message)
-    }
-
-    /// 422: the request was well-formed but a field's value is not acceptable.
-    pub fn validation(field: &str, message: Text) -> AppError {
-        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", message).with_field(field)
-    }
-
-    pub fn internal() -> AppError {
-        AppError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            Text::new(
-                "サーバー内部でエラーが発生しました。もう一度お試しください。",
-                "Something went wrong on the server. Please try again.",
-            ),
-        )
-    }
-
     pub fn body(&self, lang: Lang) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
@@ -119,7 +88,7 @@ impl AppError {
     }
 
     fn render(&self, lang: Lang) -> Response {
-        let mut response = (self.status, axum::Json(self.body(lang))).into_response();
+        let mut response = (self.status.http_status(), axum::Json(self.body(lang))).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
@@ -133,30 +102,6 @@ impl IntoResponse for AppError {
         let mut response = self.render(Lang::En);
         response.extensions_mut().insert(self);
         response
-    }
-}
-
-impl From<sqlx::Error> for AppError {
-    fn from(error: sqlx::Error) -> AppError {
-        // A constraint the domain should have checked first: still a conflict, never a 500.
-        if let sqlx::Error::Database(db) = &error
-            && db.is_unique_violation()
-        {
-            tracing::warn!(%error, "unique constraint reached the edge");
-            return AppError::conflict(Text::new(
-                "同時に別の操作が行われたため保存できませんでした。読み込み直してください。",
-                "Another change got there first. Reload and try again.",
-            ));
-        }
-        tracing::error!(%error, "database error");
-        AppError::internal()
-    }
-}
-
-impl From<CommitError> for AppError {
-    fn from(error: CommitError) -> AppError {
-        tracing::error!(%error, "commit failed");
-        AppError::internal()
     }
 }
 
@@ -178,12 +123,15 @@ pub async fn localize(request: Request, next: Next) -> Response {
         .await
         .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
         .unwrap_or_default();
-    AppError::from_status(status, &detail).render(lang)
+    // The class is the nearest one; the status stays the router's own.
+    let mut answer = AppError::from_status(status, &detail).render(lang);
+    *answer.status_mut() = status;
+    answer
 }
 
 impl AppError {
     /// A generic error for a status, with the original text as detail.
-    pub fn from_status(status: StatusCode, detail: &str) -> AppError {
+    pub(crate) fn from_status(status: StatusCode, detail: &str) -> AppError {
         let (code, ja, en) = match status {
             StatusCode::BAD_REQUEST => ("bad_request", "リクエストが正しくありません。", "The request is not valid."),
             StatusCode::NOT_FOUND => ("not_found", "見つかりません。", "Not found."),
@@ -201,9 +149,7 @@ impl AppError {
         } else {
             (format!("{ja}（{detail}）"), format!("{en} ({detail})"))
         };
-        let mut error = AppError::new(status, code, Text::new(ja, en));
-        error.status = status;
-        error
+        AppError::new(class_of(status), code, Text::new(ja, en))
     }
 }
 
@@ -211,21 +157,6 @@ impl AppError {
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a handler panicked");
     AppError::internal().into_response()
-}
-
-/// Maps a unique-constraint violation to a chosen error, instead of a
-/// check-then-insert race.
-pub trait OnUnique<T> {
-    fn on_unique(self, error: impl FnOnce() -> AppError) -> Result<T, AppError>;
-}
-
-impl<T> OnUnique<T> for Result<T, sqlx::Error> {
-    fn on_unique(self, error: impl FnOnce() -> AppError) -> Result<T, AppError> {
-        match self {
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Err(error()),
-            other => Ok(other?),
-        }
-    }
 }
 
 /// A JSON body whose faults are answered in our error format, naming the field.
@@ -242,7 +173,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
             return Err(AppError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Class::UnsupportedMedia,
                 "unsupported_media_type",
                 Text::new(
                     "Content-Type: application/json で送信してください。",
@@ -260,8 +191,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             // Well-formed JSON with a wrong value is 422, like any other invalid field;
             // broken JSON is 400.
             let (status, code) = match inner.classify() {
-                serde_json::error::Category::Data => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
-                _ => (StatusCode::BAD_REQUEST, "invalid_json"),
+                serde_json::error::Category::Data => (Class::Invalid, "validation"),
+                _ => (Class::BadRequest, "invalid_json"),
             };
             let detail = inner.to_string();
             // serde names a missing field only in its message.
@@ -285,7 +216,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         // is a broken body, never a valid one with noise.
         deserializer.end().map_err(|error| {
             AppError::new(
-                StatusCode::BAD_REQUEST,
+                Class::BadRequest,
                 "invalid_json",
                 Text::new(
                     format!("JSON の後に余計なデータがあります（{error}）。"),

@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use crate::i18n::date_ja;
-use crate::needs::model::Category;
+use crate::needs::Category;
 use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, wrap_lines};
 
 /// Everything printed on a certificate.

@@ -32,10 +32,10 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, InteriorPoint, LineString};
 
-use super::file::Zone;
 use crate::i18n::Lang;
-use crate::needs::model::{MapState, Status};
-use crate::needs::store::MapPin;
+use crate::needs::MapPin;
+use crate::needs::{MapState, Status};
+use crate::zones::Zone;
 
 /// The zoom level whose tile pixels are the SVG's units.
 pub const WORLD_ZOOM: u32 = 16;
@@ -357,7 +357,7 @@ mod tests {
     const DEMO: &str = include_str!("../../maps/demo-kanazawa.geojson");
 
     fn pin(number: i64, lon: f64, lat: f64, status: Status, priority: i64) -> MapPin {
-        MapPin { need_no: crate::needs::model::need_no(number), lat, lon, status, priority }
+        MapPin { need_no: crate::needs::need_no(number), lat, lon, status, priority }
     }
 
     fn draw(zones: &[Zone], open: &[(String, i64)], pins: Option<&[MapPin]>) -> String {

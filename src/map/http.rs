@@ -9,13 +9,14 @@ use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::map_svg::{self, MapData};
-use crate::app::AppState;
-use crate::auth::extract::{CoordinatorUser, CurrentUser};
+use super::svg::{self as map_svg, MapData};
+use crate::auth::extract::{Allowed, Coordinator, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
-use crate::needs::store::{map_pins, open_by_zone};
-use crate::web::pages::{PageContext, message_page, page_user, render};
+use crate::needs::{map_pins, open_by_zone};
+use crate::state::AppState;
+use crate::web::page::Page;
+use crate::web::pages::{PageContext, render};
 
 /// `/api/map.svg`
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,7 +38,7 @@ async fn map(
     CurrentUser(user): CurrentUser,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let sees_pins = CoordinatorUser::ROLES.contains(&user.role);
+    let sees_pins = Coordinator::admits(user.role);
     let open = open_by_zone(&state.db.read).await?;
     let pins = if sees_pins { Some(map_pins(&state.db.read).await?) } else { None };
     let zones = state.zones.current();
@@ -58,16 +59,6 @@ struct MapPage {
     tiles: bool,
 }
 
-async fn map_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match page_user(&state, &headers).await {
-        Ok(user) => user,
-        Err(redirect) => return redirect,
-    };
-    let allowed = CoordinatorUser::ROLES.contains(&user.role);
-    let page = PageContext::new(&state, &headers, Some(user));
-    if !allowed {
-        let (heading, text) = (page.t.get("map.title"), page.t.get("message.forbidden"));
-        return message_page(page, StatusCode::FORBIDDEN, &heading, &text);
-    }
+async fn map_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> Response {
     render(StatusCode::OK, &MapPage { page, tiles: state.tiles.is_some() })
 }

@@ -1,0 +1,69 @@
+//! The home menu, from the role table: each section's page and who may open
+//! it, so nobody sees a link they cannot open. Every page handler takes
+//! `Page<R>` with the same `R` as its line here (tested both ways: every link
+//! shown answers 200, every link hidden answers 403).
+
+use std::borrow::Cow;
+
+use crate::auth::Role;
+use crate::auth::extract::{Allowed, Coordinator, Reception, Trainer};
+use crate::i18n::{Section, Words};
+
+/// A section's path and the roles its page admits.
+const WHO_OPENS: [(&str, &[Role]); 6] = [
+    ("/reception", Reception::ROLES),
+    ("/needs", Coordinator::ROLES),
+    ("/matching", Coordinator::ROLES),
+    ("/inventory", Coordinator::ROLES),
+    ("/board", Coordinator::ROLES),
+    ("/drill", Trainer::ROLES),
+];
+
+fn opens(path: &str, role: Role) -> bool {
+    WHO_OPENS.iter().any(|(p, roles)| *p == path && roles.contains(&role))
+}
+
+/// The sections a role may open, in the menu's order.
+pub fn sections_for(t: &Words, role: Role) -> Vec<Section> {
+    t.sections().into_iter().filter(|s| opens(&s.path, role)).collect()
+}
+
+/// A page's heading for a message about it: its section's label, else the app's name.
+pub fn heading(t: &Words, path: &str) -> Cow<'static, str> {
+    let top = path.split('/').nth(1).unwrap_or_default();
+    t.sections()
+        .into_iter()
+        .find(|s| s.path.trim_start_matches('/') == top)
+        .map_or_else(|| t.get("app.name"), |s| s.label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_section_of_the_menu_has_a_line_in_the_role_table() {
+        for lang in [Lang::Ja, Lang::En] {
+            for section in Words::new(lang).sections() {
+                assert!(WHO_OPENS.iter().any(|(p, _)| *p == section.path), "{}", section.path);
+            }
+        }
+    }
+
+    #[test]
+    fn reception_sees_only_the_desk_and_admin_sees_everything() {
+        let t = Words::new(Lang::Ja);
+        let paths = |role| sections_for(&t, role).into_iter().map(|s| s.path).collect::<Vec<_>>();
+        assert_eq!(paths(Role::Reception), ["/reception"]);
+        assert_eq!(paths(Role::Trainer), ["/drill"]);
+        assert_eq!(paths(Role::Admin).len(), 6);
+    }
+
+    #[test]
+    fn a_page_is_headed_by_its_section() {
+        let t = Words::new(Lang::Ja);
+        assert_eq!(heading(&t, "/drill/aar"), "訓練");
+        assert_eq!(heading(&t, "/map"), t.get("app.name"));
+    }
+}
