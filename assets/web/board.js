@@ -30,52 +30,30 @@
     while (list.children.length > max) list.removeChild(list.lastChild);
   }
 
-  const ja = root.dataset.lang !== "en";
-  const STATUS = ja
-    ? { received: Borasen.t("board.received"), surveying: Borasen.t("board.surveying"), waiting: Borasen.t("board.waiting"), active: Borasen.t("board.active"), continuing: Borasen.t("board.continuing"), done: Borasen.t("board.done"), cancelled: Borasen.t("board.cancelled") }
-    : { received: "received", surveying: "surveying", waiting: "waiting", active: "team on site", continuing: "continuing", done: "done", cancelled: "cancelled" };
+  // Every word comes from the catalogue (`js.board.*`, in the page's language).
+  const STATUSES = ["received", "surveying", "waiting", "active", "continuing", "done", "cancelled"];
   const TONE = { received: "pending", surveying: "pending", waiting: "pending", continuing: "pending", active: "in_progress", done: "done" };
-  const OUTCOME = ja ? { done: Borasen.t("board.done"), continue: Borasen.t("board.continuing"), cancelled: Borasen.t("board.stopped") } : { done: "done", continue: "continue", cancelled: "abandoned" };
-  const PEOPLE = ja ? Borasen.t("board.people") : " people";
+  function statusLabel(status) { return Borasen.label("board.status.", status); }
 
-  // The feed in plain words: "10:42 T-014 出発（N-0031、4名）". Unknown kinds show as they are.
-  const LABELS = ja ? {
-    "auth.login": Borasen.t("board.log_in"), "auth.logout": Borasen.t("board.log_out"), "user.created": Borasen.t("board.user_added"),
-    "zones.imported": Borasen.t("board.zones_imported"), "addresses.imported": Borasen.t("board.address_table_imported"), "item.added": Borasen.t("board.equipment_added"),
-    "need.updated": Borasen.t("board.need_updated"), "need.surveyed": Borasen.t("board.survey_recorded"), "need.reopened": Borasen.t("board.need_reopened"),
-    "volunteer.registered": Borasen.t("board.volunteer_registered"), "volunteer.checked_in": Borasen.t("board.received"), "volunteer.checked_out": Borasen.t("board.left"),
-    "items.lent": Borasen.t("board.equipment_lent"), "items.returned": Borasen.t("board.equipment_returned"), "item.low_stock": Borasen.t("board.stock_running_low"),
-    "item.received": Borasen.t("board.equipment_received"), "item.adjusted": Borasen.t("board.stocktake"), "item.written_off": Borasen.t("board.equipment_written_off"),
-    "team.overdue": Borasen.t("board.past_due_back"), "incident.reported": Borasen.t("board.injury_or_accident_reported"), "center.resumed": Borasen.t("board.activities_resumed"),
-  } : {
-    "auth.login": "logged in", "auth.logout": "logged out", "user.created": "user added",
-    "zones.imported": "zones imported", "addresses.imported": "addresses imported", "item.added": "equipment added",
-    "need.updated": "need updated", "need.surveyed": "survey recorded", "need.reopened": "need reopened",
-    "volunteer.registered": "volunteer registered", "volunteer.checked_in": "checked in", "volunteer.checked_out": "left",
-    "items.lent": "equipment lent", "items.returned": "equipment returned", "item.low_stock": "low stock",
-    "item.received": "equipment received", "item.adjusted": "stocktake", "item.written_off": "equipment written off",
-    "team.overdue": "overdue", "incident.reported": "injury reported", "center.resumed": "activities resumed",
-  };
-
+  // The feed in plain words: "10:42 T-014 出発（N-0031、4名）". Each kind the board
+  // shows has a line `js.board.kind.<kind with _>`; an unknown kind shows as it is.
   function describe(e) {
     const d = e.data || {};
     const who = e.subject ? e.subject + " " : "";
-    switch (e.kind) {
-      case "team.dispatched":
-        return who + (ja ? Borasen.t("board.out") : "left (") + (d.need_no || d.zone || "") + (ja ? Borasen.t("board.comma") : ", ") + d.headcount + PEOPLE + (ja ? Borasen.t("board.paren_close") : ")");
-      case "team.returned":
-        return who + (ja ? Borasen.t("board.back") : "back (") + (OUTCOME[d.outcome] || d.outcome) + (ja ? Borasen.t("board.comma") : ", ") + d.minutes + (ja ? Borasen.t("board.min") : " min)");
-      case "need.received":
-        return who + (ja ? Borasen.t("board.need_received") : "need received (") + (d.zone || (ja ? Borasen.t("board.zone_unknown") : "zone unknown")) + (ja ? Borasen.t("board.paren_close") : ")");
-      case "need.status_changed":
-        return who + (STATUS[d.status] || d.status) + (d.team_no ? Borasen.t("board.paren_open") + d.team_no + Borasen.t("board.paren_close") : "");
-      case "center.suspended":
-        return (ja ? Borasen.t("board.activities_suspended") : "activities suspended (") + d.reason + (ja ? Borasen.t("board.paren_close") : ")");
-      case "board.notice_posted":
-        return (ja ? Borasen.t("board.notice") : "notice: ") + d.text;
-      default:
-        return who + (LABELS[e.kind] || e.kind);
-    }
+    const key = "board.kind." + e.kind.replace(".", "_");
+    const text = Borasen.t(key, {
+      who: who,
+      where: d.need_no || d.zone || "",
+      headcount: d.headcount,
+      outcome: Borasen.label("board.outcome.", d.outcome),
+      minutes: d.minutes,
+      zone: d.zone || Borasen.t("board.word.zone_unknown"),
+      status: statusLabel(d.status),
+      team: d.team_no ? Borasen.t("board.word.team_suffix", { team: d.team_no }) : "",
+      reason: d.reason,
+      text: d.text,
+    });
+    return text === key ? who + e.kind : text;
   }
 
   // Counts, teams out, alerts: the snapshot, read again (at most once a second) after events that change them.
@@ -96,11 +74,11 @@
     document.getElementById("n-needs-open").textContent = snapshot.needs.open;
     const chips = document.getElementById("needs-by-status");
     chips.textContent = "";
-    Object.keys(STATUS).forEach(function (status) {
+    STATUSES.forEach(function (status) {
       const li = document.createElement("li");
       li.className = TONE[status] || "";
       li.dataset.status = status;
-      li.textContent = STATUS[status] + " " + (snapshot.needs.by_status[status] || 0);
+      li.textContent = statusLabel(status) + " " + (snapshot.needs.by_status[status] || 0);
       chips.appendChild(li);
     });
     showCenter(snapshot.center);
@@ -109,15 +87,15 @@
     const alert = function (text) { const li = document.createElement("li"); li.className = "alert"; li.textContent = text; alerts.appendChild(li); };
     if (snapshot.center.suspended) alert(document.getElementById("suspended").textContent);
     if (snapshot.teams.overdue.length) alert(root.dataset.overdue + ": " + snapshot.teams.overdue.join(" "));
-    if (snapshot.today.injuries) alert((ja ? Borasen.t("board.injuries_or_accidents") : "injuries ") + snapshot.today.injuries);
+    if (snapshot.today.injuries) alert(Borasen.t("board.injuries", { n: snapshot.today.injuries }));
     if (snapshot.today.equipment_lost + snapshot.today.equipment_damaged) {
-      alert((ja ? Borasen.t("board.equipment_lost") : "equipment lost ") + snapshot.today.equipment_lost + (ja ? Borasen.t("board.damaged") : ", damaged ") + snapshot.today.equipment_damaged);
+      alert(Borasen.t("board.equipment_lost", { lost: snapshot.today.equipment_lost, damaged: snapshot.today.equipment_damaged }));
     }
     const low = document.getElementById("low-stock");
     low.textContent = "";
     snapshot.low_stock.forEach(function (item) {
       const li = document.createElement("li");
-      li.textContent = item.name + " " + item.stock + item.unit + (ja ? Borasen.t("board.minimum") : " (threshold ") + item.threshold + (ja ? Borasen.t("board.paren_close") : ")");
+      li.textContent = Borasen.t("board.low_stock", { name: item.name, stock: item.stock, unit: item.unit, threshold: item.threshold });
       low.appendChild(li);
     });
   }
@@ -168,9 +146,10 @@
       const where = t.need_no ? t.need_no + " " + (t.zone || "") : (t.zone || "");
       const out = minutesBetween(t.departed_at, now);
       const left = minutesBetween(now, t.return_by);
-      li.textContent = t.team_no + Borasen.t("board.space") + where + Borasen.t("board.space") + t.headcount + PEOPLE + Borasen.t("board.space") +
-        (ja ? Borasen.t("board.out_for") + out + Borasen.t("board.min_due_back") : out + " min out, due ") + t.return_by.slice(11, 16) +
-        (t.overdue ? Borasen.t("board.space") + root.dataset.overdue : (ja ? Borasen.t("board.left_open") + left + Borasen.t("board.min") : " (" + left + " min left)"));
+      const tail = t.overdue ? Borasen.t("board.overdue_tail", { overdue: root.dataset.overdue }) : Borasen.t("board.due_soon", { left: left });
+      li.textContent = Borasen.t("board.team_out", {
+        team: t.team_no, where: where, headcount: t.headcount, out: out, due: t.return_by.slice(11, 16), tail: tail,
+      });
       list.appendChild(li);
     }
   }

@@ -405,23 +405,30 @@ async fn every_old_row_decodes_into_its_kind_and_writes_back_the_same_data() {
     assert!(kinds.len() >= 35, "the fixtures cover most kinds: {kinds:?}");
 }
 
-/// The kinds the board's feed names are all in `assets/web/board.js`, and
-/// every kind the script names is in the contract.
+/// Every kind the board's feed shows has its line in the catalogue, in both
+/// languages (`js.board.kind.<kind>`, `.` as `_`, which `board.js` looks up),
+/// and every such line belongs to a kind the board shows.
 #[test]
-fn the_board_script_names_every_kind_the_board_shows() {
+fn the_board_has_words_for_every_kind_it_shows() {
     use borasen::events::contract::KINDS;
+    use borasen::i18n::{Lang, catalogue};
     let script = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/web/board.js")).unwrap();
-    for kind in KINDS.iter().filter(|k| k.board) {
-        assert!(script.contains(&format!("\"{}\"", kind.kind)), "board.js has no words for {}", kind.kind);
-    }
-    let quoted = script.split('"').skip(1).step_by(2);
-    let named = quoted.filter(|s| {
-        s.split_once('.').is_some_and(|(domain, what)| {
-            !domain.is_empty() && !what.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
-        })
-    });
-    for name in named {
-        assert!(borasen::events::contract::kind(name).is_some(), "board.js names {name}, which is no kind");
+    assert!(
+        script.contains("\"board.kind.\" + e.kind.replace(\".\", \"_\")"),
+        "board.js looks the feed's words up by kind"
+    );
+    for lang in [Lang::Ja, Lang::En] {
+        let words = catalogue::all(lang);
+        let key = |kind: &str| format!("js.board.kind.{}", kind.replacen('.', "_", 1));
+        for kind in KINDS.iter().filter(|k| k.board) {
+            assert!(words.contains_key(&key(kind.kind)), "{lang:?}: no words for {} on the board", kind.kind);
+        }
+        for line in words.keys().filter(|k| k.starts_with("js.board.kind.")) {
+            assert!(
+                KINDS.iter().any(|k| k.board && key(k.kind) == *line),
+                "{lang:?}: {line} belongs to no kind the board shows"
+            );
+        }
     }
 }
 

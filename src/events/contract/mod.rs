@@ -42,7 +42,7 @@ pub struct Kind {
     pub kind: &'static str,
     /// The Rust type of its `data`, and the name of its schema definition.
     pub type_name: &'static str,
-    /// The board's feed names it (`assets/web/board.js` has words for it).
+    /// The board's feed names it (the catalogue has its line `js.board.kind.<kind>`, `.` as `_`).
     pub board: bool,
     schema: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
     blank: fn() -> Value,
@@ -143,15 +143,15 @@ macro_rules! kinds {
 kinds! {
     auth::AuthLogin, board: true;
     auth::AuthLogout, board: true;
-    auth::AuthLockedOut, board: false;
+    auth::AuthLockedOut, board: true;
     auth::UserCreated, board: true;
-    auth::UsersCarriedOver, board: false;
+    auth::UsersCarriedOver, board: true;
     reception::VolunteerRegistered, board: true;
     reception::VolunteerCheckedIn, board: true;
     reception::VolunteerCheckedOut, board: true;
-    reception::VolunteerCheckInCancelled, board: false;
-    reception::VolunteerInsuranceChanged, board: false;
-    reception::CapacitySet, board: false;
+    reception::VolunteerCheckInCancelled, board: true;
+    reception::VolunteerInsuranceChanged, board: true;
+    reception::CapacitySet, board: true;
     board::NoticePosted, board: true;
     needs::NeedReceived, board: true;
     needs::NeedUpdated, board: true;
@@ -165,7 +165,7 @@ kinds! {
     dispatch::CenterSuspended, board: true;
     dispatch::CenterResumed, board: true;
     inventory::ItemAdded, board: true;
-    inventory::ItemUpdated, board: false;
+    inventory::ItemUpdated, board: true;
     inventory::ItemReceived, board: true;
     inventory::ItemAdjusted, board: true;
     inventory::ItemWrittenOff, board: true;
