@@ -366,9 +366,10 @@ impl ExpectRow {
         minutes_in(lang, self.measured_minutes)
     }
     pub fn within_text(&self, lang: Lang) -> String {
-        self.within
-            .as_deref()
-            .map_or_else(|| word(lang, "drill.aar.until_the_end").into_owned(), |w| within_in(lang, w))
+        self.within.as_deref().map_or_else(
+            || word(lang, "drill.aar.until_the_end").into_owned(),
+            |w| word_with(lang, "drill.aar.within_span", &[("span", &within_in(lang, w))]),
+        )
     }
     pub fn result_words(&self, lang: Lang) -> String {
         result_words(lang, self.status, self.trainer_judges)
