@@ -209,6 +209,9 @@
     return b;
   }
 
+  // A phrase the server composed (`{key, values}`), in the page's language.
+  function phrase(p) { return Borasen.t(p.key.replace(/^js\./, ""), p.values); }
+
   function drawInjects(injects) {
     const body = $("inject-list").tBodies[0];
     body.textContent = "";
@@ -219,14 +222,14 @@
       tr.dataset.id = i.id;
       tr.dataset.status = i.status;
       tr.appendChild(el("td", "num", "#" + i.id));
-      tr.appendChild(el("td", "when", i.when));
+      tr.appendChild(el("td", "when", i.when_phrase ? phrase(i.when_phrase) : i.when));
       const kind = el("td", "kind");
       kind.appendChild(el("div", "", Borasen.label("drill.kind.", i.kind, i.kind_label)));
       kind.appendChild(el("small", "", "→ " + Borasen.label("drill.section.", i.to, i.to_label)));
       tr.appendChild(kind);
       const message = el("td", "message");
       if (i.hidden) message.appendChild(el("span", "tag controller-only", Borasen.t("drill.controllers_only")));
-      message.appendChild(el("div", "", i.message));
+      message.appendChild(el("div", "", i.message_phrase ? phrase(i.message_phrase) : i.message));
       tr.appendChild(message);
       const times = el("td", "times");
       times.appendChild(el("div", "", Borasen.t("drill.planned") + hm(i.scheduled)));

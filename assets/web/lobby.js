@@ -39,7 +39,7 @@
       li.dataset.team = team.team_no;
       li.appendChild(el("span", "team-no", team.team_no));
       const where = el("span", "team-desk");
-      const desk = el("strong", "", team.desk);
+      const desk = el("strong", "", words.desk); // the one desk, named in the screen's language
       if (words.lang === "en") { where.append(words.goTo + " ", desk); } else { where.append(desk, " " + words.goTo); }
       li.appendChild(where);
       li.appendChild(el("span", "team-meta", [team.zone || "", hhmm(team.called_at)].filter(Boolean).join(" · ")));

@@ -89,6 +89,9 @@
     $("loans-box").hidden = items.length === 0;
   }
 
+  // A phrase the server composed (`{key, values}`), in the page's language.
+  function phrase(p) { return Borasen.t(p.key.replace(/^js\./, ""), p.values); }
+
   async function loadSuggestions() {
     const answer = await api("GET", "/api/teams/suggestions");
     const card = $("suggestions-card");
@@ -103,7 +106,7 @@
       });
       const li = el("li");
       li.appendChild(el("strong", "", need ? need.need_no : "N-?"));
-      li.appendChild(el("span", "", names.join(Borasen.t("matching.dot")) + (s.missing > 0 ? Borasen.t("matching.left_open") + s.missing + Borasen.t("matching.people_left") : "") + Borasen.t("matching.space") + (s.reasons || []).join(Borasen.t("matching.comma"))));
+      li.appendChild(el("span", "", names.join(Borasen.t("matching.dot")) + (s.missing > 0 ? Borasen.t("matching.left_open") + s.missing + Borasen.t("matching.people_left") : "") + Borasen.t("matching.space") + (s.why || []).map(phrase).join(Borasen.t("matching.comma"))));
       const take = el("button", "secondary", Borasen.t("matching.form_this_team"));
       take.type = "button";
       take.addEventListener("click", function () {

@@ -51,6 +51,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Lang, Phrase};
 use crate::needs::Category;
 
 /// A need in 待機 (waiting for a team), as the suggestion sees it.
@@ -108,6 +109,8 @@ pub struct Suggestion {
     pub missing: i64,
     /// Short Japanese phrases for the coordinator: 「軽トラあり」「重機の資格」「団体（5人）」.
     pub reasons: Vec<String>,
+    /// The same reasons as catalogue phrases, for a reader in any language.
+    pub why: Vec<Phrase>,
 }
 
 /// Volunteers that must go together: one person, or every waiting row of a group.
@@ -401,16 +404,17 @@ fn describe(need: &WaitingNeed, team: &Team, pool: &Pool) -> Suggestion {
     let mut member_ids = vec![vs[leader].id];
     member_ids.extend(rows.filter(|&r| r != leader).map(|r| vs[r].id));
 
-    let mut reasons = Vec::new();
+    let mut why = Vec::new();
     if need.priority <= 1 {
-        reasons.push("緊急".to_string());
+        why.push(Phrase::new("js.matching.reason.urgent", []));
     }
     for skill in need.skills_wanted.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        if team.units.iter().any(|&u| pool.has_skill(u, skill)) {
-            reasons.push(format!("{skill}の資格"));
+        let key = if team.units.iter().any(|&u| pool.has_skill(u, skill)) {
+            "js.matching.reason.skilled"
         } else {
-            reasons.push(format!("{skill}の資格者なし"));
-        }
+            "js.matching.reason.no_one_skilled"
+        };
+        why.push(Phrase::new(key, [("skill", skill.to_string())]));
     }
     if need.categories.contains(&Category::Debris) {
         let vehicles = team
@@ -424,25 +428,34 @@ fn describe(need: &WaitingNeed, team: &Team, pool: &Pool) -> Suggestion {
                 best = Some(v);
             }
         }
-        reasons.push(match best {
-            Some(v) if v.contains("軽トラ") => "軽トラあり".to_string(),
-            Some(v) => format!("車両あり（{v}）"),
-            None => "車両なし".to_string(),
+        why.push(match best {
+            Some(v) if v.contains("軽トラ") => Phrase::new("js.matching.reason.kei_truck", []),
+            Some(v) => Phrase::new("js.matching.reason.vehicle", [("vehicle", v.to_string())]),
+            None => Phrase::new("js.matching.reason.no_vehicle", []),
         });
     }
     for &u in &team.units {
         if pool.units[u].group {
-            reasons.push(format!("団体（{}人）", pool.units[u].headcount));
+            why.push(Phrase::new("js.matching.reason.group", [("n", pool.units[u].headcount.to_string())]));
         }
     }
     let missing = (needed - team.headcount).max(0);
     if missing > 0 {
-        reasons.push(format!("{missing}人不足"));
+        why.push(Phrase::new("js.matching.reason.short", [("n", missing.to_string())]));
     } else if team.headcount > needed {
-        reasons.push(format!("必要人数より{}人多い", team.headcount - needed));
+        why.push(Phrase::new("js.matching.reason.over", [("n", (team.headcount - needed).to_string())]));
     }
+    let reasons = why.iter().map(|p| p.say(Lang::Ja)).collect();
 
-    Suggestion { need_id: need.id, member_ids, leader_id: vs[leader].id, headcount: team.headcount, missing, reasons }
+    Suggestion {
+        need_id: need.id,
+        member_ids,
+        leader_id: vs[leader].id,
+        headcount: team.headcount,
+        missing,
+        reasons,
+        why,
+    }
 }
 
 #[cfg(test)]

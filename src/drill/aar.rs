@@ -10,6 +10,7 @@ use super::scenario::{Inject, InjectKind, Scenario, Section};
 use super::schedule;
 use super::timeline::{self, Timeline};
 use crate::events::Event;
+use crate::i18n::{Lang, word, word_with};
 
 /// How many people took part in one role (the caller counts users by role).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,6 +18,17 @@ pub struct Participant {
     /// A label such as 受付.
     pub role: String,
     pub count: usize,
+}
+
+impl Participant {
+    /// The role in `lang`. The caller names it in Japanese (受付); a role the
+    /// catalogue knows (`drill.aar.role.*`) is said in any language.
+    pub fn role_words(&self, lang: Lang) -> String {
+        crate::i18n::catalogue::all(Lang::Ja)
+            .into_iter()
+            .find(|(key, ja)| key.starts_with("drill.aar.role.") && *ja == self.role)
+            .map_or_else(|| self.role.clone(), |(key, _)| word(lang, &key).into_owned())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +103,9 @@ pub struct ExpectRow {
     pub within: Option<String>,
     pub status: InjectStatus,
     pub status_label: &'static str,
+    /// Fired, and only the trainer can judge the action (worded 「評価者判断」).
+    #[serde(skip)]
+    pub trainer_judges: bool,
     pub measured_minutes: Option<i64>,
 }
 
@@ -111,6 +126,9 @@ pub struct InjectRow {
     pub objective: Option<String>,
     pub status: InjectStatus,
     pub status_label: &'static str,
+    /// Fired, and only the trainer can judge the action (worded 「評価者判断」).
+    #[serde(skip)]
+    pub trainer_judges: bool,
     pub deadline: Option<Time>,
     pub detected_at: Option<Time>,
     pub measured_minutes: Option<i64>,
@@ -178,6 +196,7 @@ fn overview(scenario: &Scenario, evaluation: &Evaluation, now: Time, participant
 
 fn inject_row(inject: &Inject, result: &InjectResult) -> InjectRow {
     let expect = inject.expect.as_ref();
+    let trainer_judges = result.status == InjectStatus::Fired && expect.is_some_and(|e| e.detect.is_none());
     InjectRow {
         id: inject.id,
         kind: inject.kind,
@@ -192,7 +211,8 @@ fn inject_row(inject: &Inject, result: &InjectResult) -> InjectRow {
         within: expect.and_then(|e| e.within.clone()),
         objective: expect.and_then(|e| e.objective.clone()),
         status: result.status,
-        status_label: status_label(result.status, expect.is_some_and(|e| e.detect.is_none())),
+        status_label: status_label(result.status, trainer_judges),
+        trainer_judges,
         deadline: result.deadline,
         detected_at: result.detected_at,
         measured_minutes: result.measured_minutes,
@@ -230,6 +250,7 @@ fn objectives(scenario: &Scenario, evaluation: &Evaluation, injects: &[InjectRow
                         within: i.within.clone(),
                         status: i.status,
                         status_label: i.status_label,
+                        trainer_judges: i.trainer_judges,
                         measured_minutes: i.measured_minutes,
                     })
                     .collect(),
@@ -248,39 +269,61 @@ fn notes(evaluation: &Evaluation, objective: Option<&str>) -> Vec<Note> {
         .collect()
 }
 
-// Display helpers shared by the PDF and the page.
+// Display helpers shared by the PDF (in Japanese) and the page (in its
+// language); the words are the catalogue's `drill.aar.*`.
 
 /// `08:40`, or 「—」.
 pub fn hm(at: Option<Time>) -> String {
     at.map_or_else(|| "—".to_string(), |t| t.format("%H:%M").to_string())
 }
 
-/// `2026年7月12日 08:00`
-pub fn date_hm(at: Time) -> String {
-    at.format("%Y年%-m月%-d日 %H:%M").to_string()
+/// `2026年7月12日 08:00`, `12 Jul 2026 08:00`.
+pub fn date_hm(lang: Lang, at: Time) -> String {
+    at.format(&word(lang, "drill.aar.date_time_format")).to_string()
 }
 
 /// `45分`, or 「—」.
-pub fn minutes_ja(minutes: Option<i64>) -> String {
-    minutes.map_or_else(|| "—".to_string(), |m| format!("{m}分"))
+pub fn minutes_in(lang: Lang, minutes: Option<i64>) -> String {
+    minutes.map_or_else(|| "—".to_string(), |m| word_with(lang, "drill.aar.minutes", &[("n", &m.to_string())]))
 }
 
 /// `1時間30分`, `45分`.
-pub fn span_ja(minutes: i64) -> String {
+pub fn span_in(lang: Lang, minutes: i64) -> String {
+    let (h, m) = ((minutes / 60).to_string(), (minutes % 60).to_string());
     match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m}分"),
-        (h, 0) => format!("{h}時間"),
-        (h, m) => format!("{h}時間{m}分"),
+        (0, _) => word_with(lang, "drill.aar.minutes", &[("n", &m)]),
+        (_, 0) => word_with(lang, "drill.aar.hours", &[("h", &h)]),
+        _ => word_with(lang, "drill.aar.hours_minutes", &[("h", &h), ("m", &m)]),
     }
 }
 
 /// A median: `12分`, `12.5分`, or 「—」.
-pub fn median_ja(median: Option<f64>) -> String {
-    match median {
-        Some(m) if m.fract() == 0.0 => format!("{m:.0}分"),
-        Some(m) => format!("{m:.1}分"),
-        None => "—".to_string(),
-    }
+pub fn median_in(lang: Lang, median: Option<f64>) -> String {
+    let n = match median {
+        Some(m) if m.fract() == 0.0 => format!("{m:.0}"),
+        Some(m) => format!("{m:.1}"),
+        None => return "—".to_string(),
+    };
+    word_with(lang, "drill.aar.minutes", &[("n", &n)])
+}
+
+/// The words of a result; a fired inject whose action only the trainer can judge says so.
+pub fn result_words(lang: Lang, status: InjectStatus, trainer_judges: bool) -> String {
+    let key = match status {
+        InjectStatus::Fired if trainer_judges => "drill.aar.outcome.trainer_judges",
+        InjectStatus::Pending => "drill.aar.outcome.pending",
+        InjectStatus::Fired => "drill.aar.outcome.fired",
+        InjectStatus::Met => "drill.aar.outcome.met",
+        InjectStatus::Late => "drill.aar.outcome.late",
+        InjectStatus::Missed => "drill.aar.outcome.missed",
+        InjectStatus::Skipped => "drill.aar.outcome.skipped",
+    };
+    word(lang, key).into_owned()
+}
+
+/// The code serde gives a unit variant (`volunteer_arrival`), for a catalogue key.
+fn code(value: impl Serialize) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 impl InjectRow {
@@ -290,16 +333,27 @@ impl InjectRow {
     pub fn fired_hm(&self) -> String {
         hm(self.fired_at)
     }
-    pub fn measured(&self) -> String {
-        minutes_ja(self.measured_minutes)
+    pub fn measured(&self, lang: Lang) -> String {
+        minutes_in(lang, self.measured_minutes)
     }
     /// 「全員の受付完了（45分以内）」, or 「—」.
-    pub fn expect_text(&self) -> String {
+    pub fn expect_text(&self, lang: Lang) -> String {
         match (&self.expect, &self.within) {
-            (Some(text), Some(within)) => format!("{text}（{}以内）", within_ja(within)),
+            (Some(text), Some(within)) => {
+                word_with(lang, "drill.aar.expect_within", &[("text", text), ("within", &within_in(lang, within))])
+            }
             (Some(text), None) => text.clone(),
             (None, _) => "—".to_string(),
         }
+    }
+    pub fn kind_words(&self, lang: Lang) -> String {
+        word(lang, &format!("js.drill.kind.{}", code(self.kind))).into_owned()
+    }
+    pub fn section_words(&self, lang: Lang) -> String {
+        word(lang, &format!("js.drill.section.{}", code(self.to))).into_owned()
+    }
+    pub fn result_words(&self, lang: Lang) -> String {
+        result_words(lang, self.status, self.trainer_judges)
     }
     /// A CSS class for the result.
     pub fn status_class(&self) -> &'static str {
@@ -308,32 +362,54 @@ impl InjectRow {
 }
 
 impl ExpectRow {
-    pub fn measured(&self) -> String {
-        minutes_ja(self.measured_minutes)
+    pub fn measured(&self, lang: Lang) -> String {
+        minutes_in(lang, self.measured_minutes)
     }
-    pub fn within_text(&self) -> String {
-        self.within.as_deref().map_or_else(|| "終了まで".to_string(), within_ja)
+    pub fn within_text(&self, lang: Lang) -> String {
+        self.within.as_deref().map_or_else(
+            || word(lang, "drill.aar.until_the_end").into_owned(),
+            |w| word_with(lang, "drill.aar.within_span", &[("span", &within_in(lang, w))]),
+        )
+    }
+    pub fn result_words(&self, lang: Lang) -> String {
+        result_words(lang, self.status, self.trainer_judges)
     }
     pub fn status_class(&self) -> &'static str {
         status_class(self.status)
     }
 }
 
+impl ObjectiveAnalysis {
+    /// 「P 支障なく実施」…, or 「未評価」.
+    pub fn rating_words(&self, lang: Lang) -> String {
+        let key = match self.rating {
+            Some(Rating::P) => "drill.aar.rating.p",
+            Some(Rating::S) => "drill.aar.rating.s",
+            Some(Rating::M) => "drill.aar.rating.m",
+            Some(Rating::U) => "drill.aar.rating.u",
+            None => "drill.aar.rating.none",
+        };
+        word(lang, key).into_owned()
+    }
+}
+
 impl Overview {
     /// 「2026年7月12日 08:00 から 6時間」
-    pub fn window_text(&self) -> String {
-        format!("{} から {}", date_hm(self.sim_start), span_ja(self.scheduled_minutes))
+    pub fn window_text(&self, lang: Lang) -> String {
+        let (from, span) = (date_hm(lang, self.sim_start), span_in(lang, self.scheduled_minutes));
+        word_with(lang, "drill.aar.window", &[("from", &from), ("span", &span)])
     }
     /// 「2026年7月12日 08:00〜10:30（2時間30分）」, with 「・実施中」 while it runs.
-    pub fn run_text(&self) -> String {
-        let state = if self.stopped { "" } else { "・実施中" };
-        format!("{}〜{}（{}{state}）", date_hm(self.started), hm(Some(self.ended)), span_ja(self.run_minutes))
+    pub fn run_text(&self, lang: Lang) -> String {
+        let key = if self.stopped { "drill.aar.run" } else { "drill.aar.run_ongoing" };
+        let (from, to, span) = (date_hm(lang, self.started), hm(Some(self.ended)), span_in(lang, self.run_minutes));
+        word_with(lang, key, &[("from", &from), ("to", &to), ("span", &span)])
     }
     /// 「大雨・浸水・発災3日後」
-    pub fn hazard_text(&self) -> String {
+    pub fn hazard_text(&self, lang: Lang) -> String {
         match self.phase_label.as_str() {
             "" => self.hazard.clone(),
-            phase => format!("{}・{phase}", self.hazard),
+            phase => format!("{}{}{phase}", self.hazard, word(lang, "drill.aar.and")),
         }
     }
 }
@@ -345,8 +421,8 @@ impl Note {
 }
 
 /// `45m` → 45分, `1h30m` → 1時間30分 (as written when it does not read).
-pub fn within_ja(within: &str) -> String {
-    super::check::duration_minutes(within).map_or_else(|| within.to_string(), span_ja)
+pub fn within_in(lang: Lang, within: &str) -> String {
+    super::check::duration_minutes(within).map_or_else(|| within.to_string(), |m| span_in(lang, m))
 }
 
 pub fn status_class(status: InjectStatus) -> &'static str {
@@ -363,7 +439,7 @@ pub fn status_class(status: InjectStatus) -> &'static str {
 /// One line of the metrics table: label, count, median, max, and a note.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricLine {
-    pub label: &'static str,
+    pub label: String,
     pub count: String,
     pub median: String,
     pub max: String,
@@ -371,53 +447,63 @@ pub struct MetricLine {
 }
 
 impl Aar {
-    /// The metrics as table lines, the same in the PDF and on the page.
-    pub fn metric_lines(&self) -> Vec<MetricLine> {
+    /// The metrics as table lines, the same in the PDF (Japanese) and on the page.
+    pub fn metric_lines(&self, lang: Lang) -> Vec<MetricLine> {
         let m = &self.metrics;
-        let summary = |label, s: &evaluate::Summary, unit: &str, note: String| MetricLine {
-            label,
-            count: format!("{}{unit}", s.count),
-            median: median_ja(s.median_minutes),
-            max: minutes_ja(s.max_minutes),
+        let say = |key: &str, n: usize| word_with(lang, key, &[("n", &n.to_string())]);
+        let people = |n: usize| say("drill.aar.metric.people", n);
+        let cases = |n: usize| say("drill.aar.metric.cases", n);
+        let summary = |label: &str, s: &evaluate::Summary, unit: &dyn Fn(usize) -> String, note: String| MetricLine {
+            label: word(lang, label).into_owned(),
+            count: unit(s.count),
+            median: median_in(lang, s.median_minutes),
+            max: minutes_in(lang, s.max_minutes),
             note,
         };
-        let plain =
-            |label, count: String, note: String| MetricLine {
-                label, count, median: "—".into(), max: "—".into(), note
-            };
+        let plain = |label: &str, count: String, note: String| MetricLine {
+            label: word(lang, label).into_owned(),
+            count,
+            median: "—".into(),
+            max: "—".into(),
+            note,
+        };
         let warnings: Vec<i64> = m.warning_to_suspension.iter().filter_map(|w| w.minutes).collect();
         let no_suspension = m.warning_to_suspension.iter().filter(|w| w.minutes.is_none()).count();
+        let out_of_stock = m.out_of_stock.iter().map(|s| {
+            let span = span_in(lang, s.minutes);
+            let key = if s.still_out { "drill.aar.metric.out_still" } else { "drill.aar.metric.out_for" };
+            word_with(lang, key, &[("item", &s.item), ("span", &span)])
+        });
         vec![
             summary(
-                "受付待ち時間（到着→受付）",
+                "drill.aar.metric.reception_wait",
                 &m.reception_wait,
-                "人",
-                format!("未受付 {}人", m.reception_not_checked_in),
+                &people,
+                say("drill.aar.metric.not_checked_in", m.reception_not_checked_in),
             ),
-            summary("受付→出発のリードタイム", &m.lead_time, "人", String::new()),
-            summary("ニーズ受付→班の送り出し", &m.intake_to_dispatch, "件", String::new()),
-            plain("終了時に未マッチのニーズ", format!("{}件", m.unmatched_needs.len()), list(&m.unmatched_needs)),
-            plain("一度も送り出されなかった人", format!("{}人", m.never_dispatched.len()), String::new()),
+            summary("drill.aar.metric.lead_time", &m.lead_time, &people, String::new()),
+            summary("drill.aar.metric.intake_to_dispatch", &m.intake_to_dispatch, &cases, String::new()),
+            plain("drill.aar.metric.unmatched_needs", cases(m.unmatched_needs.len()), list(lang, &m.unmatched_needs)),
+            plain("drill.aar.metric.never_dispatched", people(m.never_dispatched.len()), String::new()),
             plain(
-                "在庫切れの資機材",
-                format!("{}品目", m.out_of_stock.len()),
-                m.out_of_stock
-                    .iter()
-                    .map(|s| {
-                        format!("{} {}{}", s.item, span_ja(s.minutes), if s.still_out { "（継続中）" } else { "" })
-                    })
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                "drill.aar.metric.out_of_stock",
+                say("drill.aar.metric.items", m.out_of_stock.len()),
+                out_of_stock.collect::<Vec<_>>().join(&word(lang, "drill.aar.list_separator")),
             ),
             MetricLine {
                 note: if m.warning_to_suspension.is_empty() {
-                    "気象警報なし".into()
+                    word(lang, "drill.aar.metric.no_warning").into_owned()
                 } else if no_suspension > 0 {
-                    format!("活動中止なし {no_suspension}件")
+                    say("drill.aar.metric.no_suspension", no_suspension)
                 } else {
                     String::new()
                 },
-                ..summary("気象警報→活動中止", &evaluate::Summary::of(warnings), "件", String::new())
+                ..summary(
+                    "drill.aar.metric.warning_to_suspension",
+                    &evaluate::Summary::of(warnings),
+                    &cases,
+                    String::new(),
+                )
             },
         ]
     }
@@ -433,11 +519,11 @@ impl Aar {
     }
 }
 
-fn list(items: &[String]) -> String {
+fn list(lang: Lang, items: &[String]) -> String {
     const SHOWN: usize = 12;
-    let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("、");
+    let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(&word(lang, "drill.aar.list_separator"));
     if items.len() > SHOWN {
-        text.push_str(&format!(" ほか{}件", items.len() - SHOWN));
+        text.push_str(&word_with(lang, "drill.aar.and_more", &[("n", &(items.len() - SHOWN).to_string())]));
     }
     text
 }
@@ -467,7 +553,7 @@ pub(crate) mod tests {
         let o2: Vec<_> = aar.objectives[1].expects.iter().map(|e| (e.inject, e.status_label)).collect();
         assert_eq!(o2, [(2, "遅延"), (7, "評価者判断")]);
         assert_eq!(aar.objectives[1].rating_label, "未評価");
-        assert_eq!(aar.injects[0].expect_text(), "全員の受付完了（30分以内）");
+        assert_eq!(aar.injects[0].expect_text(Lang::Ja), "全員の受付完了（30分以内）");
         assert_eq!(aar.injects[2].status_label, "未達");
         assert_eq!(aar.timeline.points.len(), 16, "every 10 minutes from 0 to 150");
         let json = serde_json::to_value(&aar).expect("serialises");
@@ -486,7 +572,7 @@ pub(crate) mod tests {
 
     #[test]
     fn metric_lines_read_in_japanese() {
-        let lines = built().metric_lines();
+        let lines = built().metric_lines(Lang::Ja);
         assert_eq!(lines[0].count, "2人");
         assert_eq!(lines[0].median, "15分");
         assert_eq!(lines[0].note, "未受付 1人");

@@ -28,14 +28,14 @@ pub(super) struct AarPage<'a> {
 /// The page's view of the report; `drill::pages` renders it.
 pub(super) fn view(page: PageContext, aar: &Aar) -> AarPage<'_> {
     AarPage {
-        page,
         aar,
-        chart: timeline::svg(aar),
-        metric_lines: aar.metric_lines(),
-        participants: participants(aar),
-        tally: tally(aar),
+        chart: timeline::svg(aar, page.lang),
+        metric_lines: aar.metric_lines(page.lang),
+        participants: participants(aar, page.lang),
+        tally: tally(aar, page.lang),
         plan: &aar.plan,
         blank_rows: aar.plan_rows().len() - aar.plan.len(),
+        page,
     }
 }
 

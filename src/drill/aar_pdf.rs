@@ -2,9 +2,10 @@
 //! analysis, the inject log (scheduled vs actual), the metrics, the timeline
 //! chart in vector lines, and the improvement plan to fill in.
 
-use super::aar::{self, Aar, span_ja};
+use super::aar::{self, Aar, span_in};
 use super::evaluate::InjectStatus;
 use super::timeline;
+use crate::i18n::{Lang, word, word_with};
 use crate::pdf::flow::{Flow, Frame};
 use crate::pdf::{self, Weight, line_height_mm, text_width_mm, wrap_lines};
 
@@ -19,6 +20,9 @@ const PAD: f32 = 1.0;
 const HEADER_FILL: (f32, f32, f32) = (0.9, 0.9, 0.9);
 
 pub const TITLE: &str = "事後検証報告書（AAR）";
+
+/// The council's paper is Japanese; the page shares its words in either language.
+const JA: Lang = Lang::Ja;
 
 pub fn render(aar: &Aar, drill: bool) -> Vec<u8> {
     let frame = Frame { left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM, head: (SMALL, Weight::Regular) };
@@ -116,7 +120,7 @@ fn table_row(flow: &mut Flow, columns: &[Column], cells: &[String], fill: Option
 fn title(flow: &mut Flow, aar: &Aar) {
     let page = flow.page();
     page.text(LEFT, TOP - 4.0, 18.0, Weight::Bold, TITLE);
-    let made = format!("作成 {}（訓練時刻）", aar::date_hm(aar.generated_at));
+    let made = format!("作成 {}（訓練時刻）", aar::date_hm(JA, aar.generated_at));
     page.text(RIGHT - text_width_mm(SMALL, Weight::Regular, &made), TOP, SMALL, Weight::Regular, &made);
     flow.y = TOP - 4.0 + line_height_mm(18.0);
     flow.para(LEFT, 11.0, Weight::Bold, &aar.overview.title);
@@ -143,10 +147,10 @@ fn overview(flow: &mut Flow, aar: &Aar) {
     let o = &aar.overview;
     flow.heading("概要", 20.0);
     field(flow, "シナリオ", &format!("{}（{}）", o.title, o.scenario_id));
-    field(flow, "災害・想定", &o.hazard_text());
-    field(flow, "想定時間", &o.window_text());
-    field(flow, "実施", &o.run_text());
-    field(flow, "参加者", &participants(aar));
+    field(flow, "災害・想定", &o.hazard_text(JA));
+    field(flow, "想定時間", &o.window_text(JA));
+    field(flow, "実施", &o.run_text(JA));
+    field(flow, "参加者", &participants(aar, JA));
     if !o.narrative.is_empty() {
         field(flow, "状況", &o.narrative);
     }
@@ -159,31 +163,39 @@ fn overview(flow: &mut Flow, aar: &Aar) {
         })
         .collect();
     field(flow, "目標", &objectives.join("\n"));
-    field(flow, "期待行動の結果", &tally(aar));
+    field(flow, "期待行動の結果", &tally(aar, JA));
 }
 
-pub fn participants(aar: &Aar) -> String {
+/// 「受付3人、コーディネーター2人（計5人）」
+pub fn participants(aar: &Aar, lang: Lang) -> String {
     let people = &aar.overview.participants;
     if people.is_empty() {
-        return "記録なし".into();
+        return word(lang, "drill.aar.no_record").into_owned();
     }
-    let each: Vec<String> = people.iter().map(|p| format!("{} {}人", p.role, p.count)).collect();
-    format!("{}（計{}人）", each.join("、"), people.iter().map(|p| p.count).sum::<usize>())
+    let each: Vec<String> = people
+        .iter()
+        .map(|p| word_with(lang, "drill.aar.role_count", &[("role", &p.role_words(lang)), ("n", &p.count.to_string())]))
+        .collect();
+    let total = people.iter().map(|p| p.count).sum::<usize>().to_string();
+    let each = each.join(&word(lang, "drill.aar.list_separator"));
+    word_with(lang, "drill.aar.participants_total", &[("each", &each), ("total", &total)])
 }
 
 /// 「達成 3・遅延 1・未達 1・評価者判断 2」 over the injects with an expected action.
-pub fn tally(aar: &Aar) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+pub fn tally(aar: &Aar, lang: Lang) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
     for row in aar.injects.iter().filter(|i| i.expect.is_some()) {
-        match counts.iter_mut().find(|(label, _)| *label == row.status_label) {
+        let label = row.result_words(lang);
+        match counts.iter_mut().find(|(l, _)| *l == label) {
             Some((_, n)) => *n += 1,
-            None => counts.push((row.status_label, 1)),
+            None => counts.push((label, 1)),
         }
     }
     if counts.is_empty() {
-        return "期待される行動はありません".into();
+        return word(lang, "drill.aar.no_expected_actions").into_owned();
     }
-    counts.iter().map(|(label, n)| format!("{label} {n}")).collect::<Vec<_>>().join("・")
+    let counts: Vec<String> = counts.iter().map(|(label, n)| format!("{label} {n}")).collect();
+    counts.join(&word(lang, "drill.aar.tally_separator"))
 }
 
 fn objectives(flow: &mut Flow, aar: &Aar) {
@@ -197,14 +209,20 @@ fn objectives(flow: &mut Flow, aar: &Aar) {
         if let Some(target) = &o.target {
             flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("目標値：{target}"));
         }
-        flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("評価：{}", o.rating_label));
+        flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("評価：{}", o.rating_words(JA)));
         flow.para(LEFT + 4.0, BODY, Weight::Bold, "期待される行動");
         if o.expects.is_empty() {
             flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
         }
         for e in &o.expects {
-            let line =
-                format!("#{} {}（{}以内）— {}（{}）", e.inject, e.text, e.within_text(), e.status_label, e.measured());
+            let line = format!(
+                "#{} {}（{}以内）— {}（{}）",
+                e.inject,
+                e.text,
+                e.within_text(JA),
+                e.result_words(JA),
+                e.measured(JA)
+            );
             flow.para(LEFT + 8.0, BODY, Weight::Regular, &line);
         }
         flow.para(LEFT + 4.0, BODY, Weight::Bold, "評価者の所見");
@@ -257,12 +275,12 @@ fn inject_log(flow: &mut Flow, aar: &Aar) {
     for row in &aar.injects {
         let cells = [
             format!("#{}", row.id),
-            format!("{}／{}", row.kind_label, row.section_label),
+            format!("{}／{}", row.kind_words(JA), row.section_words(JA)),
             row.scheduled_hm(),
             row.fired_hm(),
-            row.expect_text(),
-            row.status_label.to_string(),
-            row.measured(),
+            row.expect_text(JA),
+            row.result_words(JA),
+            row.measured(JA),
         ];
         table_row(flow, &INJECT_COLUMNS, &cells, status_fill(row.status).map(|c| (5, c)));
     }
@@ -273,8 +291,8 @@ const METRIC_COLUMNS: [Column; 5] = [("指標", 56.0), ("件数", 18.0), ("中�
 fn metrics(flow: &mut Flow, aar: &Aar) {
     flow.heading("指標", 30.0);
     table_header(flow, &METRIC_COLUMNS);
-    for line in aar.metric_lines() {
-        let cells = [line.label.to_string(), line.count, line.median, line.max, line.note];
+    for line in aar.metric_lines(JA) {
+        let cells = [line.label, line.count, line.median, line.max, line.note];
         table_row(flow, &METRIC_COLUMNS, &cells, None);
     }
     if !aar.metrics.needs.is_empty() {
@@ -285,7 +303,7 @@ fn metrics(flow: &mut Flow, aar: &Aar) {
             .needs
             .iter()
             .map(|n| match n.minutes {
-                Some(m) => format!("{} {}", n.need_no, span_ja(m)),
+                Some(m) => format!("{} {}", n.need_no, span_in(JA, m)),
                 None => format!("{} 未送出", n.need_no),
             })
             .collect();
@@ -303,7 +321,7 @@ fn chart(flow: &mut Flow, aar: &Aar) {
     for (k, (label, _, rgb)) in timeline::SERIES.iter().enumerate() {
         let x = LEFT + 10.0 + 58.0 * k as f32;
         page.fill_rect(x, top + 1.8, 6.0, 1.2, *rgb);
-        page.text(x + 7.5, top, SMALL, Weight::Regular, label);
+        page.text(x + 7.5, top, SMALL, Weight::Regular, &word(JA, label));
     }
     for (y, value) in &layout.y_ticks {
         page.polyline(&[(x0, *y), (x0 + w, *y)], false, 0.3, (0.8, 0.8, 0.8));

@@ -17,6 +17,7 @@ use crate::dispatch::report::ReturnForm;
 use crate::dispatch::send_out::TeamsOnNeeds;
 use crate::error::AppError;
 use crate::events::Actor;
+use crate::i18n::{Lang, Phrase};
 use crate::inventory::ReturnLine;
 use crate::inventory::ledger::{ReceiveForm, WriteOffForm, WriteOffKind};
 use crate::needs::edit::NeedPatch;
@@ -56,7 +57,11 @@ fn blank(inject: &Inject, payload: &Payload, by: FiredBy, scheduled: Option<Date
         inject: inject.id,
         kind: inject.kind,
         to: inject.to,
-        message: if inject.message.is_empty() { default_message(payload) } else { inject.message.clone() },
+        message: if inject.message.is_empty() {
+            default_message(payload).say(Lang::Ja)
+        } else {
+            inject.message.clone()
+        },
         hidden: inject.hidden,
         scheduled: scheduled.map(stamp),
         by,
@@ -237,30 +242,40 @@ pub async fn return_team(
     Ok(())
 }
 
-/// What trainees are told when the scenario gives no message.
-pub fn default_message(payload: &Payload) -> String {
+/// What trainees are told when the scenario gives no message, as a phrase the
+/// reader's language says (the event log keeps it in Japanese).
+pub fn default_message(payload: &Payload) -> Phrase {
     match payload {
-        Payload::VolunteerArrival(a) if a.groups > 0 => {
-            format!("ボランティア {} 人（うち団体 {} 組）が受付に並んでいます。", a.count, a.groups)
-        }
-        Payload::VolunteerArrival(a) => format!("ボランティア {} 人が受付に並んでいます。", a.count),
+        Payload::VolunteerArrival(a) if a.groups > 0 => Phrase::new(
+            "js.drill.said.arrival_with_groups",
+            [("count", a.count.to_string()), ("groups", a.groups.to_string())],
+        ),
+        Payload::VolunteerArrival(a) => Phrase::new("js.drill.said.arrival", [("count", a.count.to_string())]),
         Payload::HouseholdRequest(call) => match &call.zone {
-            Some(zone) => format!("ニーズの電話が入りました（{zone}）。"),
-            None => "ニーズの電話が入りました。".into(),
+            Some(zone) => Phrase::new("js.drill.said.call_from_zone", [("zone", zone.clone())]),
+            None => Phrase::new("js.drill.said.call", []),
         },
-        Payload::SurveyResult(_) => "現地調査の結果が届きました。".into(),
-        Payload::NeedUpdate(_) => "依頼者から内容変更の電話がありました。".into(),
-        Payload::NeedCancel(c) => format!("依頼者から取消の電話がありました（{}）。", c.reason),
+        Payload::SurveyResult(_) => Phrase::new("js.drill.said.survey", []),
+        Payload::NeedUpdate(_) => Phrase::new("js.drill.said.need_update", []),
+        Payload::NeedCancel(c) => Phrase::new("js.drill.said.need_cancel", [("reason", c.reason.clone())]),
         Payload::TeamReport(r) if !r.injury.is_empty() => {
-            format!("活動中の班から連絡: けが人が出ました（{}）。", r.injury)
+            Phrase::new("js.drill.said.team_injury", [("injury", r.injury.clone())])
         }
-        Payload::TeamReport(_) => "活動中の班から連絡がありました。".into(),
-        Payload::EquipmentShortage(s) => format!("{}が {} 点使えない状態で見つかりました。", s.item, s.qty),
-        Payload::EquipmentReturn(b) => format!("{}が {} 点戻ってきました。", b.item, b.qty),
-        Payload::WeatherWarning(w) if !w.warning.is_empty() => format!("{}が発表されました。", w.warning),
-        Payload::WeatherWarning(_) => "気象警報が発表されました。".into(),
-        Payload::Inquiry(i) => format!("{}から問い合わせ: {}", i.caller, i.question),
-        Payload::IctOutage(o) => format!("{}がネットワークにつながりません。", o.device),
-        Payload::SituationUpdate(_) => "状況が変わりました。".into(),
+        Payload::TeamReport(_) => Phrase::new("js.drill.said.team_report", []),
+        Payload::EquipmentShortage(s) => {
+            Phrase::new("js.drill.said.shortage", [("item", s.item.clone()), ("qty", s.qty.to_string())])
+        }
+        Payload::EquipmentReturn(b) => {
+            Phrase::new("js.drill.said.equipment_back", [("item", b.item.clone()), ("qty", b.qty.to_string())])
+        }
+        Payload::WeatherWarning(w) if !w.warning.is_empty() => {
+            Phrase::new("js.drill.said.named_warning", [("warning", w.warning.clone())])
+        }
+        Payload::WeatherWarning(_) => Phrase::new("js.drill.said.warning", []),
+        Payload::Inquiry(i) => {
+            Phrase::new("js.drill.said.inquiry", [("caller", i.caller.clone()), ("question", i.question.clone())])
+        }
+        Payload::IctOutage(o) => Phrase::new("js.drill.said.ict_outage", [("device", o.device.clone())]),
+        Payload::SituationUpdate(_) => Phrase::new("js.drill.said.situation", []),
     }
 }

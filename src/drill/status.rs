@@ -13,6 +13,7 @@ use super::run::{DrillRun, RunState};
 use super::scenario::{Inject, InjectKind, Section};
 use super::schedule;
 use crate::clock::stamp;
+use crate::i18n::{Lang, Phrase};
 
 /// `{"drill": false}` on a live server; `drill: true` and the run on a drill
 /// server. Its schema is written out below: the derived one would allow a run
@@ -87,10 +88,14 @@ pub struct InjectView {
     pub to_label: &'static str,
     /// `+00:30`, `#3 の10分後`, `見逃し時のみ`
     pub when: String,
+    /// The same as a phrase the console says in its language.
+    pub when_phrase: Phrase,
     pub scheduled: Option<String>,
     pub fired_at: Option<String>,
     pub status: InjectStatus,
     pub message: String,
+    /// The message as a phrase, when the drill made it up (no message in the scenario).
+    pub message_phrase: Option<Phrase>,
     pub hidden: bool,
     pub expect: Option<ExpectView>,
     /// The scenario's hint, once the expected action is missed.
@@ -191,10 +196,15 @@ fn inject_view(run: &DrillRun, inject: &Inject, result: &InjectResult) -> Inject
     let when = match (&inject.at, &inject.after) {
         (Some(at), _) => {
             let minutes = offset_minutes(at).unwrap_or(0);
-            format!("+{:02}:{:02}", minutes / 60, minutes % 60)
+            Phrase::new("js.drill.when.at", [("offset", format!("+{:02}:{:02}", minutes / 60, minutes % 60))])
         }
-        (None, Some(after)) => format!("#{} の{}後", after.inject, after.delay.replace('h', "時間").replace('m', "分")),
-        (None, None) => "見逃し時のみ".to_string(),
+        (None, Some(after)) => after_phrase(after.inject, &after.delay),
+        (None, None) => Phrase::new("js.drill.when.on_miss", []),
+    };
+    // What trainees will be told: the scenario's words, or the payload's summary.
+    let made_up = match (inject.message.is_empty(), run.payload(inject.id)) {
+        (true, Some(payload)) => Some(super::inject::default_message(payload)),
+        _ => None,
     };
     let missed = result.status == InjectStatus::Missed;
     InjectView {
@@ -203,15 +213,13 @@ fn inject_view(run: &DrillRun, inject: &Inject, result: &InjectResult) -> Inject
         kind_label: inject.kind.label_ja(),
         to: inject.to,
         to_label: inject.to.label_ja(),
-        when,
+        when: when.say(Lang::Ja),
+        when_phrase: when,
         scheduled: time(result.scheduled),
         fired_at: time(result.fired_at),
         status: result.status,
-        // What trainees will be told: the scenario's words, or the payload's summary.
-        message: match (inject.message.is_empty(), run.payload(inject.id)) {
-            (true, Some(payload)) => super::inject::default_message(payload),
-            _ => inject.message.clone(),
-        },
+        message: made_up.as_ref().map_or_else(|| inject.message.clone(), |m| m.say(Lang::Ja)),
+        message_phrase: made_up,
         hidden: inject.hidden,
         expect: inject.expect.as_ref().map(|e| ExpectView {
             text: e.text.clone(),
@@ -222,5 +230,22 @@ fn inject_view(run: &DrillRun, inject: &Inject, result: &InjectResult) -> Inject
             measured_minutes: result.measured_minutes,
         }),
         hint: if missed { inject.on_miss.as_ref().and_then(|m| m.hint.clone()) } else { None },
+    }
+}
+
+/// `#3 の10分後`: the delay as written (`10m`, `1h`, `1h30m`), in the reader's units.
+fn after_phrase(inject: u32, delay: &str) -> Phrase {
+    let delay = delay.trim();
+    let (hours, minutes) = match delay.split_once('h') {
+        Some((hours, rest)) => (Some(hours), rest.strip_suffix('m')),
+        None => (None, delay.strip_suffix('m')),
+    };
+    let inject = ("inject", inject.to_string());
+    match (hours, minutes) {
+        (Some(h), Some(m)) => {
+            Phrase::new("js.drill.when.after_hours_minutes", [inject, ("hours", h.into()), ("minutes", m.into())])
+        }
+        (Some(h), None) => Phrase::new("js.drill.when.after_hours", [inject, ("hours", h.into())]),
+        (None, m) => Phrase::new("js.drill.when.after_minutes", [inject, ("minutes", m.unwrap_or(delay).into())]),
     }
 }

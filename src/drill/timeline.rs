@@ -13,6 +13,7 @@ use super::aar::{Aar, InjectRow};
 use super::evaluate::{InjectStatus, Log, Time, minutes};
 use crate::events::contract::needs::NeedStatus;
 use crate::events::{Event, Payload};
+use crate::i18n::{Lang, word};
 
 /// Drill minutes between two points.
 pub const STEP_MINUTES: i64 = 10;
@@ -139,11 +140,11 @@ pub fn series(events: &[Event], start: Time, end: Time, injects: &[InjectRow]) -
     Timeline { start, end, step_minutes: STEP_MINUTES, points, markers }
 }
 
-/// The three series: label, SVG colour, RGB for the PDF, and the value of a point.
+/// The three series: the catalogue key of the label, SVG colour, RGB for the PDF, and the value of a point.
 pub const SERIES: [(&str, &str, (f32, f32, f32)); 3] = [
-    ("待機中のボランティア（人）", "#1c7ed6", (0.11, 0.49, 0.84)),
-    ("活動中の班", "#f76707", (0.97, 0.40, 0.03)),
-    ("未完了のニーズ", "#c2255c", (0.76, 0.15, 0.36)),
+    ("drill.aar.series.waiting", "#1c7ed6", (0.11, 0.49, 0.84)),
+    ("drill.aar.series.teams_out", "#f76707", (0.97, 0.40, 0.03)),
+    ("drill.aar.series.open_needs", "#c2255c", (0.76, 0.15, 0.36)),
 ];
 
 fn values(p: &TimelinePoint) -> [i64; 3] {
@@ -225,19 +226,21 @@ fn place_markers(timeline: &Timeline, px: impl Fn(i64) -> f32, gap: f32) -> Vec<
     placed
 }
 
-/// The chart as inline SVG for the AAR page.
-pub fn svg(aar: &Aar) -> String {
+/// The chart as inline SVG for the AAR page, in the page's language.
+pub fn svg(aar: &Aar, lang: Lang) -> String {
     let (left, top, w, h) = (40.0_f32, 40.0_f32, 640.0_f32, 200.0_f32);
     let chart = layout(&aar.timeline, left, top, w, h);
     let mut out = String::new();
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {} {}" role="img" aria-label="時系列：待機中のボランティア・活動中の班・未完了のニーズ" font-family="sans-serif" font-size="11">"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {} {}" role="img" aria-label="{}" font-family="sans-serif" font-size="11">"##,
         left + w + 12.0,
-        top + h + 28.0
+        top + h + 28.0,
+        word(lang, "drill.aar.chart_label")
     );
     for (k, (label, colour, _)) in SERIES.iter().enumerate() {
         let x = left + 190.0 * k as f32;
+        let label = word(lang, label);
         let _ = write!(
             out,
             r##"<rect x="{x}" y="6" width="12" height="4" fill="{colour}"/><text x="{}" y="12">{label}</text>"##,
@@ -270,10 +273,14 @@ pub fn svg(aar: &Aar) -> String {
             top,
             top + h,
             top - 3.0 - 10.0 * f32::from(*row),
-            marker.label
+            aar.injects
+                .iter()
+                .find(|i| i.id == *inject)
+                .map_or_else(|| marker.label.to_string(), |i| i.kind_words(lang))
         );
     }
     for (line, (label, colour, _)) in chart.lines.iter().zip(SERIES) {
+        let label = word(lang, label);
         let points: Vec<String> = line.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let _ = write!(
             out,
@@ -310,7 +317,7 @@ mod tests {
 
     #[test]
     fn the_svg_is_well_formed_with_three_series_and_a_marker_per_inject() {
-        let drawn = svg(&built());
+        let drawn = svg(&built(), crate::i18n::Lang::Ja);
         let doc = roxmltree::Document::parse(&drawn).expect("well-formed");
         let count = |class: &str| {
             doc.descendants().filter(|n| n.attribute("class").is_some_and(|c| c.split(' ').any(|c| c == class))).count()

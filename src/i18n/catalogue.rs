@@ -22,6 +22,28 @@ pub fn word_with(lang: Lang, key: &str, values: &[(&str, &str)]) -> String {
     rust_i18n::replace_patterns(&word(lang, key), &names, &values)
 }
 
+/// Words to be said in the reader's language: a catalogue key and the values
+/// of its `%{name}` placeholders. Domain code says what happened; the edge (a
+/// page, a script through `Borasen.t`, a Japanese PDF) says it in its language.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Phrase {
+    /// A catalogue key; under `js.` when a script says it (`Borasen.t` without the `js.`).
+    pub key: String,
+    pub values: BTreeMap<String, String>,
+}
+
+impl Phrase {
+    pub fn new<const N: usize>(key: &str, values: [(&str, String); N]) -> Phrase {
+        Phrase { key: key.to_string(), values: values.into_iter().map(|(n, v)| (n.to_string(), v)).collect() }
+    }
+
+    /// The phrase in `lang`.
+    pub fn say(&self, lang: Lang) -> String {
+        let values: Vec<(&str, &str)> = self.values.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        word_with(lang, &self.key, &values)
+    }
+}
+
 /// Every key and its words in one language.
 pub fn all(lang: Lang) -> BTreeMap<String, String> {
     _rust_i18n_backend()

@@ -65,7 +65,15 @@ fn every_key_the_code_templates_and_scripts_name_exists() {
         let text: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
         for key in keys_after(
             &text,
-            &["t.get(\"", "t.with(\"", "words.get(\"", "words.with(\"", "word(lang, \"", "word_with(lang, \""],
+            &[
+                "t.get(\"",
+                "t.with(\"",
+                "words.get(\"",
+                "words.with(\"",
+                "word(lang, \"",
+                "word_with(lang, \"",
+                "Phrase::new(\"",
+            ],
         ) {
             named += 1;
             if !known.contains(&key) && key.contains('.') {

@@ -4,7 +4,7 @@ pub mod catalogue;
 #[cfg(test)]
 mod key_check;
 
-pub use catalogue::{Section, Words, word, word_with};
+pub use catalogue::{Phrase, Section, Words, word, word_with};
 
 use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};

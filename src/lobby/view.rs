@@ -14,9 +14,8 @@ use crate::board::notices::{self, LobbyNotice};
 use crate::clock::{Clock, stamp};
 use crate::dispatch::team_no;
 use crate::events;
+use crate::i18n::{Lang, word};
 
-/// Where called teams go: the equipment desk hands out tools, then they leave.
-pub const DESK: &str = "資機材受付";
 /// Reception closes for the day at this time (受付終了).
 pub const CLOSES_AT: NaiveTime = NaiveTime::from_hms_opt(15, 0, 0).expect("15:00 is a time");
 /// A team stays on the screen this long after it was called.
@@ -130,6 +129,13 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Lobby
     })
 }
 
+/// Where called teams go: the equipment desk hands out tools, then they leave.
+/// The API names it in Japanese; the screen in its own language (`lobby.desk`).
+fn desk() -> String {
+    let lang = Lang::Ja;
+    word(lang, "lobby.desk").into_owned()
+}
+
 async fn called(conn: impl SqliteExecutor<'_>, now: DateTime<FixedOffset>) -> Result<Vec<CalledTeam>, sqlx::Error> {
     let since = stamp(now - Duration::minutes(CALLED_FOR_MINUTES));
     let rows: Vec<CalledRow> = sqlx::query_as(
@@ -147,7 +153,7 @@ async fn called(conn: impl SqliteExecutor<'_>, now: DateTime<FixedOffset>) -> Re
         .into_iter()
         .map(|row| CalledTeam {
             team_no: team_no(row.number),
-            desk: DESK.to_string(),
+            desk: desk(),
             zone: row.zone,
             called_at: row.departed_at,
         })

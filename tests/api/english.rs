@@ -27,17 +27,6 @@ const PROPER_NOUNS: &[&str] = &[
     "日本語",
 ];
 
-/// Pages whose Japanese comes from domain code outside the catalogue yet, with
-/// the most lines they may still show; only ever lowered.
-/// - The drill's after-action report: `drill::aar` writes its summary, metric
-///   names and inject results in Japanese (the same text as the AAR PDF).
-/// - The drill console: `drill::status` writes an inject's timing (`#2 の15分後`)
-///   and `drill::inject` the messages it makes up from the scenario's numbers.
-/// - The lobby's "go to" place: `lobby::view` names the equipment desk in Japanese.
-/// - The matching desk: `dispatch::suggest` gives its reasons in Japanese (`3人不足`).
-const STILL_JAPANESE: &[(&str, usize)] =
-    &[("drill server /drill/aar", 23), ("drill server /drill", 4), ("/lobby", 1), ("/matching", 1)];
-
 /// Every `.route("…", get(…))` in the source outside `/api`: the page candidates.
 fn routed_get_paths() -> Vec<String> {
     let mut paths = Vec::new();
@@ -292,11 +281,6 @@ async fn every_page_in_english_shows_no_japanese_but_data_and_proper_nouns() {
         assert!(table.contains_key(page), "{page} was walked: {:?}", table.keys().collect::<Vec<_>>());
     }
     for (page, (_, japanese)) in &table {
-        let allowed_left = STILL_JAPANESE.iter().find(|(p, _)| p == page).map_or(0, |(_, n)| *n);
-        assert!(
-            japanese.len() <= allowed_left,
-            "{page}: {} Japanese lines in English mode, {allowed_left} allowed (see the table above)",
-            japanese.len()
-        );
+        assert!(japanese.is_empty(), "{page}: {} Japanese lines in English mode (see the table above)", japanese.len());
     }
 }
