@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -95,14 +96,42 @@ async fn drill_status(
     view(&state, Trainer::admits(user.role)).await
 }
 
+/// A trainer's command to the running drill: who gives it, and the answer
+/// every command gets, the drill as trainers see it afterwards.
+struct Command {
+    state: AppState,
+    actor: Actor,
+}
+
+impl FromRequestParts<AppState> for Command {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let TrainerUser(user) = TrainerUser::from_request_parts(parts, state).await?;
+        Ok(Command { state: state.clone(), actor: Actor::user(&user.username) })
+    }
+}
+
+impl Command {
+    fn run(&self) -> Result<&Arc<DrillRun>, AppError> {
+        running(&self.state)
+    }
+
+    async fn answer(&self) -> Answer {
+        view(&self.state, true).await
+    }
+}
+
+type Answer = Result<Json<DrillView>, AppError>;
+
 macro_rules! control {
     ($(#[$doc:meta])* $name:ident, $path:literal, $method:ident) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "drill",
             responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-        async fn $name(State(state): State<AppState>, TrainerUser(user): TrainerUser) -> Result<Json<DrillView>, AppError> {
-            running(&state)?.$method(&Actor::user(&user.username)).await?;
-            view(&state, true).await
+        async fn $name(command: Command) -> Answer {
+            command.run()?.$method(&command.actor).await?;
+            command.answer().await
         }
     };
 }
@@ -133,39 +162,27 @@ pub struct SpeedForm {
 /// 速度: drill minutes per real minute, 1–120.
 #[utoipa::path(post, path = "/api/drill/speed", tag = "drill", request_body = SpeedForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn speed(
-    State(state): State<AppState>,
-    TrainerUser(user): TrainerUser,
-    ApiJson(form): ApiJson<SpeedForm>,
-) -> Result<Json<DrillView>, AppError> {
-    running(&state)?.set_speed(&Actor::user(&user.username), form.speed).await?;
-    view(&state, true).await
+async fn speed(command: Command, ApiJson(form): ApiJson<SpeedForm>) -> Answer {
+    command.run()?.set_speed(&command.actor, form.speed).await?;
+    command.answer().await
 }
 
 /// 今すぐ発動: fire a pending inject now.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/fire", tag = "drill",
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn fire(
-    State(state): State<AppState>,
-    TrainerUser(_): TrainerUser,
-    Path(id): Path<u32>,
-) -> Result<Json<DrillView>, AppError> {
-    running(&state)?.fire_by_hand(id).await?;
-    view(&state, true).await
+async fn fire(command: Command, Path(id): Path<u32>) -> Answer {
+    command.run()?.fire_by_hand(id).await?;
+    command.answer().await
 }
 
 /// スキップ: a pending inject will not fire on its own.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/skip", tag = "drill",
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn skip(
-    State(state): State<AppState>,
-    TrainerUser(user): TrainerUser,
-    Path(id): Path<u32>,
-) -> Result<Json<DrillView>, AppError> {
-    running(&state)?.skip(&Actor::user(&user.username), id).await?;
-    view(&state, true).await
+async fn skip(command: Command, Path(id): Path<u32>) -> Answer {
+    command.run()?.skip(&command.actor, id).await?;
+    command.answer().await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -179,14 +196,10 @@ pub struct ObservationForm {
 /// 所見: the trainer notes what they saw.
 #[utoipa::path(post, path = "/api/drill/observations", tag = "drill", request_body = ObservationForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn observe(
-    State(state): State<AppState>,
-    TrainerUser(user): TrainerUser,
-    ApiJson(form): ApiJson<ObservationForm>,
-) -> Result<Json<DrillView>, AppError> {
+async fn observe(command: Command, ApiJson(form): ApiJson<ObservationForm>) -> Answer {
     let objective = form.objective.filter(|o| !o.trim().is_empty());
-    running(&state)?.observe(&Actor::user(&user.username), Observation { objective, text: form.text }).await?;
-    view(&state, true).await
+    command.run()?.observe(&command.actor, Observation { objective, text: form.text }).await?;
+    command.answer().await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -199,15 +212,9 @@ pub struct RatingForm {
 /// 評価: P/S/M/U for an objective (the latest counts).
 #[utoipa::path(post, path = "/api/drill/ratings", tag = "drill", request_body = RatingForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn rate(
-    State(state): State<AppState>,
-    TrainerUser(user): TrainerUser,
-    ApiJson(form): ApiJson<RatingForm>,
-) -> Result<Json<DrillView>, AppError> {
-    running(&state)?
-        .rate(&Actor::user(&user.username), Rated { objective: form.objective, rating: form.rating })
-        .await?;
-    view(&state, true).await
+async fn rate(command: Command, ApiJson(form): ApiJson<RatingForm>) -> Answer {
+    command.run()?.rate(&command.actor, Rated { objective: form.objective, rating: form.rating }).await?;
+    command.answer().await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -225,20 +232,10 @@ pub struct PlanForm {
 /// 改善計画: write or rewrite a row (issue, action, owner, due).
 #[utoipa::path(post, path = "/api/drill/plan", tag = "drill", request_body = PlanForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn plan(
-    State(state): State<AppState>,
-    TrainerUser(user): TrainerUser,
-    ApiJson(form): ApiJson<PlanForm>,
-) -> Result<Json<DrillView>, AppError> {
-    let item = PlanItem {
-        row: form.row.unwrap_or(0),
-        issue: form.issue,
-        action: form.action,
-        owner: form.owner,
-        due: form.due,
-    };
-    running(&state)?.plan(&Actor::user(&user.username), item).await?;
-    view(&state, true).await
+async fn plan(command: Command, ApiJson(form): ApiJson<PlanForm>) -> Answer {
+    let PlanForm { row, issue, action, owner, due } = form;
+    command.run()?.plan(&command.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
+    command.answer().await
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::IntoParams)]

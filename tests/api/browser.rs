@@ -14,15 +14,98 @@ use crate::helpers::{ADMIN_PASSWORD, Socket, TestApp, spawn_app, spawn_app_in};
 
 const CHROMIUM_PATHS: [&str; 3] = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
+/// One DevTools connection: numbered commands and their answers, on a
+/// session or to the browser itself.
+pub struct DevTools {
+    socket: Socket,
+    next_id: u64,
+    /// Events seen while waiting for answers, kept only while recording.
+    events: Vec<Value>,
+    recording: bool,
+}
+
+impl DevTools {
+    pub async fn connect(url: &str) -> DevTools {
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("DevTools connects");
+        DevTools { socket, next_id: 0, events: Vec::new(), recording: false }
+    }
+
+    /// A further connection to the browser whose DevTools listen on `port`.
+    pub async fn connect_to_port(port: u16) -> DevTools {
+        let version: Value =
+            reqwest::get(format!("http://127.0.0.1:{port}/json/version")).await.unwrap().json().await.unwrap();
+        DevTools::connect(version["webSocketDebuggerUrl"].as_str().expect("the browser's DevTools address")).await
+    }
+
+    /// One command on `session` (a page's, a service worker's), or to the browser itself with `None`.
+    pub async fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        self.socket.send(Message::text(message.to_string())).await.unwrap();
+        loop {
+            let value = self.next_message(Duration::from_secs(30), || format!("{method} answered")).await;
+            if value["id"] == id {
+                assert!(value.get("error").is_none(), "{method}: {}", value["error"]);
+                return value["result"].clone();
+            }
+            if self.recording && value.get("method").is_some() {
+                self.events.push(value);
+            }
+        }
+    }
+
+    /// The next event `method` (other messages skipped), 10 s at most.
+    pub async fn next_event(&mut self, method: &str) -> Value {
+        loop {
+            let value = self.next_message(Duration::from_secs(10), || format!("no {method} event")).await;
+            if value["method"] == method {
+                return value["params"].clone();
+            }
+        }
+    }
+
+    async fn next_message(&mut self, wait: Duration, missing: impl Fn() -> String) -> Value {
+        loop {
+            let message = tokio::time::timeout(wait, self.socket.next())
+                .await
+                .unwrap_or_else(|_| panic!("{}", missing()))
+                .unwrap()
+                .unwrap();
+            if let Message::Text(text) = message {
+                return serde_json::from_str(&text).unwrap();
+            }
+        }
+    }
+
+    /// Attaches to a target (a page, a service worker); its session.
+    pub async fn attach(&mut self, target_id: &str) -> String {
+        let attached =
+            self.call(None, "Target.attachToTarget", json!({ "targetId": target_id, "flatten": true })).await;
+        attached["sessionId"].as_str().unwrap().to_string()
+    }
+
+    /// Evaluates JavaScript on `session` and returns its value.
+    pub async fn eval(&mut self, session: &str, expression: &str) -> Value {
+        let result = self
+            .call(
+                Some(session),
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+            )
+            .await;
+        result["result"]["value"].clone()
+    }
+}
+
 /// A headless Chromium with one page, and the DevTools session attached to it.
 pub struct Browser {
     process: Child,
-    socket: Socket,
+    devtools: DevTools,
     session: String,
-    next_id: u64,
-    /// DevTools events seen while waiting for answers, kept only while recording.
-    events: Vec<Value>,
-    recording: bool,
     _profile: tempfile::TempDir,
 }
 
@@ -82,63 +165,28 @@ impl Browser {
             }
         });
         let endpoint = endpoint.recv_timeout(Duration::from_secs(30)).expect("chromium prints its DevTools address");
-        let (socket, _) = tokio_tungstenite::connect_async(endpoint).await.expect("DevTools connects");
-        let mut browser = Browser {
-            process,
-            socket,
-            session: String::new(),
-            next_id: 0,
-            events: Vec::new(),
-            recording: false,
-            _profile: profile,
-        };
+        let devtools = DevTools::connect(&endpoint).await;
+        let mut browser = Browser { process, devtools, session: String::new(), _profile: profile };
         let target = browser.command("Target.createTarget", json!({ "url": "about:blank" }), false).await;
-        let attached = browser
-            .command("Target.attachToTarget", json!({ "targetId": target["targetId"], "flatten": true }), false)
-            .await;
-        browser.session = attached["sessionId"].as_str().unwrap().to_string();
+        browser.session = browser.devtools.attach(target["targetId"].as_str().unwrap()).await;
         Some(browser)
     }
 
     /// One DevTools command: on the page's session, or to the browser itself.
     pub async fn command(&mut self, method: &str, params: Value, on_page: bool) -> Value {
-        let session = if on_page { Some(self.session.clone()) } else { None };
-        self.command_in(session.as_deref(), method, params).await
+        let session = if on_page { Some(self.session.as_str()) } else { None };
+        self.devtools.call(session, method, params).await
     }
 
     /// One DevTools command on any attached session (a service worker's, see
     /// [`Browser::attach`]), or to the browser itself with `None`.
     pub async fn command_in(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({ "id": id, "method": method, "params": params });
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        self.socket.send(Message::text(message.to_string())).await.unwrap();
-        loop {
-            let reply = tokio::time::timeout(Duration::from_secs(30), self.socket.next())
-                .await
-                .unwrap_or_else(|_| panic!("{method} answered"))
-                .unwrap()
-                .unwrap();
-            let Message::Text(text) = reply else { continue };
-            let value: Value = serde_json::from_str(&text).unwrap();
-            if value["id"] == id {
-                assert!(value.get("error").is_none(), "{method}: {}", value["error"]);
-                return value["result"].clone();
-            }
-            if self.recording && value.get("method").is_some() {
-                self.events.push(value);
-            }
-        }
+        self.devtools.call(session, method, params).await
     }
 
     /// Attaches to another target (a service worker) on this connection; its session.
     pub async fn attach(&mut self, target_id: &str) -> String {
-        let attached =
-            self.command("Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }), false).await;
-        attached["sessionId"].as_str().unwrap().to_string()
+        self.devtools.attach(target_id).await
     }
 
     /// The page's own DevTools session.
@@ -149,26 +197,19 @@ impl Browser {
     /// From now on, keeps the DevTools events (of every attached session) for
     /// [`Browser::take_events`]; the domains must be enabled (`Network.enable`).
     pub fn record_events(&mut self) {
-        self.recording = true;
+        self.devtools.recording = true;
     }
 
     /// The events recorded since the last call, up to now (a round trip to the
     /// browser first, so everything it sent before is in).
     pub async fn take_events(&mut self) -> Vec<Value> {
         self.command("Browser.getVersion", json!({}), false).await;
-        std::mem::take(&mut self.events)
+        std::mem::take(&mut self.devtools.events)
     }
 
     /// Evaluates JavaScript in the page and returns its value.
     pub async fn eval(&mut self, expression: &str) -> Value {
-        let result = self
-            .command(
-                "Runtime.evaluate",
-                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
-                true,
-            )
-            .await;
-        result["result"]["value"].clone()
+        self.devtools.eval(&self.session, expression).await
     }
 
     pub async fn goto(&mut self, url: &str) {

@@ -2,20 +2,15 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{json_answer, spawn_app};
 
 #[tokio::test]
 async fn errors_speak_japanese_when_asked_and_english_otherwise() {
     let app = spawn_app().await;
-    let ja: Value = reqwest::Client::new()
-        .get(app.url("/api/board"))
-        .header("accept-language", "ja-JP,ja;q=0.9,en;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ja: Value = json_answer(
+        reqwest::Client::new().get(app.url("/api/board")).header("accept-language", "ja-JP,ja;q=0.9,en;q=0.5"),
+    )
+    .await;
     assert_eq!(ja["error"]["code"], "unauthenticated");
     assert_eq!(ja["error"]["message"], "ログインしてください。");
     assert!(ja["error"]["field"].is_null());
@@ -31,17 +26,14 @@ async fn malformed_bodies_name_the_field_and_change_nothing() {
     let before = app.last_seq().await;
     let client = reqwest::Client::new();
 
-    let missing: Value = client
-        .post(app.url("/api/board/notices"))
-        .header("cookie", admin.cookie())
-        .header("accept-language", "ja")
-        .json(&json!({ "body": "fieldname typo" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let missing: Value = json_answer(
+        client
+            .post(app.url("/api/board/notices"))
+            .header("cookie", admin.cookie())
+            .header("accept-language", "ja")
+            .json(&json!({ "body": "fieldname typo" })),
+    )
+    .await;
     assert_eq!(missing["error"]["code"], "validation");
     assert_eq!(missing["error"]["field"], "text");
     assert!(missing["error"]["message"].as_str().unwrap().contains("形式"));

@@ -7,6 +7,7 @@ use borasen::config::Config;
 use borasen::startup::Application;
 use borasen::state::AppState;
 use futures_util::StreamExt;
+use reqwest::Method;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -164,56 +165,37 @@ impl Session {
     // Every answer is checked against the OpenAPI document (see `contract`).
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        let response =
-            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap();
-        checked(&self.base, "GET", path, response).await
+        self.send(Method::GET, path, None).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, self.cookie())
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        checked(&self.base, "POST", path, response).await
+        self.send(Method::POST, path, Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
-        let response = self
-            .http
-            .patch(format!("{}{path}", self.base))
-            .header(COOKIE, self.cookie())
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        checked(&self.base, "PATCH", path, response).await
+        self.send(Method::PATCH, path, Some(body)).await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
-        let response = self
-            .http
-            .put(format!("{}{path}", self.base))
-            .header(COOKIE, self.cookie())
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        checked(&self.base, "PUT", path, response).await
+        self.send(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.send(Method::DELETE, path, None).await
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> reqwest::Response {
+        let mut request =
+            self.http.request(method.clone(), format!("{}{path}", self.base)).header(COOKIE, self.cookie());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        checked(&self.base, method.as_str(), path, request.send().await.unwrap()).await
     }
 
     /// `http://address`, without a trailing slash.
     pub fn base(&self) -> &str {
         &self.base
-    }
-
-    pub async fn delete(&self, path: &str) -> reqwest::Response {
-        let response =
-            self.http.delete(format!("{}{path}", self.base)).header(COOKIE, self.cookie()).send().await.unwrap();
-        checked(&self.base, "DELETE", path, response).await
     }
 }
 
@@ -260,4 +242,9 @@ pub async fn mbtiles(dir: &std::path::Path, tiles: &[(u32, u32, u32, &[u8])]) ->
     }
     <sqlx::SqliteConnection as sqlx::Connection>::close(conn).await.unwrap();
     path
+}
+
+/// Sends a request made outside a [`Session`] and reads its answer as JSON.
+pub async fn json_answer(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
 }

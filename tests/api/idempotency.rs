@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::contract::Checked;
-use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_in};
+use crate::helpers::{Session, TestApp, json_answer, spawn_app_at, spawn_app_in};
 
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 
@@ -25,15 +25,8 @@ fn person(name: &str, phone: &str) -> Value {
 }
 
 async fn pre_register(app: &TestApp, name: &str, phone: &str) -> String {
-    let receipt: Value = reqwest::Client::new()
-        .post(app.url("/api/public/registrations"))
-        .json(&person(name, phone))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let receipt: Value =
+        json_answer(reqwest::Client::new().post(app.url("/api/public/registrations")).json(&person(name, phone))).await;
     receipt["qr_token"].as_str().unwrap().to_string()
 }
 

@@ -10,114 +10,40 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
-use crate::browser::Browser;
-use crate::helpers::{Session, Socket, TestApp, spawn_app_at};
+use crate::browser::{Browser, DevTools};
+use crate::helpers::{Session, TestApp, spawn_app_at};
 
 /// 2026-07-12 is a Sunday, 08:00 at the center.
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 const TODAY: &str = "2026-07-12";
 
-/// A second DevTools connection to the same browser, for targets the page's
-/// session cannot reach (the service worker).
-struct Cdp {
-    socket: Socket,
-    next_id: u64,
+/// The session of the first target `wanted` picks, attached on `cdp`.
+async fn attach_first(cdp: &mut DevTools, what: &str, wanted: impl Fn(&Value) -> bool) -> String {
+    let targets = cdp.call(None, "Target.getTargets", json!({})).await;
+    let target = targets["targetInfos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| wanted(t))
+        .unwrap_or_else(|| panic!("{what}: {targets}"))
+        .clone();
+    cdp.attach(target["targetId"].as_str().unwrap()).await
 }
 
-impl Cdp {
-    async fn connect(port: u16) -> Cdp {
-        let version: Value =
-            reqwest::get(format!("http://127.0.0.1:{port}/json/version")).await.unwrap().json().await.unwrap();
-        let url = version["webSocketDebuggerUrl"].as_str().expect("the browser's DevTools address");
-        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("second DevTools connection");
-        Cdp { socket, next_id: 0 }
-    }
+/// Attaches to this origin's service worker and returns the session.
+async fn attach_service_worker(cdp: &mut DevTools, app: &TestApp) -> String {
+    let script = json!(app.url("/sw.js"));
+    let session =
+        attach_first(cdp, "a service worker target", |t| t["type"] == "service_worker" && t["url"] == script).await;
+    cdp.call(Some(&session), "Network.enable", json!({})).await;
+    session
+}
 
-    async fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({ "id": id, "method": method, "params": params });
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        self.socket.send(Message::text(message.to_string())).await.unwrap();
-        loop {
-            let reply = tokio::time::timeout(Duration::from_secs(30), self.socket.next())
-                .await
-                .unwrap_or_else(|_| panic!("{method} answered"))
-                .unwrap()
-                .unwrap();
-            let Message::Text(text) = reply else { continue };
-            let value: Value = serde_json::from_str(&text).unwrap();
-            if value["id"] == id {
-                assert!(value.get("error").is_none(), "{method}: {}", value["error"]);
-                return value["result"].clone();
-            }
-        }
-    }
-
-    /// Attaches to this origin's service worker and returns the session.
-    async fn attach_service_worker(&mut self, app: &TestApp) -> String {
-        let targets = self.call(None, "Target.getTargets", json!({})).await;
-        let worker = targets["targetInfos"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["type"] == "service_worker" && t["url"] == json!(app.url("/sw.js")))
-            .unwrap_or_else(|| panic!("a service worker target: {targets}"))
-            .clone();
-        let attached =
-            self.call(None, "Target.attachToTarget", json!({ "targetId": worker["targetId"], "flatten": true })).await;
-        let session = attached["sessionId"].as_str().unwrap().to_string();
-        self.call(Some(&session), "Network.enable", json!({})).await;
-        session
-    }
-
-    /// Attaches to the page at `url` (for `Fetch`: the test's own interception).
-    async fn attach_page(&mut self, url: &str) -> String {
-        let targets = self.call(None, "Target.getTargets", json!({})).await;
-        let page = targets["targetInfos"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["type"] == "page" && t["url"] == json!(url))
-            .unwrap_or_else(|| panic!("the page {url}: {targets}"))
-            .clone();
-        let attached =
-            self.call(None, "Target.attachToTarget", json!({ "targetId": page["targetId"], "flatten": true })).await;
-        attached["sessionId"].as_str().unwrap().to_string()
-    }
-
-    /// The next event `method` (other messages skipped), 10 s at most.
-    async fn next_event(&mut self, method: &str) -> Value {
-        loop {
-            let message = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
-                .await
-                .unwrap_or_else(|_| panic!("no {method} event"))
-                .unwrap()
-                .unwrap();
-            let Message::Text(text) = message else { continue };
-            let value: Value = serde_json::from_str(&text).unwrap();
-            if value["method"] == method {
-                return value["params"].clone();
-            }
-        }
-    }
-
-    async fn eval(&mut self, session: &str, expression: &str) -> Value {
-        let result = self
-            .call(
-                Some(session),
-                "Runtime.evaluate",
-                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
-            )
-            .await;
-        result["result"]["value"].clone()
-    }
+/// Attaches to the page at `url` (for `Fetch`: the test's own interception).
+async fn attach_page(cdp: &mut DevTools, url: &str) -> String {
+    attach_first(cdp, &format!("the page {url}"), |t| t["type"] == "page" && t["url"] == json!(url)).await
 }
 
 fn conditions(offline: bool) -> Value {
@@ -128,7 +54,7 @@ const CAN_FETCH: &str = "fetch('/healthz', { cache: 'no-store' }).then(() => 'on
 
 /// The page and its service worker lose (or get back) the network, and each
 /// says whether it can reach the server.
-async fn set_offline(browser: &mut Browser, cdp: &mut Cdp, worker: &str, offline: bool) {
+async fn set_offline(browser: &mut Browser, cdp: &mut DevTools, worker: &str, offline: bool) {
     browser.command("Network.emulateNetworkConditions", conditions(offline), true).await;
     cdp.call(Some(worker), "Network.emulateNetworkConditions", conditions(offline)).await;
     let expected = if offline { "offline" } else { "online" };
@@ -239,8 +165,8 @@ async fn offline_the_desk_queues_check_ins_and_a_walk_in_keeps_them_over_a_reloa
     open_desk(&mut browser, &app).await;
     assert_eq!(browser.eval("document.getElementById('offline-badge').hidden").await, true, "nothing waits");
 
-    let mut cdp = Cdp::connect(port).await;
-    let worker = cdp.attach_service_worker(&app).await;
+    let mut cdp = DevTools::connect_to_port(port).await;
+    let worker = attach_service_worker(&mut cdp, &app).await;
     browser.command("Network.enable", json!({}), true).await;
     set_offline(&mut browser, &mut cdp, &worker, true).await;
     browser.wait_for("!document.getElementById('offline-link').hidden").await;
@@ -317,8 +243,8 @@ async fn offline_a_check_in_refused_on_replay_waits_in_a_visible_list_until_the_
     let app = spawn_app_at(MORNING, |_| {}).await;
     pre_register(&app, 2).await;
     let desk = open_desk(&mut browser, &app).await;
-    let mut cdp = Cdp::connect(port).await;
-    let worker = cdp.attach_service_worker(&app).await;
+    let mut cdp = DevTools::connect_to_port(port).await;
+    let worker = attach_service_worker(&mut cdp, &app).await;
     browser.command("Network.enable", json!({}), true).await;
     set_offline(&mut browser, &mut cdp, &worker, true).await;
 
@@ -370,8 +296,8 @@ async fn offline_fifty_queued_check_ins_are_replayed_once_each_and_the_time_is_p
     let app = spawn_app_at(MORNING, |_| {}).await;
     pre_register(&app, 50).await;
     open_desk(&mut browser, &app).await;
-    let mut cdp = Cdp::connect(port).await;
-    let worker = cdp.attach_service_worker(&app).await;
+    let mut cdp = DevTools::connect_to_port(port).await;
+    let worker = attach_service_worker(&mut cdp, &app).await;
     browser.command("Network.enable", json!({}), true).await;
     set_offline(&mut browser, &mut cdp, &worker, true).await;
 
@@ -400,7 +326,7 @@ async fn offline_fifty_queued_check_ins_are_replayed_once_each_and_the_time_is_p
 /// to `pattern` get lost on the way back: the server has written, the page sees
 /// a network error (Wi-Fi dropping at the worst moment).
 /// Returns the request's Idempotency-Key.
-async fn lose_the_answer(browser: &mut Browser, cdp: &mut Cdp, page: &str, pattern: &str, act: &str) -> String {
+async fn lose_the_answer(browser: &mut Browser, cdp: &mut DevTools, page: &str, pattern: &str, act: &str) -> String {
     let patterns = json!({ "patterns": [{ "urlPattern": pattern, "requestStage": "Response" }] });
     cdp.call(Some(page), "Fetch.enable", patterns).await;
     browser.eval(&format!("void setTimeout(() => {{ {act}; }}, 0)")).await; // not awaited: its answer is held
@@ -424,8 +350,8 @@ async fn offline_a_write_whose_answer_was_lost_is_sent_again_with_its_key_and_ap
     let app = spawn_app_at(MORNING, |_| {}).await;
     pre_register(&app, 1).await;
     open_desk(&mut browser, &app).await;
-    let mut cdp = Cdp::connect(port).await;
-    let page = cdp.attach_page(&app.url("/reception")).await;
+    let mut cdp = DevTools::connect_to_port(port).await;
+    let page = attach_page(&mut cdp, &app.url("/reception")).await;
     browser
         .eval(
             "window.sent = []; window.tried = [];

@@ -5,8 +5,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::EventPayload;
-
 /// What an inject is (the scenario's `kind`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -39,21 +37,19 @@ pub enum Section {
     All,
 }
 
-/// The run begins: the scenario as it was when the run started.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Started {
-    pub scenario_id: String,
-    pub title: String,
-    /// The file it was read from, as given.
-    pub file: String,
-    pub sim_start: String,
-    pub speed: u32,
-    /// The scenario's TOML text, so the AAR can be written from the drill file alone.
-    pub scenario: String,
-}
-
-impl EventPayload for Started {
-    const KIND: &'static str = "drill.started";
+event! {
+    /// The run begins: the scenario as it was when the run started.
+    #[kind = "drill.started"]
+    pub struct Started {
+        pub scenario_id: String,
+        pub title: String,
+        /// The file it was read from, as given.
+        pub file: String,
+        pub sim_start: String,
+        pub speed: u32,
+        /// The scenario's TOML text, so the AAR can be written from the drill file alone.
+        pub scenario: String,
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -65,16 +61,14 @@ pub enum ClockAction {
     Speed,
 }
 
-/// Pause, resume, a change of speed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ClockChanged {
-    pub action: ClockAction,
-    /// The speed after the change.
-    pub speed: u32,
-}
-
-impl EventPayload for ClockChanged {
-    const KIND: &'static str = "drill.clock";
+event! {
+    /// Pause, resume, a change of speed.
+    #[kind = "drill.clock"]
+    pub struct ClockChanged {
+        pub action: ClockAction,
+        /// The speed after the change.
+        pub speed: u32,
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -86,87 +80,77 @@ pub enum FiredBy {
     Contingency,
 }
 
-/// An inject fired (on schedule, by the trainer, or as a contingency).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Fired {
-    pub inject: u32,
-    pub kind: InjectKind,
-    pub to: Section,
-    pub message: String,
-    pub hidden: bool,
-    /// When the schedule had it (RFC 3339), for scheduled vs actual.
-    pub scheduled: Option<String>,
-    pub by: FiredBy,
-    /// `true`: a call slip or message waiting for trainees; `false`: entered as it fired.
-    pub queued: bool,
-    /// Volunteers it brought (volunteer_arrival).
-    #[serde(default)]
-    pub volunteer_ids: Vec<i64>,
-    /// People among them (groups count their members).
-    #[serde(default)]
-    pub headcount: i64,
-    /// The need it made or is about.
-    pub need_id: Option<i64>,
-    pub need_no: Option<String>,
-    /// The team it is about (team_report).
-    pub team_id: Option<i64>,
-    pub team_no: Option<String>,
-    /// The item it is about (equipment_*).
-    pub item_id: Option<i64>,
-    pub item: Option<String>,
-    /// Why the system could not take it (e.g. the need was already closed).
-    #[serde(default)]
-    pub note: Option<String>,
+event! {
+    /// An inject fired (on schedule, by the trainer, or as a contingency).
+    #[kind = "drill.inject_fired"]
+    pub struct Fired {
+        pub inject: u32,
+        pub kind: InjectKind,
+        pub to: Section,
+        pub message: String,
+        pub hidden: bool,
+        /// When the schedule had it (RFC 3339), for scheduled vs actual.
+        pub scheduled: Option<String>,
+        pub by: FiredBy,
+        /// `true`: a call slip or message waiting for trainees; `false`: entered as it fired.
+        pub queued: bool,
+        /// Volunteers it brought (volunteer_arrival).
+        #[serde(default)]
+        pub volunteer_ids: Vec<i64>,
+        /// People among them (groups count their members).
+        #[serde(default)]
+        pub headcount: i64,
+        /// The need it made or is about.
+        pub need_id: Option<i64>,
+        pub need_no: Option<String>,
+        /// The team it is about (team_report).
+        pub team_id: Option<i64>,
+        pub team_no: Option<String>,
+        /// The item it is about (equipment_*).
+        pub item_id: Option<i64>,
+        pub item: Option<String>,
+        /// Why the system could not take it (e.g. the need was already closed).
+        #[serde(default)]
+        pub note: Option<String>,
+    }
 }
 
-impl EventPayload for Fired {
-    const KIND: &'static str = "drill.inject_fired";
+event! {
+    /// The trainer skipped an inject; it will not fire on its own.
+    #[kind = "drill.inject_skipped"]
+    pub struct Skipped {
+        pub inject: u32,
+    }
 }
 
-/// The trainer skipped an inject; it will not fire on its own.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Skipped {
-    pub inject: u32,
+event! {
+    /// A queued household call was written up as a need card.
+    #[kind = "drill.call_taken"]
+    pub struct CallTaken {
+        pub inject: u32,
+        pub need_id: i64,
+        pub need_no: String,
+    }
 }
 
-impl EventPayload for Skipped {
-    const KIND: &'static str = "drill.inject_skipped";
+event! {
+    /// An expected action passed its deadline undetected.
+    #[kind = "drill.expect_missed"]
+    pub struct Missed {
+        pub inject: u32,
+        pub hint: Option<String>,
+        /// The contingency inject fired because of it.
+        pub contingency: Option<u32>,
+    }
 }
 
-/// A queued household call was written up as a need card.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct CallTaken {
-    pub inject: u32,
-    pub need_id: i64,
-    pub need_no: String,
-}
-
-impl EventPayload for CallTaken {
-    const KIND: &'static str = "drill.call_taken";
-}
-
-/// An expected action passed its deadline undetected.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Missed {
-    pub inject: u32,
-    pub hint: Option<String>,
-    /// The contingency inject fired because of it.
-    pub contingency: Option<u32>,
-}
-
-impl EventPayload for Missed {
-    const KIND: &'static str = "drill.expect_missed";
-}
-
-/// The trainer noted something.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Observation {
-    pub objective: Option<String>,
-    pub text: String,
-}
-
-impl EventPayload for Observation {
-    const KIND: &'static str = "drill.observation";
+event! {
+    /// The trainer noted something.
+    #[kind = "drill.observation"]
+    pub struct Observation {
+        pub objective: Option<String>,
+        pub text: String,
+    }
 }
 
 /// P: performed without challenges; S: with some; M: with major challenges; U: unable to be performed.
@@ -190,34 +174,31 @@ impl Rating {
     }
 }
 
-/// The trainer rated an objective P/S/M/U.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Rated {
-    pub objective: String,
-    pub rating: Rating,
+event! {
+    /// The trainer rated an objective P/S/M/U.
+    #[kind = "drill.rated"]
+    pub struct Rated {
+        pub objective: String,
+        pub rating: Rating,
+    }
 }
 
-impl EventPayload for Rated {
-    const KIND: &'static str = "drill.rated";
-}
-
-/// A row of the improvement plan, written or rewritten.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
-pub struct PlanItem {
-    /// 1-based; a later event with the same row replaces it.
-    pub row: u32,
-    /// 課題
-    pub issue: String,
-    /// 改善策
-    pub action: String,
-    /// 担当
-    pub owner: String,
-    /// 期限
-    pub due: String,
-}
-
-impl EventPayload for PlanItem {
-    const KIND: &'static str = "drill.plan_item";
+event! {
+    /// A row of the improvement plan, written or rewritten.
+    #[kind = "drill.plan_item"]
+    #[derive(utoipa::ToSchema)]
+    pub struct PlanItem {
+        /// 1-based; a later event with the same row replaces it.
+        pub row: u32,
+        /// 課題
+        pub issue: String,
+        /// 改善策
+        pub action: String,
+        /// 担当
+        pub owner: String,
+        /// 期限
+        pub due: String,
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -230,12 +211,10 @@ pub enum StopReason {
     End,
 }
 
-/// The run ended.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Stopped {
-    pub reason: StopReason,
-}
-
-impl EventPayload for Stopped {
-    const KIND: &'static str = "drill.stopped";
+event! {
+    /// The run ended.
+    #[kind = "drill.stopped"]
+    pub struct Stopped {
+        pub reason: StopReason,
+    }
 }

@@ -16,6 +16,38 @@
 //! kind. `schemas/events.schema.json` is generated from these types and a test
 //! fails when it differs (`BLESS=1 cargo test --lib events::contract` writes it).
 
+/// Writes one kind's payload type: the derives every contract type has and its
+/// [`EventPayload`] impl, so a kind is named once, next to its fields. Doc
+/// comments (the struct's and its fields') go through to the JSON Schema; a
+/// `#[derive(…)]` after `#[kind]` adds to the derives.
+///
+/// ```ignore
+/// event! {
+///     /// A team left (subject the team number).
+///     #[kind = "team.dispatched"]
+///     pub struct TeamDispatched {
+///         pub team_id: i64,
+///     }
+/// }
+/// ```
+macro_rules! event {
+    (
+        $(#[doc = $doc:literal])*
+        #[kind = $kind:literal]
+        $(#[derive($($derive:path),* $(,)?)])?
+        pub struct $name:ident { $($fields:tt)* }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        $(#[derive($($derive),*)])?
+        pub struct $name { $($fields)* }
+
+        impl $crate::events::contract::EventPayload for $name {
+            const KIND: &'static str = $kind;
+        }
+    };
+}
+
 pub mod auth;
 pub mod board;
 pub mod dispatch;

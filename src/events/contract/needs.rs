@@ -4,8 +4,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::EventPayload;
-
 /// Where a need stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -58,57 +56,51 @@ pub struct NeedFacts {
     pub has_pin: bool,
 }
 
-/// A need card was received (subject the need number).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct NeedReceived {
-    #[serde(flatten)]
-    pub need: NeedFacts,
+event! {
+    /// A need card was received (subject the need number).
+    #[kind = "need.received"]
+    pub struct NeedReceived {
+        #[serde(flatten)]
+        pub need: NeedFacts,
+    }
 }
 
-impl EventPayload for NeedReceived {
-    const KIND: &'static str = "need.received";
-}
-
-/// A need's status moved: by hand (an edit), or as its team left or came back.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct NeedStatusChanged {
-    #[serde(flatten)]
-    pub need: NeedFacts,
-    pub from: NeedStatus,
-    /// The names of the fields that changed.
-    pub changed: Vec<String>,
-    /// By hand: a survey was attached too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub surveyed: Option<bool>,
-    /// By hand: a reason was given (the reason stays on the card).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason_given: Option<bool>,
-    /// By a team: its number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_no: Option<String>,
-}
-
-impl EventPayload for NeedStatusChanged {
-    const KIND: &'static str = "need.status_changed";
+event! {
+    /// A need's status moved: by hand (an edit), or as its team left or came back.
+    #[kind = "need.status_changed"]
+    pub struct NeedStatusChanged {
+        #[serde(flatten)]
+        pub need: NeedFacts,
+        pub from: NeedStatus,
+        /// The names of the fields that changed.
+        pub changed: Vec<String>,
+        /// By hand: a survey was attached too.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub surveyed: Option<bool>,
+        /// By hand: a reason was given (the reason stays on the card).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason_given: Option<bool>,
+        /// By a team: its number.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub team_no: Option<String>,
+    }
 }
 
 /// The kinds of an edit that did not move the status by the lifecycle.
 macro_rules! edit_kind {
-    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-        pub struct $name {
-            #[serde(flatten)]
-            pub need: NeedFacts,
-            pub from: NeedStatus,
-            /// The names of the fields that changed.
-            pub changed: Vec<String>,
-            pub surveyed: bool,
-            pub reason_given: bool,
-        }
-
-        impl EventPayload for $name {
-            const KIND: &'static str = $kind;
+    ($(#[doc = $doc:literal])* $name:ident, $kind:literal) => {
+        event! {
+            $(#[doc = $doc])*
+            #[kind = $kind]
+            pub struct $name {
+                #[serde(flatten)]
+                pub need: NeedFacts,
+                pub from: NeedStatus,
+                /// The names of the fields that changed.
+                pub changed: Vec<String>,
+                pub surveyed: bool,
+                pub reason_given: bool,
+            }
         }
     };
 }
