@@ -7,9 +7,10 @@
 //! next page under a running head; the report form always starts on a page of its own (the
 //! back of the sheet when printed on both sides).
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use geo::MultiPolygon;
 
+use crate::i18n::{Lang, date_in, word, word_with};
 use crate::needs::{Category, Damage, Parking, Survey};
 use crate::pdf::flow::{Flow, Frame};
 use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, text_width_mm, wrap_lines};
@@ -150,44 +151,57 @@ const DEADLINE: (f32, f32, f32) = (1.0, 0.9, 0.7);
 const LEADER: (f32, f32, f32) = (1.0, 0.8, 0.8);
 
 /// Renders the sheet: the instructions, then the report form on a page of its own.
+/// The sheet is one of the council's official papers: printed in Japanese.
 pub fn render(sheet: &DispatchSheet, drill: bool) -> Vec<u8> {
+    render_in(Lang::Ja, sheet, drill)
+}
+
+fn render_in(lang: Lang, sheet: &DispatchSheet, drill: bool) -> Vec<u8> {
+    let team = [("team", sheet.team_no.as_str())];
     let frame = Frame { left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM, head: (9.0, Weight::Bold) };
-    let mut flow = Flow::new(frame, format!("活動指示書　{}（続き）", sheet.team_no));
-    header(&mut flow, sheet);
-    times(&mut flow, sheet);
-    assignment(&mut flow, sheet);
-    members(&mut flow, sheet);
-    loans(&mut flow, sheet);
-    flow.running_head = format!("活動報告　{}", sheet.team_no);
+    let mut flow = Flow::new(frame, word_with(lang, "papers.sheet.continued", &team));
+    header(lang, &mut flow, sheet);
+    times(lang, &mut flow, sheet);
+    assignment(lang, &mut flow, sheet);
+    members(lang, &mut flow, sheet);
+    loans(lang, &mut flow, sheet);
+    flow.running_head = word_with(lang, "papers.sheet.report.running_head", &team);
     flow.new_page();
-    report_form(&mut flow, sheet);
-    pdf::render(&format!("活動指示書 {}", sheet.team_no), flow.finish(), drill)
+    report_form(lang, &mut flow, sheet);
+    pdf::render(&word_with(lang, "papers.sheet.document", &team), flow.finish(), drill)
 }
 
 fn hm(time: NaiveTime) -> String {
     time.format("%-H:%M").to_string()
 }
 
-fn categories_ja(categories: &[Category]) -> String {
-    categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join("・")
+/// `people` people: 「6名」.
+fn people(lang: Lang, count: impl ToString) -> String {
+    word_with(lang, "papers.sheet.need.people", &[("count", &count.to_string())])
 }
 
-fn header(flow: &mut Flow, sheet: &DispatchSheet) {
+fn header(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
     let page = flow.page();
-    let mark = "取扱注意（個人情報）";
+    let mark = word(lang, "papers.sheet.confidential");
+    let mark: &str = &mark;
     let mark_w = text_width_mm(8.0, Weight::Bold, mark) + 4.0;
     page.fill_rect(RIGHT - mark_w, 5.0, mark_w, 5.5, CAUTION);
     page.rect(RIGHT - mark_w, 5.0, mark_w, 5.5, 0.4, false);
     page.text(RIGHT - mark_w + 2.0, 5.6, 8.0, Weight::Bold, mark);
 
-    page.text(LEFT, TOP + 1.0, 22.0, Weight::Bold, "活動指示書");
+    page.text(LEFT, TOP + 1.0, 22.0, Weight::Bold, &word(lang, "papers.sheet.title"));
     page.text(LEFT, TOP + 13.5, 9.0, Weight::Regular, &sheet.center_name);
-    let day = format!("活動日　{}年{}", chrono::Datelike::year(&sheet.day), crate::i18n::date_ja(sheet.day));
+    let date = word_with(
+        lang,
+        "papers.date.full",
+        &[("year", &sheet.day.year().to_string()), ("date", &date_in(lang, sheet.day))],
+    );
+    let day = word_with(lang, "papers.sheet.day", &[("date", &date)]);
     page.text(LEFT, TOP + 19.0, 12.0, Weight::Bold, &day);
 
     let (bx, bw) = (128.0, RIGHT - 128.0);
     page.rect(bx, TOP + 1.0, bw, 26.0, 1.2, false);
-    page.text(bx + 2.5, TOP + 1.8, 9.0, Weight::Regular, "班番号");
+    page.text(bx + 2.5, TOP + 1.8, 9.0, Weight::Regular, &word(lang, "papers.sheet.team_no"));
     let size = fitting_size(&sheet.team_no, Weight::Bold, bw - 20.0, 40.0, 14.0);
     page.text_centered(
         bx + bw / 2.0 + 6.0,
@@ -199,24 +213,27 @@ fn header(flow: &mut Flow, sheet: &DispatchSheet) {
     flow.y = TOP + 31.0;
 }
 
-fn times(flow: &mut Flow, sheet: &DispatchSheet) {
+fn times(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
     let y = flow.y;
     let page = flow.page();
     let h = 22.0;
     page.rect(LEFT, y, 58.0, h, 0.8, false);
-    page.text(LEFT + 2.5, y + 1.5, 9.0, Weight::Regular, "出発時刻");
+    page.text(LEFT + 2.5, y + 1.5, 9.0, Weight::Regular, &word(lang, "papers.sheet.times.departure"));
     match sheet.departure {
         Some(time) => page.text_centered(LEFT + 29.0, y + 7.0, 24.0, Weight::Bold, &hm(time)),
-        None => page.text_centered(LEFT + 29.0, y + 9.0, 16.0, Weight::Regular, "　　：　　"),
+        None => {
+            let blank = word(lang, "papers.sheet.times.departure_blank");
+            page.text_centered(LEFT + 29.0, y + 9.0, 16.0, Weight::Regular, &blank)
+        }
     }
 
     let x = LEFT + 62.0;
     let w = RIGHT - x;
     page.fill_rect(x, y, w, h, DEADLINE);
     page.rect(x, y, w, h, 1.8, false);
-    page.text(x + 2.5, y + 1.5, 9.0, Weight::Bold, "必ずこの時刻までに本部へ戻ること");
-    let deadline = hm(sheet.return_deadline);
-    page.text(x + 8.0, y + 5.0, 32.0, Weight::Bold, &format!("帰着期限 {deadline}"));
+    page.text(x + 2.5, y + 1.5, 9.0, Weight::Bold, &word(lang, "papers.sheet.times.return_by"));
+    let deadline = word_with(lang, "papers.sheet.times.deadline", &[("time", &hm(sheet.return_deadline))]);
+    page.text(x + 8.0, y + 5.0, 32.0, Weight::Bold, &deadline);
     flow.y = y + h + 4.0;
 }
 
@@ -264,77 +281,39 @@ const MAP_H: f32 = 64.0;
 /// The right-hand column beside the assignment: map, caption, safety notes.
 const SIDEBAR_H: f32 = MAP_H + 9.0 + SAFETY_H;
 
-fn assignment(flow: &mut Flow, sheet: &DispatchSheet) {
+fn assignment(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
     let map_x = RIGHT - MAP_W;
     let fields = Fields { x: LEFT + 1.0, label_w: 21.0, value_w: map_x - 5.0 - LEFT - 22.0 };
     let title = match &sheet.assignment {
-        Assignment::Need(need) => format!("依頼内容　{}", need.need_no),
-        Assignment::Zone(zone) => format!("派遣内容　地区派遣（{}）", zone.zone),
+        Assignment::Need(need) => word_with(lang, "papers.sheet.need.heading", &[("no", &need.need_no)]),
+        Assignment::Zone(zone) => word_with(lang, "papers.sheet.zone.heading", &[("zone", &zone.zone)]),
     };
     // The sidebar stays on the page of the heading, which has room for it.
     heading(flow, &title, SIDEBAR_H);
     let top = flow.y;
     let first_page = flow.page_count();
-    map_block(flow.page(), map_x, top, sheet.map.as_ref());
-    safety(flow.page(), map_x, top + MAP_H + 9.0, &sheet.center_phone);
+    map_block(lang, flow.page(), map_x, top, sheet.map.as_ref());
+    safety(lang, flow.page(), map_x, top + MAP_H + 9.0, &sheet.center_phone);
 
     match &sheet.assignment {
-        Assignment::Need(need) => {
-            fields.row(flow, "ニーズ番号", &need.need_no, Weight::Bold, None);
-            fields.row(flow, "地区", need.zone.as_deref().unwrap_or("未設定"), Weight::Regular, None);
-            fields.row(flow, "住所", &need.address, Weight::Bold, None);
-            fields.row(flow, "依頼者", &format!("{} 様", need.requester_name), Weight::Regular, None);
-            fields.row(flow, "電話", &need.phone, Weight::Regular, None);
-            let categories =
-                if need.categories.is_empty() { "—".to_string() } else { categories_ja(&need.categories) };
-            fields.row(flow, "作業内容", &categories, Weight::Bold, None);
-            fields.row(flow, "必要人数", &format!("{}名", need.people_needed), Weight::Regular, None);
-            if !need.damage.is_empty() {
-                let damage = need.damage.iter().map(|d| d.label_ja()).collect::<Vec<_>>().join("・");
-                fields.row(flow, "被害状況", &damage, Weight::Regular, None);
-            }
-            let mut household = Vec::new();
-            if need.needs_care {
-                household.push("要配慮者あり");
-            }
-            if need.elderly_only {
-                household.push("高齢者のみ世帯");
-            }
-            if !household.is_empty() {
-                let fill = need.needs_care.then_some(CAUTION);
-                fields.row(flow, "世帯", &household.join("・"), Weight::Bold, fill);
-            }
-            if !need.household_notes.trim().is_empty() {
-                fields.row(flow, "世帯メモ", need.household_notes.trim(), Weight::Regular, None);
-            }
-            if let Some(survey) = &need.survey {
-                if !survey.findings.trim().is_empty() {
-                    fields.row(flow, "現地調査", survey.findings.trim(), Weight::Regular, None);
-                }
-                if !survey.hazards.trim().is_empty() {
-                    fields.row(flow, "危険箇所", survey.hazards.trim(), Weight::Bold, Some(HAZARD));
-                }
-            }
-            fields.row(flow, "駐車場", need.parking.label_ja(), Weight::Regular, None);
-            if !need.notes.trim().is_empty() {
-                fields.row(flow, "備考", need.notes.trim(), Weight::Regular, None);
-            }
-        }
+        Assignment::Need(need) => need_fields(lang, flow, &fields, need),
         Assignment::Zone(zone) => {
             flow.room(10.0);
             let y = flow.y;
-            let text = format!("地区派遣: {}", zone.zone);
+            let text = word_with(lang, "papers.sheet.zone.dispatch", &[("zone", &zone.zone)]);
             let size = fitting_size(&text, Weight::Bold, fields.label_w + fields.value_w, 16.0, 10.0);
             flow.page().text(fields.x, y, size, Weight::Bold, &text);
             flow.y += line_height_mm(size) + 1.5;
-            fields.row(flow, "依頼人数", &format!("{}名", zone.people_requested), Weight::Bold, None);
+            let label = word(lang, "papers.sheet.zone.people_requested");
+            fields.row(flow, &label, &people(lang, zone.people_requested), Weight::Bold, None);
             if !zone.notes.trim().is_empty() {
-                fields.row(flow, "指示", zone.notes.trim(), Weight::Regular, None);
+                let label = word(lang, "papers.sheet.zone.instructions");
+                fields.row(flow, &label, zone.notes.trim(), Weight::Regular, None);
             }
         }
     }
     if !sheet.vehicle.trim().is_empty() {
-        fields.row(flow, "車両", sheet.vehicle.trim(), Weight::Regular, None);
+        fields.row(flow, &word(lang, "papers.sheet.need.vehicle"), sheet.vehicle.trim(), Weight::Regular, None);
     }
     // Below the map when the text was shorter and stayed on its page.
     if flow.page_count() == first_page {
@@ -343,11 +322,67 @@ fn assignment(flow: &mut Flow, sheet: &DispatchSheet) {
     flow.y += 3.0;
 }
 
+/// The need's rows of the assignment: where, for whom, what, and what to watch for.
+fn need_fields(lang: Lang, flow: &mut Flow, fields: &Fields, need: &NeedPart) {
+    let separator = word(lang, "papers.sheet.list_separator");
+    let label = |key: &str| word(lang, key);
+    fields.row(flow, &label("papers.sheet.need.need_no"), &need.need_no, Weight::Bold, None);
+    let zone_unset = word(lang, "papers.sheet.need.zone_unset");
+    let zone = need.zone.as_deref().unwrap_or(&zone_unset);
+    fields.row(flow, &label("papers.sheet.need.zone"), zone, Weight::Regular, None);
+    fields.row(flow, &label("papers.sheet.need.address"), &need.address, Weight::Bold, None);
+    let requester = word_with(lang, "papers.sheet.need.requester_name", &[("name", &need.requester_name)]);
+    fields.row(flow, &label("papers.sheet.need.requester"), &requester, Weight::Regular, None);
+    fields.row(flow, &label("papers.sheet.need.phone"), &need.phone, Weight::Regular, None);
+    let categories = if need.categories.is_empty() {
+        word(lang, "papers.sheet.need.no_categories").into_owned()
+    } else {
+        need.categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join(&separator)
+    };
+    fields.row(flow, &label("papers.sheet.need.work"), &categories, Weight::Bold, None);
+    let needed = people(lang, need.people_needed);
+    fields.row(flow, &label("papers.sheet.need.people_needed"), &needed, Weight::Regular, None);
+    if !need.damage.is_empty() {
+        let damage = need.damage.iter().map(|d| d.label_ja()).collect::<Vec<_>>().join(&separator);
+        fields.row(flow, &label("papers.sheet.need.damage"), &damage, Weight::Regular, None);
+    }
+    let mut household = Vec::new();
+    if need.needs_care {
+        household.push(word(lang, "papers.sheet.need.needs_care"));
+    }
+    if need.elderly_only {
+        household.push(word(lang, "papers.sheet.need.elderly_only"));
+    }
+    if !household.is_empty() {
+        let fill = need.needs_care.then_some(CAUTION);
+        fields.row(flow, &label("papers.sheet.need.household"), &household.join(&separator), Weight::Bold, fill);
+    }
+    if !need.household_notes.trim().is_empty() {
+        let notes = need.household_notes.trim();
+        fields.row(flow, &label("papers.sheet.need.household_notes"), notes, Weight::Regular, None);
+    }
+    if let Some(survey) = &need.survey {
+        if !survey.findings.trim().is_empty() {
+            let findings = survey.findings.trim();
+            fields.row(flow, &label("papers.sheet.need.survey"), findings, Weight::Regular, None);
+        }
+        if !survey.hazards.trim().is_empty() {
+            let hazards = survey.hazards.trim();
+            fields.row(flow, &label("papers.sheet.need.hazards"), hazards, Weight::Bold, Some(HAZARD));
+        }
+    }
+    fields.row(flow, &label("papers.sheet.need.parking"), need.parking.label_ja(), Weight::Regular, None);
+    if !need.notes.trim().is_empty() {
+        fields.row(flow, &label("papers.sheet.need.notes"), need.notes.trim(), Weight::Regular, None);
+    }
+}
+
 /// The map excerpt in a `MAP_W` × `MAP_H` frame with its caption below.
-fn map_block(page: &mut Page, x: f32, y: f32, map: Option<&MapExcerpt>) {
+fn map_block(lang: Lang, page: &mut Page, x: f32, y: f32, map: Option<&MapExcerpt>) {
     page.rect(x, y, MAP_W, MAP_H, 0.6, false);
     let Some(map) = map else {
-        page.text_centered(x + MAP_W / 2.0, y + MAP_H / 2.0 - 3.0, 10.0, Weight::Regular, "地区未設定（地図なし）");
+        let no_zone = word(lang, "papers.sheet.map.no_zone");
+        page.text_centered(x + MAP_W / 2.0, y + MAP_H / 2.0 - 3.0, 10.0, Weight::Regular, &no_zone);
         return;
     };
     match Projection::fit(map, x, y, MAP_W, MAP_H) {
@@ -357,17 +392,18 @@ fn map_block(page: &mut Page, x: f32, y: f32, map: Option<&MapExcerpt>) {
             scale_bar(page, &projection, x + 2.0, y + MAP_H - 6.0);
         }
         None => {
-            page.text_centered(x + MAP_W / 2.0, y + MAP_H / 2.0 - 3.0, 10.0, Weight::Regular, "地図データなし");
+            let no_data = word(lang, "papers.sheet.map.no_data");
+            page.text_centered(x + MAP_W / 2.0, y + MAP_H / 2.0 - 3.0, 10.0, Weight::Regular, &no_data);
         }
     }
     let caption_y = y + MAP_H + 1.0;
-    let caption = format!("地区: {}", map.zone.name);
+    let caption = word_with(lang, "papers.sheet.map.caption", &[("zone", &map.zone.name)]);
     let size = fitting_size(&caption, Weight::Bold, MAP_W - 26.0, 9.0, 6.0);
     page.text(x, caption_y, size, Weight::Bold, &caption);
     if map.pin.is_some() {
         let lx = x + MAP_W - 20.0;
         pin(page, lx + 1.8, caption_y + 2.4, 1.5);
-        page.text(lx + 4.5, caption_y + 0.3, 8.0, Weight::Regular, "依頼場所");
+        page.text(lx + 4.5, caption_y + 0.3, 8.0, Weight::Regular, &word(lang, "papers.sheet.map.pin"));
     }
 }
 
@@ -579,15 +615,28 @@ fn headcount(sheet: &DispatchSheet) -> u32 {
     sheet.members.iter().map(|m| m.people.max(1)).sum()
 }
 
-fn members(flow: &mut Flow, sheet: &DispatchSheet) {
+fn members(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
     let mut members: Vec<&Member> = sheet.members.iter().collect();
     members.sort_by_key(|m| !m.is_leader);
-    heading(flow, &format!("班員　計{}名（リーダーは赤テープ）", headcount(sheet)), 12.0);
-    let table = TwoUp { columns: &[("No.", 9.0), ("番号", 22.0), ("氏名", 42.0), ("役割", 18.0)], row_h: 6.5 };
+    let count = headcount(sheet).to_string();
+    heading(flow, &word_with(lang, "papers.sheet.members.heading", &[("count", &count)]), 12.0);
+    let titles = [
+        word(lang, "papers.sheet.members.column_no"),
+        word(lang, "papers.sheet.members.column_volunteer_no"),
+        word(lang, "papers.sheet.members.column_name"),
+        word(lang, "papers.sheet.members.column_role"),
+    ];
+    let columns = [(&*titles[0], 9.0), (&*titles[1], 22.0), (&*titles[2], 42.0), (&*titles[3], 18.0)];
+    let table = TwoUp { columns: &columns, row_h: 6.5 };
+    let leader = word(lang, "papers.sheet.members.leader");
     table.draw(flow, members.len(), |i| {
         let m = members[i];
-        let name = if m.people > 1 { format!("{}（{}名）", m.name, m.people) } else { m.name.clone() };
-        let role = if m.is_leader { "リーダー" } else { "" };
+        let name = if m.people > 1 {
+            word_with(lang, "papers.sheet.members.group", &[("name", &m.name), ("count", &m.people.to_string())])
+        } else {
+            m.name.clone()
+        };
+        let role = if m.is_leader { &*leader } else { "" };
         let texts = vec![
             (format!("{}", i + 1), Weight::Regular),
             (m.volunteer_no.clone(), Weight::Regular),
@@ -598,15 +647,21 @@ fn members(flow: &mut Flow, sheet: &DispatchSheet) {
     });
 }
 
-fn loans(flow: &mut Flow, sheet: &DispatchSheet) {
-    heading(flow, "貸出資機材（帰着時に返却・数を確認）", 12.0);
+fn loans(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
+    heading(flow, &word(lang, "papers.sheet.loans.heading"), 12.0);
     if sheet.loans.is_empty() {
         let y = flow.y;
-        flow.page().text(LEFT + 2.0, y, 10.0, Weight::Regular, "なし");
+        flow.page().text(LEFT + 2.0, y, 10.0, Weight::Regular, &word(lang, "papers.sheet.loans.none"));
         flow.y += line_height_mm(10.0) + 4.0;
         return;
     }
-    let table = TwoUp { columns: &[("No.", 9.0), ("品名", 57.0), ("数量", 25.0)], row_h: 6.5 };
+    let titles = [
+        word(lang, "papers.sheet.loans.column_no"),
+        word(lang, "papers.sheet.loans.column_item"),
+        word(lang, "papers.sheet.loans.column_quantity"),
+    ];
+    let columns = [(&*titles[0], 9.0), (&*titles[1], 57.0), (&*titles[2], 25.0)];
+    let table = TwoUp { columns: &columns, row_h: 6.5 };
     table.draw(flow, sheet.loans.len(), |i| {
         let loan = &sheet.loans[i];
         let texts = vec![
@@ -622,29 +677,29 @@ fn loans(flow: &mut Flow, sheet: &DispatchSheet) {
 const SAFETY_H: f32 = 48.0;
 
 /// 安全上の注意, in the sidebar under the map: one line each, then the number to call.
-fn safety(page: &mut Page, x: f32, y: f32, center_phone: &str) {
+fn safety(lang: Lang, page: &mut Page, x: f32, y: f32, center_phone: &str) {
     let notes = [
-        ("熱中症", "20分作業・10分休憩と水分補給"),
-        ("破傷風", "釘の踏み抜きに注意・安全靴"),
-        ("粉じん", "マスク・ゴーグル"),
-        ("無理をしない", "危ない作業は本部に相談"),
+        (word(lang, "papers.sheet.safety.heat"), word(lang, "papers.sheet.safety.heat_note")),
+        (word(lang, "papers.sheet.safety.tetanus"), word(lang, "papers.sheet.safety.tetanus_note")),
+        (word(lang, "papers.sheet.safety.dust"), word(lang, "papers.sheet.safety.dust_note")),
+        (word(lang, "papers.sheet.safety.no_overdoing"), word(lang, "papers.sheet.safety.no_overdoing_note")),
     ];
     page.fill_rect(x, y, MAP_W, 6.0, GREY);
-    page.text(x + 1.5, y + 0.2, 10.0, Weight::Bold, "安全上の注意");
+    page.text(x + 1.5, y + 0.2, 10.0, Weight::Bold, &word(lang, "papers.sheet.safety.heading"));
     let size = 9.0;
     let pitch = line_height_mm(size) + 0.3;
     let mut ly = y + 7.0;
     for (label, text) in notes {
-        page.text(x + 1.0, ly, size, Weight::Bold, label);
-        let tx = x + 1.0 + text_width_mm(size, Weight::Bold, label) + 2.0;
-        let fit = fitting_size(text, Weight::Regular, x + MAP_W - tx, size, 6.5);
-        page.text(tx, ly + (line_height_mm(size) - line_height_mm(fit)) / 2.0, fit, Weight::Regular, text);
+        page.text(x + 1.0, ly, size, Weight::Bold, &label);
+        let tx = x + 1.0 + text_width_mm(size, Weight::Bold, &label) + 2.0;
+        let fit = fitting_size(&text, Weight::Regular, x + MAP_W - tx, size, 6.5);
+        page.text(tx, ly + (line_height_mm(size) - line_height_mm(fit)) / 2.0, fit, Weight::Regular, &text);
         ly += pitch;
     }
     ly += 1.0;
     let call_h = SAFETY_H - (ly - y);
     page.fill_rect(x, ly, MAP_W, call_h, CAUTION);
-    page.text(x + 1.5, ly + 0.8, 9.0, Weight::Bold, "異変時（けが・体調不良）は本部へ電話");
+    page.text(x + 1.5, ly + 0.8, 9.0, Weight::Bold, &word(lang, "papers.sheet.safety.call"));
     let size = fitting_size(center_phone, Weight::Bold, MAP_W - 3.0, 18.0, 9.0);
     page.text_centered(x + MAP_W / 2.0, ly + 6.0, size, Weight::Bold, center_phone);
 }
@@ -674,16 +729,17 @@ fn write_box(flow: &mut Flow, label: &str, lines: usize) {
     flow.y = top + h + 4.0;
 }
 
-fn report_form(flow: &mut Flow, sheet: &DispatchSheet) {
+fn report_form(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
+    let w = |key: &str| word(lang, key);
     let y = flow.y + 2.0;
     let page = flow.page();
-    page.text(LEFT, y, 20.0, Weight::Bold, "活動報告");
-    page.text(LEFT + 40.0, y + 3.5, 10.0, Weight::Regular, "（リーダーが記入し、帰着後すぐ本部へ提出）");
+    page.text(LEFT, y, 20.0, Weight::Bold, &w("papers.sheet.report.title"));
+    page.text(LEFT + 40.0, y + 3.5, 10.0, Weight::Regular, &w("papers.sheet.report.filled_by"));
     let target = match &sheet.assignment {
         Assignment::Need(need) => need.need_no.clone(),
-        Assignment::Zone(zone) => format!("地区派遣: {}", zone.zone),
+        Assignment::Zone(zone) => word_with(lang, "papers.sheet.zone.dispatch", &[("zone", &zone.zone)]),
     };
-    let right = format!("{}　{}", sheet.team_no, target);
+    let right = word_with(lang, "papers.sheet.report.target", &[("team", &sheet.team_no), ("target", &target)]);
     let size = fitting_size(&right, Weight::Bold, 60.0, 14.0, 8.0);
     page.text(RIGHT - text_width_mm(size, Weight::Bold, &right), y + 2.0, size, Weight::Bold, &right);
     flow.y = y + 14.0;
@@ -698,52 +754,58 @@ fn report_form(flow: &mut Flow, sheet: &DispatchSheet) {
         draw(page, LEFT + 34.0, y);
         flow.y += pitch;
     };
-    row(flow, "結果", &|page, x, y| {
-        let x = checkbox(page, x, y, size, "完了");
-        let x = checkbox(page, x, y, size, "継続（残り約　　日・　　人）");
-        checkbox(page, x, y, size, "中止（理由：　　　　　　）");
+    row(flow, &w("papers.sheet.report.result"), &|page, x, y| {
+        let x = checkbox(page, x, y, size, &w("papers.sheet.report.done"));
+        let x = checkbox(page, x, y, size, &w("papers.sheet.report.continuing"));
+        checkbox(page, x, y, size, &w("papers.sheet.report.stopped"));
     });
-    row(flow, "作業時間", &|page, x, y| {
-        page.text(x, y, size, Weight::Regular, "　　：　　 ～ 　　：　　　　帰着時刻　　：　　");
+    row(flow, &w("papers.sheet.report.work_time"), &|page, x, y| {
+        page.text(x, y, size, Weight::Regular, &w("papers.sheet.report.work_time_blank"));
     });
-    let count = headcount(sheet);
-    row(flow, "人数確認", &move |page, x, y| {
-        page.text(x, y, size, Weight::Regular, &format!("出発 {count}名　→　帰着　　　名（全員の無事を確認）"));
+    let count = headcount(sheet).to_string();
+    let headcount_line = word_with(lang, "papers.sheet.report.headcount_line", &[("count", &count)]);
+    row(flow, &w("papers.sheet.report.headcount"), &move |page, x, y| {
+        page.text(x, y, size, Weight::Regular, &headcount_line);
     });
     flow.y += 2.0;
-    write_box(flow, "作業内容（したこと・残っている作業）", 4);
-    row(flow, "新たなニーズ", &|page, x, y| {
-        let x = checkbox(page, x, y, size, "なし");
-        checkbox(page, x, y, size, "あり（住所・内容を下に）");
+    write_box(flow, &w("papers.sheet.report.work_done"), 4);
+    row(flow, &w("papers.sheet.report.new_needs"), &|page, x, y| {
+        let x = checkbox(page, x, y, size, &w("papers.sheet.report.no"));
+        checkbox(page, x, y, size, &w("papers.sheet.report.new_needs_yes"));
     });
     write_box(flow, "", 2);
-    row(flow, "けが・事故の有無", &|page, x, y| {
-        let x = checkbox(page, x + 6.0, y, size, "なし");
-        checkbox(page, x, y, size, "あり（だれが・どこで・どんな）");
+    row(flow, &w("papers.sheet.report.injuries"), &|page, x, y| {
+        let x = checkbox(page, x + 6.0, y, size, &w("papers.sheet.report.no"));
+        checkbox(page, x, y, size, &w("papers.sheet.report.injuries_yes"));
     });
     write_box(flow, "", 2);
 
     let row_h = 7.5;
-    let cols = [("品名", 80.0), ("貸出数", 26.0), ("返却数", 40.0), ("紛失・破損", 40.0)];
+    let cols = [
+        (w("papers.sheet.report.column_item"), 80.0),
+        (w("papers.sheet.report.column_lent"), 26.0),
+        (w("papers.sheet.report.column_returned"), 40.0),
+        (w("papers.sheet.report.column_lost"), 40.0),
+    ];
     let table_header = |flow: &mut Flow| {
         let y = flow.y;
         let page = flow.page();
         page.fill_rect(LEFT, y, WIDTH, 6.0, GREY);
         let mut x = LEFT;
-        for (title, w) in cols {
+        for (title, width) in &cols {
             page.text(x + 1.5, y + 0.7, 9.0, Weight::Bold, title);
-            x += w;
+            x += width;
         }
         flow.y += 6.5;
     };
     flow.room(8.0 + 6.5 + row_h);
     let y = flow.y;
-    flow.page().text(LEFT, y, size, Weight::Bold, "資機材返却数");
+    flow.page().text(LEFT, y, size, Weight::Bold, &w("papers.sheet.report.returns"));
     flow.y += 8.0;
     table_header(flow);
     if sheet.loans.is_empty() {
         let y = flow.y;
-        flow.page().text(LEFT + 1.5, y, 10.0, Weight::Regular, "貸出なし");
+        flow.page().text(LEFT + 1.5, y, 10.0, Weight::Regular, &w("papers.sheet.report.no_loans"));
         flow.y += row_h;
     }
     for loan in &sheet.loans {
@@ -757,23 +819,23 @@ fn report_form(flow: &mut Flow, sheet: &DispatchSheet) {
         let lent = format!("{} {}", loan.quantity, loan.unit);
         page.text(LEFT + cols[0].1 + 1.5, y + 1.0, 10.0, Weight::Bold, &lent);
         let mut x = LEFT + cols[0].1 + cols[1].1;
-        for (_, w) in &cols[2..] {
+        for (_, width) in &cols[2..] {
             page.rect(x + 1.5, y + 0.8, 18.0, row_h - 1.6, 0.6, false);
             page.text(x + 21.0, y + 1.0, 10.0, Weight::Regular, &loan.unit);
-            x += w;
+            x += width;
         }
         page.line(LEFT, y + row_h, RIGHT, y + row_h, 0.2);
         flow.y += row_h;
     }
     flow.y += 4.0;
 
-    write_box(flow, "本部への連絡・気づいたこと", 2);
+    write_box(flow, &w("papers.sheet.report.to_center"), 2);
     flow.room(16.0);
     let y = flow.y + 6.0;
     let page = flow.page();
-    page.text(LEFT, y, size, Weight::Bold, "リーダー署名");
+    page.text(LEFT, y, size, Weight::Bold, &w("papers.sheet.report.leader_signature"));
     page.line(LEFT + 30.0, y + line_height_mm(size), LEFT + 95.0, y + line_height_mm(size), 0.6);
-    page.text(LEFT + 105.0, y, size, Weight::Bold, "本部受付");
+    page.text(LEFT + 105.0, y, size, Weight::Bold, &w("papers.sheet.report.received"));
     page.line(LEFT + 126.0, y + line_height_mm(size), RIGHT, y + line_height_mm(size), 0.6);
     flow.y = y + 10.0;
 }

@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
-use crate::i18n::date_ja;
+use crate::i18n::{Lang, date_in, word, word_with};
 use crate::needs::Category;
 use crate::pdf::{self, Page, Weight, fitting_size, line_height_mm, wrap_lines};
 
@@ -51,42 +51,57 @@ impl Certificate {
 }
 
 /// 「2025年7月12日（土）」: the year as well, on a formal paper.
-fn full_date(day: NaiveDate) -> String {
-    format!("{}年{}", day.year(), date_ja(day))
+fn full_date(lang: Lang, day: NaiveDate) -> String {
+    word_with(lang, "papers.date.full", &[("year", &day.year().to_string()), ("date", &date_in(lang, day))])
+}
+
+/// 「2025年7月13日」
+fn plain_date(lang: Lang, day: NaiveDate) -> String {
+    let (year, month, date) = (day.year().to_string(), day.month().to_string(), day.day().to_string());
+    let month_name = day.format("%B").to_string();
+    word_with(
+        lang,
+        "papers.date.plain",
+        &[("year", &year), ("month", &month), ("month_name", &month_name), ("day", &date)],
+    )
 }
 
 /// 「6時間15分」, 「6時間」
-fn duration_ja(minutes: i64) -> String {
+fn duration(lang: Lang, minutes: i64) -> String {
+    let (hours, rest) = ((minutes / 60).to_string(), (minutes % 60).to_string());
     match (minutes / 60, minutes % 60) {
-        (h, 0) => format!("{h}時間"),
-        (0, m) => format!("{m}分"),
-        (h, m) => format!("{h}時間{m}分"),
+        (_, 0) => word_with(lang, "papers.certificate.hours", &[("hours", &hours)]),
+        (0, _) => word_with(lang, "papers.certificate.minutes", &[("minutes", &rest)]),
+        _ => word_with(lang, "papers.certificate.hours_minutes", &[("hours", &hours), ("minutes", &rest)]),
     }
 }
 
-fn activity_ja(activity: &Activity) -> String {
-    let mut parts = vec![format!("班 {}", activity.team_no)];
-    parts.push(activity.zone.clone().unwrap_or_else(|| "地区未設定".into()));
+fn activity_line(lang: Lang, activity: &Activity) -> String {
+    let mut parts = vec![word_with(lang, "papers.certificate.team", &[("no", &activity.team_no)])];
+    parts.push(activity.zone.clone().unwrap_or_else(|| word(lang, "papers.certificate.zone_unset").into_owned()));
     if !activity.categories.is_empty() {
-        parts.push(activity.categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join("・"));
+        let separator = word(lang, "papers.certificate.list_separator");
+        parts.push(activity.categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join(&separator));
     }
-    parts.join("　")
+    parts.join(&word(lang, "papers.certificate.part_separator"))
 }
 
 const LEFT: f32 = 25.0;
 const RIGHT: f32 = 185.0;
 const LABEL_W: f32 = 36.0;
 
+/// The certificate is one of the council's official papers: printed in Japanese.
 pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
+    render_in(Lang::Ja, certificate, drill)
+}
+
+fn render_in(lang: Lang, certificate: &Certificate, drill: bool) -> Vec<u8> {
     let mut page = Page::a4();
-    let issued = {
-        let d = certificate.issued_on;
-        format!("{}年{}月{}日", d.year(), d.month(), d.day())
-    };
+    let issued = plain_date(lang, certificate.issued_on);
 
-    page.text_centered(105.0, 38.0, 30.0, Weight::Bold, "活動証明書");
+    page.text_centered(105.0, 38.0, 30.0, Weight::Bold, &word(lang, "papers.certificate.title"));
 
-    let name = format!("{}　様", certificate.name);
+    let name = word_with(lang, "papers.certificate.name", &[("name", &certificate.name)]);
     let name_size = fitting_size(&name, Weight::Bold, RIGHT - LEFT - 10.0, 22.0, 12.0);
     page.text(LEFT + 5.0, 68.0, name_size, Weight::Bold, &name);
     let name_bottom = 68.0 + line_height_mm(name_size);
@@ -96,7 +111,7 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
         name_bottom + 3.0,
         11.0,
         Weight::Regular,
-        &format!("ボランティア番号　{}", certificate.volunteer_no),
+        &word_with(lang, "papers.certificate.volunteer_no", &[("no", &certificate.volunteer_no)]),
     );
 
     // The table: label column on grey, values beside, rows as tall as their text.
@@ -104,21 +119,26 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
     let pitch = line_height_mm(size);
     let value_x = LEFT + LABEL_W + 4.0;
     let value_w = RIGHT - value_x - 3.0;
-    let time = format!(
-        "{} ～ {}（{}）",
-        certificate.checked_in.format("%-H:%M"),
-        certificate.checked_out.format("%-H:%M"),
-        duration_ja(certificate.minutes())
+    let time = word_with(
+        lang,
+        "papers.certificate.time",
+        &[
+            ("from", &certificate.checked_in.format("%-H:%M").to_string()),
+            ("to", &certificate.checked_out.format("%-H:%M").to_string()),
+            ("duration", &duration(lang, certificate.minutes())),
+        ],
     );
     let activities: Vec<String> = if certificate.activities.is_empty() {
-        vec!["災害ボランティア活動".into()]
+        vec![word(lang, "papers.certificate.default_activity").into_owned()]
     } else {
-        certificate.activities.iter().map(activity_ja).collect()
+        certificate.activities.iter().map(|a| activity_line(lang, a)).collect()
     };
-    let rows: Vec<(&str, Vec<String>)> = vec![
-        ("活動日", vec![full_date(certificate.day)]),
-        ("活動時間", vec![time]),
-        ("活動内容", activities.iter().flat_map(|a| wrap_lines(a, value_w, size, Weight::Regular)).collect()),
+    let and_more = word(lang, "papers.certificate.and_more");
+    let activity_lines = activities.iter().flat_map(|a| wrap_lines(a, value_w, size, Weight::Regular)).collect();
+    let rows = vec![
+        (word(lang, "papers.certificate.row_day"), vec![full_date(lang, certificate.day)]),
+        (word(lang, "papers.certificate.row_time"), vec![time]),
+        (word(lang, "papers.certificate.row_activities"), activity_lines),
     ];
     let mut y = 110.0;
     let table_top = y;
@@ -129,9 +149,9 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
         let shown = lines.len().min(max_lines);
         let h = shown as f32 * pitch + 5.0;
         page.fill_rect(LEFT, y, LABEL_W, h, (0.92, 0.92, 0.92));
-        page.text_centered(LEFT + LABEL_W / 2.0, y + (h - pitch) / 2.0, size, Weight::Bold, label);
+        page.text_centered(LEFT + LABEL_W / 2.0, y + (h - pitch) / 2.0, size, Weight::Bold, &label);
         for (i, line) in lines.iter().take(shown).enumerate() {
-            let line = if i + 1 == shown && lines.len() > shown { "ほか" } else { line.as_str() };
+            let line = if i + 1 == shown && lines.len() > shown { &*and_more } else { line.as_str() };
             page.text(value_x, y + 2.5 + i as f32 * pitch, size, Weight::Regular, line);
         }
         y += h;
@@ -141,7 +161,7 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
     page.line(LEFT + LABEL_W, table_top, LEFT + LABEL_W, y, 0.5);
 
     let y = y.max(165.0) + 14.0;
-    page.text_centered(105.0, y, 13.0, Weight::Regular, "上記の者は、災害ボランティアとして活動したことを証明します。");
+    page.text_centered(105.0, y, 13.0, Weight::Regular, &word(lang, "papers.certificate.statement"));
 
     let mut y = y + 28.0;
     page.text(LEFT + 70.0, y, 11.0, Weight::Regular, &issued);
@@ -161,9 +181,17 @@ pub fn render(certificate: &Certificate, drill: bool) -> Vec<u8> {
     // Where the seal goes.
     let seal = 18.0;
     page.rect(RIGHT - seal, y - 22.0, seal, seal, 0.5, true);
-    page.text_centered(RIGHT - seal / 2.0, y - 22.0 + (seal - line_height_mm(10.0)) / 2.0, 10.0, Weight::Regular, "印");
+    let seal_mark = word(lang, "papers.certificate.seal");
+    page.text_centered(
+        RIGHT - seal / 2.0,
+        y - 22.0 + (seal - line_height_mm(10.0)) / 2.0,
+        10.0,
+        Weight::Regular,
+        &seal_mark,
+    );
 
-    pdf::render(&format!("活動証明書 {}", certificate.volunteer_no), vec![page], drill)
+    let document = word_with(lang, "papers.certificate.document", &[("no", &certificate.volunteer_no)]);
+    pdf::render(&document, vec![page], drill)
 }
 
 #[cfg(test)]
@@ -230,9 +258,9 @@ mod tests {
 
     #[test]
     fn hours_are_written_in_japanese() {
-        assert_eq!(duration_ja(360), "6時間");
-        assert_eq!(duration_ja(375), "6時間15分");
-        assert_eq!(duration_ja(45), "45分");
+        assert_eq!(duration(Lang::Ja, 360), "6時間");
+        assert_eq!(duration(Lang::Ja, 375), "6時間15分");
+        assert_eq!(duration(Lang::Ja, 45), "45分");
         let mut late = certificate();
         late.checked_in = NaiveTime::from_hms_opt(22, 0, 0).unwrap();
         late.checked_out = NaiveTime::from_hms_opt(1, 30, 0).unwrap();

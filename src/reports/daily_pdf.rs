@@ -4,6 +4,7 @@
 use chrono::Datelike;
 
 use super::daily::{DailyReport, Line, lines};
+use crate::i18n::{Lang, date_in, word, word_with};
 use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm};
 
 const LEFT: f32 = 20.0;
@@ -15,30 +16,24 @@ const BODY_PT: f32 = 9.0;
 const COL_DAY: f32 = 140.0;
 const COL_TOTAL: f32 = 165.0;
 
-const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
-
-const NOTES: &str = "注: ニーズの完了・継続・取消はその日に状態が移った件数（記録の時刻による）。\
-作業別は一つのニーズが複数の作業に数えられるため、合計と一致しないことがある。\
-活動時間は退所した人の延べ時間（団体は人数分）で、未退所の人は含まない。";
-
+/// The 日報 is one of the council's official papers: printed in Japanese.
 pub fn render(report: &DailyReport, drill: bool) -> Vec<u8> {
+    render_in(Lang::Ja, report, drill)
+}
+
+fn render_in(lang: Lang, report: &DailyReport, drill: bool) -> Vec<u8> {
     let mut pages = Vec::new();
     let mut page = Page::a4();
     let day = report.day;
-    let title = format!(
-        "日報　{}年{}月{}日（{}）",
-        day.year(),
-        day.month(),
-        day.day(),
-        WEEKDAYS[day.weekday().num_days_from_monday() as usize]
-    );
+    let date = word_with(lang, "papers.date.full", &[("year", &day.year().to_string()), ("date", &date_in(lang, day))]);
+    let title = word_with(lang, "papers.daily.title", &[("date", &date)]);
     page.text(LEFT, 12.0, 16.0, Weight::Bold, &title);
     let center = &report.center_name;
     page.text(RIGHT - text_width_mm(10.0, Weight::Regular, center), 15.0, 10.0, Weight::Regular, center);
     page.line(LEFT, 21.0, RIGHT, 21.0, 0.8);
-    let scope = format!("累計は開設日 {} から当日まで。人数は延べ人数（団体は人数分）。", report.first_day);
+    let scope = word_with(lang, "papers.daily.scope", &[("first_day", &report.first_day.to_string())]);
     page.text(LEFT, 23.0, 8.0, Weight::Regular, &scope);
-    let mut y = chart(&mut page, report, 30.0);
+    let mut y = chart(lang, &mut page, report, 30.0);
 
     let all = lines(report);
     let mut sections: Vec<(&'static str, Vec<&Line>)> = Vec::new();
@@ -56,11 +51,11 @@ pub fn render(report: &DailyReport, drill: bool) -> Vec<u8> {
         }
         page.text(LEFT, y, 10.5, Weight::Bold, section);
         y += line_height_mm(10.5);
-        y = header(&mut page, y);
+        y = header(lang, &mut page, y);
         for row in rows {
             if y + ROW > BOTTOM {
                 pages.push(std::mem::replace(&mut page, Page::a4()));
-                y = header(&mut page, 15.0);
+                y = header(lang, &mut page, 15.0);
             }
             page.text(LEFT + 2.0, y, BODY_PT, Weight::Regular, &row.item);
             right(&mut page, COL_TOTAL - 2.0, y, &row.day);
@@ -76,16 +71,17 @@ pub fn render(report: &DailyReport, drill: bool) -> Vec<u8> {
         pages.push(std::mem::replace(&mut page, Page::a4()));
         y = 15.0;
     }
-    page.text_wrapped(LEFT, y, RIGHT - LEFT, 8.0, Weight::Regular, NOTES);
+    page.text_wrapped(LEFT, y, RIGHT - LEFT, 8.0, Weight::Regular, &word(lang, "papers.daily.notes"));
     pages.push(page);
-    pdf::render(&format!("日報 {}", report.day), pages, drill)
+    let document = word_with(lang, "papers.daily.document", &[("day", &report.day.to_string())]);
+    pdf::render(&document, pages, drill)
 }
 
-fn header(page: &mut Page, y: f32) -> f32 {
+fn header(lang: Lang, page: &mut Page, y: f32) -> f32 {
     page.fill_rect(LEFT, y, RIGHT - LEFT, ROW, (0.9, 0.9, 0.9));
-    page.text(LEFT + 2.0, y, BODY_PT, Weight::Bold, "項目");
-    right_aligned(page, COL_TOTAL - 2.0, y, Weight::Bold, "当日");
-    right_aligned(page, RIGHT - 2.0, y, Weight::Bold, "累計");
+    page.text(LEFT + 2.0, y, BODY_PT, Weight::Bold, &word(lang, "papers.daily.column_item"));
+    right_aligned(page, COL_TOTAL - 2.0, y, Weight::Bold, &word(lang, "papers.daily.column_day"));
+    right_aligned(page, RIGHT - 2.0, y, Weight::Bold, &word(lang, "papers.daily.column_total"));
     page.line(LEFT, y + ROW, RIGHT, y + ROW, 0.5);
     page.line(COL_DAY, y, COL_DAY, y + ROW, 0.2);
     page.line(COL_TOTAL, y, COL_TOTAL, y + ROW, 0.2);
@@ -114,8 +110,8 @@ fn scale_for(max: i64) -> i64 {
 }
 
 /// The bar chart of people checked in per day; returns the y below it.
-fn chart(page: &mut Page, report: &DailyReport, top: f32) -> f32 {
-    page.text(LEFT, top, 10.5, Weight::Bold, "ボランティア数の推移（受付人数、直近30日）");
+fn chart(lang: Lang, page: &mut Page, report: &DailyReport, top: f32) -> f32 {
+    page.text(LEFT, top, 10.5, Weight::Bold, &word(lang, "papers.daily.chart_title"));
     let (x0, y0, w, h) = (LEFT + 10.0, top + 8.0, RIGHT - LEFT - 10.0, 36.0);
     let scale = scale_for(report.chart.iter().map(|d| d.volunteers).max().unwrap_or(0).max(1));
     let base = y0 + h;
