@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use super::Lang;
 
@@ -55,8 +56,17 @@ pub fn all(lang: Lang) -> BTreeMap<String, String> {
 }
 
 /// The words the page scripts use (keys under `js.`, without that prefix), as
-/// JSON safe to embed in a `<script type="application/json">` element.
-pub fn script_words(lang: Lang) -> String {
+/// JSON safe to embed in a `<script type="application/json">` element. Made
+/// once per language: the catalogue is embedded and every page carries it.
+pub fn script_words(lang: Lang) -> &'static str {
+    static WORDS: LazyLock<[String; 2]> = LazyLock::new(|| [script_words_of(Lang::Ja), script_words_of(Lang::En)]);
+    match lang {
+        Lang::Ja => &WORDS[0],
+        Lang::En => &WORDS[1],
+    }
+}
+
+fn script_words_of(lang: Lang) -> String {
     let words: BTreeMap<String, String> = all(lang)
         .into_iter()
         .filter_map(|(key, value)| key.strip_prefix("js.").map(|k| (k.to_string(), value)))
@@ -102,7 +112,7 @@ impl Words {
     }
 
     /// The scripts' words for this language (see [`script_words`]).
-    pub fn script(&self) -> String {
+    pub fn script(&self) -> &'static str {
         script_words(self.lang)
     }
 
