@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 
 use crate::{
-    auth, board, dispatch, drill, error, idempotency, inventory, lobby, map, needs, openapi, reception, reports, setup,
-    web, zones,
+    auth, board, dispatch, drill, error, idempotency, inventory, lobby, map, needs, openapi, reception, reports,
+    settings, setup, web, zones,
 };
 
 /// Every `/api` route is registered here through a domain's `OpenApiRouter`,
@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lobby::http::router())
         .merge(reports::http::router())
         .merge(drill::http::router())
+        .merge(settings::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = openapi::render(doc);

@@ -66,6 +66,9 @@ pub struct Config {
     /// A request's headers must arrive within this; an idle keep-alive
     /// connection is closed after it too.
     pub header_timeout: Duration,
+    /// The settings a new center starts with (flags and `BORASEN_*`); once
+    /// stored, the settings page wins (`settings::first_start`).
+    pub first_settings: crate::settings::CenterSettings,
 }
 
 /// `serve --tls` and its flags.
@@ -124,6 +127,7 @@ impl Config {
             lobby_screens_per_address: 4,
             header_timeout: Duration::from_secs(15),
             tls: None,
+            first_settings: crate::settings::CenterSettings::default(),
         }
     }
 

@@ -38,6 +38,7 @@ pub mod private_files;
 pub mod rate_limit;
 pub mod reception;
 pub mod reports;
+pub mod settings;
 pub mod setup;
 pub mod startup;
 pub mod state;

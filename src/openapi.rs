@@ -31,6 +31,7 @@ use crate::state::AppState;
         (name = "inventory", description = "資機材 / equipment"),
         (name = "lobby", description = "ロビー表示（個人情報なし）/ the public lobby screen"),
         (name = "reports", description = "日報・集計 / daily report and summary"),
+        (name = "settings", description = "センターの設定 / the center's settings"),
         (name = "meta", description = "API の説明 / this document"),
     )
 )]

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::{Actor, EventBus};
 use crate::rate_limit::RateLimiter;
+use crate::settings;
 use crate::state::AppState;
 use crate::tls::reach::{CaCert, Reach};
 use crate::zones::ZoneSet;
@@ -66,6 +67,9 @@ impl Application {
         }
         let db = Db::open(&config.database_path(), EventBus::new(config.event_buffer), false).await?;
         ensure_first_admin(&db, &clock, &config).await?;
+        settings::first_start(&db, &clock, &config.first_settings).await.map_err(|e| {
+            StartError::Setup(format!("{} {} ({})", e.field.unwrap_or_default(), e.message.ja, e.message.en))
+        })?;
         if config.demo {
             demo::seed_if_empty(&db, &clock, config.demo_password.as_deref())
                 .await

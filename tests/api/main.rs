@@ -36,6 +36,7 @@ mod openapi_contract;
 mod reception;
 mod reports;
 mod schemathesis;
+mod settings;
 mod tablet;
 mod tls;
 mod web;

@@ -215,6 +215,7 @@ const LIVE_WRITES: &[&str] = &[
     "POST /api/center/resume",
     "POST /api/checkouts",
     "POST /api/checkins/cancel",
+    "PUT /api/settings",
 ];
 
 const FILE_BODIES: &[&str] = &["POST /api/zones/import", "POST /api/addresses/import"];
@@ -304,6 +305,7 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
     let second = json!({ "volunteer_id": second["id"] });
     send("POST", "/api/checkins", "/api/checkins", second.clone()).await;
     send("POST", "/api/checkins/cancel", "/api/checkins/cancel", second).await;
+    send("PUT", "/api/settings", "/api/settings", json!({ "version": 0 })).await;
 
     for write in LIVE_WRITES {
         assert!(done.iter().any(|d| d == write), "{write} was sent");

@@ -55,6 +55,7 @@ pub mod drill;
 pub mod inventory;
 pub mod needs;
 pub mod reception;
+pub mod settings;
 pub mod zones;
 
 use schemars::JsonSchema;
@@ -196,6 +197,7 @@ kinds! {
     dispatch::IncidentReported, board: true;
     dispatch::CenterSuspended, board: true;
     dispatch::CenterResumed, board: true;
+    settings::SettingsChanged, board: true;
     inventory::ItemAdded, board: true;
     inventory::ItemUpdated, board: true;
     inventory::ItemReceived, board: true;
