@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         lobby::http::pages(),
         drill::pages::router(),
         setup::router(),
+        settings::pages(),
     ];
     pages
         .into_iter()

@@ -29,6 +29,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start: the size of `serve`'s flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// センターを起動する / run the center
@@ -200,6 +202,8 @@ struct ServeArgs {
     /// リクエストの見出し・待機中の接続の時間切れ（秒）/ seconds for a request's headers and for an idle connection
     #[arg(long, env = "BORASEN_HEADER_TIMEOUT_SECS", default_value_t = 15)]
     header_timeout_secs: u64,
+    #[command(flatten)]
+    first_settings: crate::settings::FirstSettingsArgs,
 }
 
 #[derive(Args)]
@@ -510,6 +514,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     config.lobby_screens = args.lobby_screens;
     config.lobby_screens_per_address = args.lobby_screens_per_address;
     config.header_timeout = Duration::from_secs(args.header_timeout_secs.clamp(1, 300));
+    config.first_settings = args.first_settings.settings();
     // Ctrl-C or SIGTERM once, for this server and any drill it starts over into.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

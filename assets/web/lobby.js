@@ -27,10 +27,12 @@
     const state = document.getElementById("state");
     state.className = "lobby-state " + view.state;
     state.setAttribute("role", view.state === "suspended" ? "alert" : "status");
-    document.getElementById("state-label").textContent = words[view.state];
+    document.getElementById("state-label").textContent =
+      view.state === "before_opening" ? words.beforeOpening : words[view.state];
     document.getElementById("state-detail").textContent =
       view.state === "suspended" ? (view.reason || "") :
-      view.state === "open" ? words.closesAt + " " + view.closes_at : "";
+      view.state === "open" ? words.closesAt + " " + view.closes_at :
+      view.state === "before_opening" ? words.opensAt + " " + view.opens_at : "";
 
     const called = document.getElementById("called");
     called.replaceChildren();

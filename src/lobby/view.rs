@@ -5,7 +5,7 @@
 //! notice's words; counts), so a name, phone or address has no field to land
 //! in: privacy is a property of the types, not a filter at the end.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
+use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
 use sqlx::SqliteExecutor;
 use sqlx::SqlitePool;
@@ -15,9 +15,8 @@ use crate::clock::{Clock, stamp};
 use crate::dispatch::team_no;
 use crate::events;
 use crate::i18n::{Lang, word};
+use crate::settings;
 
-/// Reception closes for the day at this time (受付終了).
-pub const CLOSES_AT: NaiveTime = NaiveTime::from_hms_opt(15, 0, 0).expect("15:00 is a time");
 /// A team stays on the screen this long after it was called.
 pub const CALLED_FOR_MINUTES: i64 = 30;
 /// At most this many called teams, newest first.
@@ -36,7 +35,9 @@ pub struct LobbyView {
     pub state: CenterStatus,
     /// 活動中止の理由, when suspended.
     pub reason: Option<String>,
-    /// 受付終了の時刻, `HH:MM`.
+    /// 受付開始の時刻, `HH:MM` (the center's settings).
+    pub opens_at: String,
+    /// 受付終了の時刻, `HH:MM` (the center's settings).
     pub closes_at: String,
     /// People checked in and waiting to be called.
     pub waiting: i64,
@@ -46,10 +47,11 @@ pub struct LobbyView {
     pub notices: Vec<LobbyNotice>,
 }
 
-/// 受付中 / 受付終了 / 活動中止.
+/// 受付開始前 / 受付中 / 受付終了 / 活動中止.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CenterStatus {
+    BeforeOpening,
     Open,
     Closed,
     Suspended,
@@ -69,16 +71,23 @@ pub struct CalledTeam {
 impl LobbyView {
     /// The same screen, whatever the `seq` and the time stamp say.
     pub fn same_screen(&self, other: &LobbyView) -> bool {
-        (self.state, &self.reason, self.waiting, &self.called, &self.notices, &self.activity_day, &self.closes_at)
-            == (
-                other.state,
-                &other.reason,
-                other.waiting,
-                &other.called,
-                &other.notices,
-                &other.activity_day,
-                &other.closes_at,
-            )
+        (
+            self.state,
+            &self.reason,
+            self.waiting,
+            &self.called,
+            &self.notices,
+            &self.activity_day,
+            (&self.opens_at, &self.closes_at),
+        ) == (
+            other.state,
+            &other.reason,
+            other.waiting,
+            &other.called,
+            &other.notices,
+            &other.activity_day,
+            (&other.opens_at, &other.closes_at),
+        )
     }
 }
 
@@ -107,10 +116,14 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Lobby
     let waiting = crate::reception::stats::for_day(&mut *tx, now.date_naive()).await?.waiting;
     let called = called(&mut *tx, now).await?;
     let notices = notices::for_lobby(&mut *tx, MAX_NOTICES).await?;
+    let hours = settings::current(&mut tx).await?;
     tx.commit().await?;
+    let (opens, closes) = (hours.reception_opens(), hours.reception_closes());
     let status = if state.suspended {
         CenterStatus::Suspended
-    } else if now.time() >= CLOSES_AT {
+    } else if now.time() < opens {
+        CenterStatus::BeforeOpening
+    } else if now.time() >= closes {
         CenterStatus::Closed
     } else {
         CenterStatus::Open
@@ -122,7 +135,8 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Lobby
         drill,
         state: status,
         reason: state.suspended.then_some(state.reason),
-        closes_at: CLOSES_AT.format("%H:%M").to_string(),
+        opens_at: opens.format("%H:%M").to_string(),
+        closes_at: closes.format("%H:%M").to_string(),
         waiting,
         called,
         notices,

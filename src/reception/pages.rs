@@ -16,7 +16,9 @@ use super::register;
 use super::stats::{self, ReceptionCounts};
 use crate::auth::Role;
 use crate::auth::extract::Reception;
+use crate::clock::stamp;
 use crate::i18n::date_in;
+use crate::settings;
 use crate::state::AppState;
 use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, message_page, render};
@@ -66,6 +68,15 @@ struct DeskPage {
     /// Admins also see and set the days' capacity.
     is_admin: bool,
     capacity: Vec<CapacityRow>,
+    hours: ReceptionHours,
+}
+
+/// The center's reception hours and its time now, for the desk's 受付時間外
+/// warning (a check-in outside them is still taken).
+pub struct ReceptionHours {
+    pub opens: String,
+    pub closes: String,
+    pub center_time: String,
 }
 
 pub struct CapacityRow {
@@ -137,6 +148,12 @@ fn qr_svg(token: &str) -> String {
 
 async fn desk(State(state): State<AppState>, Page { user, page, .. }: Page<Reception>) -> PageResult {
     let today = state.clock.activity_day();
+    let settings = settings::current(&mut *state.db.read.acquire().await?).await?;
+    let hours = ReceptionHours {
+        opens: settings.values.reception_opens,
+        closes: settings.values.reception_closes,
+        center_time: stamp(state.clock.now()),
+    };
     let counts = stats::for_day(&state.db.read, today).await?;
     let is_admin = user.role == Role::Admin;
     let capacity = if is_admin { days_ahead(&state.db.read, today).await? } else { Vec::new() };
@@ -160,6 +177,7 @@ async fn desk(State(state): State<AppState>, Page { user, page, .. }: Page<Recep
             counts,
             is_admin,
             capacity,
+            hours,
         },
     ))
 }

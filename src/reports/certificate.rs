@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate, NaiveTime};
 
 use super::certificate_pdf::{Activity, Certificate};
-use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::contract::dispatch::TeamDispatched;
@@ -12,14 +11,9 @@ use crate::events::{self, Event, EventPayload};
 use crate::i18n::Text;
 use crate::needs::{Category, parse_need_no};
 use crate::reception;
+use crate::settings;
 
-pub async fn for_day(
-    db: &Db,
-    config: &Config,
-    volunteer_id: i64,
-    day: NaiveDate,
-    today: NaiveDate,
-) -> Result<Certificate, AppError> {
+pub async fn for_day(db: &Db, volunteer_id: i64, day: NaiveDate, today: NaiveDate) -> Result<Certificate, AppError> {
     let volunteer = reception::volunteer(&db.read, volunteer_id, day).await?.ok_or_else(|| {
         AppError::not_found(Text::new("該当するボランティアが見つかりません。", "No such volunteer."))
     })?;
@@ -37,10 +31,11 @@ pub async fn for_day(
         ))
         .coded("not_checked_out"));
     };
+    let settings = settings::current(&mut *db.read.acquire().await?).await?.values;
     Ok(Certificate {
-        center_name: config.center_name.clone(),
-        issuer: config.issuer.clone(),
-        representative: config.representative.clone(),
+        center_name: settings.center_name,
+        issuer: settings.issuer,
+        representative: settings.representative,
         issued_on: today,
         name: volunteer.name.clone(),
         volunteer_no: volunteer.volunteer_no.clone(),

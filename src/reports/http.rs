@@ -145,7 +145,7 @@ async fn volunteer_certificate(
 ) -> Result<Response, AppError> {
     let today = state.clock.activity_day();
     let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
-    let certificate = certificate::for_day(&state.db, &state.config, id, day, today).await?;
+    let certificate = certificate::for_day(&state.db, id, day, today).await?;
     let drill = state.db.is_drill();
     let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
     crate::web::drawn_pdf(&name, move || certificate_pdf::render(&certificate, drill)).await

@@ -29,7 +29,7 @@ pub struct SettingsPatch {
 }
 
 /// The settings in force: stored, or the defaults before the first change.
-pub async fn current(conn: &mut SqliteConnection) -> Result<Settings, AppError> {
+pub async fn current(conn: &mut SqliteConnection) -> Result<Settings, sqlx::Error> {
     Ok(store::read(conn).await?.map_or_else(Settings::defaults, |(version, values)| Settings { version, values }))
 }
 

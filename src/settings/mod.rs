@@ -6,11 +6,15 @@
 //! decides by them); only an admin changes them.
 
 mod change;
+mod flags;
 pub mod http;
 mod model;
+mod page;
 mod store;
 mod validate;
 
 pub use crate::events::contract::settings::{CenterSettings, HeatBand};
 pub use change::{SettingsPatch, change, current, first_start};
+pub use flags::FirstSettingsArgs;
 pub use model::{Settings, time_of_day};
+pub use page::router as pages;

@@ -44,14 +44,15 @@ async fn ca_pem(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 async fn ios_profile(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let center = center_name(&state).await;
     with_ca(&state, &headers, |ca| {
-        let profile = mobileconfig::profile(ca, &state.config.center_name);
+        let profile = mobileconfig::profile(ca, &center);
         download(mobileconfig::CONTENT_TYPE, "borasen.mobileconfig", profile.into_bytes())
     })
 }
 
 async fn poster_pdf(State(state): State<AppState>) -> Response {
-    let (reach, center, drill) = (state.reach.clone(), state.config.center_name.clone(), state.db.is_drill());
+    let (reach, center, drill) = (state.reach.clone(), center_name(&state).await, state.db.is_drill());
     match tokio::task::spawn_blocking(move || poster::render(&reach, &center, drill)).await {
         Ok(pdf) => crate::web::pdf_response("borasen-setup.pdf", pdf),
         Err(error) => {
@@ -79,4 +80,11 @@ fn download(content_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Resp
     let disposition = format!("attachment; filename=\"{file_name}\"");
     ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
+}
+
+/// The center's name as its settings give it; the first-start name if the
+/// database cannot be read (these pages serve a tablet being set up).
+async fn center_name(state: &AppState) -> String {
+    let read = async { crate::settings::current(&mut *state.db.read.acquire().await?).await };
+    read.await.map_or_else(|_: sqlx::Error| state.config.first_settings.center_name.clone(), |s| s.values.center_name)
 }

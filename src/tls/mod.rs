@@ -51,7 +51,7 @@ pub fn prepare(config: &Config, settings: &TlsSettings) -> Result<Https, TlsErro
         Some(own) => (Arc::new(ServedCert::new(own::load(own)?, None)), None, None),
         None => {
             let dir = config.tls_dir();
-            let ca = Arc::new(LocalCa::load_or_create(&dir, &config.center_name)?);
+            let ca = Arc::new(LocalCa::load_or_create(&dir, &config.first_settings.center_name)?);
             let names = names::NameSet::of_this_machine(&settings.extra_names);
             let leaf = leaf::current(&dir, &ca, &names)?;
             let served = Arc::new(ServedCert::new(leaf.certified_key()?, Some(leaf.facts)));

@@ -138,6 +138,14 @@ async fn data_values(app: &TestApp, session: &crate::helpers::Session) -> Vec<St
         }
     }
     values.extend(app.state.zones.current().zones().iter().map(|z| z.name.clone()));
+    // The center's settings as the council wrote them (names, the WBGT bands' names).
+    let settings: Value = session.get("/api/settings").await.json().await.unwrap_or(Value::Null);
+    for field in ["center_name", "center_address", "issuer", "representative"] {
+        values.extend(settings[field].as_str().filter(|v| !v.is_empty()).map(str::to_string));
+    }
+    for band in settings["heat_bands"].as_array().into_iter().flatten() {
+        values.extend(band["name"].as_str().map(str::to_string));
+    }
     let users: Vec<String> =
         sqlx::query_scalar("SELECT display_name FROM users").fetch_all(&app.state.db.read).await.unwrap();
     values.extend(users);

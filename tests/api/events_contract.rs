@@ -287,9 +287,7 @@ pub async fn figures(c: &Center, volunteers: &[i64]) -> Value {
             let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
             let state = &c.app.state;
             let today = state.clock.activity_day();
-            if let Ok(certificate) =
-                borasen::reports::certificate::for_day(&state.db, &state.config, id, day, today).await
-            {
+            if let Ok(certificate) = borasen::reports::certificate::for_day(&state.db, id, day, today).await {
                 let activities: Vec<Value> = certificate
                     .activities
                     .iter()

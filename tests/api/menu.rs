@@ -5,7 +5,7 @@
 
 use crate::helpers::{Session, spawn_app};
 
-const SECTIONS: [&str; 6] = ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill"];
+const SECTIONS: [&str; 7] = ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill", "/settings"];
 
 async fn links(session: &Session) -> Vec<String> {
     let home = session.get("/").await;
