@@ -28,6 +28,11 @@ window.Borasen = (function () {
     return text === key ? (fallback || code) : text;
   }
 
+  // A phrase the server composed (`{key, values}`, the key under `js.`), in the page's language.
+  function phrase(p) {
+    return t(p.key.replace(/^js\./, ""), p.values);
+  }
+
   // The page's language, sent with every request so errors come back in it.
   function lang() {
     return document.documentElement.lang || "ja";
@@ -142,6 +147,7 @@ window.Borasen = (function () {
   return {
     t: t,
     label: label,
+    phrase: phrase,
     lang: lang,
     newKey: newKey,
     request: request,
@@ -256,7 +262,8 @@ window.Borasen = (function () {
     head.appendChild(close);
     t.appendChild(head);
     if (m.kind_label) t.appendChild(el("div", "drill-toast-kind", window.Borasen.label("drill.kind.", m.kind, m.kind_label)));
-    t.appendChild(el("p", "drill-toast-message", m.message));
+    // Words the drill made up come as a phrase; a message the scenario wrote is data, shown as written.
+    t.appendChild(el("p", "drill-toast-message", m.message_phrase ? window.Borasen.phrase(m.message_phrase) : m.message));
     box.prepend(t);
     while (box.children.length > 6) box.lastChild.remove();
   }

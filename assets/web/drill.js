@@ -210,7 +210,7 @@
   }
 
   // A phrase the server composed (`{key, values}`), in the page's language.
-  function phrase(p) { return Borasen.t(p.key.replace(/^js\./, ""), p.values); }
+  function phrase(p) { return Borasen.phrase(p); }
 
   function drawInjects(injects) {
     const body = $("inject-list").tBodies[0];

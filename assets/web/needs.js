@@ -387,7 +387,7 @@
       (c.priority ? Borasen.t("needs.priority_2") + c.priority : "")));
     slip.addEventListener("click", function () { takeCall(m, slip); });
     li.appendChild(slip);
-    if (m.message) li.appendChild(el("small", "", m.message));
+    if (m.message) li.appendChild(el("small", "", m.message_phrase ? Borasen.phrase(m.message_phrase) : m.message));
     slipList.appendChild(li);
     slips.hidden = false;
   }

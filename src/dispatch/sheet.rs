@@ -337,13 +337,13 @@ fn need_fields(lang: Lang, flow: &mut Flow, fields: &Fields, need: &NeedPart) {
     let categories = if need.categories.is_empty() {
         word(lang, "papers.sheet.need.no_categories").into_owned()
     } else {
-        need.categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join(&separator)
+        need.categories.iter().map(|c| c.label(lang)).collect::<Vec<_>>().join(&separator)
     };
     fields.row(flow, &label("papers.sheet.need.work"), &categories, Weight::Bold, None);
     let needed = people(lang, need.people_needed);
     fields.row(flow, &label("papers.sheet.need.people_needed"), &needed, Weight::Regular, None);
     if !need.damage.is_empty() {
-        let damage = need.damage.iter().map(|d| d.label_ja()).collect::<Vec<_>>().join(&separator);
+        let damage = need.damage.iter().map(|d| d.label(lang)).collect::<Vec<_>>().join(&separator);
         fields.row(flow, &label("papers.sheet.need.damage"), &damage, Weight::Regular, None);
     }
     let mut household = Vec::new();
@@ -371,7 +371,7 @@ fn need_fields(lang: Lang, flow: &mut Flow, fields: &Fields, need: &NeedPart) {
             fields.row(flow, &label("papers.sheet.need.hazards"), hazards, Weight::Bold, Some(HAZARD));
         }
     }
-    fields.row(flow, &label("papers.sheet.need.parking"), need.parking.label_ja(), Weight::Regular, None);
+    fields.row(flow, &label("papers.sheet.need.parking"), &need.parking.label(lang), Weight::Regular, None);
     if !need.notes.trim().is_empty() {
         fields.row(flow, &label("papers.sheet.need.notes"), need.notes.trim(), Weight::Regular, None);
     }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::inject::default_message;
 use super::links;
 use super::log::Fired;
 use super::payload::Payload;
@@ -10,6 +11,7 @@ use super::run::DrillRun;
 use super::scenario::{InjectKind, Section};
 use crate::error::AppError;
 use crate::events::{self, EventPayload};
+use crate::i18n::Phrase;
 use crate::needs::form::NeedForm;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -29,7 +31,11 @@ pub struct Message {
     pub kind_label: &'static str,
     pub to: Section,
     pub to_label: &'static str,
+    /// As recorded when it fired (Japanese when the drill made it up).
     pub message: String,
+    /// The message as a phrase the page says in its language, when the drill
+    /// made it up (the scenario gave none); a message the trainer wrote is data.
+    pub message_phrase: Option<Phrase>,
     /// A household call still to be written up (coordinators and admins only):
     /// the need card as the caller gives it. Send it back with `drill_call`.
     pub call: Option<NeedForm>,
@@ -73,8 +79,16 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
             to: fired.to,
             to_label: fired.to.label_ja(),
             message: fired.message,
+            message_phrase: made_up_message(run, fired.inject),
             call,
         });
     }
     Ok(Inbox { seq, messages })
+}
+
+/// What the drill told trainees in its own words: the payload's summary, when
+/// the scenario's inject has no message.
+fn made_up_message(run: &DrillRun, inject: u32) -> Option<Phrase> {
+    let written = run.inject(inject).is_some_and(|i| !i.message.is_empty());
+    if written { None } else { run.payload(inject).map(default_message) }
 }

@@ -96,9 +96,10 @@ fn every_key_the_code_templates_and_scripts_name_exists() {
                 missing.push(format!("{}: {key}", file.display()));
             }
         }
-        // The official papers' words, however the code reaches them (`word(lang, …)`
-        // or a short closure around it): every literal key under `papers.`.
-        for key in literals_starting(&text, "papers.") {
+        // The official papers' words and the fixed choices' labels, however the
+        // code reaches them (`word(lang, …)`, a closure, a `label_key()`): every
+        // literal key under `papers.` or `label.`.
+        for key in ["papers.", "label."].into_iter().flat_map(|prefix| literals_starting(&text, prefix)) {
             named += 1;
             if !known.contains(&key) {
                 missing.push(format!("{}: {key}", file.display()));

@@ -1,8 +1,11 @@
 //! The ニーズ受付票 as the system holds it, and the words it is written in.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::db_text::db_text;
+use crate::i18n::{Lang, catalogue::word};
 
 /// Where a need is in its life. The allowed moves are in [`super::lifecycle`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -130,13 +133,23 @@ pub enum ReceivedVia {
 db_text!(ReceivedVia { Phone => "phone", Counter => "counter", Visit => "visit", Posting => "posting" });
 
 impl ReceivedVia {
-    pub fn label_ja(self) -> &'static str {
+    pub fn label_key(self) -> &'static str {
         match self {
-            ReceivedVia::Phone => "電話",
-            ReceivedVia::Counter => "窓口",
-            ReceivedVia::Visit => "訪問",
-            ReceivedVia::Posting => "ポスティング",
+            ReceivedVia::Phone => "label.need_received_via.phone",
+            ReceivedVia::Counter => "label.need_received_via.counter",
+            ReceivedVia::Visit => "label.need_received_via.visit",
+            ReceivedVia::Posting => "label.need_received_via.posting",
         }
+    }
+
+    /// Its label in `lang`, from the catalogue (`label.need_received_via.*`).
+    pub fn label(self, lang: Lang) -> Cow<'static, str> {
+        word(lang, self.label_key())
+    }
+
+    /// The Japanese label: the official papers, the CSV export.
+    pub fn label_ja(self) -> Cow<'static, str> {
+        self.label(Lang::Ja)
     }
 }
 
@@ -183,15 +196,25 @@ impl Category {
         Category::Other,
     ];
 
-    pub fn label_ja(self) -> &'static str {
+    pub fn label_key(self) -> &'static str {
         match self {
-            Category::Mud => "泥出し",
-            Category::Belongings => "家財搬出",
-            Category::Debris => "災害ごみ運搬",
-            Category::Cleaning => "清掃",
-            Category::UnderFloor => "床下",
-            Category::Other => "その他",
+            Category::Mud => "label.need_category.mud",
+            Category::Belongings => "label.need_category.belongings",
+            Category::Debris => "label.need_category.debris",
+            Category::Cleaning => "label.need_category.cleaning",
+            Category::UnderFloor => "label.need_category.under_floor",
+            Category::Other => "label.need_category.other",
         }
+    }
+
+    /// Its label in `lang`, from the catalogue (`label.need_category.*`).
+    pub fn label(self, lang: Lang) -> Cow<'static, str> {
+        word(lang, self.label_key())
+    }
+
+    /// The Japanese label: the official papers, the CSV export.
+    pub fn label_ja(self) -> Cow<'static, str> {
+        self.label(Lang::Ja)
     }
 }
 
@@ -217,14 +240,24 @@ pub enum Damage {
 }
 
 impl Damage {
-    pub fn label_ja(self) -> &'static str {
+    pub fn label_key(self) -> &'static str {
         match self {
-            Damage::AboveFloor => "床上浸水",
-            Damage::BelowFloor => "床下浸水",
-            Damage::Sediment => "土砂流入",
-            Damage::PartlyBroken => "一部破損",
-            Damage::Other => "その他",
+            Damage::AboveFloor => "label.need_damage.above_floor",
+            Damage::BelowFloor => "label.need_damage.below_floor",
+            Damage::Sediment => "label.need_damage.sediment",
+            Damage::PartlyBroken => "label.need_damage.partly_broken",
+            Damage::Other => "label.need_damage.other",
         }
+    }
+
+    /// Its label in `lang`, from the catalogue (`label.need_damage.*`).
+    pub fn label(self, lang: Lang) -> Cow<'static, str> {
+        word(lang, self.label_key())
+    }
+
+    /// The Japanese label: the official papers, the CSV export.
+    pub fn label_ja(self) -> Cow<'static, str> {
+        self.label(Lang::Ja)
     }
 }
 
@@ -240,12 +273,22 @@ pub enum Parking {
 db_text!(Parking { Yes => "yes", No => "no", Unknown => "unknown" });
 
 impl Parking {
-    pub fn label_ja(self) -> &'static str {
+    pub fn label_key(self) -> &'static str {
         match self {
-            Parking::Yes => "あり",
-            Parking::No => "なし",
-            Parking::Unknown => "未確認",
+            Parking::Yes => "label.need_parking.yes",
+            Parking::No => "label.need_parking.no",
+            Parking::Unknown => "label.need_parking.unknown",
         }
+    }
+
+    /// Its label in `lang`, from the catalogue (`label.need_parking.*`).
+    pub fn label(self, lang: Lang) -> Cow<'static, str> {
+        word(lang, self.label_key())
+    }
+
+    /// The Japanese label: the official papers, the CSV export.
+    pub fn label_ja(self) -> Cow<'static, str> {
+        self.label(Lang::Ja)
     }
 }
 
@@ -389,6 +432,36 @@ mod tests {
         }
         assert_eq!(parse_need_no("V-0045"), None);
         assert_eq!(parse_need_no("N-0"), None);
+    }
+
+    /// The papers print these labels: the catalogue's Japanese is, byte for
+    /// byte, what the code held before the labels moved there.
+    #[test]
+    fn the_catalogue_gives_the_papers_labels_unchanged_and_english_for_each() {
+        fn printed<const N: usize>(labels: [Cow<'static, str>; N], before: [&str; N]) {
+            assert_eq!(labels.map(Cow::into_owned), before.map(str::to_string));
+        }
+        let categories = Category::ALL;
+        printed(categories.map(Category::label_ja), ["泥出し", "家財搬出", "災害ごみ運搬", "清掃", "床下", "その他"]);
+        let damage = [Damage::AboveFloor, Damage::BelowFloor, Damage::Sediment, Damage::PartlyBroken, Damage::Other];
+        printed(damage.map(Damage::label_ja), ["床上浸水", "床下浸水", "土砂流入", "一部破損", "その他"]);
+        let parking = [Parking::Yes, Parking::No, Parking::Unknown];
+        printed(parking.map(Parking::label_ja), ["あり", "なし", "未確認"]);
+        let via = [ReceivedVia::Phone, ReceivedVia::Counter, ReceivedVia::Visit, ReceivedVia::Posting];
+        printed(via.map(ReceivedVia::label_ja), ["電話", "窓口", "訪問", "ポスティング"]);
+
+        // Every key is in the catalogue, and English says something of its own.
+        let keys = categories
+            .map(Category::label_key)
+            .into_iter()
+            .chain(damage.map(Damage::label_key))
+            .chain(parking.map(Parking::label_key))
+            .chain(via.map(ReceivedVia::label_key));
+        for key in keys {
+            let english = word(Lang::En, key);
+            assert!(english != key && !english.is_empty(), "{key} has English");
+            assert!(english.is_ascii(), "{key}: {english}");
+        }
     }
 
     #[test]

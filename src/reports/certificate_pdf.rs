@@ -81,7 +81,7 @@ fn activity_line(lang: Lang, activity: &Activity) -> String {
     parts.push(activity.zone.clone().unwrap_or_else(|| word(lang, "papers.certificate.zone_unset").into_owned()));
     if !activity.categories.is_empty() {
         let separator = word(lang, "papers.certificate.list_separator");
-        parts.push(activity.categories.iter().map(|c| c.label_ja()).collect::<Vec<_>>().join(&separator));
+        parts.push(activity.categories.iter().map(|c| c.label(lang)).collect::<Vec<_>>().join(&separator));
     }
     parts.join(&word(lang, "papers.certificate.part_separator"))
 }

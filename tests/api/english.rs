@@ -155,7 +155,7 @@ async fn data_values(app: &TestApp, session: &crate::helpers::Session) -> Vec<St
     values
 }
 
-fn strings_in(value: &toml::Value, into: &mut Vec<String>) {
+pub fn strings_in(value: &toml::Value, into: &mut Vec<String>) {
     match value {
         toml::Value::String(s) => into.extend(s.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty())),
         toml::Value::Array(a) => a.iter().for_each(|v| strings_in(v, into)),

@@ -19,6 +19,7 @@ mod drill_limits;
 mod drill_run;
 mod durability;
 mod english;
+mod english_drill;
 mod errors;
 mod events;
 mod events_contract;
