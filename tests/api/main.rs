@@ -4,6 +4,7 @@
 mod addresses;
 mod auth;
 mod backup;
+mod binary;
 mod board_page;
 mod board_ws;
 mod browser;
