@@ -563,14 +563,7 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
     let loaded = browser.eval("Number(document.getElementById('map-page').dataset.loaded)").await.as_i64().unwrap();
     let admin = app.admin().await;
     let one_zone = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"新しい地区"},"geometry":{"type":"Polygon","coordinates":[[[136.64,36.55],[136.68,36.55],[136.68,36.59],[136.64,36.59],[136.64,36.55]]]}}]}"#;
-    let response = admin
-        .http
-        .post(app.url("/api/zones/import?confirm=true"))
-        .header("cookie", admin.cookie())
-        .body(one_zone)
-        .send()
-        .await
-        .unwrap();
+    let response = admin.post_body("/api/zones/import?confirm=true", one_zone).await;
     assert_eq!(response.status(), 200);
     browser.wait_for(&format!("Number(document.getElementById('map-page').dataset.loaded) > {loaded}")).await;
     assert_eq!(browser.eval("document.querySelectorAll('#map svg path.zone').length").await, json!(1));

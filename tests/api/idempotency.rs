@@ -3,6 +3,7 @@
 //! gets the same answer; a key reused for another request is refused. Also
 //! compression, and scanned codes typed through a Japanese IME.
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::contract::Checked;
@@ -31,11 +32,9 @@ async fn pre_register(app: &TestApp, name: &str, phone: &str) -> String {
 }
 
 async fn post_keyed(desk: &Session, app: &TestApp, path: &str, key: &str, body: &Value) -> reqwest::Response {
-    desk.http
-        .post(app.url(path))
-        .header("cookie", desk.cookie())
+    desk.speaking("ja")
+        .request(Method::POST, path)
         .header("idempotency-key", key)
-        .header("accept-language", "ja")
         .json(body)
         .send()
         .await
