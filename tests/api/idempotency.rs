@@ -6,23 +6,14 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::bodies::registration;
 use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, json_answer, spawn_app_at, spawn_app_in};
 
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 
 fn person(name: &str, phone: &str) -> Value {
-    json!({
-        "name": name,
-        "furigana": "テスト タロウ",
-        "birth_date": "1985-04-01",
-        "phone": phone,
-        "address": "石川県金沢市",
-        "emergency_name": "緊急 連絡",
-        "emergency_phone": "076-220-2111",
-        "insurance": "enrolled",
-        "preferred_dates": ["2026-07-12"],
-    })
+    registration(name, "テスト タロウ", phone, "2026-07-12")
 }
 
 async fn pre_register(app: &TestApp, name: &str, phone: &str) -> String {

@@ -7,6 +7,7 @@ mod backup;
 mod binary;
 mod board_page;
 mod board_ws;
+mod bodies;
 mod browser;
 mod camera;
 mod cli;

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::bodies::registration;
 use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
 
@@ -10,19 +11,11 @@ use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 const TODAY: &str = "2026-07-12";
 
+/// Today's registration of a volunteer with a chainsaw.
 fn person(name: &str, furigana: &str, phone: &str) -> Value {
-    json!({
-        "name": name,
-        "furigana": furigana,
-        "birth_date": "1985-04-01",
-        "phone": phone,
-        "address": "石川県金沢市",
-        "emergency_name": "緊急 連絡",
-        "emergency_phone": "076-220-2111",
-        "insurance": "enrolled",
-        "preferred_dates": [TODAY],
-        "skills": ["チェーンソー"],
-    })
+    let mut body = registration(name, furigana, phone, TODAY);
+    body["skills"] = json!(["チェーンソー"]);
+    body
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
