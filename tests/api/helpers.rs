@@ -160,7 +160,8 @@ pub struct Session {
     pub token: String,
     pub http: reqwest::Client,
     base: String,
-    /// Sent as `Accept-Language` (the server answers in English without one).
+    /// The language the user chose: sent as `Accept-Language` (the API answers
+    /// in English without one) and as the pages' `borasen_lang` cookie.
     language: Option<&'static str>,
 }
 
@@ -184,10 +185,12 @@ impl Session {
     /// against the OpenAPI document (for requests the server must refuse
     /// before any operation sees them).
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let request = self.http.request(method, format!("{}{path}", self.base)).header(COOKIE, self.cookie());
+        let request = self.http.request(method, format!("{}{path}", self.base));
         match self.language {
-            Some(language) => request.header(ACCEPT_LANGUAGE, language),
-            None => request,
+            Some(language) => request
+                .header(COOKIE, format!("{}; borasen_lang={language}", self.cookie()))
+                .header(ACCEPT_LANGUAGE, language),
+            None => request.header(COOKIE, self.cookie()),
         }
     }
 
