@@ -717,10 +717,7 @@ async fn a_coordinator_forms_a_team_on_the_matching_desk_by_scanning_and_the_boa
 async fn the_lobby_screen_calls_a_team_sent_through_the_api_without_a_reload() {
     let Some(mut browser) = Browser::launch().await else { return };
     let c = crate::dispatch::center().await;
-    let mut ids = Vec::new();
-    for i in 0..4 {
-        ids.push(crate::dispatch::volunteer(&c, i, "enrolled", true).await);
-    }
+    let ids = crate::dispatch::checked_in(&c, 4).await;
     let need = crate::dispatch::need(&c, 1).await;
     // A TV in the waiting area, nobody logged in.
     browser
