@@ -591,6 +591,20 @@ text = "30分以内に最初の班を送り出す"
         }
     }
 
+    /// Inject 1 at +05:00, and inject 2 `delay` after it.
+    fn chain_of(delay: &str) -> String {
+        format!(
+            "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
+        )
+    }
+
+    /// Inject 1 at +00:10, expecting an action within `w`.
+    fn within_of(w: &str) -> String {
+        format!(
+            "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
+        )
+    }
+
     #[test]
     fn a_good_scenario_passes() {
         let good = r#"
@@ -763,22 +777,14 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
         assert_eq!(at("+06:00"), Vec::<(usize, String)>::new(), "at = duration");
         assert_eq!(at("+06:01"), vec![(header + 4, "injects[id=1].at".to_string())]);
 
-        let within = |w: &str| {
-            problems(&format!(
-                "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
-            ))
-        };
+        let within = |w: &str| problems(&within_of(w));
         assert_eq!(within("1m"), Vec::<(usize, String)>::new());
         assert_eq!(within("24h"), Vec::<(usize, String)>::new());
         assert_eq!(within("0m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
         assert_eq!(within("24h1m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
 
         // An `after` chain must fire within the drill; its delay is 0m–24h.
-        let chain = |delay: &str| {
-            problems(&format!(
-                "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
-            ))
-        };
+        let chain = |delay: &str| problems(&chain_of(delay));
         assert_eq!(chain("0m"), Vec::<(usize, String)>::new());
         assert_eq!(chain("1h"), Vec::<(usize, String)>::new(), "+06:00, the end");
         assert_eq!(chain("1h1m"), vec![(header + 9, "injects[id=2].after.delay".to_string())]);
@@ -799,16 +805,8 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
                 .map(|p| (p.message.get(Lang::Ja).to_string(), p.message.get(Lang::En).to_string()))
                 .collect()
         };
-        let chain = |delay: &str| {
-            messages(&format!(
-                "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
-            ))
-        };
-        let within = |w: &str| {
-            messages(&format!(
-                "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
-            ))
-        };
+        let chain = |delay: &str| messages(&chain_of(delay));
+        let within = |w: &str| messages(&within_of(w));
         let pair = |ja: &str, en: &str| vec![(ja.to_string(), en.to_string())];
         assert_eq!(
             chain("soon"),
