@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{env_or, percentile};
+use common::{block_on, env_or, percentile};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
@@ -33,8 +33,7 @@ fn main() {
     let lobbies = env_or("BORASEN_BENCH_LOBBIES", 200);
     let rate = env_or("BORASEN_BENCH_RATE", 100);
     let seconds = env_or("BORASEN_BENCH_SECONDS", 10);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    runtime.block_on(run(boards, lobbies, rate, seconds));
+    block_on(run(boards, lobbies, rate, seconds));
 }
 
 struct Server {

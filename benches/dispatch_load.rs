@@ -18,7 +18,7 @@ use borasen::needs::{Category, ReceivedVia};
 use borasen::reception::check_in::{CheckInInput, check_in};
 use borasen::reception::form::Channel;
 use borasen::reception::register::{Registered, register};
-use common::{demo_server, env_or, logged_in_client, percentile, volunteer_form};
+use common::{block_on, demo_server, env_or, logged_in_client, percentile, volunteer_form};
 use serde_json::json;
 
 const DEMO_PASSWORD: &str = "demo-password-2026";
@@ -27,8 +27,7 @@ const TEAM_SIZE: usize = 4;
 fn main() {
     let teams = env_or("BORASEN_BENCH_TEAMS", 1_000);
     let clients = env_or("BORASEN_BENCH_CLIENTS", 10);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    runtime.block_on(run(teams, clients));
+    block_on(run(teams, clients));
 }
 
 async fn run(teams: usize, clients: usize) {

@@ -16,7 +16,7 @@ use borasen::needs::form::NeedForm;
 use borasen::needs::intake::{Intake, receive};
 use borasen::needs::{self, Filter};
 use borasen::needs::{Category, ReceivedVia};
-use common::demo_server;
+use common::{block_on, demo_server, env_or};
 
 const DEMO_PASSWORD: &str = "demo-password-2026";
 const GOAL_SNAPSHOT_MS: f64 = 50.0;
@@ -25,9 +25,7 @@ const WRITERS: usize = 8;
 const RUNS: usize = 30;
 
 fn main() {
-    let n: usize = std::env::var("BORASEN_BENCH_N").ok().and_then(|t| t.parse().ok()).unwrap_or(50_000);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    runtime.block_on(run(n));
+    block_on(run(env_or("BORASEN_BENCH_N", 50_000)));
 }
 
 /// Need `i`: its own phone and address, a pin spread over the demo area

@@ -8,25 +8,21 @@
 //! and the WAL's size is sampled: its peak shows the WAL bound at work
 //! (BORASEN_BENCH_WAL_MB sets the bound, default the server's 64 MB).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use borasen::auth::Role;
 use borasen::auth::users::{self, NewUser};
-use borasen::config::Config;
 use borasen::events::Actor;
 use borasen::reception::form::Channel;
 use borasen::reception::register::{Registered, register};
-use borasen::startup::Application;
 use serde_json::json;
 use sqlx::Connection;
-use tokio::sync::oneshot;
 
 mod common;
 
-use common::{env_or, logged_in_client, percentile, volunteer_form};
+use common::{block_on, env_or, logged_in_client, percentile, server_with, volunteer_form};
 
 const DESK_USER: &str = "desk";
 const DESK_PASSWORD: &str = "desk-password-2026";
@@ -37,25 +33,12 @@ const GOAL_P99_MS: f64 = 20.0;
 fn main() {
     let n = env_or("BORASEN_BENCH_N", 5_000);
     let clients = env_or("BORASEN_BENCH_CLIENTS", 20);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    runtime.block_on(run(n, clients));
+    block_on(run(n, clients));
 }
 
 async fn run(n: usize, clients: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::new(dir.path());
-    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.admin_password = Some("admin-password-2026".into());
-    // A backup in the middle of the run would be measured as check-in latency.
-    config.backup_every = None;
-    config.public_rate_limit = usize::MAX / 2;
-    let app = Application::build(config).await.expect("server builds");
-    let addr = app.local_addr();
-    let state = app.state().clone();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = server_with(|config| config.public_rate_limit = usize::MAX / 2).await;
+    let (addr, state) = (server.addr, server.state.clone());
     let wal_limit = env_or("BORASEN_BENCH_WAL_MB", (borasen::db::WAL_LIMIT_BYTES >> 20) as usize) as u64;
     state.db.set_wal_limit(wal_limit << 20);
     let wal_peak = Arc::new(AtomicU64::new(0));
@@ -113,9 +96,8 @@ async fn run(n: usize, clients: usize) {
     }
     sampler.abort();
     let database_mb = std::fs::metadata(state.db.path()).map_or(0.0, |m| m.len() as f64 / 1048576.0);
-    let _ = stop.send(());
-    server.await.expect("server task").expect("server stops cleanly");
     drop(state);
+    let dir = server.stop().await;
 
     let raw = raw_inserts(n).await;
 

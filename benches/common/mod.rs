@@ -76,6 +76,12 @@ pub async fn logged_in_client(addr: SocketAddr, username: &str, password: &str) 
     reqwest::Client::builder().default_headers(headers).build().expect("http client")
 }
 
+/// Runs the bench's async body on a multi-threaded runtime, as the server runs.
+pub fn block_on<F: std::future::Future>(bench: F) -> F::Output {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    runtime.block_on(bench)
+}
+
 /// Nearest-rank percentile of sorted samples; `p` = 1.0 is the maximum.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -85,9 +91,8 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-/// The demo center, served on a free local port from a temp folder, with
-/// `demo_password` for its coordinator and reception users.
-pub struct DemoServer {
+/// A center served on a free local port from a temp folder.
+pub struct BenchServer {
     pub dir: tempfile::TempDir,
     pub addr: SocketAddr,
     pub state: AppState,
@@ -95,15 +100,24 @@ pub struct DemoServer {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-pub async fn demo_server(demo_password: &str) -> DemoServer {
+/// The demo center, with `demo_password` for its coordinator and reception users.
+pub async fn demo_server(demo_password: &str) -> BenchServer {
+    server_with(|config| {
+        config.demo = true;
+        config.demo_password = Some(demo_password.into());
+    })
+    .await
+}
+
+/// An empty center but for its admin; `adjust` sets what the bench needs.
+pub async fn server_with(adjust: impl FnOnce(&mut Config)) -> BenchServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::new(dir.path());
     config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
     config.admin_password = Some("admin-password-2026".into());
     // A backup in the middle of a run would be measured as latency.
     config.backup_every = None;
-    config.demo = true;
-    config.demo_password = Some(demo_password.into());
+    adjust(&mut config);
     let app = Application::build(config).await.expect("server builds");
     let addr = app.local_addr();
     let state = app.state().clone();
@@ -111,10 +125,10 @@ pub async fn demo_server(demo_password: &str) -> DemoServer {
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    DemoServer { dir, addr, state, stop, server }
+    BenchServer { dir, addr, state, stop, server }
 }
 
-impl DemoServer {
+impl BenchServer {
     pub async fn stop(self) -> tempfile::TempDir {
         let _ = self.stop.send(());
         self.server.await.expect("server task").expect("server stops cleanly");

@@ -533,6 +533,9 @@ pub(crate) mod tests {
     use super::*;
     use crate::drill::evaluate::tests::{at, morning, scenario};
 
+    /// The report's sections after its title, in order, as the page and the paper head them.
+    pub const SECTIONS: [&str; 6] = ["概要", "目標ごとの分析", "インジェクト記録", "指標", "時系列", "改善計画"];
+
     pub fn built() -> Aar {
         let participants = vec![
             Participant { role: "受付".into(), count: 3 },

@@ -42,7 +42,7 @@ pub(super) fn view(page: PageContext, aar: &Aar) -> AarPage<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::aar::tests::built;
+    use crate::drill::aar::tests::{SECTIONS, built};
     use crate::i18n::Lang;
 
     #[test]
@@ -50,21 +50,14 @@ mod tests {
         let aar = built();
         let ctx = PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill: true, user: None };
         let html = view(ctx, &aar).render().expect("renders");
-        for expected in [
-            "事後検証報告書（AAR）",
-            "概要",
-            "目標ごとの分析",
-            "インジェクト記録",
-            "指標",
-            "時系列",
-            "改善計画",
+        for expected in ["事後検証報告書（AAR）"].into_iter().chain(SECTIONS).chain([
             "受付開始から30分以内に全員を受け付ける",
             "<svg",
             "/api/drill/aar.pdf",
             "/api/drill/aar.json",
             "/assets/aar.js",
             "drill-banner",
-        ] {
+        ]) {
             assert!(html.contains(expected), "missing {expected}");
         }
         assert_eq!(html.matches(r#"class="plan-row""#).count(), 5, "two written rows and three blank");

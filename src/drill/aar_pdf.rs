@@ -368,7 +368,7 @@ fn plan(flow: &mut Flow, aar: &Aar) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::aar::tests::built;
+    use crate::drill::aar::tests::{SECTIONS, built};
     use crate::pdf::testing::{compact, extract, save_artefact};
 
     #[test]
@@ -376,14 +376,7 @@ mod tests {
         let bytes = render(&built(), true);
         save_artefact("aar.pdf", &bytes);
         let flat = compact(&extract(&bytes));
-        for expected in [
-            TITLE,
-            "概要",
-            "目標ごとの分析",
-            "インジェクト記録",
-            "指標",
-            "時系列",
-            "改善計画",
+        for expected in [TITLE].into_iter().chain(SECTIONS).chain([
             "受付開始から30分以内に全員を受け付ける",
             "P支障なく実施",
             "受付の列が玄関の外まで伸びた",
@@ -397,7 +390,7 @@ mod tests {
             "課題",
             "改善策",
             "受付3人、コーディネーター2人（計5人）",
-        ] {
+        ]) {
             assert!(flat.contains(&compact(expected)), "missing {expected}");
         }
     }

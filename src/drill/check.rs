@@ -318,47 +318,20 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                         format!("inject {}: after points at inject {}, which does not exist", i.id, after.inject),
                     );
                 }
-                match minutes_of(&after.delay) {
-                    None => problem(
-                        key("after"),
-                        &format!("{name}.after.delay"),
-                        format!("インジェクト {} の delay は 10m・1h の形です", i.id),
-                        format!("inject {}: delay looks like 10m or 1h", i.id),
-                    ),
-                    Some(m) => {
-                        let range = 0..=(*limits::DELAY_MINUTES.end()).min(end);
-                        if let Some((ja, en)) = limits::duration_out_of("delay", m, &range) {
-                            problem(
-                                key("after"),
-                                &format!("{name}.after.delay"),
-                                format!("インジェクト {}: {ja}（訓練の長さまで）", i.id),
-                                format!("inject {}: {en} (within the drill)", i.id),
-                            );
-                        }
-                    }
+                let range = 0..=(*limits::DELAY_MINUTES.end()).min(end);
+                let form = ("10m・1h", "10m or 1h");
+                let within_the_drill = ("（訓練の長さまで）", " (within the drill)");
+                if let Some((ja, en)) = duration_problem(i.id, "delay", &after.delay, form, &range, within_the_drill) {
+                    problem(key("after"), &format!("{name}.after.delay"), ja, en);
                 }
             }
         }
         if let Some(expect) = &i.expect {
-            if let Some(within) = &expect.within {
-                match minutes_of(within) {
-                    None => problem(
-                        key("expect"),
-                        &format!("{name}.expect.within"),
-                        format!("インジェクト {} の within は 15m の形です", i.id),
-                        format!("inject {}: within looks like 15m", i.id),
-                    ),
-                    Some(m) => {
-                        if let Some((ja, en)) = limits::duration_out_of("within", m, &limits::WITHIN_MINUTES) {
-                            problem(
-                                key("expect"),
-                                &format!("{name}.expect.within"),
-                                format!("インジェクト {}: {ja}", i.id),
-                                format!("inject {}: {en}", i.id),
-                            );
-                        }
-                    }
-                }
+            if let Some(within) = &expect.within
+                && let Some((ja, en)) =
+                    duration_problem(i.id, "within", within, ("15m", "15m"), &limits::WITHIN_MINUTES, ("", ""))
+            {
+                problem(key("expect"), &format!("{name}.expect.within"), ja, en);
             }
             if let Some(objective) = &expect.objective
                 && !objectives.contains(objective.as_str())
@@ -490,6 +463,26 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     if problems.is_empty() { Ok(scenario) } else { Err(problems) }
 }
 
+/// What is wrong with inject `id`'s duration `field` written as `text`: not
+/// in the `form` (Japanese, English), or outside `range` (then `note` follows).
+fn duration_problem(
+    id: u32,
+    field: &str,
+    text: &str,
+    form: (&str, &str),
+    range: &std::ops::RangeInclusive<i64>,
+    note: (&str, &str),
+) -> Option<(String, String)> {
+    match minutes_of(text) {
+        None => Some((
+            format!("インジェクト {id} の {field} は {} の形です", form.0),
+            format!("inject {id}: {field} looks like {}", form.1),
+        )),
+        Some(m) => limits::duration_out_of(field, m, range)
+            .map(|(ja, en)| (format!("インジェクト {id}: {ja}{}", note.0), format!("inject {id}: {en}{}", note.1))),
+    }
+}
+
 /// When inject `id` fires, in minutes from the start, following its `after`
 /// chain to an `at`; `None` for a contingency, a cycle or a malformed time.
 fn fires_at(injects: &HashMap<u32, (&Inject, usize)>, id: u32) -> Option<i64> {
@@ -576,6 +569,7 @@ pub fn find_seed_file(given: &str, scenario: &Path) -> Option<std::path::PathBuf
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     const HEADER: &str = r#"id = "t"
 title = "テスト"
@@ -595,6 +589,20 @@ text = "30分以内に最初の班を送り出す"
             Ok(_) => Vec::new(),
             Err(problems) => problems.into_iter().map(|p| (p.line, p.field)).collect(),
         }
+    }
+
+    /// Inject 1 at +05:00, and inject 2 `delay` after it.
+    fn chain_of(delay: &str) -> String {
+        format!(
+            "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
+        )
+    }
+
+    /// Inject 1 at +00:10, expecting an action within `w`.
+    fn within_of(w: &str) -> String {
+        format!(
+            "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
+        )
     }
 
     #[test]
@@ -769,22 +777,14 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
         assert_eq!(at("+06:00"), Vec::<(usize, String)>::new(), "at = duration");
         assert_eq!(at("+06:01"), vec![(header + 4, "injects[id=1].at".to_string())]);
 
-        let within = |w: &str| {
-            problems(&format!(
-                "\n[[injects]]\nid = 1\nat = \"+00:10\"\nkind = \"inquiry\"\nexpect = {{ text = \"x\", within = \"{w}\" }}\n"
-            ))
-        };
+        let within = |w: &str| problems(&within_of(w));
         assert_eq!(within("1m"), Vec::<(usize, String)>::new());
         assert_eq!(within("24h"), Vec::<(usize, String)>::new());
         assert_eq!(within("0m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
         assert_eq!(within("24h1m"), vec![(header + 6, "injects[id=1].expect.within".to_string())]);
 
         // An `after` chain must fire within the drill; its delay is 0m–24h.
-        let chain = |delay: &str| {
-            problems(&format!(
-                "\n[[injects]]\nid = 1\nat = \"+05:00\"\nkind = \"inquiry\"\n\n[[injects]]\nid = 2\nafter = {{ inject = 1, delay = \"{delay}\" }}\nkind = \"inquiry\"\n"
-            ))
-        };
+        let chain = |delay: &str| problems(&chain_of(delay));
         assert_eq!(chain("0m"), Vec::<(usize, String)>::new());
         assert_eq!(chain("1h"), Vec::<(usize, String)>::new(), "+06:00, the end");
         assert_eq!(chain("1h1m"), vec![(header + 9, "injects[id=2].after.delay".to_string())]);
@@ -793,6 +793,32 @@ expect = { text = "x", objective = "O9", detect = { need_dispatched = { inject =
         let speed = |n: u32| problems_of(&HEADER.replace("speed = 4", &format!("speed = {n}")));
         assert_eq!(speed(120), Vec::<(usize, String)>::new());
         assert_eq!(speed(121), vec![(6, "speed".to_string())]);
+    }
+
+    #[test]
+    fn a_duration_is_told_its_form_or_its_range_in_both_languages() {
+        let messages = |injects: &str| -> Vec<(String, String)> {
+            let text = format!("{HEADER}{injects}");
+            let problems = check(&text, Path::new("drills/t.toml")).err().unwrap_or_default();
+            problems
+                .into_iter()
+                .map(|p| (p.message.get(Lang::Ja).to_string(), p.message.get(Lang::En).to_string()))
+                .collect()
+        };
+        let chain = |delay: &str| messages(&chain_of(delay));
+        let within = |w: &str| messages(&within_of(w));
+        let pair = |ja: &str, en: &str| vec![(ja.to_string(), en.to_string())];
+        assert_eq!(
+            chain("soon"),
+            pair("インジェクト 2 の delay は 10m・1h の形です", "inject 2: delay looks like 10m or 1h")
+        );
+        assert_eq!(within("soon"), pair("インジェクト 1 の within は 15m の形です", "inject 1: within looks like 15m"));
+        let [(ja, en)] = &chain("99999999999999h")[..] else { panic!("one problem") };
+        assert!(ja.starts_with("インジェクト 2: delay は ") && ja.ends_with("は範囲外です（訓練の長さまで）"), "{ja}");
+        assert!(en.starts_with("inject 2: delay is ") && en.ends_with("is out of range (within the drill)"), "{en}");
+        let [(ja, en)] = &within("24h1m")[..] else { panic!("one problem") };
+        assert!(ja.starts_with("インジェクト 1: within は ") && ja.ends_with("は範囲外です"), "{ja}");
+        assert!(en.starts_with("inject 1: within is ") && en.ends_with("is out of range"), "{en}");
     }
 
     #[test]

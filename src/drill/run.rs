@@ -153,23 +153,29 @@ impl DrillRun {
     }
 
     pub async fn pause(&self, actor: &Actor) -> Result<(), AppError> {
-        let _turn = self.turn.lock().await;
-        if self.state() != RunState::Running {
-            return Err(conflict("進行中の訓練はありません。", "The drill is not running."));
-        }
-        self.env.clock.steer(|t, real| t.pause(real));
-        self.set_state(RunState::Paused);
-        self.append(actor, &ClockChanged { action: ClockAction::Pause, speed: self.speed() }).await
+        self.hold(actor, true).await
     }
 
     pub async fn resume(&self, actor: &Actor) -> Result<(), AppError> {
+        self.hold(actor, false).await
+    }
+
+    /// Running → paused (`pause`), or back: the clock stops or goes on, and the log says which.
+    async fn hold(&self, actor: &Actor, pause: bool) -> Result<(), AppError> {
         let _turn = self.turn.lock().await;
-        if self.state() != RunState::Paused {
-            return Err(conflict("一時停止中ではありません。", "The drill is not paused."));
+        let (from, to, action) = match pause {
+            true => (RunState::Running, RunState::Paused, ClockAction::Pause),
+            false => (RunState::Paused, RunState::Running, ClockAction::Resume),
+        };
+        if self.state() != from {
+            return Err(match pause {
+                true => conflict("進行中の訓練はありません。", "The drill is not running."),
+                false => conflict("一時停止中ではありません。", "The drill is not paused."),
+            });
         }
-        self.env.clock.steer(|t, real| t.resume(real));
-        self.set_state(RunState::Running);
-        self.append(actor, &ClockChanged { action: ClockAction::Resume, speed: self.speed() }).await
+        self.env.clock.steer(|t, real| if pause { t.pause(real) } else { t.resume(real) });
+        self.set_state(to);
+        self.append(actor, &ClockChanged { action, speed: self.speed() }).await
     }
 
     pub async fn set_speed(&self, actor: &Actor, speed: u32) -> Result<(), AppError> {

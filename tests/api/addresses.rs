@@ -5,7 +5,6 @@
 use reqwest::header::COOKIE;
 use serde_json::Value;
 
-use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, spawn_app_in, spawn_app_with};
 
 const SAMPLE: &str = include_str!("../../maps/demo-kanazawa-addresses.csv");
@@ -35,28 +34,14 @@ async fn demo_app() -> TestApp {
     .await
 }
 
-async fn import(session: &Session, app: &TestApp, query: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
-    session
-        .http
-        .post(app.url(&format!("/api/addresses/import?{query}")))
-        .header(COOKIE, session.cookie())
-        .header("accept-language", "ja")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .checked("POST", "/api/addresses/import", app)
-        .await
+async fn import(session: &Session, query: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    session.speaking("ja").post_body(&format!("/api/addresses/import?{query}"), body).await
 }
 
-async fn suggest(session: &Session, app: &TestApp, typed: &str) -> Value {
-    let response = session
-        .http
-        .get(reqwest::Url::parse_with_params(&app.url("/api/addresses/suggest"), &[("q", typed)]).unwrap())
-        .header(COOKIE, session.cookie())
-        .send()
-        .await
-        .unwrap();
+async fn suggest(session: &Session, typed: &str) -> Value {
+    let url = format!("{}/api/addresses/suggest", session.base());
+    let url = reqwest::Url::parse_with_params(&url, &[("q", typed)]).unwrap();
+    let response = session.http.get(url).header(COOKIE, session.cookie()).send().await.unwrap();
     assert_eq!(response.status(), 200, "suggest {typed}");
     response.json().await.unwrap()
 }
@@ -77,7 +62,7 @@ async fn addresses_mlit_in_utf8_or_shift_jis_is_imported_in_one_event_and_typed_
     let admin = app.admin().await;
     let coordinator = app.client_for("coordinator", DEMO_PASSWORD).await;
     let before = app.last_seq().await;
-    let response = import(&admin, &app, "kind=mlit", SAMPLE).await;
+    let response = import(&admin, "kind=mlit", SAMPLE).await;
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["imported"], 40);
@@ -91,7 +76,7 @@ async fn addresses_mlit_in_utf8_or_shift_jis_is_imported_in_one_event_and_typed_
 
     for typed in ["広坂１丁目２", "広坂一丁目2番", "広坂1-2", "石川県金沢市広坂一丁目２", "金沢市 広坂1－2"]
     {
-        let hits = suggest(&coordinator, &app, typed).await;
+        let hits = suggest(&coordinator, typed).await;
         let hits = hits.as_array().unwrap();
         assert_eq!(hits.len(), 1, "{typed}: {hits:?}");
         assert_eq!(hits[0]["address"], "石川県金沢市広坂一丁目2");
@@ -106,23 +91,23 @@ async fn addresses_mlit_in_utf8_or_shift_jis_is_imported_in_one_event_and_typed_
     for point in &points {
         assert!(index.locate(point.lon, point.lat).is_some(), "{} is in no demo zone", point.address);
     }
-    let all = suggest(&coordinator, &app, "金沢市").await;
+    let all = suggest(&coordinator, "金沢市").await;
     assert_eq!(all.as_array().unwrap().len(), 8, "default limit");
     let many: Value = coordinator.get("/api/addresses/suggest?q=%E9%87%91&limit=500").await.json().await.unwrap();
     assert_eq!(many.as_array().unwrap().len(), 40, "石川県… from the town 金… is none; the city 金沢市 is all 40");
-    assert_eq!(suggest(&coordinator, &app, "").await.as_array().unwrap().len(), 0);
+    assert_eq!(suggest(&coordinator, "").await.as_array().unwrap().len(), 0);
 
     // The official downloads are Shift_JIS: read as they are; the table is replaced whole.
     let text = mlit(&[KATAMACHI_3]);
     let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&sjis).is_err(), "really not UTF-8");
-    let response = import(&admin, &app, "kind=mlit&skip_bad_rows=", sjis.into_owned()).await;
+    let response = import(&admin, "kind=mlit&skip_bad_rows=", sjis.into_owned()).await;
     assert_eq!(response.status(), 200);
-    let hits = suggest(&coordinator, &app, "片町２丁目３").await;
+    let hits = suggest(&coordinator, "片町２丁目３").await;
     assert_eq!(hits[0]["address"], "石川県金沢市片町二丁目3");
     assert_eq!(hits[0]["zone"], "片町");
-    let hirosaka = suggest(&coordinator, &app, "広坂1-2").await;
+    let hirosaka = suggest(&coordinator, "広坂1-2").await;
     assert!(hirosaka.as_array().unwrap().iter().all(|hit| hit["lat"].is_null()), "replaced whole: {hirosaka}");
     let counts: Value = coordinator.get("/api/addresses").await.json().await.unwrap();
     assert_eq!(
@@ -136,7 +121,7 @@ async fn addresses_mlit_in_utf8_or_shift_jis_is_imported_in_one_event_and_typed_
 async fn addresses_a_bad_row_is_refused_by_line_and_changes_nothing_unless_skipped() {
     let app = demo_app().await;
     let admin = app.admin().await;
-    assert_eq!(import(&admin, &app, "kind=mlit", mlit(&[HIROSAKA_2])).await.status(), 200);
+    assert_eq!(import(&admin, "kind=mlit", mlit(&[HIROSAKA_2])).await.status(), 200);
     let before = app.last_seq().await;
 
     let bad = mlit(&[
@@ -144,7 +129,7 @@ async fn addresses_a_bad_row_is_refused_by_line_and_changes_nothing_unless_skipp
         "石川県,金沢市,片町一丁目,,1,7,0,0,北緯,東経,1,1,0,0",
         "石川県,金沢市,,,1,7,0,0,36.55,136.65,1,1,0,0",
     ]);
-    let response = import(&admin, &app, "kind=mlit", bad.clone()).await;
+    let response = import(&admin, "kind=mlit", bad.clone()).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_address_file");
@@ -154,22 +139,22 @@ async fn addresses_a_bad_row_is_refused_by_line_and_changes_nothing_unless_skipp
     assert!(problems[0]["message"].as_str().unwrap().starts_with("3行目: 緯度・経度が数値ではありません"));
     assert_eq!(body["error"]["details"]["total"], 2);
     assert_eq!(app.last_seq().await, before, "no event");
-    let hits = suggest(&admin, &app, "広坂1-2").await;
+    let hits = suggest(&admin, "広坂1-2").await;
     assert_eq!(hits[0]["address"], "石川県金沢市広坂一丁目2", "the old table still answers");
-    let katamachi = suggest(&admin, &app, "片町2").await;
+    let katamachi = suggest(&admin, "片町2").await;
     assert!(
         katamachi.as_array().unwrap().iter().all(|hit| hit["lat"].is_null()),
         "no block, only the town: {katamachi}"
     );
 
-    let response = import(&admin, &app, "kind=mlit&skip_bad_rows=true", bad).await;
+    let response = import(&admin, "kind=mlit&skip_bad_rows=true", bad).await;
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["imported"], 1);
     let skipped = answer["skipped"].as_array().unwrap();
     assert_eq!(skipped.iter().map(|p| p["line"].as_u64().unwrap()).collect::<Vec<_>>(), [3, 4]);
     assert!(skipped[1]["message_en"].as_str().unwrap().starts_with("line 4: no town"));
-    assert_eq!(suggest(&admin, &app, "片町2").await[0]["zone"], "片町");
+    assert_eq!(suggest(&admin, "片町2").await[0]["zone"], "片町");
     let events = events_since(&app, before).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].2["skipped_lines"], serde_json::json!([3, 4]));
@@ -177,24 +162,24 @@ async fn addresses_a_bad_row_is_refused_by_line_and_changes_nothing_unless_skipp
     // Nothing good at all is refused, flag or not; so are a wrong kind and bytes neither encoding reads.
     let before = app.last_seq().await;
     let nothing = mlit(&["石川県,金沢市,片町一丁目,,1,7,0,0,北緯,東経,1,1,0,0"]);
-    assert_eq!(import(&admin, &app, "kind=mlit&skip_bad_rows=true", nothing).await.status(), 422);
-    assert_eq!(import(&admin, &app, "kind=mlit&skip_bad_rows=true", "a,b\n1,2\n").await.status(), 422);
-    let response = import(&admin, &app, "kind=zip", mlit(&[HIROSAKA_2])).await;
+    assert_eq!(import(&admin, "kind=mlit&skip_bad_rows=true", nothing).await.status(), 422);
+    assert_eq!(import(&admin, "kind=mlit&skip_bad_rows=true", "a,b\n1,2\n").await.status(), 422);
+    let response = import(&admin, "kind=zip", mlit(&[HIROSAKA_2])).await;
     assert_eq!(response.status(), 422);
     assert_eq!(response.json::<Value>().await.unwrap()["error"]["field"], "kind");
     let mut broken = mlit(&[KATAMACHI_3, HIROSAKA_2]).into_bytes();
     broken.extend_from_slice(b"\x81\x20\xff\n");
-    let response = import(&admin, &app, "kind=mlit&skip_bad_rows=true", broken).await;
+    let response = import(&admin, "kind=mlit&skip_bad_rows=true", broken).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["details"]["problems"][0]["line"], 4, "{body}");
     assert_eq!(app.last_seq().await, before, "no event");
-    assert_eq!(suggest(&admin, &app, "片町2").await.as_array().unwrap().len(), 1);
+    assert_eq!(suggest(&admin, "片町2").await.as_array().unwrap().len(), 1);
 
     // A prefecture is tens of megabytes: more than the default body limit gets read.
     let junk = "石川県,金沢市,片町一丁目,,1,7,0,0,北緯,東経,1,1,0,0";
     let large = mlit(&vec![junk; 3 * 1024 * 1024 / junk.len()]);
-    let response = import(&admin, &app, "kind=mlit", large).await;
+    let response = import(&admin, "kind=mlit", large).await;
     assert_eq!(response.status(), 422, "read, not refused as too large");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["details"]["problems"].as_array().unwrap().len(), 100, "listed: the first 100");
@@ -207,7 +192,7 @@ async fn addresses_towns_name_zones_of_the_zone_set_and_place_addresses_without_
     let admin = app.admin().await;
     let before = app.last_seq().await;
     let towns = "町丁目,地区\n広坂一丁目,兼六町\n金沢市此花町,此花町\n広坂二丁目,存在しない地区\n";
-    let response = import(&admin, &app, "kind=towns", towns).await;
+    let response = import(&admin, "kind=towns", towns).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     let problems = body["error"]["details"]["problems"].as_array().unwrap();
@@ -216,7 +201,7 @@ async fn addresses_towns_name_zones_of_the_zone_set_and_place_addresses_without_
     assert!(problems[0]["message"].as_str().unwrap().contains("地区「存在しない地区」は登録されていません"));
     assert_eq!(app.last_seq().await, before);
 
-    let response = import(&admin, &app, "kind=towns&skip_bad_rows=true", towns).await;
+    let response = import(&admin, "kind=towns&skip_bad_rows=true", towns).await;
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["imported"], 2);
@@ -226,22 +211,22 @@ async fn addresses_towns_name_zones_of_the_zone_set_and_place_addresses_without_
     assert_eq!((events[0].0.as_str(), &events[0].2["kind"]), ("addresses.imported", &Value::from("towns")));
 
     // No block table: a known town still gives the zone, without a pin.
-    let hits = suggest(&admin, &app, "金沢市広坂１丁目５番３号").await;
+    let hits = suggest(&admin, "金沢市広坂１丁目５番３号").await;
     assert_eq!(
         hits,
         serde_json::json!([{ "address": "金沢市広坂１丁目５番３号", "lat": null, "lon": null, "zone": "兼六町", "zone_source": "address" }])
     );
-    assert!(suggest(&admin, &app, "金沢市広坂12-1").await.as_array().unwrap().is_empty(), "広坂1 is not 広坂12");
+    assert!(suggest(&admin, "金沢市広坂12-1").await.as_array().unwrap().is_empty(), "広坂1 is not 広坂12");
 
     // A block outside every zone takes its town's zone; unknown stays null.
     let outside = mlit(&[
         "石川県,金沢市,此花町,,9,7,0,0,36.600000,136.700000,1,1,0,0",
         "石川県,金沢市,東山三丁目,,1,7,0,0,36.600000,136.710000,1,1,0,0",
     ]);
-    assert_eq!(import(&admin, &app, "kind=mlit", outside).await.status(), 200);
-    let hits = suggest(&admin, &app, "此花町9").await;
+    assert_eq!(import(&admin, "kind=mlit", outside).await.status(), 200);
+    let hits = suggest(&admin, "此花町9").await;
     assert_eq!((hits[0]["zone"].as_str(), hits[0]["zone_source"].as_str()), (Some("此花町"), Some("address")));
-    let hits = suggest(&admin, &app, "東山3").await;
+    let hits = suggest(&admin, "東山3").await;
     assert!(hits[0]["zone"].is_null() && hits[0]["zone_source"].is_null(), "{hits}");
 
     // What need intake calls.
@@ -261,8 +246,8 @@ async fn addresses_import_is_for_admins_and_suggest_for_coordinators() {
     let app = demo_app().await;
     let reception = app.client_for("reception", DEMO_PASSWORD).await;
     let coordinator = app.client_for("coordinator", DEMO_PASSWORD).await;
-    assert_eq!(import(&reception, &app, "kind=mlit", SAMPLE).await.status(), 403);
-    assert_eq!(import(&coordinator, &app, "kind=mlit", SAMPLE).await.status(), 403);
+    assert_eq!(import(&reception, "kind=mlit", SAMPLE).await.status(), 403);
+    assert_eq!(import(&coordinator, "kind=mlit", SAMPLE).await.status(), 403);
     assert_eq!(reception.get("/api/addresses/suggest?q=1").await.status(), 403);
     assert_eq!(reception.get("/api/addresses").await.status(), 403);
     let anonymous = reqwest::Client::new();
@@ -319,7 +304,7 @@ async fn addresses_cli_checks_by_line_and_imports_into_a_data_folder_a_running_s
     let events = events_since(&app, before).await;
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].0.as_str(), events[0].1.as_str()), ("addresses.imported", "cli"));
-    let hits = suggest(&admin, &app, "広坂1-2").await;
+    let hits = suggest(&admin, "広坂1-2").await;
     assert_eq!(hits[0]["address"], "石川県金沢市広坂一丁目2", "the running server reads the new table");
     assert!(hits[0]["zone"].is_null(), "no zones in this center: zone unknown");
 

@@ -1,3 +1,4 @@
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_PASSWORD, spawn_app, spawn_app_with};
@@ -112,9 +113,7 @@ async fn cross_origin_browser_writes_are_refused_and_change_nothing() {
     let admin = app.admin().await;
     let before = app.last_seq().await;
     let response = admin
-        .http
-        .post(app.url("/api/board/notices"))
-        .header("cookie", admin.cookie())
+        .request(Method::POST, "/api/board/notices")
         .header("origin", "http://evil.example")
         .json(&json!({ "text": "偽のお知らせ" }))
         .send()
@@ -126,9 +125,7 @@ async fn cross_origin_browser_writes_are_refused_and_change_nothing() {
     assert_eq!(app.last_seq().await, before);
 
     let same_origin = admin
-        .http
-        .post(app.url("/api/board/notices"))
-        .header("cookie", admin.cookie())
+        .request(Method::POST, "/api/board/notices")
         .header("origin", format!("http://{}", app.addr))
         .json(&json!({ "text": "本物のお知らせ" }))
         .send()

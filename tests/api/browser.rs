@@ -563,14 +563,7 @@ async fn the_map_page_draws_the_zones_pans_zooms_finds_a_tapped_zone_and_redraws
     let loaded = browser.eval("Number(document.getElementById('map-page').dataset.loaded)").await.as_i64().unwrap();
     let admin = app.admin().await;
     let one_zone = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"新しい地区"},"geometry":{"type":"Polygon","coordinates":[[[136.64,36.55],[136.68,36.55],[136.68,36.59],[136.64,36.59],[136.64,36.55]]]}}]}"#;
-    let response = admin
-        .http
-        .post(app.url("/api/zones/import?confirm=true"))
-        .header("cookie", admin.cookie())
-        .body(one_zone)
-        .send()
-        .await
-        .unwrap();
+    let response = admin.post_body("/api/zones/import?confirm=true", one_zone).await;
     assert_eq!(response.status(), 200);
     browser.wait_for(&format!("Number(document.getElementById('map-page').dataset.loaded) > {loaded}")).await;
     assert_eq!(browser.eval("document.querySelectorAll('#map svg path.zone').length").await, json!(1));
@@ -724,10 +717,7 @@ async fn a_coordinator_forms_a_team_on_the_matching_desk_by_scanning_and_the_boa
 async fn the_lobby_screen_calls_a_team_sent_through_the_api_without_a_reload() {
     let Some(mut browser) = Browser::launch().await else { return };
     let c = crate::dispatch::center().await;
-    let mut ids = Vec::new();
-    for i in 0..4 {
-        ids.push(crate::dispatch::volunteer(&c, i, "enrolled", true).await);
-    }
+    let ids = crate::dispatch::checked_in(&c, 4).await;
     let need = crate::dispatch::need(&c, 1).await;
     // A TV in the waiting area, nobody logged in.
     browser

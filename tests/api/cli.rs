@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use serde_json::json;
+use crate::binary::{Started, login_cookie, wait_until_listening};
 
 #[tokio::test]
 async fn users_add_creates_a_user_who_can_log_in() {
@@ -44,13 +44,7 @@ async fn users_add_creates_a_user_who_can_log_in() {
     let addr = app.local_addr();
     tokio::spawn(app.run_until(std::future::pending()));
     for (user, pass) in [("nakamura", "nakamura-secret"), ("ogawa", password)] {
-        let response = reqwest::Client::new()
-            .post(format!("http://{addr}/api/session"))
-            .json(&json!({ "username": user, "password": pass }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{user} logs in");
+        login_cookie(&reqwest::Client::new(), &format!("http://{addr}"), user, pass).await;
     }
 }
 
@@ -66,8 +60,6 @@ fn serve_refuses_a_bad_address_with_a_clear_message() {
 /// server cleanly (exit 0); the second start prints no password.
 #[tokio::test]
 async fn first_start_prints_the_admin_password_once_and_sigterm_stops_cleanly() {
-    use std::io::{BufRead, BufReader};
-
     let dir = tempfile::tempdir().unwrap();
     let start = || {
         Command::new(env!("CARGO_BIN_EXE_borasen"))
@@ -80,34 +72,15 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops_cleanly() 
             .spawn()
             .unwrap()
     };
-    let read_until_listening = |child: &mut std::process::Child| {
-        let mut printed = Vec::new();
-        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-            let line = line.unwrap();
-            let done = line.starts_with("borasen: listening on ");
-            printed.push(line);
-            if done {
-                break;
-            }
-        }
-        printed
-    };
 
     let mut first = start();
-    let printed = read_until_listening(&mut first);
+    let Started { printed, base } = wait_until_listening(&mut first);
     let password = printed
         .iter()
         .find_map(|l| l.strip_prefix("First start: created user 'admin' with password: "))
         .expect("the generated password is printed")
         .to_string();
-    let base = printed.last().unwrap().strip_prefix("borasen: listening on ").unwrap().to_string();
-    let login = reqwest::Client::new()
-        .post(format!("{base}/api/session"))
-        .json(&json!({ "username": "admin", "password": password }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
+    login_cookie(&reqwest::Client::new(), &base, "admin", &password).await;
 
     let term = Command::new("kill").args(["-TERM", &first.id().to_string()]).status().unwrap();
     assert!(term.success());
@@ -115,7 +88,7 @@ async fn first_start_prints_the_admin_password_once_and_sigterm_stops_cleanly() 
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
 
     let mut second = start();
-    let printed = read_until_listening(&mut second);
+    let printed = wait_until_listening(&mut second).printed;
     assert!(!printed.iter().any(|l| l.contains("password")), "{printed:?}");
     second.kill().unwrap();
     second.wait().unwrap();

@@ -5,7 +5,6 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Error as WsError;
 
@@ -73,14 +72,7 @@ async fn staff_get_through(server: SocketAddr) {
     let started = Instant::now();
     let health = client.get(format!("http://{server}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
-    let login = client
-        .post(format!("http://{server}/api/session"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = crate::binary::login_cookie(&client, &format!("http://{server}"), "admin", ADMIN_PASSWORD).await;
     let board = client.get(format!("http://{server}/api/board")).header("cookie", cookie).send().await.unwrap();
     assert_eq!(board.status(), 200);
     assert!(started.elapsed() < Duration::from_secs(1), "staff waited {:?}", started.elapsed());

@@ -45,6 +45,15 @@ pub async fn volunteer(c: &Center, i: usize, insurance: &str, check_in: bool) ->
     id
 }
 
+/// Walk-ins 0..`n`, insured and checked in; their ids.
+pub async fn checked_in(c: &Center, n: usize) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        ids.push(volunteer(c, i, "enrolled", true).await);
+    }
+    ids
+}
+
 pub async fn need(c: &Center, i: usize) -> Value {
     let body = json!({
         "received_via": "phone", "requester_name": format!("依頼者 {i}"), "phone": format!("076-200-{:04}", i),
@@ -77,10 +86,7 @@ async fn team_count(c: &Center) -> i64 {
 #[tokio::test]
 async fn a_team_goes_out_for_a_need_and_comes_back_with_its_report() {
     let c = center().await;
-    let mut ids = Vec::new();
-    for i in 0..5 {
-        ids.push(volunteer(&c, i, "enrolled", true).await);
-    }
+    let ids = checked_in(&c, 5).await;
     let n = need(&c, 1).await;
     let before = c.app.last_seq().await;
     let mut board = connect_board(&c.app, &c.coordinator, before).await;
@@ -317,10 +323,7 @@ async fn a_zone_dispatch_sends_a_team_to_a_zone_without_a_need() {
 #[tokio::test]
 async fn the_dispatch_sheet_names_the_team_the_need_and_every_member() {
     let c = center().await;
-    let mut ids = Vec::new();
-    for i in 0..3 {
-        ids.push(volunteer(&c, i, "enrolled", true).await);
-    }
+    let ids = checked_in(&c, 3).await;
     need(&c, 1).await;
     let team: Value =
         send(&c, json!({ "need_no": "N-0001", "leader_id": ids[2], "member_ids": ids, "vehicle": "軽トラ" }))

@@ -2,7 +2,6 @@
 //! process, clients write as fast as they can, the test SIGKILLs the server
 //! mid-stream, restarts it on the same file and finds every acknowledged write.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -11,6 +10,7 @@ use std::time::Duration;
 use rand::Rng;
 use serde_json::{Value, json};
 
+use crate::binary::{login_cookie, wait_until_listening};
 use crate::helpers::ADMIN_PASSWORD;
 
 pub struct ServerProcess {
@@ -36,29 +36,12 @@ pub fn start_server_with(data: &Path, flags: &[&str]) -> ServerProcess {
         .stderr(Stdio::null())
         .spawn()
         .expect("borasen binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        if let Some(url) = line.strip_prefix("borasen: listening on ") {
-            break url.trim().to_string();
-        }
-    };
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let base = wait_until_listening(&mut child).base;
     ServerProcess { child, base }
 }
 
 async fn login(base: &str) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("{base}/api/session"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_string()
+    login_cookie(&reqwest::Client::new(), base, "admin", ADMIN_PASSWORD).await
 }
 
 #[tokio::test]

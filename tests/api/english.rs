@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
-use crate::dispatch::{center, need, volunteer};
+use crate::dispatch::{center, checked_in, need};
 use crate::helpers::TestApp;
 
 /// Kana, kanji and the full-width forms Japanese text brings along.
@@ -215,10 +215,7 @@ async fn every_page_in_english_shows_no_japanese_but_data_and_proper_nouns() {
 
     // A live center with some activity: volunteers in, needs, a team out with equipment, a lobby notice.
     let c = center().await;
-    let mut ids = Vec::new();
-    for i in 0..3 {
-        ids.push(volunteer(&c, i, "enrolled", true).await);
-    }
+    let ids = checked_in(&c, 3).await;
     let first = need(&c, 1).await;
     need(&c, 2).await;
     let items: Value = c.coordinator.get("/api/items").await.json().await.unwrap();

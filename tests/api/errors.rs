@@ -1,8 +1,14 @@
 //! The error format: `{"error":{"code","message","field"}}`, Japanese for `ja`.
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{json_answer, spawn_app};
+use crate::helpers::{Session, json_answer, spawn_app};
+
+/// A notice whose body says it is JSON, sent as it is (the server refuses it before any handler).
+fn json_body(admin: &Session, body: impl Into<reqwest::Body>) -> reqwest::RequestBuilder {
+    admin.request(Method::POST, "/api/board/notices").header("content-type", "application/json").body(body)
+}
 
 #[tokio::test]
 async fn errors_speak_japanese_when_asked_and_english_otherwise() {
@@ -24,37 +30,17 @@ async fn malformed_bodies_name_the_field_and_change_nothing() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let before = app.last_seq().await;
-    let client = reqwest::Client::new();
 
-    let missing: Value = json_answer(
-        client
-            .post(app.url("/api/board/notices"))
-            .header("cookie", admin.cookie())
-            .header("accept-language", "ja")
-            .json(&json!({ "body": "fieldname typo" })),
-    )
-    .await;
+    let missing = admin.speaking("ja").post("/api/board/notices", &json!({ "body": "fieldname typo" })).await;
+    let missing: Value = missing.json().await.unwrap();
     assert_eq!(missing["error"]["code"], "validation");
     assert_eq!(missing["error"]["field"], "text");
     assert!(missing["error"]["message"].as_str().unwrap().contains("形式"));
 
-    let not_json = client
-        .post(app.url("/api/board/notices"))
-        .header("cookie", admin.cookie())
-        .header("content-type", "application/json")
-        .body("{\"text\": ")
-        .send()
-        .await
-        .unwrap();
+    let not_json = json_body(&admin, "{\"text\": ").send().await.unwrap();
     assert_eq!(not_json.status(), 400);
 
-    let wrong_type = client
-        .post(app.url("/api/board/notices"))
-        .header("cookie", admin.cookie())
-        .body("text=x")
-        .send()
-        .await
-        .unwrap();
+    let wrong_type = admin.request(Method::POST, "/api/board/notices").body("text=x").send().await.unwrap();
     assert_eq!(wrong_type.status(), 415);
 
     let blank = admin.post("/api/board/notices", &json!({ "text": "   " })).await;
@@ -89,34 +75,20 @@ async fn database_failures_are_a_bare_500() {
 async fn the_routers_own_rejections_speak_json_too() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let client = reqwest::Client::new();
 
-    let bad_path = client
-        .get(app.url("/api/board/notices/abc"))
-        .header("cookie", admin.cookie())
-        .header("accept-language", "ja")
-        .send()
-        .await
-        .unwrap();
+    let bad_path = admin.speaking("ja").request(Method::GET, "/api/board/notices/abc").send().await.unwrap();
     assert_eq!(bad_path.status(), 400);
     let body: Value = bad_path.json().await.unwrap();
     assert_eq!(body["error"]["code"], "bad_request");
     assert!(body["error"]["message"].as_str().unwrap().starts_with("リクエストが正しくありません"));
 
-    let wrong_method = client.put(app.url("/api/session")).send().await.unwrap();
+    let wrong_method = reqwest::Client::new().put(app.url("/api/session")).send().await.unwrap();
     assert_eq!(wrong_method.status(), 405);
     let body: Value = wrong_method.json().await.unwrap();
     assert_eq!(body["error"]["code"], "method_not_allowed");
 
     let huge = format!("{{\"text\": \"{}\"}}", "あ".repeat(1_000_000));
-    let too_large = client
-        .post(app.url("/api/board/notices"))
-        .header("cookie", admin.cookie())
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
+    let too_large = json_body(&admin, huge).send().await.unwrap();
     assert_eq!(too_large.status(), 413);
     let body: Value = too_large.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");

@@ -2,12 +2,21 @@
 //! rolled-back ones are neither stored nor published.
 
 use borasen::events::contract::board::NoticePosted;
-use borasen::events::{Actor, CommitError};
+use borasen::events::{Actor, CommitError, WriteTx};
 use serde_json::json;
 use tokio::sync::broadcast::error::TryRecvError;
 
 use crate::events_contract::Probe;
 use crate::helpers::spawn_app;
+
+/// Writes a notice row by hand in `tx`, past the domain command and its event.
+async fn insert_notice(tx: &mut WriteTx, text: &str) {
+    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES (?, 'x', 'test')")
+        .bind(text)
+        .execute(tx.conn())
+        .await
+        .unwrap();
+}
 
 async fn notice_rows(app: &crate::helpers::TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM board_notices").fetch_one(&app.state.db.read).await.unwrap()
@@ -48,10 +57,7 @@ async fn a_rolled_back_change_publishes_nothing_and_leaves_nothing() {
     let before = app.last_seq().await;
 
     let mut tx = app.state.db.begin_write().await.unwrap();
-    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('消える', 'x', 'admin')")
-        .execute(tx.conn())
-        .await
-        .unwrap();
+    insert_notice(&mut tx, "消える").await;
     tx.append(&app.state.clock, &Actor::system(), None, &NoticePosted::default()).await.unwrap();
     drop(tx); // rolled back
 
@@ -69,10 +75,7 @@ async fn a_write_without_an_event_is_refused_and_rolled_back() {
     let app = spawn_app().await;
     let before = app.last_seq().await;
     let mut tx = app.state.db.begin_write().await.unwrap();
-    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('記録なし', 'x', 'admin')")
-        .execute(tx.conn())
-        .await
-        .unwrap();
+    insert_notice(&mut tx, "記録なし").await;
     assert!(matches!(tx.commit().await, Err(CommitError::NoEvent)));
     assert_eq!(notice_rows(&app).await, 0);
     assert_eq!(app.last_seq().await, before);
@@ -163,11 +166,7 @@ async fn in_a_busy_batch_a_failed_command_rolls_back_alone() {
                 for i in 0..10 {
                     let text = format!("w{w}-{i}");
                     let mut tx = state.db.begin_write().await.unwrap();
-                    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES (?, 'x', 'test')")
-                        .bind(&text)
-                        .execute(tx.conn())
-                        .await
-                        .unwrap();
+                    insert_notice(&mut tx, &text).await;
                     tx.append(&state.clock, &Actor::system(), Some(text.clone()), &Probe {}).await.unwrap();
                     if (w + i) % 3 == 0 {
                         drop(tx); // this one fails; its neighbours in the batch must not
@@ -227,10 +226,7 @@ async fn a_write_dropped_outside_the_runtime_is_still_rolled_back() {
     let app = spawn_app().await;
     let before = app.last_seq().await;
     let mut tx = app.state.db.begin_write().await.unwrap();
-    sqlx::query("INSERT INTO board_notices (text, posted_at, posted_by) VALUES ('捨てる', 'x', 'test')")
-        .execute(tx.conn())
-        .await
-        .unwrap();
+    insert_notice(&mut tx, "捨てる").await;
     tx.append(&app.state.clock, &Actor::system(), None, &Probe {}).await.unwrap();
     std::thread::spawn(move || drop(tx)).join().expect("dropping outside a runtime does not panic");
 

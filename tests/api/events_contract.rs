@@ -34,10 +34,6 @@ async fn ok(response: reqwest::Response, status: u16) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-async fn put(c: &Center, session: &crate::helpers::Session, path: &str, body: &Value) -> reqwest::Response {
-    session.http.put(c.app.url(path)).header("cookie", session.cookie()).json(body).send().await.unwrap()
-}
-
 fn person(i: usize, day: &str) -> Value {
     json!({
         "name": format!("事前 登録{i}"), "furigana": "ジゼン トウロク", "birth_date": "1990-01-01",
@@ -63,7 +59,7 @@ async fn item_id(c: &Center, name: &str) -> i64 {
 /// (not a drill) writes.
 async fn two_days(c: &Center) -> Vec<i64> {
     let admin = c.app.admin().await;
-    ok(put(c, &admin, "/api/capacity/2026-07-13", &json!({ "capacity": 50 })).await, 200).await;
+    ok(admin.put("/api/capacity/2026-07-13", &json!({ "capacity": 50 })).await, 200).await;
     ok(admin.post("/api/board/notices", &json!({ "text": "熱中症に注意", "lobby": true })).await, 201).await;
     let helper = c.app.user_with_role("helper", "reception").await;
     ok(helper.delete("/api/session").await, 204).await;

@@ -5,23 +5,14 @@
 
 use serde_json::{Value, json};
 
+use crate::bodies::registration;
 use crate::helpers::{Session, TestApp, spawn_app_at};
 
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 const ABSURD_DAYS: [&str; 4] = ["+262142-12-31", "-262143-01-01", "9999-12-31", "1900-01-01"];
 
 fn person(name: &str) -> Value {
-    json!({
-        "name": name,
-        "furigana": "ヤマダ タロウ",
-        "birth_date": "1985-04-01",
-        "phone": "090-1111-2222",
-        "address": "石川県金沢市",
-        "emergency_name": "緊急 連絡",
-        "emergency_phone": "076-220-2111",
-        "insurance": "enrolled",
-        "preferred_dates": ["2026-07-12"],
-    })
+    registration(name, "ヤマダ タロウ", "090-1111-2222", "2026-07-12")
 }
 
 fn need(name: &str) -> Value {

@@ -8,7 +8,7 @@ use borasen::startup::Application;
 use borasen::state::AppState;
 use futures_util::StreamExt;
 use reqwest::Method;
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -118,7 +118,12 @@ impl TestApp {
 
     /// A client that sends the session cookie of `username`.
     pub async fn client_for(&self, username: &str, password: &str) -> Session {
-        Session { token: self.login_token(username, password).await, http: reqwest::Client::new(), base: self.url("") }
+        Session {
+            token: self.login_token(username, password).await,
+            http: reqwest::Client::new(),
+            base: self.url(""),
+            language: None,
+        }
     }
 
     pub async fn admin(&self) -> Session {
@@ -155,6 +160,9 @@ pub struct Session {
     pub token: String,
     pub http: reqwest::Client,
     base: String,
+    /// The language the user chose: sent as `Accept-Language` (the API answers
+    /// in English without one) and as the pages' `borasen_lang` cookie.
+    language: Option<&'static str>,
 }
 
 impl Session {
@@ -162,7 +170,31 @@ impl Session {
         format!("borasen_session={}", self.token)
     }
 
-    // Every answer is checked against the OpenAPI document (see `contract`).
+    /// The same login, asking for answers in `language` (`ja`, `en`).
+    pub fn speaking(&self, language: &'static str) -> Session {
+        Session {
+            token: self.token.clone(),
+            http: self.http.clone(),
+            base: self.base.clone(),
+            language: Some(language),
+        }
+    }
+
+    /// A request with this session's cookie (and language) for the test to
+    /// finish with headers or a body of its own; its answer is NOT checked
+    /// against the OpenAPI document (for requests the server must refuse
+    /// before any operation sees them).
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self.http.request(method, format!("{}{path}", self.base));
+        match self.language {
+            Some(language) => request
+                .header(COOKIE, format!("{}; borasen_lang={language}", self.cookie()))
+                .header(ACCEPT_LANGUAGE, language),
+            None => request.header(COOKIE, self.cookie()),
+        }
+    }
+
+    // Every answer below is checked against the OpenAPI document (see `contract`).
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.send(Method::GET, path, None).await
@@ -184,9 +216,14 @@ impl Session {
         self.send(Method::DELETE, path, None).await
     }
 
+    /// POSTs `body` as it is, not as JSON (a file).
+    pub async fn post_body(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        let request = self.request(Method::POST, path).body(body);
+        checked(&self.base, "POST", path, request.send().await.unwrap()).await
+    }
+
     async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> reqwest::Response {
-        let mut request =
-            self.http.request(method.clone(), format!("{}{path}", self.base)).header(COOKIE, self.cookie());
+        let mut request = self.request(method.clone(), path);
         if let Some(body) = body {
             request = request.json(body);
         }

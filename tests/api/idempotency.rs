@@ -3,25 +3,17 @@
 //! gets the same answer; a key reused for another request is refused. Also
 //! compression, and scanned codes typed through a Japanese IME.
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::bodies::registration;
 use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, json_answer, spawn_app_at, spawn_app_in};
 
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 
 fn person(name: &str, phone: &str) -> Value {
-    json!({
-        "name": name,
-        "furigana": "テスト タロウ",
-        "birth_date": "1985-04-01",
-        "phone": phone,
-        "address": "石川県金沢市",
-        "emergency_name": "緊急 連絡",
-        "emergency_phone": "076-220-2111",
-        "insurance": "enrolled",
-        "preferred_dates": ["2026-07-12"],
-    })
+    registration(name, "テスト タロウ", phone, "2026-07-12")
 }
 
 async fn pre_register(app: &TestApp, name: &str, phone: &str) -> String {
@@ -30,12 +22,18 @@ async fn pre_register(app: &TestApp, name: &str, phone: &str) -> String {
     receipt["qr_token"].as_str().unwrap().to_string()
 }
 
+/// The morning desk with 山田 太郎 pre-registered: the center, the desk and his QR token.
+async fn desk_expecting_yamada() -> (TestApp, Session, String) {
+    let app = spawn_app_at(MORNING, |_| {}).await;
+    let desk = app.user_with_role("uketsuke", "reception").await;
+    let token = pre_register(&app, "山田 太郎", "090-1111-2222").await;
+    (app, desk, token)
+}
+
 async fn post_keyed(desk: &Session, app: &TestApp, path: &str, key: &str, body: &Value) -> reqwest::Response {
-    desk.http
-        .post(app.url(path))
-        .header("cookie", desk.cookie())
+    desk.speaking("ja")
+        .request(Method::POST, path)
         .header("idempotency-key", key)
-        .header("accept-language", "ja")
         .json(body)
         .send()
         .await
@@ -50,9 +48,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn five_concurrent_copies_of_a_check_in_check_in_once_and_get_five_identical_answers() {
-    let app = spawn_app_at(MORNING, |_| {}).await;
-    let desk = app.user_with_role("uketsuke", "reception").await;
-    let token = pre_register(&app, "山田 太郎", "090-1111-2222").await;
+    let (app, desk, token) = desk_expecting_yamada().await;
     let key = "7d0c2f4e-1b3a-4e59-9c8d-2a6b5e4f3d21";
     let body = json!({ "qr_token": token, "health_ok": true });
 
@@ -107,9 +103,7 @@ async fn a_key_reused_with_another_body_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_refusal_is_not_remembered_so_the_same_key_is_asked_again() {
-    let app = spawn_app_at(MORNING, |_| {}).await;
-    let desk = app.user_with_role("uketsuke", "reception").await;
-    let token = pre_register(&app, "山田 太郎", "090-1111-2222").await;
+    let (app, desk, token) = desk_expecting_yamada().await;
     let key = "b1b2b3b4-0000-4000-8000-000000000002";
     // Without the health check the desk refuses; the desk asks, then sends again with the same key.
     let refused = post_keyed(&desk, &app, "/api/checkins", key, &json!({ "qr_token": token })).await;
@@ -181,9 +175,7 @@ async fn pages_and_json_are_compressed_for_clients_that_ask() {
 
 #[tokio::test]
 async fn codes_typed_through_a_japanese_ime_are_folded_before_lookup() {
-    let app = spawn_app_at(MORNING, |_| {}).await;
-    let desk = app.user_with_role("uketsuke", "reception").await;
-    pre_register(&app, "山田 太郎", "090-1111-2222").await;
+    let (app, desk, _) = desk_expecting_yamada().await;
     // Full-width letters and digits and the IME's long-vowel mark for the hyphen.
     let answer = desk.post("/api/checkins", &json!({ "volunteer_no": "Ｖー０００１", "health_ok": true })).await;
     assert_eq!(answer.status(), 201, "{}", answer.text().await.unwrap());
@@ -194,9 +186,7 @@ async fn codes_typed_through_a_japanese_ime_are_folded_before_lookup() {
 
 #[tokio::test]
 async fn a_write_whose_answer_was_lost_in_a_crash_is_never_applied_again() {
-    let app = spawn_app_at(MORNING, |_| {}).await;
-    let desk = app.user_with_role("uketsuke", "reception").await;
-    let token = pre_register(&app, "山田 太郎", "090-1111-2222").await;
+    let (app, desk, token) = desk_expecting_yamada().await;
     let key = "e5e5e5e5-0000-4000-8000-000000000005";
     let body = json!({ "qr_token": token, "health_ok": true });
     assert_eq!(post_keyed(&desk, &app, "/api/checkins", key, &body).await.status(), 201);

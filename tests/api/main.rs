@@ -4,8 +4,10 @@
 mod addresses;
 mod auth;
 mod backup;
+mod binary;
 mod board_page;
 mod board_ws;
+mod bodies;
 mod browser;
 mod camera;
 mod cli;

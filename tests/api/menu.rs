@@ -61,13 +61,7 @@ async fn a_bad_filter_on_the_needs_page_is_refused_on_a_page_in_the_callers_lang
     assert!(answer.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(answer.text().await.unwrap().contains("状態「sleeping」はありません。"));
 
-    let english = coordinator
-        .http
-        .get(app.url("/needs?priority=9"))
-        .header("cookie", format!("{}; borasen_lang=en", coordinator.cookie()))
-        .send()
-        .await
-        .unwrap();
+    let english = coordinator.speaking("en").get("/needs?priority=9").await;
     assert_eq!(english.status(), 422);
     assert!(english.text().await.unwrap().contains("priority is 1–3."));
 }

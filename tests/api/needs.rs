@@ -144,15 +144,7 @@ async fn a_bad_card_is_a_422_naming_the_field_and_saves_nothing() {
         let error: Value = response.json().await.unwrap();
         assert!(error["error"]["field"].as_str().unwrap().starts_with(field), "{field}: {error}");
     }
-    let response = coordinator
-        .http
-        .post(app.url("/api/needs"))
-        .header("cookie", coordinator.cookie())
-        .header("accept-language", "ja")
-        .json(&json!({ "received_via": "phone" }))
-        .send()
-        .await
-        .unwrap();
+    let response = coordinator.speaking("ja").post("/api/needs", &json!({ "received_via": "phone" })).await;
     let error: Value = response.json().await.unwrap();
     assert_eq!(error["error"]["field"], "requester_name");
     assert!(error["error"]["message"].as_str().unwrap().contains("依頼者の氏名"), "{error}");

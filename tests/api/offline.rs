@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::bodies::registration;
 use crate::browser::{Browser, DevTools};
 use crate::helpers::{Session, TestApp, spawn_app_at};
 
@@ -76,17 +77,7 @@ async fn launch() -> Option<(Browser, u16)> {
 }
 
 fn person(i: usize) -> Value {
-    json!({
-        "name": format!("事前 {i:02}"),
-        "furigana": "ジゼン",
-        "birth_date": "1985-04-01",
-        "phone": format!("090-{:04}-{:04}", 1000 + i, 2000 + i),
-        "address": "石川県金沢市",
-        "emergency_name": "緊急 連絡",
-        "emergency_phone": "076-220-2111",
-        "insurance": "enrolled",
-        "preferred_dates": [TODAY],
-    })
+    registration(&format!("事前 {i:02}"), "ジゼン", &format!("090-{:04}-{:04}", 1000 + i, 2000 + i), TODAY)
 }
 
 /// Pre-registers `n` volunteers on the public form's API; returns their QR tokens.

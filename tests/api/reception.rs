@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::bodies::registration;
 use crate::contract::Checked;
 use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
 
@@ -10,19 +11,11 @@ use crate::helpers::{Session, TestApp, spawn_app_at, spawn_app_with};
 const MORNING: &str = "2026-07-12T08:00:00+09:00";
 const TODAY: &str = "2026-07-12";
 
+/// Today's registration of a volunteer with a chainsaw.
 fn person(name: &str, furigana: &str, phone: &str) -> Value {
-    json!({
-        "name": name,
-        "furigana": furigana,
-        "birth_date": "1985-04-01",
-        "phone": phone,
-        "address": "石川県金沢市",
-        "emergency_name": "緊急 連絡",
-        "emergency_phone": "076-220-2111",
-        "insurance": "enrolled",
-        "preferred_dates": [TODAY],
-        "skills": ["チェーンソー"],
-    })
+    let mut body = registration(name, furigana, phone, TODAY);
+    body["skills"] = json!(["チェーンソー"]);
+    body
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
@@ -216,29 +209,16 @@ async fn check_in_by_token_and_by_number_once_a_day() {
     assert_eq!(volunteer["today"]["dispatchable"], true);
     assert_eq!(volunteer["today"]["checked_in_at"], MORNING);
 
-    let twice = desk
-        .http
-        .post(app.url("/api/checkins"))
-        .header("cookie", desk.cookie())
-        .header("accept-language", "ja")
-        .json(&json!({ "volunteer_no": "V-0001", "health_ok": true }))
-        .send()
-        .await
-        .unwrap();
+    let desk_ja = desk.speaking("ja");
+    let twice = desk_ja.post("/api/checkins", &json!({ "volunteer_no": "V-0001", "health_ok": true })).await;
     assert_eq!(twice.status(), 409);
     let body: Value = twice.json().await.unwrap();
     assert_eq!(body["error"]["code"], "already_checked_in");
     assert!(body["error"]["message"].as_str().unwrap().contains("08:00 に受付済み"), "{body}");
 
-    let unknown = desk
-        .http
-        .post(app.url("/api/checkins"))
-        .header("cookie", desk.cookie())
-        .header("accept-language", "ja")
-        .json(&json!({ "qr_token": "0123456789ABCDEF0123456789ABCDEF", "health_ok": true }))
-        .send()
-        .await
-        .unwrap();
+    let unknown = desk_ja
+        .post("/api/checkins", &json!({ "qr_token": "0123456789ABCDEF0123456789ABCDEF", "health_ok": true }))
+        .await;
     assert_eq!(unknown.status(), 404);
     let body: Value = unknown.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("QRコードは登録されていません"));
@@ -385,24 +365,10 @@ async fn groups_register_once_and_check_in_their_arrived_count() {
 async fn a_full_day_closes_pre_registration_and_other_days_stay_open() {
     let app = spawn_app_at(MORNING, |_| {}).await;
     let admin = app.admin().await;
-    let set = admin
-        .http
-        .put(app.url(&format!("/api/capacity/{TODAY}")))
-        .header("cookie", admin.cookie())
-        .json(&json!({ "capacity": 3 }))
-        .send()
-        .await
-        .unwrap();
+    let set = admin.put(&format!("/api/capacity/{TODAY}"), &json!({ "capacity": 3 })).await;
     assert_eq!(set.status(), 200);
     let desk = app.user_with_role("uketsuke", "reception").await;
-    let refused = desk
-        .http
-        .put(app.url(&format!("/api/capacity/{TODAY}")))
-        .header("cookie", desk.cookie())
-        .json(&json!({ "capacity": 300 }))
-        .send()
-        .await
-        .unwrap();
+    let refused = desk.put(&format!("/api/capacity/{TODAY}"), &json!({ "capacity": 300 })).await;
     assert_eq!(refused.status(), 403, "capacity is the admin's");
 
     let mut pair = person("団体 代表", "ダンタイ ダイヒョウ", "090-1000-2000");

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::dispatch::{Center, center, volunteer};
+use crate::dispatch::{Center, center, checked_in, volunteer};
 
 async fn need_in(c: &Center, i: usize, zone: &str, categories: Value) -> i64 {
     let body = json!({
@@ -45,10 +45,7 @@ fn zone<'a>(figures: &'a Value, list: &str, label: &str) -> &'a Value {
 /// Day one: five volunteers (one uninsured), two needs in two zones, two teams
 /// with loans, one back 完了 and one 継続, two check-outs.
 async fn day_one(c: &Center) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for i in 0..4 {
-        ids.push(volunteer(c, i, "enrolled", true).await);
-    }
+    let mut ids = checked_in(c, 4).await;
     ids.push(volunteer(c, 4, "none", true).await);
     let first = need_in(c, 1, "香林坊", json!(["mud"])).await;
     let second = need_in(c, 2, "片町", json!(["mud", "belongings"])).await;

@@ -9,12 +9,11 @@
 //! Needs the `schemathesis` executable (`.ci/run` installs the pinned version).
 //! Without it the test is skipped with a loud notice, except under CI.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
 /// The version `.ci/run` installs; the CLI and its summary are read as this version writes them.
@@ -54,7 +53,7 @@ fn schemathesis_executable() -> Option<(&'static str, String)> {
 
 /// Starts `borasen serve ARGS` on a free port in `cwd` and returns it with its base URL.
 fn start_server(data: &Path, cwd: &Path, args: &[&str]) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_borasen"))
+    let child = Command::new(env!("CARGO_BIN_EXE_borasen"))
         .arg("serve")
         .args(args)
         .args(["--addr", "127.0.0.1:0", "--data"])
@@ -68,30 +67,14 @@ fn start_server(data: &Path, cwd: &Path, args: &[&str]) -> (Server, String) {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("borasen starts");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines.next().expect("the server prints its address").unwrap();
-        if let Some(base) = line.strip_prefix("borasen: listening on ") {
-            break base.trim().to_string();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let mut server = Server(child);
+    let base = crate::binary::wait_until_listening(&mut server.0).base;
     (server, base)
 }
 
 /// Logs in as admin; the `borasen_session=…` cookie.
 async fn admin_cookie(http: &reqwest::Client, base: &str) -> String {
-    let login = http
-        .post(format!("{base}/api/session"))
-        .json(&json!({ "username": "admin", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let cookie = login.headers()[SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = crate::binary::login_cookie(http, base, "admin", PASSWORD).await;
     assert!(cookie.starts_with("borasen_session="), "{cookie}");
     cookie
 }

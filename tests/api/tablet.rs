@@ -106,16 +106,7 @@ async fn the_home_page_links_staff_to_the_tablet_setup_in_both_languages() {
     let desk = app.user_with_role("uketsuke", "reception").await;
     let home = desk.get("/").await.text().await.unwrap();
     assert!(home.contains(r#"<a href="/setup">タブレットの設定（証明書）</a>"#), "{home}");
-    let english = desk
-        .http
-        .get(app.url("/"))
-        .header("cookie", format!("{}; borasen_lang=en", desk.cookie()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let english = desk.speaking("en").get("/").await.text().await.unwrap();
     assert!(english.contains(r#"<a href="/setup">Set up tablets (certificate)</a>"#), "{english}");
     assert_eq!(reqwest::get(app.url("/setup")).await.unwrap().status(), 200, "the link leads somewhere");
 }

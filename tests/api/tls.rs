@@ -427,7 +427,6 @@ async fn tls_setup_without_tls_says_https_is_off_and_offers_no_certificate() {
 /// The real binary (`BORASEN_TLS=1`): the banner, then the two machine-read lines, `listening` last.
 #[tokio::test]
 async fn tls_serve_prints_the_urls_then_redirecting_then_listening() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
     let dir = tempfile::tempdir().unwrap();
@@ -442,15 +441,7 @@ async fn tls_serve_prints_the_urls_then_redirecting_then_listening() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut printed = Vec::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("borasen: listening on ");
-        printed.push(line);
-        if done {
-            break;
-        }
-    }
+    let printed = crate::binary::wait_until_listening(&mut child).printed;
     let https = printed.last().unwrap().strip_prefix("borasen: listening on https://").unwrap().to_string();
     let http = printed[printed.len() - 2].strip_prefix("borasen: redirecting http://").unwrap().to_string();
     let text = printed.join("\n");

@@ -7,9 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::contract::Checked;
 use crate::dispatch::{center, need, volunteer};
-use crate::helpers::{Session, TestApp, spawn_app_with};
+use crate::helpers::{Session, spawn_app_with};
 
 const DEMO: &str = include_str!("../../maps/demo-kanazawa.geojson");
 
@@ -43,15 +42,7 @@ async fn a_bad_zone_file_is_refused_with_every_problem_and_changes_nothing() {
         r#"{"type":"Feature","properties":{"name":"二丁目"},"geometry":{"type":"Polygon","coordinates":[[[136.1,36.1],[136.2,36.1],[136.2,36.2],[136.1,36.2]]]}}"#,
         square("一丁目", 136.3, 36.3)
     );
-    let response = admin
-        .http
-        .post(app.url("/api/zones/import"))
-        .header("cookie", admin.cookie())
-        .header("accept-language", "ja")
-        .body(bad)
-        .send()
-        .await
-        .unwrap();
+    let response = import(&admin, "", bad).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_zone_file");
@@ -63,14 +54,7 @@ async fn a_bad_zone_file_is_refused_with_every_problem_and_changes_nothing() {
     assert!(problems[1]["message"].as_str().unwrap().contains("重複"));
 
     for not_zones in ["not json", r#"{"type":"Feature"}"#] {
-        let response = admin
-            .http
-            .post(app.url("/api/zones/import"))
-            .header("cookie", admin.cookie())
-            .body(not_zones)
-            .send()
-            .await
-            .unwrap();
+        let response = admin.post_body("/api/zones/import", not_zones).await;
         assert_eq!(response.status(), 422, "{not_zones}");
     }
     assert_eq!(app.last_seq().await, before, "nothing written");
@@ -94,8 +78,7 @@ async fn a_good_file_replaces_the_set_in_one_event_and_pins_find_their_zone() {
         square("北", 136.65, 36.57),
         square("南", 136.65, 36.56)
     );
-    let response =
-        admin.http.post(app.url("/api/zones/import")).header("cookie", admin.cookie()).body(file).send().await.unwrap();
+    let response = admin.post_body("/api/zones/import", file).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.json::<Value>().await.unwrap()["imported"], 2);
     let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM events WHERE seq > ?")
@@ -106,18 +89,7 @@ async fn a_good_file_replaces_the_set_in_one_event_and_pins_find_their_zone() {
     assert_eq!(kinds, ["zones.imported"]);
     let located: Value = coordinator.get("/api/zones/locate?lat=36.575&lon=136.655").await.json().await.unwrap();
     assert_eq!(located["zone"], "北", "the live index follows the import");
-    assert_eq!(
-        coordinator
-            .http
-            .post(app.url("/api/zones/import"))
-            .header("cookie", coordinator.cookie())
-            .body(DEMO)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
+    assert_eq!(coordinator.post_body("/api/zones/import", DEMO).await.status(), 403);
 }
 
 #[test]
@@ -178,18 +150,8 @@ async fn tiles_come_from_an_mbtiles_file_with_the_row_flipped() {
 
 const EMPTY: &str = r#"{"type":"FeatureCollection","features":[]}"#;
 
-async fn import(admin: &Session, app: &TestApp, query: &str, body: String) -> reqwest::Response {
-    admin
-        .http
-        .post(app.url(&format!("/api/zones/import{query}")))
-        .header("cookie", admin.cookie())
-        .header("accept-language", "ja")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .checked("POST", "/api/zones/import", app)
-        .await
+async fn import(admin: &Session, query: &str, body: String) -> reqwest::Response {
+    admin.speaking("ja").post_body(&format!("/api/zones/import{query}"), body).await
 }
 
 async fn zone_names(admin: &Session) -> Vec<String> {
@@ -215,7 +177,7 @@ async fn an_empty_zone_file_is_refused_and_every_zone_stays() {
     let admin = app.admin().await;
     let before = app.last_seq().await;
     for query in ["", "?confirm=true"] {
-        let response = import(&admin, &app, query, EMPTY.to_string()).await;
+        let response = import(&admin, query, EMPTY.to_string()).await;
         assert_eq!(response.status(), 422, "{query}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "invalid_zone_file");
@@ -236,13 +198,13 @@ async fn dropping_zones_with_open_needs_or_teams_out_needs_a_confirmation() {
     assert_eq!(team.status(), 201, "{}", team.text().await.unwrap());
 
     // Dropping idle zones needs nothing.
-    let response = import(&admin, app, "", demo_without(&["野町"])).await;
+    let response = import(&admin, "", demo_without(&["野町"])).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     assert_eq!(zone_names(&admin).await.len(), 11);
 
     let before = app.last_seq().await;
     let small = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, square("北", 136.65, 36.57));
-    let response = import(&admin, app, "", small.clone()).await;
+    let response = import(&admin, "", small.clone()).await;
     assert_eq!(response.status(), 409);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "zones_in_use");
@@ -268,22 +230,14 @@ async fn dropping_zones_with_open_needs_or_teams_out_needs_a_confirmation() {
     assert_eq!(zone_names(&admin).await.len(), 11, "the zones stay");
 
     // English too.
-    let english = admin
-        .http
-        .post(app.url("/api/zones/import"))
-        .header("cookie", admin.cookie())
-        .header("accept-language", "en")
-        .body(small.clone())
-        .send()
-        .await
-        .unwrap();
+    let english = admin.speaking("en").post_body("/api/zones/import", small.clone()).await;
     let body: Value = english.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("香林坊 (1 open needs, 0 teams out)"), "{body}");
 
     // Keeping the busy zones needs no confirmation; dropping them, an explicit one.
-    let response = import(&admin, app, "?confirm=false", small.clone()).await;
+    let response = import(&admin, "?confirm=false", small.clone()).await;
     assert_eq!(response.status(), 409);
-    let response = import(&admin, app, "?confirm=true", small).await;
+    let response = import(&admin, "?confirm=true", small).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     assert_eq!(zone_names(&admin).await, ["北"]);
     let payload: String = sqlx::query_scalar("SELECT data FROM events WHERE kind = 'zones.imported' ORDER BY seq DESC")
@@ -320,7 +274,7 @@ async fn a_file_over_the_vertex_cap_is_refused_naming_the_feature_and_changes_no
         circle_feature("大きい町", n)
     );
     assert!(file.len() > 2 * 1024 * 1024, "larger than axum's default body limit: {} bytes", file.len());
-    let response = import(&admin, &app, "?confirm=true", file).await;
+    let response = import(&admin, "?confirm=true", file).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     let problems = body["error"]["details"]["problems"].as_array().unwrap();
