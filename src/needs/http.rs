@@ -2,8 +2,8 @@
 //! signed-in role sees [`NeedSummary`]s, without name, phone or address.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -17,10 +17,10 @@ use super::intake::{self, Intake};
 use super::model::{Category, Need, NeedSummary};
 use super::store::{self, Filter};
 use crate::auth::User;
-use crate::auth::extract::{Allowed, Coordinator, CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Allowed, Anyone, Coordinator};
+use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::events::Actor;
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -43,13 +43,12 @@ pub fn sees_personal_data(user: &User) -> bool {
 #[utoipa::path(post, path = "/api/needs", tag = "needs", request_body = NeedForm,
     responses((status = 201, body = Need), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn receive_need(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
+    Staff { state, actor, .. }: Staff<Coordinator>,
     ApiJson(form): ApiJson<NeedForm>,
-) -> Result<(StatusCode, Json<Need>), AppError> {
+) -> Created<Need> {
     let zones = state.zones.current();
-    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.intake, form).await? {
-        Intake::Saved(need) => Ok((StatusCode::CREATED, Json(*need))),
+    match intake::receive(&state.db, &state.clock, &zones, &actor, &*state.intake, form).await? {
+        Intake::Saved(need) => created(*need),
         Intake::LikelyDuplicates(candidates) => Err(intake::duplicates_found(candidates)),
     }
 }
@@ -134,8 +133,7 @@ impl utoipa::ToSchema for NeedOrSummary {
 #[utoipa::path(get, path = "/api/needs", tag = "needs", params(ListQuery),
     responses((status = 200, body = NeedList), (status = 422, body = ErrorBody)))]
 async fn list_needs(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    Staff { state, user, .. }: Staff<Anyone>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let personal = sees_personal_data(&user);
@@ -159,11 +157,7 @@ fn not_found() -> AppError {
 /// One need: the whole card for coordinators, a summary for everybody else.
 #[utoipa::path(get, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedOrSummary), (status = 404, body = ErrorBody)))]
-async fn get_need(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn get_need(Staff { state, user, .. }: Staff<Anyone>, Path(id): Path<i64>) -> Result<Response, AppError> {
     let need = store::need(&state.db.read, id).await?.ok_or_else(not_found)?;
     Ok(if sees_personal_data(&user) {
         Json(need).into_response()
@@ -179,24 +173,19 @@ async fn get_need(
     responses((status = 200, body = Need), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn edit_need(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
+    Staff { state, actor, .. }: Staff<Coordinator>,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<NeedPatch>,
-) -> Result<Json<Need>, AppError> {
+) -> Answer<Need> {
     let zones = state.zones.current();
-    Ok(Json(
-        edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.teams_on_needs, id, patch)
-            .await?,
-    ))
+    Ok(Json(edit::edit(&state.db, &state.clock, &zones, &actor, &*state.teams_on_needs, id, patch).await?))
 }
 
 /// The need cards as CSV (UTF-8 with BOM; personal data), with the list's filters.
 #[utoipa::path(get, path = "/api/needs.csv", tag = "needs", params(ListQuery),
     responses((status = 200, content_type = "text/csv")))]
 async fn needs_csv(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
+    Staff { state, .. }: Staff<Coordinator>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let mut filter = query.filter(true)?;

@@ -1,7 +1,7 @@
 //! HTTP edge of reports: the daily report (JSON, PDF, CSV) and the council's summary.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -10,7 +10,8 @@ use utoipa_axum::routes;
 
 use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
 use super::{certificate, certificate_pdf};
-use crate::auth::extract::{CoordinatorUser, ReceptionUser};
+use crate::auth::extract::{Coordinator, Reception};
+use crate::auth::staff::{Answer, Staff};
 use crate::dates::Window;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
@@ -66,22 +67,14 @@ async fn report_for(state: &AppState, q: &DayQuery) -> Result<DailyReport, AppEr
 /// 日報 as data: the day's figures and the same figures cumulative since the center opened.
 #[utoipa::path(get, path = "/api/reports/daily", tag = "reports", params(DayQuery),
     responses((status = 200, body = DailyReport), (status = 422, body = ErrorBody)))]
-async fn daily_json(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DayQuery>,
-) -> Result<Json<DailyReport>, AppError> {
+async fn daily_json(Staff { state, .. }: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Answer<DailyReport> {
     Ok(Json(report_for(&state, &q).await?))
 }
 
 /// 日報, A4 PDF (no personal data).
 #[utoipa::path(get, path = "/api/reports/daily.pdf", tag = "reports", params(DayQuery),
     responses((status = 200, content_type = "application/pdf"), (status = 422, body = ErrorBody)))]
-async fn daily_pdf(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DayQuery>,
-) -> Result<Response, AppError> {
+async fn daily_pdf(Staff { state, .. }: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Result<Response, AppError> {
     let report = report_for(&state, &q).await?;
     let drill = state.db.is_drill();
     let name = format!("daily-{}.pdf", report.day);
@@ -91,11 +84,7 @@ async fn daily_pdf(
 /// 日報 as CSV: UTF-8 with a BOM, `区分,項目,当日,累計`, one row per figure.
 #[utoipa::path(get, path = "/api/reports/daily.csv", tag = "reports", params(DayQuery),
     responses((status = 200, content_type = "text/csv"), (status = 422, body = ErrorBody)))]
-async fn daily_csv(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DayQuery>,
-) -> Result<Response, AppError> {
+async fn daily_csv(Staff { state, .. }: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Result<Response, AppError> {
     let report = report_for(&state, &q).await?;
     Ok(crate::web::csv_download(&format!("daily-{}.csv", report.day), daily::csv(&report)))
 }
@@ -103,11 +92,7 @@ async fn daily_csv(
 /// The council's records: the figures per day of a range (at most 366 days) and over it.
 #[utoipa::path(get, path = "/api/reports/summary", tag = "reports", params(RangeQuery),
     responses((status = 200, body = Summary), (status = 422, body = ErrorBody)))]
-async fn summary(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<RangeQuery>,
-) -> Result<Json<Summary>, AppError> {
+async fn summary(Staff { state, .. }: Staff<Coordinator>, Query(q): Query<RangeQuery>) -> Answer<Summary> {
     let from = parse_day(&state, "from", q.from.as_deref()).await?;
     let to = parse_day(&state, "to", q.to.as_deref()).await?;
     match daily::summary(&state.db.read, from, to, state.clock.activity_day()).await? {
@@ -138,8 +123,7 @@ struct DateQuery {
 #[utoipa::path(get, path = "/api/volunteers/{id}/certificate.pdf", tag = "reception", params(("id" = i64, Path), DateQuery),
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn volunteer_certificate(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
+    Staff { state, .. }: Staff<Reception>,
     Path(id): Path<i64>,
     Query(q): Query<DateQuery>,
 ) -> Result<Response, AppError> {
