@@ -59,26 +59,23 @@ async fn current_session(CurrentUser(user): CurrentUser) -> Json<User> {
 /// Log out; the session ends at once.
 #[utoipa::path(delete, path = "/api/session", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
-async fn log_out(
-    Staff { state, user, .. }: Staff<Anyone>,
-    SessionToken(token): SessionToken,
-) -> Result<Response, AppError> {
-    sessions::logout(&state.db, &state.clock, &user, &token).await?;
+async fn log_out(staff: Staff<Anyone>, SessionToken(token): SessionToken) -> Result<Response, AppError> {
+    sessions::logout(&staff.db, &staff.clock, &staff.user, &token).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
 }
 
 /// Staff accounts (admin).
 #[utoipa::path(get, path = "/api/users", tag = "auth",
     responses((status = 200, body = Vec<User>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_users(Staff { state, .. }: Staff<Admin>) -> Answer<Vec<User>> {
-    Ok(Json(users::list(&state.db.read).await?))
+async fn list_users(staff: Staff<Admin>) -> Answer<Vec<User>> {
+    Ok(Json(users::list(&staff.db.read).await?))
 }
 
 /// Create a staff account (admin).
 #[utoipa::path(post, path = "/api/users", tag = "auth", request_body = NewUser,
     responses((status = 201, body = User), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_user(Staff { state, actor, .. }: Staff<Admin>, ApiJson(body): ApiJson<NewUser>) -> Created<User> {
-    created(users::create(&state.db, &state.clock, &actor, body).await?)
+async fn create_user(staff: Staff<Admin>, ApiJson(body): ApiJson<NewUser>) -> Created<User> {
+    created(users::create(&staff.db, &staff.clock, &staff.actor, body).await?)
 }
 
 /// `Secure` only with `--tls`: without it the center serves plain HTTP on its own

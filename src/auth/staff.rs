@@ -1,9 +1,11 @@
 //! What an API handler takes and answers. A handler that takes
-//! [`Staff<Coordinator>`] runs only for a role the table admits (401 without a
-//! session, then 403 for a wrong role), and gets the state and the [`Actor`]
-//! its writes carry with it.
+//! `staff: Staff<Coordinator>` runs only for a role the table admits (401
+//! without a session, then 403 for a wrong role), and reads the state through
+//! it (`staff.db`), the user (`staff.user`) and the [`Actor`] its writes carry
+//! (`staff.actor`).
 
 use std::marker::PhantomData;
+use std::ops::Deref;
 
 use axum::Json;
 use axum::extract::FromRequestParts;
@@ -32,6 +34,15 @@ impl<R: Allowed> FromRequestParts<AppState> for Staff<R> {
         let user = admitted::<R>(parts, state).await?;
         let actor = Actor::user(&user.username);
         Ok(Staff { role: PhantomData, state: state.clone(), user, actor })
+    }
+}
+
+/// The state, as `State<AppState>` would give it: `staff.db`, `staff.clock`.
+impl<R: Allowed> Deref for Staff<R> {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.state
     }
 }
 

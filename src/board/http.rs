@@ -43,8 +43,8 @@ pub fn ws_router() -> Router<AppState> {
 /// The coordinator board's snapshot, stamped with its `seq`.
 #[utoipa::path(get, path = "/api/board", tag = "board",
     responses((status = 200, body = BoardSnapshot), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn board(Staff { state, .. }: Staff<Coordinator>) -> Answer<BoardSnapshot> {
-    Ok(Json(snapshot::read(&state.db.read, &state.clock, state.db.is_drill()).await?))
+async fn board(staff: Staff<Coordinator>) -> Answer<BoardSnapshot> {
+    Ok(Json(snapshot::read(&staff.db.read, &staff.clock, staff.db.is_drill()).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -59,12 +59,12 @@ struct DayQuery {
     responses((status = 200, content_type = "image/svg+xml")))]
 async fn hourly_chart(
     headers: axum::http::HeaderMap,
-    Staff { state, .. }: Staff<Coordinator>,
+    staff: Staff<Coordinator>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
-    let window = crate::dates::Window::read(&state.db.read, &state.clock).await?;
-    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
-    let mut conn = state.db.read.acquire().await?;
+    let window = crate::dates::Window::read(&staff.db.read, &staff.clock).await?;
+    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| staff.clock.activity_day());
+    let mut conn = staff.db.read.acquire().await?;
     let hourly = super::chart::hourly(&mut conn, day).await?;
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")],
@@ -76,18 +76,15 @@ async fn hourly_chart(
 /// Post a notice to the board (本部からのお知らせ); with `lobby: true` the public lobby screen shows it too.
 #[utoipa::path(post, path = "/api/board/notices", tag = "board", request_body = NoticeForm,
     responses((status = 201, body = Notice), (status = 422, body = ErrorBody)))]
-async fn post_notice(
-    Staff { state, actor, .. }: Staff<Coordinator>,
-    ApiJson(body): ApiJson<NoticeForm>,
-) -> Created<Notice> {
-    created(notices::post(&state.db, &state.clock, &actor, body).await?)
+async fn post_notice(staff: Staff<Coordinator>, ApiJson(body): ApiJson<NoticeForm>) -> Created<Notice> {
+    created(notices::post(&staff.db, &staff.clock, &staff.actor, body).await?)
 }
 
 /// One notice.
 #[utoipa::path(get, path = "/api/board/notices/{id}", tag = "board", params(("id" = i64, Path)),
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
-async fn get_notice(Staff { state, .. }: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<Notice> {
-    notices::find(&state.db.read, id)
+async fn get_notice(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<Notice> {
+    notices::find(&staff.db.read, id)
         .await?
         .map(Json)
         .ok_or_else(|| AppError::not_found(Text::new("お知らせが見つかりません。", "No such notice.")))
@@ -100,10 +97,10 @@ struct Since {
 
 /// `GET /ws/board?since=N`: events after `N`, then live (coordinator role).
 async fn board_socket(
-    Staff { state, .. }: Staff<Coordinator>,
+    staff: Staff<Coordinator>,
     SessionToken(token): SessionToken,
     Query(Since { since }): Query<Since>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade.on_upgrade(move |socket| super::ws::follow(socket, state, since, token))
+    upgrade.on_upgrade(move |socket| super::ws::follow(socket, staff.state, since, token))
 }

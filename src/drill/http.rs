@@ -54,8 +54,8 @@ pub async fn report(run: &DrillRun) -> Result<Aar, AppError> {
 /// 事後検証報告書 (AAR), A4 PDF with the 「訓練」 watermark.
 #[utoipa::path(get, path = "/api/drill/aar.pdf", tag = "drill",
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
-async fn aar_pdf(Staff { state, .. }: Staff<Trainer>) -> Result<Response, AppError> {
-    let report = report(running(&state)?).await?;
+async fn aar_pdf(staff: Staff<Trainer>) -> Result<Response, AppError> {
+    let report = report(running(&staff)?).await?;
     let name = format!("aar-{}.pdf", report.overview.scenario_id);
     crate::web::drawn_pdf(&name, move || super::aar_pdf::render(&report, true)).await
 }
@@ -63,8 +63,8 @@ async fn aar_pdf(Staff { state, .. }: Staff<Trainer>) -> Result<Response, AppErr
 /// The AAR as data (the same as `drill run` writes).
 #[utoipa::path(get, path = "/api/drill/aar.json", tag = "drill",
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
-async fn aar_json(Staff { state, .. }: Staff<Trainer>) -> Answer<Aar> {
-    Ok(Json(report(running(&state)?).await?))
+async fn aar_json(staff: Staff<Trainer>) -> Answer<Aar> {
+    Ok(Json(report(running(&staff)?).await?))
 }
 
 pub fn running(state: &AppState) -> Result<&Arc<DrillRun>, AppError> {
@@ -89,21 +89,18 @@ async fn view(state: &AppState, trainer: bool) -> Answer<DrillView> {
 /// The drill: clock, injects with their status, objectives, plan (injects
 /// and notes for trainers only). `{"drill": false}` on a live server.
 #[utoipa::path(get, path = "/api/drill", tag = "drill", responses((status = 200, body = DrillView)))]
-async fn drill_status(Staff { state, user, .. }: Staff<Anyone>) -> Answer<DrillView> {
-    view(&state, Trainer::admits(user.role)).await
+async fn drill_status(staff: Staff<Anyone>) -> Answer<DrillView> {
+    view(&staff, Trainer::admits(staff.user.role)).await
 }
-
-/// A trainer's command to the running drill.
-type Command = Staff<Trainer>;
 
 macro_rules! control {
     ($(#[$doc:meta])* $name:ident, $path:literal, $method:ident) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "drill",
             responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-        async fn $name(Staff { state, actor, .. }: Command) -> Answer<DrillView> {
-            running(&state)?.$method(&actor).await?;
-            view(&state, true).await
+        async fn $name(staff: Staff<Trainer>) -> Answer<DrillView> {
+            running(&staff)?.$method(&staff.actor).await?;
+            view(&staff, true).await
         }
     };
 }
@@ -134,27 +131,27 @@ pub struct SpeedForm {
 /// 速度: drill minutes per real minute, 1–120.
 #[utoipa::path(post, path = "/api/drill/speed", tag = "drill", request_body = SpeedForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn speed(Staff { state, actor, .. }: Command, ApiJson(form): ApiJson<SpeedForm>) -> Answer<DrillView> {
-    running(&state)?.set_speed(&actor, form.speed).await?;
-    view(&state, true).await
+async fn speed(staff: Staff<Trainer>, ApiJson(form): ApiJson<SpeedForm>) -> Answer<DrillView> {
+    running(&staff)?.set_speed(&staff.actor, form.speed).await?;
+    view(&staff, true).await
 }
 
 /// 今すぐ発動: fire a pending inject now.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/fire", tag = "drill",
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn fire(Staff { state, .. }: Command, Path(id): Path<u32>) -> Answer<DrillView> {
-    running(&state)?.fire_by_hand(id).await?;
-    view(&state, true).await
+async fn fire(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
+    running(&staff)?.fire_by_hand(id).await?;
+    view(&staff, true).await
 }
 
 /// スキップ: a pending inject will not fire on its own.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/skip", tag = "drill",
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn skip(Staff { state, actor, .. }: Command, Path(id): Path<u32>) -> Answer<DrillView> {
-    running(&state)?.skip(&actor, id).await?;
-    view(&state, true).await
+async fn skip(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
+    running(&staff)?.skip(&staff.actor, id).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -168,10 +165,10 @@ pub struct ObservationForm {
 /// 所見: the trainer notes what they saw.
 #[utoipa::path(post, path = "/api/drill/observations", tag = "drill", request_body = ObservationForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn observe(Staff { state, actor, .. }: Command, ApiJson(form): ApiJson<ObservationForm>) -> Answer<DrillView> {
+async fn observe(staff: Staff<Trainer>, ApiJson(form): ApiJson<ObservationForm>) -> Answer<DrillView> {
     let objective = form.objective.filter(|o| !o.trim().is_empty());
-    running(&state)?.observe(&actor, Observation { objective, text: form.text }).await?;
-    view(&state, true).await
+    running(&staff)?.observe(&staff.actor, Observation { objective, text: form.text }).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -184,9 +181,9 @@ pub struct RatingForm {
 /// 評価: P/S/M/U for an objective (the latest counts).
 #[utoipa::path(post, path = "/api/drill/ratings", tag = "drill", request_body = RatingForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn rate(Staff { state, actor, .. }: Command, ApiJson(form): ApiJson<RatingForm>) -> Answer<DrillView> {
-    running(&state)?.rate(&actor, Rated { objective: form.objective, rating: form.rating }).await?;
-    view(&state, true).await
+async fn rate(staff: Staff<Trainer>, ApiJson(form): ApiJson<RatingForm>) -> Answer<DrillView> {
+    running(&staff)?.rate(&staff.actor, Rated { objective: form.objective, rating: form.rating }).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -204,10 +201,10 @@ pub struct PlanForm {
 /// 改善計画: write or rewrite a row (issue, action, owner, due).
 #[utoipa::path(post, path = "/api/drill/plan", tag = "drill", request_body = PlanForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn plan(Staff { state, actor, .. }: Command, ApiJson(form): ApiJson<PlanForm>) -> Answer<DrillView> {
+async fn plan(staff: Staff<Trainer>, ApiJson(form): ApiJson<PlanForm>) -> Answer<DrillView> {
     let PlanForm { row, issue, action, owner, due } = form;
-    running(&state)?.plan(&actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
-    view(&state, true).await
+    running(&staff)?.plan(&staff.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::IntoParams)]
@@ -221,9 +218,9 @@ pub struct InboxQuery {
 /// household's details for coordinators and admins only.
 #[utoipa::path(get, path = "/api/drill/inbox", tag = "drill", params(InboxQuery),
     responses((status = 200, body = Inbox), (status = 404, body = ErrorBody)))]
-async fn messages(Staff { state, user, .. }: Staff<Anyone>, Query(query): Query<InboxQuery>) -> Answer<Inbox> {
-    let run = running(&state)?;
-    let personal = Coordinator::admits(user.role);
+async fn messages(staff: Staff<Anyone>, Query(query): Query<InboxQuery>) -> Answer<Inbox> {
+    let run = running(&staff)?;
+    let personal = Coordinator::admits(staff.user.role);
     Ok(Json(inbox::read(run, query.since, personal).await?))
 }
 
@@ -234,8 +231,8 @@ fn scenario_folder(run: &DrillRun) -> std::path::PathBuf {
 /// The scenarios beside the running one, checked: what a new drill can be.
 #[utoipa::path(get, path = "/api/drill/scenarios", tag = "drill",
     responses((status = 200, body = Vec<Available>), (status = 404, body = ErrorBody)))]
-async fn scenarios(Staff { state, .. }: Staff<Trainer>) -> Answer<Vec<Available>> {
-    let folder = scenario_folder(running(&state)?);
+async fn scenarios(staff: Staff<Trainer>) -> Answer<Vec<Available>> {
+    let folder = scenario_folder(running(&staff)?);
     Ok(Json(crate::web::off_the_workers(move || next::available(&folder)).await?))
 }
 
@@ -256,10 +253,10 @@ pub struct Restarting {
 #[utoipa::path(post, path = "/api/drill/new", tag = "drill", request_body = NewDrillForm,
     responses((status = 202, body = Restarting), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn new_drill(
-    Staff { state, user, .. }: Staff<Trainer>,
+    staff: Staff<Trainer>,
     ApiJson(form): ApiJson<NewDrillForm>,
 ) -> Result<(axum::http::StatusCode, Json<Restarting>), AppError> {
-    let folder = scenario_folder(running(&state)?);
+    let folder = scenario_folder(running(&staff)?);
     let name = form.file.clone();
     let chosen = crate::web::off_the_workers(move || next::choose(&folder, &name)).await?;
     let Some(path) = chosen else {
@@ -271,7 +268,7 @@ async fn new_drill(
             ),
         ));
     };
-    tracing::info!(user = %user.username, file = %path.display(), "a new drill was asked for");
-    state.next_drill.ask(path);
+    tracing::info!(user = %staff.user.username, file = %path.display(), "a new drill was asked for");
+    staff.next_drill.ask(path);
     Ok((axum::http::StatusCode::ACCEPTED, Json(Restarting { file: form.file })))
 }

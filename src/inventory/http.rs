@@ -34,22 +34,22 @@ pub fn pages() -> Router<AppState> {
 /// The catalogue with stock on hand, out with teams, lost, damaged and
 /// consumed to date, and the `low` flag.
 #[utoipa::path(get, path = "/api/items", tag = "inventory", responses((status = 200, body = Vec<Item>)))]
-async fn list_items(Staff { state, .. }: Staff<Anyone>) -> Answer<Vec<Item>> {
-    Ok(Json(store::items(&state.db.read).await?))
+async fn list_items(staff: Staff<Anyone>) -> Answer<Vec<Item>> {
+    Ok(Json(store::items(&staff.db.read).await?))
 }
 
 /// Adds an item, with `initial_stock` received at once. An owner is required
 /// for borrowed and rented items; a name or code already used is 409 `duplicate`.
 #[utoipa::path(post, path = "/api/items", tag = "inventory", request_body = ItemForm,
     responses((status = 201, body = Item), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn add_item(Staff { state, actor, .. }: Staff<Coordinator>, ApiJson(form): ApiJson<ItemForm>) -> Created<Item> {
-    created(catalogue::create(&state.db, &state.clock, &actor, form).await?)
+async fn add_item(staff: Staff<Coordinator>, ApiJson(form): ApiJson<ItemForm>) -> Created<Item> {
+    created(catalogue::create(&staff.db, &staff.clock, &staff.actor, form).await?)
 }
 
 #[utoipa::path(get, path = "/api/items/{id}", tag = "inventory", params(("id" = i64, Path)),
     responses((status = 200, body = Item), (status = 404, body = ErrorBody)))]
-async fn get_item(Staff { state, .. }: Staff<Anyone>, Path(id): Path<i64>) -> Answer<Item> {
-    Ok(Json(catalogue::existing(&state.db.read, id).await?))
+async fn get_item(staff: Staff<Anyone>, Path(id): Path<i64>) -> Answer<Item> {
+    Ok(Json(catalogue::existing(&staff.db.read, id).await?))
 }
 
 /// A coordinator's change to one item, answered with the item as it is afterwards.
@@ -59,11 +59,11 @@ macro_rules! item_change {
         #[utoipa::path($method, path = $path, tag = "inventory", params(("id" = i64, Path)), request_body = $form,
             responses $responses)]
         async fn $name(
-            Staff { state, actor, .. }: Staff<Coordinator>,
+            staff: Staff<Coordinator>,
             Path(id): Path<i64>,
             ApiJson(form): ApiJson<$form>,
         ) -> Answer<Item> {
-            Ok(Json($change(&state.db, &state.clock, &actor, id, form).await?))
+            Ok(Json($change(&staff.db, &staff.clock, &staff.actor, id, form).await?))
         }
     };
 }
@@ -95,13 +95,13 @@ item_change!(
 /// Every movement of an item, oldest first, with the stock after each.
 #[utoipa::path(get, path = "/api/items/{id}/ledger", tag = "inventory", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<LedgerRow>), (status = 404, body = ErrorBody)))]
-async fn item_ledger(Staff { state, .. }: Staff<Anyone>, Path(id): Path<i64>) -> Answer<Vec<LedgerRow>> {
-    let mut conn = state.db.read.acquire().await?;
+async fn item_ledger(staff: Staff<Anyone>, Path(id): Path<i64>) -> Answer<Vec<LedgerRow>> {
+    let mut conn = staff.db.read.acquire().await?;
     Ok(Json(ledger::ledger(&mut conn, id).await?))
 }
 
 /// What is out, team by team, oldest loan first.
 #[utoipa::path(get, path = "/api/items/out", tag = "inventory", responses((status = 200, body = Vec<TeamOut>)))]
-async fn items_out(Staff { state, .. }: Staff<Anyone>) -> Answer<Vec<TeamOut>> {
-    Ok(Json(store::out_by_team(&state.db.read).await?))
+async fn items_out(staff: Staff<Anyone>) -> Answer<Vec<TeamOut>> {
+    Ok(Json(store::out_by_team(&staff.db.read).await?))
 }

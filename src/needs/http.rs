@@ -42,12 +42,9 @@ pub fn sees_personal_data(user: &User) -> bool {
 /// with `duplicate_of`.
 #[utoipa::path(post, path = "/api/needs", tag = "needs", request_body = NeedForm,
     responses((status = 201, body = Need), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn receive_need(
-    Staff { state, actor, .. }: Staff<Coordinator>,
-    ApiJson(form): ApiJson<NeedForm>,
-) -> Created<Need> {
-    let zones = state.zones.current();
-    match intake::receive(&state.db, &state.clock, &zones, &actor, &*state.intake, form).await? {
+async fn receive_need(staff: Staff<Coordinator>, ApiJson(form): ApiJson<NeedForm>) -> Created<Need> {
+    let zones = staff.zones.current();
+    match intake::receive(&staff.db, &staff.clock, &zones, &staff.actor, &*staff.intake, form).await? {
         Intake::Saved(need) => created(*need),
         Intake::LikelyDuplicates(candidates) => Err(intake::duplicates_found(candidates)),
     }
@@ -132,13 +129,10 @@ impl utoipa::ToSchema for NeedOrSummary {
 /// number matching before `limit`.
 #[utoipa::path(get, path = "/api/needs", tag = "needs", params(ListQuery),
     responses((status = 200, body = NeedList), (status = 422, body = ErrorBody)))]
-async fn list_needs(
-    Staff { state, user, .. }: Staff<Anyone>,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let personal = sees_personal_data(&user);
+async fn list_needs(staff: Staff<Anyone>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+    let personal = sees_personal_data(&staff.user);
     let filter = query.filter(personal)?;
-    let mut conn = state.db.read.acquire().await?;
+    let mut conn = staff.db.read.acquire().await?;
     let (needs, total) = store::list(&mut conn, &filter).await?;
     let list = if personal {
         NeedList::Cards(needs)
@@ -157,9 +151,9 @@ fn not_found() -> AppError {
 /// One need: the whole card for coordinators, a summary for everybody else.
 #[utoipa::path(get, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedOrSummary), (status = 404, body = ErrorBody)))]
-async fn get_need(Staff { state, user, .. }: Staff<Anyone>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let need = store::need(&state.db.read, id).await?.ok_or_else(not_found)?;
-    Ok(if sees_personal_data(&user) {
+async fn get_need(staff: Staff<Anyone>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let need = store::need(&staff.db.read, id).await?.ok_or_else(not_found)?;
+    Ok(if sees_personal_data(&staff.user) {
         Json(need).into_response()
     } else {
         Json(NeedSummary::from(&need)).into_response()
@@ -172,27 +166,20 @@ async fn get_need(Staff { state, user, .. }: Staff<Anyone>, Path(id): Path<i64>)
 #[utoipa::path(patch, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)), request_body = NeedPatch,
     responses((status = 200, body = Need), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn edit_need(
-    Staff { state, actor, .. }: Staff<Coordinator>,
-    Path(id): Path<i64>,
-    ApiJson(patch): ApiJson<NeedPatch>,
-) -> Answer<Need> {
-    let zones = state.zones.current();
-    Ok(Json(edit::edit(&state.db, &state.clock, &zones, &actor, &*state.teams_on_needs, id, patch).await?))
+async fn edit_need(staff: Staff<Coordinator>, Path(id): Path<i64>, ApiJson(patch): ApiJson<NeedPatch>) -> Answer<Need> {
+    let zones = staff.zones.current();
+    Ok(Json(edit::edit(&staff.db, &staff.clock, &zones, &staff.actor, &*staff.teams_on_needs, id, patch).await?))
 }
 
 /// The need cards as CSV (UTF-8 with BOM; personal data), with the list's filters.
 #[utoipa::path(get, path = "/api/needs.csv", tag = "needs", params(ListQuery),
     responses((status = 200, content_type = "text/csv")))]
-async fn needs_csv(
-    Staff { state, .. }: Staff<Coordinator>,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, AppError> {
+async fn needs_csv(staff: Staff<Coordinator>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
     let mut filter = query.filter(true)?;
     filter.limit = i64::MAX;
-    let mut conn = state.db.read.acquire().await?;
+    let mut conn = staff.db.read.acquire().await?;
     let (needs, _) = store::list(&mut conn, &filter).await?;
-    let now = state.clock.now();
+    let now = staff.clock.now();
     let bytes = export::csv(&needs, &stamp(now));
     Ok(crate::web::csv_download(&format!("needs-{}.csv", now.format("%Y%m%d-%H%M")), bytes))
 }

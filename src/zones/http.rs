@@ -72,8 +72,8 @@ impl utoipa::ToSchema for ZonesImported {}
 
 /// The zones as a GeoJSON FeatureCollection.
 #[utoipa::path(get, path = "/api/zones", tag = "zones", responses((status = 200, body = ZoneCollection)))]
-async fn zones(Staff { state, .. }: Staff<Anyone>) -> Json<Value> {
-    let index = state.zones.current();
+async fn zones(staff: Staff<Anyone>) -> Json<Value> {
+    let index = staff.zones.current();
     let features: Vec<Value> = index
         .zones()
         .iter()
@@ -101,12 +101,8 @@ struct ImportParams {
     request_body(content = String, content_type = "application/geo+json"),
     responses((status = 200, body = ZonesImported, description = "how many zones were imported"), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn import_zones(
-    Staff { state, actor, .. }: Staff<Admin>,
-    Query(params): Query<ImportParams>,
-    body: String,
-) -> Answer<Value> {
-    let count = super::import(&state.db, &state.clock, &state.zones, &actor, body, "api", params.confirm).await?;
+async fn import_zones(staff: Staff<Admin>, Query(params): Query<ImportParams>, body: String) -> Answer<Value> {
+    let count = super::import(&staff.db, &staff.clock, &staff.zones, &staff.actor, body, "api", params.confirm).await?;
     Ok(Json(json!({ "imported": count })))
 }
 
@@ -126,8 +122,8 @@ struct Located {
 
 /// Which zone a map pin falls in.
 #[utoipa::path(get, path = "/api/zones/locate", tag = "zones", params(Position), responses((status = 200, body = Located)))]
-async fn locate(Staff { state, .. }: Staff<Coordinator>, Query(p): Query<Position>) -> Json<Located> {
-    let index = state.zones.current();
+async fn locate(staff: Staff<Coordinator>, Query(p): Query<Position>) -> Json<Located> {
+    let index = staff.zones.current();
     let zone = index.locate(p.lon, p.lat);
     Json(Located { zone: zone.map(|z| z.name.clone()), code: zone.and_then(|z| z.code.clone()) })
 }
