@@ -1,5 +1,6 @@
-//! Extractors that turn the session cookie into a typed user. A handler that
-//! takes [`CoordinatorUser`] can only run for a coordinator or an admin.
+//! Extractors that turn the session cookie into a typed user, and the role
+//! table. API handlers take [`super::staff::Staff`]`<R>`; the tuple guards
+//! ([`CoordinatorUser`] …) are the same check for a handler that wants only the user.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -82,6 +83,13 @@ allowed!(
     Trainer: Trainer | Admin
 );
 
+/// The session's user if role `R` admits them: 401 without a live session
+/// (checked first), 403 for a role outside `R`.
+pub(crate) async fn admitted<R: Allowed>(parts: &mut Parts, state: &AppState) -> Result<User, AppError> {
+    let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+    if R::admits(user.role) { Ok(user) } else { Err(AppError::forbidden()) }
+}
+
 macro_rules! role_guard {
     ($(#[$doc:meta])* $name:ident: $allowed:ident) => {
         $(#[$doc])*
@@ -95,8 +103,7 @@ macro_rules! role_guard {
             type Rejection = AppError;
 
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-                let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-                if $allowed::admits(user.role) { Ok($name(user)) } else { Err(AppError::forbidden()) }
+                admitted::<$allowed>(parts, state).await.map($name)
             }
         }
     };

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{AdminUser, CurrentUser, SessionToken};
+use super::extract::{Admin, Anyone, CurrentUser, SessionToken};
+use super::staff::{Answer, Created, Staff, created};
 use super::users::{self, NewUser};
 use super::{User, sessions};
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::events::Actor;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -59,32 +59,23 @@ async fn current_session(CurrentUser(user): CurrentUser) -> Json<User> {
 /// Log out; the session ends at once.
 #[utoipa::path(delete, path = "/api/session", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
-async fn log_out(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    SessionToken(token): SessionToken,
-) -> Result<Response, AppError> {
-    sessions::logout(&state.db, &state.clock, &user, &token).await?;
+async fn log_out(staff: Staff<Anyone>, SessionToken(token): SessionToken) -> Result<Response, AppError> {
+    sessions::logout(&staff.db, &staff.clock, &staff.user, &token).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
 }
 
 /// Staff accounts (admin).
 #[utoipa::path(get, path = "/api/users", tag = "auth",
     responses((status = 200, body = Vec<User>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_users(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<Vec<User>>, AppError> {
-    Ok(Json(users::list(&state.db.read).await?))
+async fn list_users(staff: Staff<Admin>) -> Answer<Vec<User>> {
+    Ok(Json(users::list(&staff.db.read).await?))
 }
 
 /// Create a staff account (admin).
 #[utoipa::path(post, path = "/api/users", tag = "auth", request_body = NewUser,
     responses((status = 201, body = User), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_user(
-    State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
-    ApiJson(body): ApiJson<NewUser>,
-) -> Result<(StatusCode, Json<User>), AppError> {
-    let user = users::create(&state.db, &state.clock, &Actor::user(&admin.username), body).await?;
-    Ok((StatusCode::CREATED, Json(user)))
+async fn create_user(staff: Staff<Admin>, ApiJson(body): ApiJson<NewUser>) -> Created<User> {
+    created(users::create(&staff.db, &staff.clock, &staff.actor, body).await?)
 }
 
 /// `Secure` only with `--tls`: without it the center serves plain HTTP on its own

@@ -1,7 +1,7 @@
 //! Users, roles, passwords, sessions and login throttling.
 //!
 //! Handlers state who may call them by the extractor they take
-//! ([`extract::CoordinatorUser`] and friends): a missing session is 401, a
+//! ([`staff::Staff`]`<Coordinator>` and friends): a missing session is 401, a
 //! wrong role 403, and a handler cannot forget the check.
 
 pub mod csrf;
@@ -9,6 +9,7 @@ pub mod extract;
 pub mod http;
 pub mod password;
 pub mod sessions;
+pub mod staff;
 pub mod throttle;
 pub mod users;
 

@@ -1,7 +1,7 @@
 //! HTTP edge of the board: the snapshot, notices, and the websocket upgrade.
 
-use axum::extract::{Path, Query, State, WebSocketUpgrade};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, WebSocketUpgrade};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,9 +11,9 @@ use utoipa_axum::routes;
 
 use super::notices::{self, Notice, NoticeForm};
 use super::snapshot::{self, BoardSnapshot};
-use crate::auth::extract::{CoordinatorUser, SessionToken};
+use crate::auth::extract::{Coordinator, SessionToken};
+use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::events::Actor;
 use crate::events::contract::KindSummary;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// (the page's script must have words for those).
 #[utoipa::path(get, path = "/api/events/kinds", tag = "board",
     responses((status = 200, body = Vec<KindSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn event_kinds(_who: CoordinatorUser) -> Json<Vec<KindSummary>> {
+async fn event_kinds(_who: Staff<Coordinator>) -> Json<Vec<KindSummary>> {
     Json(crate::events::contract::summaries())
 }
 
@@ -43,8 +43,8 @@ pub fn ws_router() -> Router<AppState> {
 /// The coordinator board's snapshot, stamped with its `seq`.
 #[utoipa::path(get, path = "/api/board", tag = "board",
     responses((status = 200, body = BoardSnapshot), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn board(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<BoardSnapshot>, AppError> {
-    Ok(Json(snapshot::read(&state.db.read, &state.clock, state.db.is_drill()).await?))
+async fn board(staff: Staff<Coordinator>) -> Answer<BoardSnapshot> {
+    Ok(Json(snapshot::read(&staff.db.read, &staff.clock, staff.db.is_drill()).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -58,14 +58,13 @@ struct DayQuery {
 #[utoipa::path(get, path = "/api/board/chart.svg", tag = "board", params(DayQuery),
     responses((status = 200, content_type = "image/svg+xml")))]
 async fn hourly_chart(
-    State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-    _who: CoordinatorUser,
+    staff: Staff<Coordinator>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, AppError> {
-    let window = crate::dates::Window::read(&state.db.read, &state.clock).await?;
-    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
-    let mut conn = state.db.read.acquire().await?;
+    let window = crate::dates::Window::read(&staff.db.read, &staff.clock).await?;
+    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| staff.clock.activity_day());
+    let mut conn = staff.db.read.acquire().await?;
     let hourly = super::chart::hourly(&mut conn, day).await?;
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-store")],
@@ -77,24 +76,15 @@ async fn hourly_chart(
 /// Post a notice to the board (本部からのお知らせ); with `lobby: true` the public lobby screen shows it too.
 #[utoipa::path(post, path = "/api/board/notices", tag = "board", request_body = NoticeForm,
     responses((status = 201, body = Notice), (status = 422, body = ErrorBody)))]
-async fn post_notice(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
-    ApiJson(body): ApiJson<NoticeForm>,
-) -> Result<(StatusCode, Json<Notice>), AppError> {
-    let notice = notices::post(&state.db, &state.clock, &Actor::user(&user.username), body).await?;
-    Ok((StatusCode::CREATED, Json(notice)))
+async fn post_notice(staff: Staff<Coordinator>, ApiJson(body): ApiJson<NoticeForm>) -> Created<Notice> {
+    created(notices::post(&staff.db, &staff.clock, &staff.actor, body).await?)
 }
 
 /// One notice.
 #[utoipa::path(get, path = "/api/board/notices/{id}", tag = "board", params(("id" = i64, Path)),
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
-async fn get_notice(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Notice>, AppError> {
-    notices::find(&state.db.read, id)
+async fn get_notice(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<Notice> {
+    notices::find(&staff.db.read, id)
         .await?
         .map(Json)
         .ok_or_else(|| AppError::not_found(Text::new("お知らせが見つかりません。", "No such notice.")))
@@ -107,11 +97,10 @@ struct Since {
 
 /// `GET /ws/board?since=N`: events after `N`, then live (coordinator role).
 async fn board_socket(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
+    staff: Staff<Coordinator>,
     SessionToken(token): SessionToken,
     Query(Since { since }): Query<Since>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade.on_upgrade(move |socket| super::ws::follow(socket, state, since, token))
+    upgrade.on_upgrade(move |socket| super::ws::follow(socket, staff.state, since, token))
 }

@@ -1,8 +1,7 @@
 //! HTTP edge of dispatch: teams, the waiting pool, the center's suspension.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -16,9 +15,9 @@ use super::report::{self, ReturnForm};
 use super::send_out::{self, TeamForm};
 use super::store::{self, Waiting};
 use super::suggest::Suggestion;
-use crate::auth::extract::CoordinatorUser;
+use crate::auth::extract::Coordinator;
+use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::events::Actor;
 use crate::i18n::Text;
 use crate::inventory::OutLine;
 use crate::reception::dispatch_block;
@@ -50,15 +49,9 @@ fn team_not_found() -> AppError {
 /// `checked_out`, `need_taken`, `need_closed`, `short_stock`, `suspended`); nothing changes.
 #[utoipa::path(post, path = "/api/teams", tag = "dispatch", request_body = TeamForm,
     responses((status = 201, body = Team), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn dispatch_team(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
-    ApiJson(form): ApiJson<TeamForm>,
-) -> Result<(StatusCode, Json<Team>), AppError> {
-    let zone_names = state.zones.current().names();
-    let actor = Actor::user(&user.username);
-    let team = send_out::send_out(&state.db, &state.clock, &state.config, &zone_names, &actor, form).await?;
-    Ok((StatusCode::CREATED, Json(team)))
+async fn dispatch_team(staff: Staff<Coordinator>, ApiJson(form): ApiJson<TeamForm>) -> Created<Team> {
+    let zone_names = staff.zones.current().names();
+    created(send_out::send_out(&staff.db, &staff.clock, &staff.config, &zone_names, &staff.actor, form).await?)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -73,43 +66,31 @@ struct TeamsQuery {
 
 /// Teams, newest first, each with its members and whether it is overdue.
 #[utoipa::path(get, path = "/api/teams", tag = "dispatch", params(TeamsQuery), responses((status = 200, body = Vec<Team>)))]
-async fn list_teams(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<TeamsQuery>,
-) -> Result<Json<Vec<Team>>, AppError> {
-    let window = crate::dates::Window::read(&state.db.read, &state.clock).await?;
+async fn list_teams(staff: Staff<Coordinator>, Query(q): Query<TeamsQuery>) -> Answer<Vec<Team>> {
+    let window = crate::dates::Window::read(&staff.db.read, &staff.clock).await?;
     let day = match (q.status, window.day_if_given("day", q.day)?) {
         (_, Some(day)) => Some(day),
         (Some(TeamStatus::Dispatched), None) => None,
-        _ => Some(state.clock.activity_day()),
+        _ => Some(staff.clock.activity_day()),
     };
-    let mut conn = state.db.read.acquire().await?;
-    Ok(Json(store::list(&mut conn, q.status, day, state.clock.now()).await?))
+    let mut conn = staff.db.read.acquire().await?;
+    Ok(Json(store::list(&mut conn, q.status, day, staff.clock.now()).await?))
 }
 
 #[utoipa::path(get, path = "/api/teams/{id}", tag = "dispatch", params(("id" = i64, Path)),
     responses((status = 200, body = Team), (status = 404, body = ErrorBody)))]
-async fn get_team(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Team>, AppError> {
-    let mut conn = state.db.read.acquire().await?;
-    store::team(&mut conn, id, state.clock.now()).await?.map(Json).ok_or_else(team_not_found)
+async fn get_team(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<Team> {
+    let mut conn = staff.db.read.acquire().await?;
+    store::team(&mut conn, id, staff.clock.now()).await?.map(Json).ok_or_else(team_not_found)
 }
 
 /// 活動指示書: the dispatch sheet, A4 (personal data: coordinators and the team leader only).
 #[utoipa::path(get, path = "/api/teams/{id}/sheet.pdf", tag = "dispatch", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
-async fn team_sheet(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let zones = state.zones.current();
-    let sheet = papers::sheet_for(&state.db, &zones, &state.config, id, state.clock.now()).await?;
-    let drill = state.db.is_drill();
+async fn team_sheet(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let zones = staff.zones.current();
+    let sheet = papers::sheet_for(&staff.db, &zones, &staff.config, id, staff.clock.now()).await?;
+    let drill = staff.db.is_drill();
     let name = format!("sheet-{}.pdf", sheet.team_no);
     crate::web::drawn_pdf(&name, move || super::sheet::render(&sheet, drill)).await
 }
@@ -117,12 +98,8 @@ async fn team_sheet(
 /// What a team has out now: the return form counts it back.
 #[utoipa::path(get, path = "/api/teams/{id}/equipment", tag = "dispatch", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<OutLine>)))]
-async fn team_equipment(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<OutLine>>, AppError> {
-    Ok(Json(crate::inventory::outstanding(&state.db.read, id).await?))
+async fn team_equipment(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<Vec<OutLine>> {
+    Ok(Json(crate::inventory::outstanding(&staff.db.read, id).await?))
 }
 
 /// 帰着: the leader's report and the equipment counted back.
@@ -130,31 +107,26 @@ async fn team_equipment(
     request_body = ReturnForm, responses((status = 200, body = Team), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn return_team(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
+    staff: Staff<Coordinator>,
     Path(id): Path<i64>,
     ApiJson(form): ApiJson<ReturnForm>,
-) -> Result<Json<Team>, AppError> {
-    let zones = state.zones.current();
-    let actor = Actor::user(&user.username);
-    Ok(Json(report::return_team(&state.db, &state.clock, &zones, &actor, id, form).await?))
+) -> Answer<Team> {
+    let zones = staff.zones.current();
+    Ok(Json(report::return_team(&staff.db, &staff.clock, &zones, &staff.actor, id, form).await?))
 }
 
 /// 編成の提案: a proposed team for each waiting need, in the order to serve them
 /// (priority, then age); skills asked for, groups kept together, never an uninsured person.
 #[utoipa::path(get, path = "/api/teams/suggestions", tag = "dispatch", responses((status = 200, body = Vec<Suggestion>)))]
-async fn team_suggestions(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-) -> Result<Json<Vec<Suggestion>>, AppError> {
-    let mut conn = state.db.read.acquire().await?;
-    Ok(Json(super::suggestions::for_today(&mut conn, state.clock.activity_day()).await?))
+async fn team_suggestions(staff: Staff<Coordinator>) -> Answer<Vec<Suggestion>> {
+    let mut conn = staff.db.read.acquire().await?;
+    Ok(Json(super::suggestions::for_today(&mut conn, staff.clock.activity_day()).await?))
 }
 
 /// 待機中: checked in today, still here, on no team out (earliest arrivals first).
 #[utoipa::path(get, path = "/api/waiting", tag = "dispatch", responses((status = 200, body = Vec<Waiting>)))]
-async fn waiting_pool(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<Vec<Waiting>>, AppError> {
-    Ok(Json(store::waiting(&state.db.read, state.clock.activity_day()).await?))
+async fn waiting_pool(staff: Staff<Coordinator>) -> Answer<Vec<Waiting>> {
+    Ok(Json(store::waiting(&staff.db.read, staff.clock.activity_day()).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -168,28 +140,24 @@ struct ScanQuery {
 /// team now, else 409 saying why (not checked in, uninsured, on team T-003).
 #[utoipa::path(get, path = "/api/waiting/scan", tag = "dispatch", params(ScanQuery),
     responses((status = 200, body = Waiting), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn scan(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<ScanQuery>,
-) -> Result<Json<Waiting>, AppError> {
-    let day = state.clock.activity_day();
+async fn scan(staff: Staff<Coordinator>, Query(q): Query<ScanQuery>) -> Answer<Waiting> {
+    let day = staff.clock.activity_day();
     let code = crate::fields::scan_code(&q.code);
     let key = match parse_volunteer_no(&code) {
         Some(number) => Key::Number(number),
         None => Key::Token(&code),
     };
-    let volunteer = volunteer_by(&state.db.read, key, day).await?.ok_or_else(|| {
+    let volunteer = volunteer_by(&staff.db.read, key, day).await?.ok_or_else(|| {
         AppError::not_found(Text::new("このコードのボランティアは登録されていません。", "No volunteer has this code."))
     })?;
     let who = format!("{} {}", volunteer.volunteer_no, volunteer.name);
-    if let Some(block) = dispatch_block(&state.db.read, volunteer.id, day).await? {
+    if let Some(block) = dispatch_block(&staff.db.read, volunteer.id, day).await? {
         return Err(block.refusal(&who));
     }
-    if let Some(team) = store::team_of(&state.db.read, volunteer.id).await? {
+    if let Some(team) = store::team_of(&staff.db.read, volunteer.id).await? {
         return Err(send_out::busy(&who, &team));
     }
-    let pool = store::waiting(&state.db.read, day).await?;
+    let pool = store::waiting(&staff.db.read, day).await?;
     pool.into_iter().find(|w| w.volunteer_id == volunteer.id).map(Json).ok_or_else(|| {
         AppError::conflict(Text::new(format!("{who} さんは待機中ではありません。"), format!("{who} is not waiting.")))
     })
@@ -197,27 +165,20 @@ async fn scan(
 
 /// 活動中止 or not, with the teams to recall.
 #[utoipa::path(get, path = "/api/center", tag = "dispatch", responses((status = 200, body = Center)))]
-async fn center_state(State(state): State<AppState>, _who: CoordinatorUser) -> Result<Json<Center>, AppError> {
-    Ok(Json(center::read(&state.db, &state.clock).await?))
+async fn center_state(staff: Staff<Coordinator>) -> Answer<Center> {
+    Ok(Json(center::read(&staff.db, &staff.clock).await?))
 }
 
 /// 活動中止: no team is sent until resumed; the teams out are to be recalled.
 #[utoipa::path(post, path = "/api/center/suspend", tag = "dispatch", request_body = SuspendForm,
     responses((status = 200, body = Center), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn suspend(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
-    ApiJson(form): ApiJson<SuspendForm>,
-) -> Result<Json<Center>, AppError> {
-    Ok(Json(center::suspend(&state.db, &state.clock, &Actor::user(&user.username), form).await?))
+async fn suspend(staff: Staff<Coordinator>, ApiJson(form): ApiJson<SuspendForm>) -> Answer<Center> {
+    Ok(Json(center::suspend(&staff.db, &staff.clock, &staff.actor, form).await?))
 }
 
 /// 活動再開.
 #[utoipa::path(post, path = "/api/center/resume", tag = "dispatch",
     responses((status = 200, body = Center), (status = 409, body = ErrorBody)))]
-async fn resume(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
-) -> Result<Json<Center>, AppError> {
-    Ok(Json(center::resume(&state.db, &state.clock, &Actor::user(&user.username)).await?))
+async fn resume(staff: Staff<Coordinator>) -> Answer<Center> {
+    Ok(Json(center::resume(&staff.db, &staff.clock, &staff.actor).await?))
 }

@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,9 +18,9 @@ use super::log::{Observation, PlanItem, Rated, Rating};
 use super::next::{self, Available};
 use super::run::DrillRun;
 use super::status::{self, DrillView};
-use crate::auth::extract::{Allowed, Coordinator, CurrentUser, Trainer, TrainerUser};
+use crate::auth::extract::{Allowed, Anyone, Coordinator, Trainer};
+use crate::auth::staff::{Answer, Staff};
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::events::Actor;
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -55,8 +54,8 @@ pub async fn report(run: &DrillRun) -> Result<Aar, AppError> {
 /// 事後検証報告書 (AAR), A4 PDF with the 「訓練」 watermark.
 #[utoipa::path(get, path = "/api/drill/aar.pdf", tag = "drill",
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
-async fn aar_pdf(State(state): State<AppState>, _who: TrainerUser) -> Result<Response, AppError> {
-    let report = report(running(&state)?).await?;
+async fn aar_pdf(staff: Staff<Trainer>) -> Result<Response, AppError> {
+    let report = report(running(&staff)?).await?;
     let name = format!("aar-{}.pdf", report.overview.scenario_id);
     crate::web::drawn_pdf(&name, move || super::aar_pdf::render(&report, true)).await
 }
@@ -64,8 +63,8 @@ async fn aar_pdf(State(state): State<AppState>, _who: TrainerUser) -> Result<Res
 /// The AAR as data (the same as `drill run` writes).
 #[utoipa::path(get, path = "/api/drill/aar.json", tag = "drill",
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
-async fn aar_json(State(state): State<AppState>, _who: TrainerUser) -> Result<Json<Aar>, AppError> {
-    Ok(Json(report(running(&state)?).await?))
+async fn aar_json(staff: Staff<Trainer>) -> Answer<Aar> {
+    Ok(Json(report(running(&staff)?).await?))
 }
 
 pub fn running(state: &AppState) -> Result<&Arc<DrillRun>, AppError> {
@@ -78,7 +77,8 @@ pub fn running(state: &AppState) -> Result<&Arc<DrillRun>, AppError> {
     })
 }
 
-async fn view(state: &AppState, trainer: bool) -> Result<Json<DrillView>, AppError> {
+/// The drill as the caller sees it; every trainer's command answers with it.
+async fn view(state: &AppState, trainer: bool) -> Answer<DrillView> {
     let Some(run) = &state.drill else {
         return Ok(Json(DrillView { drill: false, run: None }));
     };
@@ -89,49 +89,18 @@ async fn view(state: &AppState, trainer: bool) -> Result<Json<DrillView>, AppErr
 /// The drill: clock, injects with their status, objectives, plan (injects
 /// and notes for trainers only). `{"drill": false}` on a live server.
 #[utoipa::path(get, path = "/api/drill", tag = "drill", responses((status = 200, body = DrillView)))]
-async fn drill_status(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-) -> Result<Json<DrillView>, AppError> {
-    view(&state, Trainer::admits(user.role)).await
+async fn drill_status(staff: Staff<Anyone>) -> Answer<DrillView> {
+    view(&staff, Trainer::admits(staff.user.role)).await
 }
-
-/// A trainer's command to the running drill: who gives it, and the answer
-/// every command gets, the drill as trainers see it afterwards.
-struct Command {
-    state: AppState,
-    actor: Actor,
-}
-
-impl FromRequestParts<AppState> for Command {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let TrainerUser(user) = TrainerUser::from_request_parts(parts, state).await?;
-        Ok(Command { state: state.clone(), actor: Actor::user(&user.username) })
-    }
-}
-
-impl Command {
-    fn run(&self) -> Result<&Arc<DrillRun>, AppError> {
-        running(&self.state)
-    }
-
-    async fn answer(&self) -> Answer {
-        view(&self.state, true).await
-    }
-}
-
-type Answer = Result<Json<DrillView>, AppError>;
 
 macro_rules! control {
     ($(#[$doc:meta])* $name:ident, $path:literal, $method:ident) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "drill",
             responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-        async fn $name(command: Command) -> Answer {
-            command.run()?.$method(&command.actor).await?;
-            command.answer().await
+        async fn $name(staff: Staff<Trainer>) -> Answer<DrillView> {
+            running(&staff)?.$method(&staff.actor).await?;
+            view(&staff, true).await
         }
     };
 }
@@ -162,27 +131,27 @@ pub struct SpeedForm {
 /// 速度: drill minutes per real minute, 1–120.
 #[utoipa::path(post, path = "/api/drill/speed", tag = "drill", request_body = SpeedForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn speed(command: Command, ApiJson(form): ApiJson<SpeedForm>) -> Answer {
-    command.run()?.set_speed(&command.actor, form.speed).await?;
-    command.answer().await
+async fn speed(staff: Staff<Trainer>, ApiJson(form): ApiJson<SpeedForm>) -> Answer<DrillView> {
+    running(&staff)?.set_speed(&staff.actor, form.speed).await?;
+    view(&staff, true).await
 }
 
 /// 今すぐ発動: fire a pending inject now.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/fire", tag = "drill",
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn fire(command: Command, Path(id): Path<u32>) -> Answer {
-    command.run()?.fire_by_hand(id).await?;
-    command.answer().await
+async fn fire(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
+    running(&staff)?.fire_by_hand(id).await?;
+    view(&staff, true).await
 }
 
 /// スキップ: a pending inject will not fire on its own.
 #[utoipa::path(post, path = "/api/drill/injects/{id}/skip", tag = "drill",
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn skip(command: Command, Path(id): Path<u32>) -> Answer {
-    command.run()?.skip(&command.actor, id).await?;
-    command.answer().await
+async fn skip(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
+    running(&staff)?.skip(&staff.actor, id).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -196,10 +165,10 @@ pub struct ObservationForm {
 /// 所見: the trainer notes what they saw.
 #[utoipa::path(post, path = "/api/drill/observations", tag = "drill", request_body = ObservationForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn observe(command: Command, ApiJson(form): ApiJson<ObservationForm>) -> Answer {
+async fn observe(staff: Staff<Trainer>, ApiJson(form): ApiJson<ObservationForm>) -> Answer<DrillView> {
     let objective = form.objective.filter(|o| !o.trim().is_empty());
-    command.run()?.observe(&command.actor, Observation { objective, text: form.text }).await?;
-    command.answer().await
+    running(&staff)?.observe(&staff.actor, Observation { objective, text: form.text }).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -212,9 +181,9 @@ pub struct RatingForm {
 /// 評価: P/S/M/U for an objective (the latest counts).
 #[utoipa::path(post, path = "/api/drill/ratings", tag = "drill", request_body = RatingForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn rate(command: Command, ApiJson(form): ApiJson<RatingForm>) -> Answer {
-    command.run()?.rate(&command.actor, Rated { objective: form.objective, rating: form.rating }).await?;
-    command.answer().await
+async fn rate(staff: Staff<Trainer>, ApiJson(form): ApiJson<RatingForm>) -> Answer<DrillView> {
+    running(&staff)?.rate(&staff.actor, Rated { objective: form.objective, rating: form.rating }).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -232,10 +201,10 @@ pub struct PlanForm {
 /// 改善計画: write or rewrite a row (issue, action, owner, due).
 #[utoipa::path(post, path = "/api/drill/plan", tag = "drill", request_body = PlanForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
-async fn plan(command: Command, ApiJson(form): ApiJson<PlanForm>) -> Answer {
+async fn plan(staff: Staff<Trainer>, ApiJson(form): ApiJson<PlanForm>) -> Answer<DrillView> {
     let PlanForm { row, issue, action, owner, due } = form;
-    command.run()?.plan(&command.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
-    command.answer().await
+    running(&staff)?.plan(&staff.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
+    view(&staff, true).await
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::IntoParams)]
@@ -249,13 +218,9 @@ pub struct InboxQuery {
 /// household's details for coordinators and admins only.
 #[utoipa::path(get, path = "/api/drill/inbox", tag = "drill", params(InboxQuery),
     responses((status = 200, body = Inbox), (status = 404, body = ErrorBody)))]
-async fn messages(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Query(query): Query<InboxQuery>,
-) -> Result<Json<Inbox>, AppError> {
-    let run = running(&state)?;
-    let personal = Coordinator::admits(user.role);
+async fn messages(staff: Staff<Anyone>, Query(query): Query<InboxQuery>) -> Answer<Inbox> {
+    let run = running(&staff)?;
+    let personal = Coordinator::admits(staff.user.role);
     Ok(Json(inbox::read(run, query.since, personal).await?))
 }
 
@@ -266,8 +231,8 @@ fn scenario_folder(run: &DrillRun) -> std::path::PathBuf {
 /// The scenarios beside the running one, checked: what a new drill can be.
 #[utoipa::path(get, path = "/api/drill/scenarios", tag = "drill",
     responses((status = 200, body = Vec<Available>), (status = 404, body = ErrorBody)))]
-async fn scenarios(State(state): State<AppState>, _who: TrainerUser) -> Result<Json<Vec<Available>>, AppError> {
-    let folder = scenario_folder(running(&state)?);
+async fn scenarios(staff: Staff<Trainer>) -> Answer<Vec<Available>> {
+    let folder = scenario_folder(running(&staff)?);
     Ok(Json(crate::web::off_the_workers(move || next::available(&folder)).await?))
 }
 
@@ -288,11 +253,10 @@ pub struct Restarting {
 #[utoipa::path(post, path = "/api/drill/new", tag = "drill", request_body = NewDrillForm,
     responses((status = 202, body = Restarting), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn new_drill(
-    State(state): State<AppState>,
-    TrainerUser(user): TrainerUser,
+    staff: Staff<Trainer>,
     ApiJson(form): ApiJson<NewDrillForm>,
 ) -> Result<(axum::http::StatusCode, Json<Restarting>), AppError> {
-    let folder = scenario_folder(running(&state)?);
+    let folder = scenario_folder(running(&staff)?);
     let name = form.file.clone();
     let chosen = crate::web::off_the_workers(move || next::choose(&folder, &name)).await?;
     let Some(path) = chosen else {
@@ -304,7 +268,7 @@ async fn new_drill(
             ),
         ));
     };
-    tracing::info!(user = %user.username, file = %path.display(), "a new drill was asked for");
-    state.next_drill.ask(path);
+    tracing::info!(user = %staff.user.username, file = %path.display(), "a new drill was asked for");
+    staff.next_drill.ask(path);
     Ok((axum::http::StatusCode::ACCEPTED, Json(Restarting { file: form.file })))
 }

@@ -10,7 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::svg::{self as map_svg, MapData};
-use crate::auth::extract::{Allowed, Coordinator, CurrentUser};
+use crate::auth::extract::{Allowed, Anyone, Coordinator};
+use crate::auth::staff::Staff;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Lang;
 use crate::needs::{map_pins, open_by_zone};
@@ -33,15 +34,11 @@ pub fn pages() -> Router<AppState> {
 /// data). Coordinates are Web Mercator world pixels; see the root's `data-*`.
 #[utoipa::path(get, path = "/api/map.svg", tag = "zones",
     responses((status = 200, content_type = "image/svg+xml", description = "the map"), (status = 401, body = ErrorBody)))]
-async fn map(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let sees_pins = Coordinator::admits(user.role);
-    let open = open_by_zone(&state.db.read).await?;
-    let pins = if sees_pins { Some(map_pins(&state.db.read).await?) } else { None };
-    let zones = state.zones.current();
+async fn map(staff: Staff<Anyone>, headers: HeaderMap) -> Result<Response, AppError> {
+    let sees_pins = Coordinator::admits(staff.user.role);
+    let open = open_by_zone(&staff.db.read).await?;
+    let pins = if sees_pins { Some(map_pins(&staff.db.read).await?) } else { None };
+    let zones = staff.zones.current();
     let svg = map_svg::render(&MapData {
         zones: zones.zones(),
         open_by_zone: &open,

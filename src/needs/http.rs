@@ -2,8 +2,8 @@
 //! signed-in role sees [`NeedSummary`]s, without name, phone or address.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -17,10 +17,10 @@ use super::intake::{self, Intake};
 use super::model::{Category, Need, NeedSummary};
 use super::store::{self, Filter};
 use crate::auth::User;
-use crate::auth::extract::{Allowed, Coordinator, CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Allowed, Anyone, Coordinator};
+use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::events::Actor;
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -42,14 +42,10 @@ pub fn sees_personal_data(user: &User) -> bool {
 /// with `duplicate_of`.
 #[utoipa::path(post, path = "/api/needs", tag = "needs", request_body = NeedForm,
     responses((status = 201, body = Need), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn receive_need(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
-    ApiJson(form): ApiJson<NeedForm>,
-) -> Result<(StatusCode, Json<Need>), AppError> {
-    let zones = state.zones.current();
-    match intake::receive(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.intake, form).await? {
-        Intake::Saved(need) => Ok((StatusCode::CREATED, Json(*need))),
+async fn receive_need(staff: Staff<Coordinator>, ApiJson(form): ApiJson<NeedForm>) -> Created<Need> {
+    let zones = staff.zones.current();
+    match intake::receive(&staff.db, &staff.clock, &zones, &staff.actor, &*staff.intake, form).await? {
+        Intake::Saved(need) => created(*need),
         Intake::LikelyDuplicates(candidates) => Err(intake::duplicates_found(candidates)),
     }
 }
@@ -133,14 +129,10 @@ impl utoipa::ToSchema for NeedOrSummary {
 /// number matching before `limit`.
 #[utoipa::path(get, path = "/api/needs", tag = "needs", params(ListQuery),
     responses((status = 200, body = NeedList), (status = 422, body = ErrorBody)))]
-async fn list_needs(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let personal = sees_personal_data(&user);
+async fn list_needs(staff: Staff<Anyone>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+    let personal = sees_personal_data(&staff.user);
     let filter = query.filter(personal)?;
-    let mut conn = state.db.read.acquire().await?;
+    let mut conn = staff.db.read.acquire().await?;
     let (needs, total) = store::list(&mut conn, &filter).await?;
     let list = if personal {
         NeedList::Cards(needs)
@@ -159,13 +151,9 @@ fn not_found() -> AppError {
 /// One need: the whole card for coordinators, a summary for everybody else.
 #[utoipa::path(get, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = NeedOrSummary), (status = 404, body = ErrorBody)))]
-async fn get_need(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let need = store::need(&state.db.read, id).await?.ok_or_else(not_found)?;
-    Ok(if sees_personal_data(&user) {
+async fn get_need(staff: Staff<Anyone>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let need = store::need(&staff.db.read, id).await?.ok_or_else(not_found)?;
+    Ok(if sees_personal_data(&staff.user) {
         Json(need).into_response()
     } else {
         Json(NeedSummary::from(&need)).into_response()
@@ -178,32 +166,20 @@ async fn get_need(
 #[utoipa::path(patch, path = "/api/needs/{id}", tag = "needs", params(("id" = i64, Path)), request_body = NeedPatch,
     responses((status = 200, body = Need), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn edit_need(
-    State(state): State<AppState>,
-    CoordinatorUser(user): CoordinatorUser,
-    Path(id): Path<i64>,
-    ApiJson(patch): ApiJson<NeedPatch>,
-) -> Result<Json<Need>, AppError> {
-    let zones = state.zones.current();
-    Ok(Json(
-        edit::edit(&state.db, &state.clock, &zones, &Actor::user(&user.username), &*state.teams_on_needs, id, patch)
-            .await?,
-    ))
+async fn edit_need(staff: Staff<Coordinator>, Path(id): Path<i64>, ApiJson(patch): ApiJson<NeedPatch>) -> Answer<Need> {
+    let zones = staff.zones.current();
+    Ok(Json(edit::edit(&staff.db, &staff.clock, &zones, &staff.actor, &*staff.teams_on_needs, id, patch).await?))
 }
 
 /// The need cards as CSV (UTF-8 with BOM; personal data), with the list's filters.
 #[utoipa::path(get, path = "/api/needs.csv", tag = "needs", params(ListQuery),
     responses((status = 200, content_type = "text/csv")))]
-async fn needs_csv(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, AppError> {
+async fn needs_csv(staff: Staff<Coordinator>, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
     let mut filter = query.filter(true)?;
     filter.limit = i64::MAX;
-    let mut conn = state.db.read.acquire().await?;
+    let mut conn = staff.db.read.acquire().await?;
     let (needs, _) = store::list(&mut conn, &filter).await?;
-    let now = state.clock.now();
+    let now = staff.clock.now();
     let bytes = export::csv(&needs, &stamp(now));
     Ok(crate::web::csv_download(&format!("needs-{}.csv", now.format("%Y%m%d-%H%M")), bytes))
 }

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
@@ -20,7 +19,8 @@ use super::model::{CheckIn, Volunteer};
 use super::register::{self, PublicReceipt, Registered};
 use super::stats::{self, ReceptionCounts};
 use super::{badge, export, search, store};
-use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
+use crate::auth::extract::{Admin, Coordinator, Reception};
+use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::clock::stamp;
 use crate::dates::Window;
 use crate::error::{ApiJson, AppError, Class, ErrorBody};
@@ -58,11 +58,11 @@ async fn pre_register(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     ApiJson(form): ApiJson<RegistrationForm>,
-) -> Result<(StatusCode, Json<PublicReceipt>), AppError> {
+) -> Created<PublicReceipt> {
     public_rate_limit(&state, client)?;
     match register::register(&state.db, &state.clock, &Actor::public(), form, Channel::Public).await? {
         Registered::Created { volunteer, qr_token } => {
-            Ok((StatusCode::CREATED, Json(PublicReceipt { volunteer_no: volunteer.volunteer_no, qr_token })))
+            created(PublicReceipt { volunteer_no: volunteer.volunteer_no, qr_token })
         }
         Registered::Existing(_) => Err(register::already_registered()),
     }
@@ -107,10 +107,7 @@ struct DaysQuery {
 /// Which days are open for pre-registration (public; counts only).
 #[utoipa::path(get, path = "/api/public/days", tag = "reception", params(DaysQuery),
     responses((status = 200, body = Vec<DayCapacity>)))]
-async fn public_days(
-    State(state): State<AppState>,
-    Query(q): Query<DaysQuery>,
-) -> Result<Json<Vec<DayCapacity>>, AppError> {
+async fn public_days(State(state): State<AppState>, Query(q): Query<DaysQuery>) -> Answer<Vec<DayCapacity>> {
     days(&state, q).await.map(Json)
 }
 
@@ -128,13 +125,9 @@ async fn days(state: &AppState, q: DaysQuery) -> Result<Vec<DayCapacity>, AppErr
 /// `duplicate`, `details.existing`) unless `force_new` is set.
 #[utoipa::path(post, path = "/api/volunteers", tag = "reception", request_body = RegistrationForm,
     responses((status = 201, body = Volunteer), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn register_walk_in(
-    State(state): State<AppState>,
-    ReceptionUser(user): ReceptionUser,
-    ApiJson(form): ApiJson<RegistrationForm>,
-) -> Result<(StatusCode, Json<Volunteer>), AppError> {
-    match register::register(&state.db, &state.clock, &Actor::user(&user.username), form, Channel::WalkIn).await? {
-        Registered::Created { volunteer, .. } => Ok((StatusCode::CREATED, Json(*volunteer))),
+async fn register_walk_in(staff: Staff<Reception>, ApiJson(form): ApiJson<RegistrationForm>) -> Created<Volunteer> {
+    match register::register(&staff.db, &staff.clock, &staff.actor, form, Channel::WalkIn).await? {
+        Registered::Created { volunteer, .. } => created(*volunteer),
         Registered::Existing(existing) => Err(AppError::conflict(Text::new(
             format!(
                 "同じ電話番号とお名前の方が登録済みです（{} {}）。この方ではありませんか？",
@@ -161,38 +154,25 @@ struct SearchQuery {
 /// Search volunteers, each with today's check-in.
 #[utoipa::path(get, path = "/api/volunteers", tag = "reception", params(SearchQuery),
     responses((status = 200, body = Vec<Volunteer>)))]
-async fn search_volunteers(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
-    Query(q): Query<SearchQuery>,
-) -> Result<Json<Vec<Volunteer>>, AppError> {
-    let day = state.clock.activity_day();
-    Ok(Json(search::search(&state.db.read, q.q.as_deref().unwrap_or(""), day).await?))
+async fn search_volunteers(staff: Staff<Reception>, Query(q): Query<SearchQuery>) -> Answer<Vec<Volunteer>> {
+    let day = staff.clock.activity_day();
+    Ok(Json(search::search(&staff.db.read, q.q.as_deref().unwrap_or(""), day).await?))
 }
 
 /// One volunteer, with today's check-in.
 #[utoipa::path(get, path = "/api/volunteers/{id}", tag = "reception", params(("id" = i64, Path)),
     responses((status = 200, body = Volunteer), (status = 404, body = ErrorBody)))]
-async fn get_volunteer(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
-    Path(id): Path<i64>,
-) -> Result<Json<Volunteer>, AppError> {
-    let day = state.clock.activity_day();
-    store::volunteer(&state.db.read, id, day).await?.map(Json).ok_or_else(volunteer_not_found)
+async fn get_volunteer(staff: Staff<Reception>, Path(id): Path<i64>) -> Answer<Volunteer> {
+    let day = staff.clock.activity_day();
+    store::volunteer(&staff.db.read, id, day).await?.map(Json).ok_or_else(volunteer_not_found)
 }
 
 /// 受付: check in for today by `qr_token`, `volunteer_no` or `volunteer_id`.
 #[utoipa::path(post, path = "/api/checkins", tag = "reception", request_body = CheckInInput,
     responses((status = 201, body = Volunteer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn check_in_volunteer(
-    State(state): State<AppState>,
-    ReceptionUser(user): ReceptionUser,
-    ApiJson(input): ApiJson<CheckInInput>,
-) -> Result<(StatusCode, Json<Volunteer>), AppError> {
-    let volunteer = check_in::check_in(&state.db, &state.clock, &Actor::user(&user.username), input).await?;
-    Ok((StatusCode::CREATED, Json(volunteer)))
+async fn check_in_volunteer(staff: Staff<Reception>, ApiJson(input): ApiJson<CheckInInput>) -> Created<Volunteer> {
+    created(check_in::check_in(&staff.db, &staff.clock, &staff.actor, input).await?)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -203,51 +183,36 @@ struct CheckOutInput {
 /// 退所: check out; records the minutes worked.
 #[utoipa::path(post, path = "/api/checkouts", tag = "reception", request_body = CheckOutInput,
     responses((status = 200, body = CheckIn), (status = 409, body = ErrorBody)))]
-async fn check_out_volunteer(
-    State(state): State<AppState>,
-    ReceptionUser(user): ReceptionUser,
-    ApiJson(input): ApiJson<CheckOutInput>,
-) -> Result<Json<CheckIn>, AppError> {
-    Ok(Json(check_in::check_out(&state.db, &state.clock, &Actor::user(&user.username), input.volunteer_id).await?))
+async fn check_out_volunteer(staff: Staff<Reception>, ApiJson(input): ApiJson<CheckOutInput>) -> Answer<CheckIn> {
+    Ok(Json(check_in::check_out(&staff.db, &staff.clock, &staff.actor, input.volunteer_id).await?))
 }
 
 /// 受付の取消: undo today's check-in (the wrong person, or a mistaken check-out).
 #[utoipa::path(post, path = "/api/checkins/cancel", tag = "reception", request_body = CheckOutInput,
     responses((status = 200, body = Volunteer), (status = 409, body = ErrorBody)))]
-async fn cancel_check_in(
-    State(state): State<AppState>,
-    ReceptionUser(user): ReceptionUser,
-    ApiJson(input): ApiJson<CheckOutInput>,
-) -> Result<Json<Volunteer>, AppError> {
-    Ok(Json(
-        check_in::cancel_check_in(&state.db, &state.clock, &Actor::user(&user.username), input.volunteer_id).await?,
-    ))
+async fn cancel_check_in(staff: Staff<Reception>, ApiJson(input): ApiJson<CheckOutInput>) -> Answer<Volunteer> {
+    Ok(Json(check_in::cancel_check_in(&staff.db, &staff.clock, &staff.actor, input.volunteer_id).await?))
 }
 
 /// Change today's insurance (e.g. 当日加入 at the desk).
 #[utoipa::path(post, path = "/api/volunteers/{id}/insurance", tag = "reception", params(("id" = i64, Path)),
     request_body = InsuranceInput, responses((status = 200, body = Volunteer), (status = 409, body = ErrorBody)))]
 async fn change_insurance(
-    State(state): State<AppState>,
-    ReceptionUser(user): ReceptionUser,
+    staff: Staff<Reception>,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<InsuranceInput>,
-) -> Result<Json<Volunteer>, AppError> {
-    Ok(Json(check_in::change_insurance(&state.db, &state.clock, &Actor::user(&user.username), id, input).await?))
+) -> Answer<Volunteer> {
+    Ok(Json(check_in::change_insurance(&staff.db, &staff.clock, &staff.actor, id, input).await?))
 }
 
 /// Name badge (名札) with the QR code, A4 to cut out.
 #[utoipa::path(get, path = "/api/volunteers/{id}/badge.pdf", tag = "reception", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
-async fn volunteer_badge(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let day = state.clock.activity_day();
-    let volunteer = store::volunteer(&state.db.read, id, day).await?.ok_or_else(volunteer_not_found)?;
-    let token = store::qr_token(&state.db.read, id).await?;
-    let drill = state.db.is_drill();
+async fn volunteer_badge(staff: Staff<Reception>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let day = staff.clock.activity_day();
+    let volunteer = store::volunteer(&staff.db.read, id, day).await?.ok_or_else(volunteer_not_found)?;
+    let token = store::qr_token(&staff.db.read, id).await?;
+    let drill = staff.db.is_drill();
     Ok(badge_response(crate::web::off_the_workers(move || badge::render(&volunteer, &token, day, drill)).await?))
 }
 
@@ -266,14 +231,10 @@ struct DateQuery {
 /// The day's checked-in volunteers as CSV (UTF-8 with BOM; personal data).
 #[utoipa::path(get, path = "/api/volunteers.csv", tag = "reception", params(DateQuery),
     responses((status = 200, content_type = "text/csv")))]
-async fn volunteers_csv(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DateQuery>,
-) -> Result<Response, AppError> {
-    let window = Window::read(&state.db.read, &state.clock).await?;
-    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
-    let bytes = export::day_csv(&state.db.read, day, &stamp(state.clock.now())).await?;
+async fn volunteers_csv(staff: Staff<Coordinator>, Query(q): Query<DateQuery>) -> Result<Response, AppError> {
+    let window = Window::read(&staff.db.read, &staff.clock).await?;
+    let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| staff.clock.activity_day());
+    let bytes = export::day_csv(&staff.db.read, day, &stamp(staff.clock.now())).await?;
     Ok(crate::web::csv_download(&format!("volunteers-{day}.csv"), bytes))
 }
 
@@ -281,29 +242,24 @@ async fn volunteers_csv(
 #[utoipa::path(put, path = "/api/capacity/{day}", tag = "reception", params(("day" = NaiveDate, Path)),
     request_body = CapacityInput, responses((status = 200, body = DayCapacity), (status = 422, body = ErrorBody)))]
 async fn set_capacity(
-    State(state): State<AppState>,
-    AdminUser(user): AdminUser,
+    staff: Staff<Admin>,
     Path(day): Path<NaiveDate>,
     ApiJson(input): ApiJson<CapacityInput>,
-) -> Result<Json<DayCapacity>, AppError> {
-    let day = Window::read(&state.db.read, &state.clock).await?.day("day", day)?;
-    Ok(Json(capacity::set(&state.db, &state.clock, &Actor::user(&user.username), day, input.capacity).await?))
+) -> Answer<DayCapacity> {
+    let day = Window::read(&staff.db.read, &staff.clock).await?.day("day", day)?;
+    Ok(Json(capacity::set(&staff.db, &staff.clock, &staff.actor, day, input.capacity).await?))
 }
 
 /// Capacity and bookings by day.
 #[utoipa::path(get, path = "/api/capacity", tag = "reception", params(DaysQuery),
     responses((status = 200, body = Vec<DayCapacity>)))]
-async fn list_capacity(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
-    Query(q): Query<DaysQuery>,
-) -> Result<Json<Vec<DayCapacity>>, AppError> {
-    days(&state, q).await.map(Json)
+async fn list_capacity(staff: Staff<Reception>, Query(q): Query<DaysQuery>) -> Answer<Vec<DayCapacity>> {
+    days(&staff, q).await.map(Json)
 }
 
 /// Today's reception figures, for the desk screen.
 #[utoipa::path(get, path = "/api/reception/today", tag = "reception",
     responses((status = 200, body = ReceptionCounts)))]
-async fn today_counts(State(state): State<AppState>, _who: ReceptionUser) -> Result<Json<ReceptionCounts>, AppError> {
-    Ok(Json(stats::for_day(&state.db.read, state.clock.activity_day()).await?))
+async fn today_counts(staff: Staff<Reception>) -> Answer<ReceptionCounts> {
+    Ok(Json(stats::for_day(&staff.db.read, staff.clock.activity_day()).await?))
 }

@@ -1,7 +1,7 @@
 //! HTTP edge of reports: the daily report (JSON, PDF, CSV) and the council's summary.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -10,7 +10,8 @@ use utoipa_axum::routes;
 
 use super::daily::{self, DailyReport, SUMMARY_MAX_DAYS, Summary, SummaryRefused};
 use super::{certificate, certificate_pdf};
-use crate::auth::extract::{CoordinatorUser, ReceptionUser};
+use crate::auth::extract::{Coordinator, Reception};
+use crate::auth::staff::{Answer, Staff};
 use crate::dates::Window;
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
@@ -66,24 +67,16 @@ async fn report_for(state: &AppState, q: &DayQuery) -> Result<DailyReport, AppEr
 /// 日報 as data: the day's figures and the same figures cumulative since the center opened.
 #[utoipa::path(get, path = "/api/reports/daily", tag = "reports", params(DayQuery),
     responses((status = 200, body = DailyReport), (status = 422, body = ErrorBody)))]
-async fn daily_json(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DayQuery>,
-) -> Result<Json<DailyReport>, AppError> {
-    Ok(Json(report_for(&state, &q).await?))
+async fn daily_json(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Answer<DailyReport> {
+    Ok(Json(report_for(&staff, &q).await?))
 }
 
 /// 日報, A4 PDF (no personal data).
 #[utoipa::path(get, path = "/api/reports/daily.pdf", tag = "reports", params(DayQuery),
     responses((status = 200, content_type = "application/pdf"), (status = 422, body = ErrorBody)))]
-async fn daily_pdf(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DayQuery>,
-) -> Result<Response, AppError> {
-    let report = report_for(&state, &q).await?;
-    let drill = state.db.is_drill();
+async fn daily_pdf(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Result<Response, AppError> {
+    let report = report_for(&staff, &q).await?;
+    let drill = staff.db.is_drill();
     let name = format!("daily-{}.pdf", report.day);
     crate::web::drawn_pdf(&name, move || super::daily_pdf::render(&report, drill)).await
 }
@@ -91,26 +84,18 @@ async fn daily_pdf(
 /// 日報 as CSV: UTF-8 with a BOM, `区分,項目,当日,累計`, one row per figure.
 #[utoipa::path(get, path = "/api/reports/daily.csv", tag = "reports", params(DayQuery),
     responses((status = 200, content_type = "text/csv"), (status = 422, body = ErrorBody)))]
-async fn daily_csv(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<DayQuery>,
-) -> Result<Response, AppError> {
-    let report = report_for(&state, &q).await?;
+async fn daily_csv(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Result<Response, AppError> {
+    let report = report_for(&staff, &q).await?;
     Ok(crate::web::csv_download(&format!("daily-{}.csv", report.day), daily::csv(&report)))
 }
 
 /// The council's records: the figures per day of a range (at most 366 days) and over it.
 #[utoipa::path(get, path = "/api/reports/summary", tag = "reports", params(RangeQuery),
     responses((status = 200, body = Summary), (status = 422, body = ErrorBody)))]
-async fn summary(
-    State(state): State<AppState>,
-    _who: CoordinatorUser,
-    Query(q): Query<RangeQuery>,
-) -> Result<Json<Summary>, AppError> {
-    let from = parse_day(&state, "from", q.from.as_deref()).await?;
-    let to = parse_day(&state, "to", q.to.as_deref()).await?;
-    match daily::summary(&state.db.read, from, to, state.clock.activity_day()).await? {
+async fn summary(staff: Staff<Coordinator>, Query(q): Query<RangeQuery>) -> Answer<Summary> {
+    let from = parse_day(&staff, "from", q.from.as_deref()).await?;
+    let to = parse_day(&staff, "to", q.to.as_deref()).await?;
+    match daily::summary(&staff.db.read, from, to, staff.clock.activity_day()).await? {
         Ok(summary) => Ok(Json(summary)),
         Err(SummaryRefused::Reversed) => Err(AppError::validation(
             "from",
@@ -138,15 +123,14 @@ struct DateQuery {
 #[utoipa::path(get, path = "/api/volunteers/{id}/certificate.pdf", tag = "reception", params(("id" = i64, Path), DateQuery),
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn volunteer_certificate(
-    State(state): State<AppState>,
-    _who: ReceptionUser,
+    staff: Staff<Reception>,
     Path(id): Path<i64>,
     Query(q): Query<DateQuery>,
 ) -> Result<Response, AppError> {
-    let today = state.clock.activity_day();
-    let day = Window::read(&state.db.read, &state.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
-    let certificate = certificate::for_day(&state.db, id, day, today).await?;
-    let drill = state.db.is_drill();
+    let today = staff.clock.activity_day();
+    let day = Window::read(&staff.db.read, &staff.clock).await?.day_if_given("date", q.date)?.unwrap_or(today);
+    let certificate = certificate::for_day(&staff.db, id, day, today).await?;
+    let drill = staff.db.is_drill();
     let name = format!("certificate-{}-{day}.pdf", certificate.volunteer_no);
     crate::web::drawn_pdf(&name, move || certificate_pdf::render(&certificate, drill)).await
 }

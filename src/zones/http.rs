@@ -1,16 +1,16 @@
 //! HTTP edge of zones: the zone set as GeoJSON, import, and point lookup.
 
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::file::ZoneFileError;
-use crate::auth::extract::{AdminUser, CoordinatorUser, CurrentUser};
+use crate::auth::extract::{Admin, Anyone, Coordinator};
+use crate::auth::staff::{Answer, Staff};
 use crate::error::{AppError, Class, ErrorBody};
-use crate::events::Actor;
 use crate::state::AppState;
 
 /// A zone file at the vertex cap is about 8 MB of GeoJSON; axum's default
@@ -72,8 +72,8 @@ impl utoipa::ToSchema for ZonesImported {}
 
 /// The zones as a GeoJSON FeatureCollection.
 #[utoipa::path(get, path = "/api/zones", tag = "zones", responses((status = 200, body = ZoneCollection)))]
-async fn zones(State(state): State<AppState>, _who: CurrentUser) -> Json<Value> {
-    let index = state.zones.current();
+async fn zones(staff: Staff<Anyone>) -> Json<Value> {
+    let index = staff.zones.current();
     let features: Vec<Value> = index
         .zones()
         .iter()
@@ -101,14 +101,8 @@ struct ImportParams {
     request_body(content = String, content_type = "application/geo+json"),
     responses((status = 200, body = ZonesImported, description = "how many zones were imported"), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn import_zones(
-    State(state): State<AppState>,
-    AdminUser(user): AdminUser,
-    Query(params): Query<ImportParams>,
-    body: String,
-) -> Result<Json<Value>, AppError> {
-    let actor = Actor::user(&user.username);
-    let count = super::import(&state.db, &state.clock, &state.zones, &actor, body, "api", params.confirm).await?;
+async fn import_zones(staff: Staff<Admin>, Query(params): Query<ImportParams>, body: String) -> Answer<Value> {
+    let count = super::import(&staff.db, &staff.clock, &staff.zones, &staff.actor, body, "api", params.confirm).await?;
     Ok(Json(json!({ "imported": count })))
 }
 
@@ -128,8 +122,8 @@ struct Located {
 
 /// Which zone a map pin falls in.
 #[utoipa::path(get, path = "/api/zones/locate", tag = "zones", params(Position), responses((status = 200, body = Located)))]
-async fn locate(State(state): State<AppState>, _who: CoordinatorUser, Query(p): Query<Position>) -> Json<Located> {
-    let index = state.zones.current();
+async fn locate(staff: Staff<Coordinator>, Query(p): Query<Position>) -> Json<Located> {
+    let index = staff.zones.current();
     let zone = index.locate(p.lon, p.lat);
     Json(Located { zone: zone.map(|z| z.name.clone()), code: zone.and_then(|z| z.code.clone()) })
 }
