@@ -36,11 +36,11 @@ fn render_in(lang: Lang, report: &DailyReport, drill: bool) -> Vec<u8> {
     let mut y = chart(lang, &mut page, report, 30.0);
 
     let all = lines(report);
-    let mut sections: Vec<(&'static str, Vec<&Line>)> = Vec::new();
+    let mut sections: Vec<(&str, Vec<&Line>)> = Vec::new();
     for line in &all {
         match sections.last_mut() {
             Some((section, rows)) if *section == line.section => rows.push(line),
-            _ => sections.push((line.section, vec![line])),
+            _ => sections.push((line.section.as_str(), vec![line])),
         }
     }
     for (section, rows) in sections {
