@@ -16,6 +16,7 @@ use sqlx::SqliteConnection;
 use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use crate::events::{Event, EventPayload};
 use crate::i18n::{Lang, word};
+use super::daily_record::{self, DayRecord, Section};
 use crate::needs::Category;
 
 /// Days at most in the chart of daily volunteers.
@@ -267,20 +268,34 @@ async fn first_day(conn: &mut SqliteConnection, today: NaiveDate) -> Result<Naiv
 /// The report of `day`, read in one transaction.
 pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) -> Result<DailyReport, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    let report = report_in(&mut tx, center_name, day).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The record of the day `day` (its cumulative counts from the report's first day).
+pub async fn record(pool: &sqlx::SqlitePool, day: NaiveDate) -> Result<DayRecord, sqlx::Error> {
+    let mut tx = pool.begin().await?;
     let first = first_day(&mut tx, day).await?;
-    let today = Figures::over(&mut tx, day, day).await?;
-    let cumulative = Figures::over(&mut tx, first, day).await?;
+    let record = daily_record::read(&mut tx, first, day).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+async fn report_in(conn: &mut SqliteConnection, center_name: &str, day: NaiveDate) -> Result<DailyReport, sqlx::Error> {
+    let first = first_day(conn, day).await?;
+    let today = Figures::over(conn, day, day).await?;
+    let cumulative = Figures::over(conn, first, day).await?;
     let chart_from = first.max(day - Duration::days(CHART_DAYS - 1));
     let counts: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "SELECT day, SUM(headcount) FROM checkins WHERE day BETWEEN ? AND ? GROUP BY day",
     )
     .bind(chart_from.to_string())
     .bind(day.to_string())
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
     .collect();
-    tx.commit().await?;
     let chart = chart_from
         .iter_days()
         .take_while(|d| *d <= day)
@@ -398,14 +413,33 @@ fn day_line(lines: &[NeedLine], label: &str) -> NeedFigures {
 }
 
 /// `daily.csv`: UTF-8 with a BOM for Excel, `区分,項目,当日,累計`. No personal data.
-pub fn csv(report: &DailyReport) -> Vec<u8> {
+/// The figures first, then the record of the day: its figures as the others,
+/// its lists one entry a row (`項目` the time, `当日` what happened; 「なし」 when empty).
+pub fn csv(report: &DailyReport, record: &DayRecord) -> Vec<u8> {
     let mut out = Vec::from("\u{FEFF}".as_bytes());
     {
         let mut csv = csv::Writer::from_writer(&mut out);
         csv.write_record(["区分", "項目", "当日", "累計"]).expect("in-memory write");
-        for line in lines(report) {
+        let figures = |line: &Line, csv: &mut csv::Writer<&mut Vec<u8>>| {
             let item = crate::csv_cells::defuse(&line.item);
             csv.write_record([line.section.as_str(), item.as_str(), &line.day, &line.total]).expect("in-memory write");
+        };
+        for line in lines(report) {
+            figures(&line, &mut csv);
+        }
+        for section in record.sections() {
+            match section {
+                Section::Figures(lines) => lines.iter().for_each(|line| figures(line, &mut csv)),
+                Section::Entries { title, entries } if entries.is_empty() => {
+                    csv.write_record([title.as_str(), &paper("papers.daily.none"), "", ""]).expect("in-memory write");
+                }
+                Section::Entries { title, entries } => {
+                    for entry in entries {
+                        let (when, what) = (crate::csv_cells::defuse(&entry.when), crate::csv_cells::defuse(&entry.what));
+                        csv.write_record([title.as_str(), when.as_str(), what.as_str(), ""]).expect("in-memory write");
+                    }
+                }
+            }
         }
         csv.flush().expect("in-memory write");
     }
