@@ -105,13 +105,18 @@ pub fn remarks_subject(day: NaiveDate) -> String {
     format!("day:{day}")
 }
 
-async fn events_of<P: EventPayload>(conn: &mut SqliteConnection, to: NaiveDate) -> Result<Vec<(Event, P)>, sqlx::Error> {
+/// Events of `P`'s kind up to the end of the activity day `to` (every one with `None`).
+async fn events_of<P: EventPayload>(
+    conn: &mut SqliteConnection,
+    to: Option<NaiveDate>,
+) -> Result<Vec<(Event, P)>, sqlx::Error> {
     let rows: Vec<Event> = sqlx::query_as(
         "SELECT seq, at, actor, kind, subject, data, drill FROM events
-         WHERE kind = ? AND substr(at, 1, 10) <= ? ORDER BY seq",
+         WHERE kind = ? AND (? IS NULL OR substr(at, 1, 10) <= ?) ORDER BY seq",
     )
     .bind(P::KIND)
-    .bind(to.to_string())
+    .bind(to.map(|d| d.to_string()))
+    .bind(to.map(|d| d.to_string()))
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().filter_map(|e| decoded::<P>(&e).map(|p| (e, p))).collect())
@@ -142,7 +147,7 @@ pub async fn remarks(conn: &mut SqliteConnection, day: NaiveDate) -> Result<Rema
 pub async fn read(conn: &mut SqliteConnection, first_day: NaiveDate, day: NaiveDate) -> Result<DayRecord, sqlx::Error> {
     let (first, today) = (first_day.to_string(), day.to_string());
     let mut incidents = Incidents::default();
-    for (event, incident) in events_of::<IncidentReported>(conn, day).await? {
+    for (event, incident) in events_of::<IncidentReported>(conn, Some(day)).await? {
         let on = day_of(&event.at);
         if on < first.as_str() {
             continue;
@@ -163,10 +168,10 @@ pub async fn read(conn: &mut SqliteConnection, first_day: NaiveDate, day: NaiveD
 
     // Suspensions and resumptions in log order; those in force at any time of the day.
     let mut moves: Vec<(i64, String, Option<CenterSuspended>)> = Vec::new();
-    for (event, suspended) in events_of::<CenterSuspended>(conn, day).await? {
+    for (event, suspended) in events_of::<CenterSuspended>(conn, Some(day)).await? {
         moves.push((event.seq, event.at, Some(suspended)));
     }
-    for (event, _) in events_of::<CenterResumed>(conn, NaiveDate::MAX).await? {
+    for (event, _) in events_of::<CenterResumed>(conn, None).await? {
         moves.push((event.seq, event.at, None));
     }
     moves.sort_by_key(|(seq, _, _)| *seq);
