@@ -360,10 +360,12 @@
     form.elements.back.value = t.headcount;
     form.elements.back.max = t.headcount;
     $("return-left").textContent = Borasen.t("matching.return_report.left", { n: t.headcount });
-    // Time out so far, as a starting point the leader corrects (breaks, travel).
-    const out = Math.max(0, Math.round((Date.now() - Date.parse(t.departed_at)) / 60000));
-    form.elements.minutes.value = Number.isFinite(out) ? Math.min(out, 1440) : "";
-    $("return-minutes-hint").textContent = Number.isFinite(out) ? Borasen.t("matching.return_report.out_for", { n: out }) : "";
+    // Time out so far, as a starting point the leader corrects (breaks, travel);
+    // left blank when this tablet's clock cannot tell (a drill's clock runs apart).
+    const out = Math.round((Date.now() - Date.parse(t.departed_at)) / 60000);
+    const plausible = Number.isFinite(out) && out >= 0 && out <= 1440;
+    form.elements.minutes.value = plausible ? out : "";
+    $("return-minutes-hint").textContent = plausible ? Borasen.t("matching.return_report.out_for", { n: out }) : "";
     $("return-needs").textContent = "";
     const box = $("return-items");
     box.textContent = "";
