@@ -124,16 +124,19 @@ const SELECT_ALERT: &str = "SELECT a.team_id, t.number AS team_number, n.number 
 
 /// Alerts not yet resolved, oldest first (the board's).
 pub async fn open_alerts(conn: impl SqliteExecutor<'_>) -> Result<Vec<HeadcountAlert>, sqlx::Error> {
-    let rows: Vec<AlertRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ALERT} WHERE a.resolved_at IS NULL ORDER BY a.raised_at, a.team_id")))
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<AlertRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT_ALERT} WHERE a.resolved_at IS NULL ORDER BY a.raised_at, a.team_id"
+    )))
+    .fetch_all(conn)
+    .await?;
     Ok(rows.into_iter().map(HeadcountAlert::from).collect())
 }
 
 async fn alert(conn: impl SqliteExecutor<'_>, team_id: i64) -> Result<Option<HeadcountAlert>, sqlx::Error> {
-    let row: Option<AlertRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ALERT} WHERE a.team_id = ?"))).bind(team_id).fetch_optional(conn).await?;
+    let row: Option<AlertRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_ALERT} WHERE a.team_id = ?")))
+        .bind(team_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(HeadcountAlert::from))
 }
 
@@ -164,13 +167,8 @@ pub async fn resolve(
         .bind(team_id)
         .execute(tx.conn())
         .await?;
-    let resolved = HeadcountResolved {
-        team_id,
-        team_no: open.team_no.clone(),
-        left: open.left,
-        back: open.back,
-        finding,
-    };
+    let resolved =
+        HeadcountResolved { team_id, team_no: open.team_no.clone(), left: open.left, back: open.back, finding };
     tx.append(clock, actor, Some(open.team_no.clone()), &resolved).await?;
     let done = alert(tx.conn(), team_id).await?.expect("just updated");
     tx.commit().await?;

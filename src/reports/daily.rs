@@ -13,10 +13,10 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use super::daily_record::{self, DayRecord, Section};
 use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use crate::events::{Event, EventPayload};
 use crate::i18n::{Lang, word};
-use super::daily_record::{self, DayRecord, Section};
 use crate::needs::Category;
 
 /// Days at most in the chart of daily volunteers.
@@ -379,7 +379,12 @@ pub fn lines(report: &DailyReport) -> Vec<Line> {
         ),
     ];
     for (item, _, _, get) in statuses {
-        push("papers.daily.section.needs", &paper(item), get(&d.needs.total).to_string(), get(&c.needs.total).to_string());
+        push(
+            "papers.daily.section.needs",
+            &paper(item),
+            get(&d.needs.total).to_string(),
+            get(&c.needs.total).to_string(),
+        );
     }
     for by_zone in [true, false] {
         for (_, zone_section, category_section, get) in statuses {
@@ -394,7 +399,12 @@ pub fn lines(report: &DailyReport) -> Vec<Line> {
         }
     }
     let teams = "papers.daily.section.teams";
-    push(teams, &paper("papers.daily.item.teams_dispatched"), d.teams.dispatched.to_string(), c.teams.dispatched.to_string());
+    push(
+        teams,
+        &paper("papers.daily.item.teams_dispatched"),
+        d.teams.dispatched.to_string(),
+        c.teams.dispatched.to_string(),
+    );
     push(teams, &paper("papers.daily.item.people_dispatched"), d.teams.people.to_string(), c.teams.people.to_string());
     for (item, get) in [
         ("papers.daily.item.lent", (|e: &Equipment| e.lent) as fn(&Equipment) -> i64),
@@ -403,7 +413,12 @@ pub fn lines(report: &DailyReport) -> Vec<Line> {
         ("papers.daily.item.damaged", |e| e.damaged),
         ("papers.daily.item.consumed", |e| e.consumed),
     ] {
-        push("papers.daily.section.equipment", &paper(item), get(&d.equipment).to_string(), get(&c.equipment).to_string());
+        push(
+            "papers.daily.section.equipment",
+            &paper(item),
+            get(&d.equipment).to_string(),
+            get(&c.equipment).to_string(),
+        );
     }
     out
 }
@@ -435,7 +450,8 @@ pub fn csv(report: &DailyReport, record: &DayRecord) -> Vec<u8> {
                 }
                 Section::Entries { title, entries } => {
                     for entry in entries {
-                        let (when, what) = (crate::csv_cells::defuse(&entry.when), crate::csv_cells::defuse(&entry.what));
+                        let (when, what) =
+                            (crate::csv_cells::defuse(&entry.when), crate::csv_cells::defuse(&entry.what));
                         csv.write_record([title.as_str(), when.as_str(), what.as_str(), ""]).expect("in-memory write");
                     }
                 }
@@ -537,10 +553,12 @@ mod tests {
             ("ニーズ", "継続"),
             ("ニーズ", "取消"),
         ];
-        for section in ["ニーズ受付（地区別）", "ニーズ完了（地区別）", "ニーズ継続（地区別）", "ニーズ取消（地区別）"] {
+        for section in ["ニーズ受付（地区別）", "ニーズ完了（地区別）", "ニーズ継続（地区別）", "ニーズ取消（地区別）"]
+        {
             expected.push((section, "香林坊"));
         }
-        let by_category = ["ニーズ受付（作業別）", "ニーズ完了（作業別）", "ニーズ継続（作業別）", "ニーズ取消（作業別）"];
+        let by_category =
+            ["ニーズ受付（作業別）", "ニーズ完了（作業別）", "ニーズ継続（作業別）", "ニーズ取消（作業別）"];
         let categories: Vec<&str> = Category::ALL.iter().map(|c| c.label_ja()).collect();
         for section in by_category {
             for category in &categories {

@@ -139,7 +139,12 @@ pub async fn remarks(conn: &mut SqliteConnection, day: NaiveDate) -> Result<Rema
     Ok(rows
         .last()
         .and_then(|e| decoded::<RemarksWritten>(e).map(|p| (e, p)))
-        .map(|(e, p)| Remarks { text: p.text, version, written_at: Some(e.at.clone()), written_by: Some(e.actor.clone()) })
+        .map(|(e, p)| Remarks {
+            text: p.text,
+            version,
+            written_at: Some(e.at.clone()),
+            written_by: Some(e.actor.clone()),
+        })
         .unwrap_or(Remarks { version, ..Remarks::default() }))
 }
 
@@ -281,7 +286,10 @@ impl DayRecord {
             .suspensions
             .iter()
             .map(|s| {
-                let until = s.until.as_deref().map_or_else(|| paper("papers.daily.suspension.ongoing"), |u| clock_time(u, self.day));
+                let until = s
+                    .until
+                    .as_deref()
+                    .map_or_else(|| paper("papers.daily.suspension.ongoing"), |u| clock_time(u, self.day));
                 let when = format!("{}〜{until}", clock_time(&s.from, self.day));
                 let mut what = s.reason.clone();
                 if !s.recalled.is_empty() {

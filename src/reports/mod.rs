@@ -4,8 +4,8 @@
 pub mod certificate;
 pub mod certificate_pdf;
 pub mod daily;
-pub mod daily_record;
 mod daily_pdf;
+pub mod daily_record;
 pub mod http;
 mod record_http;
 pub mod remarks;

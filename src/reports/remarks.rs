@@ -41,8 +41,8 @@ pub async fn write(
     text: &str,
     version: Option<i64>,
 ) -> Result<Remarks, AppError> {
-    let version =
-        version.ok_or_else(|| invalid("version", "版（version）が必要です。", "version is required: the version you read."))?;
+    let version = version
+        .ok_or_else(|| invalid("version", "版（version）が必要です。", "version is required: the version you read."))?;
     let text = clean_text("text", "特記事項", text)?;
     if text.chars().count() > MAX_CHARS {
         return Err(invalid(

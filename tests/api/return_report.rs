@@ -175,7 +175,12 @@ async fn an_injury_suspensions_and_remarks_reach_the_daily_report_without_names(
     let back = c.coordinator.post(&return_path(&team), &report).await;
     assert_eq!(back.status(), 200, "{}", back.text().await.unwrap());
     let incident = logged(&c, "incident.reported").await;
-    assert_eq!(incident, [json!({ "team_id": team["id"], "team_no": "T-001", "need_no": "N-0001", "zone": "香林坊", "injured": 1, "severity": "clinic" })]);
+    assert_eq!(
+        incident,
+        [
+            json!({ "team_id": team["id"], "team_no": "T-001", "need_no": "N-0001", "zone": "香林坊", "injured": 1, "severity": "clinic" })
+        ]
+    );
 
     // 10:30 活動中止 for thunder, 11:15 再開; 13:00 again for rain, still suspended.
     let suspend = c.coordinator.post("/api/center/suspend", &json!({ "reason": "雷注意報" })).await;

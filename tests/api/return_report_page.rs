@@ -25,7 +25,8 @@ async fn the_return_form_sends_the_paper_report_and_the_board_alert_is_resolved_
     let item = |code: &str| items.as_array().unwrap().iter().find(|i| i["code"] == code).unwrap().clone();
     let (bags, shovel) = (item("C-01"), item("E-01"));
     let loans = json!([{ "item_id": bags["id"], "qty": 50 }, { "item_id": shovel["id"], "qty": 1 }]);
-    let out = c.coordinator.post("/api/teams", &json!({ "need_no": "N-0001", "member_ids": ids, "loans": loans })).await;
+    let out =
+        c.coordinator.post("/api/teams", &json!({ "need_no": "N-0001", "member_ids": ids, "loans": loans })).await;
     assert_eq!(out.status(), 201, "{}", out.text().await.unwrap());
     c.app.state.clock.advance(chrono::Duration::minutes(100));
 
@@ -34,7 +35,11 @@ async fn the_return_form_sends_the_paper_report_and_the_board_alert_is_resolved_
     browser.wait_for("document.querySelector('#teams-out li[data-team=\"T-001\"] button')").await;
     browser.eval("document.querySelector('#teams-out li[data-team=\"T-001\"] button').click()").await;
     browser.wait_for("!document.getElementById('return-form').hidden && document.querySelectorAll('#return-items [data-item]').length === 2").await;
-    assert_eq!(browser.eval("document.querySelector('#return-form input[name=back]').value").await, "3", "everyone, to start with");
+    assert_eq!(
+        browser.eval("document.querySelector('#return-form input[name=back]').value").await,
+        "3",
+        "everyone, to start with"
+    );
 
     // 10 bags of 50 come back: the rest shows as used up before anything is saved.
     let bags_row = format!("#return-items [data-item=\"{}\"]", bags["id"]);
@@ -44,7 +49,9 @@ async fn the_return_form_sends_the_paper_report_and_the_board_alert_is_resolved_
             js(&bags_row)
         ))
         .await;
-    browser.wait_for(&format!("document.querySelector({} + ' .unaccounted').textContent === '消費 40枚'", js(&bags_row))).await;
+    browser
+        .wait_for(&format!("document.querySelector({} + ' .unaccounted').textContent === '消費 40枚'", js(&bags_row)))
+        .await;
     let shovel_row = format!("#return-items [data-item=\"{}\"] .unaccounted", shovel["id"]);
     assert_eq!(browser.eval(&format!("document.querySelector({}).textContent", js(&shovel_row))).await, "", "all back");
     let still_out: Value = c.coordinator.get("/api/teams?status=dispatched").await.json().await.unwrap();
@@ -116,7 +123,11 @@ async fn the_return_form_sends_the_paper_report_and_the_board_alert_is_resolved_
         .expect("resolved");
     assert_eq!(resolved.actor, "coordinator");
     assert_eq!(resolved.data["finding"], "直帰していた。電話で無事を確認");
-    browser.wait_for("[...document.querySelectorAll('#feed li')].some(li => li.textContent.includes('帰着人数の確認済み'))").await;
+    browser
+        .wait_for(
+            "[...document.querySelectorAll('#feed li')].some(li => li.textContent.includes('帰着人数の確認済み'))",
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -133,7 +144,10 @@ async fn the_board_keeps_the_days_remarks_for_the_daily_report() {
     let record: Value = c.coordinator.get("/api/reports/daily/record").await.json().await.unwrap();
     assert_eq!(record["remarks"]["text"], "午後から雨、14時で終了");
     // Written by somebody else meanwhile: this board's version is stale and it says so.
-    let other = c.coordinator.put("/api/reports/daily/remarks", &json!({ "date": "2026-07-12", "text": "別の人", "version": 1 })).await;
+    let other = c
+        .coordinator
+        .put("/api/reports/daily/remarks", &json!({ "date": "2026-07-12", "text": "別の人", "version": 1 }))
+        .await;
     assert_eq!(other.status(), 200);
     browser.eval("document.getElementById('remarks-form').requestSubmit()").await;
     browser.wait_for("!document.getElementById('remarks-error').hidden").await;
