@@ -113,7 +113,7 @@ fn table(lang: Lang, sheet: &mut Sheet, section: &str, rows: &[&Line]) {
 }
 
 /// Column of the entries' text, right of their time.
-const COL_WHAT: f32 = 52.0;
+const COL_WHAT: f32 = 62.0;
 
 /// A headed list of entries (a time, then what happened, wrapped); 「なし」 when empty.
 fn list(sheet: &mut Sheet, title: &str, entries: &[Entry]) {

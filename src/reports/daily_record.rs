@@ -278,7 +278,7 @@ impl DayRecord {
                 if let Some(n) = i.injured {
                     what.push(word_with(Lang::Ja, "papers.daily.incident.people", &[("n", &n.to_string())]));
                 }
-                Entry { when: clock_time(&i.at, self.day), what: what.join("　") }
+                Entry { when: clock_time(&i.at, self.day), what: what.join(&paper("papers.daily.incident.separator")) }
             })
             .collect();
         sections.push(Section::Entries { title: paper("papers.daily.section.incident_list"), entries: incidents });
@@ -290,10 +290,11 @@ impl DayRecord {
                     .until
                     .as_deref()
                     .map_or_else(|| paper("papers.daily.suspension.ongoing"), |u| clock_time(u, self.day));
-                let when = format!("{}〜{until}", clock_time(&s.from, self.day));
+                let from = clock_time(&s.from, self.day);
+                let when = word_with(Lang::Ja, "papers.daily.suspension.range", &[("from", &from), ("until", &until)]);
                 let mut what = s.reason.clone();
                 if !s.recalled.is_empty() {
-                    let teams = s.recalled.join("・");
+                    let teams = s.recalled.join(&paper("papers.daily.suspension.separator"));
                     what.push_str(&word_with(Lang::Ja, "papers.daily.suspension.recalled", &[("teams", &teams)]));
                 }
                 Entry { when, what }

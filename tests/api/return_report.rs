@@ -248,11 +248,13 @@ async fn an_injury_suspensions_and_remarks_reach_the_daily_report_without_names(
 
     let pdf = c.coordinator.get("/api/reports/daily.pdf?date=2026-07-12").await;
     assert_eq!(pdf.status(), 200);
-    let text: String = pdf_extract::extract_text_from_mem(&pdf.bytes().await.unwrap())
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let pdf = pdf.bytes().await.unwrap();
+    // A copy to look at: target/tmp/artefacts/daily-record.pdf.
+    let artefacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    std::fs::write(artefacts.join("daily-record.pdf"), &pdf).unwrap();
+    let text: String =
+        pdf_extract::extract_text_from_mem(&pdf).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
     for expected in [
         "けが・事故",
         "報告件数11",
