@@ -359,7 +359,7 @@
     $("return-title").textContent = t.team_no + Borasen.t("matching.return") + (t.need_no ? Borasen.t("matching.paren_open") + t.need_no + Borasen.t("matching.paren_close") : "");
     form.elements.back.value = t.headcount;
     form.elements.back.max = t.headcount;
-    $("return-left").textContent = Borasen.t("matching.return_report.left", { n: t.headcount });
+    drawBack();
     // Time out so far, as a starting point the leader corrects (breaks, travel);
     // left blank when this tablet's clock cannot tell (a drill's clock runs apart).
     const out = Math.round((Date.now() - Date.parse(t.departed_at)) / 60000);
@@ -393,6 +393,17 @@
     form.hidden = false;
     form.scrollIntoView({ block: "center" });
   }
+
+  // 帰着人数 against the people who left: fewer raises the board's alert, and the desk says so first.
+  function drawBack() {
+    const left = returning.headcount;
+    const back = $("return-form").elements.back.value;
+    const short = back === "" ? 0 : left - Number(back);
+    $("return-left").textContent = Borasen.t("matching.return_report.left", { n: left }) +
+      (short > 0 ? Borasen.t("matching.return_report.short", { n: short }) : "");
+    $("return-left").className = short > 0 ? "short" : "";
+  }
+  $("return-form").elements.back.addEventListener("input", drawBack);
 
   // What is not counted back: a consumable's rest is used up (「消費 40」), a
   // durable's must be recorded as lost or damaged before the return saves.

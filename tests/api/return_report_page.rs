@@ -63,12 +63,15 @@ async fn the_return_form_sends_the_paper_report_and_the_board_alert_is_resolved_
         .eval(
             "{ const f = document.getElementById('return-form');
                f.querySelector('input[name=outcome][value=done]').checked = true;
-               f.elements.back.value = '2'; f.elements.minutes.value = '80';
+               f.elements.back.value = '2'; f.elements.back.dispatchEvent(new Event('input'));
+               f.elements.minutes.value = '80';
                f.elements.report.value = '泥出し完了';
                f.requestSubmit(); }",
         )
         .await;
     browser.wait_for("!document.getElementById('return-error').hidden").await;
+    let left = browser.eval("document.getElementById('return-left').textContent").await;
+    assert_eq!(left, "出発 3名（1名少ない：本部のボードに警告が出ます）", "said before saving");
     let said = browser.eval("document.getElementById('return-error').textContent").await;
     assert_eq!(said, "「全員無事」にチェックを付けるか、けが・事故の内容を書いてください。");
     let still_out: Value = c.coordinator.get("/api/teams?status=dispatched").await.json().await.unwrap();
