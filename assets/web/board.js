@@ -52,6 +52,9 @@
       team: d.team_no ? Borasen.t("board.word.team_suffix", { team: d.team_no }) : "",
       reason: d.reason,
       text: d.text,
+      left: d.left,
+      back: d.back,
+      finding: d.finding,
     });
     return text === key ? who + e.kind : text;
   }
@@ -91,12 +94,62 @@
     if (snapshot.today.equipment_lost + snapshot.today.equipment_damaged) {
       alert(Borasen.t("board.equipment_lost", { lost: snapshot.today.equipment_lost, damaged: snapshot.today.equipment_damaged }));
     }
+    drawHeadcountAlerts(snapshot.headcount_alerts || []);
     const low = document.getElementById("low-stock");
     low.textContent = "";
     snapshot.low_stock.forEach(function (item) {
       const li = document.createElement("li");
       li.textContent = Borasen.t("board.low_stock", { name: item.name, stock: item.stock, unit: item.unit, threshold: item.threshold });
       low.appendChild(li);
+    });
+  }
+
+  // Teams back short of people: each stays until a coordinator writes what was
+  // found. Drawn again only when the set of alerts changes, so a finding being
+  // typed is not wiped by the next event.
+  let headcountShown = "";
+  function drawHeadcountAlerts(list) {
+    const key = list.map(function (a) { return a.team_id; }).join(",");
+    if (key === headcountShown) return;
+    headcountShown = key;
+    const box = document.getElementById("headcount-alerts");
+    box.textContent = "";
+    list.forEach(function (a) {
+      const li = document.createElement("li");
+      li.className = "alert";
+      li.dataset.team = a.team_no;
+      const where = a.need_no || a.zone || "";
+      li.appendChild(document.createTextNode(Borasen.t("board.headcount.alert", {
+        team: a.team_no, where: where, left: a.left, back: a.back, missing: a.left - a.back, at: timeOf(a.raised_at),
+      })));
+      const form = document.createElement("form");
+      form.className = "inline-form";
+      const input = document.createElement("input");
+      input.name = "finding";
+      input.maxLength = 500;
+      input.required = true;
+      input.placeholder = Borasen.t("board.headcount.finding_placeholder");
+      input.setAttribute("aria-label", Borasen.t("board.headcount.finding", { team: a.team_no }));
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.className = "secondary";
+      button.textContent = Borasen.t("board.headcount.resolve");
+      const error = document.createElement("p");
+      error.className = "error";
+      error.setAttribute("role", "alert");
+      error.hidden = true;
+      form.appendChild(input);
+      form.appendChild(button);
+      li.appendChild(form);
+      li.appendChild(error);
+      form.addEventListener("submit", async function (e) {
+        e.preventDefault();
+        const answer = await Borasen.api("POST", "/api/teams/" + a.team_id + "/headcount/resolve", { finding: input.value });
+        if (answer.ok) { error.hidden = true; return; } // the alert leaves with the next snapshot
+        error.textContent = (answer.body && answer.body.error) ? answer.body.error.message : String(answer.status);
+        error.hidden = false;
+      });
+      box.appendChild(li);
     });
   }
 

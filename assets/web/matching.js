@@ -349,16 +349,29 @@
   }
 
   // ---- return ----
+  // The paper 活動報告: 帰着人数 and 「全員無事」, 作業時間, the injury's details,
+  // new needs found on site, and the equipment counted back (a consumable not
+  // returned shows as used up before saving).
   async function openReturn(t) {
     returning = t;
     const form = $("return-form");
     form.reset();
     $("return-title").textContent = t.team_no + Borasen.t("matching.return") + (t.need_no ? Borasen.t("matching.paren_open") + t.need_no + Borasen.t("matching.paren_close") : "");
+    form.elements.back.value = t.headcount;
+    form.elements.back.max = t.headcount;
+    drawBack();
+    // Time out so far, as a starting point the leader corrects (breaks, travel);
+    // left blank when this tablet's clock cannot tell (a drill's clock runs apart).
+    const out = Math.round((Date.now() - Date.parse(t.departed_at)) / 60000);
+    const plausible = Number.isFinite(out) && out >= 0 && out <= 1440;
+    form.elements.minutes.value = plausible ? out : "";
+    $("return-minutes-hint").textContent = plausible ? Borasen.t("matching.return_report.out_for", { n: out }) : "";
+    $("return-needs").textContent = "";
     const box = $("return-items");
     box.textContent = "";
-    const out = await api("GET", "/api/teams/" + t.id + "/equipment");
+    const lent = await api("GET", "/api/teams/" + t.id + "/equipment");
     if (returning !== t) return; // another team's 帰着 was opened meanwhile
-    (out.ok && Array.isArray(out.body) ? out.body : []).forEach(function (line) {
+    (lent.ok && Array.isArray(lent.body) ? lent.body : []).forEach(function (line) {
       const row = el("div", "inline-form");
       row.dataset.item = line.item_id;
       row.appendChild(el("span", "", line.name + Borasen.t("matching.lent") + line.qty + line.unit + Borasen.t("matching.paren_close")));
@@ -366,14 +379,100 @@
         const input = el("input", "narrow-input");
         input.type = "number"; input.min = "0"; input.inputMode = "numeric"; input.value = f[2];
         input.name = f[0]; input.setAttribute("aria-label", line.name + " " + f[1]);
+        input.addEventListener("input", function () { drawUnaccounted(row, line); });
         row.appendChild(el("span", "", f[1]));
         row.appendChild(input);
       });
+      const rest = el("strong", "unaccounted");
+      rest.setAttribute("aria-live", "polite");
+      row.appendChild(rest);
       box.appendChild(row);
+      drawUnaccounted(row, line);
     });
     $("return-error").hidden = true;
     form.hidden = false;
     form.scrollIntoView({ block: "center" });
+  }
+
+  // 帰着人数 against the people who left: fewer raises the board's alert, and the desk says so first.
+  function drawBack() {
+    const left = returning.headcount;
+    const back = $("return-form").elements.back.value;
+    const short = back === "" ? 0 : left - Number(back);
+    $("return-left").textContent = Borasen.t("matching.return_report.left", { n: left }) +
+      (short > 0 ? Borasen.t("matching.return_report.short", { n: short }) : "");
+    $("return-left").className = short > 0 ? "short" : "";
+  }
+  $("return-form").elements.back.addEventListener("input", drawBack);
+
+  // What is not counted back: a consumable's rest is used up (「消費 40」), a
+  // durable's must be recorded as lost or damaged before the return saves.
+  function drawUnaccounted(row, line) {
+    const n = function (name) { return Number(row.querySelector("input[name=" + name + "]").value || 0); };
+    const rest = line.qty - n("returned") - n("lost") - n("damaged");
+    const label = row.querySelector(".unaccounted");
+    if (rest <= 0) { label.textContent = ""; return; }
+    label.textContent = line.kind === "consumable"
+      ? Borasen.t("matching.return_report.consumed", { n: rest, unit: line.unit })
+      : Borasen.t("matching.return_report.missing", { n: rest, unit: line.unit });
+    label.className = "unaccounted " + (line.kind === "consumable" ? "consumed" : "missing");
+  }
+
+  // One need card found on site: the few fields the leader can tell.
+  function addNeedCard() {
+    const list = $("return-needs");
+    const card = el("fieldset", "form-grid new-need");
+    card.appendChild(el("legend", "", Borasen.t("matching.return_report.need_card", { n: list.children.length + 1 })));
+    [["requester_name", "text", Borasen.t("matching.return_report.requester_name"), 50],
+      ["phone", "tel", Borasen.t("matching.return_report.phone"), 30],
+      ["address", "text", Borasen.t("matching.return_report.address"), 200],
+      ["people_needed", "number", Borasen.t("matching.return_report.people_needed"), 0],
+      ["notes", "text", Borasen.t("matching.return_report.notes"), 1000]].forEach(function (f) {
+      const label = el("label", f[0] === "address" || f[0] === "notes" ? "wide" : "", f[2] + " ");
+      const input = el("input", f[1] === "number" ? "narrow-input" : "");
+      input.name = "need_" + f[0];
+      input.type = f[1];
+      if (f[1] === "number") { input.min = "1"; input.max = "200"; input.inputMode = "numeric"; }
+      else input.maxLength = f[3];
+      label.appendChild(input);
+      card.appendChild(label);
+    });
+    const kinds = el("div", "choices wide");
+    Object.keys(CATEGORY).forEach(function (c) {
+      const chip = el("label", "chip");
+      const box = el("input");
+      box.type = "checkbox"; box.name = "need_categories"; box.value = c;
+      chip.appendChild(box);
+      chip.appendChild(document.createTextNode(" " + CATEGORY[c]));
+      kinds.appendChild(chip);
+    });
+    card.appendChild(kinds);
+    const remove = el("button", "secondary", Borasen.t("matching.return_report.remove_need"));
+    remove.type = "button";
+    remove.addEventListener("click", function () { card.remove(); });
+    card.appendChild(remove);
+    list.appendChild(card);
+    card.querySelector("input").focus();
+  }
+  $("return-need-add").addEventListener("click", addNeedCard);
+
+  function needCards() {
+    return Array.prototype.map.call($("return-needs").querySelectorAll(".new-need"), function (card) {
+      const v = function (name) { return card.querySelector("input[name=need_" + name + "]").value; };
+      return {
+        requester_name: v("requester_name"),
+        phone: v("phone"),
+        address: v("address"),
+        people_needed: v("people_needed") === "" ? null : Number(v("people_needed")),
+        notes: v("notes"),
+        categories: Array.prototype.map.call(card.querySelectorAll("input[name=need_categories]:checked"), function (c) { return c.value; }),
+      };
+    });
+  }
+
+  function returnError(text) {
+    $("return-error").textContent = text;
+    $("return-error").hidden = false;
   }
 
   $("return-form").addEventListener("submit", async function (event) {
@@ -384,12 +483,27 @@
       const n = function (name) { return Number(row.querySelector("input[name=" + name + "]").value || 0); };
       return { item_id: Number(row.dataset.item), returned: n("returned"), lost: n("lost"), damaged: n("damaged") };
     });
+    const number = function (name) { const v = form.elements[name].value; return v === "" ? null : Number(v); };
+    // The paper's tick: everyone safe, or what happened written down.
+    if (!form.elements.all_safe.checked && form.elements.injury.value.trim() === "") {
+      returnError(Borasen.t("matching.return_report.tick_or_describe"));
+      form.elements.all_safe.focus();
+      return;
+    }
+    if (number("back") === null) { returnError(Borasen.t("matching.return_report.back_required")); form.elements.back.focus(); return; }
+    if (number("minutes") === null) { returnError(Borasen.t("matching.return_report.minutes_required")); form.elements.minutes.focus(); return; }
     const label = Borasen.t("matching.return_2") + returning.team_no;
     const answer = await api("POST", "/api/teams/" + returning.id + "/return", {
       version: returning.version,
       outcome: outcome ? outcome.value : null,
+      back: number("back"),
+      all_safe: form.elements.all_safe.checked,
+      minutes: number("minutes"),
       report: form.elements.report.value,
       injury: form.elements.injury.value,
+      injured: number("injured"),
+      severity: form.elements.severity.value || null,
+      new_needs: needCards(),
       returns: returns,
       check_out: form.elements.check_out.checked,
     }, { queue: { label: label } });
@@ -399,8 +513,7 @@
       return;
     }
     if (!answer.ok) {
-      $("return-error").textContent = (answer.body.error || {}).message || Borasen.t("matching.could_not_record");
-      $("return-error").hidden = false;
+      returnError((answer.body.error || {}).message || Borasen.t("matching.could_not_record"));
       return;
     }
     form.hidden = true;

@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 use super::notices::{self, Notice};
 use crate::auth::users;
 use crate::clock::{Clock, stamp};
-use crate::dispatch::{CenterState, TeamsOut};
+use crate::dispatch::{CenterState, HeadcountAlert, TeamsOut};
 use crate::events;
 use crate::events::contract::dispatch::IncidentReported;
 use crate::inventory::LowItem;
@@ -29,6 +29,8 @@ pub struct BoardSnapshot {
     pub needs: NeedCounts,
     /// Teams out, and the overdue ones (a safety flag).
     pub teams: TeamsOut,
+    /// Teams back with fewer people than left, until a coordinator resolves each.
+    pub headcount_alerts: Vec<HeadcountAlert>,
     /// 活動中止, when set.
     pub center: CenterState,
     /// Equipment below its low-stock threshold.
@@ -70,6 +72,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
     let reception = reception::stats::for_day(&mut *tx, now.date_naive()).await?;
     let needs = crate::needs::stats::counts(&mut tx).await?;
     let teams = crate::dispatch::teams_out(&mut tx, now).await?;
+    let headcount_alerts = crate::dispatch::open_headcount_alerts(&mut *tx).await?;
     let center = crate::dispatch::center_state(&mut *tx).await?;
     let low_stock = crate::inventory::low_stock(&mut *tx).await?;
     let day = now.date_naive();
@@ -87,6 +90,7 @@ pub async fn read(pool: &SqlitePool, clock: &Clock, drill: bool) -> Result<Board
         reception,
         needs,
         teams,
+        headcount_alerts,
         center,
         low_stock,
         today,

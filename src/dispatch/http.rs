@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(center_state))
         .routes(routes!(suspend))
         .routes(routes!(resume))
+        .merge(super::headcount_http::router())
 }
 
 fn team_not_found() -> AppError {

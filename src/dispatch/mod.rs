@@ -3,7 +3,10 @@
 //! suspension, the suggestion of teams, and the dispatch sheet.
 
 pub mod center;
+pub mod headcount;
+pub mod headcount_http;
 pub mod http;
+pub mod injury;
 pub(crate) mod model;
 pub mod overdue;
 pub mod pages;
@@ -15,5 +18,6 @@ pub(crate) mod store;
 pub mod suggest;
 pub mod suggestions;
 
+pub use headcount::{HeadcountAlert, open_alerts as open_headcount_alerts};
 pub use model::{Outcome, Team, TeamStatus, team_no};
 pub use store::{CenterState, TeamsOut, center_state, list, out_by_zone, team, teams_on, teams_out};

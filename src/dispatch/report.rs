@@ -1,12 +1,17 @@
-//! 帰着と活動報告: a team comes back. The leader's report (完了 / 継続 / 中止,
-//! time, what was done, new needs found, any injury) and the equipment counted
-//! back against what was lent — a durable tool not returned must be recorded
-//! as lost or damaged first. The need moves on; members are free again.
-//! Events `team.returned`, `incident.reported`, and the need's and the ledger's.
+//! 帰着と活動報告: a team comes back. The leader's report, as the paper
+//! 活動報告 has it (完了 / 継続 / 中止, 帰着人数 and 「全員無事」, 作業時間, what
+//! was done, new needs found, any injury) and the equipment counted back
+//! against what was lent — a durable tool not returned must be recorded as
+//! lost or damaged first. The need moves on; members are free again. Fewer
+//! back than left raises the board's alert (`headcount`).
+//! Events `team.returned`, `team.headcount_short`, `incident.reported`, and
+//! the need's and the ledger's.
 
 use serde::Deserialize;
 use serde_json::json;
 
+use super::headcount;
+use super::injury::{Safety, SafetyForm, Severity};
 use super::model::{Outcome, Team, TeamStatus};
 use super::store::{self, Returned};
 use crate::clock::{Clock, stamp};
@@ -36,8 +41,20 @@ pub struct ReturnForm {
     pub minutes: Option<i64>,
     /// 活動報告: what was done, what is left.
     pub report: String,
-    /// けが・事故: empty when none.
+    /// 帰着人数: people back at the center (default: everyone who left). Fewer
+    /// than left raises an alert on the board until a coordinator resolves it.
+    #[schema(value_type = Option<i64>, minimum = 0)]
+    pub back: Option<i64>,
+    /// 「全員無事」: nobody hurt. `true` with an injury described, or `false`
+    /// without one, is refused; the page always sends it.
+    pub all_safe: Option<bool>,
+    /// けが・事故: what happened, empty when none (stays on the team, never in the log).
     pub injury: String,
+    /// けが・事故: people hurt (0 to the team's head count).
+    #[schema(value_type = Option<i64>, minimum = 0)]
+    pub injured: Option<i64>,
+    /// けが・事故: how bad.
+    pub severity: Option<Severity>,
     /// 新たなニーズ found on site: need cards (received via 訪問 unless said).
     pub new_needs: Vec<NeedForm>,
     /// 資機材の返却: per item lent, how many came back, lost and damaged.
@@ -69,7 +86,6 @@ pub async fn return_team(
         )
     })?;
     let report = optional_text("report", Some(&form.report), "活動報告", 2000)?.unwrap_or_default();
-    let injury = optional_text("injury", Some(&form.injury), "けが・事故", 1000)?.unwrap_or_default();
     let now = clock.now();
     let mut tx = db.begin_write().await?;
     let team = store::team(tx.conn(), team_id, now).await?.ok_or_else(not_found)?;
@@ -88,6 +104,25 @@ pub async fn return_team(
         .coded("stale_version")
         .with_details(json!({ "current_version": team.version })));
     }
+    let back = match form.back {
+        None => team.headcount,
+        Some(n) if (0..=team.headcount).contains(&n) => n,
+        Some(_) => {
+            return Err(invalid(
+                "back",
+                format!("帰着人数は0〜{}名（出発した人数まで）で入力してください。", team.headcount),
+                format!("back is 0–{} (at most the people who left).", team.headcount),
+            ));
+        }
+    };
+    let safety = Safety::read(SafetyForm {
+        injury: &form.injury,
+        all_safe: form.all_safe,
+        injured: form.injured,
+        severity: form.severity,
+        left: team.headcount,
+    })?;
+    let injury = safety.injury.as_str();
     let minutes = match form.minutes {
         Some(m) if (0..=24 * 60).contains(&m) => m,
         Some(_) => return Err(invalid("minutes", "作業時間は0〜1440分です。", "minutes is 0–1440.")),
@@ -98,10 +133,11 @@ pub async fn return_team(
 
     ledger::settle(&mut tx, clock, actor, team.id, &team.team_no, &form.returns).await?;
     let returned_at = stamp(now);
-    let returned = Returned { outcome, returned_at: &returned_at, minutes, report: &report, injury: &injury };
+    let returned = Returned { outcome, returned_at: &returned_at, minutes, report: &report, injury };
     if !store::mark_returned(tx.conn(), team.id, version, &returned).await? {
         return Err(AppError::conflict(Text::new("班の状態が変わりました。", "The team changed meanwhile.")));
     }
+    headcount::record_return(tx.conn(), team.id, back, &safety).await?;
     if let Some(need_id) = team.need_id {
         let to = match outcome {
             Outcome::Done => Status::Done,
@@ -143,8 +179,13 @@ pub async fn return_team(
         headcount: team.headcount,
         new_needs: found,
         injury: !injury.is_empty(),
+        back: form.back.map(|_| back),
+        all_safe: safety.all_safe,
     };
     tx.append(clock, actor, Some(team.team_no.clone()), &returned).await?;
+    if back < team.headcount {
+        headcount::raise(&mut tx, clock, actor, &team, back).await?;
+    }
     if !injury.is_empty() {
         // The description stays on the team; the log says that it happened and where.
         let incident = IncidentReported {
@@ -152,6 +193,8 @@ pub async fn return_team(
             team_no: team.team_no.clone(),
             need_no: team.need_no.clone(),
             zone: team.zone.clone(),
+            injured: safety.injured,
+            severity: safety.severity.map(|s| wire(&s)),
         };
         tx.append(clock, actor, Some(team.team_no.clone()), &incident).await?;
     }

@@ -13,8 +13,10 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use super::daily_record::{self, DayRecord, Section};
 use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use crate::events::{Event, EventPayload};
+use crate::i18n::{Lang, word};
 use crate::needs::Category;
 
 /// Days at most in the chart of daily volunteers.
@@ -266,20 +268,34 @@ async fn first_day(conn: &mut SqliteConnection, today: NaiveDate) -> Result<Naiv
 /// The report of `day`, read in one transaction.
 pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) -> Result<DailyReport, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    let report = report_in(&mut tx, center_name, day).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The record of the day `day` (its cumulative counts from the report's first day).
+pub async fn record(pool: &sqlx::SqlitePool, day: NaiveDate) -> Result<DayRecord, sqlx::Error> {
+    let mut tx = pool.begin().await?;
     let first = first_day(&mut tx, day).await?;
-    let today = Figures::over(&mut tx, day, day).await?;
-    let cumulative = Figures::over(&mut tx, first, day).await?;
+    let record = daily_record::read(&mut tx, first, day).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+async fn report_in(conn: &mut SqliteConnection, center_name: &str, day: NaiveDate) -> Result<DailyReport, sqlx::Error> {
+    let first = first_day(conn, day).await?;
+    let today = Figures::over(conn, day, day).await?;
+    let cumulative = Figures::over(conn, first, day).await?;
     let chart_from = first.max(day - Duration::days(CHART_DAYS - 1));
     let counts: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "SELECT day, SUM(headcount) FROM checkins WHERE day BETWEEN ? AND ? GROUP BY day",
     )
     .bind(chart_from.to_string())
     .bind(day.to_string())
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
     .collect();
-    tx.commit().await?;
     let chart = chart_from
         .iter_days()
         .take_while(|d| *d <= day)
@@ -291,10 +307,15 @@ pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) 
 /// One line of the CSV (and of the PDF's tables): section, item, the day, cumulative.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    pub section: &'static str,
+    pub section: String,
     pub item: String,
     pub day: String,
     pub total: String,
+}
+
+/// A word of the paper: the 日報 is printed in Japanese, whatever the reader's language.
+pub(super) fn paper(key: &str) -> String {
+    word(Lang::Ja, key).into_owned()
 }
 
 /// Every figure of the report as lines, in a stable order. Zones are those with
@@ -302,40 +323,68 @@ pub struct Line {
 pub fn lines(report: &DailyReport) -> Vec<Line> {
     let (d, c) = (&report.today, &report.cumulative);
     let mut out = Vec::new();
-    let mut push = |section: &'static str, item: &str, day: String, total: String| {
-        out.push(Line { section, item: item.to_string(), day, total });
+    let mut push = |section: &str, item: &str, day: String, total: String| {
+        out.push(Line { section: paper(section), item: item.to_string(), day, total });
     };
     let v = |f: &Figures| f.volunteers.clone();
     let (dv, cv) = (v(d), v(c));
     for (item, get) in [
-        ("合計", (|v: &Volunteers| v.checked_in) as fn(&Volunteers) -> i64),
-        ("個人", |v| v.individuals),
-        ("団体", |v| v.group_members),
-        ("新規", |v| v.new),
-        ("リピーター", |v| v.repeat),
+        ("papers.daily.item.total", (|v: &Volunteers| v.checked_in) as fn(&Volunteers) -> i64),
+        ("papers.daily.item.individuals", |v| v.individuals),
+        ("papers.daily.item.groups", |v| v.group_members),
+        ("papers.daily.item.new", |v| v.new),
+        ("papers.daily.item.repeat", |v| v.repeat),
     ] {
-        push("ボランティア", item, get(&dv).to_string(), get(&cv).to_string());
+        push("papers.daily.section.volunteers", &paper(item), get(&dv).to_string(), get(&cv).to_string());
     }
     for (item, get) in [
-        ("加入済", (|v: &Volunteers| v.insurance_enrolled) as fn(&Volunteers) -> i64),
-        ("当日加入", |v| v.insurance_enrolled_at_desk),
-        ("未加入", |v| v.insurance_none),
+        ("papers.daily.item.enrolled", (|v: &Volunteers| v.insurance_enrolled) as fn(&Volunteers) -> i64),
+        ("papers.daily.item.enrolled_at_desk", |v| v.insurance_enrolled_at_desk),
+        ("papers.daily.item.uninsured", |v| v.insurance_none),
     ] {
-        push("保険", item, get(&dv).to_string(), get(&cv).to_string());
+        push("papers.daily.section.insurance", &paper(item), get(&dv).to_string(), get(&cv).to_string());
     }
-    push("活動時間", "退所者の延べ時間", format!("{:.1}", dv.hours), format!("{:.1}", cv.hours));
-    push("活動時間", "退所済（人）", dv.checked_out.to_string(), cv.checked_out.to_string());
-    push("活動時間", "未退所（時間に含まず）", dv.not_checked_out.to_string(), cv.not_checked_out.to_string());
+    let hours = "papers.daily.section.hours";
+    push(hours, &paper("papers.daily.item.person_hours"), format!("{:.1}", dv.hours), format!("{:.1}", cv.hours));
+    push(hours, &paper("papers.daily.item.checked_out"), dv.checked_out.to_string(), cv.checked_out.to_string());
+    push(
+        hours,
+        &paper("papers.daily.item.not_checked_out"),
+        dv.not_checked_out.to_string(),
+        cv.not_checked_out.to_string(),
+    );
     // (item, section by zone, section by category, the figure)
     type Status = (&'static str, &'static str, &'static str, fn(&NeedFigures) -> i64);
     let statuses: [Status; 4] = [
-        ("受付", "ニーズ受付（地区別）", "ニーズ受付（作業別）", |n| n.received),
-        ("完了", "ニーズ完了（地区別）", "ニーズ完了（作業別）", |n| n.done),
-        ("継続", "ニーズ継続（地区別）", "ニーズ継続（作業別）", |n| n.continuing),
-        ("取消", "ニーズ取消（地区別）", "ニーズ取消（作業別）", |n| n.cancelled),
+        (
+            "papers.daily.item.received",
+            "papers.daily.section.received_by_zone",
+            "papers.daily.section.received_by_category",
+            |n| n.received,
+        ),
+        ("papers.daily.item.done", "papers.daily.section.done_by_zone", "papers.daily.section.done_by_category", |n| {
+            n.done
+        }),
+        (
+            "papers.daily.item.continuing",
+            "papers.daily.section.continuing_by_zone",
+            "papers.daily.section.continuing_by_category",
+            |n| n.continuing,
+        ),
+        (
+            "papers.daily.item.cancelled",
+            "papers.daily.section.cancelled_by_zone",
+            "papers.daily.section.cancelled_by_category",
+            |n| n.cancelled,
+        ),
     ];
     for (item, _, _, get) in statuses {
-        push("ニーズ", item, get(&d.needs.total).to_string(), get(&c.needs.total).to_string());
+        push(
+            "papers.daily.section.needs",
+            &paper(item),
+            get(&d.needs.total).to_string(),
+            get(&c.needs.total).to_string(),
+        );
     }
     for by_zone in [true, false] {
         for (_, zone_section, category_section, get) in statuses {
@@ -349,16 +398,27 @@ pub fn lines(report: &DailyReport) -> Vec<Line> {
             }
         }
     }
-    push("班", "送り出し班数", d.teams.dispatched.to_string(), c.teams.dispatched.to_string());
-    push("班", "送り出し人数", d.teams.people.to_string(), c.teams.people.to_string());
+    let teams = "papers.daily.section.teams";
+    push(
+        teams,
+        &paper("papers.daily.item.teams_dispatched"),
+        d.teams.dispatched.to_string(),
+        c.teams.dispatched.to_string(),
+    );
+    push(teams, &paper("papers.daily.item.people_dispatched"), d.teams.people.to_string(), c.teams.people.to_string());
     for (item, get) in [
-        ("貸出", (|e: &Equipment| e.lent) as fn(&Equipment) -> i64),
-        ("返却", |e| e.returned),
-        ("紛失", |e| e.lost),
-        ("破損", |e| e.damaged),
-        ("消費", |e| e.consumed),
+        ("papers.daily.item.lent", (|e: &Equipment| e.lent) as fn(&Equipment) -> i64),
+        ("papers.daily.item.returned", |e| e.returned),
+        ("papers.daily.item.lost", |e| e.lost),
+        ("papers.daily.item.damaged", |e| e.damaged),
+        ("papers.daily.item.consumed", |e| e.consumed),
     ] {
-        push("資機材", item, get(&d.equipment).to_string(), get(&c.equipment).to_string());
+        push(
+            "papers.daily.section.equipment",
+            &paper(item),
+            get(&d.equipment).to_string(),
+            get(&c.equipment).to_string(),
+        );
     }
     out
 }
@@ -368,14 +428,34 @@ fn day_line(lines: &[NeedLine], label: &str) -> NeedFigures {
 }
 
 /// `daily.csv`: UTF-8 with a BOM for Excel, `区分,項目,当日,累計`. No personal data.
-pub fn csv(report: &DailyReport) -> Vec<u8> {
+/// The figures first, then the record of the day: its figures as the others,
+/// its lists one entry a row (`項目` the time, `当日` what happened; 「なし」 when empty).
+pub fn csv(report: &DailyReport, record: &DayRecord) -> Vec<u8> {
     let mut out = Vec::from("\u{FEFF}".as_bytes());
     {
         let mut csv = csv::Writer::from_writer(&mut out);
         csv.write_record(["区分", "項目", "当日", "累計"]).expect("in-memory write");
-        for line in lines(report) {
+        let figures = |line: &Line, csv: &mut csv::Writer<&mut Vec<u8>>| {
             let item = crate::csv_cells::defuse(&line.item);
-            csv.write_record([line.section, item.as_str(), &line.day, &line.total]).expect("in-memory write");
+            csv.write_record([line.section.as_str(), item.as_str(), &line.day, &line.total]).expect("in-memory write");
+        };
+        for line in lines(report) {
+            figures(&line, &mut csv);
+        }
+        for section in record.sections() {
+            match section {
+                Section::Figures(lines) => lines.iter().for_each(|line| figures(line, &mut csv)),
+                Section::Entries { title, entries } if entries.is_empty() => {
+                    csv.write_record([title.as_str(), &paper("papers.daily.none"), "", ""]).expect("in-memory write");
+                }
+                Section::Entries { title, entries } => {
+                    for entry in entries {
+                        let (when, what) =
+                            (crate::csv_cells::defuse(&entry.when), crate::csv_cells::defuse(&entry.what));
+                        csv.write_record([title.as_str(), when.as_str(), what.as_str(), ""]).expect("in-memory write");
+                    }
+                }
+            }
         }
         csv.flush().expect("in-memory write");
     }
@@ -433,4 +513,69 @@ pub async fn summary(
 pub enum SummaryRefused {
     Reversed,
     TooLong,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words moved to the catalogue print exactly as the literals did.
+    #[test]
+    fn the_sections_and_items_print_as_before() {
+        let day: NaiveDate = "2026-07-12".parse().unwrap();
+        let mut cumulative = Figures::default();
+        let line = |label: &str| NeedLine { label: label.to_string(), needs: NeedFigures::default() };
+        cumulative.needs.by_zone = vec![line("香林坊")];
+        cumulative.needs.by_category = Category::ALL.iter().map(|c| line(&c.label_ja())).collect();
+        let report = DailyReport {
+            center_name: String::new(),
+            day,
+            first_day: day,
+            today: Figures::default(),
+            cumulative,
+            chart: Vec::new(),
+        };
+        let printed: Vec<(String, String)> = lines(&report).into_iter().map(|l| (l.section, l.item)).collect();
+        let mut expected: Vec<(&str, &str)> = vec![
+            ("ボランティア", "合計"),
+            ("ボランティア", "個人"),
+            ("ボランティア", "団体"),
+            ("ボランティア", "新規"),
+            ("ボランティア", "リピーター"),
+            ("保険", "加入済"),
+            ("保険", "当日加入"),
+            ("保険", "未加入"),
+            ("活動時間", "退所者の延べ時間"),
+            ("活動時間", "退所済（人）"),
+            ("活動時間", "未退所（時間に含まず）"),
+            ("ニーズ", "受付"),
+            ("ニーズ", "完了"),
+            ("ニーズ", "継続"),
+            ("ニーズ", "取消"),
+        ];
+        for section in ["ニーズ受付（地区別）", "ニーズ完了（地区別）", "ニーズ継続（地区別）", "ニーズ取消（地区別）"]
+        {
+            expected.push((section, "香林坊"));
+        }
+        let by_category =
+            ["ニーズ受付（作業別）", "ニーズ完了（作業別）", "ニーズ継続（作業別）", "ニーズ取消（作業別）"];
+        let categories: Vec<String> = Category::ALL.iter().map(|c| c.label_ja().into_owned()).collect();
+        for section in by_category {
+            for category in &categories {
+                expected.push((section, category));
+            }
+        }
+        expected.extend([
+            ("班", "送り出し班数"),
+            ("班", "送り出し人数"),
+            ("資機材", "貸出"),
+            ("資機材", "返却"),
+            ("資機材", "紛失"),
+            ("資機材", "破損"),
+            ("資機材", "消費"),
+        ]);
+        let expected: Vec<(String, String)> =
+            expected.into_iter().map(|(s, i)| (s.to_string(), i.to_string())).collect();
+        assert_eq!(printed, expected);
+    }
 }

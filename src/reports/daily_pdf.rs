@@ -3,7 +3,8 @@
 
 use chrono::Datelike;
 
-use super::daily::{DailyReport, Line, lines};
+use super::daily::{DailyReport, Line, lines, paper};
+use super::daily_record::{DayRecord, Entry, Section};
 use crate::i18n::{Lang, date_in, word, word_with};
 use crate::pdf::{self, Page, Weight, line_height_mm, text_width_mm};
 
@@ -17,12 +18,29 @@ const COL_DAY: f32 = 140.0;
 const COL_TOTAL: f32 = 165.0;
 
 /// The 日報 is one of the council's official papers: printed in Japanese.
-pub fn render(report: &DailyReport, drill: bool) -> Vec<u8> {
-    render_in(Lang::Ja, report, drill)
+pub fn render(report: &DailyReport, record: &DayRecord, drill: bool) -> Vec<u8> {
+    render_in(Lang::Ja, report, record, drill)
 }
 
-fn render_in(lang: Lang, report: &DailyReport, drill: bool) -> Vec<u8> {
-    let mut pages = Vec::new();
+/// Pages done, and the page being drawn with the y where the next line goes.
+struct Sheet {
+    pages: Vec<Page>,
+    page: Page,
+    y: f32,
+}
+
+impl Sheet {
+    /// Room for `height` mm on this page, else a new page.
+    fn room(&mut self, height: f32) {
+        if self.y + height > BOTTOM {
+            self.pages.push(std::mem::replace(&mut self.page, Page::a4()));
+            self.y = 15.0;
+        }
+    }
+}
+
+fn render_in(lang: Lang, report: &DailyReport, record: &DayRecord, drill: bool) -> Vec<u8> {
+    let pages = Vec::new();
     let mut page = Page::a4();
     let day = report.day;
     let date = word_with(lang, "papers.date.full", &[("year", &day.year().to_string()), ("date", &date_in(lang, day))]);
@@ -33,48 +51,94 @@ fn render_in(lang: Lang, report: &DailyReport, drill: bool) -> Vec<u8> {
     page.line(LEFT, 21.0, RIGHT, 21.0, 0.8);
     let scope = word_with(lang, "papers.daily.scope", &[("first_day", &report.first_day.to_string())]);
     page.text(LEFT, 23.0, 8.0, Weight::Regular, &scope);
-    let mut y = chart(lang, &mut page, report, 30.0);
+    let y = chart(lang, &mut page, report, 30.0);
 
     let all = lines(report);
-    let mut sections: Vec<(&'static str, Vec<&Line>)> = Vec::new();
-    for line in &all {
-        match sections.last_mut() {
-            Some((section, rows)) if *section == line.section => rows.push(line),
-            _ => sections.push((line.section, vec![line])),
-        }
+    let mut sheet = Sheet { pages, page, y };
+    for (section, rows) in by_section(&all) {
+        table(lang, &mut sheet, section, &rows);
     }
-    for (section, rows) in sections {
-        // A heading never stands alone at the foot of a page.
-        if y + line_height_mm(10.5) + ROW * 3.0 > BOTTOM {
-            pages.push(std::mem::replace(&mut page, Page::a4()));
-            y = 15.0;
-        }
-        page.text(LEFT, y, 10.5, Weight::Bold, section);
-        y += line_height_mm(10.5);
-        y = header(lang, &mut page, y);
-        for row in rows {
-            if y + ROW > BOTTOM {
-                pages.push(std::mem::replace(&mut page, Page::a4()));
-                y = header(lang, &mut page, 15.0);
+    for section in record.sections() {
+        match section {
+            Section::Figures(lines) => {
+                for (title, rows) in by_section(&lines) {
+                    table(lang, &mut sheet, title, &rows);
+                }
             }
-            page.text(LEFT + 2.0, y, BODY_PT, Weight::Regular, &row.item);
-            right(&mut page, COL_TOTAL - 2.0, y, &row.day);
-            right(&mut page, RIGHT - 2.0, y, &row.total);
-            page.line(COL_DAY, y, COL_DAY, y + ROW, 0.2);
-            page.line(COL_TOTAL, y, COL_TOTAL, y + ROW, 0.2);
-            y += ROW;
-            page.line(LEFT, y, RIGHT, y, 0.2);
+            Section::Entries { title, entries } => list(&mut sheet, &title, &entries),
         }
-        y += 3.0;
     }
-    if y + 14.0 > BOTTOM {
-        pages.push(std::mem::replace(&mut page, Page::a4()));
-        y = 15.0;
-    }
+    sheet.room(14.0);
+    let Sheet { mut pages, mut page, y } = sheet;
     page.text_wrapped(LEFT, y, RIGHT - LEFT, 8.0, Weight::Regular, &word(lang, "papers.daily.notes"));
     pages.push(page);
     let document = word_with(lang, "papers.daily.document", &[("day", &report.day.to_string())]);
     pdf::render(&document, pages, drill)
+}
+
+/// Lines grouped by their section, in order.
+fn by_section(all: &[Line]) -> Vec<(&str, Vec<&Line>)> {
+    let mut sections: Vec<(&str, Vec<&Line>)> = Vec::new();
+    for line in all {
+        match sections.last_mut() {
+            Some((section, rows)) if *section == line.section => rows.push(line),
+            _ => sections.push((line.section.as_str(), vec![line])),
+        }
+    }
+    sections
+}
+
+/// A headed table: item | 当日 | 累計.
+fn table(lang: Lang, sheet: &mut Sheet, section: &str, rows: &[&Line]) {
+    // A heading never stands alone at the foot of a page.
+    sheet.room(line_height_mm(10.5) + ROW * 3.0);
+    sheet.page.text(LEFT, sheet.y, 10.5, Weight::Bold, section);
+    sheet.y += line_height_mm(10.5);
+    sheet.y = header(lang, &mut sheet.page, sheet.y);
+    for row in rows {
+        if sheet.y + ROW > BOTTOM {
+            sheet.pages.push(std::mem::replace(&mut sheet.page, Page::a4()));
+            sheet.y = header(lang, &mut sheet.page, 15.0);
+        }
+        let (page, y) = (&mut sheet.page, sheet.y);
+        page.text(LEFT + 2.0, y, BODY_PT, Weight::Regular, &row.item);
+        right(page, COL_TOTAL - 2.0, y, &row.day);
+        right(page, RIGHT - 2.0, y, &row.total);
+        page.line(COL_DAY, y, COL_DAY, y + ROW, 0.2);
+        page.line(COL_TOTAL, y, COL_TOTAL, y + ROW, 0.2);
+        sheet.y += ROW;
+        page.line(LEFT, sheet.y, RIGHT, sheet.y, 0.2);
+    }
+    sheet.y += 3.0;
+}
+
+/// Column of the entries' text, right of their time.
+const COL_WHAT: f32 = 62.0;
+
+/// A headed list of entries (a time, then what happened, wrapped); 「なし」 when empty.
+fn list(sheet: &mut Sheet, title: &str, entries: &[Entry]) {
+    let pitch = line_height_mm(BODY_PT);
+    sheet.room(line_height_mm(10.5) + pitch * 2.0);
+    sheet.page.text(LEFT, sheet.y, 10.5, Weight::Bold, title);
+    sheet.y += line_height_mm(10.5);
+    if entries.is_empty() {
+        sheet.page.text(LEFT + 2.0, sheet.y, BODY_PT, Weight::Regular, &paper("papers.daily.none"));
+        sheet.y += pitch;
+    }
+    for entry in entries {
+        let x = if entry.when.is_empty() { LEFT + 2.0 } else { COL_WHAT };
+        for (i, line) in pdf::wrap_lines(&entry.what, RIGHT - x, BODY_PT, Weight::Regular).iter().enumerate() {
+            sheet.room(pitch);
+            if i == 0 && !entry.when.is_empty() {
+                sheet.page.text(LEFT + 2.0, sheet.y, BODY_PT, Weight::Regular, &entry.when);
+            }
+            sheet.page.text(x, sheet.y, BODY_PT, Weight::Regular, line);
+            sheet.y += pitch;
+        }
+        sheet.page.line(LEFT, sheet.y, RIGHT, sheet.y, 0.2);
+        sheet.y += 0.8;
+    }
+    sheet.y += 3.0;
 }
 
 fn header(lang: Lang, page: &mut Page, y: f32) -> f32 {

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(daily_csv))
         .routes(routes!(summary))
         .routes(routes!(volunteer_certificate))
+        .merge(super::record_http::router())
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -76,9 +77,10 @@ async fn daily_json(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Ans
     responses((status = 200, content_type = "application/pdf"), (status = 422, body = ErrorBody)))]
 async fn daily_pdf(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Result<Response, AppError> {
     let report = report_for(&staff, &q).await?;
+    let record = daily::record(&staff.db.read, report.day).await?;
     let drill = staff.db.is_drill();
     let name = format!("daily-{}.pdf", report.day);
-    crate::web::drawn_pdf(&name, move || super::daily_pdf::render(&report, drill)).await
+    crate::web::drawn_pdf(&name, move || super::daily_pdf::render(&report, &record, drill)).await
 }
 
 /// 日報 as CSV: UTF-8 with a BOM, `区分,項目,当日,累計`, one row per figure.
@@ -86,7 +88,8 @@ async fn daily_pdf(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Resu
     responses((status = 200, content_type = "text/csv"), (status = 422, body = ErrorBody)))]
 async fn daily_csv(staff: Staff<Coordinator>, Query(q): Query<DayQuery>) -> Result<Response, AppError> {
     let report = report_for(&staff, &q).await?;
-    Ok(crate::web::csv_download(&format!("daily-{}.csv", report.day), daily::csv(&report)))
+    let record = daily::record(&staff.db.read, report.day).await?;
+    Ok(crate::web::csv_download(&format!("daily-{}.csv", report.day), daily::csv(&report, &record)))
 }
 
 /// The council's records: the figures per day of a range (at most 366 days) and over it.

@@ -5,4 +5,7 @@ pub mod certificate;
 pub mod certificate_pdf;
 pub mod daily;
 mod daily_pdf;
+pub mod daily_record;
 pub mod http;
+mod record_http;
+pub mod remarks;

@@ -38,6 +38,8 @@ mod openapi;
 mod openapi_contract;
 mod reception;
 mod reports;
+mod return_report;
+mod return_report_page;
 mod schemathesis;
 mod settings;
 mod tablet;

@@ -211,6 +211,8 @@ const LIVE_WRITES: &[&str] = &[
     "PATCH /api/needs/{id}",
     "POST /api/teams",
     "POST /api/teams/{id}/return",
+    "POST /api/teams/{id}/headcount/resolve",
+    "PUT /api/reports/daily/remarks",
     "POST /api/center/suspend",
     "POST /api/center/resume",
     "POST /api/checkouts",
@@ -297,6 +299,16 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
         send("POST", "/api/teams", "/api/teams", json!({ "need_id": need["id"], "member_ids": [volunteer] })).await;
     let path = format!("/api/teams/{}/return", team["id"]);
     send("POST", "/api/teams/{id}/return", &path, json!({ "version": team["version"] })).await;
+    // A second team back short of its one member: the alert to resolve.
+    let other = send("POST", "/api/needs", "/api/needs", json!({ "address": "金沢市香林坊2-9" })).await;
+    let short =
+        send("POST", "/api/teams", "/api/teams", json!({ "need_id": other["id"], "member_ids": [volunteer] })).await;
+    let back = json!({ "version": short["version"], "outcome": "done", "back": 0 });
+    assert_eq!(admin.post(&format!("/api/teams/{}/return", short["id"]), &back).await.status(), 200);
+    let path = format!("/api/teams/{}/headcount/resolve", short["id"]);
+    send("POST", "/api/teams/{id}/headcount/resolve", &path, json!({})).await;
+    let remarks = json!({ "date": today, "version": 0 });
+    send("PUT", "/api/reports/daily/remarks", "/api/reports/daily/remarks", remarks).await;
     send("POST", "/api/center/suspend", "/api/center/suspend", json!({})).await;
     send("POST", "/api/center/resume", "/api/center/resume", json!({})).await;
     send("POST", "/api/checkouts", "/api/checkouts", json!({ "volunteer_id": volunteer })).await;

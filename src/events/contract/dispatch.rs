@@ -36,6 +36,42 @@ event! {
         pub new_needs: Vec<String>,
         /// An injury was reported (see `incident.reported`).
         pub injury: bool,
+        /// 帰着人数: people back at the center (absent from reports made before it was asked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub back: Option<i64>,
+        /// 「全員無事」 was ticked (absent before it was asked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub all_safe: Option<bool>,
+    }
+}
+
+event! {
+    /// Fewer came back than left (subject the team number): an alert on the
+    /// board until a coordinator resolves it (`team.headcount_resolved`).
+    #[kind = "team.headcount_short"]
+    pub struct HeadcountShort {
+        pub team_id: i64,
+        pub team_no: String,
+        pub need_no: Option<String>,
+        pub zone: Option<String>,
+        /// People who left with the team.
+        pub left: i64,
+        /// People back at the center.
+        pub back: i64,
+    }
+}
+
+event! {
+    /// A coordinator accounted for the people missing from a team's return
+    /// (subject the team number); who and when are the event's actor and time.
+    #[kind = "team.headcount_resolved"]
+    pub struct HeadcountResolved {
+        pub team_id: i64,
+        pub team_no: String,
+        pub left: i64,
+        pub back: i64,
+        /// What was found (「直帰していた、電話で無事を確認」).
+        pub finding: String,
     }
 }
 
@@ -57,6 +93,13 @@ event! {
         pub team_no: String,
         pub need_no: Option<String>,
         pub zone: Option<String>,
+        /// People hurt, when the report said (absent before it was asked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub injured: Option<i64>,
+        /// `first_aid` 応急手当, `clinic` 受診, `ambulance` 救急搬送, `no_injury`
+        /// (an accident, nobody hurt); absent before it was asked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub severity: Option<String>,
     }
 }
 

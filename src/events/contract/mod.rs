@@ -55,6 +55,7 @@ pub mod drill;
 pub mod inventory;
 pub mod needs;
 pub mod reception;
+pub mod reports;
 pub mod settings;
 pub mod zones;
 
@@ -195,6 +196,9 @@ kinds! {
     dispatch::TeamReturned, board: true;
     dispatch::TeamOverdue, board: true;
     dispatch::IncidentReported, board: true;
+    dispatch::HeadcountShort, board: true;
+    dispatch::HeadcountResolved, board: true;
+    reports::RemarksWritten, board: true;
     dispatch::CenterSuspended, board: true;
     dispatch::CenterResumed, board: true;
     settings::SettingsChanged, board: true;
