@@ -3,6 +3,8 @@
 //! table and reach coordinators and admins only; events carry numbers, zone,
 //! categories and status.
 
+pub mod card_http;
+pub mod card_pdf;
 pub mod edit;
 pub mod export;
 pub mod filter;
