@@ -19,7 +19,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// scanner (personal data: coordinators and admins only).
 #[utoipa::path(get, path = "/api/needs/{id}/card.pdf", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
-async fn need_card(State(state): State<AppState>, _who: CoordinatorUser, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn need_card(
+    State(state): State<AppState>,
+    _who: CoordinatorUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let need = store::need(&state.db.read, id)
         .await?
         .ok_or_else(|| AppError::not_found(Text::new("該当するニーズが見つかりません。", "No such need.")))?;

@@ -69,7 +69,13 @@ fn header(lang: Lang, flow: &mut Flow, need: &Need, center_name: &str, printed_a
     page.rect(100.0, TOP, number_w, 26.0, 1.2, false);
     page.text(102.0, TOP + 0.8, 8.0, Weight::Regular, &word(lang, "papers.need_card.need_no"));
     let size = fitting_size(&need.need_no, Weight::Bold, number_w - 6.0, 30.0, 14.0);
-    page.text_centered(100.0 + number_w / 2.0, TOP + 13.0 - line_height_mm(size) / 2.0 + 2.0, size, Weight::Bold, &need.need_no);
+    page.text_centered(
+        100.0 + number_w / 2.0,
+        TOP + 13.0 - line_height_mm(size) / 2.0 + 2.0,
+        size,
+        Weight::Bold,
+        &need.need_no,
+    );
     let scan = word(lang, "papers.need_card.scan_hint");
     let size = fitting_size(&scan, Weight::Regular, QR + number_w + 4.0, 7.0, 5.0);
     page.text(100.0, TOP + QR - 4.0, size, Weight::Regular, &scan);
@@ -117,11 +123,8 @@ fn rows(lang: Lang, flow: &mut Flow, need: &Need) {
             _ => "papers.need_card.priority_3",
         },
     );
-    let state = word_with(
-        lang,
-        "papers.need_card.state",
-        &[("status", need.status.label_ja()), ("priority", &priority)],
-    );
+    let state =
+        word_with(lang, "papers.need_card.state", &[("status", need.status.label_ja()), ("priority", &priority)]);
     row(flow, &label("papers.need_card.status"), &state, Weight::Bold, (need.priority == 1).then_some(CAUTION));
     let received = word_with(
         lang,
@@ -170,7 +173,13 @@ fn rows(lang: Lang, flow: &mut Flow, need: &Need) {
     if !need.household_notes.trim().is_empty() {
         household.push(need.household_notes.trim().to_string());
     }
-    row(flow, &label("papers.need_card.household"), &join(household), Weight::Regular, need.needs_care.then_some(CAUTION));
+    row(
+        flow,
+        &label("papers.need_card.household"),
+        &join(household),
+        Weight::Regular,
+        need.needs_care.then_some(CAUTION),
+    );
     row(flow, &label("papers.need_card.equipment"), &join(need.equipment.clone()), Weight::Regular, None);
     let parking = need.parking.label_ja();
     let photos = label(if need.photos_allowed { "papers.need_card.photos_yes" } else { "papers.need_card.photos_no" });
