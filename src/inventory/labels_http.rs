@@ -21,8 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(label_sheet)).routes(routes!(scan_item))
 }
 
-/// Ten sheets at most in one file.
-const MAX_LABELS: usize = 10 * PER_PAGE;
+/// Five sheets (120 labels) at most in one file: each QR code is CPU work for the server.
+const MAX_LABELS: usize = 5 * PER_PAGE;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -30,7 +30,7 @@ const MAX_LABELS: usize = 10 * PER_PAGE;
 struct LabelQuery {
     /// One item's labels only (default: every item with a code).
     item: Option<i64>,
-    /// Labels of each item: default 1 for every item, a whole sheet (24) for one item.
+    /// Labels of each item: default 1 for every item, a whole sheet (24) for one item; 120 in all at most.
     copies: Option<usize>,
 }
 
