@@ -18,7 +18,8 @@ impl Grid {
     /// Whether this is exactly the QR code of `text` (error correction M, as the server draws it).
     pub fn says(&self, text: &str) -> bool {
         let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).expect("QR encodes");
-        code.width() == self.width && code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).eq(self.dark.iter().copied())
+        code.width() == self.width
+            && code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).eq(self.dark.iter().copied())
     }
 
     /// The text this code says, among `candidates`.
@@ -68,10 +69,10 @@ impl OutputDev for Reader {
         let rings = rings(ctm, path);
         // A finder pattern alone is three runs per row over seven rows: anything
         // with fewer rings is a box or a band, not a code.
-        if rings.len() >= 21 {
-            if let Some(grid) = grid(&rings) {
-                self.pages.last_mut().expect("a page").push(grid);
-            }
+        if rings.len() >= 21
+            && let Some(grid) = grid(&rings)
+        {
+            self.pages.last_mut().expect("a page").push(grid);
         }
         Ok(())
     }

@@ -49,7 +49,16 @@ async fn the_need_card_is_a_coordinators_paper_with_the_needs_number_as_its_qr_c
 
     let bytes = pdf(&c.coordinator, &path).await;
     let text = text_of(&bytes);
-    for expected in ["ニーズ票", "取扱注意（個人情報）", "N-0002", "依頼者2様", "076-200-0002", "金沢市香林坊2-2", "泥出し", "対応記録"] {
+    for expected in [
+        "ニーズ票",
+        "取扱注意（個人情報）",
+        "N-0002",
+        "依頼者2様",
+        "076-200-0002",
+        "金沢市香林坊2-2",
+        "泥出し",
+        "対応記録",
+    ] {
         assert!(text.contains(expected), "{expected:?} not in {text}");
     }
     let codes = qr_codes(&bytes);
@@ -139,7 +148,10 @@ async fn a_scan_names_the_need_the_item_or_the_volunteer_however_the_scanner_typ
         .await
         .unwrap();
     assert_eq!(error(english, 404).await["message"], "\"EQ-0099\" matches no badge, need card or equipment code.");
-    assert_eq!(error(get_ja(&c.coordinator, &scan("N-0099")).await, 404).await["message"], "ニーズ N-0099 はありません。");
+    assert_eq!(
+        error(get_ja(&c.coordinator, &scan("N-0099")).await, 404).await["message"],
+        "ニーズ N-0099 はありません。"
+    );
     let patch = json!({ "version": n["version"], "status": "cancelled", "reason": "重複" });
     assert_eq!(c.coordinator.patch(&format!("/api/needs/{}", n["id"]), &patch).await.status(), 200);
     let closed = error(get_ja(&c.coordinator, &scan("N-0001")).await, 409).await;
@@ -148,7 +160,8 @@ async fn a_scan_names_the_need_the_item_or_the_volunteer_however_the_scanner_typ
     assert_eq!(c.desk.get(&scan("E-01")).await.status(), 403, "the matching desk's scan");
 
     // The equipment page's lookup: anyone signed in reads the catalogue.
-    let item: Value = c.desk.get("/api/items/scan?code=%EF%BD%85%E3%83%BC%EF%BC%90%EF%BC%95").await.json().await.unwrap();
+    let item: Value =
+        c.desk.get("/api/items/scan?code=%EF%BD%85%E3%83%BC%EF%BC%90%EF%BC%95").await.json().await.unwrap();
     assert_eq!((item["code"].as_str(), item["name"].as_str()), (Some("E-05"), Some("高圧洗浄機")));
     let none = error(get_ja(&c.desk, "/api/items/scan?code=Z-9").await, 404).await;
     assert_eq!(none["message"], "資機材コード「Z-9」は登録されていません。");
@@ -173,6 +186,9 @@ async fn the_pages_link_the_reports_exports_and_papers_for_the_roles_that_may_op
         pdf(who, "/api/reports/daily.pdf").await;
         assert_eq!(who.get("/api/reports/daily.csv").await.status(), 200);
     }
+    // Reception may open neither the board nor the report.
+    assert_eq!(c.desk.get("/board").await.status(), 403);
+    assert_eq!(c.desk.get("/api/reports/daily.pdf").await.status(), 403);
     // The volunteers' CSV on the desk: only for the roles that may download it.
     let link = r#"href="/api/volunteers.csv""#;
     assert!(!html(&c.desk, "/reception").await.contains(link), "reception may not download it");
@@ -224,9 +240,13 @@ async fn the_matching_desk_takes_a_need_card_and_an_equipment_label_from_the_sca
     browser.wait_for("document.querySelectorAll('#loan-item option').length === 14").await;
 
     scan(&mut browser, "scan", card).await;
-    browser.wait_for("document.querySelector('#needs button[data-need=\"N-0001\"]').classList.contains('chosen')").await;
+    browser
+        .wait_for("document.querySelector('#needs button[data-need=\"N-0001\"]').classList.contains('chosen')")
+        .await;
     assert_eq!(browser.eval("document.getElementById('scan-result').textContent").await, "N-0001 を選びました。");
-    assert!(browser.eval("document.getElementById('team-target').textContent").await.as_str().unwrap().contains("N-0001"));
+    assert!(
+        browser.eval("document.getElementById('team-target').textContent").await.as_str().unwrap().contains("N-0001")
+    );
 
     scan(&mut browser, "scan", label).await;
     browser.wait_for("document.querySelectorAll('#loans li').length === 1").await;
@@ -240,7 +260,9 @@ async fn the_matching_desk_takes_a_need_card_and_an_equipment_label_from_the_sca
     let card = read_qr(&c.coordinator, &format!("/api/needs/{}/card.pdf", later["id"]), &["N-0001", "N-0002"]).await;
     scan(&mut browser, "scan", card).await;
     browser.wait_for("document.getElementById('scan-result').textContent === 'N-0002 を選びました。'").await;
-    assert!(browser.eval("document.getElementById('team-target').textContent").await.as_str().unwrap().contains("N-0002"));
+    assert!(
+        browser.eval("document.getElementById('team-target').textContent").await.as_str().unwrap().contains("N-0002")
+    );
     assert_eq!(browser.eval("document.activeElement.id").await, "scan", "ready for the next scan");
     browser.screenshot("matching-need-card-and-label.png").await;
 }
@@ -306,7 +328,9 @@ async fn a_walk_in_gets_a_badge_button_and_a_volunteer_who_left_a_certificate() 
     // Checked out: the search offers the day's certificate, and it opens.
     let answer = c.desk.post("/api/checkouts", &json!({ "volunteer_id": 1 })).await;
     assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
-    browser.eval("{ const i = document.getElementById('search-input'); i.value = '山田'; i.form.requestSubmit(); }").await;
+    browser
+        .eval("{ const i = document.getElementById('search-input'); i.value = '山田'; i.form.requestSubmit(); }")
+        .await;
     browser.wait_for("document.querySelector('#search-results a[data-certificate]') !== null").await;
     let certificate = browser
         .eval("fetch(document.querySelector('#search-results a[data-certificate]').href).then(r => r.status + ' ' + r.headers.get('content-type'))")
@@ -339,5 +363,8 @@ async fn the_needs_page_prints_the_card_right_after_intake_and_from_the_detail()
 
     browser.eval(&format!("document.querySelector('.open-need[data-id=\"{id}\"]').click()")).await;
     browser.wait_for("!document.getElementById('detail').hidden").await;
-    assert_eq!(browser.eval("document.getElementById('need-card').href").await, c.app.url(&format!("/api/needs/{id}/card.pdf")));
+    assert_eq!(
+        browser.eval("document.getElementById('need-card').href").await,
+        c.app.url(&format!("/api/needs/{id}/card.pdf"))
+    );
 }
