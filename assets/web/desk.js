@@ -176,7 +176,9 @@
     countsSoon = setTimeout(refreshCounts, 300);
     const item = event.detail.item;
     const body = event.detail.answer.body;
-    if (body && body.today && body.today.insurance === "none" && !body.today.checked_out_at) {
+    // A walk-in queued offline and now registered and checked in: their badge too.
+    if (item.registered) walkIns.add(item.registered.id);
+    if (body && body.today && !body.today.checked_out_at && (body.today.insurance === "none" || item.registered)) {
       checkedIn(body, Borasen.t("desk.sent_the_check_ins_that"));
     } else if (item.path === "/api/volunteers" && !item.then && body && body.volunteer_no) {
       show("warn", [Borasen.t("desk.sent_the_registration_that_was") + body.volunteer_no + " " + body.name + Borasen.t("desk.honorific"),
