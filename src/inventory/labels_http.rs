@@ -8,10 +8,9 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::codes::item_by_code;
-use super::labels_pdf::{self, Label, PER_PAGE};
+use super::codes::{item_by_code, labels_for};
+use super::labels_pdf;
 use super::model::Item;
-use super::store;
 use crate::auth::extract::{CoordinatorUser, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::i18n::Text;
@@ -20,9 +19,6 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(label_sheet)).routes(routes!(scan_item))
 }
-
-/// Five sheets (120 labels) at most in one file: each QR code is CPU work for the server.
-const MAX_LABELS: usize = 5 * PER_PAGE;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -44,46 +40,7 @@ async fn label_sheet(
     _who: CoordinatorUser,
     Query(q): Query<LabelQuery>,
 ) -> Result<Response, AppError> {
-    let items = match q.item {
-        Some(id) => {
-            let item = store::item(&state.db.read, id)
-                .await?
-                .ok_or_else(|| AppError::not_found(Text::new("該当する資機材が見つかりません。", "No such item.")))?;
-            if item.code.is_none() {
-                return Err(AppError::conflict(Text::new(
-                    format!("「{}」にはコードがありません。コードを入れるとラベルを印刷できます。", item.name),
-                    format!("{} has no code. Give it a code to print its labels.", item.name),
-                ))
-                .coded("no_code"));
-            }
-            vec![item]
-        }
-        None => store::items(&state.db.read).await?.into_iter().filter(|i| i.code.is_some()).collect(),
-    };
-    if items.is_empty() {
-        return Err(AppError::conflict(Text::new(
-            "コードの付いた資機材がありません。資機材にコードを入れるとラベルを印刷できます。",
-            "No item has a code. Give the items codes to print their labels.",
-        ))
-        .coded("no_code"));
-    }
-    let copies = q.copies.unwrap_or(if q.item.is_some() { PER_PAGE } else { 1 });
-    if copies == 0 || copies.saturating_mul(items.len()) > MAX_LABELS {
-        return Err(AppError::validation(
-            "copies",
-            Text::new(
-                format!("枚数は1枚以上、合計{MAX_LABELS}枚以内にしてください（資機材{}種類）。", items.len()),
-                format!("Print at least one label and at most {MAX_LABELS} in all ({} items).", items.len()),
-            ),
-        ));
-    }
-    let labels: Vec<Label> = items
-        .into_iter()
-        .flat_map(|item| {
-            let label = Label { code: item.code.unwrap_or_default(), name: item.name, owner: item.owner };
-            std::iter::repeat_n(label, copies)
-        })
-        .collect();
+    let labels = labels_for(&state.db.read, q.item, q.copies).await?;
     let drill = state.db.is_drill();
     crate::web::drawn_pdf("equipment-labels.pdf", move || labels_pdf::render(&labels, drill)).await
 }
@@ -107,7 +64,7 @@ async fn scan_item(
 }
 
 /// An unknown code, named as it was scanned.
-pub fn unknown_code(code: &str) -> AppError {
+fn unknown_code(code: &str) -> AppError {
     let code = code.trim();
     AppError::not_found(Text::new(
         format!("資機材コード「{code}」は登録されていません。"),

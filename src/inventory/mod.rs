@@ -10,7 +10,7 @@
 //! | `catalogue` | add and edit items (`version`) |
 //! | `ledger` | receive, stocktake, write-off; the low-stock alert |
 //! | `loans` | lend to a team, settle its return, what is out |
-//! | `codes` | the item a scanned code names (folded as a scanner types) |
+//! | `codes` | the item a scanned code names (folded as a scanner types), the labels to print |
 //! | `labels_pdf`, `labels_http` | the label sheet (code as QR, name), the scan lookup |
 //! | `store` | all SQL of `items` and `item_ledger` |
 //! | `http`, `pages` | the API and the equipment page |

@@ -111,6 +111,11 @@ async fn the_label_sheet_has_each_coded_items_code_as_a_qr_code_and_one_item_fil
     assert_eq!(uncoded["message"], "「水中ポンプ」にはコードがありません。コードを入れるとラベルを印刷できます。");
     assert_eq!(c.coordinator.get("/api/items/labels.pdf?item=999").await.status(), 404);
     assert_eq!(c.desk.get("/api/items/labels.pdf").await.status(), 403, "the equipment page's paper");
+
+    // A center whose equipment has no codes yet has nothing to print, and says how to fix it.
+    let bare = crate::helpers::spawn_app().await;
+    let empty = error(get_ja(&bare.admin().await, "/api/items/labels.pdf").await, 409).await;
+    assert_eq!(empty["message"], "コードの付いた資機材がありません。資機材にコードを入れるとラベルを印刷できます。");
 }
 
 #[tokio::test]
