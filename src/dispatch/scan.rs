@@ -49,8 +49,18 @@ pub async fn identify(db: &Db, code: &str, day: NaiveDate) -> Result<Scanned, Ap
         Some(number) => Key::Number(number),
         None => Key::Token(&folded),
     };
+    match ready_volunteer(db, key, day).await? {
+        Some(volunteer) => Ok(Scanned::Volunteer { volunteer }),
+        None => Err(unknown(code)),
+    }
+}
+
+/// The volunteer a badge names, if they can join a team now: `None` when nobody has
+/// the key; 409 saying why when they are not checked in, not insured, on a team out
+/// or not waiting. (`GET /api/waiting/scan` asks the same of a badge.)
+pub async fn ready_volunteer(db: &Db, key: Key<'_>, day: NaiveDate) -> Result<Option<Waiting>, AppError> {
     let Some(volunteer) = volunteer_by(&db.read, key, day).await? else {
-        return Err(unknown(code));
+        return Ok(None);
     };
     let who = format!("{} {}", volunteer.volunteer_no, volunteer.name);
     if let Some(block) = dispatch_block(&db.read, volunteer.id, day).await? {
@@ -63,7 +73,7 @@ pub async fn identify(db: &Db, code: &str, day: NaiveDate) -> Result<Scanned, Ap
     let waiting = pool.into_iter().find(|w| w.volunteer_id == volunteer.id).ok_or_else(|| {
         AppError::conflict(Text::new(format!("{who} さんは待機中ではありません。"), format!("{who} is not waiting.")))
     })?;
-    Ok(Scanned::Volunteer { volunteer: waiting })
+    Ok(Some(waiting))
 }
 
 async fn need(db: &Db, number: i64) -> Result<NeedSummary, AppError> {
