@@ -140,6 +140,13 @@ async fn a_scan_names_the_need_the_item_or_the_volunteer_however_the_scanner_typ
     let found: Value = c.coordinator.get(&scan("Ｖー０００１")).await.json().await.unwrap();
     assert_eq!((found["kind"].as_str(), found["volunteer"]["volunteer_id"].as_i64()), (Some("volunteer"), Some(v)));
 
+    // A badge of somebody who cannot go says why, as the badge lookup does.
+    volunteer(&c, 2, "enrolled", false).await;
+    let absent = error(get_ja(&c.coordinator, &scan("V-0002")).await, 409).await;
+    assert!(absent["message"].as_str().unwrap().contains("V-0002"), "{absent}");
+    let badge_lookup = error(get_ja(&c.coordinator, "/api/waiting/scan?code=V-0002").await, 409).await;
+    assert_eq!(absent["message"], badge_lookup["message"]);
+
     // Unknown codes, in the reader's language; a need that cannot be sent says why.
     let unknown = error(get_ja(&c.coordinator, &scan("EQ-0099")).await, 404).await;
     assert_eq!(unknown["message"], "「EQ-0099」は名札・ニーズ票・資機材のどのコードにも当たりません。");
