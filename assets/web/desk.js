@@ -82,6 +82,28 @@
     return box;
   }
 
+  // Walk-ins registered at this desk have no badge yet: their result offers it.
+  const walkIns = new Set();
+
+  function badgeLink(volunteer) {
+    const badge = el("a", "button secondary", Borasen.t("desk.badge"));
+    badge.href = "/api/volunteers/" + volunteer.id + "/badge.pdf";
+    badge.target = "_blank";
+    badge.rel = "noopener";
+    badge.id = "walk-in-badge";
+    return badge;
+  }
+
+  // 活動証明書: today's, once they have left.
+  function certificateLink(volunteer) {
+    const link = el("a", "button secondary", Borasen.t("papers_scan.certificate_pdf"));
+    link.href = "/api/volunteers/" + volunteer.id + "/certificate.pdf";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.dataset.certificate = String(volunteer.id);
+    return link;
+  }
+
   function checkedIn(volunteer, headline) {
     const today = volunteer.today;
     const lines = [
@@ -95,6 +117,7 @@
     } else {
       show("ok", lines);
     }
+    if (walkIns.has(volunteer.id)) result.appendChild(badgeLink(volunteer));
   }
 
   // What the offline queue shows for a check-in: the number, or the end of the QR token.
@@ -133,6 +156,7 @@
   }
   window.borasenCheckIn = checkIn;
   window.borasenRegistered = function (volunteer) {
+    walkIns.add(volunteer.id);
     checkIn({ volunteer_id: volunteer.id }, Borasen.t("desk.check_in") + volunteer.volunteer_no + " " + volunteer.name);
   };
   // A walk-in registered offline is checked in when it is sent: with the
@@ -152,7 +176,9 @@
     countsSoon = setTimeout(refreshCounts, 300);
     const item = event.detail.item;
     const body = event.detail.answer.body;
-    if (body && body.today && body.today.insurance === "none" && !body.today.checked_out_at) {
+    // A walk-in queued offline and now registered and checked in: their badge too.
+    if (item.registered) walkIns.add(item.registered.id);
+    if (body && body.today && !body.today.checked_out_at && (body.today.insurance === "none" || item.registered)) {
       checkedIn(body, Borasen.t("desk.sent_the_check_ins_that"));
     } else if (item.path === "/api/volunteers" && !item.then && body && body.volunteer_no) {
       show("warn", [Borasen.t("desk.sent_the_registration_that_was") + body.volunteer_no + " " + body.name + Borasen.t("desk.honorific"),
@@ -222,7 +248,8 @@
             const label = Borasen.t("desk.left_2") + v.volunteer_no + " " + v.name;
             const answer = await api("POST", "/api/checkouts", { volunteer_id: v.id }, { queue: { label: label } });
             if (answer.queued) show("queued", [answer.message, label]);
-            else show(answer.ok ? "ok" : "err", [answer.ok ? v.name + Borasen.t("desk.has_left") + answer.body.minutes + Borasen.t("desk.min") : answer.body.error.message]);
+            else show(answer.ok ? "ok" : "err", [answer.ok ? v.name + Borasen.t("desk.has_left") + answer.body.minutes + Borasen.t("desk.min") : answer.body.error.message],
+              answer.ok ? certificateLink(v) : null);
             await refreshCounts();
             await search();
             scanInput.focus();
@@ -244,6 +271,7 @@
       badge.href = "/api/volunteers/" + v.id + "/badge.pdf";
       badge.target = "_blank";
       li.appendChild(badge);
+      if (v.today && v.today.checked_out_at) li.appendChild(certificateLink(v));
       results.appendChild(li);
     });
   }

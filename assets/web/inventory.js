@@ -73,6 +73,10 @@
     f.source.value = current.source;
     f.owner.value = current.owner;
     f.code.value = current.code;
+    // A sheet of this item's labels, when it has a code to print.
+    const labels = document.getElementById("item-labels");
+    labels.hidden = current.code === "";
+    labels.href = "/api/items/labels.pdf?item=" + current.id;
     detail.hidden = false;
     detail.scrollIntoView({ behavior: "smooth", block: "start" });
     loadLedger(current.id);
@@ -157,12 +161,17 @@
     if (extra) scanResult.appendChild(extra);
     scanResult.hidden = false;
   }
-  function found(code) {
+  async function found(code) {
     const wanted = fold(code);
     if (wanted === "") return;
-    const row = Array.prototype.find.call(document.querySelectorAll("#items-list tr[data-id]"), function (r) {
+    let row = Array.prototype.find.call(document.querySelectorAll("#items-list tr[data-id]"), function (r) {
       return r.dataset.code !== "" && fold(r.dataset.code) === wanted;
     });
+    if (!row) {
+      // The server folds as a scanner types through a Japanese IME (the IME's long dash too).
+      const answer = await api("GET", "/api/items/scan?code=" + encodeURIComponent(code.trim()));
+      if (answer.ok) row = document.querySelector('#items-list tr[data-id="' + answer.body.id + '"]');
+    }
     document.querySelectorAll("#items-list tr.camera-found").forEach(function (r) { r.classList.remove("camera-found"); });
     if (row) {
       row.classList.add("camera-found");

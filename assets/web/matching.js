@@ -236,9 +236,46 @@
     drawNeeds(); drawPool(); drawTeam();
   }
 
+  // The server names what the code is (need card, equipment label, badge),
+  // folding it as a scanner types through a Japanese IME; offline, the desk's
+  // own lists answer.
   async function onScan(code) {
     const text = code.trim();
     if (text === "") { dispatch(); return; }
+    const answer = await api("GET", "/api/matching/scan?code=" + encodeURIComponent(text));
+    if (answer.offline) { scanOffline(text); return; }
+    if (!answer.ok) {
+      say("err", (answer.body.error || {}).message || Borasen.t("matching.could_not_read_it"));
+      return;
+    }
+    const found = answer.body;
+    if (found.kind === "need") { await pickNeed(found.need); return; }
+    if (found.kind === "item") { await lendScanned(found.item); return; }
+    const volunteer = found.volunteer;
+    if (!pool.some(function (p) { return p.volunteer_id === volunteer.volunteer_id; })) pool.push(volunteer);
+    addMember(volunteer);
+  }
+
+  // A need card: the need is picked for the team being formed.
+  async function pickNeed(summary) {
+    const byId = function () { return needs.find(function (x) { return x.id === summary.id; }); };
+    if (!byId()) await loadNeeds(); // received since the list was read
+    const n = byId();
+    if (!n) { say("err", summary.need_no + Borasen.t("matching.is_not_among_the_needs")); return; }
+    team.need = n;
+    $("zone-target").value = "";
+    drawNeeds();
+    drawTeam();
+    say("ok", n.need_no + Borasen.t("matching.chosen"));
+  }
+
+  // An equipment label: one more of the item on the loans, counted against the stock the desk knows.
+  async function lendScanned(item) {
+    if (!items.some(function (it) { return it.id === item.id; })) await loadItems();
+    lendOne(items.find(function (it) { return it.id === item.id; }) || item);
+  }
+
+  function scanOffline(text) {
     if (/^[nN\uFF2E][-\uFF0D]?\d+$/.test(text)) {
       const number = Number(text.replace(/\D/g, ""));
       const n = needs.find(function (x) { return Number(x.need_no.slice(2)) === number; });
@@ -250,21 +287,7 @@
     if (known) { addMember(known); return; }
     const item = itemByCode(text);
     if (item) { lendOne(item); return; }
-    const answer = await api("GET", "/api/waiting/scan?code=" + encodeURIComponent(text));
-    if (answer.ok) {
-      if (!pool.some(function (p) { return p.volunteer_id === answer.body.volunteer_id; })) pool.push(answer.body);
-      addMember(answer.body);
-      return;
-    }
-    if (answer.status === 404) {
-      // Perhaps an item registered since the page loaded its list.
-      await loadItems();
-      const added = itemByCode(text);
-      if (added) { lendOne(added); return; }
-      say("err", Borasen.t("matching.quote_open") + text + Borasen.t("matching.matches_no_badge_need_card"));
-      return;
-    }
-    say("err", (answer.body.error || {}).message || Borasen.t("matching.could_not_read_it"));
+    say("err", Borasen.t("matching.quote_open") + text + Borasen.t("matching.matches_no_badge_need_card"));
   }
 
   // An item's printed code, folded as the equipment page folds it (full-width

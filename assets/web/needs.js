@@ -144,6 +144,7 @@
     if (answer.ok) {
       if (body.drill_call !== undefined) takenCalls.add(body.drill_call);
       sessionStorage.setItem("needs-flash", answer.body.need_no + (editing ? Borasen.t("needs.updated") : Borasen.t("needs.received_2")));
+      sessionStorage.setItem("needs-flash-card", String(answer.body.id));
       location.href = "/needs";
       return;
     }
@@ -169,6 +170,7 @@
     note.id = "queued-note";
     note.className = "result ok";
     note.textContent = Borasen.t("needs.sent_the_waiting") + event.detail.item.label + Borasen.t("needs.sent_close") + n.need_no;
+    note.appendChild(cardLink(n.id));
     if (!note.parentNode) form.prepend(note);
   });
 
@@ -240,6 +242,16 @@
     if (answer.status === 409) open(current.id, true);
   }
 
+  // ニーズ票 (PDF): the need card with its number as a QR code for the matching desk.
+  function cardLink(id) {
+    const link = el("a", "button secondary", Borasen.t("papers_scan.need_card_pdf"));
+    link.href = "/api/needs/" + id + "/card.pdf";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.dataset.card = String(id);
+    return link;
+  }
+
   async function open(id, keepError) {
     const answer = await api("GET", "/api/needs/" + id);
     if (!answer.ok) return;
@@ -273,6 +285,7 @@
       moves.appendChild(moveButton(Borasen.t("needs.reopen_as", { status: STATUS[to] }), { status: to, reopen: true }, true));
     });
     if (n.moves.indexOf("cancelled") >= 0 || n.reopen_to.length) reasonForm.hidden = false;
+    document.getElementById("need-card").href = "/api/needs/" + n.id + "/card.pdf";
     detail.hidden = false;
     detail.scrollIntoView({ block: "start" });
   }
@@ -407,10 +420,14 @@
   }
   if (params.get("new")) form.scrollIntoView({ block: "start" });
   const flash = sessionStorage.getItem("needs-flash");
+  const flashCard = sessionStorage.getItem("needs-flash-card");
+  sessionStorage.removeItem("needs-flash-card");
   if (flash) {
     sessionStorage.removeItem("needs-flash");
     const note = el("p", "result ok", flash);
     note.setAttribute("role", "status");
+    // Right after intake: the need card to print for the binder.
+    if (flashCard) note.appendChild(cardLink(flashCard));
     document.getElementById("needs").prepend(note);
   }
 })();

@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suspend))
         .routes(routes!(resume))
         .merge(super::headcount_http::router())
+        .merge(super::scan_http::router())
 }
 
 fn team_not_found() -> AppError {

@@ -12,6 +12,8 @@ pub mod overdue;
 pub mod pages;
 pub mod papers;
 pub mod report;
+pub mod scan;
+pub mod scan_http;
 pub mod send_out;
 pub mod sheet;
 pub(crate) mod store;

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(write_off_item))
         .routes(routes!(item_ledger))
         .routes(routes!(items_out))
+        .merge(super::labels_http::router())
 }
 
 /// The equipment page.

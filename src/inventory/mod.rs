@@ -10,11 +10,16 @@
 //! | `catalogue` | add and edit items (`version`) |
 //! | `ledger` | receive, stocktake, write-off; the low-stock alert |
 //! | `loans` | lend to a team, settle its return, what is out |
+//! | `codes` | the item a scanned code names (folded as a scanner types), the labels to print |
+//! | `labels_pdf`, `labels_http` | the label sheet (code as QR, name), the scan lookup |
 //! | `store` | all SQL of `items` and `item_ledger` |
 //! | `http`, `pages` | the API and the equipment page |
 
 pub mod catalogue;
+pub mod codes;
 pub mod http;
+pub mod labels_http;
+pub mod labels_pdf;
 pub mod ledger;
 pub mod loans;
 pub(crate) mod model;
@@ -22,6 +27,7 @@ pub mod pages;
 pub(crate) mod store;
 
 pub use catalogue::{ItemForm, add, create, edit};
+pub use codes::item_by_code;
 pub use loans::{lend, low_stock, outstanding, settle, stock};
 pub use model::{Item, ItemKind, LedgerRow, Loan, LowItem, Movement, OutLine, ReturnLine, Source, TeamOut};
 pub use store::{count, items, losses_on};

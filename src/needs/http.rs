@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(receive_need, list_needs))
         .routes(routes!(get_need, edit_need))
         .routes(routes!(needs_csv))
+        .merge(super::card_http::router())
 }
 
 /// Name, phone and address are for coordinators and admins only.

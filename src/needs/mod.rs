@@ -3,6 +3,8 @@
 //! table and reach coordinators and admins only; events carry numbers, zone,
 //! categories and status.
 
+pub mod card_http;
+pub mod card_pdf;
 pub mod edit;
 pub mod export;
 pub mod filter;
@@ -16,7 +18,9 @@ pub mod progress;
 pub mod stats;
 pub(crate) mod store;
 
-pub use model::{Category, Damage, MapState, Need, Parking, ReceivedVia, Status, Survey, need_no, parse_need_no};
+pub use model::{
+    Category, Damage, MapState, Need, NeedSummary, Parking, ReceivedVia, Status, Survey, need_no, parse_need_no,
+};
 pub use store::{Filter, MapPin, id_by_number, list, map_pins, need, open_by_zone};
 
 use sqlx::SqliteConnection;

@@ -15,7 +15,7 @@ use super::model::Insurance;
 use super::register;
 use super::stats::{self, ReceptionCounts};
 use crate::auth::Role;
-use crate::auth::extract::Reception;
+use crate::auth::extract::{Allowed, Coordinator, Reception};
 use crate::clock::stamp;
 use crate::i18n::date_in;
 use crate::settings;
@@ -67,6 +67,8 @@ struct DeskPage {
     counts: ReceptionCounts,
     /// Admins also see and set the days' capacity.
     is_admin: bool,
+    /// Coordinators and admins also get the day's volunteers as CSV (personal data).
+    volunteers_csv: bool,
     capacity: Vec<CapacityRow>,
     hours: ReceptionHours,
 }
@@ -176,6 +178,7 @@ async fn desk(State(state): State<AppState>, Page { user, page, .. }: Page<Recep
             days: Vec::new(),
             counts,
             is_admin,
+            volunteers_csv: Coordinator::admits(user.role),
             capacity,
             hours,
         },

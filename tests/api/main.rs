@@ -36,6 +36,8 @@ mod needs;
 mod offline;
 mod openapi;
 mod openapi_contract;
+mod paper_qr;
+mod papers_scan;
 mod reception;
 mod reports;
 mod return_report;

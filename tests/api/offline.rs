@@ -226,6 +226,12 @@ async fn offline_the_desk_queues_check_ins_and_a_walk_in_keeps_them_over_a_reloa
             .unwrap();
     assert_eq!(order, vec![1, 2, 3, 4]);
     assert_eq!(browser.eval("document.getElementById('offline-refused-badge').hidden").await, true);
+    // The walk-in, now registered and checked in, gets the badge button a walk-in gets online.
+    browser.wait_for("document.getElementById('walk-in-badge') !== null").await;
+    assert_eq!(
+        browser.eval("document.getElementById('walk-in-badge').href").await,
+        app.url("/api/volunteers/4/badge.pdf")
+    );
 }
 
 #[tokio::test]
