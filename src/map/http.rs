@@ -44,6 +44,7 @@ async fn map(
     let zones = state.zones.current();
     let svg = map_svg::render(&MapData {
         zones: zones.zones(),
+        roads: zones.roads(),
         open_by_zone: &open,
         pins: pins.as_deref(),
         lang: Lang::for_api(&headers),

@@ -18,7 +18,6 @@ use super::model::{Category, Need, NeedSummary};
 use super::store::{self, Filter};
 use crate::auth::User;
 use crate::auth::extract::{Allowed, Coordinator, CoordinatorUser, CurrentUser};
-use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::Actor;
 use crate::i18n::Text;
@@ -204,6 +203,5 @@ async fn needs_csv(
     let mut conn = state.db.read.acquire().await?;
     let (needs, _) = store::list(&mut conn, &filter).await?;
     let now = state.clock.now();
-    let bytes = export::csv(&needs, &stamp(now));
-    Ok(crate::web::csv_download(&format!("needs-{}.csv", now.format("%Y%m%d-%H%M")), bytes))
+    Ok(crate::web::csv_download(&export::file_name(now), export::csv(&needs)))
 }

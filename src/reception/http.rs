@@ -21,7 +21,6 @@ use super::register::{self, PublicReceipt, Registered};
 use super::stats::{self, ReceptionCounts};
 use super::{badge, export, search, store};
 use crate::auth::extract::{AdminUser, CoordinatorUser, ReceptionUser};
-use crate::clock::stamp;
 use crate::dates::Window;
 use crate::error::{ApiJson, AppError, Class, ErrorBody};
 use crate::events::Actor;
@@ -273,8 +272,8 @@ async fn volunteers_csv(
 ) -> Result<Response, AppError> {
     let window = Window::read(&state.db.read, &state.clock).await?;
     let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| state.clock.activity_day());
-    let bytes = export::day_csv(&state.db.read, day, &stamp(state.clock.now())).await?;
-    Ok(crate::web::csv_download(&format!("volunteers-{day}.csv"), bytes))
+    let bytes = export::day_csv(&state.db.read, day).await?;
+    Ok(crate::web::csv_download(&export::file_name(day), bytes))
 }
 
 /// Set a day's 受入上限 (admin).

@@ -11,6 +11,7 @@ mod camera;
 mod cli;
 mod connections;
 mod contract;
+mod csv_header;
 mod demo;
 mod dispatch;
 mod drill;
