@@ -27,6 +27,7 @@ mod hardening;
 mod helpers;
 mod idempotency;
 mod inventory;
+mod layout;
 mod lobby;
 mod map;
 mod menu;
