@@ -163,8 +163,7 @@ pub fn render(data: &MapData) -> String {
     svg.push_str("</g>");
 
     svg.push_str(r#"<g id="labels">"#);
-    for road in data.roads {
-        let (Some(label), Some((x, y))) = (road.label.as_deref(), label_point(&road.shape)) else { continue };
+    for (label, (x, y)) in road_labels(data.roads) {
         let _ = write!(
             svg,
             r##"<text class="road-label" data-road="{}" x="{}" y="{}" font-size="{}" stroke-width="{}" text-anchor="middle" dominant-baseline="middle" fill="#a33e00" stroke="#ffffff" paint-order="stroke">{}</text>"##,
@@ -296,11 +295,22 @@ fn line_data(shape: &MultiLineString<f64>) -> String {
     d
 }
 
-/// Where a road's name goes: the middle position of its longest line.
-fn label_point(shape: &MultiLineString<f64>) -> Option<(f64, f64)> {
-    let longest = shape.iter().max_by_key(|line| line.0.len())?;
-    let middle = longest.0.get(longest.0.len() / 2)?;
-    Some(world_px(middle.x, middle.y))
+/// Each road name once (a road may come in many pieces), at the middle
+/// position of its longest line, in the order the names first appear.
+fn road_labels(roads: &[Road]) -> Vec<(&str, (f64, f64))> {
+    let mut best: Vec<(&str, &LineString<f64>)> = Vec::new();
+    for road in roads {
+        let Some(label) = road.label.as_deref() else { continue };
+        let Some(longest) = road.shape.iter().max_by_key(|line| line.0.len()) else { continue };
+        match best.iter_mut().find(|(seen, _)| *seen == label) {
+            Some(entry) if entry.1.0.len() < longest.0.len() => entry.1 = longest,
+            Some(_) => {}
+            None => best.push((label, longest)),
+        }
+    }
+    best.into_iter()
+        .filter_map(|(label, line)| line.0.get(line.0.len() / 2).map(|c| (label, world_px(c.x, c.y))))
+        .collect()
 }
 
 /// A scale bar at the bottom left of the view: a round ground length (1, 2 or
@@ -656,17 +666,17 @@ mod tests {
                 (136.665, 36.575),
             ])]),
         };
-        let roads = [road(Some("国道157号")), road(None)];
+        let roads = [road(Some("国道157号")), road(None), road(Some("国道157号"))];
         let svg = render(&MapData { zones: &zones, roads: &roads, open_by_zone: &[], pins: None, lang: Lang::Ja });
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let drawn = with_class(by_id(&doc, "roads"), "road");
-        assert_eq!(drawn.len(), 2);
+        assert_eq!(drawn.len(), 3);
         assert_eq!(drawn[0].attribute("data-road"), Some("国道157号"));
         let (x, y) = world_px(136.645, 36.560);
         let d = drawn[0].children().find(|n| n.has_tag_name("path")).unwrap().attribute("d").unwrap();
         assert!(d.starts_with(&format!("M{} {}L", num(x), num(y))), "{d}");
         let labels = with_class(by_id(&doc, "labels"), "road-label");
-        assert_eq!(labels.len(), 1, "an unlabelled road has no label");
+        assert_eq!(labels.len(), 1, "a road in two pieces is named once, an unlabelled one not at all");
         assert_eq!(labels[0].text(), Some("国道157号"));
     }
 }

@@ -305,6 +305,11 @@ pub fn parse_named(text: &str, name_property: &str) -> Result<ZoneFile, ZoneFile
             }
             continue;
         }
+        // A line without `road` is most likely a road left unmarked: say that, not "no name".
+        if let Some(kind @ ("LineString" | "MultiLineString")) = feature["geometry"]["type"].as_str() {
+            report(Problem::NotAPolygon(kind.to_string()));
+            continue;
+        }
         let Some(name) = name.clone() else {
             report(Problem::NoName(name_property.to_string()));
             continue;

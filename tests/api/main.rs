@@ -41,4 +41,5 @@ mod schemathesis;
 mod tablet;
 mod tls;
 mod web;
+mod zone_files;
 mod zones;
