@@ -115,9 +115,13 @@ pub async fn import(db: &Db, clock: &Clock, set: &ZoneSet, actor: &Actor, upload
     }
     store::replace_all_serialized(&mut tx, clock, actor, index.zones(), &geometries, &source).await?;
     tx.commit().await?;
-    if let Err(e) = roads::save(db.path(), index.roads()) {
+    // A file write of up to a few megabytes: off the async workers too.
+    let (database, kept) = (db.path().to_path_buf(), index.roads().to_vec());
+    match tokio::task::spawn_blocking(move || roads::save(&database, &kept)).await {
+        Ok(Ok(())) => {}
         // The zones are in; only the map's roads are missing until the next import.
-        tracing::error!(error = %e, "the zone file's roads could not be kept");
+        Ok(Err(e)) => tracing::error!(error = %e, "the zone file's roads could not be kept"),
+        Err(e) => tracing::error!(error = %e, "keeping the zone file's roads failed"),
     }
     let count = index.zones().len();
     let old = set.replace(index);
