@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
 
-use geo::{BoundingRect, InteriorPoint, LineString, MultiLineString};
+use geo::{BoundingRect, InteriorPoint, LineInterpolatePoint, LineString, MultiLineString};
 
 use crate::i18n::Lang;
 use crate::needs::MapPin;
@@ -295,8 +295,8 @@ fn line_data(shape: &MultiLineString<f64>) -> String {
     d
 }
 
-/// Each road name once (a road may come in many pieces), at the middle
-/// position of its longest line, in the order the names first appear.
+/// Each road name once (a road may come in many pieces), halfway along its
+/// longest line, in the order the names first appear.
 fn road_labels(roads: &[Road]) -> Vec<(&str, (f64, f64))> {
     let mut best: Vec<(&str, &LineString<f64>)> = Vec::new();
     for road in roads {
@@ -309,7 +309,7 @@ fn road_labels(roads: &[Road]) -> Vec<(&str, (f64, f64))> {
         }
     }
     best.into_iter()
-        .filter_map(|(label, line)| line.0.get(line.0.len() / 2).map(|c| (label, world_px(c.x, c.y))))
+        .filter_map(|(label, line)| line.line_interpolate_point(0.5).map(|p| (label, world_px(p.x(), p.y()))))
         .collect()
 }
 

@@ -175,3 +175,45 @@ async fn the_api_imports_by_name_property_and_the_map_keeps_the_roads_across_a_r
     assert_eq!(response.status(), 200);
     assert_eq!(map_of(&again).await.1, 0, "the new zone file has no roads");
 }
+
+#[tokio::test]
+async fn without_tiles_the_map_page_shows_zone_names_roads_and_a_scale_in_the_view() {
+    let Some(mut browser) = crate::browser::Browser::launch().await else { return };
+    let app = spawn_app_with(|_| {}).await;
+    let admin = app.admin().await;
+    let imported = admin
+        .http
+        .post(app.url("/api/zones/import?name_property=ward_ja"))
+        .header("cookie", admin.cookie())
+        .body(municipal_file())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 200);
+    browser.log_in(&app, "admin", crate::helpers::ADMIN_PASSWORD).await;
+    browser.goto(&app.url("/map")).await;
+    browser.wait_for("document.querySelectorAll('#map svg path.zone').length === 59").await;
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg .zone-label').length").await, json!(59));
+    let roads =
+        browser.eval("Array.from(document.querySelectorAll('#map svg .road-label')).map(t => t.textContent)").await;
+    assert_eq!(roads, json!(["国道8号", "県道10号"]));
+    assert_eq!(browser.eval("document.querySelectorAll('#map svg g.road').length").await, json!(2));
+    // The scale: inside the map as first shown, its words at a readable screen size.
+    let scale = browser
+        .eval(
+            "(() => { const m = document.getElementById('map').getBoundingClientRect(); \
+               const s = document.querySelector('#map svg #scale').getBoundingClientRect(); \
+               const t = document.querySelector('#map svg .scale-label'); \
+               return { inside: s.left >= m.left && s.right <= m.right && s.top >= m.top && s.bottom <= m.bottom, \
+                        text: t.textContent, height: t.getBoundingClientRect().height }; })()",
+        )
+        .await;
+    assert_eq!(scale["inside"], json!(true), "{scale}");
+    assert!(
+        scale["text"].as_str().unwrap().ends_with(" km") || scale["text"].as_str().unwrap().ends_with(" m"),
+        "{scale}"
+    );
+    let height = scale["height"].as_f64().unwrap();
+    assert!((10.0..24.0).contains(&height), "the scale's words keep a screen size: {scale}");
+    browser.screenshot("map-without-tiles.png").await;
+}
