@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
 
-use geo::{BoundingRect, InteriorPoint, LineInterpolatePoint, LineString, MultiLineString};
+use geo::{BoundingRect, Euclidean, InteriorPoint, InterpolatableLine, LineString, MultiLineString};
 
 use crate::i18n::Lang;
 use crate::needs::MapPin;
@@ -309,7 +309,9 @@ fn road_labels(roads: &[Road]) -> Vec<(&str, (f64, f64))> {
         }
     }
     best.into_iter()
-        .filter_map(|(label, line)| line.line_interpolate_point(0.5).map(|p| (label, world_px(p.x(), p.y()))))
+        .filter_map(|(label, line)| {
+            line.point_at_ratio_from_start(&Euclidean, 0.5).map(|p| (label, world_px(p.x(), p.y())))
+        })
         .collect()
 }
 
