@@ -77,7 +77,7 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 pub struct Upload {
     /// The GeoJSON text.
     pub text: String,
-    /// The property holding each zone's name ([`DEFAULT_NAME_PROPERTY`] unless the file says it otherwise).
+    /// The property holding each zone's name (usually [`DEFAULT_NAME_PROPERTY`]).
     pub name_property: String,
     /// Where it came from (a path, `api`), for the event.
     pub source: String,
