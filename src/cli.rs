@@ -144,16 +144,27 @@ enum ZonesCommand {
     Check {
         /// GeoJSON FeatureCollection
         file: PathBuf,
+        #[command(flatten)]
+        names: NamePropertyArg,
     },
     /// 地区ファイルを確認し、問題がなければ地区を置き換える / check, then replace the zone set
     Import {
         file: PathBuf,
+        #[command(flatten)]
+        names: NamePropertyArg,
         #[command(flatten)]
         data: DataArg,
         /// 作業中（未完了のニーズ・活動中の班）の地区がなくなっても置き換える / replace even if zones with open needs or teams out are dropped
         #[arg(long)]
         replace: bool,
     },
+}
+
+#[derive(Args)]
+struct NamePropertyArg {
+    /// 地区名の入ったプロパティ（例: S_NAME、N03_004、ward_ja）/ the property holding each zone's name (e.g. S_NAME, N03_004, ward_ja)
+    #[arg(long, value_name = "KEY", default_value = crate::zones::DEFAULT_NAME_PROPERTY)]
+    name_property: String,
 }
 
 #[derive(Args)]
@@ -392,15 +403,19 @@ fn drill_check(file: &std::path::Path) -> Result<(), String> {
 }
 
 async fn zones(command: ZonesCommand) -> Result<(), String> {
-    let (file, data, replace) = match command {
-        ZonesCommand::Check { file } => (file, None, false),
-        ZonesCommand::Import { file, data, replace } => (file, Some(data.data), replace),
+    let (file, names, data, replace) = match command {
+        ZonesCommand::Check { file, names } => (file, names.name_property, None, false),
+        ZonesCommand::Import { file, names, data, replace } => (file, names.name_property, Some(data.data), replace),
     };
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let zones =
-        crate::zones::parse(&text).map_err(|e| format!("{}:\n{}\n{}", file.display(), e.text().ja, e.text().en))?;
+    let checked = crate::zones::parse_named(&text, &names)
+        .map_err(|e| format!("{}:\n{}\n{}", file.display(), e.text().ja, e.text().en))?;
     let Some(data) = data else {
-        println!("{}: 問題ありません（地区 {} 件）/ OK, {} zones", file.display(), zones.len(), zones.len());
+        let (zones, roads) = (checked.zones.len(), checked.roads.len());
+        println!(
+            "{}: 問題ありません（地区 {zones} 件、道路 {roads} 本）/ OK, {zones} zones, {roads} roads",
+            file.display()
+        );
         return Ok(());
     };
     let config = Config::new(data);
@@ -409,7 +424,8 @@ async fn zones(command: ZonesCommand) -> Result<(), String> {
     let clock = Clock::system(config.utc_offset);
     let set = crate::zones::ZoneSet::default();
     let source = file.display().to_string();
-    let count = crate::zones::import(&db, &clock, &set, &Actor::cli(), text, &source, replace).await;
+    let upload = crate::zones::Upload { text, name_property: names, source, confirmed: replace };
+    let count = crate::zones::import(&db, &clock, &set, &Actor::cli(), upload).await;
     db.close().await;
     let count = count.map_err(|e| format!("{}\n{}", e.message.get(Lang::Ja), e.message.get(Lang::En)))?;
     println!(

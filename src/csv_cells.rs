@@ -1,9 +1,29 @@
-//! What every CSV export shares: the personal-data warning on its first line,
-//! and cells that Excel must not read as formulas.
+//! What every CSV export shares: the personal-data mark, and cells that Excel
+//! must not read as formulas.
+//!
+//! The mark is a first *column*, not a first line: a line above the header made
+//! Excel's and Python's `csv.DictReader` take the warning for the header row. A
+//! column survives sorting, filtering and copying rows elsewhere, and the file
+//! name says it too (`個人情報_…csv`).
 
-/// The first line of an export holding personal data; `what` says what it holds.
-pub fn personal_data_warning(what: &str) -> String {
-    format!("【個人情報】このファイルには個人情報が含まれます。センター外への持ち出し・共有は禁止です。（{what}）")
+/// Header of the first column of an export holding personal data.
+pub const PERSONAL_DATA_COLUMN: &str = "【個人情報】";
+/// That column's cell on every row.
+pub const PERSONAL_DATA_MARK: &str = "持出禁止";
+
+/// A file name that says the file holds personal data: `個人情報_{what}.csv`.
+pub fn personal_file_name(what: &str) -> String {
+    format!("個人情報_{what}.csv")
+}
+
+/// A header row with the personal-data column first.
+pub fn personal_header<'a>(header: &[&'a str]) -> Vec<&'a str> {
+    std::iter::once(PERSONAL_DATA_COLUMN).chain(header.iter().copied()).collect()
+}
+
+/// A row with the personal-data mark first and every cell defused.
+pub fn personal_row(cells: &[String]) -> Vec<String> {
+    std::iter::once(PERSONAL_DATA_MARK.to_string()).chain(cells.iter().map(|cell| defuse(cell))).collect()
 }
 
 /// A cell that starts like a formula is opened by Excel as one: quote it.
@@ -18,5 +38,11 @@ mod tests {
         assert_eq!(super::defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(super::defuse("+81 90"), "'+81 90");
         assert_eq!(super::defuse("山田"), "山田");
+    }
+
+    #[test]
+    fn personal_rows_carry_the_mark_first() {
+        assert_eq!(super::personal_header(&["番号"]), ["【個人情報】", "番号"]);
+        assert_eq!(super::personal_row(&["=1".to_string()]), ["持出禁止", "'=1"]);
     }
 }

@@ -41,6 +41,7 @@ async fn map(staff: Staff<Anyone>, headers: HeaderMap) -> Result<Response, AppEr
     let zones = staff.zones.current();
     let svg = map_svg::render(&MapData {
         zones: zones.zones(),
+        roads: zones.roads(),
         open_by_zone: &open,
         pins: pins.as_deref(),
         lang: Lang::for_api(&headers),

@@ -19,8 +19,14 @@
 //!
 //! # Layers, bottom to top
 //! `#tiles` (empty; the map page fills it), `#zones` (one `path.zone` per
-//! zone), `#labels`, `#needs` (one `.need-pin` per pin), `#teams` (empty until
-//! teams have positions), `#legend`.
+//! zone), `#roads` (one `path.road` per road the zone file carried), `#labels`
+//! (zone names, road names), `#needs` (one `.need-pin` per pin), `#teams`
+//! (empty until teams have positions), `#legend`, `#scale`.
+//!
+//! Without a base map the zones, their names, the roads and the scale are what
+//! make the map readable. The scale bar is drawn in world units at the bottom
+//! left of the initial view, so it stays true at any zoom (it is a ruler laid
+//! on the map, not a screen overlay).
 //!
 //! Sizes that should stay the same on screen (pin radius, label size) are
 //! written for a 1,000-pixel-wide view of the initial `viewBox`; the map page
@@ -30,12 +36,12 @@ use std::collections::HashMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
 
-use geo::{BoundingRect, InteriorPoint, LineString};
+use geo::{BoundingRect, Euclidean, InteriorPoint, InterpolatableLine, LineString, MultiLineString};
 
 use crate::i18n::Lang;
 use crate::needs::MapPin;
 use crate::needs::{MapState, Status};
-use crate::zones::Zone;
+use crate::zones::{Road, Zone};
 
 /// The zoom level whose tile pixels are the SVG's units.
 pub const WORLD_ZOOM: u32 = 16;
@@ -51,6 +57,8 @@ const DEFAULT_AREA: ((f64, f64), (f64, f64)) = ((129.0, 31.0), (146.0, 45.5));
 const MIN_SPAN: f64 = 512.0;
 /// The nominal on-screen width the fixed-size marks are written for.
 const NOMINAL_WIDTH_PX: f64 = 1000.0;
+/// Metres on the ground per world unit at the equator (Web Mercator, zoom 16).
+const METRES_PER_UNIT_AT_EQUATOR: f64 = 40_075_016.686 / WORLD_SIZE;
 
 /// Longitude, latitude (degrees) → world pixel (x east, y south).
 pub fn world_px(lon: f64, lat: f64) -> (f64, f64) {
@@ -70,6 +78,8 @@ pub fn lon_lat(x: f64, y: f64) -> (f64, f64) {
 /// Everything the map shows.
 pub struct MapData<'a> {
     pub zones: &'a [Zone],
+    /// Roads the zone file carried, drawn under the labels.
+    pub roads: &'a [Road],
     /// Open needs per zone name (zones without one may be absent).
     pub open_by_zone: &'a [(String, i64)],
     /// Need pins; `None` when the viewer may not see where needs are (exact
@@ -139,7 +149,32 @@ pub fn render(data: &MapData) -> String {
     }
     svg.push_str("</g>");
 
+    svg.push_str(r#"<g id="roads">"#);
+    for road in data.roads {
+        let d = line_data(&road.shape);
+        let label = road.label.as_deref().unwrap_or("");
+        // A white casing under the line keeps it visible over any zone fill.
+        let _ = write!(
+            svg,
+            r##"<g class="road" data-road="{}"><path d="{d}" fill="none" stroke="#ffffff" stroke-width="6" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/><path d="{d}" fill="none" stroke="#e8590c" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/></g>"##,
+            esc(label),
+        );
+    }
+    svg.push_str("</g>");
+
     svg.push_str(r#"<g id="labels">"#);
+    for (label, (x, y)) in road_labels(data.roads) {
+        let _ = write!(
+            svg,
+            r##"<text class="road-label" data-road="{}" x="{}" y="{}" font-size="{}" stroke-width="{}" text-anchor="middle" dominant-baseline="middle" fill="#a33e00" stroke="#ffffff" paint-order="stroke">{}</text>"##,
+            esc(label),
+            num(x),
+            num(y),
+            num(11.0 * unit),
+            num(3.0 * unit),
+            esc(label),
+        );
+    }
     for zone in data.zones {
         let Some(point) = zone.shape.interior_point() else { continue };
         let (x, y) = world_px(point.x(), point.y());
@@ -187,6 +222,7 @@ pub fn render(data: &MapData) -> String {
     svg.push_str(r#"</g><g id="teams"/>"#);
 
     legend(&mut svg, frame, unit, data);
+    scale_bar(&mut svg, frame, unit, data.lang);
     svg.push_str("</svg>");
     svg
 }
@@ -245,6 +281,86 @@ fn ring(d: &mut String, line: &LineString<f64>) {
     if n > 0 {
         d.push('Z');
     }
+}
+
+/// One path for a road: a subpath per line.
+fn line_data(shape: &MultiLineString<f64>) -> String {
+    let mut d = String::new();
+    for line in shape {
+        for (i, c) in line.0.iter().enumerate() {
+            let (x, y) = world_px(c.x, c.y);
+            let _ = write!(d, "{}{} {}", if i == 0 { "M" } else { "L" }, num(x), num(y));
+        }
+    }
+    d
+}
+
+/// Each road name once (a road may come in many pieces), halfway along its
+/// longest line, in the order the names first appear.
+fn road_labels(roads: &[Road]) -> Vec<(&str, (f64, f64))> {
+    let mut best: Vec<(&str, &LineString<f64>)> = Vec::new();
+    for road in roads {
+        let Some(label) = road.label.as_deref() else { continue };
+        let Some(longest) = road.shape.iter().max_by_key(|line| line.0.len()) else { continue };
+        match best.iter_mut().find(|(seen, _)| *seen == label) {
+            Some(entry) if entry.1.0.len() < longest.0.len() => entry.1 = longest,
+            Some(_) => {}
+            None => best.push((label, longest)),
+        }
+    }
+    best.into_iter()
+        .filter_map(|(label, line)| {
+            line.point_at_ratio_from_start(&Euclidean, 0.5).map(|p| (label, world_px(p.x(), p.y())))
+        })
+        .collect()
+}
+
+/// A scale bar at the bottom left of the view: a round ground length (1, 2 or
+/// 5 × 10ⁿ m) near a fifth of the view's width, in world units so it stays
+/// true as the page zooms.
+fn scale_bar(svg: &mut String, frame: Frame, unit: f64, lang: Lang) {
+    let (_, lat) = lon_lat(frame.x + frame.w / 2.0, frame.y + frame.h / 2.0);
+    let metres_per_unit = METRES_PER_UNIT_AT_EQUATOR * lat.to_radians().cos();
+    let metres = round_length(frame.w / 5.0 * metres_per_unit);
+    let length = metres / metres_per_unit;
+    let (x, y) = (frame.x + 16.0 * unit, frame.y + frame.h - 16.0 * unit);
+    let tick = 6.0 * unit;
+    let text = if metres >= 1000.0 { format!("{} km", num(metres / 1000.0)) } else { format!("{} m", num(metres)) };
+    let title = match lang {
+        Lang::Ja => format!("縮尺（この線が {text}）"),
+        Lang::En => format!("scale (this bar is {text})"),
+    };
+    let _ = write!(
+        svg,
+        r##"<g id="scale" data-metres="{}" data-length="{}"><title>{}</title><path d="M{} {}V{}H{}V{}" fill="none" stroke="#ffffff" stroke-width="6" vector-effect="non-scaling-stroke"/><path class="scale-bar" d="M{} {}V{}H{}V{}" fill="none" stroke="#212529" stroke-width="2" vector-effect="non-scaling-stroke"/><text class="scale-label" x="{}" y="{}" font-size="{}" stroke-width="{}" fill="#212529" stroke="#ffffff" paint-order="stroke">{}</text></g>"##,
+        num(metres),
+        num(length),
+        esc(&title),
+        num(x),
+        num(y - tick),
+        num(y),
+        num(x + length),
+        num(y - tick),
+        num(x),
+        num(y - tick),
+        num(y),
+        num(x + length),
+        num(y - tick),
+        num(x + length + 6.0 * unit),
+        num(y),
+        num(12.0 * unit),
+        num(3.0 * unit),
+        esc(&text),
+    );
+}
+
+/// The largest 1, 2 or 5 × 10ⁿ not above `metres` (at least 1 m).
+fn round_length(metres: f64) -> f64 {
+    if metres.is_nan() || metres < 1.0 {
+        return 1.0;
+    }
+    let power = 10f64.powf(metres.log10().floor());
+    [5.0, 2.0, 1.0].into_iter().map(|step| step * power).find(|length| *length <= metres).unwrap_or(power)
 }
 
 fn ramp(open: i64) -> Option<&'static str> {
@@ -361,7 +477,7 @@ mod tests {
     }
 
     fn draw(zones: &[Zone], open: &[(String, i64)], pins: Option<&[MapPin]>) -> String {
-        render(&MapData { zones, open_by_zone: open, pins, lang: Lang::Ja })
+        render(&MapData { zones, roads: &[], open_by_zone: open, pins, lang: Lang::Ja })
     }
 
     fn by_id<'a>(doc: &'a roxmltree::Document, id: &str) -> roxmltree::Node<'a, 'a> {
@@ -388,7 +504,8 @@ mod tests {
         assert_eq!(root.attribute("data-world-size"), Some("16777216"));
         assert_eq!(root.attribute("data-pins"), Some("shown"));
         let layers: Vec<&str> = root.children().filter_map(|n| n.attribute("id")).collect();
-        assert_eq!(layers, ["background", "tiles", "zones", "labels", "needs", "teams", "legend"]);
+        // Issue 15 adds the roads (under the labels) and the scale bar.
+        assert_eq!(layers, ["background", "tiles", "zones", "roads", "labels", "needs", "teams", "legend", "scale"]);
 
         let paths = with_class(by_id(&doc, "zones"), "zone");
         assert_eq!(paths.len(), 12);
@@ -505,5 +622,63 @@ mod tests {
         let view: Vec<f64> =
             doc.root_element().attribute("viewBox").unwrap().split(' ').map(|v| v.parse().unwrap()).collect();
         assert_eq!((view[2], view[3]), (MIN_SPAN, MIN_SPAN));
+    }
+
+    /// Great-circle distance in metres (haversine, mean Earth radius).
+    fn ground_metres((lon1, lat1): (f64, f64), (lon2, lat2): (f64, f64)) -> f64 {
+        let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+        let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        2.0 * 6_371_008.8 * a.sqrt().asin()
+    }
+
+    #[test]
+    fn the_scale_bar_is_a_round_length_as_long_on_the_ground_as_it_says() {
+        let zones = parse(DEMO).unwrap();
+        let svg = draw(&zones, &[], None);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let scale = by_id(&doc, "scale");
+        let metres: f64 = scale.attribute("data-metres").unwrap().parse().unwrap();
+        assert!([200.0, 500.0, 1000.0].contains(&metres), "the demo map is ~3 km wide: {metres}");
+        let bar = with_class(scale, "scale-bar")[0].attribute("d").unwrap();
+        // "M{x} {y0}V{y}H{x1}V{y0}": the bar runs from x to x1 at y.
+        let numbers: Vec<f64> = bar
+            .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect();
+        let (x0, y, x1) = (numbers[0], numbers[2], numbers[3]);
+        let measured = ground_metres(lon_lat(x0, y), lon_lat(x1, y));
+        assert!((measured - metres).abs() / metres < 0.01, "the bar measures {measured} m, says {metres} m");
+        let label = with_class(scale, "scale-label")[0].text().unwrap();
+        assert_eq!(label, if metres >= 1000.0 { format!("{} km", metres / 1000.0) } else { format!("{metres} m") });
+        assert_eq!(round_length(7_300.0), 5_000.0);
+        assert_eq!(round_length(2_000.0), 2_000.0);
+        assert_eq!(round_length(0.2), 1.0);
+    }
+
+    #[test]
+    fn roads_are_drawn_under_the_labels_with_their_names() {
+        let zones = parse(DEMO).unwrap();
+        let road = |label: Option<&str>| Road {
+            label: label.map(str::to_string),
+            shape: MultiLineString::new(vec![LineString::from(vec![
+                (136.645, 36.560),
+                (136.655, 36.568),
+                (136.665, 36.575),
+            ])]),
+        };
+        let roads = [road(Some("国道157号")), road(None), road(Some("国道157号"))];
+        let svg = render(&MapData { zones: &zones, roads: &roads, open_by_zone: &[], pins: None, lang: Lang::Ja });
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let drawn = with_class(by_id(&doc, "roads"), "road");
+        assert_eq!(drawn.len(), 3);
+        assert_eq!(drawn[0].attribute("data-road"), Some("国道157号"));
+        let (x, y) = world_px(136.645, 36.560);
+        let d = drawn[0].children().find(|n| n.has_tag_name("path")).unwrap().attribute("d").unwrap();
+        assert!(d.starts_with(&format!("M{} {}L", num(x), num(y))), "{d}");
+        let labels = with_class(by_id(&doc, "labels"), "road-label");
+        assert_eq!(labels.len(), 1, "a road in two pieces is named once, an unlabelled one not at all");
+        assert_eq!(labels[0].text(), Some("国道157号"));
     }
 }

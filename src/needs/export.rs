@@ -1,8 +1,10 @@
 //! `needs.csv`: every need card for the council's records and Excel. UTF-8
-//! with a BOM; the first line says it holds personal data.
+//! with a BOM; the first column and the file name say it holds personal data.
 
 use super::model::Need;
-use crate::csv_cells::{defuse, personal_data_warning};
+use chrono::{DateTime, FixedOffset};
+
+use crate::csv_cells::{personal_file_name, personal_header, personal_row};
 
 const HEADER: [&str; 30] = [
     "番号",
@@ -37,13 +39,16 @@ const HEADER: [&str; 30] = [
     "更新日時",
 ];
 
-pub fn csv(needs: &[Need], exported_at: &str) -> Vec<u8> {
+/// `個人情報_ニーズ票_20261130-1002.csv`
+pub fn file_name(exported_at: DateTime<FixedOffset>) -> String {
+    personal_file_name(&format!("ニーズ票_{}", exported_at.format("%Y%m%d-%H%M")))
+}
+
+pub fn csv(needs: &[Need]) -> Vec<u8> {
     let mut out = Vec::from("\u{FEFF}".as_bytes());
     {
-        let mut csv = csv::WriterBuilder::new().flexible(true).from_writer(&mut out);
-        let warning = personal_data_warning(&format!("ニーズ票 {} 件、{exported_at} 出力", needs.len()));
-        csv.write_record([warning.as_str()]).expect("in-memory write");
-        csv.write_record(HEADER).expect("in-memory write");
+        let mut csv = csv::Writer::from_writer(&mut out);
+        csv.write_record(personal_header(&HEADER)).expect("in-memory write");
         let yes_no = |b: bool| if b { "○" } else { "" }.to_string();
         for n in needs {
             let survey = n.survey.clone().unwrap_or_default();
@@ -79,7 +84,7 @@ pub fn csv(needs: &[Need], exported_at: &str) -> Vec<u8> {
                 n.status_reason.clone(),
                 n.updated_at.clone(),
             ];
-            csv.write_record(record.iter().map(|cell| defuse(cell))).expect("in-memory write");
+            csv.write_record(personal_row(&record)).expect("in-memory write");
         }
         csv.flush().expect("in-memory write");
     }

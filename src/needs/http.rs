@@ -19,7 +19,6 @@ use super::store::{self, Filter};
 use crate::auth::User;
 use crate::auth::extract::{Allowed, Anyone, Coordinator};
 use crate::auth::staff::{Answer, Created, Staff, created};
-use crate::clock::stamp;
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -181,6 +180,5 @@ async fn needs_csv(staff: Staff<Coordinator>, Query(query): Query<ListQuery>) ->
     let mut conn = staff.db.read.acquire().await?;
     let (needs, _) = store::list(&mut conn, &filter).await?;
     let now = staff.clock.now();
-    let bytes = export::csv(&needs, &stamp(now));
-    Ok(crate::web::csv_download(&format!("needs-{}.csv", now.format("%Y%m%d-%H%M")), bytes))
+    Ok(crate::web::csv_download(&export::file_name(now), export::csv(&needs)))
 }

@@ -1,13 +1,13 @@
 //! `volunteers.csv`: the day's volunteers for the council's records and Excel.
-//! UTF-8 with a BOM (Excel reads Japanese correctly only then); the first line
-//! says it holds personal data.
+//! UTF-8 with a BOM (Excel reads Japanese correctly only then); the first
+//! column and the file name say it holds personal data.
 
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use super::model::{DayInsurance, Gender, VolunteerKind};
 use super::store::{SELECT_VOLUNTEER, VolunteerRow};
-use crate::csv_cells::{defuse, personal_data_warning};
+use crate::csv_cells::{personal_file_name, personal_header, personal_row};
 
 const HEADER: [&str; 24] = [
     "番号",
@@ -36,17 +36,20 @@ const HEADER: [&str; 24] = [
     "登録経路",
 ];
 
+/// `個人情報_ボランティア_2026-11-30.csv`
+pub fn file_name(day: NaiveDate) -> String {
+    personal_file_name(&format!("ボランティア_{day}"))
+}
+
 /// The volunteers checked in on `day`, in check-in order.
-pub async fn day_csv(pool: &SqlitePool, day: NaiveDate, exported_at: &str) -> Result<Vec<u8>, sqlx::Error> {
+pub async fn day_csv(pool: &SqlitePool, day: NaiveDate) -> Result<Vec<u8>, sqlx::Error> {
     let sql = format!("{SELECT_VOLUNTEER} WHERE c.id IS NOT NULL ORDER BY c.checked_in_at, v.number");
     let rows: Vec<VolunteerRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(day.to_string()).fetch_all(pool).await?;
     let mut out = Vec::from("\u{FEFF}".as_bytes());
     {
-        let mut csv = csv::WriterBuilder::new().flexible(true).from_writer(&mut out);
-        let warning = personal_data_warning(&format!("{day} 受付分、{exported_at} 出力"));
-        csv.write_record([warning.as_str()]).expect("in-memory write");
-        csv.write_record(HEADER).expect("in-memory write");
+        let mut csv = csv::Writer::from_writer(&mut out);
+        csv.write_record(personal_header(&HEADER)).expect("in-memory write");
         for row in rows {
             let v = row.into_volunteer(day);
             let c = v.today.as_ref().expect("filtered to checked-in");
@@ -90,7 +93,7 @@ pub async fn day_csv(pool: &SqlitePool, day: NaiveDate, exported_at: &str) -> Re
                 }
                 .to_string(),
             ];
-            csv.write_record(record.iter().map(|cell| defuse(cell))).expect("in-memory write");
+            csv.write_record(personal_row(&record)).expect("in-memory write");
         }
         csv.flush().expect("in-memory write");
     }

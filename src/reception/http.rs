@@ -21,7 +21,6 @@ use super::stats::{self, ReceptionCounts};
 use super::{badge, export, search, store};
 use crate::auth::extract::{Admin, Coordinator, Reception};
 use crate::auth::staff::{Answer, Created, Staff, created};
-use crate::clock::stamp;
 use crate::dates::Window;
 use crate::error::{ApiJson, AppError, Class, ErrorBody};
 use crate::events::Actor;
@@ -234,8 +233,8 @@ struct DateQuery {
 async fn volunteers_csv(staff: Staff<Coordinator>, Query(q): Query<DateQuery>) -> Result<Response, AppError> {
     let window = Window::read(&staff.db.read, &staff.clock).await?;
     let day = window.day_if_given("date", q.date)?.unwrap_or_else(|| staff.clock.activity_day());
-    let bytes = export::day_csv(&staff.db.read, day, &stamp(staff.clock.now())).await?;
-    Ok(crate::web::csv_download(&format!("volunteers-{day}.csv"), bytes))
+    let bytes = export::day_csv(&staff.db.read, day).await?;
+    Ok(crate::web::csv_download(&export::file_name(day), bytes))
 }
 
 /// Set a day's 受入上限 (admin).

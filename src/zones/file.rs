@@ -1,7 +1,10 @@
 //! Reading a zone file: a GeoJSON FeatureCollection (RFC 7946) of Polygon or
-//! MultiPolygon features with a `name` (and optional `code`, `color`). Every
-//! problem is reported with the feature's index and name; a file with any
-//! problem changes nothing. A file without a feature is refused (importing it
+//! MultiPolygon features with a `name` (or another property the caller names:
+//! real boundary files say `S_NAME`, `N03_004`, `ward_ja`…; optional `code`,
+//! `color`), and optionally LineString roads to draw (see [`super::roads`]).
+//! Every problem is reported with the feature's index and name; a file with any
+//! problem changes nothing. A file in which *no* zone has the name property is
+//! one problem, listing the properties the file has, not one line per feature. A file without a feature is refused (importing it
 //! would remove every zone), and so is one with more than
 //! [`MAX_VERTICES_PER_FILE`] positions, or a feature with more than
 //! [`MAX_VERTICES_PER_FEATURE`]. Names are NFC-normalised and may not hold
@@ -18,6 +21,17 @@ use crate::i18n::Text;
 pub const MAX_VERTICES_PER_FILE: usize = 200_000;
 /// Positions one feature may hold.
 pub const MAX_VERTICES_PER_FEATURE: usize = 100_000;
+/// The property that holds a zone's name unless the caller says otherwise.
+pub const DEFAULT_NAME_PROPERTY: &str = "name";
+/// At most this many property keys are listed when no feature has the name.
+const KEYS_LISTED: usize = 40;
+
+/// A whole zone file: its zones, and the roads it carries for the map.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneFile {
+    pub zones: Vec<Zone>,
+    pub roads: Vec<super::roads::Road>,
+}
 
 /// One zone as read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +58,12 @@ pub enum ZoneFileError {
         limit: usize,
         largest: Vec<FeatureSize>,
     },
+    /// No zone has the name property at all: said once, with the property
+    /// keys the file does have (each once, in alphabetical order).
+    NoNames {
+        property: String,
+        keys: Vec<String>,
+    },
     /// Problems of single features, all of them.
     Features(Vec<FeatureProblem>),
 }
@@ -67,12 +87,15 @@ pub struct FeatureProblem {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     NoGeometry,
-    NoName,
+    /// The name property (named) is missing or blank.
+    NoName(String),
     NotAPolygon(String),
     EmptyPolygon,
     /// Ring number (0 = outer) that does not end where it starts.
     UnclosedRing(usize),
     TooFewPositions(usize),
+    /// Line number (of a road) with fewer than 2 positions.
+    TooFewPoints(usize),
     BadCoordinate,
     OutOfRange {
         lon: f64,
@@ -93,10 +116,14 @@ impl Problem {
     pub fn text(&self) -> Text {
         match self {
             Problem::NoGeometry => Text::new("geometry がありません", "no geometry"),
-            Problem::NoName => Text::new("properties.name（地区名）がありません", "no properties.name"),
+            Problem::NoName(property) => {
+                Text::new(format!("properties.{property}（地区名）がありません"), format!("no properties.{property}"))
+            }
             Problem::NotAPolygon(kind) => Text::new(
-                format!("Polygon / MultiPolygon ではありません（{kind}）"),
-                format!("not a Polygon or MultiPolygon ({kind})"),
+                format!(
+                    "Polygon / MultiPolygon ではありません（{kind}。道路として描くなら properties.road を付けてください）"
+                ),
+                format!("not a Polygon or MultiPolygon ({kind}; to draw it as a road, give it properties.road)"),
             ),
             Problem::EmptyPolygon => Text::new("ポリゴンが空です", "the polygon is empty"),
             Problem::UnclosedRing(ring) => Text::new(
@@ -107,6 +134,9 @@ impl Problem {
                 format!("リング {ring} の座標が4点未満です"),
                 format!("ring {ring} has fewer than 4 positions"),
             ),
+            Problem::TooFewPoints(line) => {
+                Text::new(format!("線 {line} の座標が2点未満です"), format!("line {line} has fewer than 2 positions"))
+            }
             Problem::BadCoordinate => {
                 Text::new("座標が [経度, 緯度] の数値ではありません", "a position is not [longitude, latitude]")
             }
@@ -185,6 +215,18 @@ impl ZoneFileError {
                     ),
                 )
             }
+            ZoneFileError::NoNames { property, keys } => {
+                let listed = if keys.is_empty() { "（なし）".to_string() } else { keys.join(", ") };
+                let listed_en = if keys.is_empty() { "(none)".to_string() } else { keys.join(", ") };
+                Text::new(
+                    format!(
+                        "どの地物にも properties.{property}（地区名）がありません。このファイルのプロパティ: {listed}。地区名の入ったプロパティを指定してください（CLI: --name-property キー、API: ?name_property=キー）"
+                    ),
+                    format!(
+                        "no feature has properties.{property} (the zone's name). The file's properties: {listed_en}. Say which one holds the name (CLI: --name-property KEY, API: ?name_property=KEY)"
+                    ),
+                )
+            }
             ZoneFileError::Features(problems) => {
                 let ja: Vec<String> = problems.iter().map(|p| p.text().ja.into_owned()).collect();
                 let en: Vec<String> = problems.iter().map(|p| p.text().en.into_owned()).collect();
@@ -203,9 +245,16 @@ impl std::fmt::Display for ZoneFileError {
 
 impl std::error::Error for ZoneFileError {}
 
-/// Reads and checks a whole zone file. CPU-bound (a large file takes a
-/// noticeable fraction of a second): async callers run it off the async workers.
+/// Reads and checks a whole zone file, names in `properties.name`; its zones.
+/// CPU-bound (a large file takes a noticeable fraction of a second): async
+/// callers run it off the async workers.
 pub fn parse(text: &str) -> Result<Vec<Zone>, ZoneFileError> {
+    parse_named(text, DEFAULT_NAME_PROPERTY).map(|file| file.zones)
+}
+
+/// Reads and checks a whole zone file whose zone names are in
+/// `properties.<name_property>`: its zones and roads.
+pub fn parse_named(text: &str, name_property: &str) -> Result<ZoneFile, ZoneFileError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| ZoneFileError::NotJson(e.to_string()))?;
     if doc["type"] != "FeatureCollection" {
         return Err(ZoneFileError::NotFeatureCollection);
@@ -214,7 +263,12 @@ pub fn parse(text: &str) -> Result<Vec<Zone>, ZoneFileError> {
     if features.is_empty() {
         return Err(ZoneFileError::Empty);
     }
-    let names: Vec<Option<String>> = features.iter().map(|f| name_of(&f["properties"]["name"])).collect();
+    let is_road: Vec<bool> = features.iter().map(super::roads::is_road).collect();
+    let names: Vec<Option<String>> = features
+        .iter()
+        .zip(&is_road)
+        .map(|(f, &road)| if road { super::roads::label_of(f) } else { name_of(&f["properties"][name_property]) })
+        .collect();
     let sizes: Vec<usize> = features.iter().map(|f| vertices_in(&f["geometry"])).collect();
     let total: usize = sizes.iter().sum();
     if total > MAX_VERTICES_PER_FILE {
@@ -227,14 +281,37 @@ pub fn parse(text: &str) -> Result<Vec<Zone>, ZoneFileError> {
         largest.truncate(3);
         return Err(ZoneFileError::TooManyVertices { total, limit: MAX_VERTICES_PER_FILE, largest });
     }
+    let zone_features = || features.iter().zip(&is_road).filter(|(_, road)| !**road).map(|(f, _)| f);
+    if zone_features().next().is_none() {
+        return Err(ZoneFileError::Empty);
+    }
+    if names.iter().zip(&is_road).all(|(name, road)| *road || name.is_none()) {
+        return Err(ZoneFileError::NoNames {
+            property: name_property.to_string(),
+            keys: property_keys(zone_features()),
+        });
+    }
     let mut zones = Vec::new();
+    let mut roads = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (index, feature) in features.iter().enumerate() {
         let name = names[index].clone();
         let mut report = |problem| problems.push(FeatureProblem { index, name: name.as_deref().map(shown), problem });
+        if is_road[index] {
+            match super::roads::road_of(feature, names[index].clone()) {
+                Ok(road) => roads.push(road),
+                Err(problem) => report(problem),
+            }
+            continue;
+        }
+        // A line without `road` is most likely a road left unmarked: say that, not "no name".
+        if let Some(kind @ ("LineString" | "MultiLineString")) = feature["geometry"]["type"].as_str() {
+            report(Problem::NotAPolygon(kind.to_string()));
+            continue;
+        }
         let Some(name) = name.clone() else {
-            report(Problem::NoName);
+            report(Problem::NoName(name_property.to_string()));
             continue;
         };
         if let Some(c) = name.chars().find(|&c| forbidden_in_name(c).is_some()) {
@@ -260,7 +337,24 @@ pub fn parse(text: &str) -> Result<Vec<Zone>, ZoneFileError> {
             Err(problem) => report(problem),
         }
     }
-    if problems.is_empty() { Ok(zones) } else { Err(ZoneFileError::Features(problems)) }
+    if problems.is_empty() { Ok(ZoneFile { zones, roads }) } else { Err(ZoneFileError::Features(problems)) }
+}
+
+/// The property keys of `features`, each once (serde_json's maps keep them sorted).
+fn property_keys<'a>(features: impl Iterator<Item = &'a Value>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for key in features.filter_map(|f| f["properties"].as_object()).flat_map(|p| p.keys()) {
+        let key = shown(key);
+        if keys.contains(&key) {
+            continue;
+        }
+        if keys.len() == KEYS_LISTED {
+            keys.push("…".to_string());
+            break;
+        }
+        keys.push(key);
+    }
+    keys
 }
 
 /// Zones as stored (`name`, `code`, `color`, geometry JSON), back into shapes.
@@ -282,9 +376,15 @@ pub fn from_stored(rows: Vec<(String, Option<String>, Option<String>, String)>) 
         .collect()
 }
 
-/// `properties.name`: NFC, trimmed; `None` when missing or blank.
-fn name_of(value: &Value) -> Option<String> {
-    let name: String = value.as_str()?.nfc().collect();
+/// A name property: NFC, trimmed; `None` when missing or blank. A number (a
+/// code used as the name) is taken as written.
+pub(super) fn name_of(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return None,
+    };
+    let name: String = text.nfc().collect();
     // Trimming would also drop a trailing control character (U+000A, U+0085 are
     // white space): only ordinary spaces are trimmed, the rest is refused.
     let trimmed = name.trim_matches(|c: char| c.is_whitespace() && forbidden_in_name(c).is_none());
@@ -311,8 +411,13 @@ fn forbidden_in_name(c: char) -> Option<Forbidden> {
     }
 }
 
+/// The first character of `name` that a name may not hold.
+pub(super) fn first_forbidden(name: &str) -> Option<char> {
+    name.chars().find(|&c| forbidden_in_name(c).is_some())
+}
+
 /// A name as it may be shown in a message: forbidden characters as `\u{202E}`.
-fn shown(name: &str) -> String {
+pub(super) fn shown(name: &str) -> String {
     name.chars()
         .map(|c| if forbidden_in_name(c).is_some() { format!("\\u{{{:04X}}}", c as u32) } else { c.to_string() })
         .collect()
@@ -328,6 +433,8 @@ fn vertices_in(geometry: &Value) -> usize {
     match geometry["type"].as_str() {
         Some("Polygon") => in_polygon(coordinates),
         Some("MultiPolygon") => coordinates.as_array().map_or(0, |polygons| polygons.iter().map(in_polygon).sum()),
+        Some("LineString") => coordinates.as_array().map_or(0, Vec::len),
+        Some("MultiLineString") => in_polygon(coordinates),
         _ => 0,
     }
 }
@@ -378,7 +485,7 @@ fn polygon_of(rings: &Value) -> Result<Polygon<f64>, Problem> {
     Ok(Polygon::new(outer, lines))
 }
 
-fn coord_of(position: &Value) -> Result<Coord<f64>, Problem> {
+pub(super) fn coord_of(position: &Value) -> Result<Coord<f64>, Problem> {
     let pair = position.as_array().filter(|p| p.len() >= 2).ok_or(Problem::BadCoordinate)?;
     let (Some(lon), Some(lat)) = (pair[0].as_f64(), pair[1].as_f64()) else {
         return Err(Problem::BadCoordinate);
@@ -423,7 +530,11 @@ mod tests {
         assert!(matches!(parse("{"), Err(ZoneFileError::NotJson(_))));
         assert_eq!(parse(r#"{"type":"Feature"}"#), Err(ZoneFileError::NotFeatureCollection));
         assert_eq!(problem_of(&collection(&feature("a", "null"))), Problem::NoGeometry);
-        assert_eq!(problem_of(&collection(r#"{"type":"Feature","properties":{},"geometry":null}"#)), Problem::NoName);
+        let unnamed = r#"{"type":"Feature","properties":{},"geometry":null}"#;
+        assert_eq!(
+            problem_of(&collection(&format!("{},{unnamed}", feature("a", SQUARE)))),
+            Problem::NoName("name".into())
+        );
         assert_eq!(
             problem_of(&collection(&feature("a", r#"{"type":"Point","coordinates":[136.6,36.5]}"#))),
             Problem::NotAPolygon("Point".into())
@@ -463,6 +574,52 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn names_come_from_the_property_named_and_a_file_without_it_is_one_problem_listing_its_keys() {
+        let ward = |name: &str| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"ward_ja":"{name}","ward_en":"x","pop":1}},"geometry":{SQUARE}}}"#
+            )
+        };
+        let road = r#"{"type":"Feature","properties":{"road":"国道8号"},"geometry":{"type":"LineString","coordinates":[[136.6,36.5],[136.7,36.6]]}}"#;
+        let text = collection(&format!(
+            "{},{},{road}",
+            ward("中央区"),
+            ward("北区").replace(SQUARE, &SQUARE.replace("136.6", "136.5"))
+        ));
+        let error = parse(&text).unwrap_err();
+        assert_eq!(
+            error,
+            ZoneFileError::NoNames {
+                property: "name".into(),
+                keys: vec!["pop".into(), "ward_en".into(), "ward_ja".into()]
+            }
+        );
+        let ja = error.text().ja;
+        assert_eq!(ja.lines().count(), 1, "said once: {ja}");
+        assert!(
+            ja.contains("properties.name") && ja.contains("pop, ward_en, ward_ja") && ja.contains("--name-property"),
+            "{ja}"
+        );
+        let file = parse_named(&text, "ward_ja").unwrap();
+        assert_eq!(file.zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["中央区", "北区"]);
+        assert_eq!(file.roads.len(), 1);
+        assert_eq!(file.roads[0].label.as_deref(), Some("国道8号"));
+        // Missing in only some features: each of them is named.
+        let partial = collection(&format!("{},{}", ward("中央区"), feature("北区", SQUARE)));
+        match parse_named(&partial, "ward_ja") {
+            Err(ZoneFileError::Features(problems)) => {
+                assert_eq!(problems.len(), 1);
+                assert_eq!(problems[0].text().ja, "地物 1: properties.ward_ja（地区名）がありません");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A line without `road` is still refused, saying how to make it a road.
+        let line = r#"{"type":"Feature","properties":{"name":"線"},"geometry":{"type":"LineString","coordinates":[[136.6,36.5],[136.7,36.6]]}}"#;
+        let error = parse(&collection(&format!("{},{line}", feature("a", SQUARE)))).unwrap_err();
+        assert!(error.text().ja.contains("properties.road"), "{}", error.text().ja);
     }
 
     #[test]

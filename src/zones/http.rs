@@ -90,6 +90,8 @@ struct ImportParams {
     /// Replace even though zones with open needs or teams out would be dropped.
     #[serde(default)]
     confirm: bool,
+    /// The property holding each zone's name (default `name`), e.g. `S_NAME`, `N03_004`.
+    name_property: Option<String>,
 }
 
 /// Replace the zone set with a GeoJSON FeatureCollection (admin). The body is
@@ -102,7 +104,10 @@ struct ImportParams {
     responses((status = 200, body = ZonesImported, description = "how many zones were imported"), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn import_zones(staff: Staff<Admin>, Query(params): Query<ImportParams>, body: String) -> Answer<Value> {
-    let count = super::import(&staff.db, &staff.clock, &staff.zones, &staff.actor, body, "api", params.confirm).await?;
+    let name_property =
+        params.name_property.filter(|key| !key.is_empty()).unwrap_or(super::DEFAULT_NAME_PROPERTY.into());
+    let upload = super::Upload { text: body, name_property, source: "api".into(), confirmed: params.confirm };
+    let count = super::import(&staff.db, &staff.clock, &staff.zones, &staff.actor, upload).await?;
     Ok(Json(json!({ "imported": count })))
 }
 
@@ -137,6 +142,10 @@ impl From<ZoneFileError> for AppError {
             _ => Vec::new(),
         };
         let mut details = json!({ "problems": problems });
+        if let ZoneFileError::NoNames { property, keys } = &error {
+            details["property"] = json!(property);
+            details["keys"] = json!(keys);
+        }
         if let ZoneFileError::TooManyVertices { total, limit, largest } = &error {
             details["vertices"] = json!(total);
             details["limit"] = json!(limit);

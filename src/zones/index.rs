@@ -6,6 +6,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use super::file::Zone;
+use super::roads::Road;
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -13,9 +14,16 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 pub struct ZoneIndex {
     zones: Vec<Zone>,
     tree: RTree<Entry>,
+    /// Roads the zone file carried, for the map only.
+    roads: Vec<Road>,
 }
 
 impl ZoneIndex {
+    /// The index of `zones`, with the roads drawn with them.
+    pub fn with_roads(zones: Vec<Zone>, roads: Vec<Road>) -> ZoneIndex {
+        ZoneIndex { roads, ..ZoneIndex::new(zones) }
+    }
+
     pub fn new(zones: Vec<Zone>) -> ZoneIndex {
         let entries = zones
             .iter()
@@ -26,7 +34,7 @@ impl ZoneIndex {
                 Some(GeomWithData::new(corners, i))
             })
             .collect();
-        ZoneIndex { zones, tree: RTree::bulk_load(entries) }
+        ZoneIndex { zones, tree: RTree::bulk_load(entries), roads: Vec::new() }
     }
 
     /// The zone containing (`lon`, `lat`), or `None`: "zone unknown", not an error.
@@ -44,6 +52,10 @@ impl ZoneIndex {
 
     pub fn zones(&self) -> &[Zone] {
         &self.zones
+    }
+
+    pub fn roads(&self) -> &[Road] {
+        &self.roads
     }
 
     /// The zones' names, in file order.

@@ -1,7 +1,8 @@
 //! Map zones (地区): GeoJSON zone files checked before anything changes
 //! ([`file`], polygon validity in [`valid`]), the stored zone set ([`store`]),
-//! point-in-zone lookup behind an R-tree ([`index`]), and which zones have work
-//! on them ([`in_use`]) so an import does not drop them unasked.
+//! point-in-zone lookup behind an R-tree ([`index`]), which zones have work
+//! on them ([`in_use`]) so an import does not drop them unasked, and the roads a
+//! zone file may carry for the map ([`roads`]).
 
 pub mod address;
 pub mod address_http;
@@ -10,14 +11,19 @@ pub mod file;
 pub mod http;
 pub mod in_use;
 pub mod index;
+pub mod roads;
 pub(crate) mod store;
 pub mod tiles;
 pub mod valid;
 
 pub use address_store::{zone_for_address, zone_names};
-pub use file::{MAX_VERTICES_PER_FEATURE, MAX_VERTICES_PER_FILE, Zone, ZoneFileError, parse};
+pub use file::{
+    DEFAULT_NAME_PROPERTY, MAX_VERTICES_PER_FEATURE, MAX_VERTICES_PER_FILE, Zone, ZoneFile, ZoneFileError, parse,
+    parse_named,
+};
 pub use in_use::ZoneInUse;
 pub use index::ZoneIndex;
+pub use roads::Road;
 pub use store::{count, list, replace_all};
 
 use std::sync::{Arc, RwLock};
@@ -35,7 +41,8 @@ pub struct ZoneSet(RwLock<Arc<ZoneIndex>>);
 impl ZoneSet {
     pub async fn load(db: &Db) -> Result<ZoneSet, sqlx::Error> {
         let zones = store::list(&db.read).await?;
-        Ok(ZoneSet(RwLock::new(Arc::new(ZoneIndex::new(zones)))))
+        let roads = roads::load(db.path());
+        Ok(ZoneSet(RwLock::new(Arc::new(ZoneIndex::with_roads(zones, roads)))))
     }
 
     pub fn current(&self) -> Arc<ZoneIndex> {
@@ -66,27 +73,33 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     })
 }
 
+/// A zone file to import, and how.
+pub struct Upload {
+    /// The GeoJSON text.
+    pub text: String,
+    /// The property holding each zone's name (usually [`DEFAULT_NAME_PROPERTY`]).
+    pub name_property: String,
+    /// Where it came from (a path, `api`), for the event.
+    pub source: String,
+    /// Replace even if zones with work on them are dropped.
+    pub confirmed: bool,
+}
+
 /// Checks a zone file and, only if it has no problem at all, replaces the zone
-/// set with it (event `zones.imported`). Returns how many zones it has. The
-/// check (and the index, and the text to store) is made on a blocking thread:
-/// a large file is a second of CPU in a debug build, and on the async workers
-/// it stalled every other request.
+/// set with it (event `zones.imported`), and its roads with them ([`roads`]).
+/// Returns how many zones it has. The check (and the index, and the text to
+/// store) is made on a blocking thread: a large file is a second of CPU in a
+/// debug build, and on the async workers it stalled every other request.
 ///
 /// Zones of the current set that the file does not have are dropped. If one of
 /// them has open needs or teams out, the import is refused (409 `zones_in_use`,
 /// naming each with what is on it) unless `confirmed`. That is decided in the
 /// same write transaction as the replacement, so a need taken in between counts.
-pub async fn import(
-    db: &Db,
-    clock: &Clock,
-    set: &ZoneSet,
-    actor: &Actor,
-    text: String,
-    source: &str,
-    confirmed: bool,
-) -> Result<usize, AppError> {
+pub async fn import(db: &Db, clock: &Clock, set: &ZoneSet, actor: &Actor, upload: Upload) -> Result<usize, AppError> {
+    let Upload { text, name_property, source, confirmed } = upload;
     let (index, geometries) = blocking(move || {
-        let index = parse(&text).map(ZoneIndex::new)?;
+        let file = parse_named(&text, &name_property)?;
+        let index = ZoneIndex::with_roads(file.zones, file.roads);
         let geometries: Vec<String> = index.zones().iter().map(|z| z.geometry.to_string()).collect();
         Ok::<_, ZoneFileError>((index, geometries))
     })
@@ -100,8 +113,16 @@ pub async fn import(
             return Err(zones_in_use(&busy));
         }
     }
-    store::replace_all_serialized(&mut tx, clock, actor, index.zones(), &geometries, source).await?;
+    store::replace_all_serialized(&mut tx, clock, actor, index.zones(), &geometries, &source).await?;
     tx.commit().await?;
+    // A file write of up to a few megabytes: off the async workers too.
+    let (database, kept) = (db.path().to_path_buf(), index.roads().to_vec());
+    match tokio::task::spawn_blocking(move || roads::save(&database, &kept)).await {
+        Ok(Ok(())) => {}
+        // The zones are in; only the map's roads are missing until the next import.
+        Ok(Err(e)) => tracing::error!(error = %e, "the zone file's roads could not be kept"),
+        Err(e) => tracing::error!(error = %e, "keeping the zone file's roads failed"),
+    }
     let count = index.zones().len();
     let old = set.replace(index);
     // The old set may be large too: freed on a blocking thread.

@@ -125,6 +125,12 @@ impl Browser {
     /// As [`Browser::launch`], with more command-line flags (a fake camera, a
     /// trusted certificate key).
     pub async fn launch_with(extra: &[String]) -> Option<Browser> {
+        Browser::launch_with_env(extra, &[]).await
+    }
+
+    /// As [`Browser::launch_with`], with environment variables for Chromium
+    /// alone (`FONTCONFIG_FILE` for the fonts a tablet has).
+    pub async fn launch_with_env(extra: &[String], env: &[(String, String)]) -> Option<Browser> {
         let Some(binary) = CHROMIUM_PATHS.iter().find(|p| std::path::Path::new(p).exists()) else {
             if std::env::var_os("CI").is_some() {
                 panic!("CI is set but Chromium is missing: .ci/run must install the `chromium` package");
@@ -149,6 +155,7 @@ impl Browser {
                 "--window-size=1280,900",
             ])
             .args(extra)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdout(Stdio::null())

@@ -28,7 +28,7 @@ const PROPER_NOUNS: &[&str] = &[
 ];
 
 /// Every `.route("…", get(…))` in the source outside `/api`: the page candidates.
-fn routed_get_paths() -> Vec<String> {
+pub fn routed_get_paths() -> Vec<String> {
     let mut paths = Vec::new();
     let mut files = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
     while let Some(path) = files.pop() {
@@ -57,7 +57,7 @@ fn routed_get_paths() -> Vec<String> {
 }
 
 /// A concrete path for a route: its parameters get values this test made.
-fn concrete(route: &str, token: &str) -> String {
+pub fn concrete(route: &str, token: &str) -> String {
     let mut path = route.to_string();
     for (param, value) in
         [("{token}", token), ("{code}", "en"), ("{*path}", "app.css"), ("{z}", "1"), ("{x}", "1"), ("{y}", "1")]

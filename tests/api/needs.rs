@@ -453,14 +453,14 @@ async fn the_csv_export_is_excel_ready_and_says_it_holds_personal_data() {
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert!(rows[0][0].contains("個人情報"));
-    assert_eq!(&rows[1][0], "番号");
-    assert_eq!(&rows[2][0], "N-0001");
-    assert_eq!(&rows[2][4], "'=山田 花子", "a formula-like cell is defused");
-    assert_eq!(&rows[2][11], "香林坊");
-    assert_eq!(&rows[2][16], "泥出し、家財搬出");
+    // Issue 15: the personal-data mark is the first column, not a line above the header.
+    assert_eq!((&rows[0][0], &rows[0][1]), ("【個人情報】", "番号"));
+    assert_eq!((&rows[1][0], &rows[1][1]), ("持出禁止", "N-0001"));
+    assert_eq!(&rows[1][5], "'=山田 花子", "a formula-like cell is defused");
+    assert_eq!(&rows[1][12], "香林坊");
+    assert_eq!(&rows[1][17], "泥出し、家財搬出");
 }
 
 #[tokio::test]

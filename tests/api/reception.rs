@@ -483,15 +483,15 @@ async fn the_days_csv_opens_in_excel_and_says_it_is_personal_data() {
     let bytes = response.bytes().await.unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert!(rows[0][0].contains("個人情報"));
-    assert_eq!(&rows[1][0], "番号");
-    assert_eq!(rows.len(), 4, "warning, header, two checked-in volunteers");
-    assert_eq!(&rows[2][1], "山田 太郎");
-    assert_eq!(&rows[2][16], "加入済");
-    assert_eq!(&rows[3][1], "'=HYPERLINK(\"http://x\")", "formulas are defused");
-    assert_eq!(&rows[3][8], "石川県金沢市, 広坂1丁目", "commas survive quoting");
+    // Issue 15: the personal-data mark is the first column, not a line above the header.
+    assert_eq!((&rows[0][0], &rows[0][1]), ("【個人情報】", "番号"));
+    assert_eq!(rows.len(), 3, "header, two checked-in volunteers");
+    assert_eq!((&rows[1][0], &rows[1][2]), ("持出禁止", "山田 太郎"));
+    assert_eq!(&rows[1][17], "加入済");
+    assert_eq!(&rows[2][2], "'=HYPERLINK(\"http://x\")", "formulas are defused");
+    assert_eq!(&rows[2][9], "石川県金沢市, 広坂1丁目", "commas survive quoting");
 }
 
 #[tokio::test]
