@@ -4,6 +4,7 @@
 
 pub mod center;
 pub mod http;
+pub mod minors;
 pub(crate) mod model;
 pub mod overdue;
 pub mod pages;

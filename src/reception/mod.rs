@@ -12,6 +12,7 @@ pub mod export;
 pub mod form;
 pub mod http;
 pub(crate) mod model;
+pub mod minimum_age;
 pub mod normalize;
 pub mod pages;
 pub mod register;

@@ -135,10 +135,13 @@ async fn wait_long(browser: &mut Browser, condition: &str, seconds: u64) {
 const PENDING: &str = "document.getElementById('offline-badge').dataset.pending";
 const BADGE: &str = "document.getElementById('offline-badge').textContent";
 
+/// The desk asks each person about their health (the tick clears after each
+/// check-in), then scans their badge.
 async fn scan(browser: &mut Browser, code: &str) {
     browser
         .eval(&format!(
-            "{{ const i = document.getElementById('scan-input'); i.value = {}; i.form.requestSubmit(); }}",
+            "{{ document.getElementById('health-ok').checked = true;
+               const i = document.getElementById('scan-input'); i.value = {}; i.form.requestSubmit(); }}",
             json!(code)
         ))
         .await;
@@ -178,6 +181,7 @@ async fn offline_the_desk_queues_check_ins_and_a_walk_in_keeps_them_over_a_reloa
     }
     assert!(browser.eval("document.getElementById('result').textContent").await.as_str().unwrap().contains("未送信"));
     fill_walk_in(&mut browser).await;
+    browser.eval("document.getElementById('health-ok').checked = true").await;
     browser.eval("document.getElementById('registration').requestSubmit()").await;
     browser.wait_for(&format!("{PENDING} === '4'")).await;
     assert_eq!(browser.eval(BADGE).await, "未送信 4件");
