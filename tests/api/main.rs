@@ -29,6 +29,7 @@ mod inventory;
 mod lobby;
 mod map;
 mod menu;
+mod minors;
 mod needs;
 mod offline;
 mod openapi;
