@@ -4,6 +4,8 @@
 //! ([`extract::CoordinatorUser`] and friends): a missing session is 401, a
 //! wrong role 403, and a handler cannot forget the check.
 
+pub mod accounts;
+pub mod admin_http;
 pub mod csrf;
 pub mod extract;
 pub mod http;
@@ -11,6 +13,7 @@ pub mod password;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
+pub mod users_page;
 
 use serde::{Deserialize, Serialize};
 

@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(center_state))
         .routes(routes!(suspend))
         .routes(routes!(resume))
+        .merge(super::closing_http::router())
 }
 
 fn team_not_found() -> AppError {

@@ -3,6 +3,8 @@
 //! suspension, the suggestion of teams, and the dispatch sheet.
 
 pub mod center;
+pub mod closing;
+pub mod closing_http;
 pub mod http;
 pub mod minors;
 pub(crate) mod model;

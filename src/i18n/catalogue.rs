@@ -129,8 +129,8 @@ impl Words {
     }
 
     /// The home menu: path and the key prefix of its label and description.
-    pub fn sections(&self) -> [Section; 6] {
-        ["reception", "needs", "matching", "inventory", "board", "drill"].map(|name| Section {
+    pub fn sections(&self) -> [Section; 8] {
+        ["reception", "needs", "matching", "inventory", "board", "drill", "closing", "users"].map(|name| Section {
             path: format!("/{name}"),
             label: self.get(&format!("home.section.{name}.label")),
             description: self.get(&format!("home.section.{name}.description")),

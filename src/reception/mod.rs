@@ -18,8 +18,10 @@ pub mod pages;
 pub mod register;
 pub mod search;
 pub mod stats;
+pub mod still_here;
 pub(crate) mod store;
 
 pub use check_in::{DispatchBlock, can_dispatch, dispatch_block};
 pub use model::{ADULT_AGE, DayInsurance, Insurance, VolunteerKind, age_on, parse_volunteer_no, volunteer_no};
+pub use still_here::{StillHere, still_here};
 pub use store::{Key, volunteer, volunteer_by};

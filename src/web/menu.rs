@@ -6,17 +6,19 @@
 use std::borrow::Cow;
 
 use crate::auth::Role;
-use crate::auth::extract::{Allowed, Coordinator, Reception, Trainer};
+use crate::auth::extract::{Admin, Allowed, Coordinator, Reception, Trainer};
 use crate::i18n::{Section, Words};
 
 /// A section's path and the roles its page admits.
-const WHO_OPENS: [(&str, &[Role]); 6] = [
+const WHO_OPENS: [(&str, &[Role]); 8] = [
     ("/reception", Reception::ROLES),
     ("/needs", Coordinator::ROLES),
     ("/matching", Coordinator::ROLES),
     ("/inventory", Coordinator::ROLES),
     ("/board", Coordinator::ROLES),
     ("/drill", Trainer::ROLES),
+    ("/closing", Admin::ROLES),
+    ("/users", Admin::ROLES),
 ];
 
 fn opens(path: &str, role: Role) -> bool {
@@ -57,7 +59,7 @@ mod tests {
         let paths = |role| sections_for(&t, role).into_iter().map(|s| s.path).collect::<Vec<_>>();
         assert_eq!(paths(Role::Reception), ["/reception"]);
         assert_eq!(paths(Role::Trainer), ["/drill"]);
-        assert_eq!(paths(Role::Admin).len(), 6);
+        assert_eq!(paths(Role::Admin).len(), 8);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use crate::helpers::{Session, spawn_app};
 
-const SECTIONS: [&str; 6] = ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill"];
+const SECTIONS: [&str; 8] =
+    ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill", "/closing", "/users"];
 
 async fn links(session: &Session) -> Vec<String> {
     let home = session.get("/").await;
