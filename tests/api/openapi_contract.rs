@@ -196,6 +196,8 @@ async fn write(session: &Session, method: &str, template: &str, path: &str, give
 const LIVE_WRITES: &[&str] = &[
     "POST /api/session",
     "POST /api/users",
+    "POST /api/users/{id}/password",
+    "POST /api/users/{id}/disable",
     "POST /api/board/notices",
     "PUT /api/capacity/{day}",
     "POST /api/public/registrations",
@@ -216,6 +218,7 @@ const LIVE_WRITES: &[&str] = &[
     "POST /api/checkouts",
     "POST /api/checkins/cancel",
     "PUT /api/settings",
+    "POST /api/closing",
 ];
 
 const FILE_BODIES: &[&str] = &["POST /api/zones/import", "POST /api/addresses/import"];
@@ -272,7 +275,10 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
         json!({ "username": "admin", "password": crate::helpers::ADMIN_PASSWORD }),
     )
     .await;
-    send("POST", "/api/users", "/api/users", json!({})).await;
+    let user = send("POST", "/api/users", "/api/users", json!({})).await;
+    let path = format!("/api/users/{}", user["id"]);
+    send("POST", "/api/users/{id}/password", &format!("{path}/password"), json!({})).await;
+    send("POST", "/api/users/{id}/disable", &format!("{path}/disable"), json!({})).await;
     let notice = send("POST", "/api/board/notices", "/api/board/notices", json!({})).await;
     send("PUT", "/api/capacity/{day}", &format!("/api/capacity/{today}"), json!({})).await;
     let receipt = send("POST", "/api/public/registrations", "/api/public/registrations", json!({})).await;
@@ -306,6 +312,7 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
     send("POST", "/api/checkins", "/api/checkins", second.clone()).await;
     send("POST", "/api/checkins/cancel", "/api/checkins/cancel", second).await;
     send("PUT", "/api/settings", "/api/settings", json!({ "version": 0 })).await;
+    send("POST", "/api/closing", "/api/closing", json!({})).await;
 
     for write in LIVE_WRITES {
         assert!(done.iter().any(|d| d == write), "{write} was sent");
