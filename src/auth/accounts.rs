@@ -28,10 +28,11 @@ fn no_such_user() -> AppError {
 
 /// An enabled account's username.
 async fn enabled(tx: &mut WriteTx, id: i64) -> Result<String, AppError> {
-    let username: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE id = ? AND disabled_at IS NULL")
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?;
+    let username: Option<String> =
+        sqlx::query_scalar("SELECT username FROM users WHERE id = ? AND disabled_at IS NULL")
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?;
     username.ok_or_else(no_such_user)
 }
 
@@ -40,13 +41,7 @@ async fn end_sessions(tx: &mut WriteTx, id: i64) -> Result<u64, AppError> {
 }
 
 /// Sets a new password; the account's sessions end unless it is the admin's own.
-pub async fn reset_password(
-    db: &Db,
-    clock: &Clock,
-    admin: &User,
-    id: i64,
-    new: NewPassword,
-) -> Result<(), AppError> {
+pub async fn reset_password(db: &Db, clock: &Clock, admin: &User, id: i64, new: NewPassword) -> Result<(), AppError> {
     if new.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::validation(
             "password",

@@ -24,12 +24,8 @@ pub fn check(registration: &Registration, day: NaiveDate, minimum_age: u32) -> R
     Err(AppError::validation(
         "birth_date",
         Text::new(
-            format!(
-                "このセンターでボランティア活動ができるのは{minimum_age}歳以上の方です（活動日に{age}歳）。"
-            ),
-            format!(
-                "Volunteers at this center must be {minimum_age} or older (you would be {age} on the day)."
-            ),
+            format!("このセンターでボランティア活動ができるのは{minimum_age}歳以上の方です（活動日に{age}歳）。"),
+            format!("Volunteers at this center must be {minimum_age} or older (you would be {age} on the day)."),
         ),
     )
     .coded("under_minimum_age"))

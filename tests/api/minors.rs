@@ -130,8 +130,10 @@ async fn a_minor_goes_to_heavy_work_only_when_the_coordinator_confirms_and_the_l
     };
 
     // No adult leader: still refused (the leader answers for the team on site).
-    let led_by_minor =
-        c.coordinator.post("/api/teams", &json!({ "need_id": heavy["id"], "leader_id": young, "member_ids": [young, adult] })).await;
+    let led_by_minor = c
+        .coordinator
+        .post("/api/teams", &json!({ "need_id": heavy["id"], "leader_id": young, "member_ids": [young, adult] }))
+        .await;
     assert_eq!(led_by_minor.status(), 409);
     assert_eq!(led_by_minor.json::<Value>().await.unwrap()["error"]["code"], "minor_leader");
 
@@ -231,7 +233,10 @@ async fn the_desks_health_tick_is_asked_afresh_for_each_volunteer() {
     browser.goto(&c.app.url("/reception")).await;
     let tick = "document.getElementById('health-ok')";
     let scan = |code: &str| {
-        format!("{{ const i = document.getElementById('scan-input'); i.value = {}; i.form.requestSubmit(); }}", json!(code))
+        format!(
+            "{{ const i = document.getElementById('scan-input'); i.value = {}; i.form.requestSubmit(); }}",
+            json!(code)
+        )
     };
     browser.eval(&format!("{tick}.checked = true")).await;
     browser.eval(&scan("V-0001")).await;

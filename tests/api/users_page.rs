@@ -58,7 +58,12 @@ async fn an_admin_adds_resets_and_disables_staff_on_the_users_page() {
     browser.eval(&add("first-pass-2026")).await;
     browser.wait_for("document.querySelector('#user-rows tr[data-username=tanaka]') !== null").await;
     assert!(
-        browser.eval("document.querySelector('#user-rows tr[data-username=tanaka]').textContent").await.as_str().unwrap().contains("受付")
+        browser
+            .eval("document.querySelector('#user-rows tr[data-username=tanaka]').textContent")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("受付")
     );
     assert_eq!(events_of(&app, "user.created").await.last().unwrap()["username"], "tanaka");
     let tanaka = app.client_for("tanaka", "first-pass-2026").await;
@@ -66,8 +71,10 @@ async fn an_admin_adds_resets_and_disables_staff_on_the_users_page() {
 
     // Reset: the new password works, the old one no longer, and tanaka's session ended.
     browser
-        .eval("{ const f = document.querySelector('#user-rows tr[data-username=tanaka] .reset-form');
-                 f.elements.password.value = 'second-pass-2026'; f.requestSubmit(); }")
+        .eval(
+            "{ const f = document.querySelector('#user-rows tr[data-username=tanaka] .reset-form');
+                 f.elements.password.value = 'second-pass-2026'; f.requestSubmit(); }",
+        )
         .await;
     browser.wait_for("document.getElementById('users-result').classList.contains('ok')").await;
     assert_eq!(login_status(&app, "tanaka", "first-pass-2026").await, 401);
