@@ -281,7 +281,10 @@ async fn a_coordinator_logs_in_in_japanese_and_sees_every_section() {
 
     browser.log_in(&app, "admin", ADMIN_PASSWORD).await;
     let sections = browser.eval("[...document.querySelectorAll('.section strong')].map(e => e.textContent)").await;
-    assert_eq!(sections, json!(["受付", "ニーズ", "マッチング", "資機材", "ボード", "訓練"]));
+    assert_eq!(
+        sections,
+        json!(["受付", "ニーズ", "マッチング", "資機材", "ボード", "訓練", "本日の受付終了", "利用者管理"])
+    );
     browser.screenshot("home.png").await;
 
     // The English switch, then back.
