@@ -147,6 +147,7 @@ async fn scan(browser: &mut Browser, code: &str) {
         .await;
 }
 
+/// A walk-in's form, and their health asked at the desk.
 async fn fill_walk_in(browser: &mut Browser) {
     browser
         .eval(
@@ -155,7 +156,8 @@ async fn fill_walk_in(browser: &mut Browser) {
                f.elements.birth_date.value = '1988-10-10'; f.elements.phone.value = '090-7777-8888';
                f.elements.address.value = '石川県金沢市'; f.elements.emergency_name.value = '家族 連絡';
                f.elements.emergency_phone.value = '076-220-2111';
-               f.querySelector('input[name=insurance][value=enrolled]').checked = true; }",
+               f.querySelector('input[name=insurance][value=enrolled]').checked = true;
+               document.getElementById('health-ok').checked = true; }",
         )
         .await;
 }
@@ -181,7 +183,6 @@ async fn offline_the_desk_queues_check_ins_and_a_walk_in_keeps_them_over_a_reloa
     }
     assert!(browser.eval("document.getElementById('result').textContent").await.as_str().unwrap().contains("未送信"));
     fill_walk_in(&mut browser).await;
-    browser.eval("document.getElementById('health-ok').checked = true").await;
     browser.eval("document.getElementById('registration').requestSubmit()").await;
     browser.wait_for(&format!("{PENDING} === '4'")).await;
     assert_eq!(browser.eval(BADGE).await, "未送信 4件");
@@ -307,7 +308,12 @@ async fn offline_fifty_queued_check_ins_are_replayed_once_each_and_the_time_is_p
 
     // The desk's own check-in function, as a scanner would call it.
     for i in 1..=50 {
-        browser.eval(&format!("window.borasenCheckIn({{ volunteer_no: 'V-{i:04}' }})")).await;
+        // Each person's health is asked (the tick clears after each check-in).
+        browser
+            .eval(&format!(
+                "document.getElementById('health-ok').checked = true; window.borasenCheckIn({{ volunteer_no: 'V-{i:04}' }})"
+            ))
+            .await;
     }
     browser.wait_for(&format!("{PENDING} === '50'")).await;
     assert_eq!(browser.eval(BADGE).await, "未送信 50件");
