@@ -45,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         needs::pages::router(),
         inventory::http::pages(),
         dispatch::pages::router(),
+        dispatch::closing_http::pages(),
+        auth::users_page::router(),
         lobby::http::pages(),
         drill::pages::router(),
         setup::router(),

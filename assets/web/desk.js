@@ -138,6 +138,9 @@
     }
     const answer = await api("POST", "/api/checkins", payload, { queue: { label: queueLabel } });
     let keepFocus = false;
+    // 体調確認 is per person: once this check-in is done (or queued), the next
+    // volunteer's health is asked afresh.
+    if (answer.ok || answer.queued) healthOk.checked = false;
     if (answer.queued) {
       show("queued", [answer.message, queueLabel]);
     } else if (answer.ok) {
@@ -164,6 +167,7 @@
   window.borasenWalkIn = function () { return { health_ok: healthOk.checked }; };
   // A walk-in queued offline (registration.js tells the desk).
   window.borasenWalkInQueued = function (answer, label) {
+    healthOk.checked = false; // the queued walk-in carries this person's health check
     show("queued", [answer.message, label]);
     scanInput.focus();
   };

@@ -162,6 +162,7 @@
       chip.disabled = !p.dispatchable;
       chip.title = p.dispatchable ? "" : Borasen.t("matching.not_insured_cannot_be_sent");
       chip.addEventListener("click", function () { toggleMember(p); });
+      if (!p.adult) chip.appendChild(el("span", "tag minor", Borasen.t("minors.under_18")));
       li.appendChild(chip);
       list.appendChild(li);
     });
@@ -179,6 +180,7 @@
       name.type = "button";
       name.title = Borasen.t("matching.make_leader");
       name.addEventListener("click", function () { team.leader = m.volunteer_id; drawTeam(); scan.focus(); });
+      if (!m.adult) name.appendChild(el("span", "tag minor", Borasen.t("minors.under_18")));
       const remove = el("button", "secondary", "×");
       remove.type = "button";
       remove.setAttribute("aria-label", m.name + Borasen.t("matching.remove"));
@@ -192,6 +194,7 @@
     const line = $("headcount");
     line.textContent = people + Borasen.t("matching.people") + (wanted ? Borasen.t("matching.needed") + wanted + Borasen.t("matching.people") : "");
     line.className = "headcount" + (wanted && people < wanted ? " short" : "");
+    drawMinorWarnings();
     const loans = $("loans");
     loans.textContent = "";
     team.loans.forEach(function (loan, i) {
@@ -203,6 +206,41 @@
       li.appendChild(remove);
       loans.appendChild(li);
     });
+  }
+
+  // ---- minors (18歳未満) ----
+  // The settings' heavy-work categories, from the page.
+  const HEAVY_WORK = ($("matching").dataset.heavyWork || "").split(",").filter(Boolean);
+
+  // While forming: a minor needs an adult leader (the server refuses it), and
+  // a minor going to heavy work is sent only once the coordinator ticks the
+  // confirmation (the server asks for it and logs it).
+  function drawMinorWarnings() {
+    const box = $("minor-warnings");
+    const keep = $("confirm-minor-heavy-work");
+    const confirmed = keep ? keep.checked : false;
+    box.textContent = "";
+    const minors = team.members.filter(function (m) { return !m.adult; });
+    const leader = team.members.find(function (m) { return m.volunteer_id === team.leader; });
+    if (minors.length && leader && !leader.adult) {
+      box.appendChild(el("li", "warn", Borasen.t("minors.no_adult_leader")));
+    }
+    const heavy = team.need ? team.need.categories.filter(function (c) { return HEAVY_WORK.indexOf(c) >= 0; }) : [];
+    if (minors.length && heavy.length) {
+      const li = el("li", "warn", Borasen.t("minors.heavy_work", {
+        who: minors.map(function (m) { return m.volunteer_no; }).join(Borasen.t("matching.dot")),
+        work: heavy.map(function (c) { return CATEGORY[c]; }).join(Borasen.t("matching.dot")),
+      }));
+      const label = el("label", "chip");
+      const tick = el("input");
+      tick.type = "checkbox";
+      tick.id = "confirm-minor-heavy-work";
+      tick.checked = confirmed;
+      label.append(tick, " " + Borasen.t("minors.confirm_heavy_work"));
+      li.appendChild(label);
+      box.appendChild(li);
+    }
+    box.hidden = box.children.length === 0;
   }
 
   // ---- forming ----
@@ -337,6 +375,7 @@
       vehicle: $("vehicle").value || null,
       loans: team.loans,
       return_by: $("return-by").value || null,
+      confirm_minor_heavy_work: !!($("confirm-minor-heavy-work") && $("confirm-minor-heavy-work").checked),
     };
     const label = Borasen.t("matching.dispatch") + (team.need ? team.need.need_no : Borasen.t("matching.zone_dispatch") + (zone || "")) + Borasen.t("matching.paren_open") +
       team.members.map(function (m) { return m.volunteer_no; }).join(Borasen.t("matching.dot")) + Borasen.t("matching.paren_close");

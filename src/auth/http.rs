@@ -18,7 +18,10 @@ use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(log_in, current_session, log_out)).routes(routes!(list_users, create_user))
+    OpenApiRouter::new()
+        .routes(routes!(log_in, current_session, log_out))
+        .routes(routes!(list_users, create_user))
+        .merge(super::admin_http::router())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -4,6 +4,8 @@
 //! ([`staff::Staff`]`<Coordinator>` and friends): a missing session is 401, a
 //! wrong role 403, and a handler cannot forget the check.
 
+pub mod accounts;
+pub mod admin_http;
 pub mod csrf;
 pub mod extract;
 pub mod http;
@@ -12,6 +14,7 @@ pub mod sessions;
 pub mod staff;
 pub mod throttle;
 pub mod users;
+pub mod users_page;
 
 use serde::{Deserialize, Serialize};
 

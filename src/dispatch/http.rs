@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resume))
         .merge(super::headcount_http::router())
         .merge(super::scan_http::router())
+        .merge(super::closing_http::router())
 }
 
 fn team_not_found() -> AppError {

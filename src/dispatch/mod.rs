@@ -3,10 +3,13 @@
 //! suspension, the suggestion of teams, and the dispatch sheet.
 
 pub mod center;
+pub mod closing;
+pub mod closing_http;
 pub mod headcount;
 pub mod headcount_http;
 pub mod http;
 pub mod injury;
+pub mod minors;
 pub(crate) mod model;
 pub mod overdue;
 pub mod pages;

@@ -5,12 +5,11 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 
 use crate::auth::extract::Coordinator;
 use crate::state::AppState;
-use crate::web::page::Page;
+use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, render};
 
 pub fn router() -> Router<AppState> {
@@ -22,8 +21,13 @@ pub fn router() -> Router<AppState> {
 struct MatchingPage {
     page: PageContext,
     zone_names: Vec<String>,
+    /// The settings' heavy-work categories, comma-separated: the desk warns
+    /// while forming a team with a minor for such a need.
+    heavy_work: String,
 }
 
-async fn matching_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> Response {
-    render(StatusCode::OK, &MatchingPage { page, zone_names: state.zones.current().names() })
+async fn matching_page(State(state): State<AppState>, Page { page, .. }: Page<Coordinator>) -> PageResult {
+    let settings = crate::settings::current(&mut *state.db.read.acquire().await?).await?;
+    let heavy_work = settings.values.heavy_work.join(",");
+    Ok(render(StatusCode::OK, &MatchingPage { page, zone_names: state.zones.current().names(), heavy_work }))
 }

@@ -43,6 +43,8 @@ pub struct TeamForm {
     pub loans: Vec<Loan>,
     /// 帰着期限: `14:00` today, or RFC 3339. Default: the heat rule (config).
     pub return_by: Option<String>,
+    /// The coordinator saw that minors go to heavy work (settings' `heavy_work`) and sends them anyway.
+    pub confirm_minor_heavy_work: bool,
 }
 
 /// The latest a deadline may be set after leaving.
@@ -90,6 +92,8 @@ pub async fn send_out(
         Target::Need(id) => Some(leave_for(&mut tx, clock, actor, *id, &team_no).await?),
         Target::Zone { .. } => None,
     };
+    let minors_on_heavy_work =
+        super::minors::heavy_work(&mut tx, need.as_ref(), &members, day, form.confirm_minor_heavy_work).await?;
     let (zone, requested_headcount) = match &target {
         Target::Need(_) => (need.as_ref().and_then(|n| n.zone.clone()), None),
         Target::Zone { zone, headcount } => (Some(zone.clone()), Some(*headcount)),
@@ -122,6 +126,7 @@ pub async fn send_out(
         leader: numbers[0].clone(),
         members: numbers,
         return_by: return_by.clone(),
+        minors_on_heavy_work,
     };
     tx.append(clock, actor, Some(team_no.clone()), &dispatched).await?;
     if !form.loans.is_empty() {

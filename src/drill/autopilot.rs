@@ -288,6 +288,8 @@ impl Autopilot {
                 leader_id: Some(suggestion.leader_id),
                 member_ids: suggestion.member_ids,
                 loans,
+                // Plays the coordinator, who sends the suggested team as it is.
+                confirm_minor_heavy_work: true,
                 ..TeamForm::default()
             };
             if let Err(error) = send_out(&env.db, &env.clock, &env.config, &zone_names, &self.actor, form).await {

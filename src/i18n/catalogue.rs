@@ -129,11 +129,13 @@ impl Words {
     }
 
     /// The home menu: path and the key prefix of its label and description.
-    pub fn sections(&self) -> [Section; 7] {
-        ["reception", "needs", "matching", "inventory", "board", "drill", "settings"].map(|name| Section {
-            path: format!("/{name}"),
-            label: self.get(&format!("home.section.{name}.label")),
-            description: self.get(&format!("home.section.{name}.description")),
+    pub fn sections(&self) -> [Section; 9] {
+        ["reception", "needs", "matching", "inventory", "board", "drill", "closing", "users", "settings"].map(|name| {
+            Section {
+                path: format!("/{name}"),
+                label: self.get(&format!("home.section.{name}.label")),
+                description: self.get(&format!("home.section.{name}.description")),
+            }
         })
     }
 }

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::model::{Insurance, Volunteer, VolunteerKind};
+use super::model::{ADULT_AGE, Insurance, Volunteer, VolunteerKind, age_on};
 use crate::i18n::{Lang, date_ja, word, word_with};
 use crate::pdf::{self, Page, Weight, fitting_size, text_width_mm};
 
@@ -67,6 +67,9 @@ pub fn render(volunteer: &Volunteer, token: &str, day: NaiveDate, drill: bool) -
         let skills = word_with(Lang::Ja, "badge.skills", &[("skills", &joined)]);
         page.text_wrapped(X + PAD, line_y, inner, 9.0, Weight::Regular, &skills);
     }
+    if minor_on(volunteer, day) {
+        minor_band(&mut page);
+    }
 
     let note_x = X + W + 10.0;
     let note_w = 210.0 - note_x - 15.0;
@@ -77,4 +80,19 @@ pub fn render(volunteer: &Volunteer, token: &str, day: NaiveDate, drill: bool) -
     }
     let title = word_with(Lang::Ja, "badge.title", &[("no", &volunteer.volunteer_no)]);
     (volunteer.volunteer_no.clone(), pdf::render(&title, vec![page], drill))
+}
+
+/// Under 18 on the day printed: the age counts on that day, not on the day printed out.
+fn minor_on(volunteer: &Volunteer, day: NaiveDate) -> bool {
+    NaiveDate::parse_from_str(&volunteer.birth_date, "%Y-%m-%d").is_ok_and(|born| age_on(born, day) < ADULT_AGE)
+}
+
+/// 「18歳未満」: an orange band across the badge's foot, seen from across the
+/// room by a leader or a coordinator (no heavy work, an adult with them).
+fn minor_band(page: &mut Page) {
+    let top = Y + H - 13.0;
+    page.fill_rect(X, top, W, 13.0, (1.0, 0.62, 0.2));
+    let center = X + W / 2.0;
+    page.text_centered(center, top + 1.5, 13.0, Weight::Bold, &word(Lang::Ja, "badge.minor_band"));
+    page.text_centered(center, top + 8.0, 7.0, Weight::Regular, &word(Lang::En, "badge.minor_band"));
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::form::{Channel, Registration, RegistrationForm, validate};
 use super::model::{Source, Volunteer, VolunteerKind, volunteer_no};
-use super::{capacity, store};
+use super::{capacity, minimum_age, store};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::{AppError, Class};
@@ -43,6 +43,8 @@ pub async fn register(
     let today = clock.activity_day();
     let registration = validate(form, today, channel)?;
     let mut tx = db.begin_write().await?;
+    let minimum_age = crate::settings::current(tx.conn()).await?.values.minimum_age;
+    minimum_age::check(&registration, minimum_age::first_day(&registration, today), minimum_age)?;
     if !registration.force_new
         && let Some(id) = find_twin(&mut tx, &registration).await?
     {

@@ -10,13 +10,15 @@ use crate::auth::extract::{Admin, Allowed, Coordinator, Reception, Trainer};
 use crate::i18n::{Section, Words};
 
 /// A section's path and the roles its page admits.
-const WHO_OPENS: [(&str, &[Role]); 7] = [
+const WHO_OPENS: [(&str, &[Role]); 9] = [
     ("/reception", Reception::ROLES),
     ("/needs", Coordinator::ROLES),
     ("/matching", Coordinator::ROLES),
     ("/inventory", Coordinator::ROLES),
     ("/board", Coordinator::ROLES),
     ("/drill", Trainer::ROLES),
+    ("/closing", Admin::ROLES),
+    ("/users", Admin::ROLES),
     ("/settings", Admin::ROLES),
 ];
 
@@ -58,7 +60,7 @@ mod tests {
         let paths = |role| sections_for(&t, role).into_iter().map(|s| s.path).collect::<Vec<_>>();
         assert_eq!(paths(Role::Reception), ["/reception"]);
         assert_eq!(paths(Role::Trainer), ["/drill"]);
-        assert_eq!(paths(Role::Admin).len(), 7);
+        assert_eq!(paths(Role::Admin).len(), 9);
     }
 
     #[test]

@@ -288,7 +288,10 @@ async fn a_coordinator_logs_in_in_japanese_and_sees_every_section() {
 
     browser.log_in(&app, "admin", ADMIN_PASSWORD).await;
     let sections = browser.eval("[...document.querySelectorAll('.section strong')].map(e => e.textContent)").await;
-    assert_eq!(sections, json!(["受付", "ニーズ", "マッチング", "資機材", "ボード", "訓練"]));
+    assert_eq!(
+        sections,
+        json!(["受付", "ニーズ", "マッチング", "資機材", "ボード", "訓練", "本日の受付終了", "利用者管理", "設定"])
+    );
     browser.screenshot("home.png").await;
 
     // The English switch, then back.
@@ -419,7 +422,9 @@ async fn a_reception_volunteer_registers_a_walk_in_checks_them_in_and_sees_the_c
         "group fields stay hidden for an individual"
     );
 
-    // An uninsured walk-in is flagged and enrolled at the desk.
+    // An uninsured walk-in is flagged and enrolled at the desk (their own health check first).
+    assert_eq!(browser.eval("document.getElementById('health-ok').checked").await, false, "asked per person");
+    browser.eval("document.getElementById('health-ok').checked = true").await;
     fill_registration(&mut browser, "鈴木 花子", "スズキ ハナコ", "080-3333-4444", "none").await;
     browser.eval("document.getElementById('registration').requestSubmit()").await;
     browser.wait_for("document.getElementById('result').classList.contains('warn')").await;

@@ -5,7 +5,8 @@
 
 use crate::helpers::{Session, spawn_app};
 
-const SECTIONS: [&str; 7] = ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill", "/settings"];
+const SECTIONS: [&str; 9] =
+    ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill", "/closing", "/users", "/settings"];
 
 async fn links(session: &Session) -> Vec<String> {
     let home = session.get("/").await;

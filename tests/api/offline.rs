@@ -126,15 +126,19 @@ async fn wait_long(browser: &mut Browser, condition: &str, seconds: u64) {
 const PENDING: &str = "document.getElementById('offline-badge').dataset.pending";
 const BADGE: &str = "document.getElementById('offline-badge').textContent";
 
+/// The desk asks each person about their health (the tick clears after each
+/// check-in), then scans their badge.
 async fn scan(browser: &mut Browser, code: &str) {
     browser
         .eval(&format!(
-            "{{ const i = document.getElementById('scan-input'); i.value = {}; i.form.requestSubmit(); }}",
+            "{{ document.getElementById('health-ok').checked = true;
+               const i = document.getElementById('scan-input'); i.value = {}; i.form.requestSubmit(); }}",
             json!(code)
         ))
         .await;
 }
 
+/// A walk-in's form, and their health asked at the desk.
 async fn fill_walk_in(browser: &mut Browser) {
     browser
         .eval(
@@ -143,7 +147,8 @@ async fn fill_walk_in(browser: &mut Browser) {
                f.elements.birth_date.value = '1988-10-10'; f.elements.phone.value = '090-7777-8888';
                f.elements.address.value = '石川県金沢市'; f.elements.emergency_name.value = '家族 連絡';
                f.elements.emergency_phone.value = '076-220-2111';
-               f.querySelector('input[name=insurance][value=enrolled]').checked = true; }",
+               f.querySelector('input[name=insurance][value=enrolled]').checked = true;
+               document.getElementById('health-ok').checked = true; }",
         )
         .await;
 }
@@ -300,7 +305,12 @@ async fn offline_fifty_queued_check_ins_are_replayed_once_each_and_the_time_is_p
 
     // The desk's own check-in function, as a scanner would call it.
     for i in 1..=50 {
-        browser.eval(&format!("window.borasenCheckIn({{ volunteer_no: 'V-{i:04}' }})")).await;
+        // Each person's health is asked (the tick clears after each check-in).
+        browser
+            .eval(&format!(
+                "document.getElementById('health-ok').checked = true; window.borasenCheckIn({{ volunteer_no: 'V-{i:04}' }})"
+            ))
+            .await;
     }
     browser.wait_for(&format!("{PENDING} === '50'")).await;
     assert_eq!(browser.eval(BADGE).await, "未送信 50件");

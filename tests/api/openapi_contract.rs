@@ -157,7 +157,13 @@ fn required_only(contract: &Contract, schema: &Value, given: &Map<String, Value>
             Value::Array((0..least).map(|_| required_only(contract, &schema["items"], given)).collect())
         }
         Some("string") => match schema["format"].as_str() {
-            Some("date") => json!(chrono::Local::now().date_naive().to_string()),
+            // The center's day (+09:00), not the machine's: they differ around midnight.
+            Some("date") => json!(
+                chrono::Utc::now()
+                    .with_timezone(&chrono::FixedOffset::east_opt(borasen::clock::JST_SECONDS).unwrap())
+                    .date_naive()
+                    .to_string()
+            ),
             Some("date-time") => json!(chrono::Local::now().to_rfc3339()),
             _ => json!("テスト"),
         },
@@ -196,6 +202,8 @@ async fn write(session: &Session, method: &str, template: &str, path: &str, give
 const LIVE_WRITES: &[&str] = &[
     "POST /api/session",
     "POST /api/users",
+    "POST /api/users/{id}/password",
+    "POST /api/users/{id}/disable",
     "POST /api/board/notices",
     "PUT /api/capacity/{day}",
     "POST /api/public/registrations",
@@ -218,6 +226,7 @@ const LIVE_WRITES: &[&str] = &[
     "POST /api/checkouts",
     "POST /api/checkins/cancel",
     "PUT /api/settings",
+    "POST /api/closing",
 ];
 
 const FILE_BODIES: &[&str] = &["POST /api/zones/import", "POST /api/addresses/import"];
@@ -274,7 +283,10 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
         json!({ "username": "admin", "password": crate::helpers::ADMIN_PASSWORD }),
     )
     .await;
-    send("POST", "/api/users", "/api/users", json!({})).await;
+    let user = send("POST", "/api/users", "/api/users", json!({})).await;
+    let path = format!("/api/users/{}", user["id"]);
+    send("POST", "/api/users/{id}/password", &format!("{path}/password"), json!({})).await;
+    send("POST", "/api/users/{id}/disable", &format!("{path}/disable"), json!({})).await;
     let notice = send("POST", "/api/board/notices", "/api/board/notices", json!({})).await;
     send("PUT", "/api/capacity/{day}", &format!("/api/capacity/{today}"), json!({})).await;
     let receipt = send("POST", "/api/public/registrations", "/api/public/registrations", json!({})).await;
@@ -318,6 +330,7 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
     send("POST", "/api/checkins", "/api/checkins", second.clone()).await;
     send("POST", "/api/checkins/cancel", "/api/checkins/cancel", second).await;
     send("PUT", "/api/settings", "/api/settings", json!({ "version": 0 })).await;
+    send("POST", "/api/closing", "/api/closing", json!({})).await;
 
     for write in LIVE_WRITES {
         assert!(done.iter().any(|d| d == write), "{write} was sent");

@@ -48,3 +48,26 @@ event! {
         pub from: Option<String>,
     }
 }
+
+event! {
+    /// An admin set a new password for a staff account (subject `user:<id>`);
+    /// never the password. The account's sessions ended (another's, not the admin's own).
+    #[kind = "user.password_reset"]
+    pub struct UserPasswordReset {
+        pub id: i64,
+        pub username: String,
+        /// Sessions of the account that ended with the reset.
+        pub sessions_ended: u64,
+    }
+}
+
+event! {
+    /// An admin disabled a staff account (subject `user:<id>`): its sessions
+    /// ended and it can no longer log in.
+    #[kind = "user.disabled"]
+    pub struct UserDisabled {
+        pub id: i64,
+        pub username: String,
+        pub sessions_ended: u64,
+    }
+}

@@ -16,6 +16,9 @@ event! {
         pub leader: String,
         /// 帰着期限, RFC 3339.
         pub return_by: String,
+        /// Members under 18 sent to heavy work, which the coordinator confirmed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub minors_on_heavy_work: Vec<String>,
     }
 }
 

@@ -179,6 +179,8 @@ kinds! {
     auth::AuthLogout, board: true;
     auth::AuthLockedOut, board: true;
     auth::UserCreated, board: true;
+    auth::UserPasswordReset, board: true;
+    auth::UserDisabled, board: true;
     auth::UsersCarriedOver, board: true;
     reception::VolunteerRegistered, board: true;
     reception::VolunteerCheckedIn, board: true;
