@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(center_state))
         .routes(routes!(suspend))
         .routes(routes!(resume))
+        .merge(super::safety_http::router())
 }
 
 fn team_not_found() -> AppError {
@@ -55,9 +56,8 @@ async fn dispatch_team(
     CoordinatorUser(user): CoordinatorUser,
     ApiJson(form): ApiJson<TeamForm>,
 ) -> Result<(StatusCode, Json<Team>), AppError> {
-    let zone_names = state.zones.current().names();
     let actor = Actor::user(&user.username);
-    let team = send_out::send_out(&state.db, &state.clock, &state.config, &zone_names, &actor, form).await?;
+    let team = send_out::send_out(&state.db, &state.clock, &state.zones.current(), &actor, form).await?;
     Ok((StatusCode::CREATED, Json(team)))
 }
 
@@ -108,7 +108,7 @@ async fn team_sheet(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let zones = state.zones.current();
-    let sheet = papers::sheet_for(&state.db, &zones, &state.config, id, state.clock.now()).await?;
+    let sheet = papers::sheet_for(&state.db, &zones, id, state.clock.now()).await?;
     let drill = state.db.is_drill();
     let name = format!("sheet-{}.pdf", sheet.team_no);
     crate::web::drawn_pdf(&name, move || super::sheet::render(&sheet, drill)).await

@@ -3,12 +3,17 @@
 //! suspension, the suggestion of teams, and the dispatch sheet.
 
 pub mod center;
+pub mod daylight;
+pub mod deadline;
 pub mod http;
 pub(crate) mod model;
 pub mod overdue;
 pub mod pages;
 pub mod papers;
 pub mod report;
+pub mod safety;
+pub mod safety_http;
+pub(crate) mod safety_store;
 pub mod send_out;
 pub mod sheet;
 pub(crate) mod store;

@@ -55,6 +55,7 @@ pub mod drill;
 pub mod inventory;
 pub mod needs;
 pub mod reception;
+pub mod safety;
 pub mod settings;
 pub mod zones;
 
@@ -198,6 +199,9 @@ kinds! {
     dispatch::CenterSuspended, board: true;
     dispatch::CenterResumed, board: true;
     settings::SettingsChanged, board: true;
+    safety::WbgtRecorded, board: true;
+    safety::AlertRaised, board: true;
+    safety::AlertDecided, board: true;
     inventory::ItemAdded, board: true;
     inventory::ItemUpdated, board: true;
     inventory::ItemReceived, board: true;

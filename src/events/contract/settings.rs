@@ -36,6 +36,8 @@ pub struct CenterSettings {
     pub return_by: String,
     /// …unless that leaves less than this many minutes (a late team keeps `return_within`).
     pub return_by_grace_minutes: u32,
+    /// No deadline passes this time of day (最終帰着; empty: sunset alone decides).
+    pub last_return: String,
     /// Deadlines end this many minutes before sunset.
     pub sunset_margin_minutes: u32,
     /// A dispatch whose deadline leaves less than this needs a coordinator's override.
@@ -104,6 +106,7 @@ impl Default for CenterSettings {
             return_within_minutes: 180,
             return_by: "15:00".into(),
             return_by_grace_minutes: 30,
+            last_return: "18:00".into(),
             sunset_margin_minutes: 30,
             min_working_minutes: 60,
             heat_bands: vec![
