@@ -14,6 +14,7 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
+use super::daily_safety::SafetyDay;
 use crate::events::{Event, EventPayload};
 use crate::needs::Category;
 
@@ -36,6 +37,9 @@ pub struct DailyReport {
     pub cumulative: Figures,
     /// People checked in per day, oldest first: the last 30 days up to `day` (not before `first_day`).
     pub chart: Vec<DayCount>,
+    /// 安全管理: the day's WBGT readings, warnings, decisions and suspensions (left out when none).
+    #[serde(default, skip_serializing_if = "SafetyDay::is_empty")]
+    pub safety: SafetyDay,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -269,6 +273,7 @@ pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) 
     let first = first_day(&mut tx, day).await?;
     let today = Figures::over(&mut tx, day, day).await?;
     let cumulative = Figures::over(&mut tx, first, day).await?;
+    let safety = SafetyDay::of(&mut tx, day).await?;
     let chart_from = first.max(day - Duration::days(CHART_DAYS - 1));
     let counts: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "SELECT day, SUM(headcount) FROM checkins WHERE day BETWEEN ? AND ? GROUP BY day",
@@ -285,7 +290,7 @@ pub async fn report(pool: &sqlx::SqlitePool, center_name: &str, day: NaiveDate) 
         .take_while(|d| *d <= day)
         .map(|d| DayCount { day: d, volunteers: counts.get(&d.to_string()).copied().unwrap_or(0) })
         .collect();
-    Ok(DailyReport { center_name: center_name.to_string(), day, first_day: first, today, cumulative, chart })
+    Ok(DailyReport { center_name: center_name.to_string(), day, first_day: first, today, cumulative, chart, safety })
 }
 
 /// One line of the CSV (and of the PDF's tables): section, item, the day, cumulative.
@@ -373,7 +378,7 @@ pub fn csv(report: &DailyReport) -> Vec<u8> {
     {
         let mut csv = csv::Writer::from_writer(&mut out);
         csv.write_record(["区分", "項目", "当日", "累計"]).expect("in-memory write");
-        for line in lines(report) {
+        for line in lines(report).into_iter().chain(report.safety.lines()) {
             let item = crate::csv_cells::defuse(&line.item);
             csv.write_record([line.section, item.as_str(), &line.day, &line.total]).expect("in-memory write");
         }

@@ -67,6 +67,7 @@ fn render_in(lang: Lang, report: &DailyReport, drill: bool) -> Vec<u8> {
         }
         y += 3.0;
     }
+    y = report.safety.draw(lang, &mut pages, &mut page, y, LEFT, BOTTOM);
     if y + 14.0 > BOTTOM {
         pages.push(std::mem::replace(&mut page, Page::a4()));
         y = 15.0;

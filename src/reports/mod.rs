@@ -5,4 +5,5 @@ pub mod certificate;
 pub mod certificate_pdf;
 pub mod daily;
 mod daily_pdf;
+pub mod daily_safety;
 pub mod http;

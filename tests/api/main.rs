@@ -35,6 +35,7 @@ mod openapi;
 mod openapi_contract;
 mod reception;
 mod reports;
+mod safety;
 mod schemathesis;
 mod settings;
 mod tablet;

@@ -1,0 +1,138 @@
+//! 日報's safety section (安全管理): the day's 暑さ指数 (WBGT) readings, the
+//! weather warnings entered, the coordinator's decisions on them, and the
+//! suspensions (活動中止・再開), each with its time. Read from the event log.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+use super::daily::Line;
+use crate::events::contract::dispatch::{CenterResumed, CenterSuspended};
+use crate::events::contract::safety::{AlertDecided, AlertRaised, WbgtRecorded};
+use crate::events::{Event, EventPayload, decoded};
+use crate::i18n::{Lang, word, word_with};
+use crate::pdf::{Page, Weight, line_height_mm};
+
+/// The section's heading, as the CSV's section column and the PDF's heading.
+pub const SECTION: &str = "安全管理（暑さ指数・警報）";
+
+/// The day's safety record. Empty on a day without readings or warnings (and
+/// then left out of the report's JSON, so older days read as they did).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SafetyDay {
+    /// The highest WBGT reading of the day.
+    pub highest_wbgt: Option<f64>,
+    pub readings: i64,
+    /// Weather warnings and heat prompts.
+    pub alerts: i64,
+    /// 活動中止 started that day.
+    pub suspensions: i64,
+    /// Every entry with its time, in order.
+    pub entries: Vec<SafetyEntry>,
+}
+
+/// One line of the record: `HH:MM` and what happened, in the papers' Japanese.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SafetyEntry {
+    pub at: String,
+    pub text: String,
+}
+
+impl SafetyDay {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub async fn of(conn: &mut SqliteConnection, day: NaiveDate) -> Result<SafetyDay, sqlx::Error> {
+        let kinds = [WbgtRecorded::KIND, AlertRaised::KIND, AlertDecided::KIND, CenterSuspended::KIND, CenterResumed::KIND];
+        let events: Vec<Event> = sqlx::query_as(
+            "SELECT seq, at, actor, kind, subject, data, drill FROM events
+             WHERE kind IN (?, ?, ?, ?, ?) AND substr(at, 1, 10) = ? ORDER BY seq",
+        )
+        .bind(kinds[0])
+        .bind(kinds[1])
+        .bind(kinds[2])
+        .bind(kinds[3])
+        .bind(kinds[4])
+        .bind(day.to_string())
+        .fetch_all(conn)
+        .await?;
+        let mut safety = SafetyDay::default();
+        for event in &events {
+            if let Some(text) = safety.entry(event) {
+                safety.entries.push(SafetyEntry { at: event.at.get(11..16).unwrap_or_default().to_string(), text });
+            }
+        }
+        Ok(safety)
+    }
+
+    fn entry(&mut self, event: &Event) -> Option<String> {
+        let lang = Lang::Ja;
+        if let Some(reading) = decoded::<WbgtRecorded>(event) {
+            self.readings += 1;
+            self.highest_wbgt = Some(self.highest_wbgt.map_or(reading.wbgt, |h| h.max(reading.wbgt)));
+            let wbgt = format!("{:.1}", reading.wbgt);
+            let band = reading.band.unwrap_or_else(|| "—".into());
+            return Some(word_with(lang, "papers.daily.safety.wbgt", &[("wbgt", &wbgt), ("band", &band)]));
+        }
+        if let Some(alert) = decoded::<AlertRaised>(event) {
+            self.alerts += 1;
+            let kind = word(lang, &format!("papers.daily.safety.kind.{}", alert.kind));
+            return Some(word_with(lang, "papers.daily.safety.alert", &[("kind", &kind), ("note", &alert.note)]));
+        }
+        if let Some(decision) = decoded::<AlertDecided>(event) {
+            let kind = word(lang, &format!("papers.daily.safety.kind.{}", decision.kind));
+            let key = match decision.decision.as_str() {
+                "suspend" => "papers.daily.safety.decided_suspend",
+                _ => "papers.daily.safety.decided_continue",
+            };
+            return Some(word_with(lang, key, &[("kind", &kind), ("reason", &decision.reason)]));
+        }
+        if let Some(suspended) = decoded::<CenterSuspended>(event) {
+            self.suspensions += 1;
+            return Some(word_with(lang, "papers.daily.safety.suspended", &[("reason", &suspended.reason)]));
+        }
+        decoded::<CenterResumed>(event).map(|_| word(lang, "papers.daily.safety.resumed").into_owned())
+    }
+
+    /// The CSV's lines: the counts, then each entry (its time as the item).
+    pub fn lines(&self) -> Vec<Line> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let line = |item: String, day: String| Line { section: SECTION, item, day, total: String::new() };
+        let mut lines = vec![
+            line("暑さ指数の記録".into(), self.readings.to_string()),
+            line("暑さ指数の最高".into(), self.highest_wbgt.map(|w| format!("{w:.1}")).unwrap_or_default()),
+            line("警報・判断の呼びかけ".into(), self.alerts.to_string()),
+            line("活動中止".into(), self.suspensions.to_string()),
+        ];
+        lines.extend(self.entries.iter().map(|e| line(format!("{} {}", e.at, e.text), String::new())));
+        lines
+    }
+
+    /// The PDF's section: a heading, then one line per entry; returns the y
+    /// below it, turning the page into `pages` when it runs out.
+    pub fn draw(&self, lang: Lang, pages: &mut Vec<Page>, page: &mut Page, mut y: f32, left: f32, bottom: f32) -> f32 {
+        if self.is_empty() {
+            return y;
+        }
+        let row = line_height_mm(9.0) + 0.4;
+        if y + line_height_mm(10.5) + row * 3.0 > bottom {
+            pages.push(std::mem::replace(page, Page::a4()));
+            y = 15.0;
+        }
+        page.text(left, y, 10.5, Weight::Bold, &word(lang, "papers.daily.safety.heading"));
+        y += line_height_mm(10.5);
+        for entry in &self.entries {
+            if y + row > bottom {
+                pages.push(std::mem::replace(page, Page::a4()));
+                y = 15.0;
+            }
+            page.text(left + 2.0, y, 9.0, Weight::Regular, &entry.at);
+            page.text(left + 14.0, y, 9.0, Weight::Regular, &entry.text);
+            y += row;
+        }
+        y + 3.0
+    }
+}
