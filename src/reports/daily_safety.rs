@@ -1,13 +1,14 @@
 //! 日報's safety section (安全管理): the day's 暑さ指数 (WBGT) readings, the
-//! weather warnings entered, the coordinator's decisions on them, and the
-//! suspensions (活動中止・再開), each with its time. Read from the event log.
+//! weather warnings and heat prompts, and the coordinator's decision on each
+//! (活動中止 or carry on, with the reason), each with its time. Read from the
+//! event log. Suspensions themselves (活動中止・再開, also those set by hand) are
+//! the 日報's own section, not this one.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::daily::Line;
-use crate::events::contract::dispatch::{CenterResumed, CenterSuspended};
 use crate::events::contract::safety::{AlertDecided, AlertRaised, WbgtRecorded};
 use crate::events::{Event, EventPayload, decoded};
 use crate::i18n::{Lang, word, word_with};
@@ -25,7 +26,7 @@ pub struct SafetyDay {
     pub readings: i64,
     /// Weather warnings and heat prompts.
     pub alerts: i64,
-    /// 活動中止 started that day.
+    /// Prompts answered with 活動中止.
     pub suspensions: i64,
     /// Every entry with its time, in order.
     pub entries: Vec<SafetyEntry>,
@@ -44,16 +45,13 @@ impl SafetyDay {
     }
 
     pub async fn of(conn: &mut SqliteConnection, day: NaiveDate) -> Result<SafetyDay, sqlx::Error> {
-        let kinds = [WbgtRecorded::KIND, AlertRaised::KIND, AlertDecided::KIND, CenterSuspended::KIND, CenterResumed::KIND];
         let events: Vec<Event> = sqlx::query_as(
             "SELECT seq, at, actor, kind, subject, data, drill FROM events
-             WHERE kind IN (?, ?, ?, ?, ?) AND substr(at, 1, 10) = ? ORDER BY seq",
+             WHERE kind IN (?, ?, ?) AND substr(at, 1, 10) = ? ORDER BY seq",
         )
-        .bind(kinds[0])
-        .bind(kinds[1])
-        .bind(kinds[2])
-        .bind(kinds[3])
-        .bind(kinds[4])
+        .bind(WbgtRecorded::KIND)
+        .bind(AlertRaised::KIND)
+        .bind(AlertDecided::KIND)
         .bind(day.to_string())
         .fetch_all(conn)
         .await?;
@@ -77,22 +75,21 @@ impl SafetyDay {
         }
         if let Some(alert) = decoded::<AlertRaised>(event) {
             self.alerts += 1;
-            let kind = word(lang, &format!("papers.daily.safety.kind.{}", alert.kind));
+            let kind = kind_word(lang, &alert.kind);
             return Some(word_with(lang, "papers.daily.safety.alert", &[("kind", &kind), ("note", &alert.note)]));
         }
         if let Some(decision) = decoded::<AlertDecided>(event) {
-            let kind = word(lang, &format!("papers.daily.safety.kind.{}", decision.kind));
+            let kind = kind_word(lang, &decision.kind);
             let key = match decision.decision.as_str() {
-                "suspend" => "papers.daily.safety.decided_suspend",
+                "suspend" => {
+                    self.suspensions += 1;
+                    "papers.daily.safety.decided_suspend"
+                }
                 _ => "papers.daily.safety.decided_continue",
             };
             return Some(word_with(lang, key, &[("kind", &kind), ("reason", &decision.reason)]));
         }
-        if let Some(suspended) = decoded::<CenterSuspended>(event) {
-            self.suspensions += 1;
-            return Some(word_with(lang, "papers.daily.safety.suspended", &[("reason", &suspended.reason)]));
-        }
-        decoded::<CenterResumed>(event).map(|_| word(lang, "papers.daily.safety.resumed").into_owned())
+        None
     }
 
     /// The CSV's lines: the counts, then each entry (its time as the item).
@@ -105,7 +102,7 @@ impl SafetyDay {
             line("暑さ指数の記録".into(), self.readings.to_string()),
             line("暑さ指数の最高".into(), self.highest_wbgt.map(|w| format!("{w:.1}")).unwrap_or_default()),
             line("警報・判断の呼びかけ".into(), self.alerts.to_string()),
-            line("活動中止".into(), self.suspensions.to_string()),
+            line("活動中止の判断".into(), self.suspensions.to_string()),
         ];
         lines.extend(self.entries.iter().map(|e| line(format!("{} {}", e.at, e.text), String::new())));
         lines
@@ -135,4 +132,16 @@ impl SafetyDay {
         }
         y + 3.0
     }
+}
+
+/// 暑さ指数, 大雨, 雷, 余震; an unknown kind as it was written.
+fn kind_word(lang: Lang, kind: &str) -> String {
+    let key = match kind {
+        "heat" => "papers.daily.safety.kind.heat",
+        "heavy_rain" => "papers.daily.safety.kind.heavy_rain",
+        "thunder" => "papers.daily.safety.kind.thunder",
+        "aftershock" => "papers.daily.safety.kind.aftershock",
+        other => return other.to_string(),
+    };
+    word(lang, key).into_owned()
 }
