@@ -9,8 +9,8 @@ use super::store::{self, CenterState};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::events::{Actor, WriteTx};
 use crate::events::contract::dispatch::{CenterResumed, CenterSuspended};
+use crate::events::{Actor, WriteTx};
 use crate::fields::required;
 use crate::i18n::Text;
 

@@ -124,7 +124,12 @@ fn after_last_dispatch(last: NaiveTime) -> AppError {
     .with_details(json!({ "last_dispatch": last }))
 }
 
-fn short_time(settings: &Settings, at: DateTime<FixedOffset>, now: DateTime<FixedOffset>, limited_by: &str) -> AppError {
+fn short_time(
+    settings: &Settings,
+    at: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+    limited_by: &str,
+) -> AppError {
     let (why_ja, why_en) = because(limited_by);
     let left = (at - now).num_minutes();
     let min = settings.values.min_working_minutes;
@@ -175,13 +180,13 @@ mod tests {
         let noon = at("2026-11-30T13:00:00+09:00");
         let sunset = Some(at("2026-11-30T14:50:00+09:00"));
         let decided = decide(None, noon, &Limits { settings: &settings, sunset, heat: None }, Overrides::default());
-        assert_eq!(decided.unwrap(), Deadline {
-            at: at("2026-11-30T14:20:00+09:00"),
-            limited_by: "sunset",
-            overrides: vec![]
-        });
+        assert_eq!(
+            decided.unwrap(),
+            Deadline { at: at("2026-11-30T14:20:00+09:00"), limited_by: "sunset", overrides: vec![] }
+        );
         let band = &settings.values.heat_bands[2];
-        let decided = decide(None, noon, &Limits { settings: &settings, sunset: None, heat: Some(band) }, Overrides::default());
+        let decided =
+            decide(None, noon, &Limits { settings: &settings, sunset: None, heat: Some(band) }, Overrides::default());
         assert_eq!(decided.unwrap().limited_by, "heat_band");
     }
 }

@@ -120,7 +120,12 @@ pub(crate) async fn reading_in_force(
 
 /// Where a team leaving at `departed` stands in the cycle at `now`: work
 /// `work_minutes`, rest `rest_minutes`, over again. Pure.
-pub fn rest_now(team_no: &str, departed: DateTime<FixedOffset>, band: &HeatBand, now: DateTime<FixedOffset>) -> RestReminder {
+pub fn rest_now(
+    team_no: &str,
+    departed: DateTime<FixedOffset>,
+    band: &HeatBand,
+    now: DateTime<FixedOffset>,
+) -> RestReminder {
     let (work, rest) = (i64::from(band.work_minutes), i64::from(band.rest_minutes));
     let elapsed = (now - departed).num_seconds().max(0);
     let cycle = (work + rest) * 60;
@@ -136,10 +141,13 @@ pub fn rest_now(team_no: &str, departed: DateTime<FixedOffset>, band: &HeatBand,
 }
 
 pub async fn record_wbgt(db: &Db, clock: &Clock, actor: &Actor, form: WbgtForm) -> Result<SafetyNow, AppError> {
-    let wbgt = form
-        .wbgt
-        .filter(|w| w.is_finite() && (0.0..=45.0).contains(w))
-        .ok_or_else(|| invalid("wbgt", "暑さ指数（WBGT）を 0〜45 の数で入力してください（例：29.5）。", "wbgt is a number from 0 to 45, such as 29.5."))?;
+    let wbgt = form.wbgt.filter(|w| w.is_finite() && (0.0..=45.0).contains(w)).ok_or_else(|| {
+        invalid(
+            "wbgt",
+            "暑さ指数（WBGT）を 0〜45 の数で入力してください（例：29.5）。",
+            "wbgt is a number from 0 to 45, such as 29.5.",
+        )
+    })?;
     let wbgt = (wbgt * 10.0).round() / 10.0;
     let mut tx = db.begin_write().await?;
     let settings = crate::settings::current(tx.conn()).await?;
@@ -211,11 +219,7 @@ pub async fn decide(db: &Db, clock: &Clock, actor: &Actor, id: i64, form: Decisi
     };
     let reason = optional("reason", Some(&form.reason), "判断の理由", 200)?.unwrap_or_default();
     if decision == "continue" && reason.is_empty() {
-        return Err(invalid(
-            "reason",
-            "活動を続ける理由を入力してください。",
-            "reason is required to carry on.",
-        ));
+        return Err(invalid("reason", "活動を続ける理由を入力してください。", "reason is required to carry on."));
     }
     let mut tx = db.begin_write().await?;
     let alert = store::alert(tx.conn(), id)
@@ -233,7 +237,12 @@ pub async fn decide(db: &Db, clock: &Clock, actor: &Actor, id: i64, form: Decisi
         clock,
         actor,
         Some(format!("alert-{id}")),
-        &AlertDecided { alert_id: id, kind: alert.kind.clone(), decision: decision.to_string(), reason: reason.clone() },
+        &AlertDecided {
+            alert_id: id,
+            kind: alert.kind.clone(),
+            decision: decision.to_string(),
+            reason: reason.clone(),
+        },
     )
     .await?;
     if decision == "suspend" && !super::store::center_state(tx.conn()).await?.suspended {

@@ -59,7 +59,13 @@ enum Target {
     Zone { zone: String, headcount: i64 },
 }
 
-pub async fn send_out(db: &Db, clock: &Clock, zones: &ZoneIndex, actor: &Actor, form: TeamForm) -> Result<Team, AppError> {
+pub async fn send_out(
+    db: &Db,
+    clock: &Clock,
+    zones: &ZoneIndex,
+    actor: &Actor,
+    form: TeamForm,
+) -> Result<Team, AppError> {
     let now = clock.now();
     let day = clock.activity_day();
     let mut tx = db.begin_write().await?;

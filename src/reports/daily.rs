@@ -13,8 +13,8 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
-use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use super::daily_safety::SafetyDay;
+use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use crate::events::{Event, EventPayload};
 use crate::needs::Category;
 

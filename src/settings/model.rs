@@ -57,7 +57,8 @@ impl Settings {
     pub fn heat_rule_deadline(&self, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
         let within = now + self.return_within();
         let grace = Duration::minutes(self.values.return_by_grace_minutes.into());
-        let by_clock = self.return_by().and_then(|time| at_on(now, now.date_naive(), time)).filter(|at| *at > now + grace);
+        let by_clock =
+            self.return_by().and_then(|time| at_on(now, now.date_naive(), time)).filter(|at| *at > now + grace);
         by_clock.map_or(within, |at| at.min(within))
     }
 

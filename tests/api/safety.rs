@@ -48,10 +48,11 @@ async fn refused(response: reqwest::Response, status: u16, code: &str) -> Value 
 
 /// The last `team.dispatched` event's data.
 async fn dispatched(c: &Center) -> Value {
-    let data: String = sqlx::query_scalar("SELECT data FROM events WHERE kind = 'team.dispatched' ORDER BY seq DESC LIMIT 1")
-        .fetch_one(&c.app.state.db.read)
-        .await
-        .unwrap();
+    let data: String =
+        sqlx::query_scalar("SELECT data FROM events WHERE kind = 'team.dispatched' ORDER BY seq DESC LIMIT 1")
+            .fetch_one(&c.app.state.db.read)
+            .await
+            .unwrap();
     serde_json::from_str(&data).unwrap()
 }
 
@@ -89,7 +90,8 @@ async fn a_late_november_dispatch_needs_overrides_and_never_passes_sunset() {
     assert_eq!(short["error"]["details"]["limited_by"], "sunset", "{short}");
     assert_eq!(team_count(&c).await, 0, "a refusal changes nothing");
 
-    let both = json!({ "need_no": "N-0001", "member_ids": [id], "override_last_dispatch": true, "override_short_time": true });
+    let both =
+        json!({ "need_no": "N-0001", "member_ids": [id], "override_last_dispatch": true, "override_short_time": true });
     let response = send(&c, both).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     let team = body(response).await;
@@ -129,7 +131,8 @@ async fn the_last_return_time_caps_the_deadline_and_a_short_day_needs_an_overrid
     let short = refused(send(&c, near).await, 409, "short_working_time").await;
     assert_eq!(short["error"]["details"]["limited_by"], "last_return");
     assert_eq!(short["error"]["details"]["minutes"], 45);
-    let overridden = json!({ "need_no": "N-0002", "member_ids": [ids[1]], "return_by": "13:00", "override_short_time": true });
+    let overridden =
+        json!({ "need_no": "N-0002", "member_ids": [ids[1]], "return_by": "13:00", "override_short_time": true });
     let team = body(send(&c, overridden).await).await;
     assert_eq!(team["return_by"], "2026-07-12T11:30:00+09:00");
     assert_eq!(dispatched(&c).await["overrides"], json!(["short_time"]));
@@ -147,7 +150,11 @@ async fn each_wbgt_band_shortens_the_time_out() {
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
         let team = body(response).await;
         let event = dispatched(&c).await;
-        deadlines.push((team["return_by"].as_str().unwrap()[11..16].to_string(), event["limited_by"].clone(), event["heat_band"].clone()));
+        deadlines.push((
+            team["return_by"].as_str().unwrap()[11..16].to_string(),
+            event["limited_by"].clone(),
+            event["heat_band"].clone(),
+        ));
     }
     assert_eq!(
         deadlines,
@@ -162,7 +169,8 @@ async fn each_wbgt_band_shortens_the_time_out() {
     change_settings(&c, json!({ "min_working_minutes": 90 })).await;
     let id = volunteer(&c, 9, "enrolled", true).await;
     need(&c, 9).await;
-    let short = refused(send(&c, json!({ "need_no": "N-0005", "member_ids": [id] })).await, 409, "short_working_time").await;
+    let short =
+        refused(send(&c, json!({ "need_no": "N-0005", "member_ids": [id] })).await, 409, "short_working_time").await;
     assert_eq!(short["error"]["details"]["limited_by"], "heat_band");
 }
 
@@ -197,7 +205,8 @@ async fn a_dangerous_reading_prompts_a_suspension_the_coordinator_declines_or_co
     let no_reason = c.coordinator.post(&decide, &json!({ "decision": "continue" })).await;
     assert_eq!(no_reason.status(), 422);
     assert_eq!(body(no_reason).await["error"]["field"], "reason");
-    let declined = c.coordinator.post(&decide, &json!({ "decision": "continue", "reason": "日陰の屋内作業のみ" })).await;
+    let declined =
+        c.coordinator.post(&decide, &json!({ "decision": "continue", "reason": "日陰の屋内作業のみ" })).await;
     assert_eq!(declined.status(), 200);
     assert_eq!(body(declined).await["decision"], "continue");
     assert_eq!(body(c.coordinator.get("/api/center").await).await["suspended"], false);
@@ -259,7 +268,8 @@ async fn a_team_out_is_reminded_to_rest_at_each_cycle() {
 #[tokio::test]
 async fn the_sheet_prints_the_rest_cycle_and_the_centers_phone() {
     let c = center_at(SUMMER_MORNING).await;
-    change_settings(&c, json!({ "center_name": "輪島市災害ボランティアセンター", "center_phone": "0768-22-0000" })).await;
+    change_settings(&c, json!({ "center_name": "輪島市災害ボランティアセンター", "center_phone": "0768-22-0000" }))
+        .await;
     record_wbgt(&c.coordinator, 28.4).await;
     let id = volunteer(&c, 1, "enrolled", true).await;
     need(&c, 1).await;
@@ -293,14 +303,20 @@ async fn the_daily_report_lists_readings_warnings_and_decisions() {
     c.app.state.clock.advance(chrono::Duration::minutes(5));
     let decided = c
         .coordinator
-        .post(&format!("/api/safety/alerts/{prompt}/decision"), &json!({ "decision": "suspend", "reason": "熱中症の恐れ" }))
+        .post(
+            &format!("/api/safety/alerts/{prompt}/decision"),
+            &json!({ "decision": "suspend", "reason": "熱中症の恐れ" }),
+        )
         .await;
     assert_eq!(decided.status(), 200);
     let raised = c.coordinator.post("/api/safety/alerts", &json!({ "kind": "heavy_rain", "note": "大雨警報" })).await;
     let rain = body(raised).await;
     let declined = c
         .coordinator
-        .post(&format!("/api/safety/alerts/{}/decision", rain["id"]), &json!({ "decision": "continue", "reason": "すでに中止中" }))
+        .post(
+            &format!("/api/safety/alerts/{}/decision", rain["id"]),
+            &json!({ "decision": "continue", "reason": "すでに中止中" }),
+        )
         .await;
     assert_eq!(declined.status(), 200);
 
@@ -329,7 +345,9 @@ async fn the_daily_report_lists_readings_warnings_and_decisions() {
     assert_eq!(pdf.status(), 200);
     let text = pdf_extract::extract_text_from_mem(&pdf.bytes().await.unwrap()).unwrap();
     let flat: String = text.split_whitespace().collect();
-    for expected in ["安全管理（暑さ指数・警報と判断）", "暑さ指数27.2（警戒）", "判断：活動継続（大雨）理由：すでに中止中"] {
+    for expected in
+        ["安全管理（暑さ指数・警報と判断）", "暑さ指数27.2（警戒）", "判断：活動継続（大雨）理由：すでに中止中"]
+    {
         assert!(flat.contains(expected), "{expected:?} not in {flat}");
     }
     let csv = c.coordinator.get("/api/reports/daily.csv?date=2026-07-12").await.text().await.unwrap();
