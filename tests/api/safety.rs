@@ -407,3 +407,35 @@ async fn the_board_takes_a_reading_asks_to_suspend_and_reminds_a_team_to_rest() 
     browser.wait_for("document.getElementById('suspended-reason').textContent.includes('雷注意報')").await;
     browser.screenshot("board-safety.png").await;
 }
+
+#[tokio::test]
+async fn the_matching_desk_asks_before_a_late_dispatch_and_sends_it_on_the_coordinators_word() {
+    let Some(mut browser) = crate::browser::Browser::launch().await else { return };
+    let c = center_at(NOVEMBER_AFTERNOON).await;
+    volunteer(&c, 1, "enrolled", true).await;
+    need(&c, 1).await;
+    browser.log_in(&c.app, "coordinator", DEMO_PASSWORD).await;
+    browser.goto(&c.app.url("/matching")).await;
+    browser.wait_for("document.querySelectorAll('#pool button').length === 1").await;
+    let scanned = "(code => { const i = document.getElementById('scan'); i.value = code; i.form.requestSubmit(); })";
+
+    // The coordinator says no: nothing is sent, the reason stays on the page.
+    browser.eval("window.asked = []; window.confirm = m => { window.asked.push(m); return false; }").await;
+    for code in ["N-0001", "V-0001", ""] {
+        browser.eval(&format!("{scanned}({})", json!(code))).await;
+    }
+    browser.wait_for("!document.getElementById('team-error').hidden").await;
+    let asked = browser.eval("window.asked.join('|')").await;
+    assert!(asked.as_str().unwrap().contains("最終送り出し時刻（14:00）"), "{asked}");
+    assert!(
+        browser.eval("document.getElementById('team-error').textContent").await.as_str().unwrap().contains("14:00")
+    );
+    assert_eq!(team_count(&c).await, 0);
+
+    // Then yes, twice (past the last dispatch; less than the minimum before dark): sent, and logged.
+    browser.eval("window.asked = []; window.confirm = m => { window.asked.push(m); return true; }").await;
+    browser.eval("document.getElementById('dispatch').click()").await;
+    browser.wait_for("!document.getElementById('dispatched').hidden").await;
+    assert_eq!(browser.eval("window.asked.length").await, 2);
+    assert_eq!(dispatched(&c).await["overrides"], json!(["after_last_dispatch", "short_time"]));
+}
