@@ -8,8 +8,12 @@ use crate::settings::Settings;
 use crate::zones::ZoneIndex;
 
 /// Where sunset is reckoned: the center's location from the settings, else the
-/// middle of the map's zones (the area the teams work in), else nowhere.
+/// middle of the map's zones (the area the teams work in), else nowhere; nowhere
+/// too when the center has turned the rule off (`end_before_sunset`).
 pub fn place(settings: &Settings, zones: &ZoneIndex) -> Option<(f64, f64)> {
+    if !settings.values.end_before_sunset {
+        return None;
+    }
     settings.location().or_else(|| zones.middle())
 }
 

@@ -110,6 +110,13 @@ async fn a_late_november_dispatch_needs_overrides_and_never_passes_sunset() {
     let dark = refused(send(&c, after_dark).await, 409, "no_time_left").await;
     assert_eq!(dark["error"]["details"]["limited_by"], "sunset");
     assert_eq!(team_count(&c).await, 1);
+
+    // A center working under lights turns the rule off: the last-return time still holds.
+    change_settings(&c, json!({ "end_before_sunset": false })).await;
+    let lit = json!({ "need_no": "N-0002", "member_ids": [other], "override_last_dispatch": true });
+    let team = body(send(&c, lit).await).await;
+    assert_eq!(team["return_by"], "2026-11-30T18:00:00+09:00", "{team}");
+    assert_eq!(dispatched(&c).await["limited_by"], "last_return");
 }
 
 #[tokio::test]
