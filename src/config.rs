@@ -35,18 +35,6 @@ pub struct Config {
     /// Public endpoints (pre-registration): requests per client address per window.
     pub public_rate_limit: usize,
     pub public_rate_window: Duration,
-    /// The heat rule: a team is due back within this long of leaving…
-    pub return_within: chrono::Duration,
-    /// …and by this time of day when that comes first (`None`: no fixed time).
-    pub return_by: Option<chrono::NaiveTime>,
-    /// The center's phone, printed on dispatch sheets (異変時は本部へ).
-    pub center_phone: String,
-    /// The center's name, on sheets and certificates.
-    pub center_name: String,
-    /// Who certifies activity (活動証明書): the council.
-    pub issuer: String,
-    /// Its representative (会長 …), printed under it; empty: left out.
-    pub representative: String,
     /// `serve --drill FILE`: run this scenario on a database of its own.
     pub drill: Option<PathBuf>,
     /// A drill started from the trainer's page: the previous drill's database,
@@ -113,12 +101,6 @@ impl Config {
             tiles: None,
             public_rate_limit: 30,
             public_rate_window: Duration::from_secs(600),
-            return_within: chrono::Duration::hours(3),
-            return_by: chrono::NaiveTime::from_hms_opt(15, 0, 0),
-            center_phone: String::new(),
-            center_name: "災害ボランティアセンター".into(),
-            issuer: "社会福祉協議会".into(),
-            representative: String::new(),
             drill: None,
             drill_staff_from: None,
             max_connections: 4096,

@@ -221,6 +221,7 @@
     }
     if (!event.kind.startsWith("auth.")) refreshSoon(event.kind);
     addLine(feed, event.at, describe(event), FEED_MAX);
+    document.dispatchEvent(new CustomEvent("borasen:event", { detail: event }));
   }
 
   // The snapshot the shared follower (`Borasen.follow`) took: drawn whole, and

@@ -360,6 +360,12 @@
     say("ok", p.volunteer_no + " " + p.name + Borasen.t("matching.added"));
   }
 
+  // The refusals a coordinator may override, and the team form's field for each.
+  const OVERRIDES = { after_last_dispatch: "override_last_dispatch", short_working_time: "override_short_time" };
+  function overrideFor(answer) {
+    return !answer.ok && answer.status === 409 && answer.body.error ? OVERRIDES[answer.body.error.code] : undefined;
+  }
+
   let sending = false;
   async function dispatch() {
     // Enter on the scan box and the button both land here: one request at a time.
@@ -381,7 +387,13 @@
       team.members.map(function (m) { return m.volunteer_no; }).join(Borasen.t("matching.dot")) + Borasen.t("matching.paren_close");
     sending = true;
     $("dispatch").disabled = true;
-    const answer = await api("POST", "/api/teams", body, { queue: { label: label } }).finally(function () { sending = false; });
+    let answer = await api("POST", "/api/teams", body, { queue: { label: label } }).finally(function () { sending = false; });
+    // A late or short dispatch is the coordinator's call: the server says why, the page asks, and sends again with the override.
+    for (let flag = overrideFor(answer); flag && !body[flag] && window.confirm(answer.body.error.message + "\n" + Borasen.t("matching.override_confirm")); flag = overrideFor(answer)) {
+      body[flag] = true;
+      sending = true;
+      answer = await api("POST", "/api/teams", body, { queue: { label: label } }).finally(function () { sending = false; });
+    }
     $("dispatch").disabled = false;
     if (answer.queued) {
       say("warn", answer.message + Borasen.t("matching.paren_open") + label + Borasen.t("matching.paren_close"));

@@ -8,6 +8,7 @@
   const saved = document.getElementById("settings-saved");
 
   function value(input) {
+    if (input.type === "checkbox") return input.checked;
     const text = input.value.trim();
     if (input.dataset.kind === "number") return text === "" ? null : Number(text);
     if (input.dataset.kind === "coordinate") return text === "" ? null : Number(text);
@@ -33,7 +34,7 @@
 
   function patch() {
     const body = { version: Number(version.dataset.version) };
-    form.querySelectorAll("fieldset > label > input, fieldset > .row > label > input").forEach(function (input) {
+    form.querySelectorAll("fieldset > label > input, fieldset > .row > label > input, fieldset > label.chip > input").forEach(function (input) {
       body[input.name] = value(input);
     });
     body.heat_bands = bands();

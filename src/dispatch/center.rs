@@ -9,8 +9,8 @@ use super::store::{self, CenterState};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::events::Actor;
 use crate::events::contract::dispatch::{CenterResumed, CenterSuspended};
+use crate::events::{Actor, WriteTx};
 use crate::fields::required;
 use crate::i18n::Text;
 
@@ -41,6 +41,13 @@ pub async fn read(db: &Db, clock: &Clock) -> Result<Center, AppError> {
 pub async fn suspend(db: &Db, clock: &Clock, actor: &Actor, form: SuspendForm) -> Result<Center, AppError> {
     let reason = required("reason", &form.reason, "中止の理由", 200)?;
     let mut tx = db.begin_write().await?;
+    suspend_in(&mut tx, clock, actor, reason).await?;
+    tx.commit().await?;
+    read(db, clock).await
+}
+
+/// Suspends in the caller's transaction (a confirmed safety prompt does it too).
+pub(super) async fn suspend_in(tx: &mut WriteTx, clock: &Clock, actor: &Actor, reason: String) -> Result<(), AppError> {
     if store::center_state(tx.conn()).await?.suspended {
         return Err(AppError::conflict(Text::new("すでに活動中止中です。", "Activities are already suspended."))
             .coded("already_suspended"));
@@ -50,9 +57,8 @@ pub async fn suspend(db: &Db, clock: &Clock, actor: &Actor, form: SuspendForm) -
         .await?;
     let out = store::list(tx.conn(), Some(TeamStatus::Dispatched), None, clock.now()).await?;
     let recall: Vec<String> = out.iter().map(|t| t.team_no.clone()).collect();
-    tx.append(clock, actor, None, &CenterSuspended { reason: reason.clone(), recall }).await?;
-    tx.commit().await?;
-    read(db, clock).await
+    tx.append(clock, actor, None, &CenterSuspended { reason, recall }).await?;
+    Ok(())
 }
 
 pub async fn resume(db: &Db, clock: &Clock, actor: &Actor) -> Result<Center, AppError> {

@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::headcount_http::router())
         .merge(super::scan_http::router())
         .merge(super::closing_http::router())
+        .merge(super::safety_http::router())
 }
 
 fn team_not_found() -> AppError {
@@ -53,8 +54,7 @@ fn team_not_found() -> AppError {
 #[utoipa::path(post, path = "/api/teams", tag = "dispatch", request_body = TeamForm,
     responses((status = 201, body = Team), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn dispatch_team(staff: Staff<Coordinator>, ApiJson(form): ApiJson<TeamForm>) -> Created<Team> {
-    let zone_names = staff.zones.current().names();
-    created(send_out::send_out(&staff.db, &staff.clock, &staff.config, &zone_names, &staff.actor, form).await?)
+    created(send_out::send_out(&staff.db, &staff.clock, &staff.zones.current(), &staff.actor, form).await?)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -92,7 +92,7 @@ async fn get_team(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<Team
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = ErrorBody)))]
 async fn team_sheet(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Result<Response, AppError> {
     let zones = staff.zones.current();
-    let sheet = papers::sheet_for(&staff.db, &zones, &staff.config, id, staff.clock.now()).await?;
+    let sheet = papers::sheet_for(&staff.db, &zones, id, staff.clock.now()).await?;
     let drill = staff.db.is_drill();
     let name = format!("sheet-{}.pdf", sheet.team_no);
     crate::web::drawn_pdf(&name, move || super::sheet::render(&sheet, drill)).await

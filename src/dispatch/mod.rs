@@ -5,6 +5,8 @@
 pub mod center;
 pub mod closing;
 pub mod closing_http;
+pub mod daylight;
+pub mod deadline;
 pub mod headcount;
 pub mod headcount_http;
 pub mod http;
@@ -15,6 +17,9 @@ pub mod overdue;
 pub mod pages;
 pub mod papers;
 pub mod report;
+pub mod safety;
+pub mod safety_http;
+pub(crate) mod safety_store;
 pub mod scan;
 pub mod scan_http;
 pub mod send_out;

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime};
 use geo::BoundingRect;
 
 use super::model::Team;
-use super::sheet::{Assignment, DispatchSheet, Loan, MapExcerpt, MapZone, Member, NeedPart, ZonePart};
+use super::safety::reading_in_force;
+use super::sheet::{Assignment, DispatchSheet, Loan, MapExcerpt, MapZone, Member, NeedPart, RestCycle, ZonePart};
 use super::store;
-use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::i18n::Text;
@@ -16,7 +16,6 @@ use crate::zones::ZoneIndex;
 pub async fn sheet_for(
     db: &Db,
     zones: &ZoneIndex,
-    config: &Config,
     team_id: i64,
     now: DateTime<chrono::FixedOffset>,
 ) -> Result<DispatchSheet, AppError> {
@@ -24,6 +23,11 @@ pub async fn sheet_for(
     let team = store::team(&mut conn, team_id, now)
         .await?
         .ok_or_else(|| AppError::not_found(Text::new("該当する班が見つかりません。", "No such team.")))?;
+    let settings = crate::settings::current(&mut conn).await?;
+    let heat = match DateTime::parse_from_rfc3339(&team.departed_at) {
+        Ok(departed) => reading_in_force(&mut conn, &settings, &team.day, departed).await?,
+        Err(_) => None,
+    };
     let need = match team.need_id {
         Some(id) => crate::needs::need(&mut *conn, id).await?,
         None => None,
@@ -58,8 +62,8 @@ pub async fn sheet_for(
         }),
     };
     Ok(DispatchSheet {
-        center_name: config.center_name.clone(),
-        center_phone: config.center_phone.clone(),
+        center_name: settings.values.center_name.clone(),
+        center_phone: settings.values.center_phone.clone(),
         team_no: team.team_no.clone(),
         day: NaiveDate::parse_from_str(&team.day, "%Y-%m-%d").unwrap_or(now.date_naive()),
         assignment,
@@ -77,6 +81,12 @@ pub async fn sheet_for(
         loans,
         departure: time_of(&team.departed_at),
         return_deadline: time_of(&team.return_by).unwrap_or_default(),
+        heat: heat.map(|reading| RestCycle {
+            wbgt: reading.wbgt,
+            band: reading.band.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+            work_minutes: reading.band.as_ref().map_or(0, |b| b.work_minutes),
+            rest_minutes: reading.band.as_ref().map_or(0, |b| b.rest_minutes),
+        }),
         map: map_excerpt(zones, &team, pin),
     })
 }

@@ -3,14 +3,14 @@
 //! suspended; the loans in stock. Any refusal is a 409 naming the reason, and
 //! nothing changes. Event `team.dispatched` (and the need's and the loans').
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::daylight;
+use super::deadline::{self, Limits, Overrides};
 use super::model::{Team, team_no};
 use super::store::{self, NewTeam};
 use crate::clock::{Clock, stamp};
-use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::contract::dispatch::TeamDispatched;
@@ -21,6 +21,7 @@ use crate::inventory::{self as ledger, Loan};
 use crate::needs::parse_need_no;
 use crate::reception::dispatch_block;
 use crate::reception::{ADULT_AGE, age_on, volunteer_no};
+use crate::zones::ZoneIndex;
 
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -41,14 +42,18 @@ pub struct TeamForm {
     pub vehicle: Option<String>,
     /// 資機材 lent to the team.
     pub loans: Vec<Loan>,
-    /// 帰着期限: `14:00` today, or RFC 3339. Default: the heat rule (config).
+    /// 帰着期限: `14:00` today, or RFC 3339. Default: the heat rule (settings).
+    /// Either way capped by the last-return time, sunset less the margin and
+    /// the WBGT band's longest time out.
     pub return_by: Option<String>,
     /// The coordinator saw that minors go to heavy work (settings' `heavy_work`) and sends them anyway.
     pub confirm_minor_heavy_work: bool,
+    /// The coordinator sends the team although the deadline leaves less than
+    /// the minimum working time (else 409 `short_working_time`).
+    pub override_short_time: bool,
+    /// The coordinator sends the team after the last dispatch time (else 409 `after_last_dispatch`).
+    pub override_last_dispatch: bool,
 }
-
-/// The latest a deadline may be set after leaving.
-const MAX_HOURS_OUT: i64 = 12;
 
 /// Where a team goes.
 enum Target {
@@ -59,18 +64,24 @@ enum Target {
 pub async fn send_out(
     db: &Db,
     clock: &Clock,
-    config: &Config,
-    zone_names: &[String],
+    zones: &ZoneIndex,
     actor: &Actor,
     form: TeamForm,
 ) -> Result<Team, AppError> {
     let now = clock.now();
     let day = clock.activity_day();
     let mut tx = db.begin_write().await?;
-    let target = target(&mut tx, &form, zone_names).await?;
+    let target = target(&mut tx, &form, &zones.names()).await?;
     let (leader, members) = members(&form)?;
     let vehicle = optional("vehicle", form.vehicle.as_deref(), "車両", 30)?.unwrap_or_default();
-    let return_by = deadline(form.return_by.as_deref(), now, config)?;
+    let settings = crate::settings::current(tx.conn()).await?;
+    let heat = super::safety::reading_in_force(tx.conn(), &settings, &day.to_string(), now).await?;
+    let sunset = daylight::place(&settings, zones).and_then(|place| daylight::sunset(now.date_naive(), place, &now));
+    let limits = Limits { settings: &settings, sunset, heat: heat.as_ref().and_then(|r| r.band.as_ref()) };
+    let overrides =
+        Overrides { short_time: form.override_short_time, after_last_dispatch: form.override_last_dispatch };
+    let deadline = deadline::decide(form.return_by.as_deref(), now, &limits, overrides)?;
+    let return_by = deadline.at;
 
     let center = store::center_state(tx.conn()).await?;
     if center.suspended {
@@ -127,6 +138,10 @@ pub async fn send_out(
         members: numbers,
         return_by: return_by.clone(),
         minors_on_heavy_work,
+        limited_by: Some(deadline.limited_by.to_string()),
+        overrides: deadline.overrides,
+        wbgt: heat.as_ref().map(|r| r.wbgt),
+        heat_band: heat.and_then(|r| r.band).map(|b| b.name),
     };
     tx.append(clock, actor, Some(team_no.clone()), &dispatched).await?;
     if !form.loans.is_empty() {
@@ -292,61 +307,4 @@ async fn member_no(tx: &mut WriteTx, id: i64) -> Result<String, AppError> {
             Text::new(format!("ボランティア（ID {id}）は登録されていません。"), format!("No volunteer with id {id}.")),
         )
     })
-}
-
-/// 帰着期限: as given (`14:00` today or RFC 3339, in the future), else the heat
-/// rule — within `return_within`, and by `return_by` o'clock when that comes first.
-fn deadline(
-    given: Option<&str>,
-    now: DateTime<FixedOffset>,
-    config: &Config,
-) -> Result<DateTime<FixedOffset>, AppError> {
-    let bad = || {
-        invalid(
-            "return_by",
-            "帰着期限は 14:00 のように、今から12時間以内の時刻で入力してください。",
-            "return_by is a later time within 12 hours, such as 14:00, or RFC 3339.",
-        )
-    };
-    match given.map(str::trim).filter(|g| !g.is_empty()) {
-        Some(text) => {
-            let at = match NaiveTime::parse_from_str(text, "%H:%M") {
-                Ok(time) => now.date_naive().and_time(time).and_local_timezone(now.timezone()).single(),
-                Err(_) => DateTime::parse_from_rfc3339(text).ok().map(|at| at.with_timezone(&now.timezone())),
-            };
-            // Within the working day: a deadline days away would never flag a team overdue.
-            at.filter(|at| *at > now && *at <= now + Duration::hours(MAX_HOURS_OUT)).ok_or_else(bad)
-        }
-        None => {
-            let within = now + config.return_within;
-            let by_clock = config
-                .return_by
-                .and_then(|time| now.date_naive().and_time(time).and_local_timezone(now.timezone()).single())
-                .filter(|at| *at > now + Duration::minutes(30));
-            Ok(by_clock.map_or(within, |at| at.min(within)))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(text: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(text).unwrap()
-    }
-
-    #[test]
-    fn the_heat_rule_gives_the_earlier_of_three_hours_and_three_oclock() {
-        let config = Config::new("/tmp");
-        let morning = at("2026-07-12T09:00:00+09:00");
-        assert_eq!(deadline(None, morning, &config).unwrap(), at("2026-07-12T12:00:00+09:00"));
-        let noon = at("2026-07-12T13:00:00+09:00");
-        assert_eq!(deadline(None, noon, &config).unwrap(), at("2026-07-12T15:00:00+09:00"));
-        let late = at("2026-07-12T14:45:00+09:00");
-        assert_eq!(deadline(None, late, &config).unwrap(), at("2026-07-12T17:45:00+09:00"), "no deadline in the past");
-        assert_eq!(deadline(Some("14:00"), morning, &config).unwrap(), at("2026-07-12T14:00:00+09:00"));
-        assert!(deadline(Some("08:00"), morning, &config).is_err());
-        assert!(deadline(Some("夕方"), morning, &config).is_err());
-    }
 }

@@ -38,8 +38,20 @@ pub struct DispatchSheet {
     pub departure: Option<NaiveTime>,
     /// 帰着期限
     pub return_deadline: NaiveTime,
+    /// The WBGT band in force when the team left: its rest cycle is printed. `None`: no reading.
+    pub heat: Option<RestCycle>,
     /// `None` when the zone is unknown: the sheet says so instead of drawing a map.
     pub map: Option<MapExcerpt>,
+}
+
+/// 休憩サイクル from the WBGT reading (暑さ指数) in force at departure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestCycle {
+    pub wbgt: f64,
+    /// 警戒, 厳重警戒, 危険; empty below the lowest band (no cycle then).
+    pub band: String,
+    pub work_minutes: u32,
+    pub rest_minutes: u32,
 }
 
 /// What the team is sent to do.
@@ -235,6 +247,28 @@ fn times(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
     let deadline = word_with(lang, "papers.sheet.times.deadline", &[("time", &hm(sheet.return_deadline))]);
     page.text(x + 8.0, y + 5.0, 32.0, Weight::Bold, &deadline);
     flow.y = y + h + 4.0;
+    if let Some(heat) = &sheet.heat {
+        rest_cycle(lang, flow, heat);
+    }
+}
+
+/// 休憩サイクル: one band under the times, as the board shows it.
+fn rest_cycle(lang: Lang, flow: &mut Flow, heat: &RestCycle) {
+    let y = flow.y;
+    let page = flow.page();
+    let wbgt = format!("{:.1}", heat.wbgt);
+    let text = if heat.work_minutes > 0 && heat.rest_minutes > 0 {
+        let (work, rest) = (heat.work_minutes.to_string(), heat.rest_minutes.to_string());
+        let values = [("wbgt", wbgt.as_str()), ("band", heat.band.as_str()), ("work", &work), ("rest", &rest)];
+        word_with(lang, "papers.sheet.rest.cycle", &values)
+    } else {
+        word_with(lang, "papers.sheet.rest.no_cycle", &[("wbgt", wbgt.as_str())])
+    };
+    page.fill_rect(LEFT, y, WIDTH, 8.0, HAZARD);
+    page.rect(LEFT, y, WIDTH, 8.0, 0.6, false);
+    let size = fitting_size(&text, Weight::Bold, WIDTH - 4.0, 12.0, 8.0);
+    page.text(LEFT + 2.0, y + (8.0 - line_height_mm(size)) / 2.0, size, Weight::Bold, &text);
+    flow.y = y + 8.0 + 4.0;
 }
 
 /// A section heading on a grey band; keeps `keep` mm below it on the same page.
@@ -293,7 +327,7 @@ fn assignment(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
     let top = flow.y;
     let first_page = flow.page_count();
     map_block(lang, flow.page(), map_x, top, sheet.map.as_ref());
-    safety(lang, flow.page(), map_x, top + MAP_H + 9.0, &sheet.center_phone);
+    safety(lang, flow.page(), map_x, top + MAP_H + 9.0, sheet);
 
     match &sheet.assignment {
         Assignment::Need(need) => need_fields(lang, flow, &fields, need),
@@ -677,9 +711,18 @@ fn loans(lang: Lang, flow: &mut Flow, sheet: &DispatchSheet) {
 const SAFETY_H: f32 = 48.0;
 
 /// 安全上の注意, in the sidebar under the map: one line each, then the number to call.
-fn safety(lang: Lang, page: &mut Page, x: f32, y: f32, center_phone: &str) {
+fn safety(lang: Lang, page: &mut Page, x: f32, y: f32, sheet: &DispatchSheet) {
+    let center_phone = sheet.center_phone.as_str();
+    // The band's cycle when a reading was in force, else the usual 20/10.
+    let heat_note = match &sheet.heat {
+        Some(heat) if heat.work_minutes > 0 && heat.rest_minutes > 0 => {
+            let (work, rest) = (heat.work_minutes.to_string(), heat.rest_minutes.to_string());
+            std::borrow::Cow::Owned(word_with(lang, "papers.sheet.rest.note", &[("work", &work), ("rest", &rest)]))
+        }
+        _ => word(lang, "papers.sheet.safety.heat_note"),
+    };
     let notes = [
-        (word(lang, "papers.sheet.safety.heat"), word(lang, "papers.sheet.safety.heat_note")),
+        (word(lang, "papers.sheet.safety.heat"), heat_note),
         (word(lang, "papers.sheet.safety.tetanus"), word(lang, "papers.sheet.safety.tetanus_note")),
         (word(lang, "papers.sheet.safety.dust"), word(lang, "papers.sheet.safety.dust_note")),
         (word(lang, "papers.sheet.safety.no_overdoing"), word(lang, "papers.sheet.safety.no_overdoing_note")),
@@ -917,6 +960,7 @@ mod tests {
             ],
             departure: NaiveTime::from_hms_opt(9, 30, 0),
             return_deadline: NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            heat: None,
             map: Some(map()),
         }
     }

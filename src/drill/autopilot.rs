@@ -276,7 +276,7 @@ impl Autopilot {
             needs.push(crate::needs::need(&mut *conn, s.need_id).await?);
         }
         drop(conn);
-        let zone_names = env.zone_names();
+        let zones = env.zones.current();
         for (suggestion, need) in suggestions.into_iter().zip(needs) {
             if suggestion.headcount == 0 {
                 continue;
@@ -290,9 +290,12 @@ impl Autopilot {
                 loans,
                 // Plays the coordinator, who sends the suggested team as it is.
                 confirm_minor_heavy_work: true,
+                // The autopilot stands in for a coordinator who accepts a late or short dispatch.
+                override_short_time: true,
+                override_last_dispatch: true,
                 ..TeamForm::default()
             };
-            if let Err(error) = send_out(&env.db, &env.clock, &env.config, &zone_names, &self.actor, form).await {
+            if let Err(error) = send_out(&env.db, &env.clock, &zones, &self.actor, form).await {
                 tracing::debug!(error = %error.message.en, "autopilot dispatch refused");
             }
         }

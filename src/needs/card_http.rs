@@ -27,7 +27,7 @@ async fn need_card(
     let need = store::need(&state.db.read, id)
         .await?
         .ok_or_else(|| AppError::not_found(Text::new("該当するニーズが見つかりません。", "No such need.")))?;
-    let center = state.config.center_name.clone();
+    let center = crate::settings::current(&mut *state.db.read.acquire().await?).await?.values.center_name;
     let (now, drill) = (state.clock.now(), state.db.is_drill());
     let name = format!("need-card-{}.pdf", need.need_no);
     crate::web::drawn_pdf(&name, move || card_pdf::render(&need, &center, now, drill)).await

@@ -14,6 +14,7 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::daily_record::{self, DayRecord, Section};
+use super::daily_safety::SafetyDay;
 use crate::events::contract::needs::{NeedReopened, NeedStatus, NeedStatusChanged};
 use crate::events::{Event, EventPayload};
 use crate::i18n::{Lang, word};
@@ -38,6 +39,9 @@ pub struct DailyReport {
     pub cumulative: Figures,
     /// People checked in per day, oldest first: the last 30 days up to `day` (not before `first_day`).
     pub chart: Vec<DayCount>,
+    /// 安全管理: the day's WBGT readings, warnings, decisions and suspensions (left out when none).
+    #[serde(default, skip_serializing_if = "SafetyDay::is_empty")]
+    pub safety: SafetyDay,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -286,6 +290,7 @@ async fn report_in(conn: &mut SqliteConnection, center_name: &str, day: NaiveDat
     let first = first_day(conn, day).await?;
     let today = Figures::over(conn, day, day).await?;
     let cumulative = Figures::over(conn, first, day).await?;
+    let safety = SafetyDay::of(&mut *conn, day).await?;
     let chart_from = first.max(day - Duration::days(CHART_DAYS - 1));
     let counts: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "SELECT day, SUM(headcount) FROM checkins WHERE day BETWEEN ? AND ? GROUP BY day",
@@ -301,7 +306,7 @@ async fn report_in(conn: &mut SqliteConnection, center_name: &str, day: NaiveDat
         .take_while(|d| *d <= day)
         .map(|d| DayCount { day: d, volunteers: counts.get(&d.to_string()).copied().unwrap_or(0) })
         .collect();
-    Ok(DailyReport { center_name: center_name.to_string(), day, first_day: first, today, cumulative, chart })
+    Ok(DailyReport { center_name: center_name.to_string(), day, first_day: first, today, cumulative, chart, safety })
 }
 
 /// One line of the CSV (and of the PDF's tables): section, item, the day, cumulative.
@@ -439,7 +444,7 @@ pub fn csv(report: &DailyReport, record: &DayRecord) -> Vec<u8> {
             let item = crate::csv_cells::defuse(&line.item);
             csv.write_record([line.section.as_str(), item.as_str(), &line.day, &line.total]).expect("in-memory write");
         };
-        for line in lines(report) {
+        for line in lines(report).into_iter().chain(report.safety.lines()) {
             figures(&line, &mut csv);
         }
         for section in record.sections() {
@@ -534,6 +539,7 @@ mod tests {
             today: Figures::default(),
             cumulative,
             chart: Vec::new(),
+            safety: Default::default(),
         };
         let printed: Vec<(String, String)> = lines(&report).into_iter().map(|l| (l.section, l.item)).collect();
         let mut expected: Vec<(&str, &str)> = vec![

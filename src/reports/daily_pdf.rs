@@ -58,6 +58,7 @@ fn render_in(lang: Lang, report: &DailyReport, record: &DayRecord, drill: bool) 
     for (section, rows) in by_section(&all) {
         table(lang, &mut sheet, section, &rows);
     }
+    sheet.y = report.safety.draw(lang, &mut sheet.pages, &mut sheet.page, sheet.y, LEFT, BOTTOM);
     for section in record.sections() {
         match section {
             Section::Figures(lines) => {

@@ -62,7 +62,8 @@ async fn parse_day(state: &AppState, field: &str, value: Option<&str>) -> Result
 
 async fn report_for(state: &AppState, q: &DayQuery) -> Result<DailyReport, AppError> {
     let day = parse_day(state, "date", q.date.as_deref()).await?.unwrap_or_else(|| state.clock.activity_day());
-    Ok(daily::report(&state.db.read, &state.config.center_name, day).await?)
+    let center = crate::settings::current(&mut *state.db.read.acquire().await?).await?.values.center_name;
+    Ok(daily::report(&state.db.read, &center, day).await?)
 }
 
 /// 日報 as data: the day's figures and the same figures cumulative since the center opened.

@@ -6,6 +6,7 @@ pub mod certificate_pdf;
 pub mod daily;
 mod daily_pdf;
 pub mod daily_record;
+pub mod daily_safety;
 pub mod http;
 mod record_http;
 pub mod remarks;

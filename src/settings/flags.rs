@@ -45,6 +45,9 @@ pub struct FirstSettingsArgs {
     /// 帰着期限：この時刻まで（HH:MM、空で無効）/ and by this time of day (empty: none)
     #[arg(long, env = "BORASEN_RETURN_BY")]
     return_by: Option<String>,
+    /// 最終帰着（HH:MM）/ no deadline later than this
+    #[arg(long, env = "BORASEN_LAST_RETURN")]
+    last_return: Option<String>,
     /// 帰着時刻までの最低時間（分）/ least minutes the fixed time must leave
     #[arg(long, env = "BORASEN_RETURN_BY_GRACE_MINUTES")]
     return_by_grace_minutes: Option<u32>,
@@ -80,6 +83,7 @@ impl FirstSettingsArgs {
             last_dispatch,
             return_within_minutes,
             return_by,
+            last_return,
             return_by_grace_minutes,
             sunset_margin_minutes,
             min_working_minutes,

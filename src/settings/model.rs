@@ -1,7 +1,7 @@
 //! The settings as the center runs with them: the stored document (or the
 //! defaults before the first change), its version, and typed readings of it.
 
-use chrono::{Duration, NaiveTime};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 use serde::Serialize;
 
 use crate::events::contract::settings::{CenterSettings, HeatBand};
@@ -51,6 +51,32 @@ impl Settings {
         Duration::minutes(self.values.return_within_minutes.into())
     }
 
+    /// The heat rule's deadline for a team leaving at `now`: within
+    /// `return_within`, and by `return_by` o'clock when that comes first and
+    /// still leaves `return_by_grace_minutes` (a late team keeps `return_within`).
+    pub fn heat_rule_deadline(&self, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        let within = now + self.return_within();
+        let grace = Duration::minutes(self.values.return_by_grace_minutes.into());
+        let by_clock =
+            self.return_by().and_then(|time| at_on(now, now.date_naive(), time)).filter(|at| *at > now + grace);
+        by_clock.map_or(within, |at| at.min(within))
+    }
+
+    /// 最終帰着: no deadline passes this time of `day`, when set.
+    pub fn last_return_on(&self, day: NaiveDate, offset: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+        time_of_day(&self.values.last_return).and_then(|time| at_on(offset, day, time))
+    }
+
+    /// Deadlines end this long before sunset.
+    pub fn sunset_margin(&self) -> Duration {
+        Duration::minutes(self.values.sunset_margin_minutes.into())
+    }
+
+    /// A deadline leaving less than this needs a coordinator's override.
+    pub fn min_working(&self) -> Duration {
+        Duration::minutes(self.values.min_working_minutes.into())
+    }
+
     /// Where the center is (lat, lon), when set.
     pub fn location(&self) -> Option<(f64, f64)> {
         self.values.center_lat.zip(self.values.center_lon)
@@ -75,9 +101,39 @@ impl Settings {
     }
 }
 
+/// `time` on `day` in the offset of `zone`.
+fn at_on(zone: DateTime<FixedOffset>, day: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedOffset>> {
+    day.and_time(time).and_local_timezone(zone.timezone()).single()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn the_heat_rule_gives_the_earlier_of_three_hours_and_three_oclock() {
+        let settings = Settings::defaults();
+        let morning = at("2026-07-12T09:00:00+09:00");
+        assert_eq!(settings.heat_rule_deadline(morning), at("2026-07-12T12:00:00+09:00"));
+        let noon = at("2026-07-12T13:00:00+09:00");
+        assert_eq!(settings.heat_rule_deadline(noon), at("2026-07-12T15:00:00+09:00"));
+        let late = at("2026-07-12T14:45:00+09:00");
+        assert_eq!(settings.heat_rule_deadline(late), at("2026-07-12T17:45:00+09:00"), "no deadline in the past");
+    }
+
+    #[test]
+    fn the_last_return_is_a_time_of_the_day_asked_about() {
+        let mut settings = Settings::defaults();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let zone = at("2026-11-30T09:00:00+09:00");
+        assert_eq!(settings.last_return_on(day, zone), Some(at("2026-11-30T18:00:00+09:00")));
+        settings.values.last_return = String::new();
+        assert_eq!(settings.last_return_on(day, zone), None);
+    }
 
     #[test]
     fn a_reading_falls_in_the_highest_band_it_reaches() {

@@ -40,6 +40,10 @@ pub fn validate(doc: CenterSettings) -> Result<CenterSettings, AppError> {
         "" => String::new(),
         text => hhmm(time("return_by", text, "帰着時刻")?),
     };
+    let last_return = match doc.last_return.trim() {
+        "" => String::new(),
+        text => hhmm(time("last_return", text, "最終帰着時刻")?),
+    };
     Ok(CenterSettings {
         center_name: required("center_name", &doc.center_name, "センター名", 60)?,
         center_phone,
@@ -61,6 +65,8 @@ pub fn validate(doc: CenterSettings) -> Result<CenterSettings, AppError> {
             0,
             180,
         )?,
+        last_return,
+        end_before_sunset: doc.end_before_sunset,
         sunset_margin_minutes: minutes("sunset_margin_minutes", doc.sunset_margin_minutes, "日没前の余裕", 0, 180)?,
         min_working_minutes: minutes("min_working_minutes", doc.min_working_minutes, "最低活動時間", 0, 240)?,
         heat_bands: heat_bands(doc.heat_bands)?,

@@ -58,6 +58,16 @@ impl ZoneIndex {
         &self.roads
     }
 
+    /// The middle of the area the zones cover (lat, lon): the centre of their
+    /// bounding box, where a center with no location set reckons its sunset.
+    pub fn middle(&self) -> Option<(f64, f64)> {
+        let envelope = self.tree.root().envelope();
+        (!self.zones.is_empty()).then(|| {
+            let (low, high) = (envelope.lower(), envelope.upper());
+            ((low[1] + high[1]) / 2.0, (low[0] + high[0]) / 2.0)
+        })
+    }
+
     /// The zones' names, in file order.
     pub fn names(&self) -> Vec<String> {
         self.zones.iter().map(|z| z.name.clone()).collect()

@@ -68,8 +68,19 @@ pub async fn spawn_app_at(start: &str, adjust: impl FnOnce(&mut Config)) -> Test
 }
 
 async fn start(config: Config, dir: TempDir) -> TestApp {
-    let clock = borasen::clock::Clock::system(config.utc_offset);
+    let clock = daytime_clock(config.utc_offset);
     start_on(config, dir, clock).await
+}
+
+/// The center's clock for tests that do not set one: today at 10:00 at the
+/// center, running at real speed. The center's time-of-day rules (last
+/// dispatch, last return, sunset) then hold whatever the hour the tests run at.
+fn daytime_clock(offset: chrono::FixedOffset) -> borasen::clock::Clock {
+    let today = chrono::Utc::now().with_timezone(&offset).date_naive();
+    let ten = today.and_hms_opt(10, 0, 0).and_then(|t| t.and_local_timezone(offset).single()).expect("10:00 today");
+    let clock = borasen::clock::Clock::drill(ten, 1);
+    clock.steer(|time, real| time.resume(real));
+    clock
 }
 
 async fn start_on(config: Config, dir: TempDir, clock: borasen::clock::Clock) -> TestApp {

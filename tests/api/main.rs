@@ -46,6 +46,7 @@ mod reception;
 mod reports;
 mod return_report;
 mod return_report_page;
+mod safety;
 mod schemathesis;
 mod settings;
 mod tablet;

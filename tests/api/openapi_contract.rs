@@ -227,6 +227,9 @@ const LIVE_WRITES: &[&str] = &[
     "POST /api/checkins/cancel",
     "PUT /api/settings",
     "POST /api/closing",
+    "POST /api/safety/wbgt",
+    "POST /api/safety/alerts",
+    "POST /api/safety/alerts/{id}/decision",
 ];
 
 const FILE_BODIES: &[&str] = &["POST /api/zones/import", "POST /api/addresses/import"];
@@ -331,6 +334,10 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
     send("POST", "/api/checkins/cancel", "/api/checkins/cancel", second).await;
     send("PUT", "/api/settings", "/api/settings", json!({ "version": 0 })).await;
     send("POST", "/api/closing", "/api/closing", json!({})).await;
+    send("POST", "/api/safety/wbgt", "/api/safety/wbgt", json!({})).await;
+    let alert = send("POST", "/api/safety/alerts", "/api/safety/alerts", json!({ "kind": "heavy_rain" })).await;
+    let path = format!("/api/safety/alerts/{}/decision", alert["id"]);
+    send("POST", "/api/safety/alerts/{id}/decision", &path, json!({ "decision": "suspend" })).await;
 
     for write in LIVE_WRITES {
         assert!(done.iter().any(|d| d == write), "{write} was sent");
@@ -346,6 +353,7 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
         format!("/api/volunteers/{volunteer}"),
         "/api/items/out".to_string(),
         "/api/lobby".to_string(),
+        "/api/safety".to_string(),
     ] {
         let response = admin.get(&path).await;
         assert_eq!(response.status(), 200, "GET {path}");

@@ -99,8 +99,15 @@ async fn seed(http: &reqwest::Client, base: &str, cookie: &str) {
         });
         assert_eq!(post("/api/needs", need).await.unwrap().status(), 201);
     }
-    let team = json!({ "need_id": 1, "leader_id": 1, "member_ids": [1, 2] });
-    assert_eq!(post("/api/teams", team).await.unwrap().status(), 201);
+    // The server runs on the real clock: a center working round the clock (no last dispatch,
+    // last return or sunset) lets the team leave at whatever hour the test runs.
+    let put = http.put(format!("{base}/api/settings")).header(COOKIE, cookie);
+    let round_the_clock =
+        json!({ "version": 0, "last_dispatch": "23:59", "last_return": "", "end_before_sunset": false });
+    assert_eq!(put.json(&round_the_clock).send().await.unwrap().status(), 200);
+    let team = json!({ "need_id": 1, "leader_id": 1, "member_ids": [1, 2], "override_last_dispatch": true });
+    let sent = post("/api/teams", team).await.unwrap();
+    assert_eq!(sent.status(), 201, "{}", sent.text().await.unwrap());
 }
 
 fn operations_in(doc: &Value) -> Vec<(String, Vec<String>)> {

@@ -19,6 +19,19 @@ event! {
         /// Members under 18 sent to heavy work, which the coordinator confirmed.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub minors_on_heavy_work: Vec<String>,
+        /// What set the deadline: `given`, `heat_rule` (return_within / return_by),
+        /// `last_return`, `sunset` (minus the margin) or `heat_band` (the WBGT band's longest time out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub limited_by: Option<String>,
+        /// The coordinator's overrides: `short_time` (less than the minimum working
+        /// time left), `after_last_dispatch`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub overrides: Vec<String>,
+        /// The WBGT reading in force when the team left, and its band.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub wbgt: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub heat_band: Option<String>,
     }
 }
 

@@ -56,6 +56,7 @@ pub mod inventory;
 pub mod needs;
 pub mod reception;
 pub mod reports;
+pub mod safety;
 pub mod settings;
 pub mod zones;
 
@@ -204,6 +205,9 @@ kinds! {
     dispatch::CenterSuspended, board: true;
     dispatch::CenterResumed, board: true;
     settings::SettingsChanged, board: true;
+    safety::WbgtRecorded, board: true;
+    safety::AlertRaised, board: true;
+    safety::AlertDecided, board: true;
     inventory::ItemAdded, board: true;
     inventory::ItemUpdated, board: true;
     inventory::ItemReceived, board: true;
