@@ -41,7 +41,7 @@ pub struct ZoneSet(RwLock<Arc<ZoneIndex>>);
 impl ZoneSet {
     pub async fn load(db: &Db) -> Result<ZoneSet, sqlx::Error> {
         let zones = store::list(&db.read).await?;
-        let roads = roads::load(db.path());
+        let roads = store::roads(&db.read).await?.map(|text| roads::from_geojson(&text)).unwrap_or_default();
         Ok(ZoneSet(RwLock::new(Arc::new(ZoneIndex::with_roads(zones, roads)))))
     }
 
@@ -114,15 +114,8 @@ pub async fn import(db: &Db, clock: &Clock, set: &ZoneSet, actor: &Actor, upload
         }
     }
     store::replace_all_serialized(&mut tx, clock, actor, index.zones(), &geometries, &source).await?;
+    store::replace_roads(tx.conn(), &roads::to_geojson(index.roads()).to_string()).await?;
     tx.commit().await?;
-    // A file write of up to a few megabytes: off the async workers too.
-    let (database, kept) = (db.path().to_path_buf(), index.roads().to_vec());
-    match tokio::task::spawn_blocking(move || roads::save(&database, &kept)).await {
-        Ok(Ok(())) => {}
-        // The zones are in; only the map's roads are missing until the next import.
-        Ok(Err(e)) => tracing::error!(error = %e, "the zone file's roads could not be kept"),
-        Err(e) => tracing::error!(error = %e, "keeping the zone file's roads failed"),
-    }
     let count = index.zones().len();
     let old = set.replace(index);
     // The old set may be large too: freed on a blocking thread.

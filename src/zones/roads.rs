@@ -4,12 +4,8 @@
 //! unlabelled line. Roads are checked with the zones (positions, vertex caps,
 //! label characters) and replaced with them on every import.
 //!
-//! They are kept beside the database file (`borasen.roads.geojson` next to
-//! `borasen.sqlite`), not in it: they are a drawing aid, not a record of the
-//! center, and the zone import's event (`zones.imported`) already says the set
-//! changed. A backup does not carry them; importing the zone file again does.
-
-use std::path::{Path, PathBuf};
+//! They are stored with the zones (`zone_roads`, one GeoJSON document written
+//! in the zone import's transaction), so a backup and a restart keep them.
 
 use geo::{Coord, LineString, MultiLineString};
 use serde_json::{Value, json};
@@ -72,50 +68,22 @@ pub fn road_of(feature: &Value, label: Option<String>) -> Result<Road, Problem> 
     Ok(Road { label, shape: MultiLineString::new(shape) })
 }
 
-/// Where the roads of the zone set of the database at `database` are kept.
-pub fn path_beside(database: &Path) -> PathBuf {
-    database.with_extension("roads.geojson")
-}
-
-/// Keeps `roads` beside the database (none: the file is removed). Written to a
-/// temporary file and renamed, so a reader never sees half of it.
-pub fn save(database: &Path, roads: &[Road]) -> std::io::Result<()> {
-    let path = path_beside(database);
-    if roads.is_empty() {
-        return match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        };
-    }
-    let temporary = path.with_extension("geojson.tmp");
-    std::fs::write(&temporary, to_geojson(roads).to_string())?;
-    std::fs::rename(&temporary, &path)
-}
-
-/// The roads kept beside the database; none when there is no file. A file
-/// that no longer reads is logged and left out: the map is drawn without it.
-pub fn load(database: &Path) -> Vec<Road> {
-    let path = path_beside(database);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            tracing::error!(path = %path.display(), error = %e, "the roads file does not read; the map is drawn without roads");
-            return Vec::new();
-        }
-    };
-    let features: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+/// Roads as stored: read back from [`to_geojson`]. A document that no longer
+/// reads is logged and left out: the map is drawn without it.
+pub fn from_geojson(text: &str) -> Vec<Road> {
+    let features: Value = serde_json::from_str(text).unwrap_or(Value::Null);
     let roads: Result<Vec<Road>, Problem> = features["features"]
         .as_array()
         .map(|features| features.iter().map(|f| road_of(f, label_of(f))).collect())
         .unwrap_or(Err(Problem::BadCoordinate));
     roads.unwrap_or_else(|problem| {
-        tracing::error!(path = %path.display(), problem = %problem.text().en, "the roads file does not read; the map is drawn without roads");
+        tracing::error!(problem = %problem.text().en, "the stored roads do not read; the map is drawn without roads");
         Vec::new()
     })
 }
 
-fn to_geojson(roads: &[Road]) -> Value {
+/// Roads as one GeoJSON FeatureCollection, as stored.
+pub fn to_geojson(roads: &[Road]) -> Value {
     let features: Vec<Value> = roads
         .iter()
         .map(|road| {
@@ -162,16 +130,10 @@ mod tests {
     }
 
     #[test]
-    fn roads_are_kept_beside_the_database_and_read_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let database = dir.path().join("borasen.sqlite");
-        assert!(load(&database).is_empty(), "no file, no roads");
+    fn roads_are_stored_as_geojson_and_read_back() {
         let road = line(json!("国道8号"), json!([[136.65, 36.56], [136.66, 36.57], [136.67, 36.57]]));
         let roads = vec![road_of(&road, label_of(&road)).unwrap()];
-        save(&database, &roads).unwrap();
-        assert_eq!(path_beside(&database), dir.path().join("borasen.roads.geojson"));
-        assert_eq!(load(&database), roads);
-        save(&database, &[]).unwrap();
-        assert!(!path_beside(&database).exists(), "an import without roads removes them");
+        assert_eq!(from_geojson(&to_geojson(&roads).to_string()), roads);
+        assert!(from_geojson("not json").is_empty(), "a broken document draws no roads");
     }
 }

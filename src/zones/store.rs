@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use sqlx::SqliteExecutor;
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use super::file::{Zone, from_stored};
 use crate::clock::Clock;
@@ -67,4 +67,18 @@ pub async fn dropped_by(conn: impl SqliteExecutor<'_>, zones: &[Zone]) -> Result
     let kept: HashSet<&str> = zones.iter().map(|z| z.name.as_str()).collect();
     let stored: Vec<String> = sqlx::query_scalar("SELECT name FROM zones ORDER BY id").fetch_all(conn).await?;
     Ok(stored.into_iter().filter(|name| !kept.contains(name.as_str())).collect())
+}
+
+/// The roads of the zone set (a GeoJSON document), if an import gave any.
+pub(crate) async fn roads(pool: &SqlitePool) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT body FROM zone_roads WHERE id = 1").fetch_optional(pool).await
+}
+
+/// Replaces the roads with the import's, in its transaction.
+pub(crate) async fn replace_roads(conn: &mut SqliteConnection, geojson: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO zone_roads (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body")
+        .bind(geojson)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -138,9 +138,18 @@ async fn the_api_imports_by_name_property_and_the_map_keeps_the_roads_across_a_r
     assert_eq!(labels, ["国道8号", "県道10号"]);
     assert!([500.0, 1000.0, 2000.0].contains(&metres), "the wards span ~9 km: a bar of {metres} m");
 
-    // The roads are kept beside the database: a restart draws them again.
+    // The roads are in the database: a restart draws them again, and so does a
+    // center restored from the database file alone (what a backup holds).
     let data = app.dir.path().to_path_buf();
     app.stop().await;
+    let restored = tempfile::tempdir().unwrap();
+    for file in ["borasen.sqlite", "borasen.sqlite-wal"] {
+        if data.join(file).exists() {
+            std::fs::copy(data.join(file), restored.path().join(file)).unwrap();
+        }
+    }
+    let from_backup = spawn_app_in(restored.path(), "127.0.0.1:0".parse().unwrap()).await;
+    assert_eq!(map_of(&from_backup).await.1, 2, "roads in a restored database file");
     let again = spawn_app_in(&data, "127.0.0.1:0".parse().unwrap()).await;
     assert_eq!(map_of(&again).await.1, 2, "roads after a restart");
     // A zone file without roads replaces them.
