@@ -597,11 +597,15 @@
   $("return-cancel").addEventListener("click", function () { $("return-form").hidden = true; });
 
   // ---- controls ----
+  // A scanner types codes faster than the server answers: each scan waits for
+  // the one before, so badges join in the order scanned (the first leads) and
+  // Enter dispatches the team as scanned.
+  let scans = Promise.resolve();
   $("scan-form").addEventListener("submit", function (event) {
     event.preventDefault();
     const code = scan.value;
     scan.value = "";
-    onScan(code);
+    scans = scans.then(function () { return onScan(code); }).catch(function () {});
   });
   $("dispatch").addEventListener("click", dispatch);
   $("clear-team").addEventListener("click", function () { clearTeam(); scan.focus(); });
