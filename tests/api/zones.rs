@@ -324,7 +324,9 @@ async fn the_lobby_keeps_answering_while_large_zone_files_are_checked() {
         latencies.len()
     );
     assert!(latencies.len() >= 5, "the lobby was asked while the imports ran: {latencies:?} in {imported:?}");
-    assert!(max < Duration::from_millis(200), "the slowest lobby answer took {max:?}: {latencies:?}");
+    // Relative to the imports, so a busy machine slows both alike: a lobby that
+    // waited on an import would take about as long as the import.
+    assert!(max * 4 < imported, "the slowest lobby answer took {max:?} of the imports' {imported:?}: {latencies:?}");
     assert_eq!(zone_names(&admin).await, ["金沢市"]);
 }
 
