@@ -293,6 +293,7 @@ enum RoleArg {
     Coordinator,
     Reception,
     Trainer,
+    Evaluator,
 }
 
 impl From<RoleArg> for Role {
@@ -302,6 +303,7 @@ impl From<RoleArg> for Role {
             RoleArg::Coordinator => Role::Coordinator,
             RoleArg::Reception => Role::Reception,
             RoleArg::Trainer => Role::Trainer,
+            RoleArg::Evaluator => Role::Evaluator,
         }
     }
 }

@@ -64,7 +64,7 @@ macro_rules! allowed {
 
 allowed!(
     /// Anyone logged in.
-    Anyone: Admin | Coordinator | Reception | Trainer
+    Anyone: Admin | Coordinator | Reception | Trainer | Evaluator
 );
 allowed!(
     /// Users, settings, backups.

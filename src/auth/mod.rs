@@ -28,12 +28,15 @@ pub enum Role {
     Coordinator,
     /// Volunteers, check-in, badges.
     Reception,
-    /// Drills and after-action reports.
+    /// Drills and after-action reports: the exercise's controller.
     Trainer,
+    /// A drill's evaluator: sees the controller's material, marks expected
+    /// actions and writes observations; never steers the drill.
+    Evaluator,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Coordinator, Role::Reception, Role::Trainer];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Coordinator, Role::Reception, Role::Trainer, Role::Evaluator];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +44,7 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::Reception => "reception",
             Role::Trainer => "trainer",
+            Role::Evaluator => "evaluator",
         }
     }
 
@@ -54,6 +58,7 @@ impl Role {
             Role::Coordinator => "コーディネーター",
             Role::Reception => "受付",
             Role::Trainer => "訓練担当",
+            Role::Evaluator => "訓練評価者",
         }
     }
 }

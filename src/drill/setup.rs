@@ -96,6 +96,7 @@ pub fn clock(scenario: &Scenario) -> Clock {
 pub async fn seed(db: &Db, clock: &Clock, loaded: &Loaded, password: Option<&str>) -> Result<(), AppError> {
     let staff = [
         ("trainer", "訓練 統制官", Role::Trainer),
+        ("evaluator", "訓練 評価者", Role::Evaluator),
         ("coordinator", "訓練 コーディネーター", Role::Coordinator),
         ("reception", "訓練 受付", Role::Reception),
     ];

@@ -166,8 +166,11 @@ async fn admins_create_users_with_valid_names_and_passwords_only() {
     let twin =
         admin.post("/api/users", &json!({ "username": "SATO", "role": "trainer", "password": "long-enough" })).await;
     assert_eq!(twin.status(), 409, "usernames are case-insensitive");
+    let evaluator =
+        admin.post("/api/users", &json!({ "username": "hyoka", "role": "evaluator", "password": "long-enough" })).await;
+    assert_eq!(evaluator.status(), 201, "drills have an evaluator role");
     let users: Value = admin.get("/api/users").await.json().await.unwrap();
-    assert_eq!(users.as_array().unwrap().len(), 2);
+    assert_eq!(users.as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]
