@@ -82,6 +82,11 @@ allowed!(
     /// Drills and after-action reports.
     Trainer: Trainer | Admin
 );
+allowed!(
+    /// A drill's controller material (scenario, hidden injects, expectations,
+    /// hints, ratings, observations): the trainer and the evaluator, never a player.
+    DrillController: Trainer | Evaluator
+);
 
 /// The session's user if role `R` admits them: 401 without a live session
 /// (checked first), 403 for a role outside `R`.
