@@ -79,12 +79,15 @@ enum DrillCommand {
         /// 出力フォルダ（訓練DBとAAR）/ folder for the drill database and the AAR
         #[arg(long, default_value = "drill-runs")]
         out: PathBuf,
-        /// 警報などへの反応時間（分、0〜1440）/ autopilot's reaction to warnings and reports, minutes (0–1440)
-        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(i64).range(0..=1440))]
-        reaction_minutes: i64,
-        /// 受付の窓口数（1〜100）/ reception desks the autopilot staffs (1–100)
-        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]
-        desks: u32,
+        /// 自動操縦の技量: good（熟練）、average（標準）、poor（不慣れ）/ how well the autopilot plays: its pace and slips
+        #[arg(long, default_value = "good", value_parser = ["good", "average", "poor"])]
+        autopilot_skill: String,
+        /// 警報などへの反応時間（分、0〜1440。既定は技量による）/ autopilot's reaction to warnings and reports, minutes (0–1440; default: the skill's)
+        #[arg(long, value_parser = clap::value_parser!(i64).range(0..=1440))]
+        reaction_minutes: Option<i64>,
+        /// 受付の窓口数（1〜100。既定は技量による）/ reception desks the autopilot staffs (1–100; default: the skill's)
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        desks: Option<u32>,
     },
 }
 
@@ -336,13 +339,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Zones { command } => zones(command).await,
         Command::Addresses { command } => addresses(command).await,
         Command::Drill { command: DrillCommand::Check { file } } => drill_check(&file),
-        Command::Drill { command: DrillCommand::Run { file, fast, autopilot, out, reaction_minutes, desks } } => {
-            let pace = crate::drill::autopilot::Pace {
-                reaction: chrono::Duration::try_minutes(reaction_minutes.clamp(0, 1440)).unwrap_or_default(),
-                desks: desks.clamp(1, 100),
-                ..Default::default()
-            };
-            drill_run(crate::drill::unattended::Options { file, out: Some(out), fast, autopilot, pace }).await
+        Command::Drill {
+            command: DrillCommand::Run { file, fast, autopilot, out, autopilot_skill, reaction_minutes, desks },
+        } => {
+            use crate::drill::autopilot_skill::Skill;
+            let mut profile = Skill::parse(&autopilot_skill).unwrap_or_default().profile();
+            if let Some(minutes) = reaction_minutes {
+                profile.pace.reaction = chrono::Duration::try_minutes(minutes.clamp(0, 1440)).unwrap_or_default();
+            }
+            if let Some(desks) = desks {
+                profile.pace.desks = desks.clamp(1, 100);
+            }
+            drill_run(crate::drill::unattended::Options { file, out: Some(out), fast, autopilot, profile }).await
         }
         Command::Backup(args) => {
             let config = Config::new(args.data.data);

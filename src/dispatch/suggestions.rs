@@ -3,6 +3,8 @@
 //! card: a known skill named in its equipment wished, notes or survey
 //! (「重機」「チェーンソー」…).
 
+use std::collections::HashSet;
+
 use sqlx::SqliteConnection;
 
 use super::store;
@@ -18,12 +20,24 @@ const KNOWN_SKILLS: [&str; 6] = ["重機", "チェーンソー", "看護師", "�
 const NEEDS_CONSIDERED: i64 = 500;
 
 pub async fn for_today(conn: &mut SqliteConnection, day: chrono::NaiveDate) -> Result<Vec<Suggestion>, sqlx::Error> {
+    for_today_leaving_out(conn, day, &HashSet::new(), &HashSet::new()).await
+}
+
+/// The same, without the volunteers the coordinator keeps in (resting, hurt)
+/// and the needs they will not send to (a cancellation being taken).
+pub async fn for_today_leaving_out(
+    conn: &mut SqliteConnection,
+    day: chrono::NaiveDate,
+    kept_in: &HashSet<i64>,
+    needs_held: &HashSet<i64>,
+) -> Result<Vec<Suggestion>, sqlx::Error> {
     let filter = Filter { statuses: DISPATCHABLE.to_vec(), limit: NEEDS_CONSIDERED, ..Filter::default() };
     let (needs, _) = crate::needs::list(conn, &filter).await?;
     let pool = store::waiting(&mut *conn, day).await?;
-    let needs: Vec<WaitingNeed> = needs.iter().map(waiting_need).collect();
+    let needs: Vec<WaitingNeed> = needs.iter().filter(|n| !needs_held.contains(&n.id)).map(waiting_need).collect();
     let volunteers: Vec<WaitingVolunteer> = pool
         .into_iter()
+        .filter(|w| !kept_in.contains(&w.volunteer_id))
         .map(|w| WaitingVolunteer {
             id: w.volunteer_id,
             volunteer_no: w.volunteer_no,

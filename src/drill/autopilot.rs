@@ -3,17 +3,23 @@
 //! slips, forms teams from the suggestion function and sends them with
 //! equipment, takes them back after their work, replaces broken stock, and
 //! suspends activities some minutes after a warning. It acts through the same
-//! domain commands as people, as the user `autopilot`.
+//! domain commands as people, as the user `autopilot`, and keeps their rules:
+//! a repeated call is linked as a duplicate (`autopilot_calls`), a cancelled
+//! need gets no team and a team on it is called back (`autopilot_cancel`),
+//! teams back from work rest and a hurt team stays in (`autopilot_rest`). How
+//! fast and how carefully it plays is its skill (`autopilot_skill`).
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, FixedOffset};
 
+use super::autopilot_skill::{Decision, Dice, Profile};
 use super::env::Env;
 use super::inject;
 use super::log::Fired;
 use super::payload::{Mode, Payload};
 use super::run::DrillRun;
+use super::{autopilot_calls, autopilot_cancel, autopilot_rest};
 use crate::clock::Clock;
 use crate::dispatch::center::{self, SuspendForm};
 use crate::dispatch::send_out::{TeamForm, send_out};
@@ -62,8 +68,10 @@ impl Default for Pace {
 enum Task {
     /// Write up a queued household call.
     TakeCall(u32),
-    /// Act on a queued survey result, change or cancellation.
+    /// Act on a queued survey result or change.
     Apply(u32),
+    /// Take a household's cancellation: call back a team on it, cancel the need.
+    Cancel(u32),
     /// A team phoned in: record its return.
     TeamBack {
         team_id: i64,
@@ -81,6 +89,8 @@ enum Task {
 
 pub struct Autopilot {
     pace: Pace,
+    profile: Profile,
+    dice: Dice,
     actor: Actor,
     seen: i64,
     queue: VecDeque<i64>,
@@ -89,12 +99,17 @@ pub struct Autopilot {
     last_act: Option<DateTime<FixedOffset>>,
     last_matching: Option<DateTime<FixedOffset>>,
     tasks: Vec<(DateTime<FixedOffset>, Task)>,
+    /// Calls whose cancellation came and is not yet taken: nobody is sent to them.
+    cancelling: HashSet<u32>,
 }
 
 impl Autopilot {
-    pub fn new(pace: Pace) -> Autopilot {
+    /// Plays `scenario_id` at `profile`'s skill; the same id plays the same way every run.
+    pub fn new(profile: Profile, scenario_id: &str) -> Autopilot {
         Autopilot {
-            pace,
+            pace: profile.pace.clone(),
+            profile,
+            dice: Dice::for_scenario(scenario_id),
             actor: Actor::user("autopilot"),
             seen: 0,
             queue: VecDeque::new(),
@@ -102,6 +117,7 @@ impl Autopilot {
             last_act: None,
             last_matching: None,
             tasks: Vec::new(),
+            cancelling: HashSet::new(),
         }
     }
 
@@ -134,8 +150,15 @@ impl Autopilot {
                     continue;
                 }
                 Payload::HouseholdRequest(_) if queued => (self.pace.intake, Task::TakeCall(fired.inject)),
-                Payload::SurveyResult(_) | Payload::NeedUpdate(_) | Payload::NeedCancel(_) if queued => {
+                Payload::SurveyResult(_) | Payload::NeedUpdate(_) if queued => {
                     (self.pace.reaction, Task::Apply(fired.inject))
+                }
+                Payload::NeedCancel(cancel) if queued => {
+                    if self.forgets(fired.inject) {
+                        continue;
+                    }
+                    self.cancelling.insert(cancel.request);
+                    (self.pace.reaction, Task::Cancel(fired.inject))
                 }
                 Payload::TeamReport(report) if queued => match fired.team_id {
                     Some(team_id) => (
@@ -156,9 +179,21 @@ impl Autopilot {
                 },
                 _ => continue,
             };
+            // Call slips wait on the desk's list until written up and a team on the
+            // phone is a conversation; a message on the screen can be missed.
+            let missable = !matches!(task, Task::TakeCall(_) | Task::Cancel(_) | Task::TeamBack { .. });
+            if missable && self.forgets(fired.inject) {
+                continue;
+            }
+            let after = self.dice.lagged(after, self.profile.slips.lag, fired.inject);
             self.tasks.push((now + after, task));
         }
         self.seen = events.last().map_or(self.seen, |e| e.seq);
+    }
+
+    /// Whether this skill's desk never acts on inject `id`'s message.
+    fn forgets(&self, id: u32) -> bool {
+        self.dice.slips(self.profile.slips.forgets, Decision::Forget, id)
     }
 
     async fn check_in_arrivals(&mut self, env: &Env, now: DateTime<FixedOffset>) -> Result<(), AppError> {
@@ -214,11 +249,12 @@ impl Autopilot {
         match task {
             Task::TakeCall(id) => {
                 let Some(Payload::HouseholdRequest(call)) = run.payload(id) else { return Ok(()) };
-                let mut form = call.to_form();
-                form.drill_call = Some(id);
-                let zones = env.zones.current();
-                crate::needs::intake::receive(&env.db, &env.clock, &zones, &self.actor, &super::calls::CallSlips, form)
-                    .await?;
+                let recognises = !self.dice.slips(self.profile.slips.misses_duplicate, Decision::Duplicate, id);
+                autopilot_calls::take_call(env, &self.actor, id, call, recognises).await?;
+            }
+            Task::Cancel(id) => {
+                let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
+                autopilot_cancel::take_cancellation(env, &self.actor, inject, payload).await?;
             }
             Task::Apply(id) => {
                 let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
@@ -265,10 +301,15 @@ impl Autopilot {
         Ok(())
     }
 
-    /// Sends a team for each suggestion, with the tools its work needs while they last.
+    /// Sends a team for each suggestion, with the tools its work needs while
+    /// they last; nobody resting or hurt, and nobody to a need being cancelled.
     async fn match_teams(&self, env: &Env) -> Result<(), AppError> {
+        let kept_in = autopilot_rest::kept_in(env).await?;
+        let cancelling = autopilot_cancel::needs_of(env, &self.cancelling).await?;
         let mut conn = env.db.read.acquire().await?;
-        let suggestions = crate::dispatch::suggestions::for_today(&mut conn, env.clock.activity_day()).await?;
+        let day = env.clock.activity_day();
+        let suggestions =
+            crate::dispatch::suggestions::for_today_leaving_out(&mut conn, day, &kept_in, &cancelling).await?;
         let mut stock: Vec<(i64, String, i64)> =
             crate::inventory::items(&mut *conn).await?.into_iter().map(|i| (i.id, i.name, i.stock)).collect();
         let mut needs = Vec::new();
@@ -339,10 +380,10 @@ fn tools(categories: &[Category], people: i64, stock: &mut [(i64, String, i64)])
 pub async fn run_fast(
     run: &DrillRun,
     clock: &Clock,
-    pace: Pace,
+    profile: Profile,
     mut each_minute: impl FnMut(i64),
 ) -> Result<(), AppError> {
-    let mut pilot = Autopilot::new(pace);
+    let mut pilot = Autopilot::new(profile, &run.scenario.id);
     let (start, _) = super::schedule::window(&run.scenario);
     run.start(&Actor::user("autopilot")).await?;
     loop {

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::autopilot::{self, Autopilot, Pace};
+use super::autopilot::{self, Autopilot};
+use super::autopilot_skill::Profile;
 use super::env::Env;
 use super::run::{DrillRun, RunState};
 use super::{aar, aar_pdf, schedule, setup};
@@ -26,7 +27,8 @@ pub struct Options {
     pub fast: bool,
     /// The autopilot plays the trainees; otherwise nobody does.
     pub autopilot: bool,
-    pub pace: Pace,
+    /// How well it plays (`--autopilot-skill`, its pace possibly changed by `--reaction-minutes`, `--desks`).
+    pub profile: Profile,
 }
 
 pub struct Report {
@@ -58,17 +60,23 @@ pub async fn run(options: Options, mut progress: impl FnMut(i64, i64)) -> Result
     let total = (end - start).num_minutes();
     let played = if options.fast {
         match options.autopilot {
-            true => autopilot::run_fast(&drill, &clock, options.pace, |m| progress(m, total)).await,
+            true => autopilot::run_fast(&drill, &clock, options.profile.clone(), |m| progress(m, total)).await,
             false => run_fast_unplayed(&drill, &clock, |m| progress(m, total)).await,
         }
     } else {
-        run_real_time(&drill, options.autopilot.then(|| Autopilot::new(options.pace)), |m| progress(m, total)).await
+        let pilot = options.autopilot.then(|| Autopilot::new(options.profile.clone(), &drill.scenario.id));
+        run_real_time(&drill, pilot, |m| progress(m, total)).await
     };
     played.map_err(|e| e.message.ja.to_string())?;
     progress(total, total);
 
     let events = drill.events().await.map_err(|e| e.message.ja.to_string())?;
-    let participants = participants(&db, &events).await.map_err(|e| e.to_string())?;
+    let mut participants = participants(&db, &events).await.map_err(|e| e.to_string())?;
+    // The AAR says how well the autopilot was set to play, so two runs can be told apart.
+    let skill = options.profile.skill;
+    for who in participants.iter_mut().filter(|p| p.role == AUTOPILOT) {
+        who.role = format!("自動操縦（訓練生役・{} {}）", skill.label_ja(), skill.name());
+    }
     let report = aar::build(&drill.scenario, &events, clock.now(), participants);
     let stem = database.with_extension("");
     let pdf = stem.with_extension("aar.pdf");
@@ -128,6 +136,9 @@ async fn run_real_time(
     Ok(())
 }
 
+/// The autopilot as the AAR lists who took part.
+const AUTOPILOT: &str = "自動操縦（訓練生役）";
+
 /// Who took part, by role: the staff who acted in the log, and the autopilot.
 pub async fn participants(db: &Db, events: &[crate::events::Event]) -> Result<Vec<aar::Participant>, sqlx::Error> {
     let actors: std::collections::BTreeSet<&str> = events.iter().map(|e| e.actor.as_str()).collect();
@@ -137,7 +148,7 @@ pub async fn participants(db: &Db, events: &[crate::events::Event]) -> Result<Ve
         *by_role.entry(user.role.label_ja().to_string()).or_default() += 1;
     }
     if actors.contains("autopilot") {
-        *by_role.entry("自動操縦（訓練生役）".to_string()).or_default() += 1;
+        *by_role.entry(AUTOPILOT.to_string()).or_default() += 1;
     }
     Ok(by_role.into_iter().map(|(role, count)| aar::Participant { role, count }).collect())
 }

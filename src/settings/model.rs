@@ -77,6 +77,13 @@ impl Settings {
         Duration::minutes(self.values.min_working_minutes.into())
     }
 
+    /// How long a team back from work rests before it goes out again: the
+    /// setting, or the rest of the WBGT band in force when that is longer.
+    pub fn rest_after_return(&self, band: Option<&HeatBand>) -> Duration {
+        let minutes = self.values.rest_after_return_minutes.max(band.map_or(0, |b| b.rest_minutes));
+        Duration::minutes(minutes.into())
+    }
+
     /// Where the center is (lat, lon), when set.
     pub fn location(&self) -> Option<(f64, f64)> {
         self.values.center_lat.zip(self.values.center_lon)
@@ -142,6 +149,16 @@ mod tests {
         assert_eq!(settings.heat_band(25.0).map(|b| b.name.as_str()), Some("警戒"));
         assert_eq!(settings.heat_band(30.9).map(|b| b.name.as_str()), Some("厳重警戒"));
         assert_eq!(settings.heat_band(35.0).map(|b| b.name.as_str()), Some("危険"));
+    }
+
+    #[test]
+    fn a_team_rests_the_setting_or_the_heat_bands_rest_when_longer() {
+        let settings = Settings::defaults();
+        assert_eq!(settings.rest_after_return(None), Duration::minutes(30));
+        let hot = settings.heat_band(32.0).cloned().map(|b| HeatBand { rest_minutes: 45, ..b });
+        assert_eq!(settings.rest_after_return(hot.as_ref()), Duration::minutes(45));
+        let mild = settings.heat_band(25.0);
+        assert_eq!(settings.rest_after_return(mild), Duration::minutes(30), "警戒 rests 10: the setting's 30 wins");
     }
 
     #[test]

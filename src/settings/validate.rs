@@ -69,6 +69,13 @@ pub fn validate(doc: CenterSettings) -> Result<CenterSettings, AppError> {
         end_before_sunset: doc.end_before_sunset,
         sunset_margin_minutes: minutes("sunset_margin_minutes", doc.sunset_margin_minutes, "日没前の余裕", 0, 180)?,
         min_working_minutes: minutes("min_working_minutes", doc.min_working_minutes, "最低活動時間", 0, 240)?,
+        rest_after_return_minutes: minutes(
+            "rest_after_return_minutes",
+            doc.rest_after_return_minutes,
+            "帰着後の休憩",
+            0,
+            240,
+        )?,
         heat_bands: heat_bands(doc.heat_bands)?,
         minimum_age: number("minimum_age", doc.minimum_age, "登録できる最低年齢", 0, 20, "歳")?,
         heavy_work: heavy_work(doc.heavy_work)?,

@@ -18,6 +18,7 @@ mod csv_header;
 mod demo;
 mod dispatch;
 mod drill;
+mod drill_autopilot;
 mod drill_browser;
 mod drill_limits;
 mod drill_run;

@@ -45,6 +45,9 @@ pub struct CenterSettings {
     pub sunset_margin_minutes: u32,
     /// A dispatch whose deadline leaves less than this needs a coordinator's override.
     pub min_working_minutes: u32,
+    /// A team back from work rests this many minutes before it is sent again
+    /// (longer where the WBGT band in force rests longer).
+    pub rest_after_return_minutes: u32,
     /// 暑さ指数 (WBGT) bands, lowest first: each from its `from` reading up to the next.
     pub heat_bands: Vec<HeatBand>,
     /// Registration is refused under this age (中学生以上: 13).
@@ -113,6 +116,7 @@ impl Default for CenterSettings {
             end_before_sunset: true,
             sunset_margin_minutes: 30,
             min_working_minutes: 60,
+            rest_after_return_minutes: 30,
             heat_bands: vec![
                 band(25.0, "警戒", 30, 10, 180, false),
                 band(28.0, "厳重警戒", 20, 10, 120, false),
