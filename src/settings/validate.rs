@@ -183,6 +183,16 @@ mod tests {
     }
 
     #[test]
+    fn the_rest_after_returning_is_up_to_four_hours() {
+        let rest = |minutes| validate(CenterSettings { rest_after_return_minutes: minutes, ..CenterSettings::default() });
+        assert_eq!(rest(0).unwrap().rest_after_return_minutes, 0, "a center may choose no rest");
+        assert_eq!(rest(240).unwrap().rest_after_return_minutes, 240);
+        let refused = rest(241).unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("rest_after_return_minutes"));
+        assert!(refused.message.ja.contains("帰着後の休憩"), "{}", refused.message.ja);
+    }
+
+    #[test]
     fn each_refusal_names_its_field() {
         let field = |doc: CenterSettings| validate(doc).unwrap_err().field;
         let with = |change: fn(&mut CenterSettings)| {
