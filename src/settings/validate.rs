@@ -184,7 +184,8 @@ mod tests {
 
     #[test]
     fn the_rest_after_returning_is_up_to_four_hours() {
-        let rest = |minutes| validate(CenterSettings { rest_after_return_minutes: minutes, ..CenterSettings::default() });
+        let rest =
+            |minutes| validate(CenterSettings { rest_after_return_minutes: minutes, ..CenterSettings::default() });
         assert_eq!(rest(0).unwrap().rest_after_return_minutes, 0, "a center may choose no rest");
         assert_eq!(rest(240).unwrap().rest_after_return_minutes, 240);
         let refused = rest(241).unwrap_err();
