@@ -88,7 +88,6 @@ enum Task {
 }
 
 pub struct Autopilot {
-    pace: Pace,
     profile: Profile,
     dice: Dice,
     actor: Actor,
@@ -107,7 +106,6 @@ impl Autopilot {
     /// Plays `scenario_id` at `profile`'s skill; the same id plays the same way every run.
     pub fn new(profile: Profile, scenario_id: &str) -> Autopilot {
         Autopilot {
-            pace: profile.pace.clone(),
             profile,
             dice: Dice::for_scenario(scenario_id),
             actor: Actor::user("autopilot"),
@@ -131,7 +129,7 @@ impl Autopilot {
         self.do_tasks(run, now).await?;
         let suspended = crate::dispatch::center_state(&env.db.read).await?.suspended;
         self.bring_back(env, now, suspended).await?;
-        if !suspended && self.last_matching.is_none_or(|t| now - t >= self.pace.matching_every) {
+        if !suspended && self.last_matching.is_none_or(|t| now - t >= self.pace().matching_every) {
             self.last_matching = Some(now);
             self.match_teams(env).await?;
         }
@@ -149,20 +147,20 @@ impl Autopilot {
                     self.queue.extend(&fired.volunteer_ids);
                     continue;
                 }
-                Payload::HouseholdRequest(_) if queued => (self.pace.intake, Task::TakeCall(fired.inject)),
+                Payload::HouseholdRequest(_) if queued => (self.pace().intake, Task::TakeCall(fired.inject)),
                 Payload::SurveyResult(_) | Payload::NeedUpdate(_) if queued => {
-                    (self.pace.reaction, Task::Apply(fired.inject))
+                    (self.pace().reaction, Task::Apply(fired.inject))
                 }
                 Payload::NeedCancel(cancel) if queued => {
                     if self.forgets(fired.inject) {
                         continue;
                     }
                     self.cancelling.insert(cancel.request);
-                    (self.pace.reaction, Task::Cancel(fired.inject))
+                    (self.pace().reaction, Task::Cancel(fired.inject))
                 }
                 Payload::TeamReport(report) if queued => match fired.team_id {
                     Some(team_id) => (
-                        self.pace.reaction,
+                        self.pace().reaction,
                         Task::TeamBack {
                             team_id,
                             outcome: report.outcome,
@@ -172,15 +170,16 @@ impl Autopilot {
                     ),
                     None => continue,
                 },
-                Payload::WeatherWarning(_) => (self.pace.reaction, Task::Suspend(fired.message.clone())),
+                Payload::WeatherWarning(_) => (self.pace().reaction, Task::Suspend(fired.message.clone())),
                 Payload::EquipmentShortage(shortage) => match fired.item_id {
-                    Some(item_id) => (self.pace.reaction, Task::Replace { item_id, qty: shortage.qty }),
+                    Some(item_id) => (self.pace().reaction, Task::Replace { item_id, qty: shortage.qty }),
                     None => continue,
                 },
                 _ => continue,
             };
             // Call slips wait on the desk's list until written up and a team on the
-            // phone is a conversation; a message on the screen can be missed.
+            // phone is a conversation; a message on the screen can be missed (a
+            // cancellation was weighed above, before it held its need back).
             let missable = !matches!(task, Task::TakeCall(_) | Task::Cancel(_) | Task::TeamBack { .. });
             if missable && self.forgets(fired.inject) {
                 continue;
@@ -189,6 +188,10 @@ impl Autopilot {
             self.tasks.push((now + after, task));
         }
         self.seen = events.last().map_or(self.seen, |e| e.seq);
+    }
+
+    fn pace(&self) -> &Pace {
+        &self.profile.pace
     }
 
     /// Whether this skill's desk never acts on inject `id`'s message.
@@ -202,7 +205,7 @@ impl Autopilot {
             self.desk_credit = 0.0;
             return Ok(());
         }
-        self.desk_credit += elapsed as f64 * f64::from(self.pace.desks) / f64::from(self.pace.check_in_seconds);
+        self.desk_credit += elapsed as f64 * f64::from(self.pace().desks) / f64::from(self.pace().check_in_seconds);
         while self.desk_credit >= 1.0 {
             let Some(id) = self.queue.pop_front() else { break };
             self.desk_credit -= 1.0;
@@ -282,12 +285,12 @@ impl Autopilot {
         let out = crate::dispatch::list(&mut conn, Some(TeamStatus::Dispatched), None, now).await?;
         let since = crate::dispatch::center_state(&mut *conn).await?.since;
         drop(conn);
-        let recalled_by = since.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|s| s + self.pace.recall);
+        let recalled_by = since.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|s| s + self.pace().recall);
         for team in out {
             let Ok(left) = DateTime::parse_from_rfc3339(&team.departed_at) else { continue };
             let outcome = if suspended && recalled_by.is_some_and(|by| now >= by) {
                 Outcome::Cancelled
-            } else if now - left >= self.pace.work {
+            } else if now - left >= self.pace().work {
                 Outcome::Done
             } else {
                 continue;
