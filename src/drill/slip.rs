@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::payload::Call;
 use crate::needs::form::NeedForm;
+use crate::needs::{Category, Damage, Parking, ReceivedVia};
 
 /// `slip` of a `household_request` payload.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +21,70 @@ pub enum Slip {
     Caller,
 }
 
-/// The form the slip fills on the needs desk.
+/// A call slip as the needs desk receives it: the fields of a need card, any
+/// of them blank when the caller did not say (its own schema: a slip is not a
+/// card yet, so no field is required). Send it back as a card with `drill_call`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CallSlip {
+    pub received_via: Option<ReceivedVia>,
+    pub requester_name: String,
+    pub requester_furigana: String,
+    pub phone: String,
+    pub address: String,
+    pub town: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub zone: Option<String>,
+    pub elderly_only: bool,
+    pub needs_care: bool,
+    pub household_notes: String,
+    pub damage: Vec<Damage>,
+    /// Empty on a caller's slip: the trainee picks the work.
+    pub categories: Vec<Category>,
+    pub people_needed: Option<i64>,
+    pub days_estimated: Option<i64>,
+    pub equipment: Vec<String>,
+    pub parking: Option<Parking>,
+    pub photos_allowed: bool,
+    /// Blank on a caller's slip: the trainee judges it.
+    pub priority: Option<i64>,
+    pub notes: String,
+}
+
+impl From<NeedForm> for CallSlip {
+    fn from(f: NeedForm) -> CallSlip {
+        CallSlip {
+            received_via: f.received_via,
+            requester_name: f.requester_name,
+            requester_furigana: f.requester_furigana,
+            phone: f.phone,
+            address: f.address,
+            town: f.town,
+            lat: f.lat,
+            lon: f.lon,
+            zone: f.zone,
+            elderly_only: f.elderly_only,
+            needs_care: f.needs_care,
+            household_notes: f.household_notes,
+            damage: f.damage,
+            categories: f.categories,
+            people_needed: f.people_needed,
+            days_estimated: f.days_estimated,
+            equipment: f.equipment,
+            parking: f.parking,
+            photos_allowed: f.photos_allowed,
+            priority: f.priority,
+            notes: f.notes,
+        }
+    }
+}
+
+/// What the slip carries to the needs desk.
+pub fn slip(call: &Call) -> CallSlip {
+    form(call).into()
+}
+
+/// The need form the slip fills.
 pub fn form(call: &Call) -> NeedForm {
     let card = call.to_form();
     match call.slip {
