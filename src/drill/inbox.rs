@@ -62,7 +62,7 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
         }
         let call = match run.payload(fired.inject) {
             Some(Payload::HouseholdRequest(call)) if fired.queued && personal => {
-                (!links::call_taken(pool, fired.inject).await?).then(|| super::slip::slip(&call))
+                (!links::call_taken(pool, fired.inject).await?).then(|| super::slip::slip(call))
             }
             _ => None,
         };
