@@ -151,6 +151,8 @@ pub struct Metrics {
     pub unmatched_needs: Vec<String>,
     /// Checked in, never on a team, by volunteer number.
     pub never_dispatched: Vec<String>,
+    /// The people they are (a group counts its members).
+    pub never_dispatched_people: i64,
     /// Items that had none in stock, by name.
     pub out_of_stock: Vec<StockOut>,
     /// Each `weather_warning` fired → the next `center.suspended`.
@@ -398,6 +400,7 @@ fn metrics(log: &Log, facts: &Facts, now: Time) -> Metrics {
         intake_to_dispatch: Summary::of(needs.iter().filter_map(|n| n.minutes).collect()),
         unmatched_needs: unmatched(log, &needs),
         needs,
+        never_dispatched_people: super::headcount::people_of(log, &never_dispatched),
         never_dispatched,
         out_of_stock: out_of_stock(log, now),
         warning_to_suspension: warnings(log, facts),
@@ -828,6 +831,7 @@ payload = { count = 1 }
         assert_eq!(by_inject, [(1, 2, 0), (9, 1, 1)]);
         assert_eq!(m.lead_time, Summary { count: 1, median_minutes: Some(65.0), max_minutes: Some(65) });
         assert_eq!(m.never_dispatched, ["V-0102"]);
+        assert_eq!(m.never_dispatched_people, 1);
         assert_eq!(m.intake_to_dispatch, Summary { count: 1, median_minutes: Some(35.0), max_minutes: Some(35) });
         assert_eq!(m.needs.len(), 3);
         assert_eq!(m.unmatched_needs, ["N-0002"], "N-0003 was cancelled");

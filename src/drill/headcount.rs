@@ -34,3 +34,33 @@ pub(crate) fn heads_by_number(log: &Log) -> std::collections::HashMap<String, i6
         })
         .collect()
 }
+
+/// The people these volunteer numbers checked in as (1 each when the log has no check-in).
+pub(crate) fn people_of(log: &Log, numbers: &[String]) -> i64 {
+    let heads = heads_by_number(log);
+    numbers.iter().map(|no| heads.get(no).copied().unwrap_or(1)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::drill::evaluate::tests::{Script, at};
+    use crate::drill::scenario::InjectKind;
+    use crate::events::EventPayload;
+
+    /// A bus of 40 as one registration, and one person: 41 people.
+    #[test]
+    fn a_group_counts_its_members() {
+        let mut s = Script::default();
+        s.fire(0, 1, InjectKind::VolunteerArrival, json!({ "volunteer_ids": [7, 8], "headcount": 41 }))
+            .add(12, VolunteerCheckedIn::KIND, json!({ "volunteer_id": 7, "volunteer_no": "V-0007", "headcount": 40 }))
+            .check_in(20, 8);
+        let log = Log::new(&s.0);
+        let waits = waits(&log, at(0), &[7, 8]);
+        assert_eq!(waits.len(), 41);
+        assert_eq!(waits.iter().filter(|m| **m == 12).count(), 40, "the bus waited 12 minutes, 40 times");
+        assert_eq!(people_of(&log, &["V-0007".into(), "V-0008".into(), "V-0009".into()]), 40 + 1 + 1);
+    }
+}

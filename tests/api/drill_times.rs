@@ -312,6 +312,7 @@ async fn a_school_group_arrives_as_minors_uninsured_with_its_bus_and_the_aar_cou
     assert_eq!(arrival["not_checked_in"], 0, "{arrival}");
     assert_eq!(arrival["wait"]["count"], 30, "{arrival}");
     assert_eq!(aar["metrics"]["reception_wait"]["max_minutes"], 10);
+    assert_eq!(aar["metrics"]["never_dispatched_people"], 30, "no team yet: all 30 people");
     let waiting = aar["timeline"]["points"].as_array().unwrap().last().unwrap()["waiting"].clone();
     assert_eq!(waiting, 30, "the timeline counts them too");
 }
