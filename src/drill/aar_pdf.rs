@@ -333,7 +333,9 @@ fn chart(flow: &mut Flow, aar: &Aar) {
         for (y, value) in &panel.y_ticks {
             page.polyline(&[(x0, *y), (x0 + w, *y)], false, 0.3, (0.8, 0.8, 0.8));
             let label = value.to_string();
-            page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), y - 1.8, 7.0, Weight::Regular, &label);
+            // The top value hangs below its line, clear of the inject labels above the panel.
+            let top = if *value == 0 { y - 1.8 } else { y + 0.3 };
+            page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), top, 7.0, Weight::Regular, &label);
         }
         page.text(x0 + 1.5, panel.top + 0.3, SMALL, Weight::Regular, &word(JA, label));
         page.polyline(&panel.line, false, 1.2, rgb);

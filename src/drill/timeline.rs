@@ -313,12 +313,13 @@ pub fn svg(aar: &Aar, lang: Lang) -> String {
     for (panel, (label, colour, _)) in chart.panels.iter().zip(SERIES) {
         let label = word(lang, label);
         for (y, value) in &panel.y_ticks {
+            // The top value hangs below its line, clear of the inject labels above the panel.
+            let baseline = if *value == 0 { y + 4.0 } else { y + 10.0 };
             let _ = write!(
                 out,
-                r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#ddd"/><text x="{}" y="{}" text-anchor="end">{value}</text>"##,
+                r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#ddd"/><text x="{}" y="{baseline}" text-anchor="end">{value}</text>"##,
                 left + w,
                 left - 4.0,
-                y + 4.0
             );
         }
         let points: Vec<String> = panel.line.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
