@@ -484,7 +484,11 @@ impl Aar {
             summary("drill.aar.metric.lead_time", &m.lead_time, &people, String::new()),
             summary("drill.aar.metric.intake_to_dispatch", &m.intake_to_dispatch, &cases, String::new()),
             plain("drill.aar.metric.unmatched_needs", cases(m.unmatched_needs.len()), list(lang, &m.unmatched_needs)),
-            plain("drill.aar.metric.never_dispatched", people(m.never_dispatched.len()), String::new()),
+            plain(
+                "drill.aar.metric.never_dispatched",
+                people(usize::try_from(m.never_dispatched_people).unwrap_or(0)),
+                String::new(),
+            ),
             plain(
                 "drill.aar.metric.out_of_stock",
                 say("drill.aar.metric.items", m.out_of_stock.len()),

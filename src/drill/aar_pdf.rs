@@ -312,40 +312,43 @@ fn metrics(flow: &mut Flow, aar: &Aar) {
 }
 
 fn chart(flow: &mut Flow, aar: &Aar) {
-    const HEIGHT: f32 = 70.0;
-    flow.heading("時系列", HEIGHT + 24.0);
-    let (x0, y0, w) = (LEFT + 10.0, flow.y + 10.0, RIGHT - LEFT - 12.0);
-    let layout = timeline::layout(&aar.timeline, x0, y0, w, HEIGHT);
-    let top = flow.y;
+    const HEIGHT: f32 = 78.0;
+    const LABEL: f32 = 6.0;
+    let width = |label: &str| text_width_mm(LABEL, Weight::Regular, label);
+    let labels = timeline::LabelMetrics { width: &width, row_height: 2.6, gap: 0.8 };
+    let (x0, w) = (LEFT + 10.0, RIGHT - LEFT - 12.0);
+    // Laid out once to learn how many label rows it needs, then where the page puts it.
+    let rows = timeline::layout(&aar.timeline, x0, 0.0, w, HEIGHT, &labels).plot_top;
+    flow.heading("時系列", HEIGHT + rows + 14.0);
+    let y0 = flow.y + 2.0;
+    let layout = timeline::layout(&aar.timeline, x0, y0, w, HEIGHT, &labels);
     let page = flow.page();
-    for (k, (label, _, rgb)) in timeline::SERIES.iter().enumerate() {
-        let x = LEFT + 10.0 + 58.0 * k as f32;
-        page.fill_rect(x, top + 1.8, 6.0, 1.2, *rgb);
-        page.text(x + 7.5, top, SMALL, Weight::Regular, &word(JA, label));
-    }
-    for (y, value) in &layout.y_ticks {
-        page.polyline(&[(x0, *y), (x0 + w, *y)], false, 0.3, (0.8, 0.8, 0.8));
-        let label = value.to_string();
-        page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), y - 1.8, 7.0, Weight::Regular, &label);
-    }
+    let bottom = layout.plot_bottom;
     for m in &layout.markers {
-        page.polyline(&[(m.x, y0), (m.x, y0 + HEIGHT)], false, 0.3, (0.6, 0.6, 0.6));
-        let label = format!("#{}", m.inject);
-        let y = y0 - 3.5 - 2.6 * f32::from(m.row);
-        page.text(m.x - text_width_mm(6.0, Weight::Regular, &label) / 2.0, y, 6.0, Weight::Regular, &label);
+        page.polyline(&[(m.x, layout.plot_top), (m.x, bottom)], false, 0.3, (0.6, 0.6, 0.6));
+        let y = layout.plot_top - 2.6 * (m.row as f32 + 1.0);
+        page.text(m.left, y, LABEL, Weight::Regular, &m.label);
     }
-    for (line, (_, _, rgb)) in layout.lines.iter().zip(timeline::SERIES) {
-        page.polyline(line, false, 1.2, rgb);
+    for (panel, (label, _, rgb)) in layout.panels.iter().zip(timeline::SERIES) {
+        for (y, value) in &panel.y_ticks {
+            page.polyline(&[(x0, *y), (x0 + w, *y)], false, 0.3, (0.8, 0.8, 0.8));
+            let label = value.to_string();
+            // The top value hangs below its line, clear of the inject labels above the panel.
+            let top = if *value == 0 { y - 1.8 } else { y + 0.3 };
+            page.text(x0 - 1.5 - text_width_mm(7.0, Weight::Regular, &label), top, 7.0, Weight::Regular, &label);
+        }
+        page.text(x0 + 1.5, panel.top + 0.3, SMALL, Weight::Regular, &word(JA, label));
+        page.polyline(&panel.line, false, 1.2, rgb);
+        page.line(x0, panel.top, x0, panel.bottom, 0.5);
     }
-    page.line(x0, y0, x0, y0 + HEIGHT, 0.5);
-    page.line(x0, y0 + HEIGHT, x0 + w, y0 + HEIGHT, 0.5);
+    page.line(x0, bottom, x0 + w, bottom, 0.5);
     for (x, label) in &layout.x_ticks {
-        page.line(*x, y0 + HEIGHT, *x, y0 + HEIGHT + 1.2, 0.4);
-        page.text(x - text_width_mm(7.0, Weight::Regular, label) / 2.0, y0 + HEIGHT + 1.2, 7.0, Weight::Regular, label);
+        page.line(*x, bottom, *x, bottom + 1.2, 0.4);
+        page.text(x - text_width_mm(7.0, Weight::Regular, label) / 2.0, bottom + 1.2, 7.0, Weight::Regular, label);
     }
-    flow.y = y0 + HEIGHT + 7.0;
+    flow.y = bottom + 7.0;
     let note = format!(
-        "{}分ごと。縦の点線はインジェクトの発出（#番号）。待機中は受付済みで班に出ておらず退所していない人数。",
+        "{}分ごと。系列ごとに目盛りが異なります。縦の点線はインジェクトの発出（#番号）。待機中は受付済みで班に出ておらず退所していない人数。",
         aar.timeline.step_minutes
     );
     flow.para(LEFT, SMALL, Weight::Regular, &note);

@@ -51,12 +51,14 @@ fn named_field(message: &str) -> Option<&str> {
     rest.split_once('`').map(|(field, _)| field).filter(|f| !f.is_empty())
 }
 
-/// `+HH:MM` (or `HH:MM`) → minutes after the start. Too many hours saturate
-/// at `i64::MAX` (the bounds refuse them); nothing overflows.
+/// `+HH:MM` → minutes after the start (a clock time `HH:MM` needs the start:
+/// [`super::times::resolve`]). Too many hours saturate at `i64::MAX` (the
+/// bounds refuse them); nothing overflows.
 pub fn offset_minutes(text: &str) -> Option<i64> {
-    let (h, m) = text.trim().strip_prefix('+').unwrap_or(text.trim()).split_once(':')?;
-    let (h, m) = (limits::number(h)?, limits::number(m)?);
-    (m < 60).then(|| h.saturating_mul(60).saturating_add(m))
+    match super::times::parse(text) {
+        Ok(super::times::At::Offset(minutes)) => Some(minutes),
+        _ => None,
+    }
 }
 
 /// `10m`, `1h`, `1h30m` → minutes (more than 0). Too large saturates at
@@ -159,6 +161,9 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     // Offsets are judged against the drill's end (or the longest drill when
     // the duration itself is wrong).
     let end = drill_minutes.unwrap_or(*limits::DRILL_MINUTES.end());
+    // Clock times are read on the drill day (midnight UTC when sim_start is itself wrong).
+    let start = chrono::DateTime::parse_from_rfc3339(scenario.sim_start.get_ref())
+        .unwrap_or_else(|_| chrono::DateTime::UNIX_EPOCH.fixed_offset());
     if !limits::SPEED.contains(scenario.speed.get_ref()) {
         let (min, max) = (limits::SPEED.start(), limits::SPEED.end());
         problem(
@@ -279,33 +284,12 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
                 format!("インジェクト {} には at か after のどちらか一方を書いてください", i.id),
                 format!("inject {} needs exactly one of at and after", i.id),
             ),
-            (Some(offset), None) => match offset_minutes(offset) {
-                None => problem(
-                    key("at"),
-                    &format!("{name}.at"),
-                    format!("インジェクト {} の at は +01:30 の形です", i.id),
-                    format!("inject {}: at looks like +01:30", i.id),
-                ),
-                Some(m) if m > end => problem(
-                    key("at"),
-                    &format!("{name}.at"),
-                    format!(
-                        "インジェクト {} の at（{}）が訓練の終わり（{}）より後です（at は {} まで）",
-                        i.id,
-                        offset.trim(),
-                        limits::offset(end),
-                        limits::offset(end)
-                    ),
-                    format!(
-                        "inject {}: at {} is after the end of the drill ({}); at is at most {}",
-                        i.id,
-                        offset.trim(),
-                        limits::offset(end),
-                        limits::offset(end)
-                    ),
-                ),
-                Some(_) => {}
-            },
+            (Some(offset), None) => {
+                if let Err(at_problem) = super::times::resolve(offset, start, end) {
+                    let (ja, en) = super::times::words(&at_problem, i.id, offset, start, end);
+                    problem(key("at"), &format!("{name}.at"), ja, en);
+                }
+            }
             (None, Some(after)) => {
                 if !by_id.contains_key(&after.inject) {
                     problem(
@@ -434,7 +418,9 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     for inject in &scenario.injects {
         let i = inject.get_ref();
         let Some(after) = &i.after else { continue };
-        let (Some(parent), Some(delay)) = (fires_at(&by_id, after.inject), minutes_of(&after.delay)) else { continue };
+        let (Some(parent), Some(delay)) = (fires_at(&by_id, after.inject, start, end), minutes_of(&after.delay)) else {
+            continue;
+        };
         let at = parent.saturating_add(delay);
         if parent <= end && delay <= end && at > end {
             problem(
@@ -485,13 +471,18 @@ fn duration_problem(
 
 /// When inject `id` fires, in minutes from the start, following its `after`
 /// chain to an `at`; `None` for a contingency, a cycle or a malformed time.
-fn fires_at(injects: &HashMap<u32, (&Inject, usize)>, id: u32) -> Option<i64> {
+fn fires_at(
+    injects: &HashMap<u32, (&Inject, usize)>,
+    id: u32,
+    start: chrono::DateTime<chrono::FixedOffset>,
+    end: i64,
+) -> Option<i64> {
     let mut total: i64 = 0;
     let mut current = id;
     for _ in 0..=injects.len() {
         let (inject, _) = injects.get(&current)?;
         match (&inject.at, &inject.after) {
-            (Some(at), None) => return offset_minutes(at).map(|m| m.saturating_add(total)),
+            (Some(at), None) => return super::times::resolve(at, start, end).ok().map(|m| m.saturating_add(total)),
             (None, Some(after)) => {
                 total = total.saturating_add(minutes_of(&after.delay)?);
                 current = after.inject;

@@ -98,8 +98,9 @@ impl Summary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArrivalWait {
     pub inject: u32,
+    /// People (a group counts its members).
     pub volunteers: usize,
-    /// Not checked in by `now`.
+    /// People not checked in by `now`.
     pub not_checked_in: usize,
     /// Fired → checked in, for those checked in.
     pub wait: Summary,
@@ -136,12 +137,12 @@ pub struct WarningSuspension {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Metrics {
-    /// Each arriving volunteer: inject fired → checked in.
+    /// Each arriving person (a group's members each): inject fired → checked in.
     pub reception_wait: Summary,
-    /// Arriving volunteers not checked in by `now`.
+    /// Arriving people not checked in by `now`.
     pub reception_not_checked_in: usize,
     pub reception_by_inject: Vec<ArrivalWait>,
-    /// Check-in → first team that lists the volunteer.
+    /// Check-in → first team that lists the volunteer (a group's members each).
     pub lead_time: Summary,
     /// `need.received` → its first team.
     pub intake_to_dispatch: Summary,
@@ -150,6 +151,8 @@ pub struct Metrics {
     pub unmatched_needs: Vec<String>,
     /// Checked in, never on a team, by volunteer number.
     pub never_dispatched: Vec<String>,
+    /// The people they are (a group counts its members).
+    pub never_dispatched_people: i64,
     /// Items that had none in stock, by name.
     pub out_of_stock: Vec<StockOut>,
     /// Each `weather_warning` fired → the next `center.suspended`.
@@ -397,6 +400,7 @@ fn metrics(log: &Log, facts: &Facts, now: Time) -> Metrics {
         intake_to_dispatch: Summary::of(needs.iter().filter_map(|n| n.minutes).collect()),
         unmatched_needs: unmatched(log, &needs),
         needs,
+        never_dispatched_people: super::headcount::people_of(log, &never_dispatched),
         never_dispatched,
         out_of_stock: out_of_stock(log, now),
         warning_to_suspension: warnings(log, facts),
@@ -411,24 +415,22 @@ fn fired_of_kind(facts: &Facts, kind: InjectKind) -> Vec<(u32, Time)> {
     found
 }
 
-/// Minutes from the arrival inject firing to each of its volunteers' check-in.
+/// Minutes from the arrival inject firing to each of its people's check-in
+/// (a group's once per member).
 fn waits(log: &Log, facts: &Facts, inject: u32) -> Vec<i64> {
     let Some((fired_at, fired)) = facts.fired.get(&inject) else { return Vec::new() };
-    fired
-        .volunteer_ids
-        .iter()
-        .filter_map(|id| log.first_from(*fired_at, |p| checked_in(p, *id)))
-        .map(|at| minutes(*fired_at, at))
-        .collect()
+    super::headcount::waits(log, *fired_at, &fired.volunteer_ids)
 }
 
 fn arrivals(log: &Log, facts: &Facts) -> Vec<ArrivalWait> {
     fired_of_kind(facts, InjectKind::VolunteerArrival)
         .into_iter()
         .map(|(inject, _)| {
-            let volunteers = facts.fired[&inject].1.volunteer_ids.len();
+            let fired = &facts.fired[&inject].1;
+            // People, as the inject brought them (a group counts its members).
+            let volunteers = usize::try_from(fired.headcount).unwrap_or(0).max(fired.volunteer_ids.len());
             let wait = Summary::of(waits(log, facts, inject));
-            ArrivalWait { inject, volunteers, not_checked_in: volunteers - wait.count, wait }
+            ArrivalWait { inject, volunteers, not_checked_in: volunteers.saturating_sub(wait.count), wait }
         })
         .collect()
 }
@@ -448,12 +450,15 @@ fn lead_times(log: &Log) -> (Vec<i64>, Vec<String>) {
             _ => {}
         }
     }
+    let heads = super::headcount::heads_by_number(log);
     let mut lead = Vec::new();
     let mut never = Vec::new();
     for (no, since) in checked_in {
         let on_team = |p: &Payload| p.get::<TeamDispatched>().is_some_and(|d| d.members.contains(&no));
+        // A group's lead time counts once per member.
+        let people = usize::try_from(heads.get(&no).copied().unwrap_or(1)).unwrap_or(0);
         match log.first_from(since, on_team) {
-            Some(at) => lead.push(minutes(since, at)),
+            Some(at) => lead.extend(std::iter::repeat_n(minutes(since, at), people)),
             None => never.push(no),
         }
     }
@@ -826,6 +831,7 @@ payload = { count = 1 }
         assert_eq!(by_inject, [(1, 2, 0), (9, 1, 1)]);
         assert_eq!(m.lead_time, Summary { count: 1, median_minutes: Some(65.0), max_minutes: Some(65) });
         assert_eq!(m.never_dispatched, ["V-0102"]);
+        assert_eq!(m.never_dispatched_people, 1);
         assert_eq!(m.intake_to_dispatch, Summary { count: 1, median_minutes: Some(35.0), max_minutes: Some(35) });
         assert_eq!(m.needs.len(), 3);
         assert_eq!(m.unmatched_needs, ["N-0002"], "N-0003 was cancelled");

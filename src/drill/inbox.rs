@@ -12,7 +12,6 @@ use super::scenario::{InjectKind, Section};
 use crate::error::AppError;
 use crate::events::{self, EventPayload};
 use crate::i18n::Phrase;
-use crate::needs::form::NeedForm;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Inbox {
@@ -37,8 +36,9 @@ pub struct Message {
     /// made it up (the scenario gave none); a message the trainer wrote is data.
     pub message_phrase: Option<Phrase>,
     /// A household call still to be written up (coordinators and admins only):
-    /// the need card as the caller gives it. Send it back with `drill_call`.
-    pub call: Option<NeedForm>,
+    /// the need card as the caller gives it — with `slip = "caller"` only the
+    /// caller's words, the rest left for the trainee. Send it back with `drill_call`.
+    pub call: Option<super::slip::CallSlip>,
 }
 
 const PAGE: i64 = 200;
@@ -62,7 +62,7 @@ pub async fn read(run: &DrillRun, since: Option<i64>, personal: bool) -> Result<
         }
         let call = match run.payload(fired.inject) {
             Some(Payload::HouseholdRequest(call)) if fired.queued && personal => {
-                (!links::call_taken(pool, fired.inject).await?).then(|| call.to_form())
+                (!links::call_taken(pool, fired.inject).await?).then(|| super::slip::slip(call))
             }
             _ => None,
         };

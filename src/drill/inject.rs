@@ -95,13 +95,27 @@ async fn act(env: &Env, by: &Actor, id: u32, payload: &Payload, fired: &mut Fire
     }
     match payload {
         Payload::VolunteerArrival(arrival) => {
-            for form in people::forms(id, arrival, env.clock.activity_day()) {
+            let today = env.clock.activity_day();
+            let mut group = 0;
+            for form in people::forms(id, arrival, today) {
                 let headcount = form.group_size.unwrap_or(1);
+                let insurance = form.insurance;
                 let volunteer = match register(&env.db, &env.clock, by, form, Channel::Public).await? {
                     Registered::Created { volunteer, .. } | Registered::Existing(volunteer) => volunteer,
                 };
                 fired.volunteer_ids.push(volunteer.id);
                 fired.headcount += headcount;
+                if volunteer.kind == crate::reception::VolunteerKind::Group {
+                    // Its minors by name, at the desk; the group's head count already holds them.
+                    let no = &volunteer.volunteer_no;
+                    for member in super::arrival_groups::minors(id, arrival, group, no, insurance, today) {
+                        let member = match register(&env.db, &env.clock, by, member, Channel::WalkIn).await? {
+                            Registered::Created { volunteer, .. } | Registered::Existing(volunteer) => volunteer,
+                        };
+                        fired.volunteer_ids.push(member.id);
+                    }
+                    group += 1;
+                }
             }
         }
         Payload::HouseholdRequest(call) if auto => {

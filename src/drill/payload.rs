@@ -147,6 +147,15 @@ pub struct Arrival {
     /// Vehicles brought: `{ "軽トラ" = 3 }`.
     #[serde(default)]
     pub vehicles: BTreeMap<String, u32>,
+    /// Groups without insurance (see [`super::arrival_groups`]).
+    #[serde(default)]
+    pub groups_uninsured: u32,
+    /// Members under 18 in each group (a school group).
+    #[serde(default)]
+    pub group_minors: u32,
+    /// The groups' vehicles, one a group: `{ "マイクロバス" = 1 }`.
+    #[serde(default)]
+    pub group_vehicles: BTreeMap<String, u32>,
 }
 
 fn five() -> u32 {
@@ -217,13 +226,22 @@ impl Arrival {
             .chain(self.vehicles.iter().map(|(k, v)| ("vehicles", k.as_str(), *v)));
         for (field, name, n) in special.into_iter().map(|(f, n)| (f, f, n)).chain(listed) {
             if i64::from(n) > individuals {
+                // Said where a group's own go: `minors = 24` for a school group was the old mistake.
+                let (hint_ja, hint_en) = match field {
+                    "minors" | "uninsured" | "vehicles" if self.groups > 0 => (
+                        "。団体の分は group_minors・groups_uninsured・group_vehicles に書きます".to_string(),
+                        "; a group's go in group_minors, groups_uninsured, group_vehicles".to_string(),
+                    ),
+                    _ => (String::new(), String::new()),
+                };
                 found.push((
                     field,
-                    format!("{name}（{n}人）が個人の人数（{individuals}人）を超えています"),
-                    format!("{name} ({n}) exceeds the individuals ({individuals})"),
+                    format!("{name}（{n}人）が個人の人数（{individuals}人）を超えています{hint_ja}"),
+                    format!("{name} ({n}) exceeds the individuals ({individuals}){hint_en}"),
                 ));
             }
         }
+        found.extend(super::arrival_groups::problems(self));
         found
     }
 }
@@ -235,6 +253,9 @@ pub struct Call {
     /// `queued` (default): a call slip waiting at the needs desk; `auto`: entered as it fires.
     #[serde(default)]
     pub mode: Mode,
+    /// `card` (default): the slip carries the card as written; `caller`: the caller's words only.
+    #[serde(default)]
+    pub slip: super::slip::Slip,
     #[serde(default = "by_phone")]
     pub via: ReceivedVia,
     pub name: String,

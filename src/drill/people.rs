@@ -94,6 +94,7 @@ pub fn forms(inject: u32, arrival: &Arrival, today: NaiveDate) -> Vec<Registrati
         form.group_name = Some(GROUPS[(inject as usize).wrapping_add(g) % GROUPS.len()].to_string());
         form.group_size = Some(i64::from(arrival.group_size));
         form.experience_count = Some(3);
+        super::arrival_groups::dress(&mut form, g, arrival);
         forms.push(form);
     }
     let individuals = cap(arrival.individuals());
@@ -130,7 +131,7 @@ pub fn forms(inject: u32, arrival: &Arrival, today: NaiveDate) -> Vec<Registrati
     forms
 }
 
-fn person(inject: u32, n: usize, kind: VolunteerKind, today: NaiveDate) -> RegistrationForm {
+pub(super) fn person(inject: u32, n: usize, kind: VolunteerKind, today: NaiveDate) -> RegistrationForm {
     let seed = (inject as usize).wrapping_mul(7919).wrapping_add(n.wrapping_mul(104_729));
     let (family, family_kana) = FAMILY[seed % FAMILY.len()];
     let (given, given_kana) = GIVEN[(seed / FAMILY.len()) % GIVEN.len()];

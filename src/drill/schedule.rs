@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::check::{duration_minutes, minutes_of, offset_minutes};
+use super::check::{duration_minutes, minutes_of};
 use super::limits;
 use super::scenario::Scenario;
 
@@ -38,14 +38,17 @@ pub fn due_times(
     scenario: &Scenario,
     fired: &HashMap<u32, DateTime<FixedOffset>>,
 ) -> HashMap<u32, Option<DateTime<FixedOffset>>> {
-    let (start, _) = window(scenario);
+    let (start, end) = window(scenario);
+    let length = (end - start).num_minutes();
     scenario
         .injects
         .iter()
         .map(|inject| {
             let inject = inject.get_ref();
             let due = match (&inject.at, &inject.after) {
-                (Some(at), _) => offset_minutes(at).and_then(|m| limits::add_minutes(start, m)),
+                (Some(at), _) => {
+                    super::times::resolve(at, start, length).ok().and_then(|m| limits::add_minutes(start, m))
+                }
                 (None, Some(after)) => fired
                     .get(&after.inject)
                     .and_then(|parent| limits::add_minutes(*parent, minutes_of(&after.delay).unwrap_or(0))),

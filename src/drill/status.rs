@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::check::{duration_minutes, offset_minutes};
+use super::check::duration_minutes;
 use super::evaluate::{Evaluation, InjectResult, InjectStatus};
 use super::log::{PlanItem, Rating};
 use super::run::{DrillRun, RunState};
@@ -61,7 +61,7 @@ pub struct RunView {
     pub end: String,
     pub elapsed_minutes: i64,
     pub speed: u32,
-    /// Trainers only (empty for others).
+    /// Trainers only (empty for others), in drill-time order (the file's order on a tie).
     pub injects: Vec<InjectView>,
     pub objectives: Vec<ObjectiveView>,
     /// Observations not tied to an objective.
@@ -137,11 +137,9 @@ pub fn view(run: &DrillRun, evaluation: &Evaluation, trainer: bool) -> DrillView
     let now = run.env.clock.now();
     let scenario = &run.scenario;
     let injects = if trainer {
-        scenario
-            .injects
-            .iter()
-            .map(|i| i.get_ref())
-            .zip(&evaluation.injects)
+        super::order::by_time(scenario, &evaluation.injects)
+            .into_iter()
+            .filter_map(|k| Some((scenario.injects.get(k)?.get_ref(), evaluation.injects.get(k)?)))
             .map(|(i, r)| inject_view(run, i, r))
             .collect()
     } else {
@@ -195,7 +193,9 @@ pub fn view(run: &DrillRun, evaluation: &Evaluation, trainer: bool) -> DrillView
 fn inject_view(run: &DrillRun, inject: &Inject, result: &InjectResult) -> InjectView {
     let when = match (&inject.at, &inject.after) {
         (Some(at), _) => {
-            let minutes = offset_minutes(at).unwrap_or(0);
+            // A clock time is shown as its offset too: the console counts from the start.
+            let (start, end) = schedule::window(&run.scenario);
+            let minutes = super::times::resolve(at, start, (end - start).num_minutes()).unwrap_or(0);
             Phrase::new("js.drill.when.at", [("offset", format!("+{:02}:{:02}", minutes / 60, minutes % 60))])
         }
         (None, Some(after)) => after_phrase(after.inject, &after.delay),

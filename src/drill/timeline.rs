@@ -164,38 +164,80 @@ fn scale_top(max: i64) -> i64 {
     }
 }
 
-/// A fired inject placed on the chart.
+/// How inject labels are measured in the drawing's units: their width, and
+/// the height of a row of them.
+pub struct LabelMetrics<'a> {
+    pub width: &'a dyn Fn(&str) -> f32,
+    pub row_height: f32,
+    /// Room kept between two labels on one row.
+    pub gap: f32,
+}
+
+/// A fired inject placed on the chart, its label in a row where it meets no other.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkerAt {
     pub x: f32,
     pub inject: u32,
-    /// 0 or 1: the label's row, so that labels of injects close together do not overlap.
-    pub row: u8,
+    /// The label's row above the panels, 0 nearest them.
+    pub row: usize,
+    /// `#12`
+    pub label: String,
+    /// The label's left and right edges (it is centred on `x`).
+    pub left: f32,
+    pub right: f32,
     pub marker: Marker,
 }
 
+/// One series on its own scale (small multiples: a wave of 400 volunteers
+/// waiting no longer flattens 12 teams out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub top: f32,
+    pub bottom: f32,
+    pub line: Vec<(f32, f32)>,
+    /// Scale labels on the left: y and value (0 and the panel's top).
+    pub y_ticks: Vec<(f32, i64)>,
+}
+
 /// The chart laid out in a box whose top-left is (x, y), y growing downwards
-/// (as in SVG and in our PDF pages).
+/// (as in SVG and in our PDF pages): the inject labels' rows, then one panel
+/// per entry of [`SERIES`], stacked, sharing the time axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    /// One polyline per entry of [`SERIES`].
-    pub lines: Vec<Vec<(f32, f32)>>,
+    pub panels: Vec<Panel>,
     /// Each fired inject, left to right.
     pub markers: Vec<MarkerAt>,
     /// Hour labels along the bottom: x and `HH:MM`.
     pub x_ticks: Vec<(f32, String)>,
-    /// Scale labels on the left: y and value.
-    pub y_ticks: Vec<(f32, i64)>,
+    /// The panels' top (below the label rows) and bottom.
+    pub plot_top: f32,
+    pub plot_bottom: f32,
 }
 
-pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, h: f32) -> Layout {
+/// `panels_height` is the height of the three panels together; the label rows
+/// come above them, as many as the labels need (see [`Layout::plot_top`]).
+pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, panels_height: f32, labels: &LabelMetrics) -> Layout {
     let span = timeline.points.last().map_or(0, |p| p.minute).max(STEP_MINUTES) as f32;
-    let top = scale_top(timeline.points.iter().flat_map(values).max().unwrap_or(0).max(1));
     let px = |minute: i64| x + w * minute as f32 / span;
-    let py = |value: i64| y + h - h * value as f32 / top as f32;
-    let lines =
-        (0..SERIES.len()).map(|k| timeline.points.iter().map(|p| (px(p.minute), py(values(p)[k]))).collect()).collect();
-    let markers = place_markers(timeline, px, w * 0.035);
+    let markers = place_markers(timeline, px, labels);
+    let rows = markers.iter().map(|m| m.row + 1).max().unwrap_or(0);
+    let plot_top = y + labels.row_height * rows as f32;
+    let gap = panels_height * 0.06;
+    let each = (panels_height - gap * (SERIES.len() - 1) as f32) / SERIES.len() as f32;
+    let panels = (0..SERIES.len())
+        .map(|k| {
+            let top = plot_top + (each + gap) * k as f32;
+            let bottom = top + each;
+            let scale = scale_top(timeline.points.iter().map(|p| values(p)[k]).max().unwrap_or(0).max(1));
+            let py = |value: i64| bottom - each * value as f32 / scale as f32;
+            Panel {
+                top,
+                bottom,
+                line: timeline.points.iter().map(|p| (px(p.minute), py(values(p)[k]))).collect(),
+                y_ticks: vec![(py(0), 0), (py(scale), scale)],
+            }
+        })
+        .collect();
     // An hour label each hour (each half hour in a short drill), on the clock's whole hours.
     let every = if span <= 120.0 { 30 } else { 60 };
     let offset = (every - (timeline.start.timestamp() / 60).rem_euclid(every)) % every;
@@ -204,98 +246,102 @@ pub fn layout(timeline: &Timeline, x: f32, y: f32, w: f32, h: f32) -> Layout {
         .take_while(|m| *m as f32 <= span)
         .map(|m| (px(m), (timeline.start + Duration::minutes(m)).format("%H:%M").to_string()))
         .collect();
-    let mut scale = vec![0, top / 2, top];
-    scale.dedup();
-    let y_ticks = scale.into_iter().map(|v| (py(v), v)).collect();
-    Layout { lines, markers, x_ticks, y_ticks }
+    Layout { panels, markers, x_ticks, plot_top, plot_bottom: plot_top + panels_height }
 }
 
-/// The markers left to right; a label closer than `gap` to the one before goes up a row.
-fn place_markers(timeline: &Timeline, px: impl Fn(i64) -> f32, gap: f32) -> Vec<MarkerAt> {
+/// The markers left to right, each label in the lowest row where it keeps
+/// `gap` from every label already there: however busy, no two labels meet.
+fn place_markers(timeline: &Timeline, px: impl Fn(i64) -> f32, labels: &LabelMetrics) -> Vec<MarkerAt> {
     let mut fired: Vec<&Marker> = timeline.markers.iter().filter(|m| m.minute >= 0).collect();
     fired.sort_by_key(|m| (m.minute, m.inject));
+    // The right edge of the last label on each row.
+    let mut row_ends: Vec<f32> = Vec::new();
     let mut placed: Vec<MarkerAt> = Vec::with_capacity(fired.len());
     for m in fired {
         let x = px(m.minute);
-        let row = match placed.last() {
-            Some(before) if x - before.x < gap => 1 - before.row,
-            _ => 0,
+        let label = format!("#{}", m.inject);
+        let half = (labels.width)(&label) / 2.0;
+        let (left, right) = (x - half, x + half);
+        let row = match row_ends.iter().position(|end| left >= end + labels.gap) {
+            Some(row) => row,
+            None => {
+                row_ends.push(f32::NEG_INFINITY);
+                row_ends.len() - 1
+            }
         };
-        placed.push(MarkerAt { x, inject: m.inject, row, marker: m.clone() });
+        row_ends[row] = right;
+        placed.push(MarkerAt { x, inject: m.inject, row, label, left, right, marker: m.clone() });
     }
     placed
 }
 
+/// The SVG's label font size, and a width for its labels that no sans-serif
+/// face exceeds for `#` and digits (0.6 em).
+const SVG_LABEL_SIZE: f32 = 9.0;
+
+pub fn svg_label_width(label: &str) -> f32 {
+    label.chars().count() as f32 * SVG_LABEL_SIZE * 0.6
+}
+
 /// The chart as inline SVG for the AAR page, in the page's language.
 pub fn svg(aar: &Aar, lang: Lang) -> String {
-    let (left, top, w, h) = (40.0_f32, 40.0_f32, 640.0_f32, 200.0_f32);
-    let chart = layout(&aar.timeline, left, top, w, h);
+    let (left, top, w, h) = (40.0_f32, 8.0_f32, 640.0_f32, 300.0_f32);
+    let metrics = LabelMetrics { width: &svg_label_width, row_height: 11.0, gap: 3.0 };
+    let chart = layout(&aar.timeline, left, top, w, h, &metrics);
+    let bottom = chart.plot_bottom;
     let mut out = String::new();
     let _ = write!(
         out,
         r##"<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {} {}" role="img" aria-label="{}" font-family="sans-serif" font-size="11">"##,
         left + w + 12.0,
-        top + h + 28.0,
+        bottom + 28.0,
         word(lang, "drill.aar.chart_label")
     );
-    for (k, (label, colour, _)) in SERIES.iter().enumerate() {
-        let x = left + 190.0 * k as f32;
-        let label = word(lang, label);
+    for MarkerAt { x, inject, row, label, marker, .. } in &chart.markers {
         let _ = write!(
             out,
-            r##"<rect x="{x}" y="6" width="12" height="4" fill="{colour}"/><text x="{}" y="12">{label}</text>"##,
-            x + 16.0
-        );
-    }
-    for (y, value) in &chart.y_ticks {
-        let _ = write!(
-            out,
-            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#ddd"/><text x="{}" y="{}" text-anchor="end">{value}</text>"##,
-            left + w,
-            left - 4.0,
-            y + 4.0
-        );
-    }
-    for (x, label) in &chart.x_ticks {
-        let _ = write!(
-            out,
-            r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#888"/><text x="{x}" y="{}" text-anchor="middle">{label}</text>"##,
-            top + h,
-            top + h + 4.0,
-            top + h + 16.0
-        );
-    }
-    for MarkerAt { x, inject, row, marker } in &chart.markers {
-        let _ = write!(
-            out,
-            r##"<g class="marker {}"><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#999" stroke-dasharray="3 3"/><text x="{x}" y="{}" text-anchor="middle" font-size="9">#{inject}</text><title>#{inject} {}</title></g>"##,
+            r##"<g class="marker {}"><line x1="{x}" y1="{}" x2="{x}" y2="{bottom}" stroke="#999" stroke-dasharray="3 3"/><text class="marker-label" x="{x}" y="{}" text-anchor="middle" font-size="{SVG_LABEL_SIZE}">{label}</text><title>#{inject} {}</title></g>"##,
             super::aar::status_class(marker.status),
-            top,
-            top + h,
-            top - 3.0 - 10.0 * f32::from(*row),
+            chart.plot_top,
+            chart.plot_top - 2.0 - metrics.row_height * *row as f32,
             aar.injects
                 .iter()
                 .find(|i| i.id == *inject)
                 .map_or_else(|| marker.label.to_string(), |i| i.kind_words(lang))
         );
     }
-    for (line, (label, colour, _)) in chart.lines.iter().zip(SERIES) {
+    for (panel, (label, colour, _)) in chart.panels.iter().zip(SERIES) {
         let label = word(lang, label);
-        let points: Vec<String> = line.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        for (y, value) in &panel.y_ticks {
+            // The top value hangs below its line, clear of the inject labels above the panel.
+            let baseline = if *value == 0 { y + 4.0 } else { y + 10.0 };
+            let _ = write!(
+                out,
+                r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#ddd"/><text x="{}" y="{baseline}" text-anchor="end">{value}</text>"##,
+                left + w,
+                left - 4.0,
+            );
+        }
+        let points: Vec<String> = panel.line.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let _ = write!(
             out,
-            r##"<polyline class="series" fill="none" stroke="{colour}" stroke-width="2" points="{}"><title>{label}</title></polyline>"##,
-            points.join(" ")
+            r##"<text class="panel-title" x="{}" y="{}" fill="{colour}">{label}</text><polyline class="series" fill="none" stroke="{colour}" stroke-width="2" points="{}"><title>{label}</title></polyline><line x1="{left}" y1="{}" x2="{left}" y2="{}" stroke="#444"/>"##,
+            left + 4.0,
+            panel.top + 11.0,
+            points.join(" "),
+            panel.top,
+            panel.bottom
         );
     }
-    let _ = write!(
-        out,
-        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#444"/><line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#444"/></svg>"##,
-        top + h,
-        top + h,
-        left + w,
-        top + h
-    );
+    for (x, label) in &chart.x_ticks {
+        let _ = write!(
+            out,
+            r##"<line x1="{x}" y1="{bottom}" x2="{x}" y2="{}" stroke="#888"/><text x="{x}" y="{}" text-anchor="middle">{label}</text>"##,
+            bottom + 4.0,
+            bottom + 16.0
+        );
+    }
+    let _ = write!(out, r##"<line x1="{left}" y1="{bottom}" x2="{}" y2="{bottom}" stroke="#444"/></svg>"##, left + w);
     out
 }
 
@@ -328,13 +374,66 @@ mod tests {
     }
 
     #[test]
-    fn labels_of_injects_fired_close_together_alternate_rows() {
+    fn labels_of_injects_fired_close_together_take_other_rows() {
         let mut timeline = built().timeline;
         timeline.markers.iter_mut().find(|m| m.inject == 7).unwrap().minute = 2;
         timeline.markers.iter_mut().find(|m| m.inject == 9).unwrap().minute = 31;
-        let chart = layout(&timeline, 0.0, 0.0, 150.0, 50.0);
-        let rows: Vec<(u32, u8)> = chart.markers.iter().map(|m| (m.inject, m.row)).collect();
+        let width = |label: &str| label.len() as f32 * 2.0;
+        let chart =
+            layout(&timeline, 0.0, 0.0, 150.0, 50.0, &LabelMetrics { width: &width, row_height: 3.0, gap: 1.0 });
+        let rows: Vec<(u32, usize)> = chart.markers.iter().map(|m| (m.inject, m.row)).collect();
         assert_eq!(rows, [(1, 0), (7, 1), (2, 0), (9, 1), (3, 0), (6, 0)], "in time order");
+        assert_eq!(chart.plot_top, 6.0, "two rows of labels above the panels");
+    }
+
+    /// Each series on its own scale: 400 waiting do not flatten 12 teams out.
+    #[test]
+    fn each_series_has_its_own_panel_and_scale() {
+        let mut timeline = built().timeline;
+        for (k, p) in timeline.points.iter_mut().enumerate() {
+            (p.waiting, p.teams_out, p.open_needs) = (400, (k % 13) as i64, 30);
+        }
+        let width = |_: &str| 1.0;
+        let chart =
+            layout(&timeline, 0.0, 0.0, 100.0, 90.0, &LabelMetrics { width: &width, row_height: 0.0, gap: 0.0 });
+        let tops: Vec<i64> = chart.panels.iter().map(|p| p.y_ticks[1].1).collect();
+        assert_eq!(tops, [500, 20, 50]);
+        let teams = &chart.panels[1];
+        let (low, high) = teams.line.iter().fold((f32::MAX, f32::MIN), |(lo, hi), (_, y)| (lo.min(*y), hi.max(*y)));
+        assert!(high - low > (teams.bottom - teams.top) * 0.5, "teams out spans its panel: {low}..{high}");
+        assert!(chart.panels.windows(2).all(|w| w[0].bottom < w[1].top), "stacked, apart");
+    }
+
+    /// A busy scenario: 60 injects in two hours, several in the same minute.
+    /// No two label boxes drawn in the SVG overlap.
+    #[test]
+    fn no_two_inject_labels_overlap_in_a_busy_svg() {
+        let mut aar = built();
+        let template = aar.timeline.markers[0].clone();
+        aar.timeline.markers = (0..60u32)
+            .map(|k| Marker { minute: i64::from(k * 2 % 120), inject: 100 + k * 7, ..template.clone() })
+            .collect();
+        let drawn = svg(&aar, crate::i18n::Lang::Ja);
+        let doc = roxmltree::Document::parse(&drawn).expect("well-formed");
+        let boxes: Vec<(f32, f32, f32, f32, String)> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("marker-label"))
+            .map(|n| {
+                let number = |a: &str| n.attribute(a).unwrap().parse::<f32>().unwrap();
+                let (x, y, size) = (number("x"), number("y"), number("font-size"));
+                let text = n.text().unwrap().to_string();
+                // A generous box: 0.6 em a character, the full em tall, centred on x.
+                let half = text.chars().count() as f32 * size * 0.6 / 2.0;
+                (x - half, y - size, x + half, y, text)
+            })
+            .collect();
+        assert_eq!(boxes.len(), 60, "a label per fired inject");
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let apart = a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+                assert!(apart, "{} and {} overlap: {a:?} {b:?}", a.4, b.4);
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod drill_autopilot;
 mod drill_browser;
 mod drill_limits;
 mod drill_run;
+mod drill_times;
 mod durability;
 mod english;
 mod english_drill;
