@@ -20,6 +20,7 @@ mod dispatch;
 mod drill;
 mod drill_browser;
 mod drill_limits;
+mod drill_outage;
 mod drill_run;
 mod durability;
 mod english;
