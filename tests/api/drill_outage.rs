@@ -248,3 +248,45 @@ async fn a_board_catching_up_through_an_outage_that_is_over_is_not_dropped_again
     assert_eq!(d.trainer.post("/api/drill/injects/3/fire", &json!({})).await.status(), 200);
     fired_on(&mut back, 3).await.expect("not dropped while catching up");
 }
+
+/// On the reception page: the desk's call during the outage covers the screen
+/// with 「訓練：停電中」, and once it is back the paper-time control makes the
+/// next write a late entry with the time on the paper.
+#[tokio::test]
+async fn the_desk_page_goes_dark_during_the_outage_and_its_paper_time_makes_a_late_entry() {
+    let Some(mut browser) = crate::browser::Browser::launch().await else { return };
+    let d = outage_drill().await;
+    d.advance(5).await;
+    let arrived = d.arrived().await;
+    browser.log_in(&d.app, "reception", PASSWORD).await;
+    browser.goto(&d.app.url("/reception")).await;
+    browser.wait_for("document.getElementById('drill-paper-time')").await;
+
+    d.advance(25).await; // 08:30: the outage
+    browser.eval("Borasen.api('GET', '/api/volunteers?q=x'); true").await;
+    browser.wait_for("document.getElementById('drill-outage')").await;
+    let cover = browser.eval("document.getElementById('drill-outage').innerText").await;
+    let cover = cover.as_str().unwrap();
+    assert!(cover.contains("訓練：停電中") && cover.contains("08:45") && cover.contains("紙"), "{cover}");
+    browser.screenshot("drill-outage-reception.png").await;
+
+    d.advance(15).await; // 08:45: back
+    browser
+        .eval(
+            "(() => { const i = document.getElementById('drill-paper-time'); i.value = '08:40'; \
+             i.dispatchEvent(new Event('change')); return true; })()",
+        )
+        .await;
+    let status = browser
+        .eval(&format!(
+            "Borasen.api('POST', '/api/checkins', {{ volunteer_id: {}, health_ok: true }}).then(a => a.status)",
+            arrived[0]
+        ))
+        .await;
+    assert_eq!(status, 201);
+    let log = d.log().await;
+    let entry = log.iter().find(|e| e.kind == "drill.late_entry").expect("a late entry");
+    assert_eq!(entry.data["paper_time"], "2026-07-12T08:40:00+09:00");
+    assert_eq!(entry.data["kinds"], json!(["volunteer.checked_in"]));
+    assert_eq!(inject(&d.status().await, 2)["status"], "met");
+}
