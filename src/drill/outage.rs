@@ -180,6 +180,17 @@ mod tests {
     }
 
     #[test]
+    fn an_outage_names_known_desks_only() {
+        let read = |text: &str| Payload::parse(InjectKind::IctOutage, &text.parse::<toml::Table>().unwrap());
+        let Ok(Payload::IctOutage(outage)) = read("minutes = 15\ndesks = [\"reception\", \"dispatch\"]") else {
+            panic!()
+        };
+        assert_eq!(outage.desks, vec![Desk::Reception, Desk::Matching]);
+        let error = read("desks = [\"kitchen\"]").unwrap_err();
+        assert!(error.contains("kitchen") && error.contains("board"), "{error}");
+    }
+
+    #[test]
     fn a_window_holds_from_the_firing_to_its_end() {
         let cut = OutageCut {
             desks: vec!["reception".into(), "nowhere".into()],
