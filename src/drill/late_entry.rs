@@ -1,7 +1,7 @@
 //! Late entries: what a desk wrote on paper while it was offline, entered once
 //! it is back. The player gives the paper's time (`Paper-Time`, see
 //! [`super::outage_layer`]); the entry is recorded as `drill.late_entry`
-//! beside the desk's own events, with the paper time and the entry time.
+//! right after the desk's own events, with the paper time and the entry time.
 
 use chrono::{DateTime, FixedOffset, NaiveTime};
 
@@ -10,7 +10,8 @@ use super::log::LateEntry;
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::events::{self, Actor};
+use crate::events::Actor;
+use crate::events::made::Made;
 use crate::i18n::Text;
 
 type Time = DateTime<FixedOffset>;
@@ -45,21 +46,18 @@ fn refused(ja: String, en: String) -> AppError {
     AppError::validation(HEADER, Text::new(ja, en))
 }
 
-/// Records the entry a write made: the events `actor` appended after `before`
-/// (the desk's own events of this request) with the paper time. Nothing is
-/// recorded when the write appended none.
+/// Records the entry a write made (`made`: the desk's own events of the
+/// request, see [`events::made`]) with the paper time. Nothing is recorded
+/// when the write made none.
 pub async fn record(
     db: &Db,
     clock: &Clock,
     actor: &Actor,
     desk: Desk,
     paper_time: Time,
-    before: i64,
+    made: &[Made],
 ) -> Result<(), AppError> {
-    let made: Vec<_> = events::since(&db.read, before, 100).await?.into_iter().filter(|e| e.actor == actor.0).collect();
-    if made.is_empty() {
-        return Ok(());
-    }
+    let Some(first) = made.first() else { return Ok(()) };
     let entry = LateEntry {
         paper_time: stamp(paper_time),
         desk: Some(desk.name().to_string()),
@@ -67,7 +65,7 @@ pub async fn record(
         kinds: made.iter().map(|e| e.kind.clone()).collect(),
     };
     let mut tx = db.begin_write().await?;
-    tx.append(clock, actor, made.first().and_then(|e| e.subject.clone()), &entry).await?;
+    tx.append(clock, actor, first.subject.clone(), &entry).await?;
     tx.commit().await?;
     Ok(())
 }

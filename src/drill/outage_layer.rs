@@ -69,15 +69,11 @@ pub async fn desks_offline(State(offline): State<Offline>, request: Request, nex
         Ok(at) => at,
         Err(error) => return error.into_response(),
     };
-    let db = &offline.state.db;
-    let before = match events::last_seq(&db.read).await {
-        Ok(seq) => seq,
-        Err(error) => return AppError::from(error).into_response(),
-    };
-    let response = next.run(request).await;
+    let (response, made) = events::made::watch(next.run(request)).await;
     if response.status().is_success() {
         let actor = Actor::user(&user.username);
-        if let Err(error) = late_entry::record(db, clock, &actor, desk, paper_time, before).await {
+        let db = &offline.state.db;
+        if let Err(error) = late_entry::record(db, clock, &actor, desk, paper_time, &made).await {
             tracing::error!(error = %error.message.en, "a late entry was not recorded");
         }
     }
