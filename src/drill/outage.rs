@@ -112,14 +112,17 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// The drill's answer to the board's follower: an outage firing cuts a feed
 /// when it names the desk of the page following it and is not over yet (so a
-/// board catching up through an old outage is not dropped again).
+/// board catching up through an old outage is not dropped again), nor is the
+/// drill (its clock stops at the end, mid-outage perhaps).
 pub struct BoardCuts {
     clock: Clock,
+    finished: Box<dyn Fn() -> bool + Send + Sync>,
 }
 
 impl BoardCuts {
-    pub fn new(clock: Clock) -> Arc<dyn crate::board::ws::CutsBoards> {
-        Arc::new(BoardCuts { clock })
+    pub fn new(run: Arc<super::run::DrillRun>) -> Arc<dyn crate::board::ws::CutsBoards> {
+        let clock = run.env.clock.clone();
+        Arc::new(BoardCuts { clock, finished: Box::new(move || run.state() == super::run::RunState::Finished) })
     }
 }
 
@@ -131,7 +134,7 @@ struct FiredRow {
 
 impl crate::board::ws::CutsBoards for BoardCuts {
     fn cuts(&self, event_json: &[u8], page: Option<&str>) -> bool {
-        if !drops_boards(event_json) {
+        if !drops_boards(event_json) || (self.finished)() {
             return false;
         }
         let Ok(row) = serde_json::from_slice::<FiredRow>(event_json) else { return false };
@@ -168,13 +171,21 @@ mod tests {
     #[test]
     fn a_feed_is_cut_while_its_desk_is_out_and_not_once_it_is_back() {
         let clock = Clock::manual("2026-07-12T10:00:00+09:00".parse().unwrap());
-        let cuts = BoardCuts { clock: clock.clone() };
+        let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let over = finished.clone();
+        let cuts = BoardCuts {
+            clock: clock.clone(),
+            finished: Box::new(move || over.load(std::sync::atomic::Ordering::Relaxed)),
+        };
         let event = fired(r#"["board","matching"]"#);
         assert!(cuts.cuts(&event, None), "the board itself");
         assert!(cuts.cuts(&event, Some("/matching")));
         assert!(!cuts.cuts(&event, Some("/map")), "the needs desk is not named");
         clock.advance(chrono::Duration::minutes(14));
         assert!(cuts.cuts(&event, None));
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(!cuts.cuts(&event, None), "a drill that has ended cuts nothing");
+        finished.store(false, std::sync::atomic::Ordering::Relaxed);
         clock.advance(chrono::Duration::minutes(1));
         assert!(!cuts.cuts(&event, None), "catching up through an outage that is over cuts nothing");
     }

@@ -290,3 +290,29 @@ async fn the_desk_page_goes_dark_during_the_outage_and_its_paper_time_makes_a_la
     assert_eq!(entry.data["kinds"], json!(["volunteer.checked_in"]));
     assert_eq!(inject(&d.status().await, 2)["status"], "met");
 }
+
+/// A drill stopped in the middle of an outage: its clock stops, but nothing is
+/// cut any more, and a board catching up through the outage stays.
+#[tokio::test]
+async fn a_drill_stopped_during_an_outage_cuts_nothing_more() {
+    let d = outage_drill().await;
+    let since = d.app.last_seq().await;
+    assert_eq!(d.trainer.post("/api/drill/injects/2/fire", &json!({})).await.status(), 200);
+    assert_eq!(d.reception.get("/api/volunteers").await.status(), 503);
+    d.advance(5).await;
+    assert_eq!(d.trainer.post("/api/drill/stop", &json!({})).await.status(), 200);
+    assert_eq!(d.reception.get("/api/volunteers").await.status(), 200);
+    let mut board = open_board(&d.app, &d.coordinator, since, None).await.expect("connects after the end");
+    fired_on(&mut board, 2).await.expect("replays the outage");
+    // What comes after it in the log reaches the feed: it stayed.
+    let posted = d.coordinator.post("/api/board/notices", &json!({ "text": "おつかれさまでした" })).await;
+    assert_eq!(posted.status(), 201);
+    let mut kinds = Vec::new();
+    while let Some(event) = next_event(&mut board, Wait::from_secs(2)).await {
+        kinds.push(event["kind"].as_str().unwrap().to_string());
+        if kinds.last().is_some_and(|k| k.starts_with("board.notice")) {
+            break;
+        }
+    }
+    assert!(kinds.last().is_some_and(|k| k.starts_with("board.notice")), "{kinds:?}");
+}
