@@ -58,7 +58,7 @@ mod tests {
         let from: Time = "2026-07-12T10:00:00+09:00".parse().unwrap();
         let judge = |events: &[Event]| papers_entered(&Log::new(events), 9, from, &cut);
         let start = event(1, "2026-07-12T10:00:00+09:00", &fired);
-        assert_eq!(judge(&[start.clone()]), None);
+        assert_eq!(judge(std::slice::from_ref(&start)), None);
         // Paper from before the outage, or entered at another desk, is not this outage's.
         let early = event(2, "2026-07-12T10:20:00+09:00", &entry("2026-07-12T09:50:00+09:00", "reception"));
         let elsewhere = event(3, "2026-07-12T10:21:00+09:00", &entry("2026-07-12T10:05:00+09:00", "needs"));

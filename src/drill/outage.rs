@@ -120,7 +120,7 @@ pub struct BoardCuts {
 }
 
 impl BoardCuts {
-    pub fn new(run: Arc<super::run::DrillRun>) -> Arc<dyn crate::board::ws::CutsBoards> {
+    pub fn of(run: Arc<super::run::DrillRun>) -> Arc<dyn crate::board::ws::CutsBoards> {
         let clock = run.env.clock.clone();
         Arc::new(BoardCuts { clock, finished: Box::new(move || run.state() == super::run::RunState::Finished) })
     }
