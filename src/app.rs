@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route("/tiles/{z}/{x}/{y}", axum::routing::get(zones::tiles::tile))
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), web::page::render_failures))
+        .layer(middleware::from_fn_with_state(
+            drill::outage_layer::Offline::new(&state),
+            drill::outage_layer::desks_offline,
+        ))
         .layer(middleware::from_fn_with_state(once, idempotency::apply_once))
         .layer(middleware::from_fn(auth::csrf::same_origin_only))
         .layer(middleware::from_fn(web::headers::secure))

@@ -132,7 +132,7 @@ impl Application {
             let file = loaded.file.display().to_string();
             Arc::new(drill::run::DrillRun::new(env, loaded.scenario, loaded.text, file))
         });
-        let cuts_boards = db.is_drill().then_some(drill::outage::drops_boards as fn(&[u8]) -> bool);
+        let cuts_boards = drill.clone().map(drill::outage::BoardCuts::of);
         let state = AppState {
             cuts_boards,
             db,

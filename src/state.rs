@@ -47,7 +47,7 @@ pub struct AppState {
     pub teams_on_needs: Arc<dyn crate::needs::edit::TeamOut>,
     /// Whether a published event cuts the live boards' connections: a drill
     /// server registers the drill's `ict_outage` check; a live server has none.
-    pub cuts_boards: Option<fn(&[u8]) -> bool>,
+    pub cuts_boards: Option<Arc<dyn crate::board::ws::CutsBoards>>,
     /// A trainer asked to start another drill: the server starts over with it.
     pub next_drill: Arc<crate::drill::next::NextDrill>,
     /// How people reach the center (URLs, HTTPS, the local CA), for `/setup`.

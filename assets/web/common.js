@@ -56,6 +56,9 @@ window.Borasen = (function () {
   // within `timeoutMs` when given).
   async function request(method, path, payload, key, timeoutMs) {
     const headers = { "Content-Type": "application/json", "Accept-Language": lang() };
+    // A drill's paper record entered late carries the time on the paper (drill_outage.js).
+    const paper = method !== "GET" && window.Borasen.paperTime ? window.Borasen.paperTime() : "";
+    if (paper) headers["Paper-Time"] = paper;
     if (key) headers["Idempotency-Key"] = key;
     const abort = timeoutMs && window.AbortController ? new AbortController() : null;
     const timer = abort ? setTimeout(function () { abort.abort(); }, timeoutMs) : 0;
@@ -77,6 +80,7 @@ window.Borasen = (function () {
       status: response.status,
       body: answer,
       replayed: response.headers.get("Idempotent-Replayed") === "true",
+      retryAfter: Number(response.headers.get("Retry-After")) || 0,
     };
   }
 
@@ -137,6 +141,9 @@ window.Borasen = (function () {
       });
     }
     if (answer.status === 401) { location.href = "/login"; }
+    if (answer.body && answer.body.error && answer.body.error.code === "drill_outage") {
+      document.dispatchEvent(new CustomEvent("borasen:drill-outage", { detail: answer }));
+    }
     if (write && !opts.key) {
       if (answer.ok) attempt.okAt = Date.now();
       else if (!unknownOutcome(answer.status)) attempts.delete(signature);
@@ -161,8 +168,10 @@ window.Borasen = (function () {
       let lastSeq = 0;
       let attempt = 0;
       const link = handlers.onLink || function () {};
+      // The page following the feed: a drill's outage takes its desk's feed offline.
+      const page = "page=" + encodeURIComponent(location.pathname);
       async function snapshot() {
-        const response = await fetch("/api/board", { headers: { "Accept-Language": lang() } });
+        const response = await fetch("/api/board?" + page, { headers: { "Accept-Language": lang() } });
         if (response.status === 401) { location.href = "/login"; throw new Error("signed out"); }
         if (!response.ok) throw new Error("snapshot " + response.status);
         const body = await response.json();
@@ -171,7 +180,7 @@ window.Borasen = (function () {
       }
       function connect() {
         const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-        const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq);
+        const socket = new WebSocket(scheme + "//" + location.host + "/ws/board?since=" + lastSeq + "&" + page);
         socket.onopen = function () { attempt = 0; link(true); };
         socket.onmessage = function (message) {
           const event = JSON.parse(message.data);
@@ -182,6 +191,7 @@ window.Borasen = (function () {
         socket.onclose = function (closed) {
           link(false);
           if (closed.code === 4001) { location.href = "/login"; return; } // session ended
+          if (closed.code === 4002) api("GET", "/api/board?" + page); // a drill's outage: says until when
           attempt += 1;
           const ceiling = Math.min(30000, 500 * Math.pow(2, attempt));
           const next = closed.code === 4000
@@ -220,6 +230,11 @@ window.Borasen = (function () {
   ];
   let sections = []; // another page: messages to all only
   PAGES.forEach(function (p) { if (path === p[0] || path.indexOf(p[0] + "/") === 0) sections = p[1]; });
+  if (PAGES.some(function (p) { return path === p[0] || path.indexOf(p[0] + "/") === 0; })) {
+    const outage = document.createElement("script"); // a desk: its outage screen and paper time
+    outage.src = "/assets/drill_outage.js";
+    document.head.appendChild(outage);
+  }
   const KEY = "borasen-drill-inbox-since";
   const BASE = 3000;
   let delay = BASE;

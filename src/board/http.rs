@@ -93,14 +93,16 @@ async fn get_notice(staff: Staff<Coordinator>, Path(id): Path<i64>) -> Answer<No
 #[derive(Deserialize)]
 struct Since {
     since: Option<i64>,
+    /// The page following the feed (its path), for a drill's outage of its desk.
+    page: Option<String>,
 }
 
 /// `GET /ws/board?since=N`: events after `N`, then live (coordinator role).
 async fn board_socket(
     staff: Staff<Coordinator>,
     SessionToken(token): SessionToken,
-    Query(Since { since }): Query<Since>,
+    Query(Since { since, page }): Query<Since>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade.on_upgrade(move |socket| super::ws::follow(socket, staff.state, since, token))
+    upgrade.on_upgrade(move |socket| super::ws::follow(socket, staff.state, since, token, page))
 }

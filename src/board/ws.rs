@@ -30,6 +30,8 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 struct Sink {
     half: SplitSink<WebSocket, Message>,
     within: Duration,
+    /// The page following the feed, for a drill's outage of its desk.
+    page: Option<String>,
 }
 
 #[derive(Debug)]
@@ -40,16 +42,30 @@ struct Gone;
 pub const CLOSE_RESYNC: u16 = 4000;
 /// Close code: the session behind the socket ended (logout, expiry).
 pub const CLOSE_SESSION_ENDED: u16 = 4001;
-/// Close code: a drill's `ict_outage` dropped the network; reconnect and resync.
+/// Close code: a drill's `ict_outage` took this page's desk offline; reconnecting
+/// is refused until it is back, then the page resyncs.
 pub const CLOSE_DRILL_OUTAGE: u16 = 4002;
+
+/// What a drill server registers (`AppState::cuts_boards`): whether an event
+/// takes the desk of the page following the feed (`?page=`) offline now. Asked
+/// of the events caught up too: an outage already over cuts nothing.
+pub trait CutsBoards: Send + Sync {
+    fn cuts(&self, event_json: &[u8], page: Option<&str>) -> bool;
+}
 
 /// Streams the log after `since` (or from now, without it) until the client
 /// leaves, stops answering pings, its session ends, or the server shuts down.
-pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, session_token: String) {
+pub async fn follow(
+    socket: WebSocket,
+    state: AppState,
+    since: Option<i64>,
+    session_token: String,
+    page: Option<String>,
+) {
     let mut live = state.db.bus().subscribe();
     let mut shutdown = state.shutdown.clone();
     let (half, mut incoming) = socket.split();
-    let mut sink = Sink { half, within: state.config.ws_write_timeout };
+    let mut sink = Sink { half, within: state.config.ws_write_timeout, page };
     let newest = match events::last_seq(&state.db.read).await {
         Ok(seq) => seq,
         Err(error) => return tracing::error!(%error, "websocket could not read the log"),
@@ -129,10 +145,11 @@ async fn session_alive(state: &AppState, token: &str) -> bool {
 }
 
 /// Sends every event after `last` from the table, page by page, advancing `last`.
-/// Sends an event; a drill's `ict_outage` (`AppState::cuts_boards`) then drops the connection, so the
-/// trainees' boards must find their way back and replay from their `seq`.
+/// Sends an event; a drill's `ict_outage` of this page's desk, still on
+/// (`AppState::cuts_boards`), then drops the connection: the page comes back
+/// once its desk does and replays from its `seq`.
 async fn send_checked(sink: &mut Sink, state: &AppState, json: Bytes) -> Result<(), Gone> {
-    let outage = state.cuts_boards.is_some_and(|cuts| cuts(&json));
+    let outage = state.cuts_boards.as_ref().is_some_and(|cuts| cuts.cuts(&json, sink.page.as_deref()));
     send(sink, text(json)).await?;
     if outage {
         close(sink, CLOSE_DRILL_OUTAGE, "drill: network dropped").await;

@@ -364,6 +364,10 @@ impl Judge<'_, '_> {
                 let team_id = target(inject)?.1.team_id?;
                 log.first_from(from, |p| p.get::<TeamReturned>().is_some_and(|r| r.team_id == team_id))
             }
+            Detect::LateEntriesAfterOutage { inject } => {
+                let (fired_at, fired) = target(inject)?;
+                super::detect_outage::papers_entered(log, *inject, *fired_at, fired.outage.as_ref()?)
+            }
             Detect::SuspensionStarted {} => log.first_from(from, |p| p.get::<CenterSuspended>().is_some()),
             Detect::StockAdjusted { item } => log.first_from(from, |p| match p {
                 Payload::ItemReceived(r) => r.name == *item,

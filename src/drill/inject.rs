@@ -39,6 +39,7 @@ pub async fn fire(
     scheduled: Option<DateTime<FixedOffset>>,
 ) -> Result<Fired, AppError> {
     let mut fired = blank(inject, payload, by, scheduled);
+    fired.outage = super::outage::cut(inject, payload, env.clock.now());
     let auto = payload.mode() == Mode::Auto;
     if let Err(error) = act(env, &actor(), inject.id, payload, &mut fired, auto).await {
         // The inject still happened: the trainer sees why the system could not take it.
@@ -75,6 +76,7 @@ fn blank(inject: &Inject, payload: &Payload, by: FiredBy, scheduled: Option<Date
         item_id: None,
         item: None,
         note: None,
+        outage: None,
     }
 }
 

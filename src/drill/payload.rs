@@ -445,7 +445,7 @@ pub struct Inquiry {
     pub question: String,
 }
 
-/// `ict_outage`: a device drops off the network; live boards must resync.
+/// `ict_outage`: desks go offline for `minutes` (see [`super::outage`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Outage {
@@ -454,6 +454,9 @@ pub struct Outage {
     pub device: String,
     #[serde(default)]
     pub minutes: u32,
+    /// The desks cut off; none named: the desks of the inject's section.
+    #[serde(default)]
+    pub desks: Vec<super::desks::Desk>,
 }
 
 /// `situation_update`: news for the trainees; the message says it all.

@@ -128,6 +128,9 @@ pub enum Detect {
     SuspensionStarted {},
     /// An item's stock is received or adjusted.
     StockAdjusted { item: String },
+    /// Paper kept during an `ict_outage` is entered once its desks are back
+    /// ([`super::detect_outage`]).
+    LateEntriesAfterOutage { inject: u32 },
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,6 +158,7 @@ impl Detect {
                 Some((*inject, InjectKind::HouseholdRequest))
             }
             Detect::TeamReturned { inject } => Some((*inject, InjectKind::TeamReport)),
+            Detect::LateEntriesAfterOutage { inject } => Some((*inject, InjectKind::IctOutage)),
             Detect::SuspensionStarted {} | Detect::StockAdjusted { .. } => None,
         }
     }

@@ -8,6 +8,7 @@
 //! falls behind is replayed from the table with [`since`].
 
 pub mod contract;
+pub mod made;
 pub mod once;
 pub(crate) mod write;
 

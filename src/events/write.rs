@@ -239,6 +239,7 @@ impl WriteTx {
         if let Some(claim) = claim {
             claim.mark_claimed();
         }
+        super::made::note(&events);
         Ok(events)
     }
 

@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::helpers::{Session, TestApp, connect_board, next_event, spawn_app_at, spawn_app_with};
+use crate::helpers::{Session, TestApp, next_event, spawn_app_at, spawn_app_with};
 
 pub const PASSWORD: &str = "drill-pass-2026";
 const START: &str = "2026-07-12T08:00:00+09:00";
@@ -317,7 +318,14 @@ async fn a_network_outage_drops_the_live_boards_which_resync_from_their_seq() {
     let d = drill_in(None).await;
     post(&d.trainer, "/api/drill/start", json!({})).await;
     let since = d.app.last_seq().await;
-    let mut board = connect_board(&d.app, &d.coordinator, since).await;
+    // A coordinator's feed on the reception page: the desk inject 5 takes offline for 5 minutes.
+    let at_reception = |since: i64| {
+        let mut request =
+            format!("ws://{}/ws/board?since={since}&page=/reception", d.app.addr).into_client_request().unwrap();
+        request.headers_mut().insert("cookie", d.coordinator.cookie().parse().unwrap());
+        tokio_tungstenite::connect_async(request)
+    };
+    let mut board = at_reception(since).await.expect("the feed connects").0;
     assert_eq!(post(&d.trainer, "/api/drill/injects/5/fire", json!({})).await.0, 200);
     let fired = next_event(&mut board, std::time::Duration::from_secs(5)).await.expect("the outage itself arrives");
     assert_eq!((fired["kind"].as_str(), fired["drill"].as_bool()), (Some("drill.inject_fired"), Some(true)));
@@ -327,9 +335,11 @@ async fn a_network_outage_drops_the_live_boards_which_resync_from_their_seq() {
         Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 4002),
         other => panic!("the board is dropped: {other:?}"),
     }
-    // While it was away, a message went out; reconnecting from its seq replays it.
+    // While it was away, a message went out; once the desk is back, reconnecting from its seq replays it.
     post(&d.trainer, "/api/drill/injects/4/fire", json!({})).await;
-    let mut back = connect_board(&d.app, &d.coordinator, fired["seq"].as_i64().unwrap()).await;
+    assert!(at_reception(fired["seq"].as_i64().unwrap()).await.is_err(), "refused for the outage's 5 minutes");
+    d.advance(5).await;
+    let mut back = at_reception(fired["seq"].as_i64().unwrap()).await.expect("back after 5 minutes").0;
     let replayed = next_event(&mut back, std::time::Duration::from_secs(5)).await.unwrap();
     assert_eq!(replayed["data"]["inject"], 4);
 }

@@ -112,7 +112,20 @@ event! {
         /// Why the system could not take it (e.g. the need was already closed).
         #[serde(default)]
         pub note: Option<String>,
+        /// What an `ict_outage` takes offline, and until when.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub outage: Option<OutageCut>,
     }
+}
+
+/// The desks an `ict_outage` takes offline for its minutes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OutageCut {
+    /// The desks (screens) cut off: `reception`, `needs`, `matching`, `equipment`, `board`.
+    pub desks: Vec<String>,
+    pub minutes: u32,
+    /// Drill time (RFC 3339) when they come back.
+    pub until: String,
 }
 
 event! {
@@ -209,6 +222,24 @@ pub enum StopReason {
     Trainer,
     /// The scenario's duration ran out.
     End,
+}
+
+event! {
+    /// A paper record written during an outage, entered once the desk was back:
+    /// when it happened on paper (given by the player) beside when it was
+    /// entered (this event's `at`). It follows the desk's own events.
+    #[kind = "drill.late_entry"]
+    pub struct LateEntry {
+        /// When it happened, on paper (drill time, RFC 3339).
+        pub paper_time: String,
+        /// The desk it was entered at.
+        pub desk: Option<String>,
+        /// The events the entry made (their `seq`s) and their kinds.
+        #[serde(default)]
+        pub events: Vec<i64>,
+        #[serde(default)]
+        pub kinds: Vec<String>,
+    }
 }
 
 event! {

@@ -228,6 +228,7 @@ kinds! {
     drill::Rated, board: false;
     drill::PlanItem, board: false;
     drill::Stopped, board: false;
+    drill::LateEntry, board: false;
 }
 
 impl Payload {
