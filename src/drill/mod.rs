@@ -4,19 +4,27 @@
 //! autopilot for unattended runs, the evaluator and the after-action report.
 
 pub mod aar;
+pub mod aar_evaluator;
 pub mod aar_page;
 pub mod aar_pdf;
 pub mod autopilot;
 pub mod calls;
 pub mod check;
+pub mod controller;
+pub mod detect_inquiry;
+pub mod detect_needs;
 pub mod env;
 pub mod evaluate;
+pub mod evaluator;
+pub mod evaluator_http;
+pub mod evaluator_page;
 pub mod http;
 pub mod inbox;
 pub mod inject;
 pub mod limits;
 pub mod links;
 pub mod log;
+pub mod marks;
 pub mod next;
 pub mod outage;
 pub mod pages;

@@ -228,6 +228,10 @@ kinds! {
     drill::Rated, board: false;
     drill::PlanItem, board: false;
     drill::Stopped, board: false;
+    drill::ExpectMarked, board: false;
+    drill::Finding, board: false;
+    drill::Unskipped, board: false;
+    drill::InquiryAnswered, board: false;
 }
 
 impl Payload {
