@@ -357,3 +357,59 @@ async fn a_players_answer_to_an_inquiry_meets_inquiry_answered() {
         "a hidden inquiry never reached the players"
     );
 }
+
+#[tokio::test]
+async fn in_a_browser_the_evaluator_marks_and_notes_and_the_trainer_writes_an_ad_hoc_inject() {
+    let Some(mut browser) = crate::browser::Browser::launch().await else { return };
+    let d = eval_drill().await;
+    assert_eq!(post(&d.trainer, "/api/drill/start", json!({})).await.0, 200);
+    d.advance(16).await;
+
+    browser.log_in(&d.app, "evaluator", PASSWORD).await;
+    browser.goto(&d.app.url("/")).await;
+    browser.wait_for("document.querySelector('a.section[href=\"/evaluation\"]')").await;
+    browser.goto(&d.app.url("/evaluation")).await;
+    browser.wait_for("document.querySelector('form.mark-form[data-inject=\"3\"]')").await;
+    browser
+        .eval(
+            "{ const f = document.querySelector('form.mark-form[data-inject=\"3\"]'); \
+             f.verdict.value = 'late'; f.note.value = '周知は25分後'; f.requestSubmit(); }",
+        )
+        .await;
+    browser.wait_for("document.querySelector('#expect-3 .judgement') !== null").await;
+    let row = browser.eval("document.getElementById('expect-3').textContent").await;
+    assert!(row.as_str().unwrap().contains("周知は25分後"), "{row}");
+    browser
+        .eval(
+            "{ const f = document.querySelector('form.finding-form[data-objective=\"O1\"]'); \
+             f.kind.value = 'strength'; f.text.value = '声かけが早い'; f.requestSubmit(); }",
+        )
+        .await;
+    browser.wait_for("document.querySelector('#objective-O1 ul.strengths li') !== null").await;
+    // A refused mark says why on the page (an override needs its reason).
+    browser
+        .eval(
+            "{ const f = document.querySelector('form.mark-form[data-inject=\"1\"]'); \
+             f.note.removeAttribute('required'); f.note.value = ''; f.requestSubmit(); }",
+        )
+        .await;
+    browser.wait_for("!document.getElementById('evaluation-error').hidden").await;
+    browser.screenshot("drill-evaluation.png").await;
+
+    // The trainer's console: an ad-hoc inject to reception, and a re-fire button on what has fired.
+    browser.log_in(&d.app, "trainer", PASSWORD).await;
+    browser.goto(&d.app.url("/drill")).await;
+    browser.wait_for("document.querySelector('#inject-list tr.inject[data-id=\"3\"] button.refire')").await;
+    browser
+        .eval(
+            "{ const f = document.getElementById('adhoc-form'); f.elements.to.value = 'reception'; \
+             f.elements.message.value = '本部より：給水車が13時に来ます'; f.requestSubmit(); }",
+        )
+        .await;
+    browser.wait_for("document.getElementById('adhoc-form').elements.message.value === ''").await;
+    let events = d.app.state.drill.as_ref().unwrap().events().await.unwrap();
+    let adhoc = events.iter().find(|e| e.kind == "drill.inject_fired" && e.data["by"] == "ad_hoc").expect("sent");
+    assert_eq!((adhoc.data["to"].as_str(), adhoc.actor.as_str()), (Some("reception"), "trainer"));
+    let marked: Vec<&borasen::events::Event> = events.iter().filter(|e| e.kind == "drill.expect_marked").collect();
+    assert_eq!(marked.len(), 1, "the refused mark changed nothing");
+}
