@@ -359,7 +359,7 @@ async fn a_players_answer_to_an_inquiry_meets_inquiry_answered() {
 }
 
 #[tokio::test]
-async fn in_a_browser_the_evaluator_marks_and_notes_and_the_trainer_writes_an_ad_hoc_inject() {
+async fn in_a_browser_the_evaluator_marks_the_trainer_writes_an_ad_hoc_inject_and_a_player_answers_an_inquiry() {
     let Some(mut browser) = crate::browser::Browser::launch().await else { return };
     let d = eval_drill().await;
     assert_eq!(post(&d.trainer, "/api/drill/start", json!({})).await.0, 200);
@@ -412,4 +412,26 @@ async fn in_a_browser_the_evaluator_marks_and_notes_and_the_trainer_writes_an_ad
     assert_eq!((adhoc.data["to"].as_str(), adhoc.actor.as_str()), (Some("reception"), "trainer"));
     let marked: Vec<&borasen::events::Event> = events.iter().filter(|e| e.kind == "drill.expect_marked").collect();
     assert_eq!(marked.len(), 1, "the refused mark changed nothing");
+
+    // A player answers an inquiry from its toast: the re-fired inquiry 2 reaches the desk.
+    browser.log_in(&d.app, "reception", PASSWORD).await;
+    browser.goto(&d.app.url("/reception")).await;
+    // The inbox has been read once: what fires from now on comes as a toast.
+    browser.wait_for("sessionStorage.getItem('borasen-drill-inbox-since') !== null").await;
+    assert_eq!(post(&d.trainer, "/api/drill/injects/2/refire", json!({})).await.0, 200);
+    browser.wait_for("document.querySelector('.drill-toast[data-inject=\"2\"] form.drill-answer')").await;
+    browser
+        .eval(
+            "{ const f = document.querySelector('.drill-toast[data-inject=\"2\"] form.drill-answer'); \
+             f.elements.answer.value = '受付は10時までです'; f.requestSubmit(); }",
+        )
+        .await;
+    browser
+        .wait_for("document.querySelector('.drill-toast[data-inject=\"2\"] .drill-answer-said').textContent !== ''")
+        .await;
+    let events = d.app.state.drill.as_ref().unwrap().events().await.unwrap();
+    let answered = events.iter().find(|e| e.kind == "drill.inquiry_answered").expect("answered from the toast");
+    assert_eq!((answered.data["inject"].as_u64(), answered.actor.as_str()), (Some(2), "reception"));
+    let view: Value = d.evaluator.get("/api/drill/evaluation").await.json().await.unwrap();
+    assert_eq!(expect(&view, 2)["status"], "met");
 }
