@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::controller::AdHoc;
 use super::evaluate::{Evaluation, InjectStatus};
 use super::http::running;
-use super::log::{Aspect, InjectKind, Observation, Rating, Section, Verdict};
+use super::log::{Aspect, InjectKind, InquiryAnswered, Observation, Rating, Section, Verdict};
 use super::marks;
 use super::run::{DrillRun, RunState};
 use super::status::{self, DrillView, ObservationView};
@@ -21,6 +21,7 @@ use crate::auth::extract::{Anyone, DrillController, Trainer};
 use crate::auth::staff::{Answer, Staff};
 use crate::clock::stamp;
 use crate::error::{ApiJson, ErrorBody};
+use crate::events::Event;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -67,6 +68,8 @@ pub struct ExpectMarkView {
     /// With a mark on a machine-checked action: what the log alone gave.
     pub detected_status: Option<InjectStatus>,
     pub mark: Option<MarkView>,
+    /// The players' answers to an inquiry, oldest first (for the evaluator to judge).
+    pub answers: Vec<ObservationView>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -88,7 +91,15 @@ pub struct ObjectiveFindings {
     pub improvements: Vec<ObservationView>,
 }
 
-pub(super) fn evaluation_view(run: &DrillRun, evaluation: &Evaluation) -> EvaluationView {
+pub(super) fn evaluation_view(run: &DrillRun, evaluation: &Evaluation, events: &[Event]) -> EvaluationView {
+    let answers_to = |inject: u32| -> Vec<ObservationView> {
+        events
+            .iter()
+            .filter_map(|e| Some((e, crate::events::decoded::<InquiryAnswered>(e)?)))
+            .filter(|(_, a)| a.inject == inject)
+            .map(|(e, a)| ObservationView { at: e.at.clone(), by: e.actor.clone(), text: a.answer })
+            .collect()
+    };
     let time = |t: Option<chrono::DateTime<chrono::FixedOffset>>| t.map(stamp);
     let expects = run
         .scenario
@@ -123,6 +134,7 @@ pub(super) fn evaluation_view(run: &DrillRun, evaluation: &Evaluation) -> Evalua
                     by: m.by.clone(),
                     at: stamp(m.at),
                 }),
+                answers: answers_to(inject.id),
             })
         })
         .collect();
@@ -159,7 +171,8 @@ pub(super) fn evaluation_view(run: &DrillRun, evaluation: &Evaluation) -> Evalua
 async fn evaluation_of(state: &AppState) -> Answer<EvaluationView> {
     let run = running(state)?;
     let evaluation = run.evaluation().await?;
-    Ok(Json(evaluation_view(run, &evaluation)))
+    let events = run.events().await?;
+    Ok(Json(evaluation_view(run, &evaluation, &events)))
 }
 
 /// 評価: the expected actions (detected result, marks) and the objectives'

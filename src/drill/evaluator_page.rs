@@ -78,6 +78,7 @@ async fn evaluation_page(State(state): State<AppState>, Page { page, .. }: Page<
         return Ok(message_page(page, StatusCode::OK, &heading, &text));
     };
     let evaluation = run.evaluation().await?;
-    let data = evaluation_view(run, &evaluation);
+    let events = run.events().await?;
+    let data = evaluation_view(run, &evaluation, &events);
     Ok(render(StatusCode::OK, &view(page, &data)))
 }

@@ -349,6 +349,12 @@ async fn a_players_answer_to_an_inquiry_meets_inquiry_answered() {
         (Some("met"), Some(5)),
         "fired at the step of 08:11: {two}"
     );
+    assert_eq!(
+        (two["answers"][0]["by"].as_str(), two["answers"][0]["text"].as_str()),
+        (Some("coordinator"), Some("受付は10時までです"))
+    );
+    let page = d.evaluator.get("/evaluation").await.text().await.unwrap();
+    assert!(page.contains("受付は10時までです"), "the evaluator reads the answer to judge it");
 
     d.advance(30).await;
     assert_eq!(
