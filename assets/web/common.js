@@ -279,8 +279,33 @@ window.Borasen = (function () {
     if (m.kind_label) t.appendChild(el("div", "drill-toast-kind", window.Borasen.label("drill.kind.", m.kind, m.kind_label)));
     // Words the drill made up come as a phrase; a message the scenario wrote is data, shown as written.
     t.appendChild(el("p", "drill-toast-message", m.message_phrase ? window.Borasen.phrase(m.message_phrase) : m.message));
+    // A scenario's inquiry is answered from its toast (what `inquiry_answered` detects).
+    if (m.kind === "inquiry" && m.inject) t.appendChild(answerForm(m.inject));
     box.prepend(t);
     while (box.children.length > 6) box.lastChild.remove();
+  }
+
+  function answerForm(inject) {
+    const form = el("form", "drill-answer");
+    const text = el("textarea");
+    text.name = "answer";
+    text.rows = 2;
+    text.maxLength = 2000;
+    text.required = true;
+    text.setAttribute("aria-label", window.Borasen.t("evaluator.answer"));
+    form.appendChild(text);
+    form.appendChild(el("button", "secondary", window.Borasen.t("evaluator.send_answer")));
+    const said = el("p", "drill-answer-said");
+    said.setAttribute("role", "status");
+    form.appendChild(said);
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const answer = await window.Borasen.api("POST", "/api/drill/inquiries/" + inject + "/answer", { answer: text.value.trim() });
+      said.textContent = answer.ok ? window.Borasen.t("evaluator.answered")
+        : (answer.body.error && answer.body.error.message) || window.Borasen.t("evaluator.could_not_save");
+      if (answer.ok) { text.disabled = true; form.querySelector("button").disabled = true; }
+    });
+    return form;
   }
 
   async function poll() {

@@ -246,6 +246,12 @@
         actions.appendChild(button(Borasen.t("drill.fire_now"), "fire", function (b) { command("/api/drill/injects/" + i.id + "/fire", {}, b); }));
         actions.appendChild(button(Borasen.t("drill.skipped"), "secondary skip", function (b) { command("/api/drill/injects/" + i.id + "/skip", {}, b); }));
       }
+      // The controller's hand: take a skip back, or fire again what has fired.
+      if (i.status === "skipped") {
+        actions.appendChild(button(Borasen.t("evaluator.unskip"), "secondary unskip", function (b) { command("/api/drill/injects/" + i.id + "/unskip", {}, b); }));
+      } else if (i.fired_at) {
+        actions.appendChild(button(Borasen.t("evaluator.refire"), "secondary refire", function (b) { command("/api/drill/injects/" + i.id + "/refire", {}, b); }));
+      }
       tr.appendChild(actions);
       body.appendChild(tr);
       if (i.hint) {
@@ -372,6 +378,15 @@
   $("general-observation-form").addEventListener("submit", function (event) {
     event.preventDefault();
     observe(null, event.target.elements.text, event.target.querySelector("button"));
+  });
+
+  // ---- an ad-hoc inject: the controller's own message to a section ----
+  $("adhoc-form").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const form = event.target;
+    const body = { to: form.elements.to.value, kind: form.elements.kind.value, message: form.elements.message.value.trim() };
+    await command("/api/drill/adhoc", body, form.querySelector("button"));
+    if ($("command-error").hidden) form.reset();
   });
 
   // ---- the improvement plan: one form, for a new row or the row being edited ----

@@ -43,6 +43,13 @@ pub struct Aar {
     pub general_observations: Vec<Note>,
     /// The rows the trainer wrote, by row.
     pub plan: Vec<PlanItem>,
+    /// The objectives by capability, in the order capabilities first appear
+    /// (left out when no objective names one, as in AARs written before).
+    #[serde(skip_serializing_if = "super::aar_evaluator::unnamed")]
+    pub capabilities: Vec<super::aar_evaluator::CapabilityGroup>,
+    /// What the controller did to the script (un-skip, re-fire, ad-hoc injects).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub controller: Vec<super::controller::ControllerAction>,
     /// The drill time the report was built at.
     pub generated_at: Time,
 }
@@ -74,6 +81,8 @@ pub struct ObjectiveRef {
     pub id: String,
     pub text: String,
     pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capability: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +94,13 @@ pub struct ObjectiveAnalysis {
     /// 「P 支障なく実施」…; 「未評価」 when not rated.
     pub rating_label: &'static str,
     pub observations: Vec<Note>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capability: Option<String>,
+    /// Evaluators' 良かった点 and 改善すべき点.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub strengths: Vec<Note>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub improvements: Vec<Note>,
     /// The expected actions counting towards it.
     pub expects: Vec<ExpectRow>,
 }
@@ -107,6 +123,12 @@ pub struct ExpectRow {
     #[serde(skip)]
     pub trainer_judges: bool,
     pub measured_minutes: Option<i64>,
+    /// An evaluator's mark; `status` is its verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<super::marks::Mark>,
+    /// With a mark on a machine-checked action: the detected result it overrode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_status: Option<InjectStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +154,12 @@ pub struct InjectRow {
     pub deadline: Option<Time>,
     pub detected_at: Option<Time>,
     pub measured_minutes: Option<i64>,
+    /// An evaluator's mark; `status` is its verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<super::marks::Mark>,
+    /// With a mark on a machine-checked action: the detected result it overrode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_status: Option<InjectStatus>,
 }
 
 /// Blank rows the printed improvement plan offers when the trainer wrote none.
@@ -143,8 +171,11 @@ pub fn build(scenario: &Scenario, events: &[Event], now: Time, participants: Vec
         scenario.injects.iter().zip(&evaluation.injects).map(|(i, r)| inject_row(i.get_ref(), r)).collect();
     let overview = overview(scenario, &evaluation, now, participants);
     let timeline = timeline::series(events, overview.started, overview.ended, &injects);
+    let objectives = objectives(scenario, &evaluation, &injects);
     Aar {
-        objectives: objectives(scenario, &evaluation, &injects),
+        capabilities: super::aar_evaluator::capability_groups(&objectives),
+        controller: super::controller::actions(&evaluate::Log::new(events)),
+        objectives,
         general_observations: notes(&evaluation, None),
         overview,
         injects,
@@ -189,7 +220,12 @@ fn overview(scenario: &Scenario, evaluation: &Evaluation, now: Time, participant
             .objectives
             .iter()
             .map(|o| o.get_ref())
-            .map(|o| ObjectiveRef { id: o.id.clone(), text: o.text.clone(), target: o.target.clone() })
+            .map(|o| ObjectiveRef {
+                id: o.id.clone(),
+                text: o.text.clone(),
+                target: o.target.clone(),
+                capability: o.capability.clone(),
+            })
             .collect(),
     }
 }
@@ -216,6 +252,8 @@ fn inject_row(inject: &Inject, result: &InjectResult) -> InjectRow {
         deadline: result.deadline,
         detected_at: result.detected_at,
         measured_minutes: result.measured_minutes,
+        mark: result.mark.clone(),
+        detected_status: result.detected_status,
     }
 }
 
@@ -241,6 +279,9 @@ fn objectives(scenario: &Scenario, evaluation: &Evaluation, injects: &[InjectRow
                 rating,
                 rating_label: rating.map_or("未評価", Rating::label_ja),
                 observations: notes(evaluation, Some(&o.id)),
+                capability: o.capability.clone(),
+                strengths: super::aar_evaluator::findings(evaluation, &o.id, super::log::Aspect::Strength),
+                improvements: super::aar_evaluator::findings(evaluation, &o.id, super::log::Aspect::Improvement),
                 expects: injects
                     .iter()
                     .filter(|i| i.objective.as_deref() == Some(o.id.as_str()))
@@ -252,6 +293,8 @@ fn objectives(scenario: &Scenario, evaluation: &Evaluation, injects: &[InjectRow
                         status_label: i.status_label,
                         trainer_judges: i.trainer_judges,
                         measured_minutes: i.measured_minutes,
+                        mark: i.mark.clone(),
+                        detected_status: i.detected_status,
                     })
                     .collect(),
             }

@@ -203,36 +203,14 @@ fn objectives(flow: &mut Flow, aar: &Aar) {
     if aar.objectives.is_empty() {
         flow.para(LEFT, BODY, Weight::Regular, "目標は設定されていません。");
     }
-    for o in &aar.objectives {
-        flow.room(4.0 * line_height_mm(BODY));
-        flow.para(LEFT, 10.0, Weight::Bold, &format!("{}　{}", o.id, o.text));
-        if let Some(target) = &o.target {
-            flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("目標値：{target}"));
+    for group in aar.objective_groups() {
+        if aar.has_capabilities() {
+            flow.room(5.0 * line_height_mm(BODY));
+            flow.para(LEFT, 11.0, Weight::Bold, &format!("■ {}", group.heading(JA)));
         }
-        flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("評価：{}", o.rating_words(JA)));
-        flow.para(LEFT + 4.0, BODY, Weight::Bold, "期待される行動");
-        if o.expects.is_empty() {
-            flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
+        for o in group.objectives {
+            objective(flow, o);
         }
-        for e in &o.expects {
-            let line = format!(
-                "#{} {}（{}以内）— {}（{}）",
-                e.inject,
-                e.text,
-                e.within_text(JA),
-                e.result_words(JA),
-                e.measured(JA)
-            );
-            flow.para(LEFT + 8.0, BODY, Weight::Regular, &line);
-        }
-        flow.para(LEFT + 4.0, BODY, Weight::Bold, "評価者の所見");
-        if o.observations.is_empty() {
-            flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
-        }
-        for n in &o.observations {
-            flow.para(LEFT + 8.0, BODY, Weight::Regular, &format!("{}　{}", n.at_hm(), n.text));
-        }
-        flow.y += 2.0;
     }
     if !aar.general_observations.is_empty() {
         flow.para(LEFT, 10.0, Weight::Bold, "全体の所見");
@@ -240,6 +218,53 @@ fn objectives(flow: &mut Flow, aar: &Aar) {
             flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("{}　{}", n.at_hm(), n.text));
         }
     }
+}
+
+fn objective(flow: &mut Flow, o: &super::aar::ObjectiveAnalysis) {
+    flow.room(4.0 * line_height_mm(BODY));
+    flow.para(LEFT, 10.0, Weight::Bold, &format!("{}　{}", o.id, o.text));
+    if let Some(target) = &o.target {
+        flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("目標値：{target}"));
+    }
+    flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("評価：{}", o.rating_words(JA)));
+    flow.para(LEFT + 4.0, BODY, Weight::Bold, "期待される行動");
+    if o.expects.is_empty() {
+        flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
+    }
+    for e in &o.expects {
+        let line = format!(
+            "#{} {}（{}以内）— {}（{}）",
+            e.inject,
+            e.text,
+            e.within_text(JA),
+            e.result_words(JA),
+            e.measured(JA)
+        );
+        flow.para(LEFT + 8.0, BODY, Weight::Regular, &line);
+        let judgement = e.judgement(JA);
+        if !judgement.is_empty() {
+            flow.para(LEFT + 12.0, BODY, Weight::Regular, &judgement);
+        }
+    }
+    flow.para(LEFT + 4.0, BODY, Weight::Bold, "評価者の所見");
+    if o.observations.is_empty() {
+        flow.para(LEFT + 8.0, BODY, Weight::Regular, "なし");
+    }
+    for n in &o.observations {
+        flow.para(LEFT + 8.0, BODY, Weight::Regular, &format!("{}　{}", n.at_hm(), n.text));
+    }
+    for (key, notes) in
+        [("drill.evaluator.aar.strengths", &o.strengths), ("drill.evaluator.aar.improvements", &o.improvements)]
+    {
+        if notes.is_empty() {
+            continue;
+        }
+        flow.para(LEFT + 4.0, BODY, Weight::Bold, &crate::i18n::word(JA, key));
+        for n in notes {
+            flow.para(LEFT + 8.0, BODY, Weight::Regular, &format!("{}　{}", n.at_hm(), n.text));
+        }
+    }
+    flow.y += 2.0;
 }
 
 /// A light fill for a result cell.
@@ -283,6 +308,23 @@ fn inject_log(flow: &mut Flow, aar: &Aar) {
             row.measured(JA),
         ];
         table_row(flow, &INJECT_COLUMNS, &cells, status_fill(row.status).map(|c| (5, c)));
+    }
+    let marked: Vec<String> =
+        aar.injects.iter().filter(|r| r.mark.is_some()).map(|r| format!("#{}　{}", r.id, r.judgement(JA))).collect();
+    if !marked.is_empty() {
+        flow.y += 2.0;
+        flow.para(LEFT, BODY, Weight::Bold, "評価者の判定");
+        for line in marked {
+            flow.para(LEFT + 4.0, BODY, Weight::Regular, &line);
+        }
+    }
+    flow.y += 2.0;
+    flow.para(LEFT, BODY, Weight::Bold, &crate::i18n::word(JA, "drill.evaluator.aar.controller"));
+    if aar.controller.is_empty() {
+        flow.para(LEFT + 4.0, BODY, Weight::Regular, &crate::i18n::word(JA, "drill.evaluator.aar.no_controller"));
+    }
+    for action in &aar.controller {
+        flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("{}　{}", action.at_hm(), action.words(JA)));
     }
 }
 

@@ -258,6 +258,14 @@ pub fn check(text: &str, file: &Path) -> Result<Scenario, Vec<Problem>> {
     let mut by_id: HashMap<u32, (&Inject, usize)> = HashMap::new();
     for inject in &scenario.injects {
         let (i, at) = (inject.get_ref(), inject.span().start);
+        if i.id == super::controller::AD_HOC_INJECT {
+            problem(
+                at,
+                "id",
+                "インジェクト番号 0 は訓練中に統制官が書くインジェクト用です（1以上にしてください）".to_string(),
+                "inject id 0 is kept for the controller's ad-hoc injects (use 1 or more)".to_string(),
+            );
+        }
         if by_id.insert(i.id, (i, at)).is_some() {
             problem(
                 at,

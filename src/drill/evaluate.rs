@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::check::duration_minutes;
-use super::log::{CallTaken, Fired, FiredBy, Observation, PlanItem, Rated, Skipped, Started, Stopped};
+use super::log::{CallTaken, Fired, FiredBy, Observation, PlanItem, Rated, Started, Stopped};
 use super::scenario::{Detect, Inject, InjectKind, Scenario, Section};
 use super::schedule;
 use crate::events::contract::dispatch::{CenterSuspended, TeamDispatched, TeamReturned};
@@ -71,6 +71,12 @@ pub struct InjectResult {
     pub detected_at: Option<Time>,
     /// Drill minutes from firing to detection.
     pub measured_minutes: Option<i64>,
+    /// An evaluator's mark (the latest); `status` is its verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<super::marks::Mark>,
+    /// With a mark on a machine-checked action: what the log alone gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_status: Option<InjectStatus>,
 }
 
 /// Count, median and maximum of a set of durations in drill minutes.
@@ -170,6 +176,8 @@ pub struct Evaluation {
     pub observations: Vec<(Time, String, Observation)>,
     /// The improvement plan, by row (the latest version of each row).
     pub plan: Vec<PlanItem>,
+    /// Evaluators' strengths and areas for improvement, oldest first.
+    pub findings: Vec<super::marks::Noted>,
     pub started: Option<Time>,
     pub stopped: Option<Time>,
 }
@@ -228,8 +236,7 @@ impl Facts {
         for (at, _, c) in log.of::<CallTaken>() {
             calls.entry(c.inject).or_insert((at, c.clone()));
         }
-        let skipped = log.of::<Skipped>().map(|(_, _, s)| s.inject);
-        Facts { fired, calls, skipped: skipped.collect() }
+        Facts { fired, calls, skipped: super::controller::skipped(log) }
     }
 
     pub fn fired_times(&self) -> HashMap<u32, Time> {
@@ -237,7 +244,7 @@ impl Facts {
     }
 
     /// The need number of a household-request inject, once it is a need card.
-    fn need_no(&self, inject: u32) -> Option<&str> {
+    pub(crate) fn need_no(&self, inject: u32) -> Option<&str> {
         let fired = self.fired.get(&inject).and_then(|(_, f)| f.need_no.as_deref());
         fired.or_else(|| self.calls.get(&inject).map(|(_, c)| c.need_no.as_str()))
     }
@@ -255,12 +262,14 @@ pub fn evaluate(scenario: &Scenario, events: &[Event], now: Time) -> Evaluation 
         .iter()
         .map(|i| judge.inject(i.get_ref(), due.get(&i.get_ref().id).copied().flatten()))
         .collect();
+    let injects = super::marks::apply(scenario, &log, injects);
     Evaluation {
         injects,
         metrics: metrics(&log, &facts, now),
         ratings: ratings(&log),
         observations: observations(&log),
         plan: plan(&log),
+        findings: super::marks::findings(&log),
         started,
         stopped,
     }
@@ -289,6 +298,8 @@ impl Judge<'_, '_> {
             deadline: None,
             detected_at: None,
             measured_minutes: None,
+            mark: None,
+            detected_status: None,
         };
         let Some((fired_at, fired)) = self.facts.fired.get(&inject.id) else {
             if self.facts.skipped.contains(&inject.id) {
@@ -374,6 +385,12 @@ impl Judge<'_, '_> {
                 Payload::ItemAdjusted(a) => a.name == *item,
                 _ => false,
             }),
+            Detect::DuplicateLinked { inject } => super::detect_needs::duplicate_linked(log, self.facts, *inject, from),
+            Detect::CancellationHandled { inject } => {
+                super::detect_needs::cancellation_handled(log, self.facts, *inject, from)
+            }
+            Detect::SurveyEntered { inject } => super::detect_needs::survey_entered(log, self.facts, *inject, from),
+            Detect::InquiryAnswered { inject } => super::detect_inquiry::inquiry_answered(log, *inject, from),
         }
     }
 }
@@ -554,6 +571,7 @@ pub(crate) mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::drill::log::Skipped;
     use crate::events::contract::inventory::{ItemAdjusted, ItemReceived, ItemsLent};
     use crate::events::contract::needs::NeedStatusChanged;
 

@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(new_drill))
         .routes(routes!(aar_pdf))
         .routes(routes!(aar_json))
+        .merge(super::evaluator_http::router())
 }
 
 /// The after-action report of the run so far (final once stopped).

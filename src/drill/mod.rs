@@ -4,6 +4,7 @@
 //! autopilot for unattended runs, the evaluator and the after-action report.
 
 pub mod aar;
+pub mod aar_evaluator;
 pub mod aar_page;
 pub mod aar_pdf;
 pub mod arrival_groups;
@@ -14,10 +15,16 @@ mod autopilot_rest;
 pub mod autopilot_skill;
 pub mod calls;
 pub mod check;
+pub mod controller;
 pub mod desks;
+pub mod detect_inquiry;
+pub mod detect_needs;
 pub mod detect_outage;
 pub mod env;
 pub mod evaluate;
+pub mod evaluator;
+pub mod evaluator_http;
+pub mod evaluator_page;
 pub mod headcount;
 pub mod http;
 pub mod inbox;
@@ -26,6 +33,7 @@ pub mod late_entry;
 pub mod limits;
 pub mod links;
 pub mod log;
+pub mod marks;
 pub mod next;
 pub mod order;
 pub mod outage;

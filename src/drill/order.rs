@@ -116,6 +116,8 @@ kind = "situation_update"
                 deadline: None,
                 detected_at: None,
                 measured_minutes: None,
+                mark: None,
+                detected_status: None,
             })
             .collect();
         let ids = |order: Vec<usize>| order.into_iter().map(|k| results[k].id).collect::<Vec<_>>();

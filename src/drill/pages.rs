@@ -17,7 +17,10 @@ use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, message_page, render};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/drill", get(console_page)).route("/drill/aar", get(aar_page))
+    Router::new()
+        .route("/drill", get(console_page))
+        .route("/drill/aar", get(aar_page))
+        .merge(super::evaluator_page::router())
 }
 
 /// The speeds offered at one tap; any whole number 1–120 can be typed.

@@ -45,12 +45,12 @@ pub struct DrillRun {
     payloads: HashMap<u32, Payload>,
     state: Mutex<RunState>,
     /// One step or trainer command at a time, so nothing fires twice.
-    turn: tokio::sync::Mutex<Vec<Event>>,
+    pub(super) turn: tokio::sync::Mutex<Vec<Event>>,
     /// Expected actions already judged at their deadline.
     settled: Mutex<HashSet<u32>>,
 }
 
-fn conflict(ja: &str, en: &str) -> AppError {
+pub(super) fn conflict(ja: &str, en: &str) -> AppError {
     AppError::conflict(Text::new(ja.to_string(), en.to_string())).coded("drill_state")
 }
 
@@ -96,7 +96,7 @@ impl DrillRun {
         Ok(cache.clone())
     }
 
-    async fn top_up(&self, cache: &mut Vec<Event>) -> Result<(), AppError> {
+    pub(super) async fn top_up(&self, cache: &mut Vec<Event>) -> Result<(), AppError> {
         loop {
             let after = cache.last().map_or(0, |e| e.seq);
             let more = events::since(&self.env.db.read, after, 5000).await?;
@@ -121,7 +121,7 @@ impl DrillRun {
         Ok(evaluate(&self.scenario, &cache, self.env.clock.now()))
     }
 
-    async fn append<P: EventPayload>(&self, actor: &Actor, payload: &P) -> Result<(), AppError> {
+    pub(super) async fn append<P: EventPayload>(&self, actor: &Actor, payload: &P) -> Result<(), AppError> {
         let mut tx = self.env.db.begin_write().await?;
         tx.append(&self.env.clock, actor, None, payload).await?;
         tx.commit().await?;
@@ -269,7 +269,12 @@ impl DrillRun {
             .collect()
     }
 
-    async fn fire_now(&self, id: u32, by: FiredBy, scheduled: Option<DateTime<FixedOffset>>) -> Result<(), AppError> {
+    pub(super) async fn fire_now(
+        &self,
+        id: u32,
+        by: FiredBy,
+        scheduled: Option<DateTime<FixedOffset>>,
+    ) -> Result<(), AppError> {
         let (Some(inject), Some(payload)) = (self.inject(id), self.payload(id)) else {
             return Err(AppError::not_found(Text::new("そのインジェクトはありません。", "No such inject.")));
         };
@@ -316,7 +321,7 @@ impl DrillRun {
         Ok(())
     }
 
-    fn objective_exists(&self, id: &str) -> Result<(), AppError> {
+    pub(super) fn objective_exists(&self, id: &str) -> Result<(), AppError> {
         if self.scenario.objectives.iter().any(|o| o.get_ref().id == id) {
             Ok(())
         } else {
@@ -382,6 +387,8 @@ impl From<&[Event]> for Known {
                 known.fired.insert(fired.inject, at);
             } else if let Some(skipped) = crate::events::decoded::<Skipped>(event) {
                 known.skipped.insert(skipped.inject);
+            } else if let Some(unskipped) = crate::events::decoded::<super::log::Unskipped>(event) {
+                known.skipped.remove(&unskipped.inject);
             } else if let Some(missed) = crate::events::decoded::<Missed>(event) {
                 known.missed.insert(missed.inject);
                 known.called.extend(missed.contingency);

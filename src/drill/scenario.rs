@@ -64,6 +64,9 @@ pub struct Objective {
     pub id: String,
     pub text: String,
     pub target: Option<String>,
+    /// The capability it exercises (受付, ニーズ把握, 安全管理, 情報発信…): the AAR groups by it.
+    #[serde(default)]
+    pub capability: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +134,16 @@ pub enum Detect {
     /// Paper kept during an `ict_outage` is entered once its desks are back
     /// ([`super::detect_outage`]).
     LateEntriesAfterOutage { inject: u32 },
+    /// The need card of a `household_request` (a duplicate call) is linked as a
+    /// duplicate (`duplicate_of`) rather than left as a second need.
+    DuplicateLinked { inject: u32 },
+    /// The need of a `need_cancel` inject is cancelled with no team out on it
+    /// (a team out is recalled first); a call never written up counts as handled.
+    CancellationHandled { inject: u32 },
+    /// The 現地調査 of a `survey_result` inject is entered on its need card.
+    SurveyEntered { inject: u32 },
+    /// An `inquiry` inject is answered (`POST /api/drill/inquiries/{id}/answer`).
+    InquiryAnswered { inject: u32 },
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +172,10 @@ impl Detect {
             }
             Detect::TeamReturned { inject } => Some((*inject, InjectKind::TeamReport)),
             Detect::LateEntriesAfterOutage { inject } => Some((*inject, InjectKind::IctOutage)),
+            Detect::DuplicateLinked { inject } => Some((*inject, InjectKind::HouseholdRequest)),
+            Detect::CancellationHandled { inject } => Some((*inject, InjectKind::NeedCancel)),
+            Detect::SurveyEntered { inject } => Some((*inject, InjectKind::SurveyResult)),
+            Detect::InquiryAnswered { inject } => Some((*inject, InjectKind::Inquiry)),
             Detect::SuspensionStarted {} | Detect::StockAdjusted { .. } => None,
         }
     }

@@ -129,14 +129,13 @@ impl Words {
     }
 
     /// The home menu: path and the key prefix of its label and description.
-    pub fn sections(&self) -> [Section; 9] {
-        ["reception", "needs", "matching", "inventory", "board", "drill", "closing", "users", "settings"].map(|name| {
-            Section {
+    pub fn sections(&self) -> [Section; 10] {
+        ["reception", "needs", "matching", "inventory", "board", "drill", "evaluation", "closing", "users", "settings"]
+            .map(|name| Section {
                 path: format!("/{name}"),
                 label: self.get(&format!("home.section.{name}.label")),
                 description: self.get(&format!("home.section.{name}.description")),
-            }
-        })
+            })
     }
 }
 

@@ -6,17 +6,18 @@
 use std::borrow::Cow;
 
 use crate::auth::Role;
-use crate::auth::extract::{Admin, Allowed, Coordinator, Reception, Trainer};
+use crate::auth::extract::{Admin, Allowed, Coordinator, DrillController, Reception, Trainer};
 use crate::i18n::{Section, Words};
 
 /// A section's path and the roles its page admits.
-const WHO_OPENS: [(&str, &[Role]); 9] = [
+const WHO_OPENS: [(&str, &[Role]); 10] = [
     ("/reception", Reception::ROLES),
     ("/needs", Coordinator::ROLES),
     ("/matching", Coordinator::ROLES),
     ("/inventory", Coordinator::ROLES),
     ("/board", Coordinator::ROLES),
     ("/drill", Trainer::ROLES),
+    ("/evaluation", DrillController::ROLES),
     ("/closing", Admin::ROLES),
     ("/users", Admin::ROLES),
     ("/settings", Admin::ROLES),
@@ -59,7 +60,8 @@ mod tests {
         let t = Words::new(Lang::Ja);
         let paths = |role| sections_for(&t, role).into_iter().map(|s| s.path).collect::<Vec<_>>();
         assert_eq!(paths(Role::Reception), ["/reception"]);
-        assert_eq!(paths(Role::Trainer), ["/drill"]);
+        assert_eq!(paths(Role::Trainer), ["/drill", "/evaluation"]);
+        assert_eq!(paths(Role::Evaluator), ["/evaluation"], "the evaluator's page, not the console");
         assert_eq!(paths(Role::Admin).len(), 9);
     }
 

@@ -20,6 +20,7 @@ mod dispatch;
 mod drill;
 mod drill_autopilot;
 mod drill_browser;
+mod drill_evaluator;
 mod drill_limits;
 mod drill_outage;
 mod drill_run;

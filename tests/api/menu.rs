@@ -5,8 +5,18 @@
 
 use crate::helpers::{Session, spawn_app};
 
-const SECTIONS: [&str; 9] =
-    ["/reception", "/needs", "/matching", "/inventory", "/board", "/drill", "/closing", "/users", "/settings"];
+const SECTIONS: [&str; 10] = [
+    "/reception",
+    "/needs",
+    "/matching",
+    "/inventory",
+    "/board",
+    "/drill",
+    "/evaluation",
+    "/closing",
+    "/users",
+    "/settings",
+];
 
 async fn links(session: &Session) -> Vec<String> {
     let home = session.get("/").await;

@@ -246,6 +246,12 @@ const DRILL_WRITES: &[&str] = &[
     "POST /api/drill/plan",
     "POST /api/drill/stop",
     "POST /api/drill/new",
+    "POST /api/drill/expects/{id}/mark",
+    "POST /api/drill/findings",
+    "POST /api/drill/injects/{id}/unskip",
+    "POST /api/drill/injects/{id}/refire",
+    "POST /api/drill/adhoc",
+    "POST /api/drill/inquiries/{id}/answer",
 ];
 
 #[tokio::test]
@@ -387,6 +393,23 @@ async fn a_drill_server_accepts_every_write_made_of_the_required_fields_alone() 
     }
     let scenarios: Value = trainer.get("/api/drill/scenarios").await.json().await.unwrap();
     send("/api/drill/new", "/api/drill/new", json!({ "file": scenarios[0]["file"] })).await;
+
+    // The evaluator's, the controller's and a player's writes, on a drill with what they need.
+    let other = crate::drill_evaluator::eval_drill().await;
+    assert_eq!(other.trainer.post("/api/drill/start", &json!({})).await.status(), 200);
+    other.advance(16).await;
+    assert_eq!(other.trainer.post("/api/drill/injects/4/skip", &json!({})).await.status(), 200);
+    for (who, template, path, given) in [
+        (&other.evaluator, "/api/drill/expects/{id}/mark", "/api/drill/expects/3/mark", json!({})),
+        (&other.evaluator, "/api/drill/findings", "/api/drill/findings", json!({ "objective": "O1" })),
+        (&other.trainer, "/api/drill/injects/{id}/unskip", "/api/drill/injects/4/unskip", json!({})),
+        (&other.trainer, "/api/drill/injects/{id}/refire", "/api/drill/injects/3/refire", json!({})),
+        (&other.trainer, "/api/drill/adhoc", "/api/drill/adhoc", json!({})),
+        (&other.reception, "/api/drill/inquiries/{id}/answer", "/api/drill/inquiries/2/answer", json!({})),
+    ] {
+        done.push(format!("POST {template}"));
+        write(who, "POST", template, path, given).await;
+    }
 
     for write in DRILL_WRITES {
         assert!(done.iter().any(|d| d == write), "{write} was sent");

@@ -78,6 +78,10 @@ pub enum FiredBy {
     Schedule,
     Trainer,
     Contingency,
+    /// Fired again by the controller (re-fire), after it had fired.
+    Refire,
+    /// Written during the drill by the controller (an ad-hoc inject, `inject` 0).
+    AdHoc,
 }
 
 event! {
@@ -247,5 +251,67 @@ event! {
     #[kind = "drill.stopped"]
     pub struct Stopped {
         pub reason: StopReason,
+    }
+}
+
+/// An evaluator's verdict on an expected action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    #[default]
+    Met,
+    Late,
+    Missed,
+}
+
+event! {
+    /// An evaluator (or the trainer) marked an expected action met, late or
+    /// missed: the verdict of an action without `detect`, or an override of
+    /// the detected one (then `note` is the reason). The latest mark counts.
+    #[kind = "drill.expect_marked"]
+    pub struct ExpectMarked {
+        pub inject: u32,
+        pub verdict: Verdict,
+        /// Why; required when it overrides a detected verdict.
+        pub note: String,
+    }
+}
+
+/// Which side of an objective a finding is on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Aspect {
+    /// 良かった点
+    #[default]
+    Strength,
+    /// 改善すべき点
+    Improvement,
+}
+
+event! {
+    /// An evaluator noted a strength or an area for improvement of an objective.
+    #[kind = "drill.finding"]
+    pub struct Finding {
+        pub objective: String,
+        pub aspect: Aspect,
+        pub text: String,
+    }
+}
+
+event! {
+    /// The controller took back a skip: the inject fires on its schedule again
+    /// (at once when its time has passed).
+    #[kind = "drill.inject_unskipped"]
+    pub struct Unskipped {
+        pub inject: u32,
+    }
+}
+
+event! {
+    /// A player answered an `inquiry` inject (the answer as given).
+    #[kind = "drill.inquiry_answered"]
+    pub struct InquiryAnswered {
+        pub inject: u32,
+        pub answer: String,
     }
 }

@@ -229,6 +229,10 @@ kinds! {
     drill::PlanItem, board: false;
     drill::Stopped, board: false;
     drill::LateEntry, board: false;
+    drill::ExpectMarked, board: false;
+    drill::Finding, board: false;
+    drill::Unskipped, board: false;
+    drill::InquiryAnswered, board: false;
 }
 
 impl Payload {
