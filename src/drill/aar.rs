@@ -2,14 +2,16 @@
 //! page and the JSON all show. Built from the scenario and the drill's event
 //! log alone, through the evaluator.
 
+use chrono::DateTime;
 use serde::Serialize;
 
+use super::effects::{self, IncidentRow, ShortfallRow};
 use super::evaluate::{self, Evaluation, InjectResult, InjectStatus, Metrics, Time};
 use super::log::{FiredBy, PlanItem, Rating, Started};
 use super::scenario::{Inject, InjectKind, Scenario, Section};
 use super::schedule;
 use super::timeline::{self, Timeline};
-use crate::events::Event;
+use crate::events::{self, Cause, Event};
 use crate::i18n::{Lang, word, word_with};
 
 /// How many people took part in one role (the caller counts users by role).
@@ -45,6 +47,12 @@ pub struct Aar {
     pub plan: Vec<PlanItem>,
     /// The drill time the report was built at.
     pub generated_at: Time,
+    /// Injects that could not do all they said.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shortfalls: Vec<ShortfallRow>,
+    /// The incident log's injuries, with who reported them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<IncidentRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +115,9 @@ pub struct ExpectRow {
     #[serde(skip)]
     pub trainer_judges: bool,
     pub measured_minutes: Option<i64>,
+    /// Who did what met it; who did it without credit (see `effects::credit_words`).
+    #[serde(skip)]
+    pub credit: (Option<Cause>, Option<Cause>),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +143,9 @@ pub struct InjectRow {
     pub deadline: Option<Time>,
     pub detected_at: Option<Time>,
     pub measured_minutes: Option<i64>,
+    /// Who did what met it; who did it without credit (see `effects::credit_words`).
+    #[serde(skip)]
+    pub credit: (Option<Cause>, Option<Cause>),
 }
 
 /// Blank rows the printed improvement plan offers when the trainer wrote none.
@@ -152,6 +166,10 @@ pub fn build(scenario: &Scenario, events: &[Event], now: Time, participants: Vec
         timeline,
         plan: evaluation.plan,
         generated_at: now,
+        shortfalls: effects::shortfalls(
+            events.iter().filter_map(|e| Some((DateTime::parse_from_rfc3339(&e.at).ok()?, events::decoded(e)?))),
+        ),
+        incidents: effects::incidents(events),
     }
 }
 
@@ -216,6 +234,7 @@ fn inject_row(inject: &Inject, result: &InjectResult) -> InjectRow {
         deadline: result.deadline,
         detected_at: result.detected_at,
         measured_minutes: result.measured_minutes,
+        credit: (result.done_by, result.not_credited),
     }
 }
 
@@ -252,6 +271,7 @@ fn objectives(scenario: &Scenario, evaluation: &Evaluation, injects: &[InjectRow
                         status_label: i.status_label,
                         trainer_judges: i.trainer_judges,
                         measured_minutes: i.measured_minutes,
+                        credit: i.credit,
                     })
                     .collect(),
             }
@@ -355,6 +375,10 @@ impl InjectRow {
     pub fn result_words(&self, lang: Lang) -> String {
         result_words(lang, self.status, self.trainer_judges)
     }
+    /// 「（自動操縦）」, or who did it without credit; empty for a player.
+    pub fn credit_words(&self, lang: Lang) -> String {
+        effects::credit_words(lang, self.credit.0, self.credit.1)
+    }
     /// A CSS class for the result.
     pub fn status_class(&self) -> &'static str {
         status_class(self.status)
@@ -373,6 +397,10 @@ impl ExpectRow {
     }
     pub fn result_words(&self, lang: Lang) -> String {
         result_words(lang, self.status, self.trainer_judges)
+    }
+    /// 「（自動操縦）」, or who did it without credit; empty for a player.
+    pub fn credit_words(&self, lang: Lang) -> String {
+        effects::credit_words(lang, self.credit.0, self.credit.1)
     }
     pub fn status_class(&self) -> &'static str {
         status_class(self.status)

@@ -95,7 +95,7 @@ impl Autopilot {
     pub fn new(pace: Pace) -> Autopilot {
         Autopilot {
             pace,
-            actor: Actor::user("autopilot"),
+            actor: Actor::autopilot(),
             seen: 0,
             queue: VecDeque::new(),
             desk_credit: 0.0,
@@ -344,7 +344,7 @@ pub async fn run_fast(
 ) -> Result<(), AppError> {
     let mut pilot = Autopilot::new(pace);
     let (start, _) = super::schedule::window(&run.scenario);
-    run.start(&Actor::user("autopilot")).await?;
+    run.start(&Actor::autopilot()).await?;
     loop {
         run.step().await?;
         if run.state() == super::run::RunState::Finished {

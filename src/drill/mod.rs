@@ -9,6 +9,9 @@ pub mod aar_pdf;
 pub mod autopilot;
 pub mod calls;
 pub mod check;
+pub mod check_warnings;
+pub mod credit;
+pub mod effects;
 pub mod env;
 pub mod evaluate;
 pub mod http;
@@ -29,4 +32,6 @@ pub mod setup;
 pub mod status;
 pub mod ticker;
 pub mod timeline;
+#[cfg(test)]
+mod truth_tests;
 pub mod unattended;

@@ -21,6 +21,7 @@ mod drill;
 mod drill_browser;
 mod drill_limits;
 mod drill_run;
+mod drill_truth;
 mod durability;
 mod english;
 mod english_drill;
