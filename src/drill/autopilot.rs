@@ -70,6 +70,8 @@ enum Task {
         outcome: Outcome,
         report: String,
         injury: String,
+        injured: Option<i64>,
+        severity: Option<crate::dispatch::injury::Severity>,
     },
     Suspend(String),
     /// Borrow replacements for broken stock.
@@ -145,6 +147,8 @@ impl Autopilot {
                             outcome: report.outcome,
                             report: report.report.clone(),
                             injury: report.injury.clone(),
+                            injured: report.injured,
+                            severity: report.severity,
                         },
                     ),
                     None => continue,
@@ -224,8 +228,9 @@ impl Autopilot {
                 let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
                 inject::apply(env, &self.actor, inject, payload).await?;
             }
-            Task::TeamBack { team_id, outcome, report, injury } => {
-                inject::return_team(env, &self.actor, team_id, outcome, &report, &injury).await?;
+            Task::TeamBack { team_id, outcome, report, injury, injured, severity } => {
+                let hurt = inject::Hurt { injury: &injury, injured, severity };
+                inject::return_team_hurt(env, &self.actor, team_id, outcome, &report, hurt).await?;
             }
             Task::Suspend(reason) => {
                 let reason = if reason.is_empty() { "気象警報".to_string() } else { reason };
