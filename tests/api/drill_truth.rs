@@ -152,3 +152,46 @@ async fn an_injected_injury_reaches_the_team_the_incident_log_and_the_aar_and_sh
         sqlx::query_scalar("SELECT cause FROM events WHERE kind = 'team.returned'").fetch_one(&mut conn).await.unwrap();
     assert_eq!(returned_by, "inject");
 }
+
+/// The trainer's console says what an inject could not do, in the reader's
+/// language, and the log says the trainer fired it (cause `trainer`), the
+/// inject acted (cause `inject`).
+#[tokio::test]
+async fn the_console_shows_a_shortfall_and_the_log_says_who_caused_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("truth.toml");
+    std::fs::write(&file, SCENARIO).unwrap();
+    let password = "truth-pass-2026";
+    let app = crate::helpers::spawn_app_at("2026-07-12T08:00:00+09:00", move |c| {
+        c.drill = Some(file);
+        c.demo_password = Some(password.into());
+    })
+    .await;
+    let trainer = app.client_for("trainer", password).await;
+    assert_eq!(trainer.post("/api/drill/start", &serde_json::json!({})).await.status(), 200);
+    let response = trainer.post("/api/drill/injects/5/fire", &serde_json::json!({})).await;
+    assert_eq!(response.status(), 200);
+    let status: Value = response.json().await.unwrap();
+    let fired = status["injects"].as_array().unwrap().iter().find(|i| i["id"] == 5).unwrap();
+    assert_eq!(fired["effect"]["key"], "js.drill.effect.stock_short", "{fired}");
+    let values = &fired["effect"]["values"];
+    assert_eq!(
+        (&values["asked"], &values["done"], &values["item"]),
+        (&Value::from("4"), &Value::from("2"), &Value::from("一輪車"))
+    );
+    let untouched = status["injects"].as_array().unwrap().iter().find(|i| i["id"] == 2).unwrap();
+    assert!(untouched["effect"].is_null(), "{untouched}");
+
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, cause FROM events WHERE kind IN ('drill.started', 'item.written_off', 'drill.inject_fired') ORDER BY seq",
+    )
+    .fetch_all(&app.state.db.read)
+    .await
+    .unwrap();
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(k, c)| (k.as_str(), c.as_str())).collect();
+    assert_eq!(
+        rows,
+        [("drill.started", "trainer"), ("item.written_off", "inject"), ("drill.inject_fired", "inject")],
+        "the trainer started it; the write-off and the firing are the inject's"
+    );
+}
