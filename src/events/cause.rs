@@ -2,12 +2,11 @@
 //! for what players did, so the log says it once, where the write happens
 //! ([`super::Actor`] carries it into [`super::WriteTx::append`]).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Who caused an event.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     /// A person using borasen: staff at a desk (in a drill, a player), or
