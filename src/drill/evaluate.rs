@@ -398,18 +398,19 @@ impl Judge<'_, '_> {
                 let back = |p: &Payload| p.get::<TeamReturned>().is_some_and(|r| on_need(&r.need_no));
                 // A team already on site when this inject fired (a later call about the
                 // same need) is the action done: it counts from the firing.
-                let mut out_before = 0;
-                let mut sent_by = Cause::Player;
+                // Teams on it by a dispatch that counts, and who sent them.
+                let mut out: Vec<(i64, Cause)> = Vec::new();
                 for (_, event, payload) in log.entries.iter().take_while(|(t, _, _)| *t < from) {
-                    if left(payload) && credit.counts(event.cause) {
-                        out_before += 1;
-                        sent_by = event.cause;
-                    } else if back(payload) {
-                        out_before -= 1;
+                    if let Some(sent) = payload.get::<TeamDispatched>().filter(|_| left(payload)) {
+                        if credit.counts(event.cause) {
+                            out.push((sent.team_id, event.cause));
+                        }
+                    } else if let Some(returned) = payload.get::<TeamReturned>().filter(|_| back(payload)) {
+                        out.retain(|(team, _)| *team != returned.team_id);
                     }
                 }
-                if out_before > 0 {
-                    return Some((from, sent_by));
+                if let Some((_, by)) = out.last() {
+                    return Some((from, *by));
                 }
                 first(&left)
             }

@@ -9,7 +9,7 @@ use super::evaluate::tests::{Script, at, scenario};
 use super::evaluate::{InjectStatus, evaluate};
 use super::log::{Fired, Started};
 use super::scenario::InjectKind;
-use crate::events::contract::dispatch::{CenterSuspended, IncidentReported, TeamReturned};
+use crate::events::contract::dispatch::{CenterSuspended, IncidentReported, TeamDispatched, TeamReturned};
 use crate::events::contract::inventory::{ItemReceived, ItemWrittenOff};
 use crate::events::{Cause, EventPayload};
 use crate::i18n::Lang;
@@ -144,4 +144,44 @@ fn a_partial_write_off_is_reported() {
     let report = aar::build(&scenario(), &whole.0, at(150), Vec::new());
     assert!(report.shortfalls.is_empty() && serde_json::to_value(&report).unwrap().get("shortfalls").is_none());
     assert!(whole.0[0].decode::<Fired>().unwrap().shortfall.is_none());
+}
+
+#[test]
+fn a_team_already_out_counts_only_when_a_player_sent_it() {
+    let scenario: super::scenario::Scenario = toml::from_str(
+        r#"
+id = "t"
+title = "t"
+hazard = "大雨"
+sim_start = "2026-07-12T08:00:00+09:00"
+duration = "6h"
+
+[[injects]]
+id = 1
+at = "+00:00"
+kind = "household_request"
+
+[[injects]]
+id = 2
+at = "+01:00"
+kind = "need_update"
+expect = { text = "送り出す", within = "30m", detect = { need_dispatched = { inject = 1 } } }
+"#,
+    )
+    .unwrap();
+    let on_need = |team: i64| json!({ "team_id": team, "need_no": "N-0001", "members": [] });
+    let mut s = Script::default();
+    s.add(0, Started::KIND, json!({}))
+        .fire(0, 1, InjectKind::HouseholdRequest, json!({ "need_id": 1, "need_no": "N-0001" }))
+        .add(10, TeamDispatched::KIND, on_need(2))
+        .by(Cause::Trainer)
+        .add(20, TeamReturned::KIND, on_need(2))
+        .add(30, TeamDispatched::KIND, on_need(1))
+        .fire(60, 2, InjectKind::NeedUpdate, json!({ "need_id": 1, "need_no": "N-0001" }));
+    let r = evaluate(&scenario, &s.0, at(70)).injects.into_iter().find(|r| r.id == 2).unwrap();
+    assert_eq!((r.status, r.measured_minutes, r.done_by), (InjectStatus::Met, Some(0), Some(Cause::Player)));
+
+    s.0[4].cause = Cause::Trainer; // the team still out was the controller's
+    let r = evaluate(&scenario, &s.0, at(100)).injects.into_iter().find(|r| r.id == 2).unwrap();
+    assert_eq!((r.status, r.not_credited), (InjectStatus::Missed, Some(Cause::Trainer)));
 }
