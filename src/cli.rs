@@ -397,6 +397,11 @@ fn drill_check(file: &std::path::Path) -> Result<(), String> {
                 scenario.injects.len(),
                 scenario.objectives.len()
             );
+            // Warnings do not fail the check: the drill runs, and reports the same.
+            for w in crate::drill::check_warnings::warnings(crate::drill::check::strip_bom(&text), &scenario) {
+                let field = if w.field.is_empty() { String::new() } else { format!("{}: ", w.field) };
+                println!("{}:{}: 警告 / warning: {field}{} / {}", file.display(), w.line, w.message.ja, w.message.en);
+            }
             Ok(())
         }
         Err(problems) => {

@@ -47,6 +47,11 @@ pub fn item_names() -> impl Iterator<Item = &'static str> {
     ITEMS.iter().map(|row| row.0)
 }
 
+/// The demo center's equipment with its starting stock (`drill check` weighs write-offs against it).
+pub fn item_stock() -> impl Iterator<Item = (&'static str, i64)> {
+    ITEMS.iter().map(|row| (row.0, row.6))
+}
+
 /// Seeds the demo unless the center already has zones or equipment.
 pub async fn seed_if_empty(db: &Db, clock: &Clock, demo_password: Option<&str>) -> Result<(), AppError> {
     if zones::count(&db.read).await? > 0 || inventory::count(&db.read).await? > 0 {

@@ -230,6 +230,7 @@
       const message = el("td", "message");
       if (i.hidden) message.appendChild(el("span", "tag controller-only", Borasen.t("drill.controllers_only")));
       message.appendChild(el("div", "", i.message_phrase ? phrase(i.message_phrase) : i.message));
+      if (i.effect) message.appendChild(el("div", "effect", phrase(i.effect)));
       tr.appendChild(message);
       const times = el("td", "times");
       times.appendChild(el("div", "", Borasen.t("drill.planned") + hm(i.scheduled)));

@@ -12,8 +12,8 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 
-use super::User;
 use super::extract::{Allowed, admitted};
+use super::{Role, User};
 use crate::error::AppError;
 use crate::events::Actor;
 use crate::state::AppState;
@@ -32,7 +32,11 @@ impl<R: Allowed> FromRequestParts<AppState> for Staff<R> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let user = admitted::<R>(parts, state).await?;
-        let actor = Actor::user(&user.username);
+        // A drill's controller steers it; what they write is never a player's action.
+        let actor = match user.role {
+            Role::Trainer | Role::Evaluator => Actor::controller(&user.username),
+            _ => Actor::user(&user.username),
+        };
         Ok(Staff { role: PhantomData, state: state.clone(), user, actor })
     }
 }

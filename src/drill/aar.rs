@@ -2,14 +2,16 @@
 //! page and the JSON all show. Built from the scenario and the drill's event
 //! log alone, through the evaluator.
 
+use chrono::DateTime;
 use serde::Serialize;
 
+use super::effects::{self, IncidentRow, ShortfallRow};
 use super::evaluate::{self, Evaluation, InjectResult, InjectStatus, Metrics, Time};
 use super::log::{FiredBy, PlanItem, Rating, Started};
 use super::scenario::{Inject, InjectKind, Scenario, Section};
 use super::schedule;
 use super::timeline::{self, Timeline};
-use crate::events::Event;
+use crate::events::{self, Cause, Event};
 use crate::i18n::{Lang, word, word_with};
 
 /// How many people took part in one role (the caller counts users by role).
@@ -52,6 +54,12 @@ pub struct Aar {
     pub controller: Vec<super::controller::ControllerAction>,
     /// The drill time the report was built at.
     pub generated_at: Time,
+    /// Injects that could not do all they said.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shortfalls: Vec<ShortfallRow>,
+    /// The incident log's injuries, with who reported them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<IncidentRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +137,9 @@ pub struct ExpectRow {
     /// With a mark on a machine-checked action: the detected result it overrode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_status: Option<InjectStatus>,
+    /// Who did what met it; who did it without credit (see `effects::credit_words`).
+    #[serde(skip)]
+    pub credit: (Option<Cause>, Option<Cause>),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,6 +171,9 @@ pub struct InjectRow {
     /// With a mark on a machine-checked action: the detected result it overrode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_status: Option<InjectStatus>,
+    /// Who did what met it; who did it without credit (see `effects::credit_words`).
+    #[serde(skip)]
+    pub credit: (Option<Cause>, Option<Cause>),
 }
 
 /// Blank rows the printed improvement plan offers when the trainer wrote none.
@@ -183,6 +197,10 @@ pub fn build(scenario: &Scenario, events: &[Event], now: Time, participants: Vec
         timeline,
         plan: evaluation.plan,
         generated_at: now,
+        shortfalls: effects::shortfalls(
+            events.iter().filter_map(|e| Some((DateTime::parse_from_rfc3339(&e.at).ok()?, events::decoded(e)?))),
+        ),
+        incidents: effects::incidents(events),
     }
 }
 
@@ -254,6 +272,7 @@ fn inject_row(inject: &Inject, result: &InjectResult) -> InjectRow {
         measured_minutes: result.measured_minutes,
         mark: result.mark.clone(),
         detected_status: result.detected_status,
+        credit: (result.done_by, result.not_credited),
     }
 }
 
@@ -295,6 +314,7 @@ fn objectives(scenario: &Scenario, evaluation: &Evaluation, injects: &[InjectRow
                         measured_minutes: i.measured_minutes,
                         mark: i.mark.clone(),
                         detected_status: i.detected_status,
+                        credit: i.credit,
                     })
                     .collect(),
             }
@@ -398,6 +418,10 @@ impl InjectRow {
     pub fn result_words(&self, lang: Lang) -> String {
         result_words(lang, self.status, self.trainer_judges)
     }
+    /// 「（自動操縦）」, or who did it without credit; empty for a player.
+    pub fn credit_words(&self, lang: Lang) -> String {
+        effects::credit_words(lang, self.credit.0, self.credit.1)
+    }
     /// A CSS class for the result.
     pub fn status_class(&self) -> &'static str {
         status_class(self.status)
@@ -416,6 +440,10 @@ impl ExpectRow {
     }
     pub fn result_words(&self, lang: Lang) -> String {
         result_words(lang, self.status, self.trainer_judges)
+    }
+    /// 「（自動操縦）」, or who did it without credit; empty for a player.
+    pub fn credit_words(&self, lang: Lang) -> String {
+        effects::credit_words(lang, self.credit.0, self.credit.1)
     }
     pub fn status_class(&self) -> &'static str {
         status_class(self.status)

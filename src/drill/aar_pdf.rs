@@ -237,7 +237,7 @@ fn objective(flow: &mut Flow, o: &super::aar::ObjectiveAnalysis) {
             e.inject,
             e.text,
             e.within_text(JA),
-            e.result_words(JA),
+            e.result_words(JA) + &e.credit_words(JA),
             e.measured(JA)
         );
         flow.para(LEFT + 8.0, BODY, Weight::Regular, &line);
@@ -304,7 +304,7 @@ fn inject_log(flow: &mut Flow, aar: &Aar) {
             row.scheduled_hm(),
             row.fired_hm(),
             row.expect_text(JA),
-            row.result_words(JA),
+            row.result_words(JA) + &row.credit_words(JA),
             row.measured(JA),
         ];
         table_row(flow, &INJECT_COLUMNS, &cells, status_fill(row.status).map(|c| (5, c)));
@@ -325,6 +325,25 @@ fn inject_log(flow: &mut Flow, aar: &Aar) {
     }
     for action in &aar.controller {
         flow.para(LEFT + 4.0, BODY, Weight::Regular, &format!("{}　{}", action.at_hm(), action.words(JA)));
+    }
+    effects(flow, aar);
+}
+
+/// What the injects could not do, and the injuries recorded (only when there are any).
+fn effects(flow: &mut Flow, aar: &Aar) {
+    if aar.shortfalls.is_empty() && aar.incidents.is_empty() {
+        return;
+    }
+    flow.heading(&word(JA, "drill.aar.effects.title"), 20.0);
+    flow.para(LEFT, SMALL, Weight::Regular, &word(JA, "drill.aar.effects.intro"));
+    let none = [word(JA, "drill.aar.effects.none").into_owned()];
+    let shortfalls: Vec<String> = aar.shortfalls.iter().map(|s| s.words(JA)).collect();
+    let incidents: Vec<String> = aar.incidents.iter().map(|i| i.words(JA)).collect();
+    for (title, lines) in [("drill.aar.effects.shortfalls", shortfalls), ("drill.aar.effects.incidents", incidents)] {
+        flow.para(LEFT, BODY, Weight::Bold, &word(JA, title));
+        for line in if lines.is_empty() { &none[..] } else { &lines[..] } {
+            flow.para(LEFT + 4.0, BODY, Weight::Regular, line);
+        }
     }
 }
 

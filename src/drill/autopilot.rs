@@ -78,6 +78,8 @@ enum Task {
         outcome: Outcome,
         report: String,
         injury: String,
+        injured: Option<i64>,
+        severity: Option<crate::dispatch::injury::Severity>,
     },
     Suspend(String),
     /// Borrow replacements for broken stock.
@@ -108,7 +110,7 @@ impl Autopilot {
         Autopilot {
             profile,
             dice: Dice::for_scenario(scenario_id),
-            actor: Actor::user("autopilot"),
+            actor: Actor::autopilot(),
             seen: 0,
             queue: VecDeque::new(),
             desk_credit: 0.0,
@@ -166,6 +168,8 @@ impl Autopilot {
                             outcome: report.outcome,
                             report: report.report.clone(),
                             injury: report.injury.clone(),
+                            injured: report.injured,
+                            severity: report.severity,
                         },
                     ),
                     None => continue,
@@ -263,8 +267,9 @@ impl Autopilot {
                 let (Some(inject), Some(payload)) = (run.inject(id), run.payload(id)) else { return Ok(()) };
                 inject::apply(env, &self.actor, inject, payload).await?;
             }
-            Task::TeamBack { team_id, outcome, report, injury } => {
-                inject::return_team(env, &self.actor, team_id, outcome, &report, &injury).await?;
+            Task::TeamBack { team_id, outcome, report, injury, injured, severity } => {
+                let hurt = inject::Hurt { injury: &injury, injured, severity };
+                inject::return_team_hurt(env, &self.actor, team_id, outcome, &report, hurt).await?;
             }
             Task::Suspend(reason) => {
                 let reason = if reason.is_empty() { "気象警報".to_string() } else { reason };
@@ -388,7 +393,7 @@ pub async fn run_fast(
 ) -> Result<(), AppError> {
     let mut pilot = Autopilot::new(profile, &run.scenario.id);
     let (start, _) = super::schedule::window(&run.scenario);
-    run.start(&Actor::user("autopilot")).await?;
+    run.start(&Actor::autopilot()).await?;
     loop {
         run.step().await?;
         if run.state() == super::run::RunState::Finished {

@@ -17,13 +17,13 @@ pub struct Problem {
     pub message: Text,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Where `key` is written in the inject that starts at `start` (its lines run
 /// to the next table header); the inject's own line when it is not found.
-fn key_offset(text: &str, start: usize, key: &str) -> usize {
+pub(super) fn key_offset(text: &str, start: usize, key: &str) -> usize {
     let mut offset = start.min(text.len());
     // `payload = {…}` inline, or a `[injects.payload]` table of its own.
     let table = format!("[injects.{key}]");

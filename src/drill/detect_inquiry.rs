@@ -1,11 +1,13 @@
 //! `inquiry_answered`: an `inquiry` inject was answered by a player
 //! (`drill.inquiry_answered`, written by [`super::evaluator::answer`]).
 
+use super::credit::Credit;
 use super::evaluate::{Log, Time};
 use super::log::InquiryAnswered;
+use crate::events::Cause;
 
-pub(crate) fn inquiry_answered(log: &Log, inject: u32, from: Time) -> Option<Time> {
-    log.first_from(from, |p| p.get::<InquiryAnswered>().is_some_and(|a| a.inject == inject))
+pub(crate) fn inquiry_answered(log: &Log, inject: u32, from: Time, credit: Credit) -> Option<(Time, Cause)> {
+    log.first_credited(credit, from, |p| p.get::<InquiryAnswered>().is_some_and(|a| a.inject == inject))
 }
 
 #[cfg(test)]

@@ -3,40 +3,58 @@
 //! entered. Pure: they read the log ([`Log`]) and the injects' facts, like
 //! [`super::evaluate`], and answer when the predicate first held.
 
+use super::credit::Credit;
 use super::evaluate::{Facts, Log, Time};
-use crate::events::Payload;
 use crate::events::contract::dispatch::{TeamDispatched, TeamReturned};
 use crate::events::contract::needs::{NeedStatus, NeedStatusChanged, NeedSurveyed, NeedUpdated};
+use crate::events::{Cause, Payload};
 
 /// The card of duplicate call `inject` carries `duplicate_of`: written up as a
 /// linked duplicate (intake with `duplicate_of`), or linked by an edit later.
-pub(crate) fn duplicate_linked(log: &Log, facts: &Facts, inject: u32, from: Time) -> Option<Time> {
+pub(crate) fn duplicate_linked(
+    log: &Log,
+    facts: &Facts,
+    inject: u32,
+    from: Time,
+    credit: Credit,
+) -> Option<(Time, Cause)> {
     let need_no = facts.need_no(inject)?;
-    log.first_from(from, |p| p.need().is_some_and(|n| n.need_no == need_no && n.duplicate_of.is_some()))
+    log.first_credited(credit, from, |p| p.need().is_some_and(|n| n.need_no == need_no && n.duplicate_of.is_some()))
 }
 
 /// The need of `need_cancel` inject `inject` is cancelled and no team is out
 /// on it. A team sent to it afterwards undoes it (the cancelled need was
 /// worked). A call never written up when the cancellation came has nothing
-/// to work: handled as it fired.
-pub(crate) fn cancellation_handled(log: &Log, facts: &Facts, inject: u32, from: Time) -> Option<Time> {
+/// to work: handled as it fired, the players' doing. Credit goes to whoever
+/// made the need handled (cancelled it, or brought its last team back), and
+/// only if `credit` counts them.
+pub(crate) fn cancellation_handled(
+    log: &Log,
+    facts: &Facts,
+    inject: u32,
+    from: Time,
+    credit: Credit,
+) -> Option<(Time, Cause)> {
     let Some(need_no) = facts.fired.get(&inject).and_then(|(_, f)| f.need_no.as_deref()) else {
-        return facts.fired.contains_key(&inject).then_some(from);
+        return facts.fired.contains_key(&inject).then_some((from, Cause::Player));
     };
     let mut need = NeedState::default();
-    let mut handled: Option<Time> = None;
-    for (at, _, payload) in &log.entries {
+    let mut handled: Option<(Time, Cause)> = None;
+    let mut last_cause = Cause::Player;
+    for (at, event, payload) in &log.entries {
         if handled.is_none() && *at >= from && need.handled() {
-            handled = Some(from);
+            handled = Some((from, last_cause));
         }
-        need.apply(payload, need_no);
+        if need.apply(payload, need_no) {
+            last_cause = event.cause;
+        }
         match handled {
-            None if *at >= from && need.handled() => handled = Some(*at),
+            None if *at >= from && need.handled() => handled = Some((*at, event.cause)),
             Some(_) if need.out > 0 => return None,
             _ => {}
         }
     }
-    handled.or_else(|| need.handled().then_some(from))
+    handled.or_else(|| need.handled().then_some((from, last_cause))).filter(|(_, by)| credit.counts(*by))
 }
 
 /// One need as the log tells it: cancelled or not, and how many teams are out on it.
@@ -47,7 +65,8 @@ struct NeedState {
 }
 
 impl NeedState {
-    fn apply(&mut self, payload: &Payload, need_no: &str) {
+    /// Whether `payload` was about this need.
+    fn apply(&mut self, payload: &Payload, need_no: &str) -> bool {
         let on_need = |n: &Option<String>| n.as_deref() == Some(need_no);
         if let Some(need) = payload.need().filter(|n| n.need_no == need_no) {
             self.cancelled = need.status == NeedStatus::Cancelled;
@@ -55,7 +74,10 @@ impl NeedState {
             self.out += 1;
         } else if payload.get::<TeamReturned>().is_some_and(|r| on_need(&r.need_no)) {
             self.out = (self.out - 1).max(0);
+        } else {
+            return false;
         }
+        true
     }
 
     fn handled(&self) -> bool {
@@ -64,9 +86,15 @@ impl NeedState {
 }
 
 /// The 現地調査 of `survey_result` inject `inject` is on its need card.
-pub(crate) fn survey_entered(log: &Log, facts: &Facts, inject: u32, from: Time) -> Option<Time> {
+pub(crate) fn survey_entered(
+    log: &Log,
+    facts: &Facts,
+    inject: u32,
+    from: Time,
+    credit: Credit,
+) -> Option<(Time, Cause)> {
     let need_no = facts.fired.get(&inject).and_then(|(_, f)| f.need_no.as_deref())?;
-    log.first_from(from, |p| {
+    log.first_credited(credit, from, |p| {
         let on_need = |n: &str| n == need_no;
         p.get::<NeedSurveyed>().is_some_and(|e| on_need(&e.need.need_no))
             || p.get::<NeedUpdated>().is_some_and(|e| e.surveyed && on_need(&e.need.need_no))

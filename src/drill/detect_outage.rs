@@ -5,23 +5,33 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use super::credit::Credit;
 use super::desks::Desk;
 use super::evaluate::Log;
 use super::log::{LateEntry, OutageCut};
 use super::outage::Window;
 
+use crate::events::Cause;
+
 type Time = DateTime<FixedOffset>;
 
-pub(crate) fn papers_entered(log: &Log, inject: u32, fired_at: Time, cut: &OutageCut) -> Option<Time> {
+pub(crate) fn papers_entered(
+    log: &Log,
+    inject: u32,
+    fired_at: Time,
+    cut: &OutageCut,
+    credit: Credit,
+) -> Option<(Time, Cause)> {
     let window = Window::read(inject, fired_at, cut)?;
     log.of::<LateEntry>()
+        .filter(|(_, event, _)| credit.counts(event.cause))
         .find(|(entered, _, entry)| {
             let on_paper = DateTime::parse_from_rfc3339(&entry.paper_time).ok();
             let at_its_desk =
                 entry.desk.as_deref().and_then(Desk::from_name).is_none_or(|desk| window.desks.contains(&desk));
             on_paper.is_some_and(|t| window.from <= t && t <= window.until) && at_its_desk && *entered >= window.until
         })
-        .map(|(entered, _, _)| entered)
+        .map(|(entered, event, _)| (entered, event.cause))
 }
 
 #[cfg(test)]
@@ -39,6 +49,8 @@ mod tests {
             subject: None,
             data: serde_json::to_value(payload).unwrap(),
             drill: true,
+            cause: Cause::Player,
+            cause_recorded: true,
         }
     }
 
@@ -56,7 +68,7 @@ mod tests {
         let cut = OutageCut { desks: vec!["reception".into()], minutes: 15, until: "2026-07-12T10:15:00+09:00".into() };
         let fired = Fired { inject: 9, kind: InjectKind::IctOutage, outage: Some(cut.clone()), ..Fired::default() };
         let from: Time = "2026-07-12T10:00:00+09:00".parse().unwrap();
-        let judge = |events: &[Event]| papers_entered(&Log::new(events), 9, from, &cut);
+        let judge = |events: &[Event]| papers_entered(&Log::new(events), 9, from, &cut, Credit::Players).map(|(at, _)| at);
         let start = event(1, "2026-07-12T10:00:00+09:00", &fired);
         assert_eq!(judge(std::slice::from_ref(&start)), None);
         // Paper from before the outage, or entered at another desk, is not this outage's.

@@ -11,6 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::check::duration_minutes;
+use super::credit::Credit;
 use super::log::{CallTaken, Fired, FiredBy, Observation, PlanItem, Rated, Started, Stopped};
 use super::scenario::{Detect, Inject, InjectKind, Scenario, Section};
 use super::schedule;
@@ -18,7 +19,7 @@ use crate::events::contract::dispatch::{CenterSuspended, TeamDispatched, TeamRet
 use crate::events::contract::inventory::stock_figures;
 use crate::events::contract::needs::{NeedReceived, NeedStatus};
 use crate::events::contract::reception::VolunteerCheckedIn;
-use crate::events::{Event, EventPayload, Payload};
+use crate::events::{Cause, Event, EventPayload, Payload};
 
 pub use super::log::Rating;
 
@@ -77,6 +78,13 @@ pub struct InjectResult {
     /// With a mark on a machine-checked action: what the log alone gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_status: Option<InjectStatus>,
+    /// Who did the action that was detected (a player, or the autopilot in an autopilot run).
+    pub done_by: Option<Cause>,
+    /// Not detected, but done by someone whose action does not count (an
+    /// inject's own effect, the trainer): who. See [`super::credit`].
+    pub not_credited: Option<Cause>,
+    /// What it could not do of what it said, as the console says it.
+    pub effect: Option<crate::i18n::Phrase>,
 }
 
 /// Count, median and maximum of a set of durations in drill minutes.
@@ -212,6 +220,20 @@ impl<'a> Log<'a> {
     pub fn first_from(&self, from: Time, matches: impl Fn(&Payload) -> bool) -> Option<Time> {
         self.entries.iter().find(|(t, _, p)| *t >= from && matches(p)).map(|(t, _, _)| *t)
     }
+
+    /// The first event at or after `from` that `matches`, by a cause `credit`
+    /// counts: when, and who caused it.
+    pub fn first_credited(
+        &self,
+        credit: Credit,
+        from: Time,
+        matches: impl Fn(&Payload) -> bool,
+    ) -> Option<(Time, Cause)> {
+        self.entries
+            .iter()
+            .find(|(t, e, p)| *t >= from && credit.counts(e.cause) && matches(p))
+            .map(|(t, e, _)| (*t, e.cause))
+    }
 }
 
 pub(crate) fn minutes(from: Time, to: Time) -> i64 {
@@ -256,7 +278,14 @@ pub fn evaluate(scenario: &Scenario, events: &[Event], now: Time) -> Evaluation 
     let started = log.of::<Started>().map(|(t, _, _)| t).next();
     let stopped = log.of::<Stopped>().map(|(t, _, _)| t).last();
     let due = schedule::due_times(scenario, &facts.fired_times());
-    let judge = Judge { log: &log, facts: &facts, now, end: schedule::window(scenario).1, stopped: stopped.is_some() };
+    let judge = Judge {
+        log: &log,
+        facts: &facts,
+        now,
+        end: schedule::window(scenario).1,
+        stopped: stopped.is_some(),
+        credit: Credit::of_run(events),
+    };
     let injects = scenario
         .injects
         .iter()
@@ -283,6 +312,8 @@ struct Judge<'l, 'a> {
     /// The scenario's end: the deadline of an expectation without `within`.
     end: Time,
     stopped: bool,
+    /// Whose actions count.
+    credit: Credit,
 }
 
 impl Judge<'_, '_> {
@@ -300,6 +331,9 @@ impl Judge<'_, '_> {
             measured_minutes: None,
             mark: None,
             detected_status: None,
+            done_by: None,
+            not_credited: None,
+            effect: None,
         };
         let Some((fired_at, fired)) = self.facts.fired.get(&inject.id) else {
             if self.facts.skipped.contains(&inject.id) {
@@ -312,6 +346,7 @@ impl Judge<'_, '_> {
         result.fired_at = Some(fired_at);
         result.by = Some(fired.by);
         result.status = InjectStatus::Fired;
+        result.effect = fired.shortfall.as_ref().map(|s| super::effects::phrase(fired.item.as_deref(), s));
         let Some(expect) = &inject.expect else { return result };
         let deadline = expect
             .within
@@ -322,37 +357,53 @@ impl Judge<'_, '_> {
         result.deadline = Some(deadline);
         // No predicate: the trainer judges it.
         let Some(detect) = &expect.detect else { return result };
-        match self.detected(detect, fired_at) {
-            Some(at) => {
+        match self.detected(detect, fired_at, self.credit) {
+            Some((at, by)) => {
+                result.done_by = Some(by);
                 result.detected_at = Some(at);
                 result.measured_minutes = Some(minutes(fired_at, at));
                 result.status = if at <= deadline { InjectStatus::Met } else { InjectStatus::Late };
             }
-            None if self.now > deadline || self.stopped => result.status = InjectStatus::Missed,
-            None => {}
+            None => {
+                result.not_credited = self.detected(detect, fired_at, Credit::Anyone).map(|(_, by)| by);
+                if self.now > deadline || self.stopped {
+                    result.status = InjectStatus::Missed;
+                }
+            }
         }
         result
     }
 
-    /// When the predicate first held, looking from `from` (when the inject fired).
-    fn detected(&self, detect: &Detect, from: Time) -> Option<Time> {
+    /// When the predicate first held by an action `credit` counts, looking
+    /// from `from` (when the inject fired), and who did it.
+    fn detected(&self, detect: &Detect, from: Time, credit: Credit) -> Option<(Time, Cause)> {
         let log = self.log;
+        let first = |matches: &dyn Fn(&Payload) -> bool| log.first_credited(credit, from, matches);
         let target = |inject: &u32| self.facts.fired.get(inject);
         match detect {
             Detect::AllCheckedIn { inject } => {
                 let (_, fired) = target(inject)?;
-                let mut last = from;
+                // No volunteers came (see the inject's shortfall): nobody's action to credit.
+                let mut last: Option<(Time, Cause)> = None;
                 for id in &fired.volunteer_ids {
-                    let at = log.first_from(from, |p| checked_in(p, *id))?;
-                    last = last.max(at);
+                    let found = first(&|p| checked_in(p, *id))?;
+                    if last.is_none_or(|(at, _)| found.0 >= at) {
+                        last = Some(found);
+                    }
                 }
-                Some(last)
+                last
             }
             Detect::NeedReceived { inject } => {
-                let auto = target(inject).filter(|(_, f)| f.need_id.is_some()).map(|(at, _)| *at);
-                let found = auto.or_else(|| self.facts.calls.get(inject).map(|(at, _)| *at))?;
+                // Entered as it fired (`mode = "auto"`): the inject's own effect.
+                let auto = target(inject).filter(|(_, f)| f.need_id.is_some()).map(|(at, _)| (*at, Cause::Inject));
+                let taken = self.facts.calls.get(inject).map(|(at, c)| (*at, c.clone()));
+                let taken = taken.and_then(|(at, call)| {
+                    let by = log.of::<CallTaken>().find(|(_, _, c)| **c == call).map(|(_, e, _)| e.cause)?;
+                    Some((at, by))
+                });
+                let (found, by) = auto.or(taken).filter(|(_, by)| credit.counts(*by))?;
                 // Already there when this inject fired: it counts from the firing.
-                Some(found.max(from))
+                Some((found.max(from), by))
             }
             Detect::NeedDispatched { inject } => {
                 let need_no = self.facts.need_no(*inject)?;
@@ -361,36 +412,46 @@ impl Judge<'_, '_> {
                 let back = |p: &Payload| p.get::<TeamReturned>().is_some_and(|r| on_need(&r.need_no));
                 // A team already on site when this inject fired (a later call about the
                 // same need) is the action done: it counts from the firing.
-                let out_before = log
-                    .entries
-                    .iter()
-                    .take_while(|(t, _, _)| *t < from)
-                    .fold(0, |out, (_, _, p)| out + i32::from(left(p)) - i32::from(back(p)));
-                if out_before > 0 {
-                    return Some(from);
+                // Teams on it by a dispatch that counts, and who sent them.
+                let mut out: Vec<(i64, Cause)> = Vec::new();
+                for (_, event, payload) in log.entries.iter().take_while(|(t, _, _)| *t < from) {
+                    if let Some(sent) = payload.get::<TeamDispatched>().filter(|_| left(payload)) {
+                        if credit.counts(event.cause) {
+                            out.push((sent.team_id, event.cause));
+                        }
+                    } else if let Some(returned) = payload.get::<TeamReturned>().filter(|_| back(payload)) {
+                        out.retain(|(team, _)| *team != returned.team_id);
+                    }
                 }
-                log.first_from(from, left)
+                if let Some((_, by)) = out.last() {
+                    return Some((from, *by));
+                }
+                first(&left)
             }
             Detect::TeamReturned { inject } => {
                 let team_id = target(inject)?.1.team_id?;
-                log.first_from(from, |p| p.get::<TeamReturned>().is_some_and(|r| r.team_id == team_id))
+                first(&|p| p.get::<TeamReturned>().is_some_and(|r| r.team_id == team_id))
             }
             Detect::LateEntriesAfterOutage { inject } => {
                 let (fired_at, fired) = target(inject)?;
-                super::detect_outage::papers_entered(log, *inject, *fired_at, fired.outage.as_ref()?)
+                super::detect_outage::papers_entered(log, *inject, *fired_at, fired.outage.as_ref()?, credit)
             }
-            Detect::SuspensionStarted {} => log.first_from(from, |p| p.get::<CenterSuspended>().is_some()),
-            Detect::StockAdjusted { item } => log.first_from(from, |p| match p {
+            Detect::SuspensionStarted {} => first(&|p| p.get::<CenterSuspended>().is_some()),
+            Detect::StockAdjusted { item } => first(&|p| match p {
                 Payload::ItemReceived(r) => r.name == *item,
                 Payload::ItemAdjusted(a) => a.name == *item,
                 _ => false,
             }),
-            Detect::DuplicateLinked { inject } => super::detect_needs::duplicate_linked(log, self.facts, *inject, from),
-            Detect::CancellationHandled { inject } => {
-                super::detect_needs::cancellation_handled(log, self.facts, *inject, from)
+            Detect::DuplicateLinked { inject } => {
+                super::detect_needs::duplicate_linked(log, self.facts, *inject, from, credit)
             }
-            Detect::SurveyEntered { inject } => super::detect_needs::survey_entered(log, self.facts, *inject, from),
-            Detect::InquiryAnswered { inject } => super::detect_inquiry::inquiry_answered(log, *inject, from),
+            Detect::CancellationHandled { inject } => {
+                super::detect_needs::cancellation_handled(log, self.facts, *inject, from, credit)
+            }
+            Detect::SurveyEntered { inject } => {
+                super::detect_needs::survey_entered(log, self.facts, *inject, from, credit)
+            }
+            Detect::InquiryAnswered { inject } => super::detect_inquiry::inquiry_answered(log, *inject, from, credit),
         }
     }
 }
@@ -572,6 +633,7 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::drill::log::Skipped;
+    use crate::events::Cause;
     use crate::events::contract::inventory::{ItemAdjusted, ItemReceived, ItemsLent};
     use crate::events::contract::needs::NeedStatusChanged;
 
@@ -675,6 +737,8 @@ payload = { count = 1 }
             let data = full;
             let seq = self.0.len() as i64 + 1;
             let at = at(minute).to_rfc3339();
+            // A firing is the inject's; everything else a player's unless `by` says.
+            let cause = if kind == Fired::KIND { Cause::Inject } else { Cause::Player };
             self.0.push(Event {
                 seq,
                 at,
@@ -683,7 +747,15 @@ payload = { count = 1 }
                 subject: None,
                 data,
                 drill: true,
+                cause,
+                cause_recorded: true,
             });
+            self
+        }
+
+        /// The last event was caused by `cause`.
+        pub fn by(&mut self, cause: Cause) -> &mut Script {
+            self.0.last_mut().expect("an event to attribute").cause = cause;
             self
         }
 
@@ -827,7 +899,7 @@ payload = { count = 1 }
     }
 
     #[test]
-    fn need_received_in_auto_mode_counts_from_the_firing_and_team_returned_follows_the_team() {
+    fn need_received_in_auto_mode_is_the_injects_own_and_team_returned_follows_the_team() {
         let text = SCENARIO
             .replace("detect = { need_dispatched = { inject = 2 } }", "detect = { need_received = { inject = 2 } }");
         let scenario: Scenario = toml::from_str(&text).unwrap();
@@ -838,7 +910,12 @@ payload = { count = 1 }
             .add(195, TeamReturned::KIND, json!({ "team_id": 7, "team_no": "T-007" }));
         let evaluation = evaluate(&scenario, &s.0, at(200));
         let second = &evaluation.injects[1];
-        assert_eq!((second.status, second.measured_minutes), (InjectStatus::Met, Some(0)), "entered as it fired");
+        // Issue 16 §2: the inject entered it itself, which is never the trainees' action.
+        assert_eq!(
+            (second.status, second.measured_minutes, second.not_credited),
+            (InjectStatus::Missed, None, Some(Cause::Inject)),
+            "entered as it fired, by the inject"
+        );
         let fourth = &evaluation.injects[3];
         assert_eq!((fourth.status, fourth.measured_minutes), (InjectStatus::Met, Some(15)), "T-006 is another team");
     }

@@ -7,12 +7,13 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::json;
 
 use super::env::Env;
-use super::log::{Fired, FiredBy};
+use super::log::{Fired, FiredBy, Shortfall, ShortfallWhy};
 use super::payload::{Call, Mode, Payload};
 use super::scenario::Inject;
 use super::{links, people};
 use crate::clock::stamp;
 use crate::dispatch::TeamStatus;
+use crate::dispatch::injury::Severity;
 use crate::dispatch::report::ReturnForm;
 use crate::dispatch::send_out::TeamsOnNeeds;
 use crate::error::AppError;
@@ -28,7 +29,7 @@ use crate::reception::register::{Registered, register};
 
 /// The actor of everything an inject does.
 pub fn actor() -> Actor {
-    Actor("drill".into())
+    Actor::inject()
 }
 
 pub async fn fire(
@@ -45,6 +46,7 @@ pub async fn fire(
         // The inject still happened: the trainer sees why the system could not take it.
         tracing::warn!(inject = inject.id, error = %error.message.en, "inject could not act");
         fired.note = Some(error.message.ja.to_string());
+        fired.shortfall.get_or_insert(Shortfall { asked: 1, done: 0, why: ShortfallWhy::Refused });
     }
     let mut tx = env.db.begin_write().await?;
     tx.append(&env.clock, &actor(), Some(format!("inject:{}", inject.id)), &fired).await?;
@@ -77,6 +79,7 @@ fn blank(inject: &Inject, payload: &Payload, by: FiredBy, scheduled: Option<Date
         item: None,
         note: None,
         outage: None,
+        shortfall: None,
     }
 }
 
@@ -98,11 +101,16 @@ async fn act(env: &Env, by: &Actor, id: u32, payload: &Payload, fired: &mut Fire
     match payload {
         Payload::VolunteerArrival(arrival) => {
             let today = env.clock.activity_day();
+            let forms = people::forms(id, arrival, today);
+            let asked: i64 = forms.iter().map(|f| f.group_size.unwrap_or(1)).sum();
             let mut group = 0;
-            for form in people::forms(id, arrival, today) {
+            for form in forms {
                 let headcount = form.group_size.unwrap_or(1);
                 let insurance = form.insurance;
-                let volunteer = match register(&env.db, &env.clock, by, form, Channel::Public).await? {
+                let registered = register(&env.db, &env.clock, by, form, Channel::Public).await.inspect_err(|_| {
+                    fired.shortfall = Some(Shortfall { asked, done: fired.headcount, why: ShortfallWhy::Refused });
+                })?;
+                let volunteer = match registered {
                     Registered::Created { volunteer, .. } | Registered::Existing(volunteer) => volunteer,
                 };
                 fired.volunteer_ids.push(volunteer.id);
@@ -173,15 +181,21 @@ async fn act(env: &Env, by: &Actor, id: u32, payload: &Payload, fired: &mut Fire
                 fired.team_id = Some(team_id);
                 fired.team_no = Some(team_no);
                 if auto {
-                    return_team(env, by, team_id, report.outcome, &report.report, &report.injury).await?;
+                    let hurt = Hurt { injury: &report.injury, injured: report.injured, severity: report.severity };
+                    return_team_hurt(env, by, team_id, report.outcome, &report.report, hurt).await?;
                 }
+            } else {
+                fired.shortfall = Some(Shortfall { asked: 1, done: 0, why: ShortfallWhy::NoTeamOut });
             }
         }
         Payload::EquipmentShortage(shortage) => {
             let item = links::item_named(&env.db.read, &shortage.item).await?;
             fired.item_id = Some(item.id);
             fired.item = Some(item.name.clone());
-            let qty = shortage.qty.min(item.stock);
+            let qty = shortage.qty.min(item.stock).max(0);
+            if qty < shortage.qty {
+                fired.shortfall = Some(Shortfall { asked: shortage.qty, done: qty, why: ShortfallWhy::StockShort });
+            }
             if qty > 0 {
                 let form = WriteOffForm { qty, kind: Some(WriteOffKind::Damaged), reason: shortage.reason.clone() };
                 crate::inventory::ledger::write_off(&env.db, &env.clock, by, item.id, form).await?;
@@ -234,6 +248,28 @@ pub async fn return_team(
     report: &str,
     injury: &str,
 ) -> Result<(), AppError> {
+    return_team_hurt(env, by, team_id, outcome, report, Hurt { injury, ..Hurt::default() }).await
+}
+
+/// The safety part of a return a scenario writes: what happened, how many, how bad.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Hurt<'a> {
+    pub injury: &'a str,
+    pub injured: Option<i64>,
+    pub severity: Option<Severity>,
+}
+
+/// [`return_team`], with the injury as a real 活動報告 gives it: the team
+/// keeps the description, the log an `incident.reported` with the count and severity.
+pub async fn return_team_hurt(
+    env: &Env,
+    by: &Actor,
+    team_id: i64,
+    outcome: crate::dispatch::Outcome,
+    report: &str,
+    hurt: Hurt<'_>,
+) -> Result<(), AppError> {
+    let injury = hurt.injury;
     let mut conn = env.db.read.acquire().await?;
     let Some(team) = crate::dispatch::team(&mut conn, team_id, env.clock.now()).await? else {
         return Ok(());
@@ -250,6 +286,10 @@ pub async fn return_team(
         outcome: Some(outcome),
         report: report.to_string(),
         injury: injury.to_string(),
+        // Hurt: not 「全員無事」, as the paper report would say; nothing said otherwise.
+        all_safe: (!injury.trim().is_empty()).then_some(false),
+        injured: hurt.injured.filter(|_| !injury.trim().is_empty()),
+        severity: hurt.severity.filter(|_| !injury.trim().is_empty()),
         returns,
         ..ReturnForm::default()
     };

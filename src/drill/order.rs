@@ -118,6 +118,9 @@ kind = "situation_update"
                 measured_minutes: None,
                 mark: None,
                 detected_status: None,
+                done_by: None,
+                not_credited: None,
+                effect: None,
             })
             .collect();
         let ids = |order: Vec<usize>| order.into_iter().map(|k| results[k].id).collect::<Vec<_>>();

@@ -391,6 +391,12 @@ pub struct TeamReport {
     /// けが・事故; empty when none.
     #[serde(default)]
     pub injury: String,
+    /// With an injury: people hurt (at most the team's head count).
+    #[serde(default)]
+    pub injured: Option<i64>,
+    /// With an injury: `first_aid`, `clinic`, `ambulance` or `no_injury`.
+    #[serde(default)]
+    pub severity: Option<crate::dispatch::injury::Severity>,
     #[serde(default)]
     pub report: String,
 }

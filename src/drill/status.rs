@@ -100,6 +100,8 @@ pub struct InjectView {
     pub expect: Option<ExpectView>,
     /// The scenario's hint, once the expected action is missed.
     pub hint: Option<String>,
+    /// What the inject could not do of what it said (stock short, no team out…).
+    pub effect: Option<Phrase>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -230,6 +232,7 @@ fn inject_view(run: &DrillRun, inject: &Inject, result: &InjectResult) -> Inject
             measured_minutes: result.measured_minutes,
         }),
         hint: if missed { inject.on_miss.as_ref().and_then(|m| m.hint.clone()) } else { None },
+        effect: result.effect.clone(),
     }
 }
 

@@ -7,6 +7,7 @@
 //! publishes nothing. Live boards follow the bus; a client that connects late or
 //! falls behind is replayed from the table with [`since`].
 
+mod cause;
 pub mod contract;
 pub mod made;
 pub mod once;
@@ -20,33 +21,51 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 use tokio::sync::broadcast;
 
+pub use cause::Cause;
 pub use contract::{DecodeError, EventPayload, Payload};
 pub use write::{CommitError, WriteTx, Writer};
 
-/// Who did it: a username, or one of the fixed non-human actors.
+/// Who did it: a username or one of the fixed non-human actors (`.0`), and
+/// why the event happened (`.1`, stored as the row's `cause`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Actor(pub String);
+pub struct Actor(pub String, pub Cause);
 
 impl Actor {
+    /// A person at a desk (in a drill: a player).
     pub fn user(username: &str) -> Actor {
-        Actor(username.to_string())
+        Actor(username.to_string(), Cause::Player)
+    }
+    /// A drill's trainer or evaluator at the console.
+    pub fn controller(username: &str) -> Actor {
+        Actor(username.to_string(), Cause::Trainer)
+    }
+    /// A drill's inject acting through the domain commands.
+    pub fn inject() -> Actor {
+        Actor("drill".into(), Cause::Inject)
+    }
+    /// A drill's autopilot playing the trainees.
+    pub fn autopilot() -> Actor {
+        Actor("autopilot".into(), Cause::Autopilot)
     }
     /// The server itself (first-start admin, scheduled jobs).
     pub fn system() -> Actor {
-        Actor("system".into())
+        Actor("system".into(), Cause::System)
     }
     /// Somebody on a public page (pre-registration), not logged in.
     pub fn public() -> Actor {
-        Actor("public".into())
+        Actor("public".into(), Cause::Player)
     }
     /// Somebody at the laptop's terminal (`borasen users add`).
     pub fn cli() -> Actor {
-        Actor("cli".into())
+        Actor("cli".into(), Cause::System)
+    }
+    pub fn cause(&self) -> Cause {
+        self.1
     }
 }
 
 /// One row of the log, as stored and as sent to boards.
-#[derive(Clone, Debug, Serialize, PartialEq, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Event {
     pub seq: i64,
     /// RFC 3339 with the center's offset.
@@ -54,9 +73,37 @@ pub struct Event {
     pub actor: String,
     pub kind: String,
     pub subject: Option<String>,
-    #[sqlx(json)]
     pub data: Value,
     pub drill: bool,
+    /// Who caused it (see [`Cause`]); rows from before it was recorded read it
+    /// from their actor ([`Cause::of_row`]).
+    pub cause: Cause,
+    /// `false` for a row written before causes were recorded (migration 0020):
+    /// its `cause` was read from its actor.
+    #[serde(skip)]
+    pub cause_recorded: bool,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for Event {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        let actor: String = row.try_get("actor")?;
+        let kind: String = row.try_get("kind")?;
+        // A query that does not select `cause` reads it as an old row would.
+        let stored: Option<String> = row.try_get("cause").unwrap_or(None);
+        let sqlx::types::Json(data) = row.try_get::<sqlx::types::Json<Value>, _>("data")?;
+        Ok(Event {
+            seq: row.try_get("seq")?,
+            at: row.try_get("at")?,
+            cause: Cause::of_row(stored.as_deref(), &actor, &kind),
+            cause_recorded: stored.is_some(),
+            actor,
+            kind,
+            subject: row.try_get("subject")?,
+            data,
+            drill: row.try_get("drill")?,
+        })
+    }
 }
 
 /// An event as published: its `seq` and its JSON, serialised once for every subscriber.
@@ -117,7 +164,7 @@ impl EventBus {
 /// Events after `seq`, oldest first, at most `limit` of them.
 pub async fn since(pool: &SqlitePool, seq: i64, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     sqlx::query_as::<_, Event>(
-        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
     )
     .bind(seq)
     .bind(limit)
@@ -146,7 +193,7 @@ pub async fn last_seq(conn: impl sqlx::SqliteExecutor<'_>) -> Result<i64, sqlx::
 /// decode (the contract is additive, so none should) is logged and left out.
 pub async fn all_of<P: EventPayload>(conn: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<(Event, P)>, sqlx::Error> {
     let rows = sqlx::query_as::<_, Event>(
-        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? ORDER BY seq",
+        "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events WHERE kind = ? ORDER BY seq",
     )
     .bind(P::KIND)
     .fetch_all(conn)
@@ -169,7 +216,7 @@ pub fn decoded<P: EventPayload>(event: &Event) -> Option<P> {
 /// Events of one kind after `seq`, oldest first, at most `limit`.
 pub async fn of_kind_since(pool: &SqlitePool, kind: &str, seq: i64, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     sqlx::query_as::<_, Event>(
-        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
     )
     .bind(kind)
     .bind(seq)

@@ -205,7 +205,7 @@ impl WriteTx {
         let at = stamp(clock.now());
         let drill = self.writer().drill;
         let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO events (at, actor, kind, subject, data, drill) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+            "INSERT INTO events (at, actor, kind, subject, data, drill, cause) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
         )
         .bind(&at)
         .bind(&actor.0)
@@ -213,9 +213,20 @@ impl WriteTx {
         .bind(&subject)
         .bind(data.to_string())
         .bind(drill)
+        .bind(actor.cause().as_str())
         .fetch_one(self.conn())
         .await?;
-        let event = Event { seq, at, actor: actor.0.clone(), kind: kind.to_string(), subject, data, drill };
+        let event = Event {
+            seq,
+            at,
+            actor: actor.0.clone(),
+            kind: kind.to_string(),
+            subject,
+            data,
+            drill,
+            cause: actor.cause(),
+            cause_recorded: true,
+        };
         self.appended.push(event.clone());
         Ok(event)
     }

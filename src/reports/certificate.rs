@@ -53,7 +53,7 @@ fn time_of(stamp: &str) -> Option<NaiveTime> {
 /// The teams of `day` whose `team.dispatched` event names the volunteer.
 async fn activities(db: &Db, volunteer_no: &str, day: NaiveDate) -> Result<Vec<Activity>, AppError> {
     let rows: Vec<Event> = sqlx::query_as(
-        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? AND substr(at, 1, 10) = ? ORDER BY seq",
+        "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events WHERE kind = ? AND substr(at, 1, 10) = ? ORDER BY seq",
     )
     .bind(TeamDispatched::KIND)
     .bind(day.to_string())

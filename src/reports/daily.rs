@@ -176,7 +176,7 @@ impl Figures {
         }
         // Moves as logged: the zone and categories the need had at that moment.
         let moves: Vec<Event> = sqlx::query_as(
-            "SELECT seq, at, actor, kind, subject, data, drill FROM events
+            "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events
              WHERE kind IN (?, ?) AND substr(at, 1, 10) BETWEEN ? AND ?",
         )
         .bind(NeedStatusChanged::KIND)

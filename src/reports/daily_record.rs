@@ -111,7 +111,7 @@ async fn events_of<P: EventPayload>(
     to: Option<NaiveDate>,
 ) -> Result<Vec<(Event, P)>, sqlx::Error> {
     let rows: Vec<Event> = sqlx::query_as(
-        "SELECT seq, at, actor, kind, subject, data, drill FROM events
+        "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events
          WHERE kind = ? AND (? IS NULL OR substr(at, 1, 10) <= ?) ORDER BY seq",
     )
     .bind(P::KIND)
@@ -129,7 +129,7 @@ fn day_of(at: &str) -> &str {
 /// The remarks of `day` as last written.
 pub async fn remarks(conn: &mut SqliteConnection, day: NaiveDate) -> Result<Remarks, sqlx::Error> {
     let rows: Vec<Event> = sqlx::query_as(
-        "SELECT seq, at, actor, kind, subject, data, drill FROM events WHERE kind = ? AND subject = ? ORDER BY seq",
+        "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events WHERE kind = ? AND subject = ? ORDER BY seq",
     )
     .bind(RemarksWritten::KIND)
     .bind(remarks_subject(day))

@@ -46,7 +46,7 @@ impl SafetyDay {
 
     pub async fn of(conn: &mut SqliteConnection, day: NaiveDate) -> Result<SafetyDay, sqlx::Error> {
         let events: Vec<Event> = sqlx::query_as(
-            "SELECT seq, at, actor, kind, subject, data, drill FROM events
+            "SELECT seq, at, actor, kind, subject, data, drill, cause FROM events
              WHERE kind IN (?, ?, ?) AND substr(at, 1, 10) = ? ORDER BY seq",
         )
         .bind(WbgtRecorded::KIND)

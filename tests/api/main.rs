@@ -25,6 +25,7 @@ mod drill_limits;
 mod drill_outage;
 mod drill_run;
 mod drill_times;
+mod drill_truth;
 mod durability;
 mod english;
 mod english_drill;

@@ -119,6 +119,9 @@ event! {
         /// What an `ict_outage` takes offline, and until when.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub outage: Option<OutageCut>,
+        /// What it could not do of what it said; absent when it did all of it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub shortfall: Option<Shortfall>,
     }
 }
 
@@ -130,6 +133,26 @@ pub struct OutageCut {
     pub minutes: u32,
     /// Drill time (RFC 3339) when they come back.
     pub until: String,
+}
+
+/// An inject did less than it said: `asked` against `done`, in its own unit
+/// (items written off, people arriving, teams reporting), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+pub struct Shortfall {
+    pub asked: i64,
+    pub done: i64,
+    pub why: ShortfallWhy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShortfallWhy {
+    /// `equipment_shortage`: fewer in stock than it wrote off.
+    StockShort,
+    /// `team_report`: no team was out (on its request's need, or at all).
+    NoTeamOut,
+    /// The system refused the rest (the firing's `note` says why).
+    Refused,
 }
 
 event! {

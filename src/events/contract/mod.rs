@@ -271,7 +271,7 @@ pub fn kind(kind: &str) -> Option<&'static Kind> {
 
 /// The JSON Schema document of every event (`schemas/events.schema.json`):
 /// one definition per kind's `data`, and the row as stored and sent to
-/// boards, `{seq, at, actor, kind, subject, data, drill}`, one branch per kind.
+/// boards, `{seq, at, actor, kind, subject, data, drill, cause}`, one branch per kind.
 pub fn schema_document() -> Value {
     let mut generator = schemars::generate::SchemaSettings::draft2020_12().for_deserialize().into_generator();
     let branches: Vec<Value> = KINDS
@@ -302,6 +302,11 @@ pub fn schema_document() -> Value {
             "subject": { "type": ["string", "null"] },
             "data": { "type": "object" },
             "drill": { "type": "boolean" },
+            "cause": {
+                "type": "string",
+                "enum": ["player", "inject", "autopilot", "trainer", "system"],
+                "description": "who caused it: a person at a desk (a player in a drill), a drill's inject, its autopilot, its trainer or evaluator, or the server; rows stored before it was recorded are read from their actor"
+            },
         },
         "oneOf": branches,
         "$defs": definitions,
