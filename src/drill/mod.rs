@@ -30,3 +30,4 @@ pub mod status;
 pub mod ticker;
 pub mod timeline;
 pub mod unattended;
+pub mod visibility;

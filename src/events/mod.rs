@@ -9,6 +9,7 @@
 
 pub mod contract;
 pub mod once;
+pub mod visibility;
 pub(crate) mod write;
 
 use std::sync::Arc;
@@ -63,6 +64,9 @@ pub struct Event {
 pub struct Published {
     pub seq: i64,
     pub json: Bytes,
+    /// What a player sees of it ([`visibility::for_players`]), also made once:
+    /// the same bytes, a redacted copy, or `None` when it is the controller's alone.
+    pub player_json: Option<Bytes>,
 }
 
 impl Event {
@@ -107,7 +111,9 @@ impl EventBus {
     }
 
     pub(crate) fn publish(&self, event: &Event) {
-        let published = Arc::new(Published { seq: event.seq, json: event.to_json() });
+        let json = event.to_json();
+        let player_json = visibility::Audience::Player.json_for(event, &json);
+        let published = Arc::new(Published { seq: event.seq, json, player_json });
         // No subscribers is fine: the table has it.
         let _ = self.sender.send(published);
     }

@@ -19,6 +19,7 @@ mod demo;
 mod dispatch;
 mod drill;
 mod drill_browser;
+mod drill_leak;
 mod drill_limits;
 mod drill_run;
 mod durability;
