@@ -48,13 +48,7 @@ pub const CLOSE_DRILL_OUTAGE: u16 = 4002;
 /// leaves, stops answering pings, its session ends, or the server shuts down.
 /// `audience`: a player gets each event's player form and nothing of the drill's
 /// controller material (`events::visibility`); `last` still moves past what is withheld.
-pub async fn follow(
-    socket: WebSocket,
-    state: AppState,
-    since: Option<i64>,
-    session_token: String,
-    audience: Audience,
-) {
+pub async fn follow(socket: WebSocket, state: AppState, since: Option<i64>, session_token: String, audience: Audience) {
     let mut live = state.db.bus().subscribe();
     let mut shutdown = state.shutdown.clone();
     let (half, mut incoming) = socket.split();

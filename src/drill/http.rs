@@ -183,7 +183,9 @@ pub struct RatingForm {
 #[utoipa::path(post, path = "/api/drill/ratings", tag = "drill", request_body = RatingForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
 async fn rate(staff: Staff<Trainer>, ApiJson(form): ApiJson<RatingForm>) -> Answer<DrillView> {
-    for_controller(&staff, staff.user.role)?.rate(&staff.actor, Rated { objective: form.objective, rating: form.rating }).await?;
+    for_controller(&staff, staff.user.role)?
+        .rate(&staff.actor, Rated { objective: form.objective, rating: form.rating })
+        .await?;
     view(&staff, true).await
 }
 
@@ -204,7 +206,9 @@ pub struct PlanForm {
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
 async fn plan(staff: Staff<Trainer>, ApiJson(form): ApiJson<PlanForm>) -> Answer<DrillView> {
     let PlanForm { row, issue, action, owner, due } = form;
-    for_controller(&staff, staff.user.role)?.plan(&staff.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
+    for_controller(&staff, staff.user.role)?
+        .plan(&staff.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due })
+        .await?;
     view(&staff, true).await
 }
 

@@ -68,7 +68,8 @@ mod tests {
     use crate::i18n::Lang;
 
     fn page(drill: bool) -> String {
-        let page = PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill, drill_clock: None, user: None };
+        let page =
+            PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill, drill_clock: None, user: None };
         ConsolePage { page, speeds: &SPEEDS }.render().expect("the console renders")
     }
 

@@ -16,9 +16,9 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use super::{Event, Published};
 use super::contract::EventPayload;
 use super::contract::drill::{CallTaken, ClockChanged, Fired, Started, Stopped};
+use super::{Event, Published};
 
 /// The namespace of the drill's own events (every `contract::drill` kind; tested).
 const DRILL_NAMESPACE: &str = "drill.";
@@ -126,7 +126,10 @@ fn player_message(fired: Fired) -> Option<Fired> {
 
 /// `event` with its data replaced by `keep`'s answer; withheld when its data
 /// does not decode (a row nobody can vouch for is not shown to players).
-fn redacted<P: EventPayload + serde::Serialize>(event: &Event, keep: impl FnOnce(P) -> Option<P>) -> Option<Cow<'_, Event>> {
+fn redacted<P: EventPayload + serde::Serialize>(
+    event: &Event,
+    keep: impl FnOnce(P) -> Option<P>,
+) -> Option<Cow<'_, Event>> {
     let payload = super::decoded::<P>(event)?;
     let data = serde_json::to_value(keep(payload)?).ok()?;
     Some(Cow::Owned(Event { data, ..event.clone() }))

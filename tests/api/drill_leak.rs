@@ -122,7 +122,19 @@ impl Drill {
 /// The markers of material a player must not see yet (`fired`: the hidden
 /// inject fired and the expectation was missed, so those are in the log now).
 fn secrets() -> Vec<&'static str> {
-    vec![COMMENT, OBJECTIVE, TARGET, EXPECTED, HINT, HIDDEN, FUTURE, FUTURE_PAYLOAD, OBSERVATION, PLAN, "\"rating\":\"M\""]
+    vec![
+        COMMENT,
+        OBJECTIVE,
+        TARGET,
+        EXPECTED,
+        HINT,
+        HIDDEN,
+        FUTURE,
+        FUTURE_PAYLOAD,
+        OBSERVATION,
+        PLAN,
+        "\"rating\":\"M\"",
+    ]
 }
 
 fn leaks(text: &str) -> Vec<&'static str> {
@@ -155,7 +167,8 @@ fn get_routes(doc: &Value) -> Vec<String> {
 
 /// The body as text: a PDF's text extracted (its streams are compressed), else the bytes.
 async fn body_text(response: reqwest::Response) -> String {
-    let pdf = response.headers().get("content-type").is_some_and(|t| t.to_str().unwrap().starts_with("application/pdf"));
+    let pdf =
+        response.headers().get("content-type").is_some_and(|t| t.to_str().unwrap().starts_with("application/pdf"));
     let bytes = response.bytes().await.unwrap();
     if pdf {
         let text = pdf_extract::extract_text_from_mem(&bytes).unwrap_or_default();
@@ -196,7 +209,11 @@ async fn walk_as_players(d: &Drill, when: &str) -> usize {
             let response = session.post(&format!("/api/drill/{command}"), &json!({})).await;
             let status = response.status();
             let text = body_text(response).await;
-            assert!(leaks(&text).is_empty(), "{when}: {role} POST /api/drill/{command} ({status}) shows {:?}", leaks(&text));
+            assert!(
+                leaks(&text).is_empty(),
+                "{when}: {role} POST /api/drill/{command} ({status}) shows {:?}",
+                leaks(&text)
+            );
             assert!(status.is_client_error(), "{when}: {role} may not steer the drill: {command} {status}");
         }
         for page in ["/drill", "/drill/aar"] {
@@ -227,13 +244,17 @@ async fn no_player_role_sees_a_byte_of_the_controllers_material_on_any_route() {
     d.advance(6).await;
     d.advance(5).await;
     d.advance(6).await;
-    d.trainer.post("/api/drill/observations", &json!({ "objective": "O1", "text": format!("{OBSERVATION} 列が長い") })).await;
+    d.trainer
+        .post("/api/drill/observations", &json!({ "objective": "O1", "text": format!("{OBSERVATION} 列が長い") }))
+        .await;
     d.trainer.post("/api/drill/ratings", &json!({ "objective": "O1", "rating": "M" })).await;
-    let plan = json!({ "issue": format!("{PLAN} 受付の滞留"), "action": "窓口を増やす", "owner": "受付班長", "due": "次回" });
+    let plan =
+        json!({ "issue": format!("{PLAN} 受付の滞留"), "action": "窓口を増やす", "owner": "受付班長", "due": "次回" });
     assert_eq!(d.trainer.post("/api/drill/plan", &plan).await.status(), 200);
 
     // The material is in the log (what the board follows), and the controllers see it.
-    let log: String = d.app.state.drill.as_ref().unwrap().events().await.unwrap().iter().map(|e| e.data.to_string()).collect();
+    let log: String =
+        d.app.state.drill.as_ref().unwrap().events().await.unwrap().iter().map(|e| e.data.to_string()).collect();
     for marker in [COMMENT, HIDDEN, HINT, OBSERVATION] {
         assert!(log.contains(marker), "the log holds {marker}");
     }
@@ -255,9 +276,15 @@ async fn no_player_role_sees_a_byte_of_the_controllers_material_on_any_route() {
     let board = board_stream(&d.app, &d.players[1].1).await.unwrap();
     let events: Vec<Value> = board.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let started = events.iter().find(|e| e["kind"] == "drill.started").expect("the start reaches the board");
-    assert_eq!((started["data"]["title"].as_str(), started["data"]["scenario"].as_str()), (Some("漏えい確認訓練"), Some("")));
-    let fired: Vec<u64> =
-        events.iter().filter(|e| e["kind"] == "drill.inject_fired").map(|e| e["data"]["inject"].as_u64().unwrap()).collect();
+    assert_eq!(
+        (started["data"]["title"].as_str(), started["data"]["scenario"].as_str()),
+        (Some("漏えい確認訓練"), Some(""))
+    );
+    let fired: Vec<u64> = events
+        .iter()
+        .filter(|e| e["kind"] == "drill.inject_fired")
+        .map(|e| e["data"]["inject"].as_u64().unwrap())
+        .collect();
     assert_eq!(fired, [1, 901], "the arrival and the contingency; the hidden inject withheld");
     assert!(events.iter().all(|e| e["kind"] != "drill.expect_missed" && e["kind"] != "drill.rated"));
     let player = d.players[1].1.get("/api/drill").await.json::<Value>().await.unwrap();
@@ -278,7 +305,9 @@ async fn the_players_banner_shows_the_drill_clock_on_every_desk() {
     for page in ["/board", "/needs", "/matching", "/inventory", "/reception", "/"] {
         let html = coordinator.get(page).await.text().await.unwrap();
         assert!(
-            html.contains("<time id=\"drill-banner-clock\" datetime=\"2026-07-12T08:35:00+09:00\" data-speed=\"0\">08:35</time>"),
+            html.contains(
+                "<time id=\"drill-banner-clock\" datetime=\"2026-07-12T08:35:00+09:00\" data-speed=\"0\">08:35</time>"
+            ),
             "{page}: {html}"
         );
         assert!(html.contains("訓練時刻"), "{page}");
