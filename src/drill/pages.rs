@@ -14,6 +14,7 @@ use axum::routing::get;
 
 use crate::auth::extract::Anyone;
 use crate::state::AppState;
+use crate::web::menu::opens_drill_console;
 use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, message_page, render};
 
@@ -32,28 +33,24 @@ struct ConsolePage {
 }
 
 async fn console_page(Page { page, user, .. }: Page<Anyone>) -> Response {
-    match admitted(page, &user) {
-        Ok(page) => render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS }),
-        Err(refused) => refused,
+    if !opens_drill_console(page.drill, user.role) {
+        return forbidden(page);
     }
+    render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS })
 }
 
-/// The page, or the 403 page for someone the console's door does not admit.
-fn admitted(page: PageContext, user: &crate::auth::User) -> Result<PageContext, Response> {
-    if crate::web::menu::opens_drill_console(page.drill, user.role) {
-        return Ok(page);
-    }
+/// The 403 page for someone the console's door does not admit.
+fn forbidden(page: PageContext) -> Response {
     let heading = crate::web::menu::heading(&page.t, "/drill");
     let message = page.t.get("message.forbidden");
-    Err(message_page(page, StatusCode::FORBIDDEN, &heading, &message))
+    message_page(page, StatusCode::FORBIDDEN, &heading, &message)
 }
 
 /// The after-action report as a page, with the improvement plan to fill in.
 async fn aar_page(State(state): State<AppState>, Page { page, user, .. }: Page<Anyone>) -> PageResult {
-    let page = match admitted(page, &user) {
-        Ok(page) => page,
-        Err(refused) => return Ok(refused),
-    };
+    if !opens_drill_console(page.drill, user.role) {
+        return Ok(forbidden(page));
+    }
     let Some(run) = &state.drill else {
         let (heading, text) = (page.t.get("drill.aar_title"), page.t.get("drill.not_running"));
         return Ok(message_page(page, StatusCode::NOT_FOUND, &heading, &text));
