@@ -11,10 +11,11 @@ use utoipa_axum::routes;
 
 use super::notices::{self, Notice, NoticeForm};
 use super::snapshot::{self, BoardSnapshot};
-use crate::auth::extract::{Coordinator, SessionToken};
+use crate::auth::extract::{Allowed, Coordinator, DrillController, SessionToken};
 use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::events::contract::KindSummary;
+use crate::events::visibility::Audience;
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -97,12 +98,14 @@ struct Since {
     page: Option<String>,
 }
 
-/// `GET /ws/board?since=N`: events after `N`, then live (coordinator role).
+/// `GET /ws/board?since=N`: events after `N`, then live (coordinator role); a
+/// drill's controller material only to its controllers (`events::visibility`).
 async fn board_socket(
     staff: Staff<Coordinator>,
     SessionToken(token): SessionToken,
     Query(Since { since, page }): Query<Since>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade.on_upgrade(move |socket| super::ws::follow(socket, staff.state, since, token, page))
+    let audience = if DrillController::admits(staff.user.role) { Audience::Controller } else { Audience::Player };
+    upgrade.on_upgrade(move |socket| super::ws::follow(socket, staff.state, since, token, audience, page))
 }

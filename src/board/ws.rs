@@ -19,6 +19,7 @@ use tokio::time::{Instant, MissedTickBehavior, timeout};
 
 use crate::auth::sessions;
 use crate::events;
+use crate::events::visibility::Audience;
 use crate::state::AppState;
 
 /// Events read from the table per query while catching up.
@@ -55,11 +56,15 @@ pub trait CutsBoards: Send + Sync {
 
 /// Streams the log after `since` (or from now, without it) until the client
 /// leaves, stops answering pings, its session ends, or the server shuts down.
+/// `audience`: a player gets each event's player form and nothing of the drill's
+/// controller material (`events::visibility`); `last` still moves past what is withheld.
+/// `page`: the page following the feed, for a drill's outage of its desk.
 pub async fn follow(
     socket: WebSocket,
     state: AppState,
     since: Option<i64>,
     session_token: String,
+    audience: Audience,
     page: Option<String>,
 ) {
     let mut live = state.db.bus().subscribe();
@@ -74,7 +79,7 @@ pub async fn follow(
     if last > newest {
         return close(&mut sink, CLOSE_RESYNC, "resync").await;
     }
-    if catch_up(&mut sink, &state, &mut last).await.is_err() {
+    if catch_up(&mut sink, &state, audience, &mut last).await.is_err() {
         return;
     }
     let ping_every = state.config.ws_ping_interval;
@@ -88,15 +93,15 @@ pub async fn follow(
                 Ok(event) if event.seq <= last => Ok(()),
                 Ok(event) if event.seq == last + 1 => {
                     last = event.seq;
-                    send_checked(&mut sink, &state, event.json.clone()).await
+                    send_checked(&mut sink, &state, &event.json, audience.json_of(&event)).await
                 }
                 // Skipped ahead: the table is the truth.
-                Ok(_) => catch_up(&mut sink, &state, &mut last).await.map(|()| last_heard = Instant::now()),
+                Ok(_) => catch_up(&mut sink, &state, audience, &mut last).await.map(|()| last_heard = Instant::now()),
                 // Fell behind and the bus dropped some: resume from the table.
                 Err(RecvError::Lagged(_)) => {
                     state.stats.ws_lag_recoveries.fetch_add(1, Ordering::Relaxed);
                     // While replaying we read nothing from the client; that silence is ours.
-                    catch_up(&mut sink, &state, &mut last).await.map(|()| last_heard = Instant::now())
+                    catch_up(&mut sink, &state, audience, &mut last).await.map(|()| last_heard = Instant::now())
                 }
                 Err(RecvError::Closed) => Err(Gone),
             },
@@ -117,7 +122,7 @@ pub async fn follow(
                 } else {
                     // Also picks up events written by another process (`borasen users add`),
                     // which never reach this process's bus.
-                    match catch_up(&mut sink, &state, &mut last).await {
+                    match catch_up(&mut sink, &state, audience, &mut last).await {
                         Ok(()) => send(&mut sink, Message::Ping(Bytes::from_static(b"borasen"))).await,
                         Err(gone) => Err(gone),
                     }
@@ -144,13 +149,15 @@ async fn session_alive(state: &AppState, token: &str) -> bool {
     !matches!(sessions::user_for_token(&state.db.read, token).await, Ok(None))
 }
 
-/// Sends every event after `last` from the table, page by page, advancing `last`.
-/// Sends an event; a drill's `ict_outage` of this page's desk, still on
-/// (`AppState::cuts_boards`), then drops the connection: the page comes back
-/// once its desk does and replays from its `seq`.
-async fn send_checked(sink: &mut Sink, state: &AppState, json: Bytes) -> Result<(), Gone> {
-    let outage = state.cuts_boards.as_ref().is_some_and(|cuts| cuts.cuts(&json, sink.page.as_deref()));
-    send(sink, text(json)).await?;
+/// Sends an event's form for this socket (`seen`; `None`: not this audience's); a
+/// drill's `ict_outage` of this page's desk, still on (`AppState::cuts_boards`,
+/// judged on the event as logged), then drops the connection: the page comes
+/// back once its desk does and replays from its `seq`.
+async fn send_checked(sink: &mut Sink, state: &AppState, logged: &[u8], seen: Option<Bytes>) -> Result<(), Gone> {
+    let outage = state.cuts_boards.as_ref().is_some_and(|cuts| cuts.cuts(logged, sink.page.as_deref()));
+    if let Some(json) = seen {
+        send(sink, text(json)).await?;
+    }
     if outage {
         close(sink, CLOSE_DRILL_OUTAGE, "drill: network dropped").await;
         return Err(Gone);
@@ -158,14 +165,17 @@ async fn send_checked(sink: &mut Sink, state: &AppState, json: Bytes) -> Result<
     Ok(())
 }
 
-async fn catch_up(sink: &mut Sink, state: &AppState, last: &mut i64) -> Result<(), Gone> {
+/// Sends every event after `last` from the table, page by page, advancing `last`.
+async fn catch_up(sink: &mut Sink, state: &AppState, audience: Audience, last: &mut i64) -> Result<(), Gone> {
     loop {
         let page = events::since(&state.db.read, *last, REPLAY_PAGE).await.map_err(|error| {
             tracing::error!(%error, "websocket replay failed");
             Gone
         })?;
         for event in &page {
-            send_checked(sink, state, event.to_json()).await?;
+            let logged = event.to_json();
+            let seen = audience.json_for(event, &logged);
+            send_checked(sink, state, &logged, seen).await?;
             *last = event.seq;
         }
         if (page.len() as i64) < REPLAY_PAGE {

@@ -48,7 +48,13 @@ mod tests {
     #[test]
     fn the_aar_page_shows_every_section_and_the_plan_form() {
         let aar = built();
-        let ctx = PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill: true, user: None };
+        let ctx = PageContext {
+            lang: Lang::Ja,
+            t: crate::i18n::Words::new(Lang::Ja),
+            drill: true,
+            drill_clock: None,
+            user: None,
+        };
         let html = view(ctx, &aar).render().expect("renders");
         for expected in ["事後検証報告書（AAR）"].into_iter().chain(SECTIONS).chain([
             "受付開始から30分以内に全員を受け付ける",

@@ -68,7 +68,8 @@ mod tests {
         let cut = OutageCut { desks: vec!["reception".into()], minutes: 15, until: "2026-07-12T10:15:00+09:00".into() };
         let fired = Fired { inject: 9, kind: InjectKind::IctOutage, outage: Some(cut.clone()), ..Fired::default() };
         let from: Time = "2026-07-12T10:00:00+09:00".parse().unwrap();
-        let judge = |events: &[Event]| papers_entered(&Log::new(events), 9, from, &cut, Credit::Players).map(|(at, _)| at);
+        let judge =
+            |events: &[Event]| papers_entered(&Log::new(events), 9, from, &cut, Credit::Players).map(|(at, _)| at);
         let start = event(1, "2026-07-12T10:00:00+09:00", &fired);
         assert_eq!(judge(std::slice::from_ref(&start)), None);
         // Paper from before the outage, or entered at another desk, is not this outage's.

@@ -18,6 +18,7 @@ use super::log::{Observation, PlanItem, Rated, Rating};
 use super::next::{self, Available};
 use super::run::DrillRun;
 use super::status::{self, DrillView};
+use super::visibility::{controls, for_controller};
 use crate::auth::extract::{Allowed, Anyone, Coordinator, Trainer};
 use crate::auth::staff::{Answer, Staff};
 use crate::error::{ApiJson, AppError, ErrorBody};
@@ -55,8 +56,8 @@ pub async fn report(run: &DrillRun) -> Result<Aar, AppError> {
 /// 事後検証報告書 (AAR), A4 PDF with the 「訓練」 watermark.
 #[utoipa::path(get, path = "/api/drill/aar.pdf", tag = "drill",
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
-async fn aar_pdf(staff: Staff<Trainer>) -> Result<Response, AppError> {
-    let report = report(running(&staff)?).await?;
+async fn aar_pdf(staff: Staff<Anyone>) -> Result<Response, AppError> {
+    let report = report(for_controller(&staff, staff.user.role)?).await?;
     let name = format!("aar-{}.pdf", report.overview.scenario_id);
     crate::web::drawn_pdf(&name, move || super::aar_pdf::render(&report, true)).await
 }
@@ -64,8 +65,8 @@ async fn aar_pdf(staff: Staff<Trainer>) -> Result<Response, AppError> {
 /// The AAR as data (the same as `drill run` writes).
 #[utoipa::path(get, path = "/api/drill/aar.json", tag = "drill",
     responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
-async fn aar_json(staff: Staff<Trainer>) -> Answer<Aar> {
-    Ok(Json(report(running(&staff)?).await?))
+async fn aar_json(staff: Staff<Anyone>) -> Answer<Aar> {
+    Ok(Json(report(for_controller(&staff, staff.user.role)?).await?))
 }
 
 pub fn running(state: &AppState) -> Result<&Arc<DrillRun>, AppError> {
@@ -87,11 +88,11 @@ async fn view(state: &AppState, trainer: bool) -> Answer<DrillView> {
     Ok(Json(status::view(run, &evaluation, trainer)))
 }
 
-/// The drill: clock, injects with their status, objectives, plan (injects
-/// and notes for trainers only). `{"drill": false}` on a live server.
+/// The drill: clock, injects with their status, objectives, plan (all but
+/// the header and the clock for the trainer and the evaluator only). `{"drill": false}` on a live server.
 #[utoipa::path(get, path = "/api/drill", tag = "drill", responses((status = 200, body = DrillView)))]
 async fn drill_status(staff: Staff<Anyone>) -> Answer<DrillView> {
-    view(&staff, Trainer::admits(staff.user.role)).await
+    view(&staff, controls(staff.user.role)).await
 }
 
 macro_rules! control {
@@ -100,7 +101,7 @@ macro_rules! control {
         #[utoipa::path(post, path = $path, tag = "drill",
             responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
         async fn $name(staff: Staff<Trainer>) -> Answer<DrillView> {
-            running(&staff)?.$method(&staff.actor).await?;
+            for_controller(&staff, staff.user.role)?.$method(&staff.actor).await?;
             view(&staff, true).await
         }
     };
@@ -133,7 +134,7 @@ pub struct SpeedForm {
 #[utoipa::path(post, path = "/api/drill/speed", tag = "drill", request_body = SpeedForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
 async fn speed(staff: Staff<Trainer>, ApiJson(form): ApiJson<SpeedForm>) -> Answer<DrillView> {
-    running(&staff)?.set_speed(&staff.actor, form.speed).await?;
+    for_controller(&staff, staff.user.role)?.set_speed(&staff.actor, form.speed).await?;
     view(&staff, true).await
 }
 
@@ -142,7 +143,7 @@ async fn speed(staff: Staff<Trainer>, ApiJson(form): ApiJson<SpeedForm>) -> Answ
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn fire(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
-    running(&staff)?.fire_by_hand(id).await?;
+    for_controller(&staff, staff.user.role)?.fire_by_hand(id).await?;
     view(&staff, true).await
 }
 
@@ -151,7 +152,7 @@ async fn fire(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
     params(("id" = u32, Path, description = "The inject's number in the scenario")),
     responses((status = 200, body = DrillView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn skip(staff: Staff<Trainer>, Path(id): Path<u32>) -> Answer<DrillView> {
-    running(&staff)?.skip(&staff.actor, id).await?;
+    for_controller(&staff, staff.user.role)?.skip(&staff.actor, id).await?;
     view(&staff, true).await
 }
 
@@ -168,7 +169,7 @@ pub struct ObservationForm {
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
 async fn observe(staff: Staff<Trainer>, ApiJson(form): ApiJson<ObservationForm>) -> Answer<DrillView> {
     let objective = form.objective.filter(|o| !o.trim().is_empty());
-    running(&staff)?.observe(&staff.actor, Observation { objective, text: form.text }).await?;
+    for_controller(&staff, staff.user.role)?.observe(&staff.actor, Observation { objective, text: form.text }).await?;
     view(&staff, true).await
 }
 
@@ -183,7 +184,9 @@ pub struct RatingForm {
 #[utoipa::path(post, path = "/api/drill/ratings", tag = "drill", request_body = RatingForm,
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
 async fn rate(staff: Staff<Trainer>, ApiJson(form): ApiJson<RatingForm>) -> Answer<DrillView> {
-    running(&staff)?.rate(&staff.actor, Rated { objective: form.objective, rating: form.rating }).await?;
+    for_controller(&staff, staff.user.role)?
+        .rate(&staff.actor, Rated { objective: form.objective, rating: form.rating })
+        .await?;
     view(&staff, true).await
 }
 
@@ -204,7 +207,9 @@ pub struct PlanForm {
     responses((status = 200, body = DrillView), (status = 422, body = ErrorBody)))]
 async fn plan(staff: Staff<Trainer>, ApiJson(form): ApiJson<PlanForm>) -> Answer<DrillView> {
     let PlanForm { row, issue, action, owner, due } = form;
-    running(&staff)?.plan(&staff.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due }).await?;
+    for_controller(&staff, staff.user.role)?
+        .plan(&staff.actor, PlanItem { row: row.unwrap_or(0), issue, action, owner, due })
+        .await?;
     view(&staff, true).await
 }
 
@@ -233,7 +238,7 @@ fn scenario_folder(run: &DrillRun) -> std::path::PathBuf {
 #[utoipa::path(get, path = "/api/drill/scenarios", tag = "drill",
     responses((status = 200, body = Vec<Available>), (status = 404, body = ErrorBody)))]
 async fn scenarios(staff: Staff<Trainer>) -> Answer<Vec<Available>> {
-    let folder = scenario_folder(running(&staff)?);
+    let folder = scenario_folder(for_controller(&staff, staff.user.role)?);
     Ok(Json(crate::web::off_the_workers(move || next::available(&folder)).await?))
 }
 
@@ -257,7 +262,7 @@ async fn new_drill(
     staff: Staff<Trainer>,
     ApiJson(form): ApiJson<NewDrillForm>,
 ) -> Result<(axum::http::StatusCode, Json<Restarting>), AppError> {
-    let folder = scenario_folder(running(&staff)?);
+    let folder = scenario_folder(for_controller(&staff, staff.user.role)?);
     let name = form.file.clone();
     let chosen = crate::web::off_the_workers(move || next::choose(&folder, &name)).await?;
     let Some(path) = chosen else {

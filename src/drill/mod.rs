@@ -56,3 +56,4 @@ pub mod times;
 #[cfg(test)]
 mod truth_tests;
 pub mod unattended;
+pub mod visibility;

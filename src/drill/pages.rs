@@ -1,4 +1,5 @@
-//! The trainer console page (`/drill`, trainers and admins): the scenario,
+//! The trainer console page (`/drill`: its controllers on a drill server,
+//! trainers and admins on a live one, `web::menu::opens_drill_console`): the scenario,
 //! the drill clock and its controls, the injects with their expected actions,
 //! the objectives with ratings and observations, the improvement plan and the
 //! links to the after-action report. The page draws itself from `GET
@@ -11,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::auth::extract::Trainer;
+use crate::auth::extract::Anyone;
 use crate::state::AppState;
+use crate::web::menu::opens_drill_console;
 use crate::web::page::{Page, PageResult};
 use crate::web::pages::{PageContext, message_page, render};
 
@@ -33,12 +35,25 @@ struct ConsolePage {
     speeds: &'static [u32],
 }
 
-async fn console_page(Page { page, .. }: Page<Trainer>) -> Response {
+async fn console_page(Page { page, user, .. }: Page<Anyone>) -> Response {
+    if !opens_drill_console(page.drill, user.role) {
+        return forbidden(page);
+    }
     render(StatusCode::OK, &ConsolePage { page, speeds: &SPEEDS })
 }
 
+/// The 403 page for someone the console's door does not admit.
+fn forbidden(page: PageContext) -> Response {
+    let heading = crate::web::menu::heading(&page.t, "/drill");
+    let message = page.t.get("message.forbidden");
+    message_page(page, StatusCode::FORBIDDEN, &heading, &message)
+}
+
 /// The after-action report as a page, with the improvement plan to fill in.
-async fn aar_page(State(state): State<AppState>, Page { page, .. }: Page<Trainer>) -> PageResult {
+async fn aar_page(State(state): State<AppState>, Page { page, user, .. }: Page<Anyone>) -> PageResult {
+    if !opens_drill_console(page.drill, user.role) {
+        return Ok(forbidden(page));
+    }
     let Some(run) = &state.drill else {
         let (heading, text) = (page.t.get("drill.aar_title"), page.t.get("drill.not_running"));
         return Ok(message_page(page, StatusCode::NOT_FOUND, &heading, &text));
@@ -53,7 +68,8 @@ mod tests {
     use crate::i18n::Lang;
 
     fn page(drill: bool) -> String {
-        let page = PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill, user: None };
+        let page =
+            PageContext { lang: Lang::Ja, t: crate::i18n::Words::new(Lang::Ja), drill, drill_clock: None, user: None };
         ConsolePage { page, speeds: &SPEEDS }.render().expect("the console renders")
     }
 

@@ -1,7 +1,8 @@
 //! `GET /api/drill`: the run as the trainer's console shows it — the clock,
 //! each inject with its status and expected action, the objectives with
-//! ratings and observations, the improvement plan. Trainees get the header
-//! and the clock only: the inject list would give the exercise away.
+//! ratings and observations, the improvement plan. Players get the header
+//! and the clock only: the injects, objectives and ratings would give the
+//! exercise away (`super::visibility`).
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -61,8 +62,10 @@ pub struct RunView {
     pub end: String,
     pub elapsed_minutes: i64,
     pub speed: u32,
-    /// Trainers only (empty for others), in drill-time order (the file's order on a tie).
+    /// The trainer and the evaluator only (empty for players), in drill-time
+    /// order (the file's order on a tie).
     pub injects: Vec<InjectView>,
+    /// The trainer and the evaluator only (empty for players).
     pub objectives: Vec<ObjectiveView>,
     /// Observations not tied to an objective.
     pub observations: Vec<ObservationView>,
@@ -185,7 +188,7 @@ pub fn view(run: &DrillRun, evaluation: &Evaluation, trainer: bool) -> DrillView
             elapsed_minutes: (now - start).num_minutes().max(0),
             speed: run.speed(),
             injects,
-            objectives,
+            objectives: if trainer { objectives } else { Vec::new() },
             observations: if trainer { observations(None) } else { Vec::new() },
             plan: if trainer { evaluation.plan.clone() } else { Vec::new() },
         }),

@@ -11,6 +11,7 @@ mod cause;
 pub mod contract;
 pub mod made;
 pub mod once;
+pub mod visibility;
 pub(crate) mod write;
 
 use std::sync::Arc;
@@ -111,6 +112,9 @@ impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for Event {
 pub struct Published {
     pub seq: i64,
     pub json: Bytes,
+    /// What a player sees of it ([`visibility::for_players`]), also made once:
+    /// the same bytes, a redacted copy, or `None` when it is the controller's alone.
+    pub player_json: Option<Bytes>,
 }
 
 impl Event {
@@ -155,7 +159,9 @@ impl EventBus {
     }
 
     pub(crate) fn publish(&self, event: &Event) {
-        let published = Arc::new(Published { seq: event.seq, json: event.to_json() });
+        let json = event.to_json();
+        let player_json = visibility::Audience::Player.json_for(event, &json);
+        let published = Arc::new(Published { seq: event.seq, json, player_json });
         // No subscribers is fine: the table has it.
         let _ = self.sender.send(published);
     }

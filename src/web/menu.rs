@@ -23,13 +23,23 @@ const WHO_OPENS: [(&str, &[Role]); 10] = [
     ("/settings", Admin::ROLES),
 ];
 
-fn opens(path: &str, role: Role) -> bool {
+fn opens(path: &str, role: Role, drill: bool) -> bool {
+    if path == "/drill" && drill {
+        return opens_drill_console(drill, role);
+    }
     WHO_OPENS.iter().any(|(p, roles)| *p == path && roles.contains(&role))
 }
 
-/// The sections a role may open, in the menu's order.
-pub fn sections_for(t: &Words, role: Role) -> Vec<Section> {
-    t.sections().into_iter().filter(|s| opens(&s.path, role)).collect()
+/// The drill console and AAR pages: on a drill server its controllers only (the
+/// trainer and the evaluator; the admin plays the exercise); on a live server,
+/// which has no drill, trainers and admins (it says how to start one).
+pub fn opens_drill_console(drill: bool, role: Role) -> bool {
+    if drill { DrillController::admits(role) } else { Trainer::admits(role) }
+}
+
+/// The sections a role may open, in the menu's order (`drill`: on a drill server).
+pub fn sections_for(t: &Words, role: Role, drill: bool) -> Vec<Section> {
+    t.sections().into_iter().filter(|s| opens(&s.path, role, drill)).collect()
 }
 
 /// A page's heading for a message about it: its section's label, else the app's name.
@@ -58,11 +68,21 @@ mod tests {
     #[test]
     fn reception_sees_only_the_desk_and_admin_sees_everything() {
         let t = Words::new(Lang::Ja);
-        let paths = |role| sections_for(&t, role).into_iter().map(|s| s.path).collect::<Vec<_>>();
+        let paths = |role| sections_for(&t, role, false).into_iter().map(|s| s.path).collect::<Vec<_>>();
         assert_eq!(paths(Role::Reception), ["/reception"]);
         assert_eq!(paths(Role::Trainer), ["/drill", "/evaluation"]);
         assert_eq!(paths(Role::Evaluator), ["/evaluation"], "the evaluator's page, not the console");
         assert_eq!(paths(Role::Admin).len(), 9);
+    }
+
+    #[test]
+    fn on_a_drill_server_the_console_is_the_controllers_and_the_admin_plays() {
+        let t = Words::new(Lang::Ja);
+        let paths = |role| sections_for(&t, role, true).into_iter().map(|s| s.path).collect::<Vec<_>>();
+        assert_eq!(paths(Role::Trainer), ["/drill"]);
+        assert_eq!(paths(Role::Evaluator), ["/drill"]);
+        assert!(!paths(Role::Admin).contains(&"/drill".to_string()));
+        assert_eq!(paths(Role::Admin).len(), 8, "everything else stays the admin's");
     }
 
     #[test]

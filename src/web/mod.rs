@@ -2,6 +2,7 @@
 //! (from `i18n::catalogue`). Pages are Japanese unless the user switched to English.
 
 pub mod assets;
+pub mod drill_clock;
 pub mod headers;
 pub mod menu;
 pub mod page;

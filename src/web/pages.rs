@@ -21,13 +21,17 @@ pub struct PageContext {
     pub t: Words,
     /// Switches on the red 「訓練」 banner.
     pub drill: bool,
+    /// The drill's time, shown in the banner (`None` outside a drill).
+    pub drill_clock: Option<super::drill_clock::DrillClock>,
     pub user: Option<User>,
 }
 
 impl PageContext {
     pub fn new(state: &AppState, headers: &HeaderMap, user: Option<User>) -> PageContext {
         let lang = Lang::for_page(headers);
-        PageContext { lang, t: Words::new(lang), drill: state.db.is_drill(), user }
+        let drill = state.db.is_drill();
+        let drill_clock = drill.then(|| super::drill_clock::DrillClock::of(&state.clock));
+        PageContext { lang, t: Words::new(lang), drill, drill_clock, user }
     }
 }
 
@@ -72,7 +76,7 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 }
 
 pub async fn home(Page { user, page, .. }: Page<Anyone>) -> Response {
-    render(StatusCode::OK, &HomePage { sections: menu::sections_for(&page.t, user.role), page })
+    render(StatusCode::OK, &HomePage { sections: menu::sections_for(&page.t, user.role, page.drill), page })
 }
 
 pub async fn login_form(page: PageContext) -> Response {

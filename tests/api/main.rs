@@ -21,6 +21,7 @@ mod drill;
 mod drill_autopilot;
 mod drill_browser;
 mod drill_evaluator;
+mod drill_leak;
 mod drill_limits;
 mod drill_outage;
 mod drill_run;
