@@ -17,10 +17,11 @@ pub fn router(state: HubState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(sessions_http::router())
         .merge(accounts::http::router())
+        .merge(accounts::volunteer_http::router())
         .merge(openapi::router())
         .split_for_parts();
     let _ = state.openapi_json.set(openapi::render(doc));
-    let pages: [Router<HubState>; 0] = [];
+    let pages = [accounts::pages::router()];
     pages
         .into_iter()
         .fold(Router::new().merge(api), Router::merge)

@@ -5,7 +5,9 @@
 //!
 //! Run: `cargo test --test hub` (one module: `cargo test --test hub foundation::`).
 
+mod accounts;
 mod foundation;
+mod mail;
 mod postgres;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
 #[allow(dead_code)]
@@ -14,6 +16,7 @@ mod process;
 mod role_matrix;
 #[allow(dead_code)]
 mod smtp;
+mod volunteers;
 
 /// The cluster and one database on it, or return from the test (skipped).
 #[macro_export]

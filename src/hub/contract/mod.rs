@@ -31,6 +31,7 @@ macro_rules! hub_event {
 
 pub mod accounts;
 pub mod mail;
+pub mod volunteers;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -118,6 +119,10 @@ hub_kinds! {
     accounts::AccountCreated;
     accounts::AccountLoggedIn;
     accounts::AccountLoggedOut;
+    volunteers::HubVolunteerRegistered;
+    volunteers::AccountVerificationSent;
+    volunteers::AccountVerified;
+    volunteers::AccountDeleted;
     mail::MailSent;
     mail::MailDeferred;
     mail::MailFailed;
