@@ -197,3 +197,46 @@ async fn rows_holding(pool: &PgPool, needles: &[&str]) -> Vec<String> {
     }
     found
 }
+
+#[tokio::test]
+async fn the_registration_page_takes_the_form_and_answers_in_the_pages_language() {
+    let (_cluster, url) = database_or_skip!("hub");
+    let mail = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf()));
+    let page = client().get(hub.url("/register?lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Volunteer registration") && page.contains("/privacy?lang=en"), "{page}");
+    assert!(
+        !page.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c) && c != '日' && c != '本' && c != '語'),
+        "the English page holds no Japanese but the language switch"
+    );
+    let mut form = vec![
+        ("lang", "en"),
+        ("email", "page@example.jp"),
+        ("password", PASSWORD),
+        ("name", "能登 花子"),
+        ("furigana", "のと はなこ"),
+        ("birth_date", "1990-04-01"),
+        ("phone", "090-2468-1357"),
+        ("address", "石川県七尾市御祓町1"),
+        ("residence", "out"),
+        ("emergency_name", "能登 一郎"),
+        ("emergency_phone", "080-9753-1864"),
+        ("kind", "individual"),
+        ("skills", "重機、チェーンソー"),
+        ("insurance", "enrolled"),
+        ("privacy", "yes"),
+    ];
+    let refused = client().post(hub.url("/register?lang=en")).form(&form).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("insurance_plan") && text.contains("Give the plan"), "{text}");
+    form.push(("insurance_plan", "basic"));
+    let made = client().post(hub.url("/register?lang=en")).form(&form).send().await.unwrap();
+    assert_eq!(made.status(), 201);
+    verify_from_dir(&hub, mail.path(), "page@example.jp").await;
+    let volunteer = logged_in(&hub, "page@example.jp", PASSWORD).await;
+    let profile: Value = volunteer.get(hub.url("/api/profile")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(profile["furigana"], "ノト ハナコ", "hiragana became katakana, as at the center");
+    assert_eq!(profile["skills"], json!(["重機", "チェーンソー"]));
+    assert_eq!((profile["lang"].as_str(), profile["residence"].as_str()), (Some("en"), Some("out")));
+}

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod privacy;
 pub mod profile;
 pub mod register;
+mod register_page;
 pub mod staff;
 pub mod verify;
 pub mod volunteer_http;

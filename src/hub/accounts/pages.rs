@@ -16,7 +16,10 @@ use crate::hub::state::HubState;
 use crate::i18n::{Lang, word, word_with};
 
 pub fn router() -> Router<HubState> {
-    Router::new().route("/privacy", get(privacy_page)).route("/verify", get(verify_page))
+    Router::new()
+        .route("/privacy", get(privacy_page))
+        .route("/verify", get(verify_page))
+        .route("/register", get(super::register_page::form_page).post(super::register_page::submit))
 }
 
 #[derive(Template)]
@@ -64,6 +67,19 @@ fn render(status: StatusCode, lang: Lang, path: &str, title: String, sections: V
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// A page with a title and one paragraph.
+pub fn message(lang: Lang, title: String, body: String, path: &str) -> askama::Result<String> {
+    let other = if lang == Lang::Ja { Lang::En } else { Lang::Ja };
+    HubPage {
+        lang: lang.code(),
+        title,
+        sections: vec![(String::new(), vec![body])],
+        other_lang_href: format!("{path}?lang={}", other.code()),
+        other_lang_label: word(lang, "hub.page.other_language").into_owned(),
+    }
+    .render()
 }
 
 fn paragraphs(text: &str) -> Vec<String> {
