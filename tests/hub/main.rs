@@ -6,6 +6,7 @@
 //! Run: `cargo test --test hub` (one module: `cargo test --test hub foundation::`).
 
 mod accounts;
+mod bench;
 mod foundation;
 mod mail;
 mod postgres;
