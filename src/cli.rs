@@ -52,6 +52,8 @@ enum Command {
         #[command(subcommand)]
         command: AddressesCommand,
     },
+    /// ボランティア募集ハブ（PostgreSQL）を起動する / run the hub (PostgreSQL): volunteers register and book from home
+    Hub(crate::hub::cli::HubArgs),
     /// 訓練シナリオ / drill scenarios
     Drill {
         #[command(subcommand)]
@@ -333,6 +335,7 @@ fn init_logging() {
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Hub(args) => crate::hub::run(args).await,
         Command::Users { command: UsersCommand::Add { name, role, display_name, password_stdin, data } } => {
             add_user(data.data, name, role.into(), display_name, password_stdin).await
         }

@@ -25,6 +25,7 @@ pub mod fields;
 pub mod hex;
 #[cfg(test)]
 mod house_rules;
+pub mod hub;
 pub mod i18n;
 pub mod idempotency;
 pub mod inventory;

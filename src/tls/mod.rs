@@ -44,6 +44,18 @@ pub struct Https {
     pub renewal: Option<renew::Renewal>,
 }
 
+/// The rustls setup for the operator's own certificate alone (the hub: no
+/// local CA, no plain port beside it).
+pub fn own_server_config(own: &crate::config::OwnCert) -> Result<Arc<ServerConfig>, TlsError> {
+    let served = Arc::new(ServedCert::new(own::load(own)?, None));
+    let mut server_config = ServerConfig::builder_with_provider(Arc::new(provider()))
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_cert_resolver(served);
+    server_config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(server_config))
+}
+
 /// Loads or makes what HTTPS needs: the CA on first start, a leaf for the
 /// laptop's names as they are now (a new one when they changed or it nears its end).
 pub fn prepare(config: &Config, settings: &TlsSettings) -> Result<Https, TlsError> {

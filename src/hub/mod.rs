@@ -1,0 +1,44 @@
+//! The hub (`borasen hub`): volunteers register and book a day at a center
+//! from home; hub staff publish openings; mail goes out through an outbox.
+//! It runs on PostgreSQL with any number of stateless hub processes in front;
+//! the center (`serve`) knows nothing of it.
+//!
+//! Front door: [`HubApp`] (build, serve), [`HubConfig`], and for the areas:
+//! - [`events`]: [`HubTx`] — every change is a transaction that appends typed
+//!   events ([`contract`]); [`events::follow`] reads the log in a stable order;
+//! - [`notify`]: LISTEN/NOTIFY between processes;
+//! - [`sessions`] + [`roles`]: sessions in the database, `Signed<R>` for handlers;
+//! - [`mail`]: [`mail::enqueue`] in the change's transaction; the worker sends;
+//! - [`accounts`]: staff and volunteer accounts.
+//!
+//! Layout and how to add a route, a table, an event or a test: see
+//! `ARCHITECTURE.md` ("The hub").
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod contract;
+pub mod db;
+pub mod events;
+pub mod mail;
+pub mod notify;
+pub mod openapi;
+pub mod roles;
+mod serve;
+pub mod sessions;
+mod sessions_http;
+pub mod state;
+
+pub use config::HubConfig;
+pub use db::HubDb;
+pub use events::{HubActor, HubTx};
+pub use serve::{HubApp, LISTENING};
+pub use state::HubState;
+
+/// `borasen hub`: builds the process from its flags and serves until Ctrl-C or SIGTERM.
+pub async fn run(args: cli::HubArgs) -> Result<(), String> {
+    let app = HubApp::build(args.config()?).await?;
+    println!("{LISTENING}{}", app.url());
+    app.run_until(crate::startup::shutdown_signal()).await
+}

@@ -1,0 +1,23 @@
+//! `HubState`, handed to every hub handler. Nothing in it may diverge between
+//! hub processes: sessions, accounts and mail live in PostgreSQL; `notices`
+//! only wakes this process when another one changed something.
+
+use std::sync::{Arc, OnceLock};
+
+use super::config::HubConfig;
+use super::db::HubDb;
+use super::notify::Notices;
+use crate::clock::Clock;
+
+#[derive(Clone)]
+pub struct HubState {
+    pub db: HubDb,
+    pub config: Arc<HubConfig>,
+    /// Japan's calendar day (ages, dates); timestamps come from PostgreSQL.
+    pub clock: Clock,
+    pub notices: Notices,
+    /// The hub's OpenAPI document, rendered once the router is assembled.
+    pub openapi_json: Arc<OnceLock<String>>,
+    /// The base of links in mail (`--public-url`, else the listening address).
+    pub public_url: Arc<str>,
+}
