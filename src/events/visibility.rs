@@ -85,7 +85,8 @@ fn player_start(started: Started) -> Started {
 /// A fired inject as its addressees meet it: the message and what it brought
 /// into the center. A hidden inject is for the controller only. How it came to
 /// fire (on schedule, by hand, because something was missed), when it was
-/// planned and what the system could not do are the controller's.
+/// planned and what the system could not do are the controller's. An
+/// outage's desks and end are the players': their desks answer with them.
 fn player_message(fired: Fired) -> Option<Fired> {
     if fired.hidden {
         return None;
@@ -104,6 +105,7 @@ fn player_message(fired: Fired) -> Option<Fired> {
         team_no,
         item_id,
         item,
+        outage,
         ..
     } = fired;
     Some(Fired {
@@ -120,6 +122,7 @@ fn player_message(fired: Fired) -> Option<Fired> {
         team_no,
         item_id,
         item,
+        outage,
         ..Fired::default()
     })
 }

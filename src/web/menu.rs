@@ -79,8 +79,8 @@ mod tests {
     fn on_a_drill_server_the_console_is_the_controllers_and_the_admin_plays() {
         let t = Words::new(Lang::Ja);
         let paths = |role| sections_for(&t, role, true).into_iter().map(|s| s.path).collect::<Vec<_>>();
-        assert_eq!(paths(Role::Trainer), ["/drill"]);
-        assert_eq!(paths(Role::Evaluator), ["/drill"]);
+        assert_eq!(paths(Role::Trainer), ["/drill", "/evaluation"]);
+        assert_eq!(paths(Role::Evaluator), ["/drill", "/evaluation"]);
         assert!(!paths(Role::Admin).contains(&"/drill".to_string()));
         assert_eq!(paths(Role::Admin).len(), 8, "everything else stays the admin's");
     }

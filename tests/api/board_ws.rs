@@ -227,13 +227,19 @@ async fn events_written_by_another_process_reach_the_socket() {
     let app = spawn_app_with(|c| c.ws_ping_interval = Duration::from_millis(200)).await;
     let admin = app.admin().await;
     let mut socket = connect_board(&app, &admin, app.last_seq().await).await;
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_borasen"))
-        .args(["users", "add", "takahashi", "--role", "reception", "--data"])
-        .arg(app.dir.path())
-        .output()
-        .unwrap();
+    // The CLI runs beside the socket, which keeps reading (and so answering the
+    // server's pings) while it waits; a blocked test thread would look gone.
+    let data = app.dir.path().to_path_buf();
+    let cli = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_borasen"))
+            .args(["users", "add", "takahashi", "--role", "reception", "--data"])
+            .arg(data)
+            .output()
+            .unwrap()
+    });
+    let event = next_event(&mut socket, Duration::from_secs(30)).await.expect("the CLI's event arrives");
+    let output = cli.await.unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let event = next_event(&mut socket, WAIT).await.expect("the CLI's event arrives");
     assert_eq!(event["kind"], "user.created");
     assert_eq!(event["actor"], "cli");
 }

@@ -25,7 +25,7 @@ const MAX_EXAMPLES: &str = "100";
 const SEED: &str = "20260113";
 /// A run still going after this is killed and fails the test (a hung server is a failure too).
 /// Not `--max-time`: schemathesis would then fuzz until the time is spent.
-const DEADLINE: Duration = Duration::from_secs(300);
+const DEADLINE: Duration = Duration::from_secs(600);
 
 /// Operations (by `operationId`) that cannot be fuzzed meaningfully on a live run:
 /// logging out (`DELETE /api/session`) ends the session the run uses.
