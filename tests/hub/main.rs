@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo test --test hub` (one module: `cargo test --test hub foundation::`).
 
+mod bench;
+mod booking;
 mod foundation;
 mod postgres;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
@@ -14,6 +16,7 @@ mod process;
 mod role_matrix;
 #[allow(dead_code)]
 mod smtp;
+mod volunteers;
 
 /// The cluster and one database on it, or return from the test (skipped).
 #[macro_export]
