@@ -43,10 +43,12 @@ const MAY_NOT: [(&str, &[&str]); 12] = [
 ];
 
 /// Narrow edges: the only things `from` may use of `to` (ARCHITECTURE.md, "Allowed reads").
-const ONLY: [(&str, &str, &[&str]); 3] = [
+const ONLY: [(&str, &str, &[&str]); 4] = [
     ("zones", "needs", &["open_by_zone"]),
     ("zones", "dispatch", &["out_by_zone"]),
     ("zones", "reception", &["normalize::nfkc"]),
+    // The hub's profile: the registration form's checks, the minimum age, ages (hub::accounts::profile).
+    ("hub", "reception", &["form::{Registration", "{ADULT_AGE"]),
 ];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {

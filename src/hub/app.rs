@@ -17,11 +17,12 @@ pub fn router(state: HubState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(sessions_http::router())
         .merge(accounts::http::router())
+        .merge(accounts::volunteer_http::router())
         .merge(booking::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let _ = state.openapi_json.set(openapi::render(doc));
-    let pages: [Router<HubState>; 1] = [booking::pages::router()];
+    let pages = [accounts::pages::router(), booking::pages::router()];
     pages
         .into_iter()
         .fold(Router::new().merge(api), Router::merge)

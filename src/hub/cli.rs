@@ -47,6 +47,9 @@ pub struct HubArgs {
     /// make the first hub admin with this address when there is none (password from BORASEN_HUB_ADMIN_PASSWORD, else printed once)
     #[arg(long, value_name = "EMAIL", env = "BORASEN_HUB_FIRST_ADMIN")]
     first_admin: Option<String>,
+    /// 登録できる最低年齢 / the youngest a volunteer may register
+    #[arg(long, env = "BORASEN_HUB_MINIMUM_AGE", default_value_t = 13, value_parser = clap::value_parser!(u32).range(0..=100))]
+    minimum_age: u32,
     /// データベース接続数の上限 / connections to PostgreSQL this process holds at most
     #[arg(long, env = "BORASEN_HUB_DB_CONNECTIONS", default_value_t = 20)]
     db_connections: u32,
@@ -84,6 +87,7 @@ impl HubArgs {
         config.public_url = self.public_url.map(|url| url.trim_end_matches('/').to_string());
         config.tls = self.tls_cert.zip(self.tls_key).map(|(cert, key)| crate::config::OwnCert { cert, key });
         config.db_connections = self.db_connections.max(2);
+        config.minimum_age = self.minimum_age;
         config.first_admin =
             self.first_admin.map(|email| FirstAdmin { email, password: secret("BORASEN_HUB_ADMIN_PASSWORD") });
         Ok(config)

@@ -24,6 +24,8 @@ pub struct HubConfig {
     pub header_timeout: Duration,
     /// The first hub admin, made at start when the hub has none.
     pub first_admin: Option<FirstAdmin>,
+    /// The youngest a volunteer may register (中学生以上 = 13); an opening may ask more.
+    pub minimum_age: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -101,6 +103,7 @@ impl HubConfig {
             max_connections_per_address: 256,
             header_timeout: Duration::from_secs(15),
             first_admin: None,
+            minimum_age: 13,
         }
     }
 }

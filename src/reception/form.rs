@@ -156,8 +156,41 @@ fn date(field: &str, value: &str, label_ja: &str) -> Result<NaiveDate, AppError>
     })
 }
 
+/// What a path of registration takes beyond the profile itself.
+#[derive(Clone, Copy)]
+struct Rules {
+    /// Joining a group by its representative's number (at the desk only).
+    group_by_number: bool,
+    dates: Dates,
+    /// Staff may insist on a second record.
+    force_new: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dates {
+    Required,
+    Optional,
+    /// The hub books openings instead of naming dates on the profile.
+    Refused,
+}
+
 /// Checks every field; `today` is the center's activity day.
 pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> Result<Registration, AppError> {
+    let rules = match channel {
+        Channel::Public => Rules { group_by_number: false, dates: Dates::Required, force_new: false },
+        Channel::WalkIn => Rules { group_by_number: true, dates: Dates::Optional, force_new: true },
+    };
+    validate_with(form, today, rules)
+}
+
+/// The volunteer's profile alone, as the hub's accounts keep it: the same
+/// fields and checks as the center's form, without dates (a hub volunteer books
+/// openings) and without joining a group by number (a desk's act).
+pub fn validate_profile(form: RegistrationForm, today: NaiveDate) -> Result<Registration, AppError> {
+    validate_with(form, today, Rules { group_by_number: false, dates: Dates::Refused, force_new: false })
+}
+
+fn validate_with(form: RegistrationForm, today: NaiveDate, rules: Rules) -> Result<Registration, AppError> {
     let name = required("name", &form.name, "氏名", 50)?;
     let furigana = katakana(&required("furigana", &form.furigana, "フリガナ", 50)?);
     if !is_katakana(&furigana) {
@@ -200,7 +233,7 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
             invalid("group_no", "団体の代表者番号は V-0001 のように入力してください。", "group_no looks like V-0001.")
         })?),
     };
-    if group_no.is_some() && channel == Channel::Public {
+    if group_no.is_some() && !rules.group_by_number {
         // Joining a group by a guessable number is for the desk, where the representative is present.
         return Err(invalid(
             "group_no",
@@ -238,6 +271,13 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
         return Err(invalid("experience_count", "活動回数を確認してください。", "experience_count is 0–9999."));
     }
 
+    if rules.dates == Dates::Refused && !form.preferred_dates.is_empty() {
+        return Err(invalid(
+            "preferred_dates",
+            "参加日は募集から予約してください。",
+            "Book a day from the openings instead of naming dates here.",
+        ));
+    }
     let mut preferred_dates = Vec::new();
     for text in &form.preferred_dates {
         let day = date("preferred_dates", text, "参加希望日")?;
@@ -253,7 +293,7 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
         }
     }
     preferred_dates.sort();
-    if channel == Channel::Public && preferred_dates.is_empty() {
+    if rules.dates == Dates::Required && preferred_dates.is_empty() {
         return Err(invalid("preferred_dates", "参加希望日を1日以上選んでください。", "Choose at least one date."));
     }
 
@@ -291,6 +331,6 @@ pub fn validate(form: RegistrationForm, today: NaiveDate, channel: Channel) -> R
         guardian_consent: form.guardian_consent,
         guardian_name,
         // Only staff, who can see the existing record, may insist on a second one.
-        force_new: form.force_new && channel == Channel::WalkIn,
+        force_new: form.force_new && rules.force_new,
     })
 }

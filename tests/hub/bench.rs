@@ -16,7 +16,7 @@ use sqlx::PgPool;
 
 use crate::database_or_skip;
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, logged_in};
-use crate::volunteers::{self, Profile};
+use crate::bulk::{self, Profile};
 
 /// Requests in flight per process: under its per-address connection budget (256).
 const IN_FLIGHT: usize = 200;
@@ -44,7 +44,7 @@ async fn booking_surge_5000_for_300_over_two_processes() {
         .unwrap();
     let id = made.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     admin.post(hubs[0].url(&format!("/api/openings/{id}/publish"))).send().await.unwrap();
-    let people = volunteers::make(&pool, "surge", 5000, Profile::default()).await;
+    let people = bulk::make(&pool, "surge", 5000, Profile::default()).await;
 
     let http = reqwest::Client::builder().pool_max_idle_per_host(IN_FLIGHT).build().unwrap();
     let gates = Arc::new([tokio::sync::Semaphore::new(IN_FLIGHT), tokio::sync::Semaphore::new(IN_FLIGHT)]);

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 use crate::database_or_skip;
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, logged_in};
-use crate::volunteers::{self, Fixture, Profile};
+use crate::bulk::{self, Fixture, Profile};
 
 /// A day `days` from today in Japan.
 fn day_in(days: i64) -> String {
@@ -45,7 +45,7 @@ async fn send(http: &reqwest::Client, method: &str, url: String, who: &Fixture) 
     (status, answer.json().await.unwrap_or(Value::Null))
 }
 
-async fn count(pool: &PgPool, sql: &str, id: i64) -> i64 {
+async fn count(pool: &PgPool, sql: &'static str, id: i64) -> i64 {
     sqlx::query_scalar(sql).bind(id).fetch_one(pool).await.unwrap()
 }
 
@@ -59,7 +59,7 @@ async fn a_thousand_bookings_over_two_processes_fill_300_seats_and_the_waitlist_
     let admin = logged_in(&hubs[0], ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let day = day_in(10);
     let id = open_opening(&admin, &hubs[0], opening(1, &day, 300)).await;
-    let people = volunteers::make(&pool, "race", 1000, Profile::default()).await;
+    let people = bulk::make(&pool, "race", 1000, Profile::default()).await;
 
     // All at once, half at each process (at most 128 in flight per process: its per-address connection budget).
     let http = plain();
@@ -172,7 +172,7 @@ async fn a_lottery_draw_rerun_from_its_seed_gives_the_same_result_and_everyone_o
     body["mode"] = json!("lottery");
     body["lottery_closes_at"] = json!(closes.to_rfc3339());
     let id = open_opening(&admin, &hub, body).await;
-    let people = volunteers::make(&pool, "lottery", 40, Profile::default()).await;
+    let people = bulk::make(&pool, "lottery", 40, Profile::default()).await;
     let http = plain();
     for who in &people {
         let (status, body) = send(&http, "POST", hub.url(&format!("/api/openings/{id}/bookings")), who).await;
@@ -270,7 +270,7 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
     let other_center = open_opening(&admin, &a, opening(4, &day_in(2), 5)).await;
 
     // Volunteers see no draft; center staff see nothing of another center.
-    let ok = volunteers::make(&pool, "ok", 2, Profile::default()).await;
+    let ok = bulk::make(&pool, "ok", 2, Profile::default()).await;
     let http = plain();
     let draft = send(&http, "POST", a.url(&format!("/api/openings/{tomorrow}/bookings")), &ok[0]).await;
     assert_eq!(draft.0, 404);
@@ -285,10 +285,10 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
     assert!(listed.iter().all(|o| o["center_id"] == 3) && listed.len() == 1, "{listed:?}");
 
     // Eligibility, each with its reason and nothing written.
-    let young = volunteers::make(&pool, "young", 1, Profile { birth_year: 2010, ..Profile::default() }).await;
-    let outside = volunteers::make(&pool, "outside", 1, Profile { in_prefecture: false, ..Profile::default() }).await;
-    let uninsured = volunteers::make(&pool, "uninsured", 1, Profile { insured: false, ..Profile::default() }).await;
-    let unverified = volunteers::make(&pool, "unverified", 1, Profile { verified: false, ..Profile::default() }).await;
+    let young = bulk::make(&pool, "young", 1, Profile { birth_year: 2010, ..Profile::default() }).await;
+    let outside = bulk::make(&pool, "outside", 1, Profile { in_prefecture: false, ..Profile::default() }).await;
+    let uninsured = bulk::make(&pool, "uninsured", 1, Profile { insured: false, ..Profile::default() }).await;
+    let unverified = bulk::make(&pool, "unverified", 1, Profile { verified: false, ..Profile::default() }).await;
     for (who, status, code) in [
         (&young[0], 409, "too_young"),
         (&outside[0], 409, "prefecture_only"),

@@ -5,9 +5,12 @@
 //!
 //! Run: `cargo test --test hub` (one module: `cargo test --test hub foundation::`).
 
+mod accounts;
 mod bench;
 mod booking;
+mod bulk;
 mod foundation;
+mod mail;
 mod postgres;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
 #[allow(dead_code)]

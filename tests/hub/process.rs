@@ -36,7 +36,7 @@ impl Hub {
             .args(["hub", "--database", database, "--addr", "127.0.0.1:0", "--first-admin", ADMIN_EMAIL])
             .args(["--mail-from", "borasen hub <noreply@hub.example.jp>", "--mail-retry-seconds", "1"])
             .env("BORASEN_HUB_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("RUST_LOG", "warn")
+            .env("BORASEN_LOG", "warn")
             .env("BORASEN_HUB_JOB_SECONDS", "1")
             .env_remove("BORASEN_DATABASE_URL")
             .stdout(Stdio::piped())

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::database_or_skip;
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, client, logged_in};
+use crate::volunteers;
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,11 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/session", Who::AnyAccount),
     ("DELETE", "/api/session", Who::AnyAccount),
     ("POST", "/api/staff", Who::HubAdmin),
+    ("POST", "/api/accounts", Who::Public),
+    ("POST", "/api/accounts/verify", Who::Public),
+    ("POST", "/api/accounts/verification", Who::Volunteer),
+    ("GET", "/api/profile", Who::Volunteer),
+    ("POST", "/api/account/delete", Who::Volunteer),
     ("POST", "/api/openings", Who::Staff),
     ("GET", "/api/openings", Who::AnyAccount),
     ("GET", "/api/openings/{id}", Who::AnyAccount),
@@ -109,15 +115,23 @@ async fn every_documented_route_is_in_the_matrix_and_every_caller_gets_its_answe
     let staff = json!({ "email": "matrix-staff@hub.example.jp", "password": "matrix-staff-1", "role": "center_staff", "center_id": 1 });
     assert_eq!(admin.post(hub.url("/api/staff")).json(&staff).send().await.unwrap().status(), 201);
 
-    // Volunteers join the matrix with their accounts (registration and verification).
-    let mut callers =
-        vec![(Caller::Anonymous, None), (Caller::CenterStaff, Some(("matrix-staff@hub.example.jp", "matrix-staff-1")))];
-    callers.push((Caller::HubAdmin, Some((ADMIN_EMAIL, ADMIN_PASSWORD))));
-    let _ = (Caller::Volunteer, Caller::UnverifiedVolunteer);
+    assert_eq!(volunteers::register(&hub, "matrix-unverified@example.jp", volunteers::profile()).await.status(), 201);
+    assert_eq!(volunteers::register(&hub, "matrix-verified@example.jp", volunteers::profile()).await.status(), 201);
+    volunteers::verify_from_dir(&hub, mail.path(), "matrix-verified@example.jp").await;
+    let callers = [
+        (Caller::Anonymous, None),
+        (Caller::UnverifiedVolunteer, Some(("matrix-unverified@example.jp", volunteers::PASSWORD))),
+        (Caller::Volunteer, Some(("matrix-verified@example.jp", volunteers::PASSWORD))),
+        (Caller::CenterStaff, Some(("matrix-staff@hub.example.jp", "matrix-staff-1"))),
+        (Caller::HubAdmin, Some((ADMIN_EMAIL, ADMIN_PASSWORD))),
+    ];
 
     // Logging out goes last, so the caller's session lives through the rest.
     let mut order: Vec<&(&str, &str, Who)> = MATRIX.iter().collect();
-    order.sort_by_key(|(method, path, _)| (*method == "DELETE" && *path == "/api/session", *path, *method));
+    order.sort_by_key(|(method, path, _)| {
+        let ends_session = (*method == "DELETE" && *path == "/api/session") || *path == "/api/account/delete";
+        (ends_session, *path, *method)
+    });
     for (caller, credentials) in callers {
         let http = match credentials {
             Some((email, password)) => logged_in(&hub, email, password).await,

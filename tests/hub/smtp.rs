@@ -3,7 +3,7 @@
 //! acknowledged. `stall` makes it hold the answer to DATA: the message was
 //! sent but never acknowledged, as when the sending hub is killed mid-send.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -49,6 +49,10 @@ pub struct SmtpListener {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     stall: Arc<AtomicBool>,
+    /// Messages whose DATA arrived whole, acknowledged or not.
+    seen: Arc<AtomicUsize>,
+    /// The next this-many DATA get `451` (try again later).
+    refuse: Arc<AtomicUsize>,
 }
 
 impl SmtpListener {
@@ -57,14 +61,26 @@ impl SmtpListener {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let stall = Arc::new(AtomicBool::new(false));
-        let (r, s) = (received.clone(), stall.clone());
+        let (seen, refuse) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let state =
+            Shared { received: received.clone(), stall: stall.clone(), seen: seen.clone(), refuse: refuse.clone() };
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else { return };
-                tokio::spawn(session(socket, r.clone(), s.clone()));
+                tokio::spawn(session(socket, state.clone()));
             }
         });
-        SmtpListener { port, received, stall }
+        SmtpListener { port, received, stall, seen, refuse }
+    }
+
+    /// Messages whose DATA arrived whole, acknowledged or not.
+    pub fn seen(&self) -> usize {
+        self.seen.load(Ordering::SeqCst)
+    }
+
+    /// Answer the next `count` messages `451` (a transient failure).
+    pub fn refuse_next(&self, count: usize) {
+        self.refuse.store(count, Ordering::SeqCst);
     }
 
     /// Hold every answer to DATA from now on (true) or answer again (false).
@@ -89,7 +105,16 @@ impl SmtpListener {
     }
 }
 
-async fn session(socket: tokio::net::TcpStream, received: Arc<Mutex<Vec<Received>>>, stall: Arc<AtomicBool>) {
+#[derive(Clone)]
+struct Shared {
+    received: Arc<Mutex<Vec<Received>>>,
+    stall: Arc<AtomicBool>,
+    seen: Arc<AtomicUsize>,
+    refuse: Arc<AtomicUsize>,
+}
+
+async fn session(socket: tokio::net::TcpStream, state: Shared) {
+    let Shared { received, stall, seen, refuse } = state;
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let _ = write.write_all(b"220 test.invalid ESMTP\r\n").await;
@@ -121,6 +146,11 @@ async fn session(socket: tokio::net::TcpStream, received: Arc<Mutex<Vec<Received
                     break;
                 }
                 data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+            }
+            seen.fetch_add(1, Ordering::SeqCst);
+            if refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+                let _ = write.write_all(b"451 4.3.0 try again later\r\n").await;
+                continue;
             }
             if stall.load(Ordering::SeqCst) {
                 // Never acknowledged: the sender waits until it is killed.

@@ -1,94 +1,99 @@
-//! Verified volunteers in bulk, for the booking tests: accounts, profiles and
-//! sessions inserted with SQL. Registering 1,000 through the API would hash
-//! 1,000 passwords with argon2 (minutes in a debug build); booking is what
-//! these tests measure, and the accounts tests cover registration.
+//! Volunteers for the tests: a valid profile, registering, the verification
+//! token read back from the mail as sent.
 
-use sqlx::PgPool;
+use std::path::Path;
 
-/// The profile table as the accounts area defines it (migrations/hub/0002_volunteers.sql):
-/// made here only on a branch that does not have that migration yet.
-const PROFILE_TABLE: &str = "CREATE TABLE IF NOT EXISTS hub_volunteers (
-    account_id bigint PRIMARY KEY REFERENCES hub_accounts (id), name text NOT NULL, name_key text NOT NULL,
-    furigana text NOT NULL, furigana_key text NOT NULL, birth_date date NOT NULL, gender text, phone text NOT NULL,
-    phone_key text NOT NULL, address text NOT NULL, residence text NOT NULL, emergency_name text NOT NULL,
-    emergency_phone text NOT NULL, kind text NOT NULL, group_name text, group_size integer,
-    skills text[] NOT NULL DEFAULT '{}', vehicle text, insurance text NOT NULL, insurance_plan text,
-    experience_count integer NOT NULL DEFAULT 0, guardian_consent boolean NOT NULL DEFAULT false,
-    guardian_name text, lang text NOT NULL DEFAULT 'ja', privacy_version text NOT NULL,
-    privacy_agreed_at timestamptz NOT NULL DEFAULT now())";
+use base64::Engine;
+use serde_json::{Value, json};
 
-/// One volunteer: the account and the session cookie to send.
-#[derive(Clone, Debug)]
-pub struct Fixture {
-    pub account_id: i64,
-    pub email: String,
-    pub cookie: String,
+use crate::process::{Hub, client, eml_files};
+use crate::smtp::header;
+
+pub const PASSWORD: &str = "volunteer-password-1";
+/// The privacy notice's version (`hub::accounts::privacy::PRIVACY_VERSION`).
+pub const PRIVACY: &str = "2026-11-30";
+
+/// A profile the center's form takes, with the hub's own fields.
+pub fn profile() -> Value {
+    json!({
+        "name": "能登 花子",
+        "furigana": "ノト ハナコ",
+        "birth_date": "1990-04-01",
+        "phone": "090-2468-1357",
+        "address": "石川県七尾市御祓町1",
+        "residence": "in",
+        "emergency_name": "能登 一郎",
+        "emergency_phone": "080-9753-1864",
+        "insurance": "enrolled",
+        "insurance_plan": "natural_disaster",
+        "skills": ["チェーンソー"],
+        "vehicle": "軽トラ",
+    })
 }
 
-/// What to give the profiles.
-#[derive(Clone, Copy, Debug)]
-pub struct Profile {
-    pub birth_year: i32,
-    pub in_prefecture: bool,
-    pub insured: bool,
-    pub verified: bool,
+pub fn body(email: &str, profile: Value) -> Value {
+    json!({ "email": email, "password": PASSWORD, "privacy_version": PRIVACY, "profile": profile })
 }
 
-impl Default for Profile {
-    fn default() -> Self {
-        Profile { birth_year: 1990, in_prefecture: true, insured: true, verified: true }
+pub async fn register(hub: &Hub, email: &str, profile: Value) -> reqwest::Response {
+    client().post(hub.url("/api/accounts")).json(&body(email, profile)).send().await.unwrap()
+}
+
+/// A mail's text part, decoded (base64 or quoted-printable, as lettre chose).
+pub fn mail_text(raw: &str) -> String {
+    let raw = raw.replace("\r\n", "\n");
+    let (head, rest) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+    let encoding = header(&head.replace('\n', "\r\n"), "Content-Transfer-Encoding").unwrap_or_default();
+    match encoding.to_ascii_lowercase().as_str() {
+        "base64" => {
+            let compact: String = rest.split_whitespace().collect();
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(compact).unwrap()).unwrap()
+        }
+        "quoted-printable" => quoted_printable(rest),
+        _ => rest.to_string(),
     }
 }
 
-/// `count` volunteers named `<prefix>-<n>@v.example.jp`, each logged in.
-pub async fn make(pool: &PgPool, prefix: &str, count: i64, profile: Profile) -> Vec<Fixture> {
-    sqlx::query(PROFILE_TABLE).execute(pool).await.unwrap();
-    let ids: Vec<(i64, String)> = sqlx::query_as(
-        "INSERT INTO hub_accounts (email, email_key, password_hash, role, verified_at)
-         SELECT e, e, 'not-a-hash', 'volunteer', CASE WHEN $3 THEN now() END
-           FROM (SELECT $1 || '-' || n || '@v.example.jp' AS e FROM generate_series(1, $2) n) s
-         RETURNING id, email",
-    )
-    .bind(prefix)
-    .bind(count)
-    .bind(profile.verified)
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    let first = ids.iter().map(|(id, _)| *id).min().unwrap();
-    let last = ids.iter().map(|(id, _)| *id).max().unwrap();
-    sqlx::query(
-        "INSERT INTO hub_volunteers (account_id, name, name_key, furigana, furigana_key, birth_date, phone, phone_key,
-             address, residence, emergency_name, emergency_phone, kind, insurance, insurance_plan, lang, privacy_version)
-         SELECT id, 'ボランティア' || id, 'v' || id, 'ボランティア', 'ぼらんてぃあ', make_date($3, 4, 1),
-                '090-0000-' || lpad(id::text, 4, '0'), '0900000' || id, '石川県金沢市', CASE WHEN $4 THEN 'in' ELSE 'out' END,
-                '家族', '090-1111-2222', 'individual', CASE WHEN $5 THEN 'enrolled' ELSE 'none' END,
-                CASE WHEN $5 THEN 'basic' END, 'ja', 'test'
-           FROM hub_accounts WHERE id BETWEEN $1 AND $2",
-    )
-    .bind(first)
-    .bind(last)
-    .bind(profile.birth_year)
-    .bind(profile.in_prefecture)
-    .bind(profile.insured)
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO hub_sessions (token_hash, account_id, expires_at)
-         SELECT sha256(convert_to('fixture-session-' || id, 'UTF8')), id, now() + interval '1 day'
-           FROM hub_accounts WHERE id BETWEEN $1 AND $2",
-    )
-    .bind(first)
-    .bind(last)
-    .execute(pool)
-    .await
-    .unwrap();
-    ids.into_iter()
-        .map(|(account_id, email)| Fixture {
-            account_id,
-            email,
-            cookie: format!("borasen_hub_session=fixture-session-{account_id}"),
-        })
-        .collect()
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let mut bytes = Vec::new();
+    let mut chars = joined.bytes().peekable();
+    while let Some(b) = chars.next() {
+        if b == b'=' {
+            let hex: Vec<u8> = (0..2).filter_map(|_| chars.next()).collect();
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).unwrap(), 16).unwrap());
+        } else {
+            bytes.push(b);
+        }
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+/// The token in the verification link mailed to `email`, from a mail dir
+/// (the tests mail each address once).
+pub fn token_in_dir(dir: &Path, email: &str) -> String {
+    let raw = eml_files(dir)
+        .into_iter()
+        .map(|(_, raw)| raw)
+        .rfind(|raw| header(raw, "To").is_some_and(|to| to.contains(email)))
+        .unwrap_or_else(|| panic!("no mail to {email} in {}", dir.display()));
+    token_in(&mail_text(&raw))
+}
+
+pub fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("the mail holds the link") + "token=".len();
+    text[start..].chars().take_while(char::is_ascii_hexdigit).collect()
+}
+
+/// Waits for the mail to `email` to be written, then verifies with its token.
+pub async fn verify_from_dir(hub: &Hub, dir: &Path, email: &str) {
+    for _ in 0..200 {
+        if eml_files(dir).iter().any(|(_, raw)| header(raw, "To").is_some_and(|to| to.contains(email))) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let token = token_in_dir(dir, email);
+    let answer = client().post(hub.url("/api/accounts/verify")).json(&json!({ "token": token })).send().await.unwrap();
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
 }

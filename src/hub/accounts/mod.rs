@@ -1,10 +1,22 @@
 //! Hub accounts: who logs in (`hub_accounts`), staff accounts made by a hub
-//! admin (`staff`), the first admin at start. Volunteers register themselves
-//! (`register`, part of the accounts work after the foundation).
+//! admin (`staff`), the first admin at start; volunteers who register
+//! themselves (`register`, with the center's form checks through `profile`),
+//! verify their address by a mailed link (`verify`), agree to the privacy
+//! notice (`privacy`) and may delete their data (`delete`); `pages` are the
+//! volunteer's pages in Japanese and English.
 
+pub mod delete;
 pub mod http;
+pub mod pages;
+pub mod privacy;
+pub mod profile;
+pub mod register;
+mod register_page;
 pub mod staff;
+pub mod verify;
+pub mod volunteer_http;
 
+pub use profile::{Eligibility, eligibility};
 pub use staff::{NewStaff, create_staff, ensure_first_admin};
 
 use crate::error::AppError;

@@ -1,7 +1,7 @@
-//! What booking reads of a volunteer: eligibility, seats, where and in which
-//! language to mail. The profile table (`hub_volunteers`) belongs to the
-//! accounts area; this file is the one place booking reads it, so it can move
-//! to the accounts area's read function without touching the rest.
+//! What booking reads of a volunteer: eligibility (through the accounts
+//! area's `profile::eligibility`), seats, where and in which language to mail,
+//! and the meeting point's list. The profile table (`hub_volunteers`) belongs
+//! to the accounts area; this file is the one place booking reads it.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -30,24 +30,22 @@ pub struct Recipient {
     pub lang: Lang,
 }
 
-type Row = (Option<String>, Option<String>, Option<NaiveDate>, Option<String>, Option<String>, Option<String>, Option<i32>);
-
-/// The volunteer's profile, or `None` when they have not filled it in.
+/// The volunteer's profile, or `None` when they have none (or deleted it).
+/// Eligibility comes from the accounts area's read function.
 pub async fn for_booking(conn: &mut PgConnection, account_id: i64) -> Result<Option<BookingProfile>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT a.email, v.lang, v.birth_date, v.residence, v.insurance, v.kind, v.group_size
-           FROM hub_accounts a JOIN hub_volunteers v ON v.account_id = a.id
-          WHERE a.id = $1 AND a.deleted_at IS NULL",
-    )
-    .bind(account_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(email, lang, birth_date, residence, insurance, kind, group_size)| BookingProfile {
-        birth_date,
-        in_prefecture: residence.as_deref() == Some("in"),
-        insured: insurance.as_deref() == Some("enrolled"),
-        seats: if kind.as_deref() == Some("group") { group_size.unwrap_or(1).max(1) } else { 1 },
-        contact: Recipient { account_id, email, lang: lang_of(lang.as_deref()) },
+    let Some(found) = crate::hub::accounts::profile::eligibility(&mut *conn, account_id).await? else {
+        return Ok(None);
+    };
+    let contact = recipient(conn, account_id).await?;
+    if contact.email.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(BookingProfile {
+        birth_date: Some(found.birth_date),
+        in_prefecture: found.residence == "in",
+        insured: found.insurance == "enrolled",
+        seats: if found.kind == "group" { i32::try_from(found.headcount()).unwrap_or(1).max(1) } else { 1 },
+        contact,
     }))
 }
 

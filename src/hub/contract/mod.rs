@@ -32,6 +32,7 @@ macro_rules! hub_event {
 pub mod accounts;
 pub mod booking;
 pub mod mail;
+pub mod volunteers;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -119,6 +120,10 @@ hub_kinds! {
     accounts::AccountCreated;
     accounts::AccountLoggedIn;
     accounts::AccountLoggedOut;
+    volunteers::HubVolunteerRegistered;
+    volunteers::AccountVerificationSent;
+    volunteers::AccountVerified;
+    volunteers::AccountDeleted;
     mail::MailSent;
     mail::MailDeferred;
     mail::MailFailed;
