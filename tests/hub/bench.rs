@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
+use crate::bulk::{self, Profile};
 use crate::database_or_skip;
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, logged_in};
-use crate::bulk::{self, Profile};
 
 /// Requests in flight per process: under its per-address connection budget (256).
 const IN_FLIGHT: usize = 200;
@@ -126,11 +126,13 @@ async fn registration_rate_with_argon2_against_raw_inserts() {
     for i in 0..RAW {
         let pool = pool.clone();
         tasks.push(tokio::spawn(async move {
-            sqlx::query("INSERT INTO hub_accounts (email, email_key, password_hash, role) VALUES ($1, $1, 'x', 'volunteer')")
-                .bind(format!("raw{i}@bench.example.jp"))
-                .execute(&pool)
-                .await
-                .unwrap();
+            sqlx::query(
+                "INSERT INTO hub_accounts (email, email_key, password_hash, role) VALUES ($1, $1, 'x', 'volunteer')",
+            )
+            .bind(format!("raw{i}@bench.example.jp"))
+            .execute(&pool)
+            .await
+            .unwrap();
         }));
     }
     for task in tasks {

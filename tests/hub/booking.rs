@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
+use crate::bulk::{self, Fixture, Profile};
 use crate::database_or_skip;
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, logged_in};
-use crate::bulk::{self, Fixture, Profile};
 
 /// A day `days` from today in Japan.
 fn day_in(days: i64) -> String {
@@ -69,7 +69,8 @@ async fn a_thousand_bookings_over_two_processes_fill_300_seats_and_the_waitlist_
         let (http, hubs, gates) = (http.clone(), hubs.clone(), gates.clone());
         tasks.push(tokio::spawn(async move {
             let _slot = gates[i % 2].acquire().await.unwrap();
-            let (status, body) = send(&http, "POST", hubs[i % 2].url(&format!("/api/openings/{id}/bookings")), &who).await;
+            let (status, body) =
+                send(&http, "POST", hubs[i % 2].url(&format!("/api/openings/{id}/bookings")), &who).await;
             (who.account_id, status, body)
         }));
     }
@@ -77,17 +78,23 @@ async fn a_thousand_bookings_over_two_processes_fill_300_seats_and_the_waitlist_
     for task in tasks {
         answers.push(task.await.unwrap());
     }
-    assert!(answers.iter().all(|(_, status, _)| *status == 201), "every booking is taken: {:?}",
-        answers.iter().find(|(_, s, _)| *s != 201));
+    assert!(
+        answers.iter().all(|(_, status, _)| *status == 201),
+        "every booking is taken: {:?}",
+        answers.iter().find(|(_, s, _)| *s != 201)
+    );
     let said = |status: &str| answers.iter().filter(|(_, _, b)| b["status"] == status).count();
     assert_eq!((said("booked"), said("waitlisted")), (300, 700));
 
-    let booked = count(&pool, "SELECT count(*) FROM hub_bookings WHERE opening_id = $1 AND status = 'booked'", id).await;
-    let waiting = count(&pool, "SELECT count(*) FROM hub_bookings WHERE opening_id = $1 AND status = 'waitlisted'", id).await;
+    let booked =
+        count(&pool, "SELECT count(*) FROM hub_bookings WHERE opening_id = $1 AND status = 'booked'", id).await;
+    let waiting =
+        count(&pool, "SELECT count(*) FROM hub_bookings WHERE opening_id = $1 AND status = 'waitlisted'", id).await;
     assert_eq!((booked, waiting), (300, 700));
     let seats = count(&pool, "SELECT booked_seats::bigint FROM hub_openings WHERE id = $1", id).await;
     assert_eq!(seats, 300);
-    let volunteers = count(&pool, "SELECT count(DISTINCT account_id) FROM hub_bookings WHERE opening_id = $1", id).await;
+    let volunteers =
+        count(&pool, "SELECT count(DISTINCT account_id) FROM hub_bookings WHERE opening_id = $1", id).await;
     let rows = count(&pool, "SELECT count(*) FROM hub_bookings WHERE opening_id = $1", id).await;
     assert_eq!((volunteers, rows), (1000, 1000), "no volunteer twice");
     let tokens = count(&pool, "SELECT count(DISTINCT qr_token) FROM hub_bookings WHERE opening_id = $1", id).await;
@@ -109,7 +116,9 @@ async fn a_thousand_bookings_over_two_processes_fill_300_seats_and_the_waitlist_
         .iter()
         .filter(|(_, _, b)| b["status"] == "booked")
         .take(50)
-        .map(|(account, _, b)| (b["id"].as_i64().unwrap(), people.iter().find(|p| p.account_id == *account).unwrap().clone()))
+        .map(|(account, _, b)| {
+            (b["id"].as_i64().unwrap(), people.iter().find(|p| p.account_id == *account).unwrap().clone())
+        })
         .collect();
     let mut tasks = Vec::new();
     for (i, (booking, who)) in cancelling.into_iter().enumerate() {
@@ -142,19 +151,20 @@ async fn a_thousand_bookings_over_two_processes_fill_300_seats_and_the_waitlist_
     assert!(waitlist[50..].iter().all(|b| !now_booked.contains(b)), "nobody further back moved up");
 
     // Every change had its mail, queued once.
-    let mails: Vec<(String, i64)> =
-        sqlx::query_as("SELECT kind, count(*) FROM hub_outbox GROUP BY kind ORDER BY kind").fetch_all(&pool).await.unwrap();
+    let mails: Vec<(String, i64)> = sqlx::query_as("SELECT kind, count(*) FROM hub_outbox GROUP BY kind ORDER BY kind")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert_eq!(
         mails,
         [("booked".into(), 300), ("cancelled".into(), 50), ("promoted".into(), 50), ("waitlisted".into(), 700)]
     );
     // The booked mail carries the QR inline and the token and number as text.
-    let (text, parts): (String, Value) = sqlx::query_as(
-        "SELECT body_text, inline_parts FROM hub_outbox WHERE kind = 'booked' ORDER BY id LIMIT 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (text, parts): (String, Value) =
+        sqlx::query_as("SELECT body_text, inline_parts FROM hub_outbox WHERE kind = 'booked' ORDER BY id LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(text.contains("予約番号: H-") && text.contains("受付用コード: "), "{text}");
     assert_eq!(parts[0]["content_type"], "image/png");
 }
@@ -181,7 +191,8 @@ async fn a_lottery_draw_rerun_from_its_seed_gives_the_same_result_and_everyone_o
     // Too early to draw.
     let early = admin.post(hub.url(&format!("/api/openings/{id}/draw"))).send().await.unwrap();
     assert_eq!(early.status(), 409);
-    tokio::time::sleep_until(tokio::time::Instant::now() + (closes - chrono::Utc::now()).to_std().unwrap_or_default()).await;
+    tokio::time::sleep_until(tokio::time::Instant::now() + (closes - chrono::Utc::now()).to_std().unwrap_or_default())
+        .await;
     let late = send(&http, "POST", hub.url(&format!("/api/openings/{id}/bookings")), &people[0]).await;
     assert_eq!(late.0, 409, "applications are closed");
     // Staff may draw; the hub's job (every second in tests, at both processes) draws it too. Once, either way.
@@ -215,13 +226,12 @@ async fn a_lottery_draw_rerun_from_its_seed_gives_the_same_result_and_everyone_o
     assert_eq!(borasen::hub::booking::lottery::draw_order(seed, &applications), recorded);
 
     // Exactly one outcome each: the first ten booked, the rest waitlisted in drawn order.
-    let outcomes: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, status, waitlist_order FROM hub_bookings WHERE opening_id = $1",
-    )
-    .bind(id)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let outcomes: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, status, waitlist_order FROM hub_bookings WHERE opening_id = $1")
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     assert_eq!(outcomes.len(), 40);
     for (place, booking) in recorded.iter().enumerate() {
         let (_, status, _) = outcomes.iter().find(|o| o.0 == *booking).unwrap();
@@ -249,7 +259,8 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
     let b = Hub::start_with(&url, &mail_to, &[]);
     let pool = PgPool::connect(&url).await.unwrap();
     let admin = logged_in(&a, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let staff = json!({ "email": "c3@hub.example.jp", "password": "center-three-1", "role": "center_staff", "center_id": 3 });
+    let staff =
+        json!({ "email": "c3@hub.example.jp", "password": "center-three-1", "role": "center_staff", "center_id": 3 });
     assert_eq!(admin.post(a.url("/api/staff")).json(&staff).send().await.unwrap().status(), 201);
     let center3 = logged_in(&a, "c3@hub.example.jp", "center-three-1").await;
 
@@ -279,9 +290,18 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
     for path in [format!("/api/openings/{other_center}"), format!("/api/openings/{other_center}/bookings.csv")] {
         assert_eq!(center3.get(a.url(&path)).send().await.unwrap().status(), 404, "{path}");
     }
-    assert_eq!(center3.post(a.url(&format!("/api/openings/{other_center}/cancel"))).send().await.unwrap().status(), 404);
-    let listed: Vec<Value> = center3.get(a.url(&format!("/api/openings?from={}&to={}", day_in(0), day_in(5))))
-        .send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        center3.post(a.url(&format!("/api/openings/{other_center}/cancel"))).send().await.unwrap().status(),
+        404
+    );
+    let listed: Vec<Value> = center3
+        .get(a.url(&format!("/api/openings?from={}&to={}", day_in(0), day_in(5))))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(listed.iter().all(|o| o["center_id"] == 3) && listed.len() == 1, "{listed:?}");
 
     // Eligibility, each with its reason and nothing written.
@@ -322,16 +342,35 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(text.lines().count() == 2 && text.contains(&format!("H-{booking:05}")) && text.contains("予約"), "{text}");
     // Staff pages, in both languages.
-    let page = center3.get(a.url(&format!("/hub/staff/calendar?month={}", &day_in(1)[..7]))).send().await.unwrap().text().await.unwrap();
+    let page = center3
+        .get(a.url(&format!("/hub/staff/calendar?month={}", &day_in(1)[..7])))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("センター 3 の募集") && page.contains("泥出し"), "{page}");
-    let page = center3.get(a.url(&format!("/hub/staff/openings/{tomorrow}?lang=en"))).send().await.unwrap().text().await.unwrap();
+    let page = center3
+        .get(a.url(&format!("/hub/staff/openings/{tomorrow}?lang=en")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Booked") && page.contains(&format!("H-{booking:05}")), "{page}");
     assert_eq!(center3.get(a.url("/hub/staff/calendar?center_id=4")).send().await.unwrap().status(), 403);
 
     // The reminder for tomorrow: queued once although two processes run the job.
     let until = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let queued = count(&pool, "SELECT count(*) FROM hub_outbox WHERE kind = 'reminder' AND account_id = $1", ok[0].account_id).await;
+        let queued = count(
+            &pool,
+            "SELECT count(*) FROM hub_outbox WHERE kind = 'reminder' AND account_id = $1",
+            ok[0].account_id,
+        )
+        .await;
         if queued == 1 {
             break;
         }
@@ -339,15 +378,31 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(count(&pool, "SELECT count(*) FROM hub_outbox WHERE kind = 'reminder' AND account_id = $1", ok[0].account_id).await, 1);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM hub_outbox WHERE kind = 'reminder' AND account_id = $1", ok[0].account_id)
+            .await,
+        1
+    );
 
     // 中止: everyone on the day is mailed, and the booking says so.
     let cancelled = center3.post(a.url(&format!("/api/openings/{tomorrow}/cancel"))).send().await.unwrap();
     assert_eq!(cancelled.status(), 200);
     let (_, after) = send(&http, "GET", b.url(&format!("/api/bookings/{booking}")), &ok[0]).await;
     assert_eq!(after["status"], "day_cancelled");
-    assert_eq!(count(&pool, "SELECT count(*) FROM hub_outbox WHERE kind = 'day_cancelled' AND account_id = $1", ok[0].account_id).await, 1);
-    let kinds: Vec<String> = sqlx::query_scalar("SELECT DISTINCT kind FROM hub_events WHERE kind LIKE 'opening.%' OR kind LIKE 'booking.%' ORDER BY kind")
-        .fetch_all(&pool).await.unwrap();
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM hub_outbox WHERE kind = 'day_cancelled' AND account_id = $1",
+            ok[0].account_id
+        )
+        .await,
+        1
+    );
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT kind FROM hub_events WHERE kind LIKE 'opening.%' OR kind LIKE 'booking.%' ORDER BY kind",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     assert_eq!(kinds, ["booking.made", "booking.reminders_queued", "opening.created", "opening.state_changed"]);
 }

@@ -56,22 +56,24 @@ pub fn booking_not_found() -> AppError {
 
 /// The volunteer's own bookings, newest day first.
 pub async fn mine(conn: &mut PgConnection, account_id: i64) -> Result<Vec<Booking>, sqlx::Error> {
-    let rows: Vec<Booking> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM hub_bookings WHERE account_id = $1 ORDER BY day DESC, id DESC")))
-            .bind(account_id)
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<Booking> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM hub_bookings WHERE account_id = $1 ORDER BY day DESC, id DESC"
+    )))
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
     Ok(rows.into_iter().map(numbered).collect())
 }
 
 /// One of the volunteer's own bookings (another's is "not found").
 pub async fn one_of_mine(conn: &mut PgConnection, account_id: i64, id: i64) -> Result<Booking, AppError> {
-    let row: Option<Booking> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM hub_bookings WHERE id = $1 AND account_id = $2")))
-            .bind(id)
-            .bind(account_id)
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<Booking> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM hub_bookings WHERE id = $1 AND account_id = $2"
+    )))
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
     row.map(numbered).ok_or_else(booking_not_found)
 }
 
@@ -126,16 +128,22 @@ pub async fn book(state: &HubState, account_id: i64, opening_id: i64) -> Result<
     let qr_png = super::qr::png(&qr_token);
 
     let mut tx = HubTx::begin(db).await?;
-    let opening = openings::lock(&mut tx, opening_id)
-        .await?
-        .filter(|o| o.state != "draft")
-        .ok_or_else(openings::not_found)?;
+    let opening =
+        openings::lock(&mut tx, opening_id).await?.filter(|o| o.state != "draft").ok_or_else(openings::not_found)?;
     if opening.state != "open" {
-        return Err(refused("opening_not_open", "この募集は受付を終了しました。", "This opening takes no bookings now."));
+        return Err(refused(
+            "opening_not_open",
+            "この募集は受付を終了しました。",
+            "This opening takes no bookings now.",
+        ));
     }
     let lottery = opening.mode == "lottery";
     if lottery && opening.lottery_closes_at.is_some_and(|closes| Utc::now() >= closes) {
-        return Err(refused("lottery_closed", "抽選の申込は締め切りました。", "Applications for this lottery are closed."));
+        return Err(refused(
+            "lottery_closed",
+            "抽選の申込は締め切りました。",
+            "Applications for this lottery are closed.",
+        ));
     }
     check_eligible(&opening, &profile)?;
     let someone_waits: bool = sqlx::query_scalar(
@@ -200,12 +208,17 @@ pub async fn cancel(state: &HubState, account_id: i64, booking_id: i64) -> Resul
     let mut tx = HubTx::begin(db).await?;
     // The opening first, as every seat change does: no deadlock with a booking on it.
     let opening = openings::lock(&mut tx, found.opening_id).await?.ok_or_else(openings::not_found)?;
-    let current: Booking = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM hub_bookings WHERE id = $1 FOR UPDATE")))
-        .bind(booking_id)
-        .fetch_one(tx.conn())
-        .await?;
+    let current: Booking =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM hub_bookings WHERE id = $1 FOR UPDATE")))
+            .bind(booking_id)
+            .fetch_one(tx.conn())
+            .await?;
     if !matches!(current.status.as_str(), "applied" | "booked" | "waitlisted") {
-        return Err(refused("not_cancellable", "この予約は既に取り消されています。", "This booking is already cancelled."));
+        return Err(refused(
+            "not_cancellable",
+            "この予約は既に取り消されています。",
+            "This booking is already cancelled.",
+        ));
     }
     if Utc::now() >= mails::cancel_until(&opening) {
         return Err(refused(
@@ -320,7 +333,10 @@ pub async fn change_state(
         .bind(opening_id)
         .fetch_all(tx.conn())
         .await?;
-        sqlx::query("UPDATE hub_openings SET booked_seats = 0 WHERE id = $1").bind(opening_id).execute(tx.conn()).await?;
+        sqlx::query("UPDATE hub_openings SET booked_seats = 0 WHERE id = $1")
+            .bind(opening_id)
+            .execute(tx.conn())
+            .await?;
         for (id, account_id, qr_token) in &standing {
             let to = profiles::recipient(tx.conn(), *account_id).await?;
             let mail = MailBooking { id: *id, qr_token, opening: &opening, qr_png: None };

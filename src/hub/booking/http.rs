@@ -53,7 +53,11 @@ impl DaysQuery {
         let from = self.from.unwrap_or(today);
         let to = self.to.unwrap_or_else(|| from.checked_add_days(Days::new(60)).unwrap_or(from));
         if to < from || (to - from).num_days() > 400 {
-            return Err(invalid("to", "期間は400日以内で、終わりは始まり以降です。", "to is after from, within 400 days."));
+            return Err(invalid(
+                "to",
+                "期間は400日以内で、終わりは始まり以降です。",
+                "to is after from, within 400 days.",
+            ));
         }
         Ok((from, to))
     }
@@ -73,7 +77,10 @@ async fn create_opening(
 /// Openings in a range of days: volunteers see published ones at every center; center staff their center's.
 #[utoipa::path(get, path = "/api/openings", tag = "openings", params(DaysQuery),
     responses((status = 200, body = Vec<Opening>)))]
-async fn list_openings(signed: Signed<AnyAccount>, Query(query): Query<DaysQuery>) -> Result<Json<Vec<Opening>>, AppError> {
+async fn list_openings(
+    signed: Signed<AnyAccount>,
+    Query(query): Query<DaysQuery>,
+) -> Result<Json<Vec<Opening>>, AppError> {
     let (from, to) = query.range(signed.state.clock.activity_day())?;
     Ok(Json(openings::list(&signed.state.db, &signed.account, query.center_id, from, to).await?))
 }
@@ -145,13 +152,18 @@ async fn opening_csv(signed: Signed<Staff>, Path(id): Path<i64>) -> Result<Respo
     let body = roster::csv(&signed.state.db, &opening).await?;
     let name = crate::csv_cells::personal_file_name(&format!("予約_{}_{}", opening.day, opening.id));
     let disposition = format!("attachment; filename=\"booking.csv\"; filename*=UTF-8''{}", percent(&name));
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        body,
+    )
         .into_response())
 }
 
 fn percent(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect()
 }
 

@@ -26,10 +26,8 @@ pub const ALGORITHM: &str = "sha256-rank-v1";
 
 /// The booking ids in drawn order.
 pub fn draw_order(seed: &str, applications: &[i64]) -> Vec<i64> {
-    let mut ranked: Vec<([u8; 32], i64)> = applications
-        .iter()
-        .map(|id| (Sha256::digest(format!("{seed}:{id}").as_bytes()).into(), *id))
-        .collect();
+    let mut ranked: Vec<([u8; 32], i64)> =
+        applications.iter().map(|id| (Sha256::digest(format!("{seed}:{id}").as_bytes()).into(), *id)).collect();
     ranked.sort();
     ranked.into_iter().map(|(_, id)| id).collect()
 }
@@ -49,16 +47,22 @@ pub struct RecordedDraw {
 }
 
 pub async fn recorded(db: &HubDb, opening_id: i64) -> Result<Option<RecordedDraw>, sqlx::Error> {
-    let row: Option<(String, String, Vec<i64>, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-        "SELECT seed, algorithm, drawn_order, drawn_at FROM hub_lottery_draws WHERE opening_id = $1",
-    )
-    .bind(opening_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row: Option<(String, String, Vec<i64>, chrono::DateTime<chrono::Utc>)> =
+        sqlx::query_as("SELECT seed, algorithm, drawn_order, drawn_at FROM hub_lottery_draws WHERE opening_id = $1")
+            .bind(opening_id)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.map(|(seed, algorithm, drawn_order, drawn_at)| {
         let mut applications = drawn_order.clone();
         applications.sort();
-        RecordedDraw { opening_id, rerun_order: draw_order(&seed, &applications), seed, algorithm, drawn_order, drawn_at }
+        RecordedDraw {
+            opening_id,
+            rerun_order: draw_order(&seed, &applications),
+            seed,
+            algorithm,
+            drawn_order,
+            drawn_at,
+        }
     }))
 }
 
@@ -76,7 +80,11 @@ pub async fn draw(state: &HubState, actor: &HubActor, opening: &Opening) -> Resu
         return Err(refused("not_a_lottery", "この募集は抽選ではありません。", "This opening is not a lottery."));
     }
     if !matches!(opening.state.as_str(), "open" | "closed") {
-        return Err(refused("opening_not_open", "この募集は抽選できる状態ではありません。", "This opening cannot be drawn now."));
+        return Err(refused(
+            "opening_not_open",
+            "この募集は抽選できる状態ではありません。",
+            "This opening cannot be drawn now.",
+        ));
     }
     if opening.lottery_closes_at.is_some_and(|closes| chrono::Utc::now() < closes) {
         return Err(refused(

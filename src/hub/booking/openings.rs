@@ -113,8 +113,9 @@ pub async fn create(db: &HubDb, account: &SessionAccount, actor: &HubActor, new:
         return Err(invalid("quota", "定員は1〜10000人です。", "quota is 1–10000."));
     }
     let meeting_point = required("meeting_point", &new.meeting_point, "集合場所", 200)?;
-    let meeting_time = NaiveTime::parse_from_str(new.meeting_time.trim(), "%H:%M")
-        .map_err(|_| invalid("meeting_time", "集合時刻は 08:30 の形で入力してください。", "meeting_time looks like 08:30."))?;
+    let meeting_time = NaiveTime::parse_from_str(new.meeting_time.trim(), "%H:%M").map_err(|_| {
+        invalid("meeting_time", "集合時刻は 08:30 の形で入力してください。", "meeting_time looks like 08:30.")
+    })?;
     let bring = optional_text("bring", Some(&new.bring), "持ち物", 1000)?.unwrap_or_default();
     let minimum_age = new.minimum_age.unwrap_or(18);
     if !(0..=120).contains(&minimum_age) {
@@ -130,7 +131,11 @@ pub async fn create(db: &HubDb, account: &SessionAccount, actor: &HubActor, new:
     let bus_departure = optional("bus_departure", new.bus_departure.as_deref(), "バスの出発", 200)?;
     let cancel_hours_before = new.cancel_hours_before.unwrap_or(24);
     if !(0..=24 * 14).contains(&cancel_hours_before) {
-        return Err(invalid("cancel_hours_before", "キャンセル期限は0〜336時間前です。", "cancel_hours_before is 0–336."));
+        return Err(invalid(
+            "cancel_hours_before",
+            "キャンセル期限は0〜336時間前です。",
+            "cancel_hours_before is 0–336.",
+        ));
     }
     let mode = match new.mode.as_deref().unwrap_or("first_come") {
         m @ ("first_come" | "lottery") => m,
@@ -174,7 +179,10 @@ pub async fn create(db: &HubDb, account: &SessionAccount, actor: &HubActor, new:
 }
 
 pub async fn get(conn: &mut PgConnection, id: i64) -> Result<Option<Opening>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM hub_openings WHERE id = $1"))).bind(id).fetch_optional(conn).await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM hub_openings WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// The opening, locked until the transaction ends: bookings on it queue here.

@@ -22,9 +22,7 @@ use crate::hub::state::HubState;
 use crate::i18n::{Lang, word, word_with};
 
 pub fn router() -> Router<HubState> {
-    Router::new()
-        .route("/hub/staff/calendar", get(calendar))
-        .route("/hub/staff/openings/{id}", get(opening_page))
+    Router::new().route("/hub/staff/calendar", get(calendar)).route("/hub/staff/openings/{id}", get(opening_page))
 }
 
 #[derive(Deserialize, Default)]
@@ -121,7 +119,9 @@ async fn calendar(
     };
     let month_label = first.format("%Y-%m").to_string();
     let title = match center {
-        Some(c) => word_with(lang, "hub_booking.page.calendar_title", &[("center", &c.to_string()), ("month", &month_label)]),
+        Some(c) => {
+            word_with(lang, "hub_booking.page.calendar_title", &[("center", &c.to_string()), ("month", &month_label)])
+        }
         None => word_with(lang, "hub_booking.page.calendar_title_all", &[("month", &month_label)]),
     };
     let headings = ["day", "center", "title", "state", "quota", "booked", "waitlisted", "cancelled"]

@@ -9,7 +9,8 @@ const QUIET: usize = 4;
 
 /// The token as a black-on-white PNG (8-bit grey).
 pub fn png(token: &str) -> Vec<u8> {
-    let code = QrCode::with_error_correction_level(token.as_bytes(), EcLevel::M).expect("a 32-digit token fits a QR code");
+    let code =
+        QrCode::with_error_correction_level(token.as_bytes(), EcLevel::M).expect("a 32-digit token fits a QR code");
     let width = code.width();
     let colors = code.to_colors();
     let side = (width + 2 * QUIET) * SCALE;

@@ -7,7 +7,8 @@ use super::profiles::{self, RosterPerson};
 use crate::csv_cells::{personal_header, personal_row};
 use crate::hub::db::HubDb;
 
-const HEADER: [&str; 9] = ["予約番号", "状態", "キャンセル待ち順", "人数", "氏名", "フリガナ", "電話", "緊急連絡先", "団体名"];
+const HEADER: [&str; 9] =
+    ["予約番号", "状態", "キャンセル待ち順", "人数", "氏名", "フリガナ", "電話", "緊急連絡先", "団体名"];
 
 fn status_ja(status: &str) -> &'static str {
     match status {
