@@ -45,6 +45,16 @@ async fn a_volunteer_is_verified_only_by_the_mailed_link_and_once() {
     let profile: Value = volunteer.get(hub.url("/api/profile")).send().await.unwrap().json().await.unwrap();
     assert_eq!(profile["furigana"], "ノト ハナコ");
     assert_eq!(profile["insurance_plan"], "natural_disaster");
+
+    // A change goes through the same checks: refused whole, or taken whole.
+    let mut changed = crate::volunteers::profile();
+    changed["insurance"] = json!("none");
+    let refused = volunteer.put(hub.url("/api/profile")).json(&changed).send().await.unwrap();
+    assert_eq!(refused.status(), 422, "a plan without insurance");
+    changed.as_object_mut().unwrap().remove("insurance_plan");
+    let taken: Value =
+        volunteer.put(hub.url("/api/profile")).json(&changed).send().await.unwrap().json().await.unwrap();
+    assert_eq!((taken["insurance"].as_str(), taken["insurance_plan"].as_str()), (Some("none"), None));
 }
 
 #[tokio::test]

@@ -1,146 +1,70 @@
-//! The booking benchmark (ignored: run it on purpose, in release):
-//! `cargo test --release --test hub bench:: -- --ignored --nocapture --test-threads 1`
-//!
-//! - booking surge: 5,000 volunteers book an opening of 300 at the same moment,
-//!   half through each of 2 hub processes on one PostgreSQL: confirmed (must be
-//!   300), p50/p99 latency, 5xx (must be 0), wall time;
-//! - registration: accounts made per second through the hub with argon2 on
-//!   (`POST /api/staff`: hash, insert, event), against the same PostgreSQL's raw
-//!   single-row insert rate.
+//! Figures for the note, not checks: `cargo test --test hub bench:: -- --ignored --nocapture`.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde_json::{Value, json};
+use futures_util::StreamExt;
+use futures_util::stream;
 use sqlx::PgPool;
 
-use crate::bulk::{self, Profile};
 use crate::database_or_skip;
-use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, logged_in};
+use crate::process::{Hub, MailTo};
+use crate::volunteers::{profile, register};
 
-/// Requests in flight per process: under its per-address connection budget (256).
-const IN_FLIGHT: usize = 200;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
+/// Accounts created per second through two hub processes (argon2 on), against
+/// PostgreSQL's raw insert rate of the same rows in the same run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "benchmark: run with --release --ignored --nocapture"]
-async fn booking_surge_5000_for_300_over_two_processes() {
+#[ignore = "a benchmark"]
+async fn registration_rate_against_raw_inserts() {
     let (_cluster, url) = database_or_skip!("hub");
     let mail = tempfile::tempdir().unwrap();
-    let mail_to = MailTo::Dir(mail.path().to_path_buf());
-    let hubs = Arc::new([Hub::start(&url, &mail_to), Hub::start(&url, &mail_to)]);
+    let hubs = [
+        Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf())),
+        Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf())),
+    ];
+    const N: usize = 400;
+    let started = Instant::now();
+    let statuses: Vec<u16> = stream::iter(0..N)
+        .map(|i| {
+            let hub = &hubs[i % 2];
+            async move { register(hub, &format!("bench{i}@example.jp"), profile()).await.status().as_u16() }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    let through_hub = started.elapsed();
+    assert!(
+        statuses.iter().all(|s| *s == 201),
+        "{:?}",
+        statuses.iter().filter(|s| **s != 201).take(3).collect::<Vec<_>>()
+    );
+
     let pool = PgPool::connect(&url).await.unwrap();
-    let admin = logged_in(&hubs[0], ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
-    let made = admin
-        .post(hubs[0].url("/api/openings"))
-        .json(&json!({ "center_id": 1, "day": day, "title": "surge", "quota": 300,
-                       "meeting_point": "駅前", "meeting_time": "08:30" }))
-        .send()
+    sqlx::query("CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY, email text UNIQUE, profile jsonb)")
+        .execute(&pool)
         .await
         .unwrap();
-    let id = made.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    admin.post(hubs[0].url(&format!("/api/openings/{id}/publish"))).send().await.unwrap();
-    let people = bulk::make(&pool, "surge", 5000, Profile::default()).await;
-
-    let http = reqwest::Client::builder().pool_max_idle_per_host(IN_FLIGHT).build().unwrap();
-    let gates = Arc::new([tokio::sync::Semaphore::new(IN_FLIGHT), tokio::sync::Semaphore::new(IN_FLIGHT)]);
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, who) in people.into_iter().enumerate() {
-        let (http, hubs, gates) = (http.clone(), hubs.clone(), gates.clone());
-        tasks.push(tokio::spawn(async move {
-            let _slot = gates[i % 2].acquire().await.unwrap();
-            let sent = Instant::now();
-            let answer = http
-                .post(hubs[i % 2].url(&format!("/api/openings/{id}/bookings")))
-                .header("cookie", &who.cookie)
-                .send()
-                .await;
-            let status = answer.as_ref().map(|a| a.status().as_u16()).unwrap_or(599);
-            let body: Value = match answer {
-                Ok(a) => a.json().await.unwrap_or(Value::Null),
-                Err(_) => Value::Null,
-            };
-            (sent.elapsed(), status, body["status"].as_str().unwrap_or("").to_string())
-        }));
-    }
-    let mut latencies = Vec::new();
-    let (mut server_errors, mut confirmed, mut waitlisted) = (0, 0, 0);
-    for task in tasks {
-        let (took, status, outcome) = task.await.unwrap();
-        latencies.push(took);
-        server_errors += usize::from(status >= 500);
-        confirmed += usize::from(outcome == "booked");
-        waitlisted += usize::from(outcome == "waitlisted");
-    }
-    let wall = start.elapsed();
-    latencies.sort();
-    let in_db: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM hub_bookings WHERE opening_id = $1 AND status = 'booked'")
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let started = Instant::now();
+    stream::iter(0..N)
+        .map(|i| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query("INSERT INTO bench_raw (email, profile) VALUES ($1, $2)")
+                    .bind(format!("raw{i}@example.jp"))
+                    .bind(profile())
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<()>>()
+        .await;
+    let raw = started.elapsed();
     println!(
-        "booking surge: 5000 volunteers, quota 300, 2 processes: confirmed {confirmed} (in the database {in_db}), \
-         waitlisted {waitlisted}, 5xx {server_errors}, p50 {:?}, p99 {:?}, max {:?}, wall {:?}",
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        latencies.last().unwrap(),
-        wall
-    );
-    assert_eq!((confirmed, in_db, server_errors), (300, 300, 0));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "benchmark: run with --release --ignored --nocapture"]
-async fn registration_rate_with_argon2_against_raw_inserts() {
-    let (_cluster, url) = database_or_skip!("hub");
-    let mail = tempfile::tempdir().unwrap();
-    let hub = Arc::new(Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf())));
-    let pool = PgPool::connect(&url).await.unwrap();
-    let admin = logged_in(&hub, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    const ACCOUNTS: usize = 200;
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for i in 0..ACCOUNTS {
-        let (admin, hub) = (admin.clone(), hub.clone());
-        tasks.push(tokio::spawn(async move {
-            let body = json!({ "email": format!("r{i}@bench.example.jp"), "password": "bench-password-1",
-                               "role": "center_staff", "center_id": 1 });
-            admin.post(hub.url("/api/staff")).json(&body).send().await.unwrap().status().as_u16()
-        }));
-    }
-    for task in tasks {
-        assert_eq!(task.await.unwrap(), 201);
-    }
-    let hashed = ACCOUNTS as f64 / start.elapsed().as_secs_f64();
-
-    const RAW: usize = 5000;
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for i in 0..RAW {
-        let pool = pool.clone();
-        tasks.push(tokio::spawn(async move {
-            sqlx::query(
-                "INSERT INTO hub_accounts (email, email_key, password_hash, role) VALUES ($1, $1, 'x', 'volunteer')",
-            )
-            .bind(format!("raw{i}@bench.example.jp"))
-            .execute(&pool)
-            .await
-            .unwrap();
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let raw = RAW as f64 / start.elapsed().as_secs_f64();
-    println!(
-        "registration: {hashed:.1} accounts/s through the hub with argon2 ({ACCOUNTS} accounts), \
-         {raw:.0} raw single-row inserts/s on the same PostgreSQL ({RAW} rows)"
+        "registrations: {N} in {:.2} s = {:.0}/s through 2 hub processes (argon2); raw inserts: {N} in {:.3} s = {:.0}/s",
+        through_hub.as_secs_f64(),
+        N as f64 / through_hub.as_secs_f64(),
+        raw.as_secs_f64(),
+        N as f64 / raw.as_secs_f64()
     );
 }

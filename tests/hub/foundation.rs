@@ -108,3 +108,17 @@ async fn staff_accounts_are_made_by_a_hub_admin_and_the_address_is_unique() {
     let other = json!({ "email": "x@center.example.jp", "password": "center-staff-3", "role": "hub_admin" });
     assert_eq!(staff.post(hub.url("/api/staff")).json(&other).send().await.unwrap().status(), 403);
 }
+
+#[tokio::test]
+async fn the_hubs_document_is_valid_openapi_3_1() {
+    let (_cluster, url) = database_or_skip!("hub");
+    let mail = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf()));
+    let doc: Value = client().get(hub.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let meta: Value = serde_json::from_str(include_str!("../fixtures/openapi/oas-3.1-schema-2022-10-07.json")).unwrap();
+    let validator = jsonschema::validator_for(&meta).expect("the OpenAPI 3.1 meta-schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "the hub's document is not valid OpenAPI 3.1: {errors:#?}");
+    assert_eq!(doc["info"]["title"], "borasen hub API");
+    assert!(doc["paths"].get("/api/needs").is_none(), "the center's routes are not the hub's");
+}

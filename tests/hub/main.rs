@@ -8,6 +8,7 @@
 mod accounts;
 mod bench;
 mod booking;
+mod booking_bench;
 mod bulk;
 mod foundation;
 mod mail;

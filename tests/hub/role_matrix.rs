@@ -36,6 +36,7 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/accounts/verify", Who::Public),
     ("POST", "/api/accounts/verification", Who::Volunteer),
     ("GET", "/api/profile", Who::Volunteer),
+    ("PUT", "/api/profile", Who::Volunteer),
     ("POST", "/api/account/delete", Who::Volunteer),
     ("POST", "/api/openings", Who::Staff),
     ("GET", "/api/openings", Who::AnyAccount),

@@ -13,6 +13,7 @@ pub mod profile;
 pub mod register;
 mod register_page;
 pub mod staff;
+pub mod update;
 pub mod verify;
 pub mod volunteer_http;
 

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::profile::ProfileForm;
 use super::profile::{self, ProfileView};
 use super::register::{self, RegistrationBody};
-use super::{delete, verify};
+use super::{delete, update, verify};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::hub::roles::{Signed, Volunteer};
 use crate::hub::sessions;
@@ -23,7 +24,7 @@ pub fn router() -> OpenApiRouter<HubState> {
         .routes(routes!(create_account))
         .routes(routes!(verify_address))
         .routes(routes!(resend_link))
-        .routes(routes!(read_profile))
+        .routes(routes!(read_profile, change_profile))
         .routes(routes!(delete_account))
 }
 
@@ -87,6 +88,17 @@ async fn resend_link(signed: Signed<Volunteer>) -> Result<StatusCode, AppError> 
 async fn read_profile(signed: Signed<Volunteer>) -> Result<Json<ProfileView>, AppError> {
     let found = profile::read(&signed.state.db, signed.account.id).await?;
     found.map(Json).ok_or_else(|| AppError::not_found(Text::new("プロフィールがありません。", "No profile.")))
+}
+
+/// Change my profile: the whole profile, checked as at registration.
+#[utoipa::path(put, path = "/api/profile", tag = "accounts", request_body = ProfileForm,
+    responses((status = 200, body = ProfileView), (status = 422, body = ErrorBody)))]
+async fn change_profile(
+    signed: Signed<Volunteer>,
+    ApiJson(body): ApiJson<ProfileForm>,
+) -> Result<Json<ProfileView>, AppError> {
+    update::update(&signed.state, signed.account.id, body).await?;
+    read_profile(signed).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

@@ -124,6 +124,7 @@ hub_kinds! {
     volunteers::AccountVerificationSent;
     volunteers::AccountVerified;
     volunteers::AccountDeleted;
+    volunteers::AccountProfileChanged;
     mail::MailSent;
     mail::MailDeferred;
     mail::MailFailed;

@@ -50,3 +50,17 @@ hub_event! {
         pub sessions_ended: u64,
     }
 }
+
+hub_event! {
+    /// A volunteer changed their profile (subject `account:<id>`): its categories after the change.
+    #[kind = "account.profile_changed"]
+    pub struct AccountProfileChanged {
+        pub account_id: i64,
+        pub kind: String,
+        pub headcount: i64,
+        pub residence: String,
+        pub insurance: String,
+        pub insurance_plan: Option<String>,
+        pub minor: bool,
+    }
+}
