@@ -86,10 +86,7 @@ fn check_eligible(opening: &Opening, profile: &BookingProfile) -> Result<(), App
             "Volunteer activity insurance is required: declare it in your profile.",
         ));
     }
-    let Some(birth) = profile.birth_date else {
-        return Err(profile_missing());
-    };
-    if crate::reception::age_on(birth, opening.day) < opening.minimum_age {
+    if profile.age_on_day < opening.minimum_age {
         return Err(AppError::new(
             Class::Conflict,
             "too_young",
@@ -121,8 +118,12 @@ fn profile_missing() -> AppError {
 /// waits, else the waitlist; for a lottery, an application until the draw.
 pub async fn book(state: &HubState, account_id: i64, opening_id: i64) -> Result<Booking, AppError> {
     let db = &state.db;
-    let profile =
-        profiles::for_booking(&mut *db.pool.acquire().await?, account_id).await?.ok_or_else(profile_missing)?;
+    let mut conn = db.pool.acquire().await?;
+    // The day never changes once made: read before the lock, for the age on that day.
+    let day =
+        openings::get(&mut conn, opening_id).await?.filter(|o| o.state != "draft").ok_or_else(openings::not_found)?.day;
+    let profile = profiles::for_booking(&mut conn, account_id, day).await?.ok_or_else(profile_missing)?;
+    drop(conn);
     // The token and its picture are made before the lock: the queue there stays short.
     let qr_token = crate::reception::register::new_qr_token();
     let qr_png = super::qr::png(&qr_token);

@@ -11,13 +11,15 @@ use crate::i18n::Lang;
 /// A volunteer as booking sees them.
 #[derive(Clone, Debug)]
 pub struct BookingProfile {
-    pub birth_date: Option<NaiveDate>,
+    pub birth_date: NaiveDate,
     /// 県内在住
     pub in_prefecture: bool,
     /// ボランティア活動保険に加入済み
     pub insured: bool,
     /// 1, or a group's head count.
     pub seats: i32,
+    /// Age on the day asked about (the accounts area's rule).
+    pub age_on_day: i32,
     pub contact: Recipient,
 }
 
@@ -32,7 +34,11 @@ pub struct Recipient {
 
 /// The volunteer's profile, or `None` when they have none (or deleted it).
 /// Eligibility comes from the accounts area's read function.
-pub async fn for_booking(conn: &mut PgConnection, account_id: i64) -> Result<Option<BookingProfile>, sqlx::Error> {
+pub async fn for_booking(
+    conn: &mut PgConnection,
+    account_id: i64,
+    day: NaiveDate,
+) -> Result<Option<BookingProfile>, sqlx::Error> {
     let Some(found) = crate::hub::accounts::profile::eligibility(&mut *conn, account_id).await? else {
         return Ok(None);
     };
@@ -41,10 +47,11 @@ pub async fn for_booking(conn: &mut PgConnection, account_id: i64) -> Result<Opt
         return Ok(None);
     }
     Ok(Some(BookingProfile {
-        birth_date: Some(found.birth_date),
+        birth_date: found.birth_date,
         in_prefecture: found.residence == "in",
         insured: found.insurance == "enrolled",
         seats: if found.kind == "group" { i32::try_from(found.headcount()).unwrap_or(1).max(1) } else { 1 },
+        age_on_day: found.age_on(day),
         contact,
     }))
 }
