@@ -48,7 +48,7 @@ const ONLY: [(&str, &str, &[&str]); 4] = [
     ("zones", "dispatch", &["out_by_zone"]),
     ("zones", "reception", &["normalize::nfkc"]),
     // The hub's profile: the registration form's checks, the minimum age, ages (hub::accounts::profile).
-    ("hub", "reception", &["form::{Registration", "{ADULT_AGE"]),
+    ("hub", "reception", &["form::{Registration", "{ADULT_AGE", "register::new_qr_token"]),
 ];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {

@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::state::HubState;
-use super::{accounts, openapi, sessions_http};
+use super::{accounts, booking, openapi, sessions_http};
 use crate::{auth, error, web};
 
 pub fn router(state: HubState) -> Router {
@@ -18,10 +18,11 @@ pub fn router(state: HubState) -> Router {
         .merge(sessions_http::router())
         .merge(accounts::http::router())
         .merge(accounts::volunteer_http::router())
+        .merge(booking::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let _ = state.openapi_json.set(openapi::render(doc));
-    let pages = [accounts::pages::router()];
+    let pages = [accounts::pages::router(), booking::pages::router()];
     pages
         .into_iter()
         .fold(Router::new().merge(api), Router::merge)

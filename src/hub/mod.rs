@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod booking;
 pub mod cli;
 pub mod config;
 pub mod contract;

@@ -13,7 +13,7 @@ use super::config::HubConfig;
 use super::db::HubDb;
 use super::notify::Notices;
 use super::state::HubState;
-use super::{accounts, app, mail};
+use super::{accounts, app, booking, mail};
 use crate::clock::Clock;
 use crate::{net, tls};
 
@@ -72,6 +72,7 @@ impl HubApp {
         let HubApp { listener, tls, state } = self;
         let listening = state.notices.listen(&state.db);
         let senders = mail::worker::start(state.db.clone(), state.config.mail.clone(), &state.notices)?;
+        let booking_jobs = booking::jobs::start(state.clone());
         let config = state.config.clone();
         let budget = net::Budget::new(config.max_connections, config.max_connections_per_address);
         let router = app::router(state.clone());
@@ -85,7 +86,7 @@ impl HubApp {
                 net::serve(incoming, net::Scheme("https"), router, config.header_timeout, stop).await
             }
         }
-        for task in senders.into_iter().chain([listening]) {
+        for task in senders.into_iter().chain([listening, booking_jobs]) {
             task.abort();
         }
         state.db.close().await;

@@ -169,7 +169,7 @@ async fn insert(
 
 /// 128 random bits as 32 upper-case hex digits: QR alphanumeric mode, and a
 /// scanner types it as plain ASCII.
-fn new_qr_token() -> String {
+pub(crate) fn new_qr_token() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     crate::hex::encode(&bytes).to_ascii_uppercase()

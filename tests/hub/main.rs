@@ -7,6 +7,9 @@
 
 mod accounts;
 mod bench;
+mod booking;
+mod booking_bench;
+mod bulk;
 mod foundation;
 mod mail;
 mod postgres;

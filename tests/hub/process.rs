@@ -37,6 +37,7 @@ impl Hub {
             .args(["--mail-from", "borasen hub <noreply@hub.example.jp>", "--mail-retry-seconds", "1"])
             .env("BORASEN_HUB_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("BORASEN_LOG", "warn")
+            .env("BORASEN_HUB_JOB_SECONDS", "1")
             .env_remove("BORASEN_DATABASE_URL")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

@@ -38,6 +38,20 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/profile", Who::Volunteer),
     ("PUT", "/api/profile", Who::Volunteer),
     ("POST", "/api/account/delete", Who::Volunteer),
+    ("POST", "/api/openings", Who::Staff),
+    ("GET", "/api/openings", Who::AnyAccount),
+    ("GET", "/api/openings/{id}", Who::AnyAccount),
+    ("POST", "/api/openings/{id}/publish", Who::Staff),
+    ("POST", "/api/openings/{id}/close", Who::Staff),
+    ("POST", "/api/openings/{id}/cancel", Who::Staff),
+    ("POST", "/api/openings/{id}/draw", Who::Staff),
+    ("GET", "/api/openings/{id}/draw", Who::AnyAccount),
+    ("GET", "/api/openings/{id}/counts", Who::Staff),
+    ("GET", "/api/openings/{id}/bookings.csv", Who::Staff),
+    ("POST", "/api/openings/{id}/bookings", Who::VerifiedVolunteer),
+    ("GET", "/api/bookings", Who::Volunteer),
+    ("GET", "/api/bookings/{id}", Who::Volunteer),
+    ("DELETE", "/api/bookings/{id}", Who::Volunteer),
 ];
 
 /// A caller of the matrix.

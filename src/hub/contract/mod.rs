@@ -30,6 +30,7 @@ macro_rules! hub_event {
 }
 
 pub mod accounts;
+pub mod booking;
 pub mod mail;
 pub mod volunteers;
 
@@ -127,6 +128,13 @@ hub_kinds! {
     mail::MailSent;
     mail::MailDeferred;
     mail::MailFailed;
+    booking::OpeningCreated;
+    booking::OpeningStateChanged;
+    booking::BookingMade;
+    booking::BookingCancelled;
+    booking::BookingPromoted;
+    booking::LotteryDrawn;
+    booking::RemindersQueued;
 }
 
 /// The JSON Schema of every hub event (`schemas/hub-events.schema.json`).
