@@ -6,14 +6,19 @@
 //! domain commands as people, as the user `autopilot`, and keeps their rules:
 //! a repeated call is linked as a duplicate (`autopilot_calls`), a cancelled
 //! need gets no team and a team on it is called back (`autopilot_cancel`),
-//! teams back from work rest and a hurt team stays in (`autopilot_rest`). How
-//! fast and how carefully it plays is its skill (`autopilot_skill`).
+//! teams back from work rest and a hurt team stays in (`autopilot_rest`). It
+//! answers inquiries with the expected action's words, and while an outage
+//! cuts a desk it does that desk's work on paper, entered late once the desk
+//! is back (`autopilot_paper`). How fast and how carefully it plays is its
+//! skill (`autopilot_skill`).
 
 use std::collections::{HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, FixedOffset};
 
+use super::autopilot_paper::{self, Paper, Sheet};
 use super::autopilot_skill::{Decision, Dice, Profile};
+use super::desks::Desk;
 use super::env::Env;
 use super::inject;
 use super::log::Fired;
@@ -65,6 +70,7 @@ impl Default for Pace {
     }
 }
 
+#[derive(Clone)]
 enum Task {
     /// Write up a queued household call.
     TakeCall(u32),
@@ -87,6 +93,29 @@ enum Task {
         item_id: i64,
         qty: i64,
     },
+    /// Answer a phoned-in inquiry.
+    Answer(u32),
+}
+
+impl Task {
+    /// The desks (screens) the task is done at; none for a phone call or the center's decision.
+    fn desks(&self) -> &'static [Desk] {
+        match self {
+            Task::TakeCall(_) | Task::Apply(_) => &[Desk::Needs],
+            Task::Cancel(_) => &[Desk::Needs, Desk::Matching],
+            Task::TeamBack { .. } => &[Desk::Matching],
+            Task::Replace { .. } => &[Desk::Equipment],
+            Task::Suspend(_) | Task::Answer(_) => &[],
+        }
+    }
+}
+
+/// A piece of desk work, as it may wait on paper during an outage.
+enum Work {
+    CheckIn(i64),
+    Task(Task),
+    Return { team_id: i64, outcome: Outcome, report: &'static str },
+    Send(TeamForm),
 }
 
 pub struct Autopilot {
@@ -102,6 +131,8 @@ pub struct Autopilot {
     tasks: Vec<(DateTime<FixedOffset>, Task)>,
     /// Calls whose cancellation came and is not yet taken: nobody is sent to them.
     cancelling: HashSet<u32>,
+    /// Work done on paper while its desk was offline, entered once it is back.
+    paper: Paper<Work>,
 }
 
 impl Autopilot {
@@ -118,6 +149,7 @@ impl Autopilot {
             last_matching: None,
             tasks: Vec::new(),
             cancelling: HashSet::new(),
+            paper: Paper::default(),
         }
     }
 
@@ -127,6 +159,7 @@ impl Autopilot {
         let now = env.clock.now();
         let events = run.events_after(self.seen).await?;
         self.take_in(run, &events, now);
+        self.enter_paper(run, now).await;
         self.check_in_arrivals(env, now).await?;
         self.do_tasks(run, now).await?;
         let suspended = crate::dispatch::center_state(&env.db.read).await?.suspended;
@@ -142,6 +175,7 @@ impl Autopilot {
     fn take_in(&mut self, run: &DrillRun, events: &[Event], now: DateTime<FixedOffset>) {
         for event in events.iter().filter(|e| e.seq > self.seen) {
             let Some(fired) = crate::events::decoded::<Fired>(event) else { continue };
+            self.paper.saw(event, &fired);
             let Some(payload) = run.payload(fired.inject) else { continue };
             let queued = payload.mode() == Mode::Queued;
             let (after, task) = match payload {
@@ -179,6 +213,8 @@ impl Autopilot {
                     Some(item_id) => (self.pace().reaction, Task::Replace { item_id, qty: shortage.qty }),
                     None => continue,
                 },
+                // A hidden inquiry is the controllers' material: it never reached the desks.
+                Payload::Inquiry(_) if !fired.hidden => (self.pace().reaction, Task::Answer(fired.inject)),
                 _ => continue,
             };
             // Call slips wait on the desk's list until written up and a team on the
@@ -213,7 +249,10 @@ impl Autopilot {
         while self.desk_credit >= 1.0 {
             let Some(id) = self.queue.pop_front() else { break };
             self.desk_credit -= 1.0;
-            self.check_in_one(env, id).await?;
+            match self.paper.cut(&[Desk::Reception], now) {
+                Some(desk) => self.paper.hold(desk, now, Work::CheckIn(id)),
+                None => self.check_in_one(env, id).await?,
+            }
         }
         Ok(())
     }
@@ -243,6 +282,10 @@ impl Autopilot {
             std::mem::take(&mut self.tasks).into_iter().partition(|(at, _)| *at <= now);
         self.tasks = later;
         for (_, task) in due {
+            if let Some(desk) = self.paper.cut(task.desks(), now) {
+                self.paper.hold(desk, now, Work::Task(task));
+                continue;
+            }
             if let Err(error) = self.do_task(run, task).await {
                 // A trainee would shrug and move on (the need was closed meanwhile…).
                 tracing::debug!(error = %error.message.en, "autopilot task refused");
@@ -280,12 +323,43 @@ impl Autopilot {
                 crate::inventory::ledger::receive(&env.db, &env.clock, &self.actor, item_id, ReceiveForm { qty, note })
                     .await?;
             }
+            Task::Answer(id) => {
+                // Answers the way the expected action describes, else as a desk without a script would.
+                let expected = run.inject(id).and_then(|i| i.expect.as_ref()).map(|e| e.text.trim());
+                let answer = expected.filter(|t| !t.is_empty()).unwrap_or("担当者から折り返すと伝えた（自動操縦）");
+                run.answer(&self.actor, id, answer).await?;
+            }
         }
         Ok(())
     }
 
+    /// Enters the paper of the desks that are back, each sheet a late entry with its paper time.
+    async fn enter_paper(&mut self, run: &DrillRun, now: DateTime<FixedOffset>) {
+        for sheet in self.paper.back(now) {
+            let work = self.do_work(run, &sheet);
+            if let Err(error) = autopilot_paper::enter(&run.env, &self.actor, &sheet, work).await {
+                tracing::debug!(error = %error.message.en, "autopilot paper not entered");
+            }
+        }
+    }
+
+    async fn do_work(&self, run: &DrillRun, sheet: &Sheet<Work>) -> Result<(), AppError> {
+        let env = &run.env;
+        match &sheet.work {
+            Work::CheckIn(id) => self.check_in_one(env, *id).await,
+            Work::Task(task) => self.do_task(run, task.clone()).await,
+            Work::Return { team_id, outcome, report } => {
+                inject::return_team(env, &self.actor, *team_id, *outcome, report, "").await.map(|_| ())
+            }
+            Work::Send(form) => {
+                let zones = env.zones.current();
+                send_out(&env.db, &env.clock, &zones, &self.actor, form.clone()).await.map(|_| ())
+            }
+        }
+    }
+
     /// Teams come back after their work, or soon after a suspension.
-    async fn bring_back(&self, env: &Env, now: DateTime<FixedOffset>, suspended: bool) -> Result<(), AppError> {
+    async fn bring_back(&mut self, env: &Env, now: DateTime<FixedOffset>, suspended: bool) -> Result<(), AppError> {
         let mut conn = env.db.read.acquire().await?;
         let out = crate::dispatch::list(&mut conn, Some(TeamStatus::Dispatched), None, now).await?;
         let since = crate::dispatch::center_state(&mut *conn).await?.since;
@@ -302,6 +376,14 @@ impl Autopilot {
             };
             let report =
                 if outcome == Outcome::Done { "作業完了（自動操縦）" } else { "活動中止により帰着" };
+            if let Some(desk) = self.paper.cut(&[Desk::Matching], now) {
+                let on_paper =
+                    self.paper.held().any(|w| matches!(w, Work::Return { team_id, .. } if *team_id == team.id));
+                if !on_paper {
+                    self.paper.hold(desk, now, Work::Return { team_id: team.id, outcome, report });
+                }
+                continue;
+            }
             if let Err(error) = inject::return_team(env, &self.actor, team.id, outcome, report, "").await {
                 tracing::debug!(error = %error.message.en, "autopilot return refused");
             }
@@ -311,9 +393,16 @@ impl Autopilot {
 
     /// Sends a team for each suggestion, with the tools its work needs while
     /// they last; nobody resting or hurt, and nobody to a need being cancelled.
-    async fn match_teams(&self, env: &Env) -> Result<(), AppError> {
-        let kept_in = autopilot_rest::kept_in(env).await?;
-        let cancelling = autopilot_cancel::needs_of(env, &self.cancelling).await?;
+    async fn match_teams(&mut self, env: &Env) -> Result<(), AppError> {
+        let mut kept_in = autopilot_rest::kept_in(env).await?;
+        let mut cancelling = autopilot_cancel::needs_of(env, &self.cancelling).await?;
+        // Teams already formed on paper are nobody's to form again.
+        for work in self.paper.held() {
+            if let Work::Send(form) = work {
+                kept_in.extend(form.leader_id.iter().chain(&form.member_ids));
+                cancelling.extend(form.need_id);
+            }
+        }
         let mut conn = env.db.read.acquire().await?;
         let day = env.clock.activity_day();
         let suggestions =
@@ -344,6 +433,11 @@ impl Autopilot {
                 override_last_dispatch: true,
                 ..TeamForm::default()
             };
+            let now = env.clock.now();
+            if let Some(desk) = self.paper.cut(&[Desk::Matching], now) {
+                self.paper.hold(desk, now, Work::Send(form));
+                continue;
+            }
             if let Err(error) = send_out(&env.db, &env.clock, &zones, &self.actor, form).await {
                 tracing::debug!(error = %error.message.en, "autopilot dispatch refused");
             }

@@ -11,6 +11,7 @@ pub mod arrival_groups;
 pub mod autopilot;
 mod autopilot_calls;
 mod autopilot_cancel;
+mod autopilot_paper;
 mod autopilot_rest;
 pub mod autopilot_skill;
 pub mod calls;

@@ -86,7 +86,7 @@ fn both_shipped_scenarios_run_unattended_to_an_after_action_report() {
             "{name}: every scheduled inject fired (contingencies wait for a miss): {unfired:?}"
         );
         let missed = injects.iter().filter(|i| i["status"] == "missed").count();
-        assert!(missed <= 1, "{name}: a competent autopilot meets nearly every expectation, {missed} missed");
+        assert_eq!(missed, 0, "{name}: a competent autopilot meets every expectation");
         assert!(aar["metrics"]["reception_wait"]["count"].as_u64().unwrap() > 50, "{name}: people were checked in");
         assert_eq!(
             aar["metrics"]["warning_to_suspension"][0]["minutes"], 8,

@@ -1,7 +1,8 @@
 //! `borasen drill run --fast --autopilot`: the autopilot plays by the rules a
 //! person at the desks keeps — a repeat call linked as a duplicate, a
-//! cancelled need not worked, a hurt team kept in — and `--autopilot-skill`
-//! shows in the AAR, the same way on every run.
+//! cancelled need not worked, a hurt team kept in, an inquiry answered, paper
+//! kept through an outage and entered late — and `--autopilot-skill` shows in
+//! the AAR, the same way on every run.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -9,6 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 const FIXTURE: &str = "tests/fixtures/drills/autopilot-duplicate-cancel-injury.toml";
+const INQUIRY_OUTAGE: &str = "tests/fixtures/drills/autopilot-inquiry-outage.toml";
 
 /// One unattended run: its AAR and its event log (kind, time, data) in order.
 struct Run {
@@ -62,9 +64,13 @@ impl Run {
 }
 
 async fn run(skill: &str) -> Run {
+    run_of(FIXTURE, skill).await
+}
+
+async fn run_of(fixture: &str, skill: &str) -> Run {
     let out = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_borasen"))
-        .args(["drill", "run", FIXTURE, "--fast", "--autopilot", "--autopilot-skill", skill, "--out"])
+        .args(["drill", "run", fixture, "--fast", "--autopilot", "--autopilot-skill", skill, "--out"])
         .arg(out.path())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -146,4 +152,46 @@ async fn a_poor_autopilot_is_late_or_misses_where_a_good_one_meets_and_plays_the
     let again = run("poor").await;
     assert_eq!(again.inject_results(), poor_results, "the same scenario and skill: the same AAR");
     assert_eq!(again.teams_sent(), poor.teams_sent(), "and the same teams");
+}
+
+#[tokio::test]
+async fn the_autopilot_answers_an_inquiry_and_enters_its_paper_after_an_outage() {
+    let run = run_of(INQUIRY_OUTAGE, "good").await;
+    let results = run.inject_results();
+    assert_eq!(results[&501].0, "met", "the inquiry is answered: {results:?}");
+    assert_eq!(results[&601].0, "met", "the outage's paper is entered: {results:?}");
+
+    // The answer is the expected action's.
+    let answers: Vec<&Value> = run.of("drill.inquiry_answered").map(|(_, a)| a).collect();
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    assert_eq!(answers[0]["inject"], 501);
+    assert!(answers[0]["answer"].as_str().unwrap().contains("センター長に一本化"), "{answers:?}");
+
+    // Nothing is entered at the cut desks while they are down; their work waits on paper.
+    let outage = run.of("drill.inject_fired").find(|(_, f)| f["inject"] == 601).unwrap();
+    let (from, until) = (outage.0.to_string(), outage.1["outage"]["until"].as_str().unwrap().to_string());
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    let during = |t: &str| parse(&from) <= parse(t) && parse(t) < parse(&until);
+    for kind in ["volunteer.checked_in", "team.dispatched"] {
+        let entered: Vec<&str> = run.of(kind).map(|(at, _)| at).filter(|at| during(at)).collect();
+        assert!(entered.is_empty(), "{kind} entered while its desk was down: {entered:?}");
+    }
+
+    // After it: the check-ins and the team formed on paper, each with the time it was done on paper.
+    let late: Vec<(&str, &Value)> = run.of("drill.late_entry").collect();
+    let of_desk = |desk: &str| late.iter().filter(|(_, e)| e["desk"] == desk).collect::<Vec<_>>();
+    let (reception, matching) = (of_desk("reception"), of_desk("matching"));
+    assert_eq!(reception.len(), 8, "the 8 who came during the outage: {late:?}");
+    assert!(reception.iter().all(|(_, e)| e["kinds"] == serde_json::json!(["volunteer.checked_in"])), "{late:?}");
+    assert!(
+        matching.iter().any(|(_, e)| e["kinds"].as_array().unwrap().contains(&"team.dispatched".into())),
+        "the team for 101: {late:?}"
+    );
+    for (entered, entry) in &late {
+        let paper = entry["paper_time"].as_str().unwrap();
+        assert!(during(paper), "done on paper during the outage: {entry}");
+        assert!(parse(entered) >= parse(&until), "entered once the desk was back: {entered} {entry}");
+    }
+    let sent = run.teams_sent();
+    assert_eq!(sent.iter().filter(|t| t.2 == run.need_of_call(101)).count(), 1, "formed once: {sent:?}");
 }
