@@ -43,6 +43,19 @@ fn both_shipped_scenarios_run_unattended_to_an_after_action_report() {
     for (name, id) in [("rain-day3.toml", "rain-day3"), ("earthquake-day1.toml", "quake-day1")] {
         let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("drills").join(name);
         assert!(check(&file).status.success(), "{name} passes drill check");
+        // The shipped scenarios teach by example: each uses the newer detects and a caller's slip.
+        let script = std::fs::read_to_string(&file).unwrap();
+        for used in [
+            "duplicate_linked",
+            "cancellation_handled",
+            "inquiry_answered",
+            "survey_entered",
+            "late_entries_after_outage",
+            "slip = \"caller\"",
+            "capability = ",
+        ] {
+            assert!(script.contains(used), "{name} uses {used}");
+        }
         let out = tempfile::tempdir().unwrap();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_borasen"))
             .args(["drill", "run"])
