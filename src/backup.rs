@@ -1,5 +1,7 @@
 //! Consistent copies of the database with `VACUUM INTO`, by hand
-//! (`borasen backup`) and on a schedule while serving.
+//! (`borasen backup`) and on a schedule while serving, each with a copy of
+//! the local CA (`DATA/tls/`) beside it: a center restored on another laptop
+//! keeps the certificate its tablets already trust.
 //!
 //! A copy comes out in rollback-journal mode; opening it as the live file
 //! (`borasen-data/borasen.sqlite`) switches it back to WAL.
@@ -11,6 +13,50 @@ use sqlx::{Connection, SqliteConnection};
 
 use crate::clock::Clock;
 use crate::db::connect_options;
+
+/// What a center's backup copies.
+#[derive(Clone, Debug)]
+pub struct Sources {
+    pub database: PathBuf,
+    /// The local CA and the server's certificate; absent on a center without `--tls`.
+    pub tls: PathBuf,
+}
+
+/// Writes the database's copy and, where the center has a CA, the folder
+/// `borasen-YYYYMMDD-HHMMSS.tls/` beside it. Returns the database copy's path.
+pub async fn write_center(sources: &Sources, dir: &Path, clock: &Clock) -> Result<PathBuf, BackupError> {
+    let copy = write(&sources.database, dir, clock).await?;
+    copy_tls(&sources.tls, &copy.with_extension("tls"))?;
+    Ok(copy)
+}
+
+/// Copies the certificate files of `tls` into the private folder `to`
+/// (nothing when the center has none). A half-written `.tmp` is left behind.
+fn copy_tls(tls: &Path, to: &Path) -> Result<(), BackupError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e| BackupError::Io(path, e)
+    };
+    if !tls.is_dir() {
+        return Ok(());
+    }
+    crate::private_files::private_dir(to).map_err(io(to))?;
+    for entry in std::fs::read_dir(tls).map_err(io(tls))? {
+        let from = entry.map_err(io(tls))?.path();
+        if !from.is_file() || from.extension().is_some_and(|e| e == "tmp") {
+            continue;
+        }
+        let Some(name) = from.file_name() else { continue };
+        let target = to.join(name);
+        // Private before a byte is written, whatever the original's mode: the folder holds the CA's key.
+        crate::private_files::private_file(&target).map_err(io(&target))?;
+        let mut reader = std::fs::File::open(&from).map_err(io(&from))?;
+        let mut writer = std::fs::OpenOptions::new().write(true).truncate(true).open(&target).map_err(io(&target))?;
+        std::io::copy(&mut reader, &mut writer).map_err(io(&target))?;
+        writer.sync_all().map_err(io(&target))?;
+    }
+    Ok(())
+}
 
 /// Writes `borasen-YYYYMMDD-HHMMSS.sqlite` into `dir` and returns its path.
 pub async fn write(database: &Path, dir: &Path, clock: &Clock) -> Result<PathBuf, BackupError> {
@@ -41,11 +87,11 @@ fn free_name(dir: &Path, stem: &str) -> PathBuf {
 }
 
 /// The scheduled backup; runs until aborted.
-pub async fn every(database: PathBuf, dir: PathBuf, clock: Clock, period: Duration) {
+pub async fn every(sources: Sources, dir: PathBuf, clock: Clock, period: Duration) {
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     loop {
         tick.tick().await;
-        match write(&database, &dir, &clock).await {
+        match write_center(&sources, &dir, &clock).await {
             Ok(path) => tracing::info!(path = %path.display(), "scheduled backup written"),
             Err(error) => tracing::error!(%error, "scheduled backup failed"),
         }

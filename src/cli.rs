@@ -359,7 +359,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             let config = Config::new(args.data.data);
             let dir = args.to.unwrap_or_else(|| config.backup_dir());
             let clock = Clock::system(config.utc_offset);
-            let path = crate::backup::write(&config.database_path(), &dir, &clock).await.map_err(|e| e.to_string())?;
+            let sources = crate::backup::Sources { database: config.database_path(), tls: config.tls_dir() };
+            let path = crate::backup::write_center(&sources, &dir, &clock).await.map_err(|e| e.to_string())?;
             println!("{}", path.display());
             Ok(())
         }

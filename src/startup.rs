@@ -176,7 +176,7 @@ impl Application {
         let Application { listener, https, state, shutdown } = self;
         let backups = state.config.backup_every.map(|every| {
             tokio::spawn(backup::every(
-                state.config.database_path(),
+                backup::Sources { database: state.config.database_path(), tls: state.config.tls_dir() },
                 state.config.backup_dir(),
                 state.clock.clone(),
                 every,

@@ -68,3 +68,59 @@ async fn backup_of_a_missing_database_says_so() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("データベースがありません"));
 }
+
+/// A center with a local CA: the backup holds the CA beside the database, byte
+/// for byte and private, so a restored laptop keeps its tablets' trust.
+#[tokio::test]
+async fn a_backup_holds_the_local_ca_beside_the_database() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let tls = app.state.config.tls_dir();
+    borasen::tls::ca::LocalCa::load_or_create(&tls, "テストセンター").unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_borasen"))
+        .args(["backup", "--data"])
+        .arg(app.dir.path())
+        .arg("--to")
+        .arg(target.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let database = std::path::PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    let copied = database.with_extension("tls");
+    for name in [borasen::tls::ca::CA_FILE, borasen::tls::ca::CA_KEY_FILE] {
+        let (live, copy) = (std::fs::read(tls.join(name)).unwrap(), std::fs::read(copied.join(name)));
+        assert_eq!(copy.unwrap_or_else(|e| panic!("{name} in {}: {e}", copied.display())), live, "{name}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(copied.join(name)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name} is private in the backup");
+        }
+    }
+    // Restored into a new data folder, the same CA is loaded, not a new one made.
+    let restored = tempfile::tempdir().unwrap();
+    let restored_tls = restored.path().join("tls");
+    std::fs::create_dir(&restored_tls).unwrap();
+    for entry in std::fs::read_dir(&copied).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, restored_tls.join(path.file_name().unwrap())).unwrap();
+    }
+    let again = borasen::tls::ca::LocalCa::load_or_create(&restored_tls, "テストセンター").unwrap();
+    let original = borasen::tls::ca::LocalCa::load_or_create(&tls, "テストセンター").unwrap();
+    assert_eq!(again.fingerprint, original.fingerprint);
+}
+
+/// Without `--tls` there is no CA, and the backup is the database alone.
+#[tokio::test]
+async fn a_center_without_a_ca_backs_up_its_database_alone() {
+    let app = spawn_app().await;
+    app.admin().await;
+    let target = tempfile::tempdir().unwrap();
+    let sources =
+        borasen::backup::Sources { database: app.state.config.database_path(), tls: app.state.config.tls_dir() };
+    let path = borasen::backup::write_center(&sources, target.path(), &app.state.clock).await.unwrap();
+    let names: Vec<String> =
+        std::fs::read_dir(target.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert_eq!(names, vec![path.file_name().unwrap().to_string_lossy().to_string()]);
+}
