@@ -1,5 +1,6 @@
-// The users page (admins): add an account, set a new password, disable one.
-// Each is one API call; the page reloads its list after an add or a disable.
+// The users page (admins): add an account, set a new password, disable one,
+// enable a disabled one. Each is one API call; the page reloads its lists
+// after an add, a disable or an enable.
 "use strict";
 (function () {
   const api = window.Borasen.api;
@@ -47,9 +48,16 @@
         if (!confirm(Borasen.t("users.confirm_disable", { who: who }))) return;
         const answer = await api("POST", "/api/users/" + row.dataset.id + "/disable", {});
         if (!answer.ok) { say("err", message(answer, Borasen.t("users.could_not_save"))); return; }
-        row.remove();
-        say("ok", Borasen.t("users.disabled", { who: who }));
+        location.reload();
       });
     }
+  });
+
+  document.querySelectorAll("#disabled-rows tr").forEach(function (row) {
+    row.querySelector(".enable-user").addEventListener("click", async function () {
+      const answer = await api("POST", "/api/users/" + row.dataset.id + "/enable", {});
+      if (!answer.ok) { say("err", message(answer, Borasen.t("users.could_not_save"))); return; }
+      location.reload();
+    });
   });
 })();

@@ -1,7 +1,9 @@
-//! An admin's care of staff accounts beyond making them: a new password, and
+//! An admin's care of staff accounts beyond making them: a new password,
 //! disabling an account (its sessions end at once; login and every session
-//! check already pass over disabled accounts). Events `user.password_reset`,
-//! `user.disabled`. An admin cannot disable themself, so an admin is always left.
+//! check already pass over disabled accounts), and enabling it again (a
+//! helper disabled by mistake, or back for another week). Events
+//! `user.password_reset`, `user.disabled`, `user.enabled`. An admin cannot
+//! disable themself, so an admin is always left.
 
 use serde::Deserialize;
 
@@ -10,7 +12,7 @@ use super::{User, password};
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::events::contract::auth::{UserDisabled, UserPasswordReset};
+use crate::events::contract::auth::{UserDisabled, UserEnabled, UserPasswordReset};
 use crate::events::{Actor, WriteTx};
 use crate::i18n::Text;
 
@@ -83,6 +85,31 @@ pub async fn disable(db: &Db, clock: &Clock, admin: &User, id: i64) -> Result<()
     let sessions_ended = end_sessions(&mut tx, id).await?;
     let disabled = UserDisabled { id, username, sessions_ended };
     tx.append(clock, &Actor::user(&admin.username), Some(format!("user:{id}")), &disabled).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enables a disabled account again, with the password it had (an admin may set a new one after).
+pub async fn enable(db: &Db, clock: &Clock, admin: &User, id: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let found: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT username, disabled_at FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?;
+    let username = match found {
+        None => return Err(AppError::not_found(Text::new("該当する利用者がいません。", "No such user."))),
+        Some((username, None)) => {
+            return Err(AppError::conflict(Text::new(
+                format!("{username} はすでに有効です。"),
+                format!("{username} is already enabled."),
+            ))
+            .coded("already_enabled"));
+        }
+        Some((username, Some(_))) => username,
+    };
+    sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = ?").bind(id).execute(tx.conn()).await?;
+    tx.append(clock, &Actor::user(&admin.username), Some(format!("user:{id}")), &UserEnabled { id, username }).await?;
     tx.commit().await?;
     Ok(())
 }

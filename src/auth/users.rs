@@ -123,6 +123,16 @@ pub async fn list(conn: impl SqliteExecutor<'_>) -> Result<Vec<User>, sqlx::Erro
     Ok(rows.into_iter().map(User::from).collect())
 }
 
+/// The disabled accounts, for the users page (which may enable them again).
+pub async fn list_disabled(conn: impl SqliteExecutor<'_>) -> Result<Vec<User>, sqlx::Error> {
+    let rows: Vec<UserRow> = sqlx::query_as(
+        "SELECT id, username, display_name, role FROM users WHERE disabled_at IS NOT NULL ORDER BY username",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
 /// The user and their password hash, for login.
 pub(super) async fn find_for_login(
     conn: impl SqliteExecutor<'_>,

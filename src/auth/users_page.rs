@@ -1,5 +1,6 @@
 //! The users page (利用者管理, admins): the staff accounts, with add, new
-//! password and disable; the script calls `/api/users…`.
+//! password and disable, and the disabled ones with enable; the script calls
+//! `/api/users…`.
 
 use askama::Template;
 use axum::Router;
@@ -22,6 +23,8 @@ pub fn router() -> Router<AppState> {
 struct UsersPage {
     page: PageContext,
     users: Vec<Row>,
+    /// Disabled accounts, with their role's words.
+    disabled: Vec<(User, String)>,
     /// Each role's API name and its words.
     roles: Vec<(&'static str, String)>,
 }
@@ -41,5 +44,7 @@ async fn users_page(State(state): State<AppState>, Page { page, user, .. }: Page
         .into_iter()
         .map(|u| Row { role: label(u.role), me: u.id == user.id, user: u })
         .collect();
-    Ok(render(StatusCode::OK, &UsersPage { page, users, roles }))
+    let disabled =
+        users::list_disabled(&state.db.read).await?.into_iter().map(|u| (u.clone(), label(u.role))).collect();
+    Ok(render(StatusCode::OK, &UsersPage { page, users, disabled, roles }))
 }

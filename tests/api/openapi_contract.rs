@@ -204,6 +204,7 @@ const LIVE_WRITES: &[&str] = &[
     "POST /api/users",
     "POST /api/users/{id}/password",
     "POST /api/users/{id}/disable",
+    "POST /api/users/{id}/enable",
     "POST /api/board/notices",
     "PUT /api/capacity/{day}",
     "POST /api/public/registrations",
@@ -296,6 +297,7 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
     let path = format!("/api/users/{}", user["id"]);
     send("POST", "/api/users/{id}/password", &format!("{path}/password"), json!({})).await;
     send("POST", "/api/users/{id}/disable", &format!("{path}/disable"), json!({})).await;
+    send("POST", "/api/users/{id}/enable", &format!("{path}/enable"), json!({})).await;
     let notice = send("POST", "/api/board/notices", "/api/board/notices", json!({})).await;
     send("PUT", "/api/capacity/{day}", &format!("/api/capacity/{today}"), json!({})).await;
     let receipt = send("POST", "/api/public/registrations", "/api/public/registrations", json!({})).await;

@@ -97,7 +97,17 @@ async fn an_admin_adds_resets_and_disables_staff_on_the_users_page() {
     assert_eq!(disabled[0]["sessions_ended"], 1);
     browser.goto(&app.url("/users")).await;
     assert_eq!(browser.eval("document.querySelector('#user-rows tr[data-username=tanaka]')").await, Value::Null);
+
+    // Enable again: tanaka is listed among the disabled, and after 有効に戻す logs in with the same password.
+    browser.wait_for("document.querySelector('#disabled-rows tr[data-username=tanaka] .enable-user') !== null").await;
     browser.screenshot("users.png").await;
+    browser.eval("document.querySelector('#disabled-rows tr[data-username=tanaka] .enable-user').click()").await;
+    browser.wait_for("document.querySelector('#user-rows tr[data-username=tanaka]') !== null").await;
+    assert_eq!(browser.eval("document.getElementById('disabled-rows')").await, Value::Null, "nobody left disabled");
+    assert_eq!(login_status(&app, "tanaka", "second-pass-2026").await, 200);
+    let enabled = events_of(&app, "user.enabled").await;
+    assert_eq!(enabled.len(), 1);
+    assert_eq!(enabled[0]["username"], "tanaka");
 }
 
 #[tokio::test]
@@ -120,4 +130,18 @@ async fn only_admins_manage_users_and_nobody_disables_themself() {
     assert_eq!(admin.post("/api/users/9999/disable", &json!({})).await.status(), 404);
     assert_eq!(coordinator.get("/users").await.status(), 403);
     assert_eq!(events_of(&app, "user.disabled").await.len(), 0);
+
+    // Enabling: only a disabled account, only by an admin.
+    let enable = format!("/api/users/{}/enable", coord["id"]);
+    let already = admin.post(&enable, &json!({})).await;
+    assert_eq!(already.status(), 409);
+    assert_eq!(already.json::<Value>().await.unwrap()["error"]["code"], "already_enabled");
+    assert_eq!(admin.post("/api/users/9999/enable", &json!({})).await.status(), 404);
+    assert_eq!(admin.post(&format!("/api/users/{}/disable", coord["id"]), &json!({})).await.status(), 204);
+    assert_eq!(coordinator.post(&enable, &json!({})).await.status(), 401, "its session ended");
+    let other = app.user_with_role("recep", "reception").await;
+    assert_eq!(other.post(&enable, &json!({})).await.status(), 403);
+    assert_eq!(events_of(&app, "user.enabled").await.len(), 0, "refusals change nothing");
+    assert_eq!(admin.post(&enable, &json!({})).await.status(), 204);
+    assert_eq!(login_status(&app, "coord", "coord-password").await, 200);
 }

@@ -71,3 +71,13 @@ event! {
         pub sessions_ended: u64,
     }
 }
+
+event! {
+    /// An admin enabled a disabled staff account again (subject `user:<id>`):
+    /// it logs in with the password it had.
+    #[kind = "user.enabled"]
+    pub struct UserEnabled {
+        pub id: i64,
+        pub username: String,
+    }
+}

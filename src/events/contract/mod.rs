@@ -182,6 +182,7 @@ kinds! {
     auth::UserCreated, board: true;
     auth::UserPasswordReset, board: true;
     auth::UserDisabled, board: true;
+    auth::UserEnabled, board: true;
     auth::UsersCarriedOver, board: true;
     reception::VolunteerRegistered, board: true;
     reception::VolunteerCheckedIn, board: true;
