@@ -43,6 +43,8 @@ struct RegisterPage {
     page: PageContext,
     public: bool,
     days: Vec<DayOption>,
+    /// Who may volunteer here, before they fill in the form (the center's setting; none at 0).
+    age_rule: Option<String>,
 }
 
 #[derive(Template)]
@@ -111,7 +113,10 @@ async fn registration_form(State(state): State<AppState>, page: PageContext) -> 
         .into_iter()
         .map(|(day, c)| DayOption { value: day.to_string(), label: date_in(page.lang, day), open: c.open })
         .collect();
-    Ok(render(StatusCode::OK, &RegisterPage { page, public: true, days }))
+    let minimum_age = crate::settings::current(&mut *state.db.read.acquire().await?).await?.values.minimum_age;
+    let age_rule =
+        (minimum_age > 0).then(|| page.t.with("reception.register.age_rule", [("age", minimum_age.to_string())]));
+    Ok(render(StatusCode::OK, &RegisterPage { page, public: true, days, age_rule }))
 }
 
 async fn registered(State(state): State<AppState>, page: PageContext, Path(token): Path<String>) -> PageResult {

@@ -60,6 +60,16 @@ async fn under_floor_need(c: &Center) -> Value {
 async fn the_minimum_age_is_enforced_on_the_public_form_and_at_the_desk_and_follows_the_setting() {
     let c = center().await;
     let before = volunteers(&c.app).await;
+    let form_page = |lang: &'static str| {
+        let url = c.app.url("/register");
+        let client = reqwest::Client::new();
+        async move {
+            let asked = client.get(url).header("cookie", format!("borasen_lang={lang}")).send().await.unwrap();
+            asked.text().await.unwrap()
+        }
+    };
+    // The public form says who may come before anybody types.
+    assert!(form_page("ja").await.contains("活動日に13歳以上の方"), "the rule on the form");
 
     // An 8-year-old: refused on the public form, naming the age, in Japanese and in English.
     let child = person("小学 生", "090-8888-0001", "2018-03-03");
@@ -94,6 +104,8 @@ async fn the_minimum_age_is_enforced_on_the_public_form_and_at_the_desk_and_foll
     let fourteen = person("中学 三", "090-8888-0004", "2012-01-01");
     let refused: Value = c.desk.post("/api/volunteers", &fourteen).await.json().await.unwrap();
     assert!(refused["error"]["message"].as_str().unwrap().contains("15 or older"), "{refused}");
+    assert!(form_page("ja").await.contains("活動日に15歳以上の方"), "the form follows the setting");
+    assert!(form_page("en").await.contains("must be 15 or older on the day"));
     assert_eq!(volunteers(&c.app).await, before + 2);
 }
 
