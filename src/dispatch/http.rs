@@ -20,9 +20,8 @@ use crate::auth::staff::{Answer, Created, Staff, created};
 use crate::error::{ApiJson, AppError, ErrorBody};
 use crate::i18n::Text;
 use crate::inventory::OutLine;
-use crate::reception::dispatch_block;
+use crate::reception::Key;
 use crate::reception::parse_volunteer_no;
-use crate::reception::{Key, volunteer_by};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -144,25 +143,14 @@ struct ScanQuery {
 #[utoipa::path(get, path = "/api/waiting/scan", tag = "dispatch", params(ScanQuery),
     responses((status = 200, body = Waiting), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn scan(staff: Staff<Coordinator>, Query(q): Query<ScanQuery>) -> Answer<Waiting> {
-    let day = staff.clock.activity_day();
     let code = crate::fields::scan_code(&q.code);
     let key = match parse_volunteer_no(&code) {
         Some(number) => Key::Number(number),
         None => Key::Token(&code),
     };
-    let volunteer = volunteer_by(&staff.db.read, key, day).await?.ok_or_else(|| {
+    let found = super::scan::ready_volunteer(&staff.db, key, staff.clock.activity_day()).await?;
+    found.map(Json).ok_or_else(|| {
         AppError::not_found(Text::new("このコードのボランティアは登録されていません。", "No volunteer has this code."))
-    })?;
-    let who = format!("{} {}", volunteer.volunteer_no, volunteer.name);
-    if let Some(block) = dispatch_block(&staff.db.read, volunteer.id, day).await? {
-        return Err(block.refusal(&who));
-    }
-    if let Some(team) = store::team_of(&staff.db.read, volunteer.id).await? {
-        return Err(send_out::busy(&who, &team));
-    }
-    let pool = store::waiting(&staff.db.read, day).await?;
-    pool.into_iter().find(|w| w.volunteer_id == volunteer.id).map(Json).ok_or_else(|| {
-        AppError::conflict(Text::new(format!("{who} さんは待機中ではありません。"), format!("{who} is not waiting.")))
     })
 }
 
