@@ -29,3 +29,17 @@ hub_event! {
         pub account_id: i64,
     }
 }
+
+hub_event! {
+    /// Failed logins began a lockout (subject `account:<id>`, or none for an
+    /// address no account has). Never the address, the source or the password.
+    #[kind = "account.login_locked"]
+    pub struct AccountLoginLocked {
+        /// The account the address names, if any.
+        pub account_id: Option<i64>,
+        /// `account_from_source`, `source` or `account` (as the center's `auth.locked_out`).
+        pub scope: String,
+        /// How long the window is, in minutes.
+        pub minutes: u64,
+    }
+}

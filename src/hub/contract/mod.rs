@@ -120,6 +120,7 @@ hub_kinds! {
     accounts::AccountCreated;
     accounts::AccountLoggedIn;
     accounts::AccountLoggedOut;
+    accounts::AccountLoginLocked;
     volunteers::HubVolunteerRegistered;
     volunteers::AccountVerificationSent;
     volunteers::AccountVerified;
