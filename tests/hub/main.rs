@@ -13,6 +13,7 @@ mod bulk;
 mod foundation;
 mod mail;
 mod postgres;
+mod reset;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
 #[allow(dead_code)]
 mod process;

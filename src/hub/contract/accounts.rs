@@ -43,3 +43,22 @@ hub_event! {
         pub minutes: u64,
     }
 }
+
+hub_event! {
+    /// A password reset link was mailed (subject `account:<id>`). Nothing is
+    /// recorded for an address no account has.
+    #[kind = "account.password_reset_sent"]
+    pub struct AccountPasswordResetSent {
+        pub account_id: i64,
+    }
+}
+
+hub_event! {
+    /// The password was set by a mailed reset link (subject `account:<id>`);
+    /// every session of the account ended.
+    #[kind = "account.password_reset"]
+    pub struct AccountPasswordReset {
+        pub account_id: i64,
+        pub sessions_ended: u64,
+    }
+}

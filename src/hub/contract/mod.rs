@@ -121,6 +121,8 @@ hub_kinds! {
     accounts::AccountLoggedIn;
     accounts::AccountLoggedOut;
     accounts::AccountLoginLocked;
+    accounts::AccountPasswordResetSent;
+    accounts::AccountPasswordReset;
     volunteers::HubVolunteerRegistered;
     volunteers::AccountVerificationSent;
     volunteers::AccountVerified;
