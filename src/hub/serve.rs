@@ -49,6 +49,7 @@ impl HubApp {
             notices: Notices::default(),
             openapi_json: Arc::new(OnceLock::new()),
             public_url: public_url.into(),
+            erasure: Arc::new(booking::book::WithdrawOnErasure),
         };
         Ok(HubApp { listener, tls, state })
     }

@@ -10,6 +10,7 @@ mod bench;
 mod booking;
 mod booking_bench;
 mod bulk;
+mod erasure;
 mod foundation;
 mod mail;
 mod postgres;
