@@ -112,6 +112,8 @@ pub async fn login(db: &HubDb, ttl: Duration, email: &str, given: &str, source: 
     .bind(ttl.as_secs_f64())
     .execute(tx.conn())
     .await?;
+    // The retention sweeper's measure of activity (hub::accounts::retention).
+    sqlx::query("UPDATE hub_accounts SET last_login_at = now() WHERE id = $1").bind(id).execute(tx.conn()).await?;
     let event = AccountLoggedIn { account_id: id, role: role.as_str().into() };
     tx.append(&HubActor::account(id), Some(format!("account:{id}")), &event).await?;
     tx.commit().await?;

@@ -15,6 +15,7 @@ mod foundation;
 mod mail;
 mod postgres;
 mod reset;
+mod retention;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
 #[allow(dead_code)]
 mod process;

@@ -1,15 +1,13 @@
 //! Self-service deletion (個人情報保護法: a person may have their data erased),
-//! and the retention sweeper's erasure (`retention`), by the same path: [`erase`].
-//! One transaction: what other areas registered runs first ([`ErasureHook`]:
-//! booking withdraws the account's bookings from today on, each freed seat
-//! going to the first waiting); then the profile row is deleted; the account
+//! and the retention sweeper's erasure (`retention`), by the same path: [`erase_in`].
+//! One transaction: booking's part runs first (`hook::AccountBookings::erasing`:
+//! it withdraws the account's bookings from today on, each freed seat going
+//! to the first waiting); then the profile row is deleted; the account
 //! row keeps its id, role and dates with the address and password cleared;
 //! sessions, verification and reset links end; mail about the account loses
 //! its address and text (unsent mail is dropped). The log already holds only
 //! ids and categories, so the counts (registrations, 県内/県外, groups' head
 //! counts) remain.
-
-use futures_util::future::BoxFuture;
 
 use crate::auth::password;
 use crate::error::{AppError, Class};
@@ -19,20 +17,6 @@ use crate::hub::mail::outbox;
 use crate::hub::sessions;
 use crate::hub::state::HubState;
 use crate::i18n::Text;
-
-/// What another hub area does when an account is erased, in the erasing
-/// transaction, before the account's data goes. Registered in `HubState` at
-/// start (`booking::book::WithdrawOnErasure`), so accounts, which booking
-/// reads, never calls booking.
-pub trait ErasureHook: Send + Sync {
-    fn erasing<'a>(
-        &'a self,
-        tx: &'a mut HubTx,
-        state: &'a HubState,
-        account_id: i64,
-        actor: &'a HubActor,
-    ) -> BoxFuture<'a, Result<(), AppError>>;
-}
 
 /// Deletes the volunteer's personal data, after checking their password again.
 pub async fn delete(state: &HubState, account_id: i64, given: &str) -> Result<(), AppError> {
@@ -72,7 +56,7 @@ pub async fn erase_in(tx: &mut HubTx, state: &HubState, account_id: i64, actor: 
     let Some(role) = role else {
         return Ok(false);
     };
-    state.erasure.erasing(tx, state, account_id, actor).await?;
+    state.bookings.erasing(tx, state, account_id, actor).await?;
     sqlx::query("DELETE FROM hub_volunteers WHERE account_id = $1").bind(account_id).execute(tx.conn()).await?;
     sqlx::query("DELETE FROM hub_verifications WHERE account_id = $1").bind(account_id).execute(tx.conn()).await?;
     sqlx::query("DELETE FROM hub_password_resets WHERE account_id = $1").bind(account_id).execute(tx.conn()).await?;

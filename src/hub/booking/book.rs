@@ -312,11 +312,28 @@ pub async fn withdraw_all_in(
     Ok(withdrawn)
 }
 
-/// Booking's part in erasing an account (registered in `HubState` at start):
-/// its bookings from today on are withdrawn, in the erasure's transaction.
-pub struct WithdrawOnErasure;
+/// The last day each of `account_ids` booked (applied, booked or
+/// waitlisted: not cancelled).
+pub async fn last_days(
+    conn: &mut PgConnection,
+    account_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, NaiveDate>, sqlx::Error> {
+    let rows: Vec<(i64, NaiveDate)> = sqlx::query_as(
+        "SELECT account_id, max(day) FROM hub_bookings
+          WHERE account_id = ANY($1) AND status IN ('applied', 'booked', 'waitlisted') GROUP BY account_id",
+    )
+    .bind(account_ids)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
 
-impl crate::hub::accounts::delete::ErasureHook for WithdrawOnErasure {
+/// Booking's part for the accounts area (registered in `HubState::bookings`
+/// at start): an erased account's bookings from today on are withdrawn in
+/// the erasure's transaction; the retention sweeper reads last booking days.
+pub struct BookingsForAccounts;
+
+impl crate::hub::accounts::hook::AccountBookings for BookingsForAccounts {
     fn erasing<'a>(
         &'a self,
         tx: &'a mut HubTx,
@@ -327,6 +344,14 @@ impl crate::hub::accounts::delete::ErasureHook for WithdrawOnErasure {
         Box::pin(
             async move { withdraw_all_in(tx, state, account_id, state.clock.activity_day(), actor).await.map(|_| ()) },
         )
+    }
+
+    fn last_days<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        account_ids: &'a [i64],
+    ) -> futures_util::future::BoxFuture<'a, Result<std::collections::HashMap<i64, NaiveDate>, sqlx::Error>> {
+        Box::pin(last_days(conn, account_ids))
     }
 }
 

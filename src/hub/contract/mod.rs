@@ -128,6 +128,7 @@ hub_kinds! {
     volunteers::AccountVerified;
     volunteers::AccountDeleted;
     volunteers::AccountProfileChanged;
+    volunteers::AccountRetentionNoticed;
     mail::MailSent;
     mail::MailDeferred;
     mail::MailFailed;
