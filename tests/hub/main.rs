@@ -11,6 +11,7 @@ mod booking;
 mod booking_bench;
 mod bulk;
 mod erasure;
+mod follow;
 mod foundation;
 mod mail;
 mod postgres;
