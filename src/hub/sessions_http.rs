@@ -35,10 +35,11 @@ pub struct Credentials {
         (status = 429, description = "too many failed logins: `Retry-After` says when to try again", body = ErrorBody)))]
 async fn log_in(
     State(state): State<HubState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, AppError> {
-    let source = client.ip();
+    let source = super::throttle::client_ip(peer.ip(), &headers, &state.config.trusted_proxies);
     let logged_in = sessions::login(&state.db, state.config.session_ttl, &body.email, &body.password, source).await?;
     let cookie = sessions::cookie(&logged_in.token, state.config.session_ttl, state.public_url.starts_with("https:"));
     Ok(([(header::SET_COOKIE, cookie)], Json(logged_in.account)).into_response())

@@ -19,6 +19,11 @@
 //! on the address and one on the client, so parallel guesses, in any process,
 //! cannot all slip under the limit) and the row is deleted when it succeeds.
 //! Only the SHA-256 of the folded address is stored, never the address.
+//!
+//! The client is the TCP peer, unless the peer is one of `--trusted-proxy`:
+//! then the rightmost address in `X-Forwarded-For` that is not a trusted
+//! proxy ([`client_ip`]). Without it, behind a reverse proxy every login
+//! would come from the proxy, and the per-client limit would refuse everyone.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -45,6 +50,25 @@ pub struct Attempt {
     source: String,
     /// The lockouts this attempt starts if it fails.
     would_lock: Vec<Scope>,
+}
+
+/// Who is logging in: `peer`, or, when `peer` is a trusted proxy, the
+/// rightmost `X-Forwarded-For` entry that is not one (each proxy appends the
+/// address it was reached from, so entries further left are the client's
+/// say). An entry that is not an address stops the walk at the peer.
+pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let values: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    for entry in values.iter().rev().flat_map(|v| v.rsplit(',')) {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(hop) if trusted.contains(&hop) => continue,
+            Ok(client) => return client,
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
 fn key_hash(email_key: &str) -> Vec<u8> {
@@ -168,4 +192,38 @@ fn too_many_attempts(wait: u64) -> AppError {
     );
     error.retry_after = Some(wait);
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", value.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_names_it() {
+        let proxy = ip("127.0.0.1");
+        let trusted = [proxy, ip("10.0.0.2")];
+        let headers = forwarded(&["198.51.100.9, 203.0.113.5"]);
+        assert_eq!(client_ip(ip("192.0.2.1"), &headers, &trusted), ip("192.0.2.1"), "an untrusted peer says nothing");
+        assert_eq!(client_ip(proxy, &headers, &[]), proxy, "no proxy trusted");
+        // The rightmost entry is what the proxy saw; what the client wrote to the left is not believed.
+        assert_eq!(client_ip(proxy, &headers, &trusted), ip("203.0.113.5"));
+        // Chained trusted proxies are skipped, over several headers too.
+        let chained = forwarded(&["203.0.113.5", "10.0.0.2"]);
+        assert_eq!(client_ip(proxy, &chained, &trusted), ip("203.0.113.5"));
+        assert_eq!(client_ip(proxy, &forwarded(&["203.0.113.5, junk"]), &trusted), proxy);
+        assert_eq!(client_ip(proxy, &HeaderMap::new(), &trusted), proxy);
+    }
 }

@@ -112,3 +112,35 @@ async fn a_success_resets_the_count_and_spraying_from_one_client_is_refused() {
     assert_eq!(refused.status(), 429, "the client is refused for every address");
     assert_eq!(try_login(&desk, &b, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(), 200, "others are not");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_counted_not_the_proxy() {
+    let (_cluster, url) = database_or_skip!("hub");
+    let mail = tempfile::tempdir().unwrap();
+    let hub = Hub::start_with(&url, &MailTo::Dir(mail.path().to_path_buf()), &["--trusted-proxy", "127.0.0.1"]);
+    let proxy = client_from("127.0.0.1");
+    let from = |client: &'static str, password: &'static str| {
+        proxy
+            .post(hub.url("/api/session"))
+            .header("X-Forwarded-For", client)
+            .json(&json!({ "email": ADMIN_EMAIL, "password": password }))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(from("203.0.113.5", "wrong-password-0").await.unwrap().status(), 401);
+    }
+    assert_eq!(from("203.0.113.5", ADMIN_PASSWORD).await.unwrap().status(), 429);
+    // Another client through the same proxy is not refused; nor is a client that claims to be one on the left.
+    assert_eq!(from("203.0.113.6", ADMIN_PASSWORD).await.unwrap().status(), 200);
+    assert_eq!(from("203.0.113.6, 203.0.113.5", "wrong-password-0").await.unwrap().status(), 429);
+    assert_eq!(from("203.0.113.5, 203.0.113.7", ADMIN_PASSWORD).await.unwrap().status(), 200);
+    // A peer that is not trusted is itself the client, whatever it forwards.
+    let direct = client_from("127.0.0.9")
+        .post(hub.url("/api/session"))
+        .header("X-Forwarded-For", "203.0.113.5")
+        .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(direct.status(), 200);
+}
