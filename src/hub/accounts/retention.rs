@@ -126,20 +126,25 @@ pub async fn sweep(state: &HubState, now: DateTime<Utc>) -> Result<Swept, AppErr
         for seen in chunk {
             match due(seen, last_days.get(&seen.id).copied(), now) {
                 Due::Nothing => {}
-                Due::Notice { .. } | Due::Erase => {
-                    let acted = act(state, seen, now).await?;
-                    swept.noticed += usize::from(acted == Some(true));
-                    swept.erased += usize::from(acted == Some(false));
-                }
+                Due::Notice { .. } | Due::Erase => match act(state, seen, now).await? {
+                    Some(Acted::Noticed) => swept.noticed += 1,
+                    Some(Acted::Erased) => swept.erased += 1,
+                    None => {}
+                },
             }
         }
     }
     Ok(swept)
 }
 
-/// Under the account's lock, checks again and acts: `Some(true)` noticed,
-/// `Some(false)` erased, `None` when another process has it or it changed.
-async fn act(state: &HubState, seen: &Seen, now: DateTime<Utc>) -> Result<Option<bool>, AppError> {
+enum Acted {
+    Noticed,
+    Erased,
+}
+
+/// Under the account's lock, checks again and acts; `None` when another
+/// process has it, or it changed since it was read.
+async fn act(state: &HubState, seen: &Seen, now: DateTime<Utc>) -> Result<Option<Acted>, AppError> {
     let mut tx = HubTx::begin(&state.db).await?;
     let locked: Option<Seen> = sqlx::query_as(
         "SELECT id, created_at, last_login_at, retention_notice_at FROM hub_accounts
@@ -157,12 +162,12 @@ async fn act(state: &HubState, seen: &Seen, now: DateTime<Utc>) -> Result<Option
         Due::Erase => {
             let erased = delete::erase_in(&mut tx, state, seen.id, &HubActor::system()).await?;
             tx.commit().await?;
-            Ok(erased.then_some(false))
+            Ok(erased.then_some(Acted::Erased))
         }
         Due::Notice { last_active } => {
             notice(&mut tx, state, seen.id, last_active, now).await?;
             tx.commit().await?;
-            Ok(Some(true))
+            Ok(Some(Acted::Noticed))
         }
     }
 }
