@@ -18,6 +18,7 @@ pub fn router(state: HubState) -> Router {
         .merge(sessions_http::router())
         .merge(accounts::http::router())
         .merge(accounts::volunteer_http::router())
+        .merge(accounts::reset_http::router())
         .merge(booking::http::router())
         .merge(openapi::router())
         .split_for_parts();

@@ -53,6 +53,10 @@ pub struct HubArgs {
     /// データベース接続数の上限 / connections to PostgreSQL this process holds at most
     #[arg(long, env = "BORASEN_HUB_DB_CONNECTIONS", default_value_t = 20)]
     db_connections: u32,
+    /// 信頼するリバースプロキシ（X-Forwarded-For の利用者アドレスを採る。カンマ区切り可）/
+    /// reverse proxies trusted to name the client in X-Forwarded-For (login throttling); repeat or separate with commas
+    #[arg(long = "trusted-proxy", value_name = "IP", env = "BORASEN_HUB_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// メール再送の初回待ち（秒）/ seconds before a failed mail's first retry (doubling)
     #[arg(long, env = "BORASEN_MAIL_RETRY_SECONDS", default_value_t = 30)]
     mail_retry_seconds: u64,
@@ -88,6 +92,7 @@ impl HubArgs {
         config.tls = self.tls_cert.zip(self.tls_key).map(|(cert, key)| crate::config::OwnCert { cert, key });
         config.db_connections = self.db_connections.max(2);
         config.minimum_age = self.minimum_age;
+        config.trusted_proxies = self.trusted_proxies;
         config.first_admin =
             self.first_admin.map(|email| FirstAdmin { email, password: secret("BORASEN_HUB_ADMIN_PASSWORD") });
         Ok(config)

@@ -26,6 +26,8 @@ pub struct HubConfig {
     pub first_admin: Option<FirstAdmin>,
     /// The youngest a volunteer may register (中学生以上 = 13); an opening may ask more.
     pub minimum_age: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (login throttling).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Clone, Debug)]
@@ -104,6 +106,7 @@ impl HubConfig {
             header_timeout: Duration::from_secs(15),
             first_admin: None,
             minimum_age: 13,
+            trusted_proxies: Vec::new(),
         }
     }
 }

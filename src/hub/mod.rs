@@ -8,6 +8,7 @@
 //!   events ([`contract`]); [`events::follow`] reads the log in a stable order;
 //! - [`notify`]: LISTEN/NOTIFY between processes;
 //! - [`sessions`] + [`roles`]: sessions in the database, `Signed<R>` for handlers;
+//!   [`throttle`]: failed logins counted in the database, by address and client;
 //! - [`mail`]: [`mail::enqueue`] in the change's transaction; the worker sends;
 //! - [`accounts`]: staff and volunteer accounts.
 //!
@@ -30,6 +31,7 @@ mod serve;
 pub mod sessions;
 mod sessions_http;
 pub mod state;
+pub mod throttle;
 
 pub use config::HubConfig;
 pub use db::HubDb;

@@ -49,6 +49,7 @@ impl HubApp {
             notices: Notices::default(),
             openapi_json: Arc::new(OnceLock::new()),
             public_url: public_url.into(),
+            bookings: Arc::new(booking::book::BookingsForAccounts),
         };
         Ok(HubApp { listener, tls, state })
     }
@@ -73,6 +74,7 @@ impl HubApp {
         let listening = state.notices.listen(&state.db);
         let senders = mail::worker::start(state.db.clone(), state.config.mail.clone(), &state.notices)?;
         let booking_jobs = booking::jobs::start(state.clone());
+        let retention = accounts::retention::start(state.clone());
         let config = state.config.clone();
         let budget = net::Budget::new(config.max_connections, config.max_connections_per_address);
         let router = app::router(state.clone());
@@ -86,7 +88,7 @@ impl HubApp {
                 net::serve(incoming, net::Scheme("https"), router, config.header_timeout, stop).await
             }
         }
-        for task in senders.into_iter().chain([listening, booking_jobs]) {
+        for task in senders.into_iter().chain([listening, booking_jobs, retention]) {
             task.abort();
         }
         state.db.close().await;

@@ -4,6 +4,7 @@
 //! no session in memory: a logout or a deleted account ends the session
 //! everywhere at once.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -15,6 +16,7 @@ use super::contract::accounts::{AccountLoggedIn, AccountLoggedOut};
 use super::db::HubDb;
 use super::events::{HubActor, HubTx};
 use super::roles::HubRole;
+use super::throttle;
 use crate::auth::password;
 use crate::error::{AppError, Class};
 use crate::i18n::Text;
@@ -74,9 +76,11 @@ pub struct LoggedIn {
     pub token: String,
 }
 
-/// Checks the password, then opens a session (event `account.logged_in`).
-/// An unknown address costs the same hashing time as a wrong password.
-pub async fn login(db: &HubDb, ttl: Duration, email: &str, given: &str) -> Result<LoggedIn, AppError> {
+/// Checks the throttle (`hub::throttle`) and the password, then opens a
+/// session (event `account.logged_in`). An unknown address costs the same
+/// hashing time as a wrong password, and is throttled the same.
+pub async fn login(db: &HubDb, ttl: Duration, email: &str, given: &str, source: IpAddr) -> Result<LoggedIn, AppError> {
+    let attempt = throttle::begin(db, &email_key(email), source).await?;
     let row: Option<(i64, String, Option<i64>, bool, String)> = sqlx::query_as(
         "SELECT id, role, center_id, verified_at IS NOT NULL, password_hash FROM hub_accounts
           WHERE email_key = $1 AND deleted_at IS NULL",
@@ -86,7 +90,8 @@ pub async fn login(db: &HubDb, ttl: Duration, email: &str, given: &str) -> Resul
     .await?;
     let stored = row.as_ref().map_or_else(|| dummy_hash().to_string(), |r| r.4.clone());
     let ok = password::verify_blocking(given.to_string(), stored).await;
-    let Some((id, role, center_id, verified, _)) = row.filter(|_| ok) else {
+    let Some((id, role, center_id, verified, _)) = row.clone().filter(|_| ok) else {
+        attempt.failed(db, row.map(|r| r.0)).await;
         return Err(AppError::new(
             Class::Unauthenticated,
             "bad_credentials",
@@ -96,6 +101,7 @@ pub async fn login(db: &HubDb, ttl: Duration, email: &str, given: &str) -> Resul
     let role = HubRole::parse(&role).ok_or_else(AppError::internal)?;
     let token = new_token();
     let mut tx = HubTx::begin(db).await?;
+    attempt.succeeded_in(&mut tx).await?;
     // Expired sessions are swept where a write happens anyway.
     sqlx::query("DELETE FROM hub_sessions WHERE expires_at <= now()").execute(tx.conn()).await?;
     sqlx::query(
@@ -106,6 +112,8 @@ pub async fn login(db: &HubDb, ttl: Duration, email: &str, given: &str) -> Resul
     .bind(ttl.as_secs_f64())
     .execute(tx.conn())
     .await?;
+    // The retention sweeper's measure of activity (hub::accounts::retention).
+    sqlx::query("UPDATE hub_accounts SET last_login_at = now() WHERE id = $1").bind(id).execute(tx.conn()).await?;
     let event = AccountLoggedIn { account_id: id, role: role.as_str().into() };
     tx.append(&HubActor::account(id), Some(format!("account:{id}")), &event).await?;
     tx.commit().await?;

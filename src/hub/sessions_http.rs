@@ -1,7 +1,9 @@
-//! `/api/session` on the hub: log in, who am I, log out.
+//! `/api/session` on the hub: log in (throttled: `hub::throttle`), who am I, log out.
 
 use axum::Json;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -29,9 +31,16 @@ pub struct Credentials {
 
 /// Log in; sets the HttpOnly, SameSite=Strict session cookie.
 #[utoipa::path(post, path = "/api/session", tag = "session", request_body = Credentials,
-    responses((status = 200, body = SessionAccount), (status = 401, body = ErrorBody)))]
-async fn log_in(State(state): State<HubState>, ApiJson(body): ApiJson<Credentials>) -> Result<Response, AppError> {
-    let logged_in = sessions::login(&state.db, state.config.session_ttl, &body.email, &body.password).await?;
+    responses((status = 200, body = SessionAccount), (status = 401, body = ErrorBody),
+        (status = 429, description = "too many failed logins: `Retry-After` says when to try again", body = ErrorBody)))]
+async fn log_in(
+    State(state): State<HubState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<Response, AppError> {
+    let source = super::throttle::client_ip(peer.ip(), &headers, &state.config.trusted_proxies);
+    let logged_in = sessions::login(&state.db, state.config.session_ttl, &body.email, &body.password, source).await?;
     let cookie = sessions::cookie(&logged_in.token, state.config.session_ttl, state.public_url.starts_with("https:"));
     Ok(([(header::SET_COOKIE, cookie)], Json(logged_in.account)).into_response())
 }

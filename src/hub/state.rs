@@ -20,4 +20,7 @@ pub struct HubState {
     pub openapi_json: Arc<OnceLock<String>>,
     /// The base of links in mail (`--public-url`, else the listening address).
     pub public_url: Arc<str>,
+    /// What accounts needs of booking (withdrawing an erased account's
+    /// bookings, last booking days), registered at start: accounts never calls booking.
+    pub bookings: Arc<dyn super::accounts::hook::AccountBookings>,
 }

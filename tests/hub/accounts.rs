@@ -189,7 +189,7 @@ async fn deletion_leaves_no_personal_string_in_any_table_and_keeps_the_counts() 
 }
 
 /// `table: needle` for every row of every table in the database whose text holds a needle.
-async fn rows_holding(pool: &PgPool, needles: &[&str]) -> Vec<String> {
+pub async fn rows_holding(pool: &PgPool, needles: &[&str]) -> Vec<String> {
     let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
         .fetch_all(pool)
         .await

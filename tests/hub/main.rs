@@ -10,9 +10,13 @@ mod bench;
 mod booking;
 mod booking_bench;
 mod bulk;
+mod erasure;
+mod follow;
 mod foundation;
 mod mail;
 mod postgres;
+mod reset;
+mod retention;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
 #[allow(dead_code)]
 mod process;
@@ -20,6 +24,7 @@ mod process;
 mod role_matrix;
 #[allow(dead_code)]
 mod smtp;
+mod throttle;
 mod volunteers;
 
 /// The cluster and one database on it, or return from the test (skipped).

@@ -35,6 +35,8 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/accounts", Who::Public),
     ("POST", "/api/accounts/verify", Who::Public),
     ("POST", "/api/accounts/verification", Who::Volunteer),
+    ("POST", "/api/password-reset", Who::Public),
+    ("POST", "/api/password-reset/confirm", Who::Public),
     ("GET", "/api/profile", Who::Volunteer),
     ("PUT", "/api/profile", Who::Volunteer),
     ("POST", "/api/account/delete", Who::Volunteer),

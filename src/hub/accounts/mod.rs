@@ -2,16 +2,23 @@
 //! admin (`staff`), the first admin at start; volunteers who register
 //! themselves (`register`, with the center's form checks through `profile`),
 //! verify their address by a mailed link (`verify`), agree to the privacy
-//! notice (`privacy`) and may delete their data (`delete`); `pages` are the
-//! volunteer's pages in Japanese and English.
+//! notice (`privacy`) and may delete their data (`delete`; the same path
+//! erases those inactive for a year, after a notice: `retention`); anyone resets a
+//! forgotten password by a mailed link (`reset`, `reset_http`, the pages in
+//! `reset_page`); `pages` are the volunteer's pages in Japanese and English.
 
 pub mod delete;
+pub mod hook;
 pub mod http;
 pub mod pages;
 pub mod privacy;
 pub mod profile;
 pub mod register;
 mod register_page;
+pub mod reset;
+pub mod reset_http;
+mod reset_page;
+pub mod retention;
 pub mod staff;
 pub mod update;
 pub mod verify;

@@ -20,6 +20,7 @@ pub fn router() -> Router<HubState> {
         .route("/privacy", get(privacy_page))
         .route("/verify", get(verify_page))
         .route("/register", get(super::register_page::form_page).post(super::register_page::submit))
+        .merge(super::reset_page::router())
 }
 
 #[derive(Template)]

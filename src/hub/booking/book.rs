@@ -228,25 +228,131 @@ pub async fn cancel(state: &HubState, account_id: i64, booking_id: i64) -> Resul
             "The cancellation cutoff has passed: contact the center.",
         ));
     }
-    sqlx::query("UPDATE hub_bookings SET status = 'cancelled', changed_at = now() WHERE id = $1")
-        .bind(booking_id)
-        .execute(tx.conn())
-        .await?;
-    let event = BookingCancelled { booking_id, opening_id: opening.id, account_id, was: current.status.clone() };
-    tx.append(&HubActor::account(account_id), Some(format!("booking:{booking_id}")), &event).await?;
-    let to = profiles::recipient(tx.conn(), account_id).await?;
-    let mail = MailBooking { id: booking_id, qr_token: &current.qr_token, opening: &opening, qr_png: None };
-    mails::queue(&mut tx, &state.config.mail.from, About::Cancelled, &mail, &to).await?;
+    withdraw_locked(&mut tx, state, &opening, &current, &HubActor::account(account_id), true).await?;
+    tx.commit().await?;
+    Ok(numbered(Booking { status: "cancelled".into(), ..current }))
+}
+
+/// Cancels `current`, a standing booking on `opening` (locked by `tx`, as is
+/// the booking): its event, the volunteer's mail when `mail_volunteer`, and a
+/// freed seat goes to the waitlist in order. The one way a booking is
+/// withdrawn, by its volunteer ([`cancel`]) or by the account's erasure
+/// ([`withdraw_all_in`]).
+async fn withdraw_locked(
+    tx: &mut HubTx,
+    state: &HubState,
+    opening: &Opening,
+    current: &Booking,
+    actor: &HubActor,
+    mail_volunteer: bool,
+) -> Result<(), AppError> {
+    let account_id: i64 = sqlx::query_scalar(
+        "UPDATE hub_bookings SET status = 'cancelled', changed_at = now() WHERE id = $1 RETURNING account_id",
+    )
+    .bind(current.id)
+    .fetch_one(tx.conn())
+    .await?;
+    let event =
+        BookingCancelled { booking_id: current.id, opening_id: opening.id, account_id, was: current.status.clone() };
+    tx.append(actor, Some(format!("booking:{}", current.id)), &event).await?;
+    if mail_volunteer {
+        let to = profiles::recipient(tx.conn(), account_id).await?;
+        let mail = MailBooking { id: current.id, qr_token: &current.qr_token, opening, qr_png: None };
+        mails::queue(tx, &state.config.mail.from, About::Cancelled, &mail, &to).await?;
+    }
     if current.status == "booked" {
         sqlx::query("UPDATE hub_openings SET booked_seats = booked_seats - $2 WHERE id = $1")
             .bind(opening.id)
             .bind(current.seats)
             .execute(tx.conn())
             .await?;
-        promote(&mut tx, state, &opening, &HubActor::account(account_id)).await?;
+        promote(tx, state, opening, actor).await?;
     }
-    tx.commit().await?;
-    Ok(numbered(Booking { status: "cancelled".into(), ..current }))
+    Ok(())
+}
+
+/// Withdraws every standing booking (booked, waitlisted, applied) of
+/// `account_id` for `from` and later, in the caller's transaction: each
+/// freed seat goes to the first waiting, who is mailed; the volunteer is not
+/// (their account is being erased). Openings are locked in id order, so two
+/// erasures never deadlock. How many were withdrawn.
+pub async fn withdraw_all_in(
+    tx: &mut HubTx,
+    state: &HubState,
+    account_id: i64,
+    from: NaiveDate,
+    actor: &HubActor,
+) -> Result<usize, AppError> {
+    let opening_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT opening_id FROM hub_bookings
+          WHERE account_id = $1 AND day >= $2 AND status IN ('applied', 'booked', 'waitlisted') ORDER BY opening_id",
+    )
+    .bind(account_id)
+    .bind(from)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut withdrawn = 0;
+    for opening_id in opening_ids {
+        let Some(opening) = openings::lock(tx, opening_id).await? else { continue };
+        let standing: Vec<Booking> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM hub_bookings
+              WHERE opening_id = $1 AND account_id = $2 AND day >= $3 AND status IN ('applied', 'booked', 'waitlisted')
+              ORDER BY id FOR UPDATE"
+        )))
+        .bind(opening_id)
+        .bind(account_id)
+        .bind(from)
+        .fetch_all(tx.conn())
+        .await?;
+        for booking in &standing {
+            withdraw_locked(tx, state, &opening, booking, actor, false).await?;
+            withdrawn += 1;
+        }
+    }
+    Ok(withdrawn)
+}
+
+/// The last day each of `account_ids` booked (applied, booked or
+/// waitlisted: not cancelled).
+pub async fn last_days(
+    conn: &mut PgConnection,
+    account_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, NaiveDate>, sqlx::Error> {
+    let rows: Vec<(i64, NaiveDate)> = sqlx::query_as(
+        "SELECT account_id, max(day) FROM hub_bookings
+          WHERE account_id = ANY($1) AND status IN ('applied', 'booked', 'waitlisted') GROUP BY account_id",
+    )
+    .bind(account_ids)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Booking's part for the accounts area (registered in `HubState::bookings`
+/// at start): an erased account's bookings from today on are withdrawn in
+/// the erasure's transaction; the retention sweeper reads last booking days.
+pub struct BookingsForAccounts;
+
+impl crate::hub::accounts::hook::AccountBookings for BookingsForAccounts {
+    fn erasing<'a>(
+        &'a self,
+        tx: &'a mut HubTx,
+        state: &'a HubState,
+        account_id: i64,
+        actor: &'a HubActor,
+    ) -> futures_util::future::BoxFuture<'a, Result<(), AppError>> {
+        Box::pin(
+            async move { withdraw_all_in(tx, state, account_id, state.clock.activity_day(), actor).await.map(|_| ()) },
+        )
+    }
+
+    fn last_days<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        account_ids: &'a [i64],
+    ) -> futures_util::future::BoxFuture<'a, Result<std::collections::HashMap<i64, NaiveDate>, sqlx::Error>> {
+        Box::pin(last_days(conn, account_ids))
+    }
 }
 
 /// Gives free seats to the waitlist, strictly in order: the first waiting

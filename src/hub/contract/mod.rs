@@ -120,11 +120,15 @@ hub_kinds! {
     accounts::AccountCreated;
     accounts::AccountLoggedIn;
     accounts::AccountLoggedOut;
+    accounts::AccountLoginLocked;
+    accounts::AccountPasswordResetSent;
+    accounts::AccountPasswordReset;
     volunteers::HubVolunteerRegistered;
     volunteers::AccountVerificationSent;
     volunteers::AccountVerified;
     volunteers::AccountDeleted;
     volunteers::AccountProfileChanged;
+    volunteers::AccountRetentionNoticed;
     mail::MailSent;
     mail::MailDeferred;
     mail::MailFailed;

@@ -64,3 +64,17 @@ hub_event! {
         pub minor: bool,
     }
 }
+
+hub_event! {
+    /// The retention notice was mailed to an inactive volunteer (subject
+    /// `account:<id>`): their data is erased from `erase_from` unless they
+    /// log in or book before.
+    #[kind = "account.retention_noticed"]
+    pub struct AccountRetentionNoticed {
+        pub account_id: i64,
+        /// The last activity day the notice counts from (Japan's calendar).
+        pub last_active: String,
+        /// The first day the data may be erased.
+        pub erase_from: String,
+    }
+}
