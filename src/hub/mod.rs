@@ -9,7 +9,10 @@
 //! - [`notify`]: LISTEN/NOTIFY between processes;
 //! - [`sessions`] + [`roles`]: sessions in the database, `Signed<R>` for handlers;
 //! - [`mail`]: [`mail::enqueue`] in the change's transaction; the worker sends;
-//! - [`accounts`]: staff and volunteer accounts.
+//! - [`accounts`]: staff and volunteer accounts;
+//! - [`booking`]: openings, bookings, the waitlist and lotteries;
+//! - [`volunteer_pages`]: the volunteer's pages (log in, openings, my bookings,
+//!   profile, deletion) over the accounts and booking areas' functions.
 //!
 //! Layout and how to add a route, a table, an event or a test: see
 //! `ARCHITECTURE.md` ("The hub").
@@ -30,6 +33,7 @@ mod serve;
 pub mod sessions;
 mod sessions_http;
 pub mod state;
+pub mod volunteer_pages;
 
 pub use config::HubConfig;
 pub use db::HubDb;

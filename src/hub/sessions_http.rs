@@ -32,7 +32,7 @@ pub struct Credentials {
     responses((status = 200, body = SessionAccount), (status = 401, body = ErrorBody)))]
 async fn log_in(State(state): State<HubState>, ApiJson(body): ApiJson<Credentials>) -> Result<Response, AppError> {
     let logged_in = sessions::login(&state.db, state.config.session_ttl, &body.email, &body.password).await?;
-    let cookie = sessions::cookie(&logged_in.token, state.config.session_ttl, state.public_url.starts_with("https:"));
+    let cookie = sessions::cookie(&logged_in.token, state.config.session_ttl, state.secure_cookies());
     Ok(([(header::SET_COOKIE, cookie)], Json(logged_in.account)).into_response())
 }
 
@@ -50,6 +50,6 @@ async fn log_out(signed: Signed<AnyAccount>, headers: axum::http::HeaderMap) -> 
     if let Some(token) = sessions::token_from(&headers) {
         sessions::logout(&signed.state.db, &token).await?;
     }
-    let clear = sessions::clearing_cookie(signed.state.public_url.starts_with("https:"));
+    let clear = sessions::clearing_cookie(signed.state.secure_cookies());
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

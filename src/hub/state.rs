@@ -21,3 +21,10 @@ pub struct HubState {
     /// The base of links in mail (`--public-url`, else the listening address).
     pub public_url: Arc<str>,
 }
+
+impl HubState {
+    /// Whether the session cookie is `Secure`: the hub is reached by https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https:")
+    }
+}

@@ -11,7 +11,7 @@ pub mod pages;
 pub mod privacy;
 pub mod profile;
 pub mod register;
-mod register_page;
+pub(crate) mod register_page;
 pub mod staff;
 pub mod update;
 pub mod verify;
