@@ -20,6 +20,7 @@ mod process;
 mod role_matrix;
 #[allow(dead_code)]
 mod smtp;
+mod volunteer_pages;
 mod volunteers;
 
 /// The cluster and one database on it, or return from the test (skipped).
