@@ -137,6 +137,7 @@ fn failed(lang: Lang, error: AppError) -> Response {
 }
 
 /// `?` on a domain call in a page handler: its error becomes a page.
+#[allow(clippy::result_large_err, reason = "the error is the page answered, once per request")]
 trait OrPage<T> {
     fn or_page(self, lang: Lang) -> Result<T, Response>;
 }
