@@ -10,6 +10,8 @@ mod bench;
 mod booking;
 mod booking_bench;
 mod bulk;
+#[path = "../common/devtools.rs"]
+mod devtools;
 mod foundation;
 mod mail;
 mod postgres;

@@ -3,7 +3,8 @@
 //! page's button, see the booking and its QR, cancel, and watch the waitlist
 //! move up; refusals in Japanese with nothing changed; another volunteer
 //! cannot fetch my QR; profile and deletion through their forms; English
-//! pages without Japanese but the data.
+//! pages without Japanese but the data; and once in headless Chromium on a
+//! phone-sized screen, logging in and booking by clicking.
 
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -346,4 +347,57 @@ async fn unverified_then_verified_profile_errors_by_field_the_cutoff_and_deletin
     assert_eq!(profiles, 0);
     let again = post(&client(), &hub, "/login", &[("email", email), ("password", PASSWORD)]).await;
     assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
+async fn in_a_browser_on_a_phone_a_volunteer_logs_in_and_books_by_clicking() {
+    let (_cluster, url) = database_or_skip!("hub");
+    let Some(mut browser) = crate::devtools::Browser::launch().await else { return };
+    let mail = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf()));
+    let admin = logged_in(&hub, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let id = open_opening(&admin, &hub, opening(&day_in(9), "泥出し", 3)).await;
+    let email = "phone@pages.example.jp";
+    assert_eq!(volunteers::register(&hub, email, profile()).await.status(), 201);
+    verify_by_link(&hub, mail.path(), email, 1).await;
+    let phone = json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true });
+    browser.command("Emulation.setDeviceMetricsOverride", phone, true).await;
+
+    // /openings without a session lands on /login; log in by typing and clicking.
+    browser.command("Page.navigate", json!({ "url": hub.url("/openings") }), true).await;
+    browser.wait_for("location.pathname === '/login' && document.readyState === 'complete'").await;
+    assert_eq!(browser.eval("document.documentElement.lang").await, "ja");
+    let typed = format!(
+        "document.querySelector('#email').value = {}; document.querySelector('#password').value = {}; \
+         document.querySelector('#login').click();",
+        json!(email),
+        json!(PASSWORD)
+    );
+    browser.eval(&typed).await;
+    browser.wait_for("location.pathname === '/me' && document.readyState === 'complete'").await;
+
+    // The list fits the phone's width; booking is one click on the opening's button.
+    browser.eval("document.querySelector('a[href^=\"/openings\"]').click()").await;
+    browser.wait_for("location.pathname === '/openings' && document.readyState === 'complete'").await;
+    let fits = browser.eval("document.documentElement.scrollWidth <= window.innerWidth").await;
+    assert_eq!(fits, json!(true), "no sideways scrolling on a phone");
+    browser.screenshot("hub-volunteer-openings.png").await;
+    let button = format!("#opening-{id} button.book");
+    assert_eq!(browser.eval(&format!("document.querySelector('{button}').textContent")).await, "予約する");
+    browser.eval(&format!("document.querySelector('{button}').click()")).await;
+    browser.wait_for("location.pathname === '/me' && document.readyState === 'complete'").await;
+    let notice = browser.eval("document.querySelector('#notice').textContent").await;
+    assert!(notice.as_str().unwrap().starts_with("予約が確定しました"), "{notice}");
+    browser.wait_for("document.querySelector('.qr img').complete").await;
+    let qr = browser.eval("document.querySelector('.qr img').naturalWidth").await;
+    assert!(qr.as_i64().unwrap() > 200, "the QR image loaded: {qr}");
+    browser.screenshot("hub-volunteer-me.png").await;
+    let number = browser.eval("document.querySelector('.booking .number').textContent").await;
+    assert!(number.as_str().unwrap().starts_with("H-"), "{number}");
+
+    // Cancelling is a click too; the seat is free again.
+    browser.eval("document.querySelector('button.cancel').click()").await;
+    browser.wait_for("location.pathname === '/me' && document.querySelector('#notice') && document.readyState === 'complete' && !document.querySelector('button.cancel')").await;
+    let list: Value = admin.get(hub.url(&format!("/api/openings/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["booked_seats"], 0);
 }
