@@ -10,7 +10,10 @@
 //! - [`sessions`] + [`roles`]: sessions in the database, `Signed<R>` for handlers;
 //!   [`throttle`]: failed logins counted in the database, by address and client;
 //! - [`mail`]: [`mail::enqueue`] in the change's transaction; the worker sends;
-//! - [`accounts`]: staff and volunteer accounts.
+//! - [`accounts`]: staff and volunteer accounts;
+//! - [`booking`]: openings, bookings, the waitlist and lotteries;
+//! - [`volunteer_pages`]: the volunteer's pages (log in, openings, my bookings,
+//!   profile, deletion) over the accounts and booking areas' functions.
 //!
 //! Layout and how to add a route, a table, an event or a test: see
 //! `ARCHITECTURE.md` ("The hub").
@@ -32,6 +35,7 @@ pub mod sessions;
 mod sessions_http;
 pub mod state;
 pub mod throttle;
+pub mod volunteer_pages;
 
 pub use config::HubConfig;
 pub use db::HubDb;

@@ -41,7 +41,7 @@ async fn log_in(
 ) -> Result<Response, AppError> {
     let source = super::throttle::client_ip(peer.ip(), &headers, &state.config.trusted_proxies);
     let logged_in = sessions::login(&state.db, state.config.session_ttl, &body.email, &body.password, source).await?;
-    let cookie = sessions::cookie(&logged_in.token, state.config.session_ttl, state.public_url.starts_with("https:"));
+    let cookie = sessions::cookie(&logged_in.token, state.config.session_ttl, state.secure_cookies());
     Ok(([(header::SET_COOKIE, cookie)], Json(logged_in.account)).into_response())
 }
 
@@ -59,6 +59,6 @@ async fn log_out(signed: Signed<AnyAccount>, headers: axum::http::HeaderMap) -> 
     if let Some(token) = sessions::token_from(&headers) {
         sessions::logout(&signed.state.db, &token).await?;
     }
-    let clear = sessions::clearing_cookie(signed.state.public_url.starts_with("https:"));
+    let clear = sessions::clearing_cookie(signed.state.secure_cookies());
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

@@ -24,3 +24,10 @@ pub struct HubState {
     /// bookings, last booking days), registered at start: accounts never calls booking.
     pub bookings: Arc<dyn super::accounts::hook::AccountBookings>,
 }
+
+impl HubState {
+    /// Whether the session cookie is `Secure`: the hub is reached by https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https:")
+    }
+}

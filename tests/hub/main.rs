@@ -10,6 +10,8 @@ mod bench;
 mod booking;
 mod booking_bench;
 mod bulk;
+#[path = "../common/devtools.rs"]
+mod devtools;
 mod erasure;
 mod follow;
 mod foundation;
@@ -25,6 +27,7 @@ mod role_matrix;
 #[allow(dead_code)]
 mod smtp;
 mod throttle;
+mod volunteer_pages;
 mod volunteers;
 
 /// The cluster and one database on it, or return from the test (skipped).

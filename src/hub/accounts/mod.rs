@@ -14,7 +14,7 @@ pub mod pages;
 pub mod privacy;
 pub mod profile;
 pub mod register;
-mod register_page;
+pub(crate) mod register_page;
 pub mod reset;
 pub mod reset_http;
 mod reset_page;

@@ -55,8 +55,10 @@ const TEXT: [(&str, &str); 16] = [
     ("insurance", "select"),
 ];
 
-fn options(lang: Lang, name: &str) -> Vec<(&'static str, String)> {
+/// The choices of a select field: value and label in `lang`.
+pub(crate) fn options(lang: Lang, name: &str) -> Vec<(&'static str, String)> {
     let values: &[&'static str] = match name {
+        "gender" => &["female", "male", "other"],
         "residence" => &["in", "out"],
         "kind" => &["individual", "group"],
         "insurance" => &["enrolled", "none"],
@@ -113,14 +115,18 @@ pub async fn form_page(Query(query): Query<HashMap<String, String>>, headers: He
     html(StatusCode::OK, page(lang_of(&query, &headers), String::new()).render())
 }
 
-/// The form's fields as `POST /api/accounts` takes them.
-fn body_of(form: &HashMap<String, String>) -> Value {
+/// The profile part of a form (registration or the profile page) as the API
+/// takes it (`profile` of `POST /api/accounts`, the body of `PUT /api/profile`):
+/// empty fields left out, skills split at commas, numbers parsed (a number
+/// that is not one becomes 0, which the checks refuse naming the field).
+pub(crate) fn profile_json(form: &HashMap<String, String>) -> Map<String, Value> {
     let text = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let mut profile = Map::new();
     for name in [
         "name",
         "furigana",
         "birth_date",
+        "gender",
         "phone",
         "address",
         "residence",
@@ -137,19 +143,27 @@ fn body_of(form: &HashMap<String, String>) -> Value {
             profile.insert(name.into(), json!(value));
         }
     }
-    if let Some(size) = text("group_size") {
-        profile.insert("group_size".into(), size.parse::<i64>().map_or(json!(0), |n| json!(n)));
+    for name in ["group_size", "experience_count"] {
+        if let Some(number) = text(name) {
+            profile.insert(name.into(), number.parse::<i64>().map_or(json!(0), |n| json!(n)));
+        }
     }
     let skills: Vec<&str> =
         text("skills").unwrap_or_default().split([',', '、', '，']).map(str::trim).filter(|s| !s.is_empty()).collect();
     profile.insert("skills".into(), json!(skills));
     profile.insert("guardian_consent".into(), json!(text("guardian_consent").is_some()));
+    profile
+}
+
+/// The form's fields as `POST /api/accounts` takes them.
+fn body_of(form: &HashMap<String, String>) -> Value {
+    let text = |name: &str| form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     json!({
         "email": text("email").unwrap_or_default(),
         "password": form.get("password").cloned().unwrap_or_default(),
         "lang": text("lang"),
         "privacy_version": if text("privacy").is_some() { PRIVACY_VERSION } else { "" },
-        "profile": profile,
+        "profile": profile_json(form),
     })
 }
 

@@ -115,6 +115,6 @@ pub struct Deletion {
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn delete_account(signed: Signed<Volunteer>, ApiJson(body): ApiJson<Deletion>) -> Result<Response, AppError> {
     delete::delete(&signed.state, signed.account.id, &body.password).await?;
-    let clear = sessions::clearing_cookie(signed.state.public_url.starts_with("https:"));
+    let clear = sessions::clearing_cookie(signed.state.secure_cookies());
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

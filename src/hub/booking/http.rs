@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,7 +16,6 @@ use super::lottery::{self, RecordedDraw};
 use super::openings::{self, NewOpening, Opening};
 use super::roster;
 use crate::error::{ApiJson, AppError, ErrorBody};
-use crate::fields::invalid;
 use crate::hub::accounts::http::CreatedAccount;
 use crate::hub::roles::{AnyAccount, Signed, Staff, VerifiedVolunteer, Volunteer};
 use crate::hub::state::HubState;
@@ -50,16 +49,7 @@ pub struct DaysQuery {
 
 impl DaysQuery {
     fn range(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
-        let from = self.from.unwrap_or(today);
-        let to = self.to.unwrap_or_else(|| from.checked_add_days(Days::new(60)).unwrap_or(from));
-        if to < from || (to - from).num_days() > 400 {
-            return Err(invalid(
-                "to",
-                "期間は400日以内で、終わりは始まり以降です。",
-                "to is after from, within 400 days.",
-            ));
-        }
-        Ok((from, to))
+        openings::days(self.from, self.to, today)
     }
 }
 

@@ -125,6 +125,7 @@ fn japan() -> FixedOffset {
     FixedOffset::east_opt(crate::clock::JST_SECONDS).expect("valid offset")
 }
 
-fn jst(at: DateTime<Utc>) -> DateTime<FixedOffset> {
+/// A moment in Japan's time (how pages and mail show it).
+pub fn jst(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     at.with_timezone(&japan())
 }

@@ -2,7 +2,7 @@
 //! point and eligibility. States: draft → open → closed, or cancelled (中止)
 //! from any of them; cancelling mails everyone on it (see [`super::book`]).
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 
@@ -94,6 +94,21 @@ pub fn may_manage(account: &SessionAccount, center_id: i64) -> bool {
 
 pub fn not_found() -> AppError {
     AppError::not_found(Text::new("その募集は見つかりません。", "No such opening."))
+}
+
+/// The days a list covers: `from` (default today) to `to` (default 60 days
+/// after `from`), inclusive, at most 400 days.
+pub fn days(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let from = from.unwrap_or(today);
+    let to = to.unwrap_or_else(|| from.checked_add_days(Days::new(60)).unwrap_or(from));
+    if to < from || (to - from).num_days() > 400 {
+        return Err(invalid("to", "期間は400日以内で、終わりは始まり以降です。", "to is after from, within 400 days."));
+    }
+    Ok((from, to))
 }
 
 /// Makes a draft opening (event `opening.created`); its id.
