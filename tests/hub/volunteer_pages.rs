@@ -230,6 +230,16 @@ async fn a_volunteer_books_from_the_pages_sees_the_qr_cancels_and_the_waitlist_m
     let staff = get(&admin, &hub, "/me").await;
     assert_eq!(staff.status, 403);
     assert!(staff.text.contains("/hub/staff/calendar"), "{}", staff.text);
+    // Every hub page, the volunteers' and the staff's, takes its look from the one stylesheet:
+    // the pages' CSP allows no inline style.
+    for path in ["/login", "/register", "/privacy", "/reset", "/hub/staff/calendar?center_id=1"] {
+        let page = get(&admin, &hub, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.text.contains("href=\"/hub/volunteer.css\"") && !page.text.contains("<style"), "{path}");
+    }
+    let css = admin.get(hub.url("/hub/volunteer.css")).send().await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("body.staff table"));
     let out = post(&a, &hub, "/logout", &[]).await;
     assert_eq!(out.path, "/login");
     assert!(out.text.contains("ログアウトしました。"));
