@@ -4,12 +4,12 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, OrPage, PageQuery, html, see_other, volunteer};
+use super::{Chrome, OrPage, Visit, html, see_other};
 use crate::hub::accounts::delete;
 use crate::hub::booking::book;
 use crate::hub::sessions::{self, SessionAccount};
@@ -59,12 +59,8 @@ async fn render(state: &HubState, account: &SessionAccount, lang: Lang, status: 
     html(status, page.render())
 }
 
-pub async fn form(State(state): State<HubState>, Query(query): Query<PageQuery>, headers: HeaderMap) -> Response {
-    let lang = query.lang(&headers);
-    match volunteer(&state, &headers, lang).await {
-        Ok(account) => render(&state, &account, lang, StatusCode::OK, String::new()).await,
-        Err(answer) => answer,
-    }
+pub async fn form(State(state): State<HubState>, Visit { account, lang, .. }: Visit) -> Response {
+    render(&state, &account, lang, StatusCode::OK, String::new()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -75,15 +71,9 @@ pub struct Confirmation {
 
 pub async fn submit(
     State(state): State<HubState>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
+    Visit { account, lang, .. }: Visit,
     Form(form): Form<Confirmation>,
 ) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
     match delete::delete(&state, account.id, &form.password).await {
         Ok(()) => {
             let mut answer = see_other("/login?done=deleted", lang);

@@ -5,13 +5,13 @@
 //! mails a new link (`accounts::verify::resend`).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use super::openings::status_label;
-use super::{Chrome, OrPage, PageQuery, html, see_other, volunteer};
+use super::{Chrome, OrPage, Visit, html, see_other};
 use crate::hub::accounts::verify;
 use crate::hub::booking::mails::{cancel_until, jst};
 use crate::hub::booking::{book, openings, qr};
@@ -49,12 +49,7 @@ struct MePage {
     past: Vec<Card>,
 }
 
-pub async fn page(State(state): State<HubState>, Query(query): Query<PageQuery>, headers: HeaderMap) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
+pub async fn page(State(state): State<HubState>, Visit { account, lang, query }: Visit) -> Response {
     let number =
         query.n.as_deref().filter(|n| n.len() <= 12 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     let notice = match query.done.as_deref() {
@@ -132,14 +127,8 @@ async fn render(
 pub async fn cancel(
     State(state): State<HubState>,
     Path(id): Path<i64>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
+    Visit { account, lang, .. }: Visit,
 ) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
     match book::cancel(&state, account.id, id).await {
         Ok(booking) => see_other(&format!("/me?done=cancelled&n={}", booking.number), lang),
         Err(error) => {
@@ -152,12 +141,7 @@ pub async fn cancel(
 }
 
 /// A new verification link, mailed (at most 3 an hour).
-pub async fn resend(State(state): State<HubState>, Query(query): Query<PageQuery>, headers: HeaderMap) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
+pub async fn resend(State(state): State<HubState>, Visit { account, lang, .. }: Visit) -> Response {
     match verify::resend(&state, account.id).await {
         Ok(()) => see_other("/me?done=resent", lang),
         Err(error) => {
@@ -170,17 +154,7 @@ pub async fn resend(State(state): State<HubState>, Query(query): Query<PageQuery
 }
 
 /// The booking's QR as PNG: its owner's only (another's is 404), while it holds a seat.
-pub async fn qr(
-    State(state): State<HubState>,
-    Path(id): Path<i64>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
+pub async fn qr(State(state): State<HubState>, Path(id): Path<i64>, Visit { account, lang, .. }: Visit) -> Response {
     let found = match state.db.pool.acquire().await.or_page(lang) {
         Ok(mut conn) => book::one_of_mine(&mut conn, account.id, id).await,
         Err(answer) => return answer,

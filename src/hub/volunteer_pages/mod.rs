@@ -6,7 +6,7 @@
 //! and change is the accounts or booking area's function the JSON API calls,
 //! and a refusal is that function's error, shown in the page's language.
 //!
-//! Every page but `/login` takes a logged-in volunteer ([`volunteer`]): no
+//! Every page but `/login` takes a logged-in volunteer ([`Visit`]): no
 //! session goes to `/login`, a staff account gets a link to the staff calendar.
 
 mod delete;
@@ -17,6 +17,8 @@ mod profile;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -145,6 +147,26 @@ trait OrPage<T> {
 impl<T, E: Into<AppError>> OrPage<T> for Result<T, E> {
     fn or_page(self, lang: Lang) -> Result<T, Response> {
         self.map_err(|e| failed(lang, e.into()))
+    }
+}
+
+/// A page of a logged-in volunteer: the account, the page's language and its
+/// address's query. Refused with [`volunteer`]'s answer (`/login`, or for staff
+/// a link to their calendar), so a handler starts with its volunteer in hand.
+pub(super) struct Visit {
+    pub account: SessionAccount,
+    pub lang: Lang,
+    pub query: PageQuery,
+}
+
+impl FromRequestParts<HubState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HubState) -> Result<Visit, Response> {
+        let query = Query::<PageQuery>::try_from_uri(&parts.uri).map(|q| q.0).unwrap_or_default();
+        let lang = query.lang(&parts.headers);
+        let account = volunteer(state, &parts.headers, lang).await?;
+        Ok(Visit { account, lang, query })
     }
 }
 

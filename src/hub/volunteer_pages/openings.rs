@@ -6,12 +6,12 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Utc;
 
-use super::{Chrome, OrPage, PageQuery, html, see_other, volunteer};
+use super::{Chrome, OrPage, Visit, html, see_other};
 use crate::error::AppError;
 use crate::hub::booking::mails::jst;
 use crate::hub::booking::{book, counts, openings};
@@ -47,12 +47,7 @@ struct OpeningsPage {
     cards: Vec<Card>,
 }
 
-pub async fn page(State(state): State<HubState>, Query(query): Query<PageQuery>, headers: HeaderMap) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
+pub async fn page(State(state): State<HubState>, Visit { account, lang, .. }: Visit) -> Response {
     render(&state, &account, lang, StatusCode::OK, String::new()).await.unwrap_or_else(|answer| answer)
 }
 
@@ -169,17 +164,7 @@ pub(super) fn status_label(lang: Lang, status: &str) -> String {
 
 /// The button: books as the API does (verified volunteers only, the same
 /// rule), then shows the booking on `/me`; a refusal stays on this page.
-pub async fn book(
-    State(state): State<HubState>,
-    Path(id): Path<i64>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
+pub async fn book(State(state): State<HubState>, Path(id): Path<i64>, Visit { account, lang, .. }: Visit) -> Response {
     let booked: Result<_, AppError> = match VerifiedVolunteer::allows(&account) {
         Ok(()) => book::book(&state, account.id, id).await,
         Err(refused) => Err(refused),

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{Chrome, OrPage, PageQuery, field_of, html, see_other, volunteer};
+use super::{Chrome, OrPage, Visit, field_of, html, see_other};
 use crate::hub::accounts::profile::{self, ProfileForm, ProfileView};
 use crate::hub::accounts::register_page::{options, profile_json};
 use crate::hub::accounts::update;
@@ -113,12 +113,7 @@ fn page(lang: Lang, values: &HashMap<String, String>, notice: String, error: Str
     }
 }
 
-pub async fn form(State(state): State<HubState>, Query(query): Query<PageQuery>, headers: HeaderMap) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
+pub async fn form(State(state): State<HubState>, Visit { account, lang, query }: Visit) -> Response {
     let stored = match profile::read(&state.db, account.id).await.or_page(lang) {
         Ok(stored) => stored,
         Err(answer) => return answer,
@@ -133,15 +128,9 @@ pub async fn form(State(state): State<HubState>, Query(query): Query<PageQuery>,
 
 pub async fn submit(
     State(state): State<HubState>,
-    Query(query): Query<PageQuery>,
-    headers: HeaderMap,
+    Visit { account, lang, .. }: Visit,
     Form(typed): Form<HashMap<String, String>>,
 ) -> Response {
-    let lang = query.lang(&headers);
-    let account = match volunteer(&state, &headers, lang).await {
-        Ok(account) => account,
-        Err(answer) => return answer,
-    };
     let form: ProfileForm = match serde_json::from_value(serde_json::Value::Object(profile_json(&typed))) {
         Ok(form) => form,
         Err(_) => {
