@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::state::HubState;
-use super::{accounts, booking, openapi, sessions_http, volunteer_pages};
+use super::{accounts, booking, centers, openapi, sessions_http, volunteer_pages};
 use crate::{auth, error, web};
 
 pub fn router(state: HubState) -> Router {
@@ -20,6 +20,7 @@ pub fn router(state: HubState) -> Router {
         .merge(accounts::volunteer_http::router())
         .merge(accounts::reset_http::router())
         .merge(booking::http::router())
+        .merge(centers::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let _ = state.openapi_json.set(openapi::render(doc));

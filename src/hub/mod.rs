@@ -11,6 +11,7 @@
 //!   [`throttle`]: failed logins counted in the database, by address and client;
 //! - [`mail`]: [`mail::enqueue`] in the change's transaction; the worker sends;
 //! - [`accounts`]: staff and volunteer accounts;
+//! - [`centers`]: the registered centers and their sync keys;
 //! - [`booking`]: openings, bookings, the waitlist and lotteries;
 //! - [`volunteer_pages`]: the volunteer's pages (log in, openings, my bookings,
 //!   profile, deletion) over the accounts and booking areas' functions.
@@ -21,6 +22,7 @@
 pub mod accounts;
 pub mod app;
 pub mod booking;
+pub mod centers;
 pub mod cli;
 pub mod config;
 pub mod contract;

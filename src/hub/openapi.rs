@@ -23,6 +23,7 @@ use super::state::HubState;
     tags(
         (name = "session", description = "ログイン / logging in"),
         (name = "accounts", description = "アカウント / accounts"),
+        (name = "centers", description = "センターの登録と同期キー / registered centers and their sync keys"),
         (name = "openings", description = "募集（センター・日ごと）/ openings per center and day"),
         (name = "bookings", description = "予約 / a volunteer's bookings"),
         (name = "meta", description = "API の説明 / this document"),

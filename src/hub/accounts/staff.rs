@@ -58,6 +58,9 @@ pub async fn create_staff(db: &HubDb, actor: &HubActor, new: NewStaff) -> Result
     };
     let hash = password::hash_blocking(given).await;
     let mut tx = HubTx::begin(db).await?;
+    if let Some(center_id) = center_id {
+        crate::hub::centers::require_registered(tx.conn(), "center_id", center_id).await?;
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO hub_accounts (email, email_key, password_hash, role, center_id, verified_at)
          VALUES ($1, $2, $3, $4, $5, now()) RETURNING id",

@@ -164,6 +164,7 @@ pub async fn create(db: &HubDb, account: &SessionAccount, actor: &HubActor, new:
         ));
     }
     let mut tx = HubTx::begin(db).await?;
+    crate::hub::centers::require_registered(tx.conn(), "center_id", center_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO hub_openings (center_id, day, title, quota, meeting_point, meeting_time, bring, prefecture_only,
              minimum_age, skills_wanted, bus_seats, bus_departure, cancel_hours_before, mode, lottery_closes_at)

@@ -31,6 +31,7 @@ macro_rules! hub_event {
 
 pub mod accounts;
 pub mod booking;
+pub mod centers;
 pub mod mail;
 pub mod volunteers;
 
@@ -139,6 +140,8 @@ hub_kinds! {
     booking::BookingPromoted;
     booking::LotteryDrawn;
     booking::RemindersQueued;
+    centers::CenterRegistered;
+    centers::CenterKeyRotated;
 }
 
 /// The JSON Schema of every hub event (`schemas/hub-events.schema.json`).
