@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 use crate::bulk::{self, Fixture, Profile};
 use crate::database_or_skip;
-use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, logged_in};
+use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, ensure_center, logged_in};
 
 /// A day `days` from today in Japan.
 fn day_in(days: i64) -> String {
@@ -21,6 +21,7 @@ fn day_in(days: i64) -> String {
 
 /// Makes and publishes an opening as the admin; its id.
 async fn open_opening(admin: &reqwest::Client, hub: &Hub, body: Value) -> i64 {
+    ensure_center(admin, hub, body["center_id"].as_i64().unwrap()).await;
     let made = admin.post(hub.url("/api/openings")).json(&body).send().await.unwrap();
     assert_eq!(made.status(), 201, "{}", made.text().await.unwrap());
     let id = made.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
@@ -269,6 +270,8 @@ async fn eligibility_access_day_cancel_csv_and_reminders() {
     let admin = logged_in(&a, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let staff =
         json!({ "email": "c3@hub.example.jp", "password": "center-three-1", "role": "center_staff", "center_id": 3 });
+    ensure_center(&admin, &a, 3).await;
+    ensure_center(&admin, &a, 4).await;
     assert_eq!(admin.post(a.url("/api/staff")).json(&staff).send().await.unwrap().status(), 201);
     let center3 = logged_in(&a, "c3@hub.example.jp", "center-three-1").await;
 

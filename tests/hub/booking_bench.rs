@@ -33,6 +33,7 @@ async fn booking_surge_5000_for_300_over_two_processes() {
     let pool = PgPool::connect(&url).await.unwrap();
     let admin = logged_in(&hubs[0], ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
+    crate::process::ensure_center(&admin, &hubs[0], 1).await;
     let made = admin
         .post(hubs[0].url("/api/openings"))
         .json(&json!({ "center_id": 1, "day": day, "title": "surge", "quota": 300,

@@ -18,6 +18,7 @@ pub fn day_in(days: i64) -> String {
 }
 
 pub async fn open_opening(admin: &reqwest::Client, hub: &Hub, day: &str, quota: i64) -> i64 {
+    crate::process::ensure_center(admin, hub, 1).await;
     let body = json!({ "center_id": 1, "day": day, "title": "泥出し", "quota": quota,
             "meeting_point": "七尾駅 東口", "meeting_time": "23:59", "bring": "長靴・手袋" });
     let made = admin.post(hub.url("/api/openings")).json(&body).send().await.unwrap();

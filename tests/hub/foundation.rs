@@ -92,6 +92,7 @@ async fn staff_accounts_are_made_by_a_hub_admin_and_the_address_is_unique() {
     let mail = tempfile::tempdir().unwrap();
     let hub = Hub::start(&url, &MailTo::Dir(mail.path().to_path_buf()));
     let admin = logged_in(&hub, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    crate::process::register_center(&admin, &hub, 7).await;
     let new = json!({ "email": "Staff@Center.example.jp", "password": "center-staff-1", "role": "center_staff", "center_id": 7 });
     let made = admin.post(hub.url("/api/staff")).json(&new).send().await.unwrap();
     assert_eq!(made.status(), 201);

@@ -10,6 +10,7 @@ mod bench;
 mod booking;
 mod booking_bench;
 mod bulk;
+mod centers;
 #[path = "../common/devtools.rs"]
 mod devtools;
 mod erasure;

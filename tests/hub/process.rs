@@ -115,3 +115,21 @@ pub fn eml_files(dir: &Path) -> Vec<(String, String)> {
     files.sort();
     files
 }
+
+/// Registers center `id` at `hub` as `admin` (a hub admin's client); its sync key.
+pub async fn register_center(admin: &reqwest::Client, hub: &Hub, id: i64) -> String {
+    let body = serde_json::json!({ "id": id, "name": format!("センター {id}") });
+    let made = admin.post(hub.url("/api/centers")).json(&body).send().await.unwrap();
+    assert_eq!(made.status(), 201, "center {id}: {}", made.text().await.unwrap());
+    let issued: serde_json::Value = made.json().await.unwrap();
+    issued["key"].as_str().expect("the key, once").to_string()
+}
+
+/// Registers center `id` unless it already is: openings and center staff name
+/// registered centers only.
+pub async fn ensure_center(admin: &reqwest::Client, hub: &Hub, id: i64) {
+    let body = serde_json::json!({ "id": id, "name": format!("センター {id}") });
+    let made = admin.post(hub.url("/api/centers")).json(&body).send().await.unwrap();
+    let status = made.status().as_u16();
+    assert!(status == 201 || status == 409, "center {id}: {status} {}", made.text().await.unwrap());
+}

@@ -62,6 +62,10 @@ async fn inactive_volunteers_are_told_then_erased_and_active_ones_are_left_alone
         .unwrap();
     log_in(&app, &pool, b.account_id, &b.email).await;
     let a_month_ago = (now - Days::new(30)).date_naive();
+    sqlx::query("INSERT INTO hub_centers (id, name, key_hash) VALUES (1, 'センター 1', 'unusable:retention')")
+        .execute(&pool)
+        .await
+        .unwrap();
     let opening: i64 = sqlx::query_scalar(
         "INSERT INTO hub_openings (center_id, day, title, quota, meeting_point, meeting_time, mode, state)
          VALUES (1, $1, '泥出し', 5, '七尾駅', '08:30', 'first_come', 'closed') RETURNING id",

@@ -54,6 +54,9 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/bookings", Who::Volunteer),
     ("GET", "/api/bookings/{id}", Who::Volunteer),
     ("DELETE", "/api/bookings/{id}", Who::Volunteer),
+    ("POST", "/api/centers", Who::HubAdmin),
+    ("GET", "/api/centers", Who::HubAdmin),
+    ("POST", "/api/centers/{id}/key", Who::HubAdmin),
 ];
 
 /// A caller of the matrix.
@@ -116,6 +119,7 @@ async fn every_documented_route_is_in_the_matrix_and_every_caller_gets_its_answe
 
     let admin = logged_in(&hub, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let staff = json!({ "email": "matrix-staff@hub.example.jp", "password": "matrix-staff-1", "role": "center_staff", "center_id": 1 });
+    crate::process::register_center(&admin, &hub, 1).await;
     assert_eq!(admin.post(hub.url("/api/staff")).json(&staff).send().await.unwrap().status(), 201);
 
     assert_eq!(volunteers::register(&hub, "matrix-unverified@example.jp", volunteers::profile()).await.status(), 201);

@@ -19,6 +19,7 @@ fn day_in(days: i64) -> String {
 }
 
 async fn open_opening(admin: &reqwest::Client, hub: &Hub, body: Value) -> i64 {
+    crate::process::ensure_center(admin, hub, body["center_id"].as_i64().unwrap()).await;
     let made = admin.post(hub.url("/api/openings")).json(&body).send().await.unwrap();
     assert_eq!(made.status(), 201, "{}", made.text().await.unwrap());
     let id = made.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
