@@ -375,14 +375,20 @@ async fn in_a_browser_the_evaluator_marks_the_trainer_writes_an_ad_hoc_inject_an
     browser.goto(&d.app.url("/")).await;
     browser.wait_for("document.querySelector('a.section[href=\"/evaluation\"]')").await;
     browser.goto(&d.app.url("/evaluation")).await;
-    browser.wait_for("document.querySelector('form.mark-form[data-inject=\"3\"]')").await;
+    // Each submit reloads the page: the next form is used only once its script has run
+    // (before, requestSubmit would fall back to the browser's own GET submission).
+    browser
+        .wait_for("document.querySelector('form.mark-form[data-inject=\"3\"]') && document.readyState === 'complete'")
+        .await;
     browser
         .eval(
             "{ const f = document.querySelector('form.mark-form[data-inject=\"3\"]'); \
              f.verdict.value = 'late'; f.note.value = '周知は25分後'; f.requestSubmit(); }",
         )
         .await;
-    browser.wait_for("document.querySelector('#expect-3 .judgement') !== null").await;
+    browser
+        .wait_for("document.querySelector('#expect-3 .judgement') !== null && document.readyState === 'complete'")
+        .await;
     let row = browser.eval("document.getElementById('expect-3').textContent").await;
     assert!(row.as_str().unwrap().contains("周知は25分後"), "{row}");
     browser
@@ -391,7 +397,11 @@ async fn in_a_browser_the_evaluator_marks_the_trainer_writes_an_ad_hoc_inject_an
              f.kind.value = 'strength'; f.text.value = '声かけが早い'; f.requestSubmit(); }",
         )
         .await;
-    browser.wait_for("document.querySelector('#objective-O1 ul.strengths li') !== null").await;
+    browser
+        .wait_for(
+            "document.querySelector('#objective-O1 ul.strengths li') !== null && document.readyState === 'complete'",
+        )
+        .await;
     // A refused mark says why on the page (an override needs its reason).
     browser
         .eval(
