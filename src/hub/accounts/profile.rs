@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::events::contract::wire;
 use crate::fields::invalid;
 use crate::reception::form::{Registration, RegistrationForm, validate_profile};
 use crate::reception::{ADULT_AGE, Insurance, age_on, minimum_age};
@@ -72,6 +73,41 @@ pub struct Profile {
     pub residence: Residence,
     pub insurance_plan: Option<InsurancePlan>,
     pub minor: bool,
+}
+
+impl Profile {
+    /// Binds the profile's 22 columns of `hub_volunteers`, in the order the
+    /// registration's INSERT and the profile change's UPDATE both name them
+    /// (`$2`–`$23`, after the account's id): one list for the two writes.
+    pub(super) fn bind_columns<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        let r = &self.registration;
+        query
+            .bind(&r.name)
+            .bind(&r.name_key)
+            .bind(&r.furigana)
+            .bind(&r.furigana_key)
+            .bind(r.birth_date)
+            .bind(r.gender.as_ref().map(wire))
+            .bind(&r.phone)
+            .bind(&r.phone_key)
+            .bind(&r.address)
+            .bind(self.residence.as_str())
+            .bind(&r.emergency_name)
+            .bind(&r.emergency_phone)
+            .bind(wire(&r.kind))
+            .bind(&r.group_name)
+            .bind(r.group_size.map(|n| n as i32))
+            .bind(&r.skills)
+            .bind(&r.vehicle)
+            .bind(wire(&r.insurance))
+            .bind(self.insurance_plan.map(|p| p.as_str()))
+            .bind(r.experience_count as i32)
+            .bind(r.guardian_consent)
+            .bind(&r.guardian_name)
+    }
 }
 
 /// Every check of the center's form, then the hub's: 県内/県外, the plan with

@@ -83,40 +83,15 @@ pub async fn register(state: &HubState, body: RegistrationBody) -> Result<i64, A
         .with_field("email")
     })?;
     let r = &checked.registration;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO hub_volunteers (account_id, name, name_key, furigana, furigana_key, birth_date, gender, phone,
             phone_key, address, residence, emergency_name, emergency_phone, kind, group_name, group_size, skills,
             vehicle, insurance, insurance_plan, experience_count, guardian_consent, guardian_name, lang, privacy_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
             $23, $24, $25)",
     )
-    .bind(id)
-    .bind(&r.name)
-    .bind(&r.name_key)
-    .bind(&r.furigana)
-    .bind(&r.furigana_key)
-    .bind(r.birth_date)
-    .bind(r.gender.as_ref().map(wire))
-    .bind(&r.phone)
-    .bind(&r.phone_key)
-    .bind(&r.address)
-    .bind(checked.residence.as_str())
-    .bind(&r.emergency_name)
-    .bind(&r.emergency_phone)
-    .bind(wire(&r.kind))
-    .bind(&r.group_name)
-    .bind(r.group_size.map(|n| n as i32))
-    .bind(&r.skills)
-    .bind(&r.vehicle)
-    .bind(wire(&r.insurance))
-    .bind(checked.insurance_plan.map(|p| p.as_str()))
-    .bind(r.experience_count as i32)
-    .bind(r.guardian_consent)
-    .bind(&r.guardian_name)
-    .bind(lang.code())
-    .bind(PRIVACY_VERSION)
-    .execute(tx.conn())
-    .await?;
+    .bind(id);
+    checked.bind_columns(insert).bind(lang.code()).bind(PRIVACY_VERSION).execute(tx.conn()).await?;
     let subject = Some(format!("account:{id}"));
     let created = AccountCreated { account_id: id, role: "volunteer".into(), center_id: None };
     tx.append(&HubActor::public(), subject.clone(), &created).await?;

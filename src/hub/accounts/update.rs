@@ -13,39 +13,15 @@ pub async fn update(state: &HubState, account_id: i64, form: ProfileForm) -> Res
     let checked = profile::check(form, state.clock.activity_day(), state.config.minimum_age)?;
     let r = &checked.registration;
     let mut tx = HubTx::begin(&state.db).await?;
-    let changed = sqlx::query(
+    let update = sqlx::query(
         "UPDATE hub_volunteers SET name = $2, name_key = $3, furigana = $4, furigana_key = $5, birth_date = $6,
             gender = $7, phone = $8, phone_key = $9, address = $10, residence = $11, emergency_name = $12,
             emergency_phone = $13, kind = $14, group_name = $15, group_size = $16, skills = $17, vehicle = $18,
             insurance = $19, insurance_plan = $20, experience_count = $21, guardian_consent = $22, guardian_name = $23
           WHERE account_id = $1",
     )
-    .bind(account_id)
-    .bind(&r.name)
-    .bind(&r.name_key)
-    .bind(&r.furigana)
-    .bind(&r.furigana_key)
-    .bind(r.birth_date)
-    .bind(r.gender.as_ref().map(wire))
-    .bind(&r.phone)
-    .bind(&r.phone_key)
-    .bind(&r.address)
-    .bind(checked.residence.as_str())
-    .bind(&r.emergency_name)
-    .bind(&r.emergency_phone)
-    .bind(wire(&r.kind))
-    .bind(&r.group_name)
-    .bind(r.group_size.map(|n| n as i32))
-    .bind(&r.skills)
-    .bind(&r.vehicle)
-    .bind(wire(&r.insurance))
-    .bind(checked.insurance_plan.map(|p| p.as_str()))
-    .bind(r.experience_count as i32)
-    .bind(r.guardian_consent)
-    .bind(&r.guardian_name)
-    .execute(tx.conn())
-    .await?
-    .rows_affected();
+    .bind(account_id);
+    let changed = checked.bind_columns(update).execute(tx.conn()).await?.rows_affected();
     if changed == 0 {
         return Err(AppError::not_found(Text::new("プロフィールがありません。", "No profile.")));
     }
