@@ -43,6 +43,7 @@ pub mod settings;
 pub mod setup;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod tls;
 pub mod web;
 pub mod zones;
