@@ -1,4 +1,4 @@
--- The center's side of the link to a hub (issue 18; src/hub_link).
+-- The center's side of the link to a hub (issue 18; src/hub_link owns hub_link and hub_reports).
 
 -- Where the hub is and the center's key (never in the event log), and how the
 -- link last went. One row.
@@ -14,12 +14,14 @@ CREATE TABLE hub_link (
 );
 INSERT INTO hub_link (id) VALUES (1);
 
--- Bookings pulled from the hub: who the desk expects, on which day, and where
--- they meet. The person is a pre-registered row in volunteers.
+-- Bookings pulled from the hub (reception's table: src/reception/booked.rs):
+-- who the desk expects, on which day, and where they meet. The person is a
+-- pre-registered row in volunteers, one per person however many days booked.
 CREATE TABLE hub_bookings (
     booking_id    INTEGER PRIMARY KEY,               -- the hub's id: pulls are idempotent by it
     volunteer_id  INTEGER NOT NULL REFERENCES volunteers(id),
     number        TEXT    NOT NULL,                  -- H-00012
+    qr_token      TEXT    NOT NULL UNIQUE,           -- in the booking mail's QR code; the desk scans it
     day           TEXT    NOT NULL,
     state         TEXT    NOT NULL CHECK (state IN ('booked', 'released')),
     seats         INTEGER NOT NULL CHECK (seats >= 1),

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 
 use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, VolunteerKind, parse_volunteer_no};
+use super::booked::{self, DayBooking};
 use super::store::{self, Key};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
@@ -41,6 +42,10 @@ pub struct CheckInInput {
     /// 保護者同意, recorded now for a minor who had none.
     pub guardian_consent: bool,
     pub guardian_name: Option<String>,
+    /// 当日受付として: the scanned hub booking is for another day (or was
+    /// cancelled), and the desk checks the person in today anyway, where the
+    /// center's settings allow it.
+    pub walk_in: bool,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -66,12 +71,13 @@ fn unknown_volunteer(method: CheckInMethod) -> AppError {
     AppError::not_found(Text::new(ja, en))
 }
 
-/// Finds the volunteer the input names (with today's check-in), and how.
+/// Finds the volunteer the input names (with today's check-in), and how; and
+/// the hub booking, when the scanned code is a booking's (from the hub's mail).
 async fn identify(
     tx: &mut WriteTx,
     input: &CheckInInput,
     day: NaiveDate,
-) -> Result<(Volunteer, CheckInMethod), AppError> {
+) -> Result<(Volunteer, CheckInMethod, Option<DayBooking>), AppError> {
     let given = [input.qr_token.is_some(), input.volunteer_id.is_some(), input.volunteer_no.is_some()];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(invalid(
@@ -96,8 +102,58 @@ async fn identify(
     } else {
         (Key::Id(input.volunteer_id.unwrap_or_default()), CheckInMethod::Search)
     };
-    let found = store::volunteer_by(tx.conn(), key, day).await?;
-    found.map(|v| (v, method)).ok_or_else(|| unknown_volunteer(method))
+    if let Some(found) = store::volunteer_by(tx.conn(), key, day).await? {
+        return Ok((found, method, None));
+    }
+    if let Key::Token(token) = key
+        && let Some((volunteer_id, booking)) = booked::by_token(tx.conn(), token).await?
+    {
+        let found = store::volunteer(tx.conn(), volunteer_id, day).await?;
+        return found.map(|v| (v, method, Some(booking))).ok_or_else(|| unknown_volunteer(method));
+    }
+    Err(unknown_volunteer(method))
+}
+
+/// A scanned hub booking that is not for today: a clear answer, unless the desk
+/// checks the person in as a walk-in and the center allows it.
+async fn booking_for_today(
+    tx: &mut WriteTx,
+    volunteer: &Volunteer,
+    scanned: &DayBooking,
+    day: NaiveDate,
+    walk_in: bool,
+) -> Result<(), AppError> {
+    let booked_today = booked::on_day(tx.conn(), volunteer.id, day).await?.is_some_and(|b| b.state == "booked");
+    if booked_today {
+        return Ok(());
+    }
+    let allowed = crate::settings::current(tx.conn()).await?.values.booked_other_day_walk_in;
+    if walk_in && allowed {
+        return Ok(());
+    }
+    let date_ja = scanned.day.format("%-m月%-d日").to_string();
+    let date_en = scanned.day.format("%-d %B").to_string();
+    let (code, ja, en) = if scanned.state == "booked" {
+        (
+            "booked_another_day",
+            format!("{}さんの予約（{}）は {date_ja} です。本日の予約はありません。", volunteer.name, scanned.number),
+            format!("{}'s booking ({}) is for {date_en}, not today.", volunteer.name, scanned.number),
+        )
+    } else {
+        (
+            "booking_cancelled",
+            format!("{}さんの予約（{}、{date_ja}）は取り消されています。", volunteer.name, scanned.number),
+            format!("{}'s booking ({}, {date_en}) was cancelled.", volunteer.name, scanned.number),
+        )
+    };
+    let (then_ja, then_en) = if allowed {
+        ("当日受付として受け付けることができます。", "They can be checked in as a walk-in.")
+    } else {
+        ("このセンターでは予約日以外の当日受付をしていません。", "This center does not take them as a walk-in on another day.")
+    };
+    Err(AppError::new(Class::Conflict, code, Text::new(format!("{ja}{then_ja}"), format!("{en} {then_en}")))
+        .with_field("qr_token")
+        .with_details(serde_json::json!({ "booking": scanned, "walk_in_allowed": allowed })))
 }
 
 /// A volunteer named by id (from a search result), with their check-in on `day`.
@@ -152,9 +208,12 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
         .map(|n| n.chars().take(200).collect::<String>());
 
     let mut tx = db.begin_write().await?;
-    let (mut volunteer, method) = identify(&mut tx, &input, day).await?;
+    let (mut volunteer, method, scanned) = identify(&mut tx, &input, day).await?;
     if let Some(earlier) = &volunteer.today {
         return Err(already_checked_in(&volunteer, earlier));
+    }
+    if let Some(scanned) = &scanned {
+        booking_for_today(&mut tx, &volunteer, scanned, day, input.walk_in).await?;
     }
     if volunteer.minor && !volunteer.guardian_consent && !consent_now {
         return Err(invalid(
@@ -226,6 +285,7 @@ pub async fn check_in(db: &Db, clock: &Clock, actor: &Actor, input: CheckInInput
         taken_from_group_count: took_from_group,
     };
     tx.append(clock, actor, Some(volunteer.volunteer_no.clone()), &checked_in).await?;
+    volunteer.booking = booked::on_day(tx.conn(), id, day).await?;
     tx.commit().await?;
     volunteer.today = Some(CheckIn {
         id: checkin_id,

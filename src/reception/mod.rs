@@ -6,6 +6,7 @@
 //! [`capacity::set`]. The dispatch desk relies on [`check_in::can_dispatch`].
 
 pub mod badge;
+pub mod booked;
 pub mod capacity;
 pub mod check_in;
 pub mod export;
@@ -21,6 +22,7 @@ pub mod stats;
 pub mod still_here;
 pub(crate) mod store;
 
+pub use booked::DayBooking;
 pub use check_in::{DispatchBlock, can_dispatch, dispatch_block};
 pub use model::{ADULT_AGE, DayInsurance, Insurance, VolunteerKind, age_on, parse_volunteer_no, volunteer_no};
 pub use still_here::{StillHere, still_here};

@@ -149,6 +149,9 @@ pub struct Volunteer {
     pub version: i64,
     /// Today's check-in, if any.
     pub today: Option<CheckIn>,
+    /// 予約あり: the day's booking made at the hub, where the answer tells it
+    /// (a check-in), with where and when they meet.
+    pub booking: Option<super::booked::DayBooking>,
 }
 
 /// One check-in (受付) of one volunteer on one activity day.

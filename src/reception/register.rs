@@ -84,7 +84,7 @@ pub async fn register(
 }
 
 /// Same phone number, and the same name or furigana (spaces and width ignored).
-async fn find_twin(tx: &mut WriteTx, r: &Registration) -> Result<Option<i64>, sqlx::Error> {
+pub(super) async fn find_twin(tx: &mut WriteTx, r: &Registration) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT id FROM volunteers WHERE phone_key = ? AND (name_key = ? OR furigana_key = ?) ORDER BY id LIMIT 1",
     )
@@ -112,7 +112,7 @@ async fn group_representative(tx: &mut WriteTx, number: i64) -> Result<i64, AppE
     }
 }
 
-async fn insert(
+pub(super) async fn insert(
     tx: &mut WriteTx,
     clock: &Clock,
     r: &Registration,

@@ -97,6 +97,7 @@ impl VolunteerRow {
             created_at: self.created_at,
             version: self.version,
             today,
+            booking: None,
         }
     }
 }

@@ -67,6 +67,7 @@ pub fn validate(doc: CenterSettings) -> Result<CenterSettings, AppError> {
         )?,
         last_return,
         end_before_sunset: doc.end_before_sunset,
+        booked_other_day_walk_in: doc.booked_other_day_walk_in,
         sunset_margin_minutes: minutes("sunset_margin_minutes", doc.sunset_margin_minutes, "日没前の余裕", 0, 180)?,
         min_working_minutes: minutes("min_working_minutes", doc.min_working_minutes, "最低活動時間", 0, 240)?,
         rest_after_return_minutes: minutes(

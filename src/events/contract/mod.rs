@@ -185,6 +185,7 @@ kinds! {
     auth::UserEnabled, board: true;
     auth::UsersCarriedOver, board: true;
     reception::VolunteerRegistered, board: true;
+    reception::VolunteerBookingSynced, board: false;
     reception::VolunteerCheckedIn, board: true;
     reception::VolunteerCheckedOut, board: true;
     reception::VolunteerCheckInCancelled, board: true;

@@ -22,6 +22,24 @@ event! {
 }
 
 event! {
+    /// A booking made at the hub reached the desk, changed, or was released
+    /// (subject the volunteer number). Numbers only: the profile stays in the table.
+    #[kind = "volunteer.booking_synced"]
+    pub struct VolunteerBookingSynced {
+        pub volunteer_id: i64,
+        pub volunteer_no: String,
+        /// The hub's booking number, `H-00012`.
+        pub booking_no: String,
+        pub day: NaiveDate,
+        pub seats: i64,
+        /// `booked` (expected on the day) or `released` (no longer).
+        pub state: String,
+        /// The person was not known here before: a pre-registration was made.
+        pub new_volunteer: bool,
+    }
+}
+
+event! {
     /// A volunteer checked in for the day (subject the volunteer number).
     #[kind = "volunteer.checked_in"]
     pub struct VolunteerCheckedIn {

@@ -54,6 +54,9 @@ pub struct CenterSettings {
     pub minimum_age: u32,
     /// Need categories that are heavy work: a minor on such a team is warned about.
     pub heavy_work: Vec<String>,
+    /// A volunteer who booked another day at the hub (or whose booking was
+    /// cancelled) may still be checked in today as a walk-in (当日受付).
+    pub booked_other_day_walk_in: bool,
 }
 
 /// One WBGT band (環境省の暑さ指数の目安).
@@ -124,6 +127,7 @@ impl Default for CenterSettings {
             ],
             minimum_age: 13,
             heavy_work: vec!["belongings".into(), "debris".into(), "under_floor".into()],
+            booked_other_day_walk_in: true,
         }
     }
 }
