@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::http::router())
         .merge(drill::http::router())
         .merge(settings::http::router())
+        .merge(crate::hub_link::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let rendered = openapi::render(doc);

@@ -218,6 +218,12 @@ struct ServeArgs {
     /// リクエストの見出し・待機中の接続の時間切れ（秒）/ seconds for a request's headers and for an idle connection
     #[arg(long, env = "BORASEN_HEADER_TIMEOUT_SECS", default_value_t = 15)]
     header_timeout_secs: u64,
+    /// ハブのURL（予約の取り込みと実績の報告）/ the hub's URL: pull its bookings, report each day back
+    #[arg(long, env = "BORASEN_HUB_URL", value_name = "URL", requires = "hub_key")]
+    hub: Option<String>,
+    /// ハブの管理者から受け取ったセンターのキー / this center's key, from the hub's admin
+    #[arg(long, env = "BORASEN_HUB_KEY", value_name = "KEY", requires = "hub", hide_env_values = true)]
+    hub_key: Option<String>,
     #[command(flatten)]
     first_settings: crate::settings::FirstSettingsArgs,
 }
@@ -550,6 +556,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     config.lobby_screens_per_address = args.lobby_screens_per_address;
     config.header_timeout = Duration::from_secs(args.header_timeout_secs.clamp(1, 300));
     config.first_settings = args.first_settings.settings();
+    config.hub = args.hub.zip(args.hub_key);
     // Ctrl-C or SIGTERM once, for this server and any drill it starts over into.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

@@ -57,6 +57,9 @@ pub struct Config {
     /// The settings a new center starts with (flags and `BORASEN_*`); once
     /// stored, the settings page wins (`settings::first_start`).
     pub first_settings: crate::settings::CenterSettings,
+    /// `serve --hub URL --hub-key KEY`: stored as the link at start (the
+    /// settings page can change it after); a drill server never syncs.
+    pub hub: Option<(String, String)>,
 }
 
 /// `serve --tls` and its flags.
@@ -110,6 +113,7 @@ impl Config {
             header_timeout: Duration::from_secs(15),
             tls: None,
             first_settings: crate::settings::CenterSettings::default(),
+            hub: None,
         }
     }
 

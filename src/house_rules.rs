@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The domains, each a folder under `src/` with its front door in `mod.rs`.
-const DOMAINS: [&str; 13] = [
+const DOMAINS: [&str; 14] = [
     "auth",
     "board",
     "reception",
@@ -20,13 +20,14 @@ const DOMAINS: [&str; 13] = [
     "map",
     "web",
     "hub",
+    "hub_link",
 ];
 
 /// Modules behind a domain's front door: other domains use what its `mod.rs` re-exports.
 const BEHIND_THE_DOOR: [&str; 3] = ["store", "model", "address_store"];
 
 /// Who may not know whom (ARCHITECTURE.md, "may not").
-const MAY_NOT: [(&str, &[&str]); 12] = [
+const MAY_NOT: [(&str, &[&str]); 13] = [
     ("auth", &["board", "reception", "zones", "needs", "dispatch", "inventory", "drill", "lobby", "reports", "map"]),
     ("reception", &["board", "zones", "needs", "dispatch", "inventory", "drill", "lobby", "reports", "map"]),
     ("inventory", &["board", "reception", "zones", "needs", "dispatch", "drill", "lobby", "reports", "map"]),
@@ -39,16 +40,21 @@ const MAY_NOT: [(&str, &[&str]); 12] = [
     ("map", &["board", "reception", "dispatch", "inventory", "drill", "lobby", "reports"]),
     ("web", &["board", "reception", "zones", "needs", "dispatch", "inventory", "drill", "lobby", "reports", "map"]),
     // The hub is its own server on its own database: it borrows the center's edges, never its domains' tables.
-    ("hub", &["board", "zones", "needs", "dispatch", "inventory", "drill", "lobby", "reports", "map"]),
+    ("hub", &["board", "zones", "needs", "dispatch", "inventory", "drill", "lobby", "reports", "map", "hub_link"]),
+    // The center's link talks to the hub over HTTP only (crate::sync's contract), never to its code.
+    ("hub_link", &["board", "zones", "needs", "dispatch", "inventory", "drill", "lobby", "map", "hub"]),
 ];
 
 /// Narrow edges: the only things `from` may use of `to` (ARCHITECTURE.md, "Allowed reads").
-const ONLY: [(&str, &str, &[&str]); 4] = [
+const ONLY: [(&str, &str, &[&str]); 6] = [
     ("zones", "needs", &["open_by_zone"]),
     ("zones", "dispatch", &["out_by_zone"]),
     ("zones", "reception", &["normalize::nfkc"]),
     // The hub's profile: the registration form's checks, the minimum age, ages (hub::accounts::profile).
     ("hub", "reception", &["form::{Registration", "{ADULT_AGE", "register::new_qr_token"]),
+    // The link takes pulled bookings in through reception's command, and reports the 日報's own figures.
+    ("hub_link", "reception", &["booked::{self", "booked"]),
+    ("hub_link", "reports", &["daily::Figures"]),
 ];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {

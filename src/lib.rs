@@ -26,6 +26,7 @@ pub mod hex;
 #[cfg(test)]
 mod house_rules;
 pub mod hub;
+pub mod hub_link;
 pub mod i18n;
 pub mod idempotency;
 pub mod inventory;

@@ -70,6 +70,12 @@ impl Application {
         settings::first_start(&db, &clock, &config.first_settings).await.map_err(|e| {
             StartError::Setup(format!("{} {} ({})", e.field.unwrap_or_default(), e.message.ja, e.message.en))
         })?;
+        if let Some((url, key)) = &config.hub {
+            let input = crate::hub_link::LinkInput { url: url.clone(), key: Some(key.clone()) };
+            crate::hub_link::configure(&db, &clock, &Actor::system(), input)
+                .await
+                .map_err(|e| StartError::Setup(format!("--hub: {} ({})", e.message.ja, e.message.en)))?;
+        }
         if config.demo {
             demo::seed_if_empty(&db, &clock, config.demo_password.as_deref())
                 .await
@@ -133,6 +139,8 @@ impl Application {
             Arc::new(drill::run::DrillRun::new(env, loaded.scenario, loaded.text, file))
         });
         let cuts_boards = drill.clone().map(drill::outage::BoardCuts::of);
+        let hub_link =
+            Arc::new(if drill.is_some() { crate::hub_link::Link::in_drill() } else { crate::hub_link::Link::live() });
         let state = AppState {
             cuts_boards,
             db,
@@ -152,6 +160,7 @@ impl Application {
             intake: Arc::new(drill::calls::CallSlips),
             teams_on_needs: Arc::new(crate::dispatch::send_out::TeamsOnNeeds),
             reach,
+            hub_link,
         };
         Ok(Application { listener, https, state, shutdown })
     }
@@ -192,6 +201,7 @@ impl Application {
         };
         let overdue = Some(crate::dispatch::overdue::run_in_background(db.clone(), state.clock.clone()));
         let drill_steps = state.drill.clone().map(|run| tokio::spawn(drill::ticker::run(run)));
+        let hub_sync = crate::hub_link::start(db.clone(), state.clock.clone(), state.hub_link.clone());
         let mut stopping = state.shutdown.clone();
         let stop = async move {
             stop.await;
@@ -230,7 +240,7 @@ impl Application {
                 renewal
             }
         };
-        for task in [backups, checkpoints, overdue, drill_steps, renewal].into_iter().flatten() {
+        for task in [backups, checkpoints, overdue, drill_steps, renewal, hub_sync].into_iter().flatten() {
             task.abort();
         }
         db.close().await;

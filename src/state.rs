@@ -52,6 +52,8 @@ pub struct AppState {
     pub next_drill: Arc<crate::drill::next::NextDrill>,
     /// How people reach the center (URLs, HTTPS, the local CA), for `/setup`.
     pub reach: Arc<crate::tls::reach::Reach>,
+    /// The link to a hub: its status and the sync button (never on a drill server).
+    pub hub_link: Arc<crate::hub_link::Link>,
 }
 
 /// Counters for operators and tests.

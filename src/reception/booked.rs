@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::form::{RegistrationForm, validate_profile};
+use super::form::{Registration, RegistrationForm, validate_profile};
 use super::model::{Gender, Insurance, Source, VolunteerKind, volunteer_no};
 use super::register::{find_twin, insert, new_qr_token};
 use crate::clock::{Clock, stamp};
@@ -80,42 +80,60 @@ pub async fn apply_in(
         .bind(change.booking_id)
         .fetch_optional(tx.conn())
         .await?;
-    match change.state {
-        BookingState::Released => release(tx, clock, actor, change, held).await,
-        BookingState::Booked => {
-            let (Some(person), Some(meeting), Some(token)) = (&change.volunteer, &change.meeting, &change.qr_token)
-            else {
-                return Err(refused(at, "予約に必要な項目（氏名・集合・QR）がありません", "a booked booking lacks its person, meeting or token"));
-            };
-            let token = crate::fields::scan_code(token);
-            if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(refused(&format!("{at}.qr_token"), "QRトークンの形式が違います", "qr_token is not 32 hex digits"));
-            }
-            book(tx, clock, actor, change, person, meeting, &token, held, at).await
-        }
+    match validated(change, clock.activity_day(), at)? {
+        None => release(tx, clock, actor, change, held).await,
+        Some(booked) => book(tx, clock, actor, change, booked, held).await,
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A booked booking, checked: the person by the center's form rules.
+struct Checked<'a> {
+    registration: Registration,
+    meeting: &'a Meeting,
+    token: String,
+}
+
+/// The checks [`apply_in`] makes before it writes, without the database: a
+/// pulled page is taken in only when every booking on it passes.
+pub fn check(change: &BookingChange, today: NaiveDate, at: &str) -> Result<(), AppError> {
+    validated(change, today, at).map(|_| ())
+}
+
+fn validated<'a>(change: &'a BookingChange, today: NaiveDate, at: &str) -> Result<Option<Checked<'a>>, AppError> {
+    if change.state == BookingState::Released {
+        return Ok(None);
+    }
+    let (Some(person), Some(meeting), Some(token)) = (&change.volunteer, &change.meeting, &change.qr_token) else {
+        return Err(refused(
+            at,
+            "予約に必要な項目（氏名・集合・QR）がありません",
+            "a booked booking lacks its person, meeting or token",
+        ));
+    };
+    let token = crate::fields::scan_code(token);
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(refused(&format!("{at}.qr_token"), "QRトークンの形式が違います", "qr_token is not 32 hex digits"));
+    }
+    if !(1..=300).contains(&change.seats) {
+        return Err(refused(&format!("{at}.seats"), "席数は1〜300です", "seats is 1–300"));
+    }
+    let registration = validate_profile(form_of(person), today).map_err(|e| {
+        let field = format!("{at}.volunteer.{}", e.field.as_deref().unwrap_or_default());
+        e.with_field(field)
+    })?;
+    Ok(Some(Checked { registration, meeting, token }))
+}
+
 async fn book(
     tx: &mut WriteTx,
     clock: &Clock,
     actor: &Actor,
     change: &BookingChange,
-    person: &BookedVolunteer,
-    meeting: &Meeting,
-    token: &str,
+    checked: Checked<'_>,
     held: Option<Held>,
-    at: &str,
 ) -> Result<Applied, AppError> {
-    if !(1..=300).contains(&change.seats) {
-        return Err(refused(&format!("{at}.seats"), "席数は1〜300です", "seats is 1–300"));
-    }
-    let registration = validate_profile(form_of(person), clock.activity_day())
-        .map_err(|e| {
-            let field = format!("{at}.volunteer.{}", e.field.as_deref().unwrap_or_default());
-            e.with_field(field)
-        })?;
+    let Checked { registration, meeting, token } = checked;
+    let token = token.as_str();
     let wanted = Held {
         volunteer_id: 0,
         number: change.number.clone(),
@@ -257,11 +275,7 @@ async fn forget_day(tx: &mut WriteTx, volunteer_id: i64, day: &str) -> Result<()
 }
 
 /// The hub's profile is the volunteer's own and newest: it replaces the desk's copy.
-async fn update_profile(
-    tx: &mut WriteTx,
-    id: i64,
-    r: &super::form::Registration,
-) -> Result<bool, sqlx::Error> {
+async fn update_profile(tx: &mut WriteTx, id: i64, r: &Registration) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query(
         "UPDATE volunteers SET name = ?, furigana = ?, name_key = ?, furigana_key = ?, birth_date = ?, gender = ?,
              phone = ?, phone_key = ?, email = ?, address = ?, emergency_name = ?, emergency_phone = ?, kind = ?,
@@ -346,7 +360,13 @@ fn form_of(p: &BookedVolunteer) -> RegistrationForm {
 }
 
 fn refused(field: &str, ja: &str, en: &str) -> AppError {
-    AppError::validation(field, Text::new(format!("ハブからの予約を取り込めません（{field}）：{ja}。"), format!("A booking from the hub cannot be taken in ({field}): {en}.")))
+    AppError::validation(
+        field,
+        Text::new(
+            format!("ハブからの予約を取り込めません（{field}）：{ja}。"),
+            format!("A booking from the hub cannot be taken in ({field}): {en}."),
+        ),
+    )
 }
 
 /// The booking a scanned token names, if it is a hub booking's: its volunteer and the booking.
@@ -390,4 +410,25 @@ impl Held {
             bring: self.bring,
         }
     }
+}
+
+/// A booked person who checked in on the booking's day: for the hub's report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BookedArrival {
+    pub booking_id: i64,
+    pub checked_in_at: String,
+    pub people: i64,
+}
+
+/// The day's bookings whose person checked in that day, cancelled or not (the
+/// hub records both facts).
+pub async fn arrivals(conn: impl sqlx::SqliteExecutor<'_>, day: NaiveDate) -> Result<Vec<BookedArrival>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.booking_id, c.checked_in_at, c.headcount AS people
+         FROM hub_bookings b JOIN checkins c ON c.volunteer_id = b.volunteer_id AND c.day = b.day
+         WHERE b.day = ? ORDER BY b.booking_id",
+    )
+    .bind(day.to_string())
+    .fetch_all(conn)
+    .await
 }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 
-use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, VolunteerKind, parse_volunteer_no};
 use super::booked::{self, DayBooking};
+use super::model::{CheckIn, CheckInMethod, DayInsurance, Insurance, Volunteer, VolunteerKind, parse_volunteer_no};
 use super::store::{self, Key};
 use crate::clock::{Clock, stamp};
 use crate::db::Db;
@@ -149,7 +149,10 @@ async fn booking_for_today(
     let (then_ja, then_en) = if allowed {
         ("当日受付として受け付けることができます。", "They can be checked in as a walk-in.")
     } else {
-        ("このセンターでは予約日以外の当日受付をしていません。", "This center does not take them as a walk-in on another day.")
+        (
+            "このセンターでは予約日以外の当日受付をしていません。",
+            "This center does not take them as a walk-in on another day.",
+        )
     };
     Err(AppError::new(Class::Conflict, code, Text::new(format!("{ja}{then_ja}"), format!("{en} {then_en}")))
         .with_field("qr_token")

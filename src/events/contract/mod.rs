@@ -52,6 +52,7 @@ pub mod auth;
 pub mod board;
 pub mod dispatch;
 pub mod drill;
+pub mod hub_link;
 pub mod inventory;
 pub mod needs;
 pub mod reception;
@@ -220,6 +221,10 @@ kinds! {
     inventory::ItemsReturned, board: true;
     zones::ZonesImported, board: true;
     zones::AddressesImported, board: true;
+    hub_link::HubLinkConfigured, board: false;
+    hub_link::HubLinkPulled, board: false;
+    hub_link::HubLinkReportMade, board: false;
+    hub_link::HubLinkReportSent, board: false;
     drill::Started, board: false;
     drill::ClockChanged, board: false;
     drill::Fired, board: false;
