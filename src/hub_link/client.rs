@@ -5,6 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, Uri, header};
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
 use crate::i18n::Text;
 use crate::sync::contract::{BookingsPage, DayReportAnswer, VERSION, VERSION_HEADER, version_ok};
 
@@ -59,12 +67,25 @@ impl From<crate::error::AppError> for LinkError {
 }
 
 pub struct HubClient {
-    http: reqwest::Client,
-    base: String,
+    base: Base,
     key: String,
+    tls: Arc<rustls::ClientConfig>,
 }
 
-/// A TLS setup with the public roots and `ring`, built once.
+/// Where the hub answers: scheme, host, port and path prefix.
+#[derive(Debug, Clone)]
+struct Base {
+    https: bool,
+    host: String,
+    port: u16,
+    prefix: String,
+}
+
+/// Seconds to connect, and for a whole exchange.
+const CONNECT: Duration = Duration::from_secs(5);
+const EXCHANGE: Duration = Duration::from_secs(30);
+
+/// A TLS setup with the public roots and `ring`.
 fn tls() -> rustls::ClientConfig {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
@@ -74,24 +95,34 @@ fn tls() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
+/// `https://host[:port][/prefix]` (or `http://`), as `config` stored it.
+fn base(url: &str) -> Result<Base, LinkError> {
+    let uri: Uri = url.parse().map_err(|_| LinkError::Local(format!("the hub's URL {url}")))?;
+    let https = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => return Err(LinkError::Local(format!("the hub's URL {url}"))),
+    };
+    let host = uri.host().ok_or_else(|| LinkError::Local(format!("the hub's URL {url}")))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+    Ok(Base { https, host, port, prefix: uri.path().trim_end_matches('/').to_string() })
+}
+
+/// One connection, either kind.
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
 impl HubClient {
-    pub fn new(base: &str, key: &str) -> Result<HubClient, LinkError> {
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls())
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("borasen-center/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| LinkError::Local(e.to_string()))?;
-        Ok(HubClient { http, base: base.trim_end_matches('/').to_string(), key: key.to_string() })
+    pub fn new(url: &str, key: &str) -> Result<HubClient, LinkError> {
+        Ok(HubClient { base: base(url)?, key: key.to_string(), tls: Arc::new(tls()) })
     }
 
     /// One page of booking changes after `cursor`.
     pub async fn pull(&self, cursor: &str, limit: u32) -> Result<BookingsPage, LinkError> {
         let query = serde_urlencoded::to_string([("cursor", cursor), ("limit", &limit.to_string())])
             .expect("plain strings encode");
-        let request = self.http.get(format!("{}/api/sync/bookings?{query}", self.base));
-        let page: BookingsPage = self.send(request).await?;
+        let page: BookingsPage = self.exchange(Method::GET, &format!("/api/sync/bookings?{query}"), None).await?;
         if !version_ok(page.version) {
             return Err(LinkError::Unreadable(format!("version {}", page.version)));
         }
@@ -100,27 +131,22 @@ impl HubClient {
 
     /// A day's report, as kept (its JSON text).
     pub async fn report(&self, body: &str) -> Result<DayReportAnswer, LinkError> {
-        let request = self
-            .http
-            .post(format!("{}/api/sync/days", self.base))
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string());
-        let answer: DayReportAnswer = self.send(request).await?;
+        let answer: DayReportAnswer = self.exchange(Method::POST, "/api/sync/days", Some(body.to_string())).await?;
         if !version_ok(answer.version) {
             return Err(LinkError::Unreadable(format!("version {}", answer.version)));
         }
         Ok(answer)
     }
 
-    async fn send<T: serde::de::DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, LinkError> {
-        let answer = request
-            .bearer_auth(&self.key)
-            .header(VERSION_HEADER, VERSION.to_string())
-            .send()
+    async fn exchange<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, LinkError> {
+        let (status, bytes) = tokio::time::timeout(EXCHANGE, self.send(method, path, body))
             .await
-            .map_err(|e| LinkError::Unreachable(short(&e)))?;
-        let status = answer.status().as_u16();
-        let bytes = answer.bytes().await.map_err(|e| LinkError::Unreachable(short(&e)))?;
+            .map_err(|_| LinkError::Unreachable("timeout".into()))??;
         if !(200..300).contains(&status) {
             let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let field = |name: &str| error["error"][name].as_str().unwrap_or_default().to_string();
@@ -128,17 +154,59 @@ impl HubClient {
         }
         serde_json::from_slice(&bytes).map_err(|e| LinkError::Unreadable(e.to_string()))
     }
-}
 
-/// reqwest's error in a few words (the URL carries no key, but is long).
-fn short(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        "timeout".into()
-    } else if error.is_connect() {
-        "connect".into()
-    } else {
-        let mut text = error.to_string();
-        text.truncate(200);
-        text
+    async fn connect(&self) -> Result<Box<dyn Stream>, LinkError> {
+        let address = (self.base.host.as_str(), self.base.port);
+        let tcp = tokio::time::timeout(CONNECT, TcpStream::connect(address))
+            .await
+            .map_err(|_| LinkError::Unreachable("connect timeout".into()))?
+            .map_err(|e| LinkError::Unreachable(format!("connect: {}", e.kind())))?;
+        if !self.base.https {
+            return Ok(Box::new(tcp));
+        }
+        let name = ServerName::try_from(self.base.host.clone())
+            .map_err(|_| LinkError::Local(format!("the hub's name {}", self.base.host)))?;
+        let tls = TlsConnector::from(self.tls.clone())
+            .connect(name, tcp)
+            .await
+            .map_err(|e| LinkError::Unreachable(format!("TLS: {e}")))?;
+        Ok(Box::new(tls))
+    }
+
+    /// One request on its own connection (a sync makes a few; nothing to pool).
+    async fn send(&self, method: Method, path: &str, body: Option<String>) -> Result<(u16, Bytes), LinkError> {
+        let stream = self.connect().await?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| LinkError::Unreachable(format!("HTTP: {e}")))?;
+        let driver = tokio::spawn(connection);
+        let host = match (self.base.https, self.base.port) {
+            (true, 443) | (false, 80) => self.base.host.clone(),
+            (_, port) => format!("{}:{port}", self.base.host),
+        };
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base.prefix))
+            .header(header::HOST, host)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.key))
+            .header(VERSION_HEADER, VERSION.to_string())
+            .header(header::ACCEPT, "application/json")
+            .header(header::USER_AGENT, concat!("borasen-center/", env!("CARGO_PKG_VERSION")));
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .map_err(|e| LinkError::Local(e.to_string()))?;
+        let answer = sender.send_request(request).await.map_err(|e| LinkError::Unreachable(format!("HTTP: {e}")))?;
+        let status = answer.status().as_u16();
+        let bytes = answer
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| LinkError::Unreachable(format!("cut mid-answer: {e}")))?
+            .to_bytes();
+        driver.abort();
+        Ok((status, bytes))
     }
 }

@@ -88,20 +88,22 @@ fn refused(field: &str, ja: &str, en: &str) -> AppError {
 /// `https://…`, or plain `http://` to this machine or the local network only
 /// (a hub on the LAN, a test): the key travels in every request.
 fn valid_url(text: &str) -> Result<String, AppError> {
-    let url = reqwest::Url::parse(text).map_err(|_| {
+    let malformed = || {
         refused(
             "url",
             "ハブのURLは https://hub.example.jp のように入力してください。",
             "The hub's URL looks like https://hub.example.jp.",
         )
-    })?;
-    let host = url.host_str().unwrap_or_default();
+    };
+    let url: hyper::Uri = text.parse().map_err(|_| malformed())?;
+    let (Some(scheme), Some(authority)) = (url.scheme_str(), url.authority()) else { return Err(malformed()) };
+    let host = url.host().unwrap_or_default();
     let local = host == "localhost"
         || host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| match ip {
             IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
             IpAddr::V6(v6) => v6.is_loopback() || v6.is_unique_local(),
         });
-    match url.scheme() {
+    match scheme {
         "https" => {}
         "http" if local => {}
         "http" => {
@@ -119,10 +121,10 @@ fn valid_url(text: &str) -> Result<String, AppError> {
             ));
         }
     }
-    if host.is_empty() || url.query().is_some() || !url.username().is_empty() || url.password().is_some() {
+    if host.is_empty() || url.query().is_some() || authority.as_str().contains('@') {
         return Err(refused("url", "ハブのURLを確認してください。", "Check the hub's URL."));
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    Ok(format!("{scheme}://{authority}{}", url.path().trim_end_matches('/')))
 }
 
 fn valid_key(key: &str) -> Result<String, AppError> {

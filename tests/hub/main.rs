@@ -10,14 +10,17 @@ mod bench;
 mod booking;
 mod booking_bench;
 mod bulk;
+mod center;
 mod centers;
 #[path = "../common/devtools.rs"]
 mod devtools;
 mod erasure;
 mod follow;
 mod foundation;
+mod link;
 mod mail;
 mod postgres;
+mod proxy;
 mod reset;
 mod retention;
 // Helpers for tests still to come (mail, bookings) are not all used yet.
