@@ -54,7 +54,10 @@ async fn pull_bookings(
                 Class::Refused,
                 "not_your_center",
                 Text::new(
-                    format!("このキーはセンター {} のものです。センター {asked} の予約は読めません。", center.center_id),
+                    format!(
+                        "このキーはセンター {} のものです。センター {asked} の予約は読めません。",
+                        center.center_id
+                    ),
                     format!("This key is center {}'s: it cannot read center {asked}'s bookings.", center.center_id),
                 ),
             )

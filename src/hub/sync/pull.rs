@@ -75,12 +75,8 @@ pub async fn page(db: &HubDb, center_id: i64, cursor: Cursor, limit: i64) -> Res
     let bookings: Vec<BookingChange> = rows.into_iter().map(|row| change(row, &profiles)).collect();
     if !bookings.is_empty() {
         let booked = bookings.iter().filter(|b| b.state == BookingState::Booked).count() as i64;
-        let event = SyncPulled {
-            center_id,
-            changes: bookings.len() as i64,
-            booked,
-            released: bookings.len() as i64 - booked,
-        };
+        let event =
+            SyncPulled { center_id, changes: bookings.len() as i64, booked, released: bookings.len() as i64 - booked };
         let mut tx = HubTx::begin(db).await?;
         tx.append(&HubActor::center(center_id), Some(format!("center:{center_id}")), &event).await?;
         tx.commit().await?;

@@ -116,7 +116,10 @@ async fn check_bookings(conn: &mut PgConnection, center_id: i64, report: &DayRep
                     return Err(invalid(
                         &field,
                         format!("予約 {} は {} の予約です（報告は {}）。", arrival.booking_id, p.day, report.day),
-                        format!("Booking {} is for {}, not the report's day {}.", arrival.booking_id, p.day, report.day),
+                        format!(
+                            "Booking {} is for {}, not the report's day {}.",
+                            arrival.booking_id, p.day, report.day
+                        ),
                     ));
                 }
             }
@@ -176,8 +179,7 @@ pub async fn apply(db: &HubDb, center_id: i64, report: DayReport) -> Result<DayR
             .on_unique(|| batch_reused(&report.batch_id))?;
             let current = day_seq(tx.conn(), center_id, report.day).await?.is_none_or(|seq| seq < report.batch_seq);
             if current {
-                let figures =
-                    serde_json::to_value(&report.figures).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                let figures = serde_json::to_value(&report.figures).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
                 sqlx::query(
                     "INSERT INTO hub_center_days (center_id, day, batch_seq, figures, reported_at)
                      VALUES ($1, $2, $3, $4, $5)
@@ -239,7 +241,11 @@ mod tests {
             batch_seq: 1,
             day: "2026-12-01".parse().unwrap(),
             made_at: "2026-12-01T10:42:00+09:00".parse().unwrap(),
-            arrivals: vec![Arrival { booking_id: 7, checked_in_at: "2026-12-01T08:30:00+09:00".parse().unwrap(), people: 1 }],
+            arrivals: vec![Arrival {
+                booking_id: 7,
+                checked_in_at: "2026-12-01T08:30:00+09:00".parse().unwrap(),
+                people: 1,
+            }],
             figures: DayFigures::default(),
         }
     }
