@@ -396,7 +396,7 @@ async fn a_report_is_applied_once_the_newest_wins_and_a_cancelled_booking_keeps_
     assert_eq!((answer.applied, answer.current, answer.batch_id.as_str()), (true, true, "day-2"));
     assert_eq!(arrival_of(&pool, b[0]).await, (true, Some(1), "booked".into()));
     assert_eq!(arrival_of(&pool, b[1]).await, (true, Some(1), "booked".into()));
-    assert_eq!(arrival_of(&pool, b[2]).await.0, false);
+    assert!(!arrival_of(&pool, b[2]).await.0);
     assert_eq!(figures().await, Some(5));
     let at: String = sqlx::query_scalar(
         "SELECT to_char(checked_in_at AT TIME ZONE 'Asia/Tokyo', 'HH24:MI') FROM hub_bookings WHERE id = $1",
@@ -410,14 +410,14 @@ async fn a_report_is_applied_once_the_newest_wins_and_a_cancelled_booking_keeps_
     // The same batch again, even with other content: applied once, nothing changes.
     let resent = report(&hub, &key, &day_report("day-2", 2, &day, &b, 9)).await;
     assert_eq!((resent.applied, resent.current), (false, true));
-    assert_eq!(arrival_of(&pool, b[2]).await.0, false);
+    assert!(!arrival_of(&pool, b[2]).await.0);
     assert_eq!(figures().await, Some(5));
 
     // An older report (seq 1) comes late: recorded, nothing else changes.
     let late = report(&hub, &key, &day_report("day-1", 1, &day, &b[2..], 1)).await;
     assert_eq!((late.applied, late.current), (true, false));
-    assert_eq!(arrival_of(&pool, b[2]).await.0, false);
-    assert_eq!(arrival_of(&pool, b[1]).await.0, true);
+    assert!(!arrival_of(&pool, b[2]).await.0);
+    assert!(arrival_of(&pool, b[1]).await.0);
     assert_eq!(figures().await, Some(5));
     assert_eq!(scalar(&pool, "SELECT count(*) FROM hub_sync_batches").await, 2);
 
@@ -444,7 +444,7 @@ async fn a_report_is_applied_once_the_newest_wins_and_a_cancelled_booking_keeps_
         error_of(report_raw(&hub, &key, &serde_json::to_value(day_report("day-5", 5, &day, &later, 1)).unwrap()).await)
             .await;
     assert_eq!((status, error["field"].as_str()), (422, Some("arrivals[0].booking_id")), "{error}");
-    assert_eq!(arrival_of(&pool, later[0]).await.0, false);
+    assert!(!arrival_of(&pool, later[0]).await.0);
 
     // Two processes apply two reports of the day at once: the higher seq stays.
     for round in 0..5_i64 {
@@ -455,8 +455,8 @@ async fn a_report_is_applied_once_the_newest_wins_and_a_cancelled_booking_keeps_
         let (first, second) = tokio::join!(report(x, &key, &high_report), report(y, &key, &low_report));
         assert!(first.applied && second.applied && first.current);
         assert_eq!(figures().await, Some(high), "round {round}");
-        assert_eq!(arrival_of(&pool, b[1]).await.0, true, "round {round}");
-        assert_eq!(arrival_of(&pool, b[0]).await.0, false, "round {round}: the older report's arrival is not kept");
+        assert!(arrival_of(&pool, b[1]).await.0, "round {round}");
+        assert!(!arrival_of(&pool, b[0]).await.0, "round {round}: the older report's arrival is not kept");
     }
     assert_eq!(scalar(&pool, "SELECT count(*) FROM hub_center_days").await, 1);
 
