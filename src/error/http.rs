@@ -29,6 +29,7 @@ impl Class {
             Class::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             Class::TooMany => StatusCode::TOO_MANY_REQUESTS,
             Class::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Class::UpgradeRequired => StatusCode::UPGRADE_REQUIRED,
             Class::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,6 +52,7 @@ fn class_of(status: StatusCode) -> Class {
         StatusCode::UNPROCESSABLE_ENTITY => Class::Invalid,
         StatusCode::TOO_MANY_REQUESTS => Class::TooMany,
         StatusCode::SERVICE_UNAVAILABLE => Class::Unavailable,
+        StatusCode::UPGRADE_REQUIRED => Class::UpgradeRequired,
         s if s.is_server_error() => Class::Internal,
         _ => Class::BadRequest,
     }
@@ -184,46 +186,96 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(|rejection| AppError::from_status(rejection.status(), ""))?;
-        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut *deserializer).map_err(|error| {
-            let mut path = error.path().to_string();
-            let inner = error.into_inner();
-            // Well-formed JSON with a wrong value is 422, like any other invalid field;
-            // broken JSON is 400.
-            let (status, code) = match inner.classify() {
-                serde_json::error::Category::Data => (Class::Invalid, "validation"),
-                _ => (Class::BadRequest, "invalid_json"),
-            };
-            let detail = inner.to_string();
-            // serde names a missing field only in its message.
-            if let Some(name) = detail.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-                path = if path == "." { name.to_string() } else { format!("{path}.{name}") };
-            }
-            let mut error = AppError::new(
-                status,
-                code,
-                Text::new(
-                    format!("リクエストの形式が正しくありません（{detail}）。"),
-                    format!("The request body is not valid: {detail}."),
-                ),
-            );
-            if path != "." {
-                error = error.with_field(path);
-            }
-            error
-        })?;
-        // Anything but whitespace after the value (`{…}xyz`, a second `}`, NULs)
-        // is a broken body, never a valid one with noise.
-        deserializer.end().map_err(|error| {
-            AppError::new(
-                Class::BadRequest,
-                "invalid_json",
-                Text::new(
-                    format!("JSON の後に余計なデータがあります（{error}）。"),
-                    format!("There is data after the JSON value: {error}."),
-                ),
-            )
-        })?;
-        Ok(ApiJson(value))
+        json_from_slice(&bytes).map(ApiJson)
+    }
+}
+
+/// A JSON body read from bytes, its faults answered in our error format naming
+/// the field: well-formed JSON with a wrong, missing or unknown field is 422
+/// `validation` (its path in `field`); broken JSON, or data after the value, 400.
+pub fn json_from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut *deserializer).map_err(|error| {
+        let mut path = error.path().to_string();
+        let inner = error.into_inner();
+        // Well-formed JSON with a wrong value is 422, like any other invalid field;
+        // broken JSON is 400.
+        let (status, code) = match inner.classify() {
+            serde_json::error::Category::Data => (Class::Invalid, "validation"),
+            _ => (Class::BadRequest, "invalid_json"),
+        };
+        let detail = inner.to_string();
+        // serde names a missing or unknown field only in its message.
+        if let Some(name) = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|prefix| detail.strip_prefix(prefix))
+            .and_then(|rest| rest.split('`').next())
+            && !path.ends_with(&format!(".{name}"))
+            && path != name
+        {
+            path = if path == "." { name.to_string() } else { format!("{path}.{name}") };
+        }
+        let mut error = AppError::new(
+            status,
+            code,
+            Text::new(
+                format!("リクエストの形式が正しくありません（{detail}）。"),
+                format!("The request body is not valid: {detail}."),
+            ),
+        );
+        if path != "." {
+            error = error.with_field(path);
+        }
+        error
+    })?;
+    // Anything but whitespace after the value (`{…}xyz`, a second `}`, NULs)
+    // is a broken body, never a valid one with noise.
+    deserializer.end().map_err(|error| {
+        AppError::new(
+            Class::BadRequest,
+            "invalid_json",
+            Text::new(
+                format!("JSON の後に余計なデータがあります（{error}）。"),
+                format!("There is data after the JSON value: {error}."),
+            ),
+        )
+    })?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        id: i64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        version: u32,
+        items: Vec<Inner>,
+    }
+
+    fn field_of(json: &str) -> (Class, Option<String>) {
+        let error = json_from_slice::<Outer>(json.as_bytes()).unwrap_err();
+        (error.status, error.field)
+    }
+
+    #[test]
+    fn a_fault_names_its_field_whether_wrong_missing_or_unknown() {
+        let invalid = |field: &str| (Class::Invalid, Some(field.to_string()));
+        assert_eq!(field_of(r#"{"version":1,"items":[],"extra":1}"#), invalid("extra"));
+        assert_eq!(field_of(r#"{"version":1,"items":[{"id":1,"name":"x"}]}"#), invalid("items[0].name"));
+        assert_eq!(field_of(r#"{"version":1,"items":[{}]}"#), invalid("items[0].id"));
+        assert_eq!(field_of(r#"{"items":[]}"#), invalid("version"));
+        assert_eq!(field_of(r#"{"version":"1","items":[]}"#), invalid("version"));
+        assert_eq!(field_of(r#"{"version":1,"items":[]}}"#).0, Class::BadRequest);
+        assert_eq!(field_of(r#"{"version":1,"#).0, Class::BadRequest);
     }
 }

@@ -8,7 +8,7 @@
 
 mod http;
 
-pub use http::{ApiJson, ErrorBody, ErrorDetail, localize, panic_response};
+pub use http::{ApiJson, ErrorBody, ErrorDetail, json_from_slice, localize, panic_response};
 
 use crate::events::CommitError;
 use crate::i18n::Text;
@@ -35,6 +35,8 @@ pub enum Class {
     TooMany,
     /// The server is full for this kind of caller; try again later.
     Unavailable,
+    /// The caller speaks a protocol version this server does not (the hub's sync).
+    UpgradeRequired,
     Internal,
 }
 

@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::state::HubState;
-use super::{accounts, booking, centers, openapi, sessions_http, volunteer_pages};
+use super::{accounts, booking, centers, openapi, sessions_http, sync, volunteer_pages};
 use crate::{auth, error, web};
 
 pub fn router(state: HubState) -> Router {
@@ -21,6 +21,7 @@ pub fn router(state: HubState) -> Router {
         .merge(accounts::reset_http::router())
         .merge(booking::http::router())
         .merge(centers::http::router())
+        .merge(sync::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let _ = state.openapi_json.set(openapi::render(doc));

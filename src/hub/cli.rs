@@ -57,6 +57,9 @@ pub struct HubArgs {
     /// reverse proxies trusted to name the client in X-Forwarded-For (login throttling); repeat or separate with commas
     #[arg(long = "trusted-proxy", value_name = "IP", env = "BORASEN_HUB_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// センターごとの同期リクエスト上限（1分あたり、プロセスごと）/ sync requests a center may make per minute, counted by each hub process apart
+    #[arg(long, env = "BORASEN_HUB_SYNC_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    sync_per_minute: u32,
     /// メール再送の初回待ち（秒）/ seconds before a failed mail's first retry (doubling)
     #[arg(long, env = "BORASEN_MAIL_RETRY_SECONDS", default_value_t = 30)]
     mail_retry_seconds: u64,
@@ -93,6 +96,7 @@ impl HubArgs {
         config.db_connections = self.db_connections.max(2);
         config.minimum_age = self.minimum_age;
         config.trusted_proxies = self.trusted_proxies;
+        config.sync_per_minute = self.sync_per_minute;
         config.first_admin =
             self.first_admin.map(|email| FirstAdmin { email, password: secret("BORASEN_HUB_ADMIN_PASSWORD") });
         Ok(config)

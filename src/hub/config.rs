@@ -28,6 +28,9 @@ pub struct HubConfig {
     pub minimum_age: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (login throttling).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Sync requests a center may make per minute, counted in each process
+    /// apart (`hub::sync`).
+    pub sync_per_minute: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +110,7 @@ impl HubConfig {
             first_admin: None,
             minimum_age: 13,
             trusted_proxies: Vec::new(),
+            sync_per_minute: 60,
         }
     }
 }

@@ -12,7 +12,8 @@ use super::contract::{HubDecodeError, HubEventPayload, HubPayload};
 use super::db::HubDb;
 
 /// Who made a change: `account:<id>`, `public` (no session), `system` (the
-/// hub itself at start), `mail` (the outbox worker).
+/// hub itself at start), `mail` (the outbox worker), `center:<id>` (a center's
+/// sync, by its key).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HubActor(pub String);
 
@@ -28,6 +29,9 @@ impl HubActor {
     }
     pub fn mail() -> HubActor {
         HubActor("mail".into())
+    }
+    pub fn center(id: i64) -> HubActor {
+        HubActor(format!("center:{id}"))
     }
 }
 

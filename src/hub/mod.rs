@@ -13,6 +13,8 @@
 //! - [`accounts`]: staff and volunteer accounts;
 //! - [`centers`]: the registered centers and their sync keys;
 //! - [`booking`]: openings, bookings, the waitlist and lotteries;
+//! - [`sync`]: the centers' sync by their keys: pulling their bookings,
+//!   reporting their days (the wire contract is `crate::sync`);
 //! - [`volunteer_pages`]: the volunteer's pages (log in, openings, my bookings,
 //!   profile, deletion) over the accounts and booking areas' functions.
 //!
@@ -36,6 +38,7 @@ mod serve;
 pub mod sessions;
 mod sessions_http;
 pub mod state;
+pub mod sync;
 pub mod throttle;
 pub mod volunteer_pages;
 

@@ -24,6 +24,7 @@ use super::state::HubState;
         (name = "session", description = "ログイン / logging in"),
         (name = "accounts", description = "アカウント / accounts"),
         (name = "centers", description = "センターの登録と同期キー / registered centers and their sync keys"),
+        (name = "sync", description = "センターとの同期（同期キーで認証、契約は schemas/sync.schema.json）/ a center's sync, by its key; the contract is schemas/sync.schema.json"),
         (name = "openings", description = "募集（センター・日ごと）/ openings per center and day"),
         (name = "bookings", description = "予約 / a volunteer's bookings"),
         (name = "meta", description = "API の説明 / this document"),

@@ -42,8 +42,11 @@ impl HubApp {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("{scheme}://{addr}"));
+        let sync_limiter =
+            crate::rate_limit::RateLimiter::new(config.sync_per_minute as usize, std::time::Duration::from_secs(60));
         let state = HubState {
             db,
+            sync_limiter: Arc::new(sync_limiter),
             clock: Clock::system(chrono::FixedOffset::east_opt(crate::clock::JST_SECONDS).expect("valid offset")),
             config: Arc::new(config),
             notices: Notices::default(),

@@ -23,6 +23,9 @@ pub struct HubState {
     /// What accounts needs of booking (withdrawing an erased account's
     /// bookings, last booking days), registered at start: accounts never calls booking.
     pub bookings: Arc<dyn super::accounts::hook::AccountBookings>,
+    /// Sync requests per center in the last minute, in this process only
+    /// (`hub::sync`): with N processes a center may make N times the limit.
+    pub sync_limiter: Arc<crate::rate_limit::RateLimiter<i64>>,
 }
 
 impl HubState {

@@ -1,4 +1,6 @@
-//! The sync messages, typed. Rules: every struct refuses unknown fields (a
+//! The sync messages, typed. The hub's OpenAPI document shows them too
+//! (`utoipa::ToSchema`, as `Sync…`); this file and `schemas/sync.schema.json`
+//! are the contract. Rules: every struct refuses unknown fields (a
 //! newer peer's message is refused whole, not half-read); a change that an
 //! older peer could misread raises [`VERSION`]; no walk-in's personal data ever
 //! crosses (walk-ins are counts); a volunteer's profile crosses only with a
@@ -16,8 +18,9 @@ pub const VERSION: u32 = 1;
 pub const VERSION_HEADER: &str = "Borasen-Sync-Version";
 
 /// One page of booking changes for a center (`GET /api/sync/bookings`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncBookingsPage)]
 pub struct BookingsPage {
     pub version: u32,
     /// The center the key belongs to.
@@ -31,8 +34,9 @@ pub struct BookingsPage {
 
 /// A booking as it stands now. The same booking may come again in a later
 /// page (changed): the later one wins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncBookingChange)]
 pub struct BookingChange {
     pub booking_id: i64,
     /// `H-00012`: the booking's number in the volunteer's mail.
@@ -51,8 +55,9 @@ pub struct BookingChange {
 }
 
 /// What the center does with a booking: expect the person, or not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = SyncBookingState)]
 pub enum BookingState {
     /// A seat is held: the desk expects them.
     Booked,
@@ -62,8 +67,9 @@ pub enum BookingState {
 }
 
 /// The opening's meeting details, as the booking mail gave them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncMeeting)]
 pub struct Meeting {
     pub title: String,
     pub meeting_point: String,
@@ -74,8 +80,9 @@ pub struct Meeting {
 
 /// The registration profile of a booked volunteer: the center's own form's
 /// fields, checked again by the center's own rules when applied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncBookedVolunteer)]
 pub struct BookedVolunteer {
     pub name: String,
     pub furigana: String,
@@ -102,8 +109,9 @@ pub struct BookedVolunteer {
 
 /// One activity day at a center, as it stands when sent (`POST /api/sync/days`).
 /// A whole day each time, so a lost or repeated report cannot skew a count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncDayReport)]
 pub struct DayReport {
     pub version: u32,
     /// Made once by the center and kept until the hub has it: the hub applies
@@ -120,8 +128,9 @@ pub struct DayReport {
 }
 
 /// A booked volunteer who checked in on the booking's day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncArrival)]
 pub struct Arrival {
     pub booking_id: i64,
     pub checked_in_at: DateTime<FixedOffset>,
@@ -130,8 +139,9 @@ pub struct Arrival {
 }
 
 /// The day's counts: no names, no numbers of people's records.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncDayFigures)]
 pub struct DayFigures {
     /// People checked in (受付人数), booked and walk-in.
     pub checked_in: i64,
@@ -153,8 +163,9 @@ pub struct DayFigures {
 }
 
 /// The hub's answer to a [`DayReport`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SyncDayReportAnswer)]
 pub struct DayReportAnswer {
     pub version: u32,
     pub batch_id: String,

@@ -30,6 +30,7 @@ mod process;
 mod role_matrix;
 #[allow(dead_code)]
 mod smtp;
+mod sync;
 mod throttle;
 mod volunteer_pages;
 mod volunteers;

@@ -23,6 +23,9 @@ pub enum Who {
     /// Center staff or a hub admin.
     Staff,
     HubAdmin,
+    /// A center's sync key (`Authorization: Bearer`), never a session: every
+    /// caller of the matrix (sessions only) gets 401.
+    CenterKey,
 }
 
 /// `(method, path as documented, who)`; one line per operation.
@@ -57,6 +60,8 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/centers", Who::HubAdmin),
     ("GET", "/api/centers", Who::HubAdmin),
     ("POST", "/api/centers/{id}/key", Who::HubAdmin),
+    ("GET", "/api/sync/bookings", Who::CenterKey),
+    ("POST", "/api/sync/days", Who::CenterKey),
 ];
 
 /// A caller of the matrix.
@@ -81,7 +86,7 @@ fn expect(who: Who, caller: Caller) -> Expect {
     if who == Who::Public {
         return Expect::Allowed;
     }
-    if caller == C::Anonymous {
+    if caller == C::Anonymous || who == Who::CenterKey {
         return Expect::Unauthenticated;
     }
     let allowed = match who {
@@ -90,6 +95,7 @@ fn expect(who: Who, caller: Caller) -> Expect {
         Who::VerifiedVolunteer => caller == C::Volunteer,
         Who::Staff => matches!(caller, C::CenterStaff | C::HubAdmin),
         Who::HubAdmin => caller == C::HubAdmin,
+        Who::CenterKey => false,
     };
     if allowed { Expect::Allowed } else { Expect::Forbidden }
 }

@@ -221,3 +221,43 @@ pub async fn eligibility(conn: &mut sqlx::PgConnection, account_id: i64) -> Resu
     .fetch_optional(conn)
     .await
 }
+
+/// What a center's desk needs of a booked volunteer (the center's own
+/// registration fields, and the account's address), for the centers' sync.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeskProfile {
+    pub account_id: i64,
+    pub name: String,
+    pub furigana: String,
+    pub birth_date: NaiveDate,
+    pub gender: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: String,
+    pub emergency_name: String,
+    pub emergency_phone: String,
+    pub kind: String,
+    pub group_name: Option<String>,
+    pub group_size: Option<i32>,
+    pub skills: Vec<String>,
+    pub vehicle: Option<String>,
+    pub insurance: String,
+    pub experience_count: i32,
+    pub guardian_consent: bool,
+    pub guardian_name: Option<String>,
+}
+
+/// [`DeskProfile`] of each of `account_ids` that has a profile (a deleted
+/// account has none).
+pub async fn for_desks(conn: &mut sqlx::PgConnection, account_ids: &[i64]) -> Result<Vec<DeskProfile>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.account_id, v.name, v.furigana, v.birth_date, v.gender, v.phone, a.email, v.address,
+                v.emergency_name, v.emergency_phone, v.kind, v.group_name, v.group_size, v.skills, v.vehicle,
+                v.insurance, v.experience_count, v.guardian_consent, v.guardian_name
+           FROM hub_volunteers v JOIN hub_accounts a ON a.id = v.account_id
+          WHERE v.account_id = ANY($1) AND a.deleted_at IS NULL",
+    )
+    .bind(account_ids)
+    .fetch_all(conn)
+    .await
+}

@@ -11,10 +11,13 @@
 //! - [`jobs`]: due draws and the day-before reminders, safe with many processes;
 //! - [`mails`], [`qr`]: the messages and the booking's QR as PNG;
 //! - [`profiles`]: the one place booking reads the accounts area's profile;
-//! - [`http`] (the API), [`pages`] (staff pages), [`roster`], [`counts`].
+//! - [`http`] (the API), [`pages`] (staff pages), [`roster`], [`counts`];
+//! - [`for_centers`]: what the centers' sync (`hub::sync`) reads and writes of
+//!   bookings (the pull order, the arrivals reported).
 
 pub mod book;
 pub mod counts;
+pub mod for_centers;
 pub mod http;
 pub mod jobs;
 pub mod lottery;

@@ -33,6 +33,7 @@ pub mod accounts;
 pub mod booking;
 pub mod centers;
 pub mod mail;
+pub mod sync;
 pub mod volunteers;
 
 use schemars::JsonSchema;
@@ -142,6 +143,8 @@ hub_kinds! {
     booking::RemindersQueued;
     centers::CenterRegistered;
     centers::CenterKeyRotated;
+    sync::SyncPulled;
+    sync::SyncReported;
 }
 
 /// The JSON Schema of every hub event (`schemas/hub-events.schema.json`).
@@ -169,7 +172,7 @@ pub fn schema_document() -> Value {
         "properties": {
             "seq": { "type": "integer", "minimum": 1 },
             "at": { "type": "string", "format": "date-time" },
-            "actor": { "type": "string", "description": "account:<id>, public, system, mail" },
+            "actor": { "type": "string", "description": "account:<id>, public, system, mail, center:<id>" },
             "kind": { "type": "string", "enum": HUB_KINDS.iter().map(|k| k.kind).collect::<Vec<_>>() },
             "subject": { "type": ["string", "null"] },
             "data": { "type": "object" },
