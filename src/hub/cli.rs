@@ -57,6 +57,10 @@ pub struct HubArgs {
     /// reverse proxies trusted to name the client in X-Forwarded-For (login throttling); repeat or separate with commas
     #[arg(long = "trusted-proxy", value_name = "IP", env = "BORASEN_HUB_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// 抽選で不参加（予約して来なかった日）の少ない人を先に並べる（既定: しない）/
+    /// lotteries put applicants with fewer no-shows first (sha256-rank-noshow-v1; default off)
+    #[arg(long, env = "BORASEN_HUB_LOTTERY_WEIGH_NO_SHOWS")]
+    lottery_weigh_no_shows: bool,
     /// メール再送の初回待ち（秒）/ seconds before a failed mail's first retry (doubling)
     #[arg(long, env = "BORASEN_MAIL_RETRY_SECONDS", default_value_t = 30)]
     mail_retry_seconds: u64,
@@ -93,6 +97,7 @@ impl HubArgs {
         config.db_connections = self.db_connections.max(2);
         config.minimum_age = self.minimum_age;
         config.trusted_proxies = self.trusted_proxies;
+        config.lottery_weigh_no_shows = self.lottery_weigh_no_shows;
         config.first_admin =
             self.first_admin.map(|email| FirstAdmin { email, password: secret("BORASEN_HUB_ADMIN_PASSWORD") });
         Ok(config)

@@ -28,6 +28,9 @@ pub struct HubConfig {
     pub minimum_age: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (login throttling).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `--lottery-weigh-no-shows`: draws put applicants with fewer no-shows
+    /// first (`sha256-rank-noshow-v1`); off, the plain `sha256-rank-v1`.
+    pub lottery_weigh_no_shows: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +110,7 @@ impl HubConfig {
             first_admin: None,
             minimum_age: 13,
             trusted_proxies: Vec::new(),
+            lottery_weigh_no_shows: false,
         }
     }
 }

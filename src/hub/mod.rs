@@ -13,6 +13,8 @@
 //! - [`accounts`]: staff and volunteer accounts;
 //! - [`centers`]: the registered centers and their sync keys;
 //! - [`booking`]: openings, bookings, the waitlist and lotteries;
+//! - [`overview`]: the figures across centers (bookings and the centers'
+//!   reports) per center and day, for hub staff;
 //! - [`volunteer_pages`]: the volunteer's pages (log in, openings, my bookings,
 //!   profile, deletion) over the accounts and booking areas' functions.
 //!
@@ -31,6 +33,7 @@ pub mod events;
 pub mod mail;
 pub mod notify;
 pub mod openapi;
+pub mod overview;
 pub mod roles;
 mod serve;
 pub mod sessions;
