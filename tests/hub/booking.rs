@@ -14,13 +14,13 @@ use crate::database_or_skip;
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Hub, MailTo, ensure_center, logged_in};
 
 /// A day `days` from today in Japan.
-fn day_in(days: i64) -> String {
+pub(crate) fn day_in(days: i64) -> String {
     let japan = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
     (chrono::Utc::now().with_timezone(&japan).date_naive() + chrono::Duration::days(days)).to_string()
 }
 
 /// Makes and publishes an opening as the admin; its id.
-async fn open_opening(admin: &reqwest::Client, hub: &Hub, body: Value) -> i64 {
+pub(crate) async fn open_opening(admin: &reqwest::Client, hub: &Hub, body: Value) -> i64 {
     ensure_center(admin, hub, body["center_id"].as_i64().unwrap()).await;
     let made = admin.post(hub.url("/api/openings")).json(&body).send().await.unwrap();
     assert_eq!(made.status(), 201, "{}", made.text().await.unwrap());
@@ -30,17 +30,17 @@ async fn open_opening(admin: &reqwest::Client, hub: &Hub, body: Value) -> i64 {
     id
 }
 
-fn opening(center_id: i64, day: &str, quota: i64) -> Value {
+pub(crate) fn opening(center_id: i64, day: &str, quota: i64) -> Value {
     json!({ "center_id": center_id, "day": day, "title": "泥出し", "quota": quota,
             "meeting_point": "七尾駅 東口", "meeting_time": "08:30", "bring": "長靴・手袋" })
 }
 
 /// A plain client; the fixture's cookie goes on each request.
-fn plain() -> reqwest::Client {
+pub(crate) fn plain() -> reqwest::Client {
     reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap()
 }
 
-async fn send(http: &reqwest::Client, method: &str, url: String, who: &Fixture) -> (u16, Value) {
+pub(crate) async fn send(http: &reqwest::Client, method: &str, url: String, who: &Fixture) -> (u16, Value) {
     let answer = http.request(method.parse().unwrap(), url).header("cookie", &who.cookie).send().await.unwrap();
     let status = answer.status().as_u16();
     (status, answer.json().await.unwrap_or(Value::Null))

@@ -17,6 +17,7 @@ mod erasure;
 mod follow;
 mod foundation;
 mod mail;
+mod overview;
 mod postgres;
 mod reset;
 mod retention;

@@ -57,6 +57,9 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/centers", Who::HubAdmin),
     ("GET", "/api/centers", Who::HubAdmin),
     ("POST", "/api/centers/{id}/key", Who::HubAdmin),
+    ("GET", "/api/overview", Who::Staff),
+    ("GET", "/api/overview.csv", Who::Staff),
+    ("GET", "/api/overview/no-shows", Who::HubAdmin),
 ];
 
 /// A caller of the matrix.

@@ -252,7 +252,8 @@ mod tests {
         let plain = draw_order("00ff", &ids);
         let zeros: Vec<(i64, i64)> = ids.iter().map(|id| (*id, 0)).collect();
         assert_eq!(draw_order_weighed("00ff", &zeros), plain, "no no-shows: the same order as sha256-rank-v1");
-        let weighed: Vec<(i64, i64)> = ids.iter().map(|id| (*id, i64::from(*id % 3 == 0) + i64::from(*id == 9))).collect();
+        let weighed: Vec<(i64, i64)> =
+            ids.iter().map(|id| (*id, i64::from(*id % 3 == 0) + i64::from(*id == 9))).collect();
         let order = draw_order_weighed("00ff", &weighed);
         let count = |id: &i64| weighed.iter().find(|w| w.0 == *id).unwrap().1;
         assert!(order.windows(2).all(|w| count(&w[0]) <= count(&w[1])), "counts ascending");

@@ -152,9 +152,7 @@ async fn overview_page(
     // The form shows what was typed when it was refused, else the range read.
     let typed = |v: &Option<String>| v.clone().unwrap_or_default();
     let (from, to, center) = match &asked {
-        Ok((from, to, center)) => {
-            (from.to_string(), to.to_string(), center.map(|c| c.to_string()).unwrap_or_default())
-        }
+        Ok((from, to, center)) => (from.to_string(), to.to_string(), center.map(|c| c.to_string()).unwrap_or_default()),
         Err(_) => (typed(&query.range.from), typed(&query.range.to), typed(&query.range.center_id)),
     };
     let mut page = OverviewPage {
