@@ -35,7 +35,8 @@ pub struct Group {
     pub key: String,
     /// Under the slot.
     pub label: String,
-    pub values: Vec<i64>,
+    /// One per series; `None`: not known (no bar, 「–」 above its place).
+    pub values: Vec<Option<i64>>,
 }
 
 #[derive(Clone, Debug)]
@@ -57,7 +58,7 @@ pub fn svg(chart: &Chart) -> String {
     let (left, top, height, bar) = (36.0, 40.0, 140.0, 16.0);
     let slot = bar * chart.series.len().max(1) as f64 + 14.0;
     let width = (left + slot * chart.groups.len().max(1) as f64 + 8.0).max(360.0);
-    let max = chart.groups.iter().flat_map(|g| g.values.iter().copied()).max().unwrap_or(0).max(1);
+    let max = chart.groups.iter().flat_map(|g| g.values.iter().flatten().copied()).max().unwrap_or(0).max(1);
     let scale = height / max as f64;
     let mut out = String::new();
     let _ = write!(
@@ -115,9 +116,19 @@ pub fn svg(chart: &Chart) -> String {
     for (n, group) in chart.groups.iter().enumerate() {
         let x0 = left + slot * n as f64 + 7.0;
         for (k, series) in chart.series.iter().enumerate() {
-            let value = group.values.get(k).copied().unwrap_or(0);
-            let h = value as f64 * scale;
             let x = x0 + bar * k as f64;
+            let Some(value) = group.values.get(k).copied().flatten() else {
+                let _ = write!(
+                    out,
+                    r##"<text class="unknown {}" data-group="{}" x="{}" y="{}" text-anchor="middle" font-size="9">–</text>"##,
+                    series.class,
+                    escape(&group.key),
+                    x + (bar - 2.0) / 2.0,
+                    base - 2.0,
+                );
+                continue;
+            };
+            let h = value as f64 * scale;
             let _ = write!(
                 out,
                 r##"<rect class="bar {}" data-group="{}" data-value="{value}" x="{x}" y="{}" width="{}" height="{h}" fill="{}" stroke="{}"><title>{} {}: {value}</title></rect><text x="{}" y="{}" text-anchor="middle" font-size="9">{value}</text>"##,
@@ -164,8 +175,8 @@ mod tests {
                 Series { class: "b", label: "B<".into(), colour: "#f76707", fill: Fill::Hatched },
             ],
             groups: vec![
-                Group { key: "d1".into(), label: "12-01".into(), values: vec![10, 5] },
-                Group { key: "d2".into(), label: "12-02".into(), values: vec![0, 20] },
+                Group { key: "d1".into(), label: "12-01".into(), values: vec![Some(10), Some(5)] },
+                Group { key: "d2".into(), label: "12-02".into(), values: vec![Some(0), Some(20)] },
             ],
             axis_label: "day".into(),
         };
@@ -183,5 +194,9 @@ mod tests {
         assert_eq!(height("bar a", "d2"), 0.0);
         assert!(drawn.contains("url(#fill-b)"), "hatched, not colour alone");
         assert!(drawn.contains("B&lt;"), "words are escaped");
+        let unknown =
+            Chart { groups: vec![Group { key: "d3".into(), label: "x".into(), values: vec![Some(1), None] }], ..chart };
+        let drawn = svg(&unknown);
+        assert!(drawn.contains(r#"class="unknown b""#) && !drawn.contains(r#"class="bar b""#), "not known: no bar");
     }
 }

@@ -1,5 +1,6 @@
 //! The overview's chart: per day, booked vs came vs walk-ins (summed over the
-//! centers shown), drawn by the shared [`crate::bar_chart`].
+//! centers shown), drawn by the shared [`crate::bar_chart`]; walk-ins of a
+//! day nobody has reported are not drawn (「–」), not drawn as 0.
 
 use super::figures::DayTotal;
 use crate::bar_chart::{self, Chart, Fill, Group, Series};
@@ -24,7 +25,7 @@ pub fn svg(days: &[DayTotal], lang: Lang) -> String {
             .map(|d| Group {
                 key: d.day.to_string(),
                 label: d.day.format("%m-%d").to_string(),
-                values: vec![d.booked, d.came, d.walk_ins.unwrap_or(0)],
+                values: vec![Some(d.booked), Some(d.came), d.walk_ins],
             })
             .collect(),
         axis_label: word(lang, "hub_overview.chart.day_axis").into_owned(),
