@@ -26,6 +26,27 @@ pub fn personal_row(cells: &[String]) -> Vec<String> {
     std::iter::once(PERSONAL_DATA_MARK.to_string()).chain(cells.iter().map(|cell| defuse(cell))).collect()
 }
 
+/// A CSV's bytes as Excel opens them right: UTF-8 with a BOM, the header,
+/// then the rows (their cells defused by the caller: [`defuse`], [`personal_row`]).
+pub fn with_bom<H, R>(header: H, rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, csv::Error>
+where
+    H: IntoIterator,
+    H::Item: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
 /// A cell that starts like a formula is opened by Excel as one: quote it.
 pub fn defuse(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod auth;
 pub mod backup;
+pub mod bar_chart;
 pub mod board;
 pub mod cli;
 pub mod clock;

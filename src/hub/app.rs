@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::state::HubState;
-use super::{accounts, booking, centers, openapi, sessions_http, sync, volunteer_pages};
+use super::{accounts, booking, centers, openapi, overview, sessions_http, sync, volunteer_pages};
 use crate::{auth, error, web};
 
 pub fn router(state: HubState) -> Router {
@@ -22,10 +22,12 @@ pub fn router(state: HubState) -> Router {
         .merge(booking::http::router())
         .merge(centers::http::router())
         .merge(sync::http::router())
+        .merge(overview::http::router())
         .merge(openapi::router())
         .split_for_parts();
     let _ = state.openapi_json.set(openapi::render(doc));
-    let pages = [accounts::pages::router(), booking::pages::router(), volunteer_pages::router()];
+    let pages =
+        [accounts::pages::router(), booking::pages::router(), overview::pages::router(), volunteer_pages::router()];
     pages
         .into_iter()
         .fold(Router::new().merge(api), Router::merge)

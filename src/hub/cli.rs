@@ -60,6 +60,10 @@ pub struct HubArgs {
     /// センターごとの同期リクエスト上限（1分あたり、プロセスごと）/ sync requests a center may make per minute, counted by each hub process apart
     #[arg(long, env = "BORASEN_HUB_SYNC_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     sync_per_minute: u32,
+    /// 抽選で不参加（予約して来なかった日）の少ない人を先に並べる（既定: しない）/
+    /// lotteries put applicants with fewer no-shows first (sha256-rank-noshow-v1; default off)
+    #[arg(long, env = "BORASEN_HUB_LOTTERY_WEIGH_NO_SHOWS")]
+    lottery_weigh_no_shows: bool,
     /// メール再送の初回待ち（秒）/ seconds before a failed mail's first retry (doubling)
     #[arg(long, env = "BORASEN_MAIL_RETRY_SECONDS", default_value_t = 30)]
     mail_retry_seconds: u64,
@@ -97,6 +101,7 @@ impl HubArgs {
         config.minimum_age = self.minimum_age;
         config.trusted_proxies = self.trusted_proxies;
         config.sync_per_minute = self.sync_per_minute;
+        config.lottery_weigh_no_shows = self.lottery_weigh_no_shows;
         config.first_admin =
             self.first_admin.map(|email| FirstAdmin { email, password: secret("BORASEN_HUB_ADMIN_PASSWORD") });
         Ok(config)

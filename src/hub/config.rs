@@ -31,6 +31,9 @@ pub struct HubConfig {
     /// Sync requests a center may make per minute, counted in each process
     /// apart (`hub::sync`).
     pub sync_per_minute: u32,
+    /// `--lottery-weigh-no-shows`: draws put applicants with fewer no-shows
+    /// first (`sha256-rank-noshow-v1`); off, the plain `sha256-rank-v1`.
+    pub lottery_weigh_no_shows: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -111,6 +114,7 @@ impl HubConfig {
             minimum_age: 13,
             trusted_proxies: Vec::new(),
             sync_per_minute: 60,
+            lottery_weigh_no_shows: false,
         }
     }
 }

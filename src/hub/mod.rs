@@ -15,6 +15,8 @@
 //! - [`booking`]: openings, bookings, the waitlist and lotteries;
 //! - [`sync`]: the centers' sync by their keys: pulling their bookings,
 //!   reporting their days (the wire contract is `crate::sync`);
+//! - [`overview`]: the figures across centers (bookings and the centers'
+//!   reports) per center and day, for hub staff;
 //! - [`volunteer_pages`]: the volunteer's pages (log in, openings, my bookings,
 //!   profile, deletion) over the accounts and booking areas' functions.
 //!
@@ -33,6 +35,7 @@ pub mod events;
 pub mod mail;
 pub mod notify;
 pub mod openapi;
+pub mod overview;
 pub mod roles;
 mod serve;
 pub mod sessions;

@@ -27,6 +27,7 @@ use super::state::HubState;
         (name = "sync", description = "センターとの同期（同期キーで認証、契約は schemas/sync.schema.json）/ a center's sync, by its key; the contract is schemas/sync.schema.json"),
         (name = "openings", description = "募集（センター・日ごと）/ openings per center and day"),
         (name = "bookings", description = "予約 / a volunteer's bookings"),
+        (name = "overview", description = "センター横断の状況（予約・来所・不参加・報告の数字）/ figures across centers per day"),
         (name = "meta", description = "API の説明 / this document"),
     )
 )]

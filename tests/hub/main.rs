@@ -19,6 +19,7 @@ mod follow;
 mod foundation;
 mod link;
 mod mail;
+mod overview;
 mod postgres;
 mod proxy;
 mod reset;

@@ -62,6 +62,9 @@ pub const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/api/centers/{id}/key", Who::HubAdmin),
     ("GET", "/api/sync/bookings", Who::CenterKey),
     ("POST", "/api/sync/days", Who::CenterKey),
+    ("GET", "/api/overview", Who::Staff),
+    ("GET", "/api/overview.csv", Who::Staff),
+    ("GET", "/api/overview/no-shows", Who::HubAdmin),
 ];
 
 /// A caller of the matrix.

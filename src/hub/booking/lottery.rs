@@ -7,11 +7,19 @@
 //! from the first that does not, everyone waits, in that order. So every
 //! applicant gets exactly one outcome: booked or waitlisted. With a shell:
 //! `printf '%s' "$SEED:$ID" | sha256sum` for each id, then `sort`.
+//!
+//! With `--lottery-weigh-no-shows` (off by default) the algorithm is
+//! `sha256-rank-noshow-v1`: applications sorted by the applicant's no-show
+//! count (booked on a day its center reported, and not come: see
+//! [`super::attendance`]; days before the opening's) ascending, then as
+//! `sha256-rank-v1`. The counts used are recorded with the draw (in drawn
+//! order), so a re-run gives the same order whatever happened since.
 
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::attendance;
 use super::mails::{self, About, MailBooking};
 use super::openings::{self, Opening};
 use super::profiles;
@@ -23,6 +31,8 @@ use crate::hub::state::HubState;
 use crate::i18n::Text;
 
 pub const ALGORITHM: &str = "sha256-rank-v1";
+/// [`ALGORITHM`] after the no-show count, ascending (`--lottery-weigh-no-shows`).
+pub const ALGORITHM_NO_SHOWS: &str = "sha256-rank-noshow-v1";
 
 /// The booking ids in drawn order.
 pub fn draw_order(seed: &str, applications: &[i64]) -> Vec<i64> {
@@ -30,6 +40,17 @@ pub fn draw_order(seed: &str, applications: &[i64]) -> Vec<i64> {
         applications.iter().map(|id| (Sha256::digest(format!("{seed}:{id}").as_bytes()).into(), *id)).collect();
     ranked.sort();
     ranked.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The booking ids in drawn order by `sha256-rank-noshow-v1`: `(booking id,
+/// no-show count)` by the count ascending, then as [`draw_order`].
+pub fn draw_order_weighed(seed: &str, applications: &[(i64, i64)]) -> Vec<i64> {
+    let mut ranked: Vec<(i64, [u8; 32], i64)> = applications
+        .iter()
+        .map(|(id, no_shows)| (*no_shows, Sha256::digest(format!("{seed}:{id}").as_bytes()).into(), *id))
+        .collect();
+    ranked.sort();
+    ranked.into_iter().map(|(_, _, id)| id).collect()
 }
 
 /// A draw as recorded, and its re-run.
@@ -44,25 +65,44 @@ pub struct RecordedDraw {
     /// The same draw run again now from the seed: equal to `drawn_order`.
     pub rerun_order: Vec<i64>,
     pub drawn_at: chrono::DateTime<chrono::Utc>,
+    /// `sha256-rank-noshow-v1` only: each applicant's no-show count used, in
+    /// `drawn_order`'s order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_shows: Option<Vec<i64>>,
+}
+
+/// The order `algorithm` gives `drawn` (booking ids) from `seed`, with the
+/// recorded counts for the weighed one.
+fn rerun(seed: &str, algorithm: &str, drawn: &[i64], no_shows: Option<&[i64]>) -> Vec<i64> {
+    match (algorithm, no_shows) {
+        (ALGORITHM_NO_SHOWS, Some(counts)) => {
+            let applications: Vec<(i64, i64)> = drawn.iter().copied().zip(counts.iter().copied()).collect();
+            draw_order_weighed(seed, &applications)
+        }
+        _ => {
+            let mut applications = drawn.to_vec();
+            applications.sort();
+            draw_order(seed, &applications)
+        }
+    }
 }
 
 pub async fn recorded(db: &HubDb, opening_id: i64) -> Result<Option<RecordedDraw>, sqlx::Error> {
-    let row: Option<(String, String, Vec<i64>, chrono::DateTime<chrono::Utc>)> =
-        sqlx::query_as("SELECT seed, algorithm, drawn_order, drawn_at FROM hub_lottery_draws WHERE opening_id = $1")
-            .bind(opening_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|(seed, algorithm, drawn_order, drawn_at)| {
-        let mut applications = drawn_order.clone();
-        applications.sort();
-        RecordedDraw {
-            opening_id,
-            rerun_order: draw_order(&seed, &applications),
-            seed,
-            algorithm,
-            drawn_order,
-            drawn_at,
-        }
+    type Row = (String, String, Vec<i64>, chrono::DateTime<chrono::Utc>, Option<Vec<i64>>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT seed, algorithm, drawn_order, drawn_at, no_shows FROM hub_lottery_draws WHERE opening_id = $1",
+    )
+    .bind(opening_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(seed, algorithm, drawn_order, drawn_at, no_shows)| RecordedDraw {
+        opening_id,
+        rerun_order: rerun(&seed, &algorithm, &drawn_order, no_shows.as_deref()),
+        seed,
+        algorithm,
+        drawn_order,
+        drawn_at,
+        no_shows,
     }))
 }
 
@@ -110,7 +150,17 @@ pub async fn draw(state: &HubState, actor: &HubActor, opening: &Opening) -> Resu
     rand::rng().fill_bytes(&mut seed_bytes);
     let seed = crate::hex::encode(&seed_bytes);
     let ids: Vec<i64> = applications.iter().map(|a| a.0).collect();
-    let order = draw_order(&seed, &ids);
+    let (algorithm, order, no_shows) = if state.config.lottery_weigh_no_shows {
+        let accounts: Vec<i64> = applications.iter().map(|a| a.1).collect();
+        let counts = attendance::no_show_counts(tx.conn(), &accounts, opening.day).await?;
+        let weighed: Vec<(i64, i64)> =
+            applications.iter().map(|a| (a.0, counts.get(&a.1).copied().unwrap_or(0))).collect();
+        let order = draw_order_weighed(&seed, &weighed);
+        let used = order.iter().map(|id| weighed.iter().find(|w| w.0 == *id).map_or(0, |w| w.1)).collect();
+        (ALGORITHM_NO_SHOWS, order, Some(used))
+    } else {
+        (ALGORITHM, draw_order(&seed, &ids), None)
+    };
     let mut free = opening.quota - opening.booked_seats;
     let mut seated = true;
     let (mut won, mut waiting) = (0i64, 0i64);
@@ -145,17 +195,20 @@ pub async fn draw(state: &HubState, actor: &HubActor, opening: &Opening) -> Resu
         .bind(free)
         .execute(tx.conn())
         .await?;
-    sqlx::query("INSERT INTO hub_lottery_draws (opening_id, seed, algorithm, drawn_order) VALUES ($1, $2, $3, $4)")
-        .bind(opening.id)
-        .bind(&seed)
-        .bind(ALGORITHM)
-        .bind(&order)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(
+        "INSERT INTO hub_lottery_draws (opening_id, seed, algorithm, drawn_order, no_shows) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(opening.id)
+    .bind(&seed)
+    .bind(algorithm)
+    .bind(&order)
+    .bind(&no_shows)
+    .execute(tx.conn())
+    .await?;
     let event = LotteryDrawn {
         opening_id: opening.id,
         seed: seed.clone(),
-        algorithm: ALGORITHM.into(),
+        algorithm: algorithm.into(),
         applicants: order.len() as i64,
         won,
         waitlisted: waiting,
@@ -165,10 +218,11 @@ pub async fn draw(state: &HubState, actor: &HubActor, opening: &Opening) -> Resu
     Ok(RecordedDraw {
         opening_id: opening.id,
         seed,
-        algorithm: ALGORITHM.into(),
+        algorithm: algorithm.into(),
         rerun_order: order.clone(),
         drawn_order: order,
         drawn_at: chrono::Utc::now(),
+        no_shows,
     })
 }
 
@@ -190,5 +244,25 @@ mod tests {
         // The documented rule, by hand: sha256("00ff:<id>") ascending.
         let first = ids.iter().min_by_key(|id| crate::hex::encode(&Sha256::digest(format!("00ff:{id}")))).unwrap();
         assert_eq!(a[0], *first);
+    }
+
+    #[test]
+    fn weighed_fewer_no_shows_first_then_the_plain_rank_and_zero_counts_give_the_plain_order() {
+        let ids: Vec<i64> = (1..=30).collect();
+        let plain = draw_order("00ff", &ids);
+        let zeros: Vec<(i64, i64)> = ids.iter().map(|id| (*id, 0)).collect();
+        assert_eq!(draw_order_weighed("00ff", &zeros), plain, "no no-shows: the same order as sha256-rank-v1");
+        let weighed: Vec<(i64, i64)> =
+            ids.iter().map(|id| (*id, i64::from(*id % 3 == 0) + i64::from(*id == 9))).collect();
+        let order = draw_order_weighed("00ff", &weighed);
+        let count = |id: &i64| weighed.iter().find(|w| w.0 == *id).unwrap().1;
+        assert!(order.windows(2).all(|w| count(&w[0]) <= count(&w[1])), "counts ascending");
+        assert_eq!(order.last(), Some(&9), "two no-shows: last");
+        let untouched: Vec<i64> = order.iter().copied().filter(|id| count(id) == 0).collect();
+        let expected: Vec<i64> = plain.iter().copied().filter(|id| count(id) == 0).collect();
+        assert_eq!(untouched, expected, "within a count, the plain rank");
+        let counts: Vec<i64> = order.iter().map(count).collect();
+        assert_eq!(rerun("00ff", ALGORITHM_NO_SHOWS, &order, Some(&counts)), order);
+        assert_eq!(rerun("00ff", ALGORITHM, &plain, None), plain);
     }
 }

@@ -7,7 +7,10 @@
 //!
 //! - [`openings`]: the opening, its validation, who may manage it;
 //! - [`book`]: booking, cancelling, the waitlist's promotion, state changes (中止);
-//! - [`lottery`]: the draw (`sha256-rank-v1`, seed recorded);
+//! - [`lottery`]: the draw (`sha256-rank-v1`, seed recorded; `sha256-rank-noshow-v1`
+//!   with `--lottery-weigh-no-shows`, the no-show counts recorded too);
+//! - [`attendance`]: booked, waitlisted, came and no-shows per center and day,
+//!   no-shows per account (read by `hub::overview` and the lottery);
 //! - [`jobs`]: due draws and the day-before reminders, safe with many processes;
 //! - [`mails`], [`qr`]: the messages and the booking's QR as PNG;
 //! - [`profiles`]: the one place booking reads the accounts area's profile;
@@ -15,6 +18,7 @@
 //! - [`for_centers`]: what the centers' sync (`hub::sync`) reads and writes of
 //!   bookings (the pull order, the arrivals reported).
 
+pub mod attendance;
 pub mod book;
 pub mod counts;
 pub mod for_centers;

@@ -74,6 +74,8 @@ struct CalendarPage {
     prev_label: String,
     next_href: String,
     next_label: String,
+    overview_href: String,
+    overview_label: String,
     empty_label: String,
     headings: Vec<String>,
     days: Vec<DayRow>,
@@ -152,6 +154,12 @@ async fn calendar(
         prev_label: word(lang, "hub_booking.page.previous_month").into_owned(),
         next_href: link(next, lang),
         next_label: word(lang, "hub_booking.page.next_month").into_owned(),
+        overview_href: format!(
+            "/hub/staff/overview?from={first}&to={last}{}&lang={}",
+            center.map(|c| format!("&center_id={c}")).unwrap_or_default(),
+            lang.code()
+        ),
+        overview_label: word(lang, "hub_overview.page.nav_link").into_owned(),
         empty_label: word(lang, "hub_booking.page.no_openings").into_owned(),
         headings,
         days,

@@ -4,7 +4,7 @@
 use super::mails::booking_no;
 use super::openings::Opening;
 use super::profiles::{self, RosterPerson};
-use crate::csv_cells::{personal_header, personal_row};
+use crate::csv_cells::{personal_header, personal_row, with_bom};
 use crate::hub::db::HubDb;
 
 const HEADER: [&str; 9] =
@@ -27,12 +27,11 @@ pub async fn people(db: &HubDb, opening: &Opening) -> Result<Vec<RosterPerson>, 
 /// The CSV's bytes: BOM, header, one row per standing booking (cancelled ones left out).
 pub async fn csv(db: &HubDb, opening: &Opening) -> Result<Vec<u8>, crate::error::AppError> {
     let people = people(db, opening).await?;
-    let mut out = "\u{FEFF}".as_bytes().to_vec();
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(personal_header(&HEADER)).map_err(csv_error)?;
-        let mut place = 0;
-        for p in people.iter().filter(|p| matches!(p.status.as_str(), "booked" | "waitlisted" | "applied")) {
+    let mut place = 0;
+    let rows: Vec<Vec<String>> = people
+        .iter()
+        .filter(|p| matches!(p.status.as_str(), "booked" | "waitlisted" | "applied"))
+        .map(|p| {
             let order = if p.status == "waitlisted" {
                 place += 1;
                 place.to_string()
@@ -50,11 +49,10 @@ pub async fn csv(db: &HubDb, opening: &Opening) -> Result<Vec<u8>, crate::error:
                 p.emergency_phone.clone().unwrap_or_default(),
                 p.group_name.clone().unwrap_or_default(),
             ];
-            writer.write_record(personal_row(&cells)).map_err(csv_error)?;
-        }
-        writer.flush().map_err(|e| csv_error(e.into()))?;
-    }
-    Ok(out)
+            personal_row(&cells)
+        })
+        .collect();
+    with_bom(personal_header(&HEADER), rows).map_err(csv_error)
 }
 
 fn csv_error(error: csv::Error) -> crate::error::AppError {
