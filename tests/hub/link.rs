@@ -75,7 +75,7 @@ pub async fn mailed_tokens(dir: &Path, count: usize) -> HashMap<String, String> 
         let tokens: HashMap<String, String> = eml_files(dir)
             .into_iter()
             .filter_map(|(_, raw)| {
-                let text = mail_text(&raw);
+                let text = text_part(&raw);
                 let at = text.find("受付用コード: ")? + "受付用コード: ".len();
                 let token: String = text[at..].chars().take_while(char::is_ascii_hexdigit).collect();
                 Some((header(&raw, "To")?, token))
@@ -87,6 +87,15 @@ pub async fn mailed_tokens(dir: &Path, count: usize) -> HashMap<String, String> 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("fewer than {count} booking mails were written");
+}
+
+/// The plain-text part of a mail (the booking mail is multipart: text and the QR image).
+fn text_part(raw: &str) -> String {
+    let raw = raw.replace("\r\n", "\n");
+    raw.split("\n--")
+        .find(|part| part.to_ascii_lowercase().contains("content-type: text/plain"))
+        .map(|part| mail_text(part.split_once('\n').map_or(part, |(_, rest)| rest)))
+        .unwrap_or_else(|| mail_text(&raw))
 }
 
 /// The token mailed to `who`.
