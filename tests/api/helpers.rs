@@ -83,7 +83,18 @@ fn daytime_clock(offset: chrono::FixedOffset) -> borasen::clock::Clock {
     clock
 }
 
+/// reqwest's TLS provider for the tests' own clients: the crate carries
+/// `rustls-no-provider` for the center's hub link (which brings its own ring
+/// provider), so a plain `reqwest::Client::new()` needs a process default.
+pub fn tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 async fn start_on(config: Config, dir: TempDir, clock: borasen::clock::Clock) -> TestApp {
+    tls_provider();
     let app = Application::build_with_clock(config, clock).await.expect("server builds");
     let addr = app.local_addr();
     let state = app.state().clone();

@@ -35,6 +35,7 @@ mod events;
 mod events_contract;
 mod hardening;
 mod helpers;
+mod hub_link_pages;
 mod idempotency;
 mod inventory;
 mod layout;
