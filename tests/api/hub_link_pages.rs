@@ -184,6 +184,25 @@ async fn without_a_hub_the_status_says_so_and_the_sync_button_is_refused() {
 }
 
 #[tokio::test]
+async fn a_drill_server_says_it_never_syncs() {
+    let d = crate::drill_run::drill_in(None).await;
+    let status = status_of(&d.reception).await;
+    assert_eq!((status["drill"].as_bool(), status["last_attempt_at"].is_null()), (Some(true), true));
+    let response = d.reception.post("/api/hub/sync", &json!({})).await;
+    assert_eq!(response.status(), 409);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "drill_no_sync");
+    // The desk's line says so, with no button (the words come from the catalogue, through the page).
+    let Some(mut browser) = Browser::launch().await else { return };
+    browser.log_in(&d.app, "reception", crate::drill_run::PASSWORD).await;
+    browser.goto(&d.app.url("/reception")).await;
+    browser.wait_for("!document.getElementById('hub-status').hidden").await;
+    let line = browser.eval("document.querySelector('#hub-status .hub-status-line').textContent").await;
+    assert_eq!(line, "訓練中は同期しません");
+    assert_eq!(browser.eval("document.querySelector('#hub-status .hub-sync').hidden").await, json!(true));
+}
+
+#[tokio::test]
 async fn the_desk_the_board_and_the_settings_show_the_link_and_the_desk_knows_the_bookings() {
     let Some(mut browser) = Browser::launch().await else { return };
     let app = spawn_app().await;
@@ -302,6 +321,12 @@ async fn the_desk_the_board_and_the_settings_show_the_link_and_the_desk_knows_th
     assert!(reason.as_str().unwrap().contains("ハブに接続できません（"), "the error's reason: {reason}");
     assert_eq!(browser.eval("document.getElementById('hub-status').title").await, reason);
     browser.screenshot("hub-link-board-failed.png").await;
+    // In English too.
+    browser.eval("document.querySelector('a[hreflang=en]').click()").await;
+    browser.wait_for("document.documentElement.lang === 'en' && document.getElementById('hub-status').classList.contains('failed')").await;
+    let line = browser.eval("document.querySelector('#hub-status .hub-status-line').textContent").await;
+    assert_eq!(line, json!(format!("Cannot reach the hub (last sync {last_ok})")));
+    assert_eq!(browser.eval("document.querySelector('#hub-status .hub-sync').textContent").await, "Sync now");
 }
 
 /// Waits for a day report the stub hub received (15 s at most).
