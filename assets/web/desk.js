@@ -117,7 +117,56 @@
     } else {
       show("ok", lines);
     }
+    if (volunteer.booking) result.appendChild(bookingBox(volunteer.booking));
     if (walkIns.has(volunteer.id)) result.appendChild(badgeLink(volunteer));
+  }
+
+  // 予約あり: the hub booking for today, with where and when they meet.
+  function bookingBox(booking) {
+    const box = el("div", "booking-box");
+    box.id = "booking";
+    box.appendChild(el("strong", "", Borasen.t("hub_link.booked", { number: booking.number })));
+    if (booking.title) box.appendChild(el("p", "", booking.title));
+    if (booking.meeting_point) box.appendChild(el("p", "", Borasen.t("hub_link.meeting_point", { place: booking.meeting_point })));
+    if (booking.meeting_time) box.appendChild(el("p", "", Borasen.t("hub_link.meeting_time", { time: booking.meeting_time })));
+    if (booking.bring) box.appendChild(el("p", "", Borasen.t("hub_link.bring", { things: booking.bring })));
+    if (booking.seats > 1) box.appendChild(el("p", "", Borasen.t("hub_link.seats", { n: booking.seats })));
+    return box;
+  }
+
+  // `2026-07-12` in the page's language.
+  function bookingDay(day) {
+    const parts = String(day).split("-");
+    return Borasen.t("hub_link.day", { iso: day, m: Number(parts[1]), d: Number(parts[2]) });
+  }
+
+  // A scanned hub booking for another day, or cancelled: the server's answer,
+  // the booking, and — where the center allows it — 当日受付として受付: the same
+  // check-in again as a walk-in (the health check still asked first).
+  function bookingElsewhere(error, payload) {
+    const details = error.details || {};
+    const booking = details.booking || {};
+    const box = el("div", "booking-box");
+    box.id = "booking";
+    const key = booking.state === "booked" ? "hub_link.booking_on" : "hub_link.booking_cancelled_on";
+    box.appendChild(el("strong", "", Borasen.t(key, { number: booking.number, day: bookingDay(booking.day) })));
+    if (details.walk_in_allowed) {
+      const go = el("button", "", Borasen.t("hub_link.walk_in"));
+      go.type = "button";
+      go.id = "walk-in-booked";
+      const said = el("span", "field-error");
+      go.addEventListener("click", function () {
+        if (!healthOk.checked) {
+          said.textContent = Borasen.t("hub_link.walk_in_health_first");
+          healthOk.focus();
+          return;
+        }
+        go.disabled = true;
+        checkIn(Object.assign({}, payload, { walk_in: true }));
+      });
+      box.append(go, said);
+    }
+    return box;
   }
 
   // What the offline queue shows for a check-in: the number, or the end of the QR token.
@@ -148,6 +197,8 @@
     } else if (answer.body.error && answer.body.error.field === "guardian_consent") {
       show("warn", [answer.body.error.message], guardianForm(payload));
       keepFocus = true; // the guardian's name field has it
+    } else if (answer.body.error && (answer.body.error.code === "booked_another_day" || answer.body.error.code === "booking_cancelled")) {
+      show("warn", [answer.body.error.message], bookingElsewhere(answer.body.error, payload));
     } else if (answer.body.error && answer.body.error.field === "health_ok" && !healthOk.checked) {
       show("warn", [Borasen.t("desk.check_their_health_and_tick")]);
     } else {

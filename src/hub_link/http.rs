@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/hub/status", tag = "hub link",
     responses((status = 200, body = LinkStatus), (status = 401, body = ErrorBody)))]
 async fn link_status(staff: Staff<Anyone>, headers: HeaderMap) -> Answer<LinkStatus> {
-    Ok(Json(staff.hub_link.status(&staff.db, Lang::for_api(&headers)).await?))
+    Ok(Json(staff.hub_link.status(&staff.db, &staff.clock, Lang::for_api(&headers)).await?))
 }
 
 /// 今すぐ同期: the sync runs now, in the background; the status tells how it went.

@@ -60,6 +60,8 @@ pub struct LinkStatus {
     pub error: Option<String>,
     /// Reports made and not yet acknowledged by the hub.
     pub pending_reports: i64,
+    /// The center's time now, so a page says 「3分前」 by the center's clock.
+    pub now: String,
 }
 
 impl Link {
@@ -95,7 +97,7 @@ impl Link {
         Ok(())
     }
 
-    pub async fn status(&self, db: &Db, lang: Lang) -> Result<LinkStatus, sqlx::Error> {
+    pub async fn status(&self, db: &Db, clock: &Clock, lang: Lang) -> Result<LinkStatus, sqlx::Error> {
         let stored = store::read(&db.read).await?;
         let pending_reports = store::pending_count(&db.read).await?;
         let last = self.last.lock().expect("link status lock").clone();
@@ -106,6 +108,7 @@ impl Link {
             last_attempt_at: last.attempt_at.map(|t| t.to_rfc3339()),
             error: last.error.map(|e| e.get(lang).to_string()),
             pending_reports,
+            now: clock.now().to_rfc3339(),
         })
     }
 

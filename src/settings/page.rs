@@ -1,5 +1,6 @@
 //! The settings page (admins): every setting in one form that sends the
-//! changes with the version read (`PUT /api/settings`).
+//! changes with the version read (`PUT /api/settings`), and the link to the
+//! hub in a form of its own (`PUT /api/hub/link`, `hub_link.js`).
 
 use askama::Template;
 use axum::Router;
@@ -34,6 +35,8 @@ struct SettingsPage {
     /// Three rows more than the bands set, for adding one.
     bands: Vec<HeatBand>,
     heavy_work: Vec<Choice>,
+    /// ハブ連携: where the hub is, and whether a key is held (never the key).
+    link: crate::hub_link::LinkSettings,
 }
 
 impl SettingsPage {
@@ -59,5 +62,6 @@ async fn settings_page(State(state): State<AppState>, Page { page, .. }: Page<Ad
         .collect();
     let mut bands = settings.values.heat_bands.clone();
     bands.resize(bands.len().max(6), HeatBand::default());
-    Ok(render(StatusCode::OK, &SettingsPage { page, bands, heavy_work, settings }))
+    let link = crate::hub_link::settings(&state.db).await?;
+    Ok(render(StatusCode::OK, &SettingsPage { page, bands, heavy_work, settings, link }))
 }

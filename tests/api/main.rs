@@ -36,6 +36,7 @@ mod events_contract;
 mod hardening;
 mod helpers;
 mod hub_link_drill;
+mod hub_link_pages;
 mod idempotency;
 mod inventory;
 mod layout;

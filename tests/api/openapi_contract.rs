@@ -227,6 +227,8 @@ const LIVE_WRITES: &[&str] = &[
     "POST /api/checkouts",
     "POST /api/checkins/cancel",
     "PUT /api/settings",
+    "PUT /api/hub/link",
+    "POST /api/hub/sync",
     "POST /api/closing",
     "POST /api/safety/wbgt",
     "POST /api/safety/alerts",
@@ -341,6 +343,13 @@ async fn a_live_center_accepts_every_write_made_of_the_required_fields_alone() {
     send("POST", "/api/checkins", "/api/checkins", second.clone()).await;
     send("POST", "/api/checkins/cancel", "/api/checkins/cancel", second).await;
     send("PUT", "/api/settings", "/api/settings", json!({ "version": 0 })).await;
+    // A hub nobody answers at (the sync runs in the background and fails there), then the link off again.
+    // The key is not required: a held one is kept.
+    let hub = json!({ "url": "http://127.0.0.1:9", "key": "ab".repeat(32) });
+    assert_eq!(admin.put("/api/hub/link", &hub).await.status(), 200);
+    send("PUT", "/api/hub/link", "/api/hub/link", json!({ "url": "http://127.0.0.1:9" })).await;
+    send("POST", "/api/hub/sync", "/api/hub/sync", json!({})).await;
+    send("PUT", "/api/hub/link", "/api/hub/link", json!({ "url": "" })).await;
     send("POST", "/api/closing", "/api/closing", json!({})).await;
     send("POST", "/api/safety/wbgt", "/api/safety/wbgt", json!({})).await;
     let alert = send("POST", "/api/safety/alerts", "/api/safety/alerts", json!({ "kind": "heavy_rain" })).await;
