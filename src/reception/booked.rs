@@ -153,7 +153,7 @@ async fn book(
                 return Ok(Applied::Unchanged);
             }
             if held.day != change.day.to_string() || held.state != "booked" {
-                forget_day(tx, held.volunteer_id, &held.day).await?;
+                forget_day(tx, change.booking_id, held.volunteer_id, &held.day).await?;
             }
             (held.volunteer_id, false, Applied::Changed)
         }
@@ -243,7 +243,7 @@ async fn release(
         .bind(change.booking_id)
         .execute(tx.conn())
         .await?;
-    forget_day(tx, held.volunteer_id, &held.day).await?;
+    forget_day(tx, change.booking_id, held.volunteer_id, &held.day).await?;
     let number: i64 = sqlx::query_scalar("SELECT number FROM volunteers WHERE id = ?")
         .bind(held.volunteer_id)
         .fetch_one(tx.conn())
@@ -262,13 +262,15 @@ async fn release(
 }
 
 /// The day leaves the expected list, unless another booking still holds it.
-async fn forget_day(tx: &mut WriteTx, volunteer_id: i64, day: &str) -> Result<(), sqlx::Error> {
+async fn forget_day(tx: &mut WriteTx, booking_id: i64, volunteer_id: i64, day: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "DELETE FROM volunteer_days WHERE volunteer_id = ?1 AND day = ?2
-           AND NOT EXISTS (SELECT 1 FROM hub_bookings WHERE volunteer_id = ?1 AND day = ?2 AND state = 'booked')",
+           AND NOT EXISTS (SELECT 1 FROM hub_bookings
+                            WHERE volunteer_id = ?1 AND day = ?2 AND state = 'booked' AND booking_id <> ?3)",
     )
     .bind(volunteer_id)
     .bind(day)
+    .bind(booking_id)
     .execute(tx.conn())
     .await?;
     Ok(())

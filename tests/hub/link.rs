@@ -178,6 +178,21 @@ async fn three_hundred_booked_two_sixty_came_while_the_hub_was_away_and_the_hub_
     let no_show =
         "SELECT count(*) FROM hub_bookings WHERE opening_id = $1 AND status = 'booked' AND checked_in_at IS NULL";
     assert_eq!((scalar(&pool, came, id).await, scalar(&pool, no_show, id).await), (260, 40));
+    let admin = logged_in(&hub, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let overview: Value = admin
+        .get(hub.url(&format!("/api/overview?from={today}&to={today}&center_id=1")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let day = &overview["centers"][0];
+    assert_eq!(
+        (&day["booked"], &day["came"], &day["no_show"], &day["walk_ins"]),
+        (&json!(300), &json!(260), &json!(40), &json!(0)),
+        "{overview}"
+    );
 
     // Again: nothing changes, at either end.
     let batches = "SELECT count(*) FROM hub_sync_batches WHERE center_id = $1";
