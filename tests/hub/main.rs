@@ -18,6 +18,7 @@ mod erasure;
 mod follow;
 mod foundation;
 mod link;
+mod link_bench;
 mod mail;
 mod overview;
 mod postgres;
