@@ -276,63 +276,44 @@ async fn forget_day(tx: &mut WriteTx, booking_id: i64, volunteer_id: i64, day: &
     Ok(())
 }
 
-/// The hub's profile is the volunteer's own and newest: it replaces the desk's copy.
+/// The hub's profile is the volunteer's own and newest: it replaces the desk's
+/// copy. Whether anything changed (each value bound once, compared by number).
 async fn update_profile(tx: &mut WriteTx, id: i64, r: &Registration) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE volunteers SET name = ?, furigana = ?, name_key = ?, furigana_key = ?, birth_date = ?, gender = ?,
-             phone = ?, phone_key = ?, email = ?, address = ?, emergency_name = ?, emergency_phone = ?, kind = ?,
-             group_name = ?, group_size = ?, skills = ?, vehicle = ?, experience_count = ?, guardian_name = ?,
-             guardian_consent = MAX(guardian_consent, ?), version = version + 1
-         WHERE id = ? AND NOT (name IS ? AND furigana IS ? AND birth_date IS ? AND gender IS ? AND phone IS ?
-             AND email IS ? AND address IS ? AND emergency_name IS ? AND emergency_phone IS ? AND kind IS ?
-             AND group_name IS ? AND group_size IS ? AND skills IS ? AND vehicle IS ? AND experience_count IS ?
-             AND guardian_name IS ? AND guardian_consent >= ?)",
-    );
-    let skills = serde_json::to_string(&r.skills).expect("strings serialise");
-    let birth = r.birth_date.to_string();
-    let gender = r.gender.map(|g| g.as_str());
-    let consent = r.guardian_consent as i64;
-    let done = changed
-        .bind(&r.name)
-        .bind(&r.furigana)
-        .bind(&r.name_key)
-        .bind(&r.furigana_key)
-        .bind(&birth)
-        .bind(gender)
-        .bind(&r.phone)
-        .bind(&r.phone_key)
-        .bind(&r.email)
-        .bind(&r.address)
-        .bind(&r.emergency_name)
-        .bind(&r.emergency_phone)
-        .bind(r.kind.as_str())
-        .bind(&r.group_name)
-        .bind(r.group_size)
-        .bind(&skills)
-        .bind(&r.vehicle)
-        .bind(r.experience_count)
-        .bind(&r.guardian_name)
-        .bind(consent)
-        .bind(id)
-        .bind(&r.name)
-        .bind(&r.furigana)
-        .bind(&birth)
-        .bind(gender)
-        .bind(&r.phone)
-        .bind(&r.email)
-        .bind(&r.address)
-        .bind(&r.emergency_name)
-        .bind(&r.emergency_phone)
-        .bind(r.kind.as_str())
-        .bind(&r.group_name)
-        .bind(r.group_size)
-        .bind(&skills)
-        .bind(&r.vehicle)
-        .bind(r.experience_count)
-        .bind(&r.guardian_name)
-        .bind(consent)
-        .execute(tx.conn())
-        .await?;
+    let done = sqlx::query(
+        "UPDATE volunteers SET name = ?1, furigana = ?2, name_key = ?3, furigana_key = ?4, birth_date = ?5,
+             gender = ?6, phone = ?7, phone_key = ?8, email = ?9, address = ?10, emergency_name = ?11,
+             emergency_phone = ?12, kind = ?13, group_name = ?14, group_size = ?15, skills = ?16, vehicle = ?17,
+             experience_count = ?18, guardian_name = ?19, guardian_consent = MAX(guardian_consent, ?20),
+             version = version + 1
+         WHERE id = ?21 AND NOT (name IS ?1 AND furigana IS ?2 AND birth_date IS ?5 AND gender IS ?6
+             AND phone IS ?7 AND email IS ?9 AND address IS ?10 AND emergency_name IS ?11
+             AND emergency_phone IS ?12 AND kind IS ?13 AND group_name IS ?14 AND group_size IS ?15
+             AND skills IS ?16 AND vehicle IS ?17 AND experience_count IS ?18 AND guardian_name IS ?19
+             AND guardian_consent >= ?20)",
+    )
+    .bind(&r.name)
+    .bind(&r.furigana)
+    .bind(&r.name_key)
+    .bind(&r.furigana_key)
+    .bind(r.birth_date.to_string())
+    .bind(r.gender.map(|g| g.as_str()))
+    .bind(&r.phone)
+    .bind(&r.phone_key)
+    .bind(&r.email)
+    .bind(&r.address)
+    .bind(&r.emergency_name)
+    .bind(&r.emergency_phone)
+    .bind(r.kind.as_str())
+    .bind(&r.group_name)
+    .bind(r.group_size)
+    .bind(serde_json::to_string(&r.skills).expect("strings serialise"))
+    .bind(&r.vehicle)
+    .bind(r.experience_count)
+    .bind(&r.guardian_name)
+    .bind(r.guardian_consent as i64)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -18,6 +18,8 @@ pub struct Faults {
     pub drop_percent: AtomicU64,
     /// The hub's answers are held this long before they go back.
     pub hold_answers_ms: AtomicU64,
+    /// Connections dropped so far.
+    pub dropped: AtomicU64,
 }
 
 pub struct Proxy {
@@ -78,6 +80,7 @@ async fn pass(mut client: TcpStream, port: u16, up: bool, faults: Arc<Faults>) {
     }
     let drop_percent = faults.drop_percent.load(Ordering::Relaxed);
     if !up || (drop_percent > 0 && rand::rng().random_range(0..100) < drop_percent) {
+        faults.dropped.fetch_add(1, Ordering::Relaxed);
         let _ = client.shutdown().await;
         return;
     }
