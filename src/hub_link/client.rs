@@ -19,8 +19,9 @@ use crate::sync::contract::{BookingsPage, DayReportAnswer, VERSION, VERSION_HEAD
 /// Why a sync did not finish.
 #[derive(Debug, Clone)]
 pub enum LinkError {
-    /// No answer: no network, DNS, refused, timed out, cut mid-answer.
-    Unreachable(String),
+    /// No answer: no network, DNS, refused, timed out, cut mid-answer; and
+    /// the technical detail, for the log.
+    Unreachable(Cut, String),
     /// The hub answered with an error (its code and message).
     Refused { status: u16, code: String, message: String },
     /// The hub answered something this center cannot read (a newer version).
@@ -31,12 +32,39 @@ pub enum LinkError {
     Local(String),
 }
 
+/// Where an exchange with the hub broke off, in words a desk can read.
+#[derive(Debug, Clone, Copy)]
+pub enum Cut {
+    Timeout,
+    Connect,
+    Tls,
+    Http,
+    MidAnswer,
+}
+
+impl Cut {
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Cut::Timeout => ("応答がありません", "no answer in time"),
+            Cut::Connect => ("回線またはハブが止まっています", "the line or the hub is down"),
+            Cut::Tls => ("証明書を確認できません", "its certificate cannot be verified"),
+            Cut::Http => ("通信が途中で切れました", "the exchange broke off"),
+            Cut::MidAnswer => ("応答が途中で切れました", "the answer broke off"),
+        }
+    }
+}
+
 impl LinkError {
+    fn unreachable(cut: Cut, detail: impl std::fmt::Display) -> LinkError {
+        LinkError::Unreachable(cut, detail.to_string())
+    }
+
     /// For the board and the desk: what went wrong, in a few words.
     pub fn text(&self) -> Text {
         match self {
-            LinkError::Unreachable(why) => {
-                Text::new(format!("ハブに接続できません（{why}）"), format!("Cannot reach the hub ({why})"))
+            LinkError::Unreachable(cut, _) => {
+                let (ja, en) = cut.words();
+                Text::new(format!("ハブに接続できません（{ja}）"), format!("Cannot reach the hub ({en})"))
             }
             LinkError::Refused { status, code, message } => Text::new(
                 format!("ハブが受け付けません（{status} {code}：{message}）"),
@@ -146,7 +174,7 @@ impl HubClient {
     ) -> Result<T, LinkError> {
         let (status, bytes) = tokio::time::timeout(EXCHANGE, self.send(method, path, body))
             .await
-            .map_err(|_| LinkError::Unreachable("timeout".into()))??;
+            .map_err(|_| LinkError::unreachable(Cut::Timeout, "exchange"))??;
         if !(200..300).contains(&status) {
             let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let field = |name: &str| error["error"][name].as_str().unwrap_or_default().to_string();
@@ -159,8 +187,8 @@ impl HubClient {
         let address = (self.base.host.as_str(), self.base.port);
         let tcp = tokio::time::timeout(CONNECT, TcpStream::connect(address))
             .await
-            .map_err(|_| LinkError::Unreachable("connect timeout".into()))?
-            .map_err(|e| LinkError::Unreachable(format!("connect: {}", e.kind())))?;
+            .map_err(|_| LinkError::unreachable(Cut::Timeout, "connect"))?
+            .map_err(|e| LinkError::unreachable(Cut::Connect, e))?;
         if !self.base.https {
             return Ok(Box::new(tcp));
         }
@@ -169,7 +197,7 @@ impl HubClient {
         let tls = TlsConnector::from(self.tls.clone())
             .connect(name, tcp)
             .await
-            .map_err(|e| LinkError::Unreachable(format!("TLS: {e}")))?;
+            .map_err(|e| LinkError::unreachable(Cut::Tls, e))?;
         Ok(Box::new(tls))
     }
 
@@ -178,7 +206,7 @@ impl HubClient {
         let stream = self.connect().await?;
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
-            .map_err(|e| LinkError::Unreachable(format!("HTTP: {e}")))?;
+            .map_err(|e| LinkError::unreachable(Cut::Http, e))?;
         let driver = tokio::spawn(connection);
         let host = match (self.base.https, self.base.port) {
             (true, 443) | (false, 80) => self.base.host.clone(),
@@ -198,14 +226,10 @@ impl HubClient {
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|e| LinkError::Local(e.to_string()))?;
-        let answer = sender.send_request(request).await.map_err(|e| LinkError::Unreachable(format!("HTTP: {e}")))?;
+        let answer = sender.send_request(request).await.map_err(|e| LinkError::unreachable(Cut::Http, e))?;
         let status = answer.status().as_u16();
-        let bytes = answer
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| LinkError::Unreachable(format!("cut mid-answer: {e}")))?
-            .to_bytes();
+        let bytes =
+            answer.into_body().collect().await.map_err(|e| LinkError::unreachable(Cut::MidAnswer, e))?.to_bytes();
         driver.abort();
         Ok((status, bytes))
     }

@@ -140,7 +140,7 @@ pub fn start(db: Db, clock: Clock, link: std::sync::Arc<Link>) -> Option<JoinHan
             match sync_once(&db, &clock, &link).await {
                 Ok(Some(synced)) if synced != Synced::default() => tracing::info!(?synced, "hub sync"),
                 Ok(_) => {}
-                Err(error) => tracing::warn!(error = error.text().get(Lang::En), "hub sync"),
+                Err(error) => tracing::warn!(error = error.text().get(Lang::En), detail = ?error, "hub sync"),
             }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}

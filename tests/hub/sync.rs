@@ -212,10 +212,12 @@ async fn a_center_pulls_each_booking_once_in_its_latest_state_with_a_profile_onl
         assert_eq!((person.kind.as_str(), person.insurance.as_str()), ("individual", "enrolled"));
     }
 
-    // Again from the cursor: nothing, and nothing logged.
+    // Again from the cursor: nothing, logged as an empty pull.
     let again = pull(&hub, &key, &cursor, None).await;
     assert!(again.bookings.is_empty() && !again.more && again.cursor == cursor, "{again:?}");
-    assert_eq!(scalar(&pool, "SELECT count(*) FROM hub_events WHERE kind = 'sync.pulled'").await, 3);
+    let empty = "SELECT count(*) FROM hub_events WHERE kind = 'sync.pulled' AND (data->>'changes')::int = 0";
+    assert_eq!(scalar(&pool, "SELECT count(*) FROM hub_events WHERE kind = 'sync.pulled'").await, 4);
+    assert_eq!(scalar(&pool, empty).await, 1);
 
     // A cancellation after the pull comes in the next one, released.
     cancel(&hub, ids[1], &people[1]).await;

@@ -2,9 +2,8 @@
 //! name, a phone number or anything else of a person.
 
 hub_event! {
-    /// A center pulled a page of booking changes (subject `center:<id>`).
-    /// Appended only for a page with changes in it: an idle center polls every
-    /// two minutes, and an empty page changes nothing.
+    /// A center pulled a page of booking changes (subject `center:<id>`), an
+    /// empty one too: when each center last reached the hub.
     #[kind = "sync.pulled"]
     pub struct SyncPulled {
         pub center_id: i64,

@@ -56,9 +56,8 @@ pub fn parse_limit(text: Option<&str>) -> Result<i64, AppError> {
     }
 }
 
-/// One page for `center_id` after `cursor`; a page with changes in it is logged
-/// (`sync.pulled`, counts only). An empty page is not: it changes nothing, and
-/// an idle center asks every two minutes.
+/// One page for `center_id` after `cursor`, logged (`sync.pulled`, counts
+/// only, an empty page too: the log shows when each center last reached the hub).
 pub async fn page(db: &HubDb, center_id: i64, cursor: Cursor, limit: i64) -> Result<BookingsPage, AppError> {
     let mut conn = db.pool.acquire().await?;
     let mut rows = for_centers::changes_after(&mut conn, center_id, cursor, limit + 1).await?;
@@ -73,14 +72,12 @@ pub async fn page(db: &HubDb, center_id: i64, cursor: Cursor, limit: i64) -> Res
     drop(conn);
     let last = rows.last().map_or(cursor, CenterBooking::cursor);
     let bookings: Vec<BookingChange> = rows.into_iter().map(|row| change(row, &profiles)).collect();
-    if !bookings.is_empty() {
-        let booked = bookings.iter().filter(|b| b.state == BookingState::Booked).count() as i64;
-        let event =
-            SyncPulled { center_id, changes: bookings.len() as i64, booked, released: bookings.len() as i64 - booked };
-        let mut tx = HubTx::begin(db).await?;
-        tx.append(&HubActor::center(center_id), Some(format!("center:{center_id}")), &event).await?;
-        tx.commit().await?;
-    }
+    let booked = bookings.iter().filter(|b| b.state == BookingState::Booked).count() as i64;
+    let event =
+        SyncPulled { center_id, changes: bookings.len() as i64, booked, released: bookings.len() as i64 - booked };
+    let mut tx = HubTx::begin(db).await?;
+    tx.append(&HubActor::center(center_id), Some(format!("center:{center_id}")), &event).await?;
+    tx.commit().await?;
     Ok(BookingsPage { version: VERSION, center_id, cursor: cursor_text(last), more, bookings })
 }
 
