@@ -158,7 +158,10 @@ async fn book(
             (held.volunteer_id, false, Applied::Changed)
         }
         None => match find_twin(tx, &registration).await? {
-            Some(id) => (id, false, Applied::New),
+            Some(id) => {
+                update_profile(tx, id, &registration).await?;
+                (id, false, Applied::New)
+            }
             None => {
                 let id = insert(tx, clock, &registration, None, Source::PreRegistration, &new_qr_token()).await?;
                 (id, true, Applied::New)

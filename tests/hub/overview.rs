@@ -215,8 +215,17 @@ async fn two_centers_over_two_days_give_their_figures_sums_csv_page_and_no_shows
     assert!(!staff_page.contains("アカウント別の不参加回数"), "no-shows per account: hub admins only");
     let bad = page(&admin, "from=2026-02-30&lang=ja".into()).await;
     assert!(bad.contains("class=\"error\"") && bad.contains("YYYY-MM-DD"), "{bad}");
-    let calendar = admin.get(hub.url("/hub/staff/calendar?lang=ja")).send().await.unwrap().text().await.unwrap();
+    let month = &d1[..7];
+    let calendar = admin
+        .get(hub.url(&format!("/hub/staff/calendar?lang=ja&month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(calendar.contains("/hub/staff/overview?"), "the calendar links to the overview");
+    assert!(calendar.contains("<td>センター "), "the calendar names each center as registered: {calendar}");
 
     // No-shows per account: booked, not come, on a reported day (v2 at 31, v7 at 32), ids and counts only.
     let (status, no_shows) = get(&admin, &hub, &format!("/api/overview/no-shows?{range}")).await;

@@ -115,6 +115,9 @@ async fn calendar(
     let prev = first.checked_sub_months(chrono::Months::new(1)).expect("a month before");
     let last = next.pred_opt().expect("a day before");
     let rows = counts::for_days(&signed.state.db, center, first, last).await?;
+    let names: std::collections::HashMap<i64, String> =
+        crate::hub::centers::list(&signed.state.db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let name_of = |id: i64| names.get(&id).cloned().unwrap_or_else(|| id.to_string());
     let link = |month: NaiveDate, lang: Lang| {
         let center = center.map(|c| format!("&center_id={c}")).unwrap_or_default();
         format!("/hub/staff/calendar?month={}&lang={}{center}", month.format("%Y-%m"), lang.code())
@@ -122,7 +125,7 @@ async fn calendar(
     let month_label = first.format("%Y-%m").to_string();
     let title = match center {
         Some(c) => {
-            word_with(lang, "hub_booking.page.calendar_title", &[("center", &c.to_string()), ("month", &month_label)])
+            word_with(lang, "hub_booking.page.calendar_title", &[("center", &name_of(c)), ("month", &month_label)])
         }
         None => word_with(lang, "hub_booking.page.calendar_title_all", &[("month", &month_label)]),
     };
@@ -134,7 +137,7 @@ async fn calendar(
         .into_iter()
         .map(|r| DayRow {
             day: r.day.format("%Y-%m-%d").to_string(),
-            center: r.center_id.to_string(),
+            center: name_of(r.center_id),
             href: format!("/hub/staff/openings/{}?lang={}", r.opening_id, lang.code()),
             title: r.title,
             state_label: state_label(lang, &r.state),
