@@ -30,14 +30,12 @@ pub async fn make_reports(db: &Db, clock: &Clock) -> Result<usize, LinkError> {
         let said = serde_json::json!({ "day": day, "arrivals": arrivals, "figures": counts });
         let digest = crate::hex::encode(&Sha256::digest(said.to_string().as_bytes()));
         let day_text = day.to_string();
-        if store::last_digest(&db.read, &day_text).await?.as_deref() == Some(digest.as_str()) {
+        let last = store::last_digest(&db.read, &day_text).await?;
+        if last.as_deref() == Some(digest.as_str()) {
             continue;
         }
         // A day nobody came to and nothing happened on, never reported: nothing to say.
-        if counts == Default::default()
-            && arrivals.is_empty()
-            && store::last_digest(&db.read, &day_text).await?.is_none()
-        {
+        if counts == Default::default() && arrivals.is_empty() && last.is_none() {
             continue;
         }
         let mut tx = db.begin_write().await?;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::form::{Registration, RegistrationForm, validate_profile};
 use super::model::{Gender, Insurance, Source, VolunteerKind, volunteer_no};
-use super::register::{find_twin, insert, new_qr_token};
+use super::register::{bind_person, find_twin, insert, new_qr_token};
 use crate::clock::{Clock, stamp};
 use crate::error::AppError;
 use crate::events::contract::reception::{VolunteerBookingSynced, VolunteerRegistered};
@@ -282,7 +282,7 @@ async fn forget_day(tx: &mut WriteTx, booking_id: i64, volunteer_id: i64, day: &
 /// The hub's profile is the volunteer's own and newest: it replaces the desk's
 /// copy. Whether anything changed (each value bound once, compared by number).
 async fn update_profile(tx: &mut WriteTx, id: i64, r: &Registration) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let query = sqlx::query_scalar::<_, i64>(
         "UPDATE volunteers SET name = ?1, furigana = ?2, name_key = ?3, furigana_key = ?4, birth_date = ?5,
              gender = ?6, phone = ?7, phone_key = ?8, email = ?9, address = ?10, emergency_name = ?11,
              emergency_phone = ?12, kind = ?13, group_name = ?14, group_size = ?15, skills = ?16, vehicle = ?17,
@@ -292,32 +292,19 @@ async fn update_profile(tx: &mut WriteTx, id: i64, r: &Registration) -> Result<b
              AND phone IS ?7 AND email IS ?9 AND address IS ?10 AND emergency_name IS ?11
              AND emergency_phone IS ?12 AND kind IS ?13 AND group_name IS ?14 AND group_size IS ?15
              AND skills IS ?16 AND vehicle IS ?17 AND experience_count IS ?18 AND guardian_name IS ?19
-             AND guardian_consent >= ?20)",
-    )
-    .bind(&r.name)
-    .bind(&r.furigana)
-    .bind(&r.name_key)
-    .bind(&r.furigana_key)
-    .bind(r.birth_date.to_string())
-    .bind(r.gender.map(|g| g.as_str()))
-    .bind(&r.phone)
-    .bind(&r.phone_key)
-    .bind(&r.email)
-    .bind(&r.address)
-    .bind(&r.emergency_name)
-    .bind(&r.emergency_phone)
-    .bind(r.kind.as_str())
-    .bind(&r.group_name)
-    .bind(r.group_size)
-    .bind(serde_json::to_string(&r.skills).expect("strings serialise"))
-    .bind(&r.vehicle)
-    .bind(r.experience_count)
-    .bind(&r.guardian_name)
-    .bind(r.guardian_consent as i64)
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
-    Ok(done.rows_affected() > 0)
+             AND guardian_consent >= ?20)
+         RETURNING id",
+    );
+    let changed = bind_person(query, r)
+        .bind(serde_json::to_string(&r.skills).expect("strings serialise"))
+        .bind(&r.vehicle)
+        .bind(r.experience_count)
+        .bind(&r.guardian_name)
+        .bind(r.guardian_consent as i64)
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(changed.is_some())
 }
 
 /// The center's form, filled from the hub's profile: checked by the same rules.

@@ -121,7 +121,7 @@ pub(super) async fn insert(
     qr_token: &str,
 ) -> Result<i64, AppError> {
     // One writer at a time, so MAX()+1 cannot race.
-    let id: i64 = sqlx::query_scalar(
+    let query = sqlx::query_scalar(
         "INSERT INTO volunteers (number, qr_token, name, furigana, name_key, furigana_key, birth_date, gender,
              phone, phone_key, email, address, emergency_name, emergency_phone, kind, group_name, group_size,
              group_id, skills, vehicle, insurance, experience_count, guardian_consent, guardian_name, source, created_at)
@@ -129,33 +129,19 @@ pub(super) async fn insert(
              ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING id",
     )
-    .bind(qr_token)
-    .bind(&r.name)
-    .bind(&r.furigana)
-    .bind(&r.name_key)
-    .bind(&r.furigana_key)
-    .bind(r.birth_date.to_string())
-    .bind(r.gender.map(|g| g.as_str()))
-    .bind(&r.phone)
-    .bind(&r.phone_key)
-    .bind(&r.email)
-    .bind(&r.address)
-    .bind(&r.emergency_name)
-    .bind(&r.emergency_phone)
-    .bind(r.kind.as_str())
-    .bind(&r.group_name)
-    .bind(r.group_size)
-    .bind(group_id)
-    .bind(serde_json::to_string(&r.skills).expect("strings serialise"))
-    .bind(&r.vehicle)
-    .bind(r.insurance.as_str())
-    .bind(r.experience_count)
-    .bind(r.guardian_consent)
-    .bind(&r.guardian_name)
-    .bind(source.as_str())
-    .bind(stamp(clock.now()))
-    .fetch_one(tx.conn())
-    .await?;
+    .bind(qr_token);
+    let id: i64 = bind_person(query, r)
+        .bind(group_id)
+        .bind(serde_json::to_string(&r.skills).expect("strings serialise"))
+        .bind(&r.vehicle)
+        .bind(r.insurance.as_str())
+        .bind(r.experience_count)
+        .bind(r.guardian_consent)
+        .bind(&r.guardian_name)
+        .bind(source.as_str())
+        .bind(stamp(clock.now()))
+        .fetch_one(tx.conn())
+        .await?;
     for day in &r.preferred_dates {
         sqlx::query("INSERT INTO volunteer_days (volunteer_id, day, headcount) VALUES (?, ?, ?)")
             .bind(id)
@@ -165,6 +151,30 @@ pub(super) async fn insert(
             .await?;
     }
     Ok(id)
+}
+
+/// The person's columns `name` … `group_size`, in the table's order: the one
+/// list the registration's INSERT and a hub profile's UPDATE (`booked`) bind.
+pub(super) fn bind_person<'q, O>(
+    query: sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
+    r: &'q Registration,
+) -> sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    query
+        .bind(&r.name)
+        .bind(&r.furigana)
+        .bind(&r.name_key)
+        .bind(&r.furigana_key)
+        .bind(r.birth_date.to_string())
+        .bind(r.gender.map(|g| g.as_str()))
+        .bind(&r.phone)
+        .bind(&r.phone_key)
+        .bind(&r.email)
+        .bind(&r.address)
+        .bind(&r.emergency_name)
+        .bind(&r.emergency_phone)
+        .bind(r.kind.as_str())
+        .bind(&r.group_name)
+        .bind(r.group_size)
 }
 
 /// 128 random bits as 32 upper-case hex digits: QR alphanumeric mode, and a
